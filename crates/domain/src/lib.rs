@@ -1,0 +1,14 @@
+//! Pure rules of Traguardi, with no IO: the vocabulary of the performance cycle
+//! (ente, cycle, org tree, people and their contract categories), the parsing of
+//! the values users type into files and forms, and the problems those values can have.
+
+pub mod cycle;
+pub mod ente;
+pub mod lang;
+pub mod org;
+pub mod people;
+pub mod problem;
+pub mod value;
+
+pub use lang::Lang;
+pub use problem::{Problem, ProblemKind, Problems};

@@ -1,0 +1,183 @@
+//! Parsing of the values users type into import files and forms (SPEC §6).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use crate::ProblemKind;
+
+/// How numbers are written in one file: Italian `1.234,56` or English `1234.56`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberStyle {
+    It,
+    En,
+}
+
+impl NumberStyle {
+    /// SPEC §6: a file is Italian when it is `;`-separated or any number in it has a
+    /// decimal comma; otherwise `.` is the decimal point.
+    pub fn detect<'a>(semicolon_separated: bool, cells: impl IntoIterator<Item = &'a str>) -> NumberStyle {
+        if semicolon_separated || cells.into_iter().any(has_decimal_comma) {
+            NumberStyle::It
+        } else {
+            NumberStyle::En
+        }
+    }
+
+    pub fn parse(&self, s: &str) -> Option<Decimal> {
+        parse_decimal(s, *self)
+    }
+}
+
+/// `12,5`, `-0,75`, `1.234,56`: a number whose decimal separator is a comma.
+fn has_decimal_comma(cell: &str) -> bool {
+    let s = cell.trim().trim_start_matches(['-', '+']);
+    let Some((int, frac)) = s.split_once(',') else { return false };
+    !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && int.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Parses a number in the given style. Italian: `.` groups thousands (only in groups of three),
+/// `,` is the decimal point, so `1.000` is one thousand. English: `.` is the decimal point and
+/// `,` may group thousands.
+pub fn parse_decimal(s: &str, style: NumberStyle) -> Option<Decimal> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let (group, point) = match style {
+        NumberStyle::It => ('.', ','),
+        NumberStyle::En => (',', '.'),
+    };
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = match body.split_once(point) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || !int.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits = String::with_capacity(s.len());
+    if int.contains(group) {
+        let mut parts = int.split(group);
+        let first = parts.next().unwrap_or_default();
+        if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push_str(first);
+        for p in parts {
+            if p.len() != 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.push_str(p);
+        }
+    } else {
+        if !int.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push_str(int);
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.push('.');
+        digits.push_str(f);
+    }
+    Decimal::from_str(&format!("{sign}{digits}")).ok()
+}
+
+/// A percentage on the 0–100 scale (`51` = 51%).
+pub fn parse_percent(s: &str, style: NumberStyle) -> Result<Decimal, ProblemKind> {
+    let v = parse_decimal(s, style).ok_or_else(|| ProblemKind::BadNumber { value: s.trim().into() })?;
+    if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+        return Err(ProblemKind::OutOfRange { value: s.trim().into(), min: "0".into(), max: "100".into() });
+    }
+    Ok(v)
+}
+
+/// A date as `2020-07-24` (ISO) or `24/07/2020` (Italian).
+pub fn parse_date(s: &str) -> Result<NaiveDate, ProblemKind> {
+    let t = s.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .map_err(|_| ProblemKind::BadDate { value: t.into() })
+}
+
+/// Yes/no as users write it: `si`, `sì`, `no`, `true`, `false`, `1`, `0` (SPEC §3).
+pub fn parse_yes_no(s: &str) -> Result<bool, ProblemKind> {
+    match s.trim().to_lowercase().as_str() {
+        "si" | "sì" | "true" | "1" | "yes" | "s" => Ok(true),
+        "no" | "false" | "0" | "n" => Ok(false),
+        other => Err(ProblemKind::NotOneOf {
+            value: other.into(),
+            allowed: ["si", "no"].map(String::from).to_vec(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn italian_numbers() {
+        let it = NumberStyle::It;
+        assert_eq!(parse_decimal("1.234,56", it), Some(dec!(1234.56)));
+        assert_eq!(parse_decimal("1.000", it), Some(dec!(1000)));
+        assert_eq!(parse_decimal("106.949.062,21", it), Some(dec!(106949062.21)));
+        assert_eq!(parse_decimal("-0,5", it), Some(dec!(-0.5)));
+        assert_eq!(parse_decimal("12,", it), None);
+        assert_eq!(parse_decimal("1.23,4", it), None);
+        assert_eq!(parse_decimal("abc", it), None);
+    }
+
+    #[test]
+    fn english_numbers() {
+        let en = NumberStyle::En;
+        assert_eq!(parse_decimal("330000.00", en), Some(dec!(330000.00)));
+        assert_eq!(parse_decimal("1,000.5", en), Some(dec!(1000.5)));
+        assert_eq!(parse_decimal("1.000", en), Some(dec!(1.000)));
+        assert_eq!(parse_decimal(".5", en), None);
+    }
+
+    #[test]
+    fn detection_follows_the_spec() {
+        assert_eq!(NumberStyle::detect(true, ["12.5"]), NumberStyle::It);
+        assert_eq!(NumberStyle::detect(false, ["12", "1,5"]), NumberStyle::It);
+        assert_eq!(NumberStyle::detect(false, ["12", "1.5", "a,b"]), NumberStyle::En);
+    }
+
+    #[test]
+    fn percentages_are_0_to_100() {
+        assert_eq!(parse_percent("51", NumberStyle::En), Ok(dec!(51)));
+        assert!(matches!(parse_percent("101", NumberStyle::En), Err(ProblemKind::OutOfRange { .. })));
+        assert!(matches!(parse_percent("x", NumberStyle::En), Err(ProblemKind::BadNumber { .. })));
+    }
+
+    #[test]
+    fn dates_iso_and_italian() {
+        let d = NaiveDate::from_ymd_opt(2020, 7, 24);
+        assert_eq!(parse_date("2020-07-24").ok(), d);
+        assert_eq!(parse_date("24/07/2020").ok(), d);
+        assert!(parse_date("31/02/2020").is_err());
+    }
+
+    #[test]
+    fn yes_no() {
+        for y in ["si", "Sì", "true", "1"] {
+            assert_eq!(parse_yes_no(y), Ok(true));
+        }
+        for n in ["no", "FALSE", "0"] {
+            assert_eq!(parse_yes_no(n), Ok(false));
+        }
+        assert!(parse_yes_no("forse").is_err());
+    }
+}
