@@ -1,0 +1,298 @@
+//! Import files as tables (SPEC §6): CSV in UTF-8 (with or without BOM) or Latin-1, separated by
+//! `,` or `;`, or the first sheet of an XLSX workbook. Rows keep the line they start on, so that
+//! every problem can name it. Nothing here knows what the columns mean.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use chrono::NaiveTime;
+use traguardi_domain::value::NumberStyle;
+use traguardi_domain::{Problem, ProblemKind, Problems};
+
+/// The default upload limit: larger files are refused before they are read.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub max_bytes: usize,
+    /// `--decimali it|en`: overrides the detected number style.
+    pub decimals: Option<NumberStyle>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_bytes: DEFAULT_MAX_BYTES, decimals: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Csv { separator: u8 },
+    Xlsx,
+}
+
+/// One data row: its line in the file (header = 1) and its cells, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Header names, trimmed and lower-cased.
+    pub headers: Vec<String>,
+    pub rows: Vec<Record>,
+    pub number_style: NumberStyle,
+    pub format: SourceFormat,
+}
+
+/// Reads an import file. A file with any syntax problem is refused whole, with every problem.
+pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
+    if bytes.len() > opts.max_bytes {
+        return Err(Problem::file(ProblemKind::TooLarge { limit: opts.max_bytes }).into());
+    }
+    let (headers, rows, format) = if is_spreadsheet(bytes) { read_xlsx(bytes)? } else { read_csv(bytes)? };
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(Problem::file(ProblemKind::EmptyFile).into());
+    }
+    let mut problems = Problems::default();
+    for (i, h) in headers.iter().enumerate() {
+        if !h.is_empty() && headers[..i].contains(h) {
+            problems.push(Problem { row: Some(1), column: Some(h.clone()), kind: ProblemKind::DuplicateColumn });
+        }
+    }
+    let expected = headers.len();
+    let mut kept = Vec::with_capacity(rows.len());
+    for mut r in rows {
+        // Spreadsheets and editors leave blank rows and trailing empty cells behind.
+        if r.cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        if r.cells.len() > expected && r.cells[expected..].iter().all(|c| c.is_empty()) {
+            r.cells.truncate(expected);
+        }
+        if r.cells.len() < expected {
+            if format == SourceFormat::Xlsx {
+                r.cells.resize(expected, String::new());
+            } else {
+                problems.push(Problem::row(r.line, ProblemKind::TruncatedRow { expected, found: r.cells.len() }));
+                continue;
+            }
+        }
+        if r.cells.len() > expected {
+            problems.push(Problem::row(r.line, ProblemKind::ExtraFields { expected, found: r.cells.len() }));
+            continue;
+        }
+        kept.push(r);
+    }
+    problems.into_result()?;
+    if kept.is_empty() {
+        return Err(Problem::file(ProblemKind::EmptyFile).into());
+    }
+    let number_style = opts.decimals.unwrap_or_else(|| match format {
+        SourceFormat::Csv { separator } => {
+            NumberStyle::detect(separator == b';', kept.iter().flat_map(|r| r.cells.iter().map(String::as_str)))
+        }
+        // Spreadsheet numbers are typed, and written out here with a decimal point.
+        SourceFormat::Xlsx => NumberStyle::En,
+    });
+    Ok(Table { headers, rows: kept, number_style, format })
+}
+
+fn is_spreadsheet(bytes: &[u8]) -> bool {
+    // XLSX is a ZIP; XLS is an OLE2 compound file.
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+type Parsed = (Vec<String>, Vec<Record>, SourceFormat);
+
+fn read_csv(bytes: &[u8]) -> Result<Parsed, Problems> {
+    let text = decode(bytes)?;
+    let separator = detect_separator(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
+    let mut headers = None;
+    let mut rows = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(rec) => {
+                let line = rec.position().map_or(0, |p| p.line() as usize);
+                let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+                if headers.is_none() {
+                    headers = Some(cells);
+                } else {
+                    rows.push(Record { line, cells });
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                let detail = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "testo non UTF-8".to_string(),
+                    _ => "virgolette non chiuse o campo malformato".to_string(),
+                };
+                return Err(Problem { row: line, column: None, kind: ProblemKind::Malformed { detail } }.into());
+            }
+        }
+    }
+    // The csv reader accepts an unclosed quote at end of file: the last field then swallows
+    // the rest of the file.
+    if ends_inside_quotes(&text, separator) {
+        let line = rows.last().map(|r| r.line);
+        return Err(Problem { row: line, column: None, kind: ProblemKind::Malformed { detail: "virgolette non chiuse".into() } }.into());
+    }
+    let headers = headers.ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?;
+    Ok((headers, rows, SourceFormat::Csv { separator }))
+}
+
+/// UTF-8 (BOM optional) or, failing that, Latin-1 (read as Windows-1252, its superset that
+/// spreadsheets write). A file that is neither is refused, naming the first bad line.
+fn decode(bytes: &[u8]) -> Result<String, Problems> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0) {
+        return Err(Problem::file(ProblemKind::Encoding { detail: "UTF-16 o file binario".into() }).into());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    // Valid UTF-8 accents beside invalid bytes mean a damaged or mixed file, not Latin-1.
+    let has_utf8_accents = bytes.utf8_chunks().any(|c| !c.valid().is_ascii());
+    if has_utf8_accents {
+        let mut bad_at = 0;
+        for chunk in bytes.utf8_chunks() {
+            bad_at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                break;
+            }
+        }
+        let line = bytes[..bad_at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(Problem::row(line, ProblemKind::Encoding { detail: "UTF-8 e Latin-1 mescolati".into() }).into());
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    if let Some(pos) = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
+        let line = text[..pos].matches('\n').count() + 1;
+        return Err(Problem::row(line, ProblemKind::Encoding { detail: "caratteri di controllo".into() }).into());
+    }
+    Ok(text.into_owned())
+}
+
+/// Whether a quoted field is still open at the end of the text, by the rules of CSV:
+/// a quote opens a field only at its start, and `""` inside a quoted field is a quote.
+fn ends_inside_quotes(text: &str, separator: u8) -> bool {
+    let sep = char::from(separator);
+    let (mut in_quotes, mut at_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => {
+                in_quotes = true;
+                at_start = false;
+            }
+            '\n' => at_start = true,
+            c if c == sep => at_start = true,
+            '\r' => {}
+            _ => at_start = false,
+        }
+    }
+    in_quotes
+}
+
+/// `;` when the header has more semicolons than commas outside quotes, else `,`.
+fn detect_separator(text: &str) -> u8 {
+    let mut in_quotes = false;
+    let (mut commas, mut semis) = (0, 0);
+    for c in text.chars() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '\n' if !in_quotes => break,
+            ',' if !in_quotes => commas += 1,
+            ';' if !in_quotes => semis += 1,
+            _ => {}
+        }
+    }
+    if semis > commas { b';' } else { b',' }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Parsed, Problems> {
+    let malformed = |e: String| Problems::from(Problem::file(ProblemKind::Malformed { detail: e }));
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
+    let range = book.worksheet_range_at(0).ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?.map_err(|e| malformed(e.to_string()))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    let mut lines = range.rows().enumerate().map(|(i, cells)| Record {
+        line: first_row + i + 1,
+        cells: cells.iter().map(cell_text).collect(),
+    });
+    let header = lines.next().ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?;
+    Ok((header.cells, lines.collect(), SourceFormat::Xlsx))
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => if *b { "si".into() } else { "no".into() },
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if t.time() == NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            None => dt.to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The positions of the columns an import uses, found by name in the header.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    names: Vec<(&'static str, Option<usize>)>,
+}
+
+impl Columns {
+    /// Finds `required` and `optional` columns; lists every required column that is missing.
+    pub fn find(table: &Table, required: &[&'static str], optional: &[&'static str]) -> Result<Columns, Problems> {
+        let mut problems = Problems::default();
+        let mut names = Vec::new();
+        for &name in required.iter().chain(optional) {
+            let pos = table.headers.iter().position(|h| h == name);
+            if pos.is_none() && required.contains(&name) {
+                problems.push(Problem { row: Some(1), column: Some(name.into()), kind: ProblemKind::MissingColumn });
+            }
+            names.push((name, pos));
+        }
+        problems.into_result()?;
+        Ok(Columns { names })
+    }
+
+    /// The cell of `name` in `record`, empty when the optional column is absent.
+    pub fn get<'r>(&self, record: &'r Record, name: &str) -> &'r str {
+        self.names
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, pos)| *pos)
+            .and_then(|p| record.cells.get(p))
+            .map_or("", String::as_str)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.names.iter().any(|(n, pos)| *n == name && pos.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests;
