@@ -1,1 +1,22 @@
+//! Storage of Traguardi: one code path (sqlx `Any`) over embedded SQLite and PostgreSQL.
+//!
+//! Each module holds one aggregate. Functions take a connection (usually a transaction
+//! opened by the use case) and the `EnteId` that scopes every query: no function reads or
+//! writes rows of another ente.
 
+pub mod audit;
+pub mod cycle;
+pub mod db;
+pub mod ente;
+pub mod org;
+pub mod people;
+mod row;
+pub mod testing;
+
+pub use db::{Backend, Conn, Store, StoreError, Tx};
+pub use ente::EnteId;
+
+/// A new identifier: UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,82 @@
+//! The append-only audit log, chained by hashes per ente.
+
+use serde::Serialize;
+
+use crate::row::{sql, int, opt_text, text};
+use crate::{Conn, EnteId, StoreError};
+
+/// A record as stored. `hash` = SHA-256 over `prev_hash` and the record's content (computed by
+/// the app crate, which owns the canonical form).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub ente_id: Option<String>,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const COLUMNS: &str = "seq, ente_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        seq: int(r, "seq")?,
+        ente_id: opt_text(r, "ente_id")?,
+        at: text(r, "at")?,
+        actor: text(r, "actor")?,
+        action: text(r, "action")?,
+        entity: text(r, "entity")?,
+        entity_id: opt_text(r, "entity_id")?,
+        before: opt_text(r, "before")?,
+        after: opt_text(r, "after")?,
+        prev_hash: text(r, "prev_hash")?,
+        hash: text(r, "hash")?,
+    })
+}
+
+/// The next sequence number and the hash the next record of `ente` must chain to.
+pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
+    let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?;
+    let last = match ente {
+        Some(e) => sqlx::query("SELECT hash FROM audit_log WHERE ente_id = $1 ORDER BY seq DESC LIMIT 1").bind(&e.0),
+        None => sqlx::query("SELECT hash FROM audit_log WHERE ente_id IS NULL ORDER BY seq DESC LIMIT 1"),
+    }
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok((next, last.as_ref().map(|r| text(r, "hash")).transpose()?))
+}
+
+pub async fn append(conn: &mut Conn, r: &AuditRecord) -> Result<(), StoreError> {
+    sqlx::query(sql(format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")))
+        .bind(r.seq)
+        .bind(r.ente_id.as_deref())
+        .bind(&r.at)
+        .bind(&r.actor)
+        .bind(&r.action)
+        .bind(&r.entity)
+        .bind(r.entity_id.as_deref())
+        .bind(r.before.as_deref())
+        .bind(r.after.as_deref())
+        .bind(&r.prev_hash)
+        .bind(&r.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The records of an ente in order.
+pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<AuditRecord>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM audit_log WHERE ente_id = $1 ORDER BY seq")))
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,0 +1,75 @@
+//! Cycles: one year of an ente, with its calendar.
+
+use serde::Serialize;
+use traguardi_domain::cycle::CycleCalendar;
+
+use crate::row::{sql, date, int, iso, text};
+use crate::{Conn, EnteId, StoreError, new_id};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycle {
+    pub id: String,
+    pub calendar: CycleCalendar,
+}
+
+impl Cycle {
+    pub fn year(&self) -> i32 {
+        self.calendar.year
+    }
+}
+
+const COLUMNS: &str = "id, year, triennium_from, triennium_to, starts, ends, piao_due, relazione_due";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<Cycle, StoreError> {
+    let year = |c: &str| -> Result<i32, StoreError> { Ok(i32::try_from(int(r, c)?).unwrap_or_default()) };
+    Ok(Cycle {
+        id: text(r, "id")?,
+        calendar: CycleCalendar {
+            year: year("year")?,
+            triennium_from: year("triennium_from")?,
+            triennium_to: year("triennium_to")?,
+            starts: date(r, "cycle", "starts")?,
+            ends: date(r, "cycle", "ends")?,
+            piao_due: date(r, "cycle", "piao_due")?,
+            relazione_due: date(r, "cycle", "relazione_due")?,
+        },
+    })
+}
+
+pub async fn insert(conn: &mut Conn, ente: &EnteId, cal: &CycleCalendar) -> Result<Cycle, StoreError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO cycle (id, ente_id, year, triennium_from, triennium_to, starts, ends, piao_due, relazione_due)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(&ente.0)
+    .bind(i64::from(cal.year))
+    .bind(i64::from(cal.triennium_from))
+    .bind(i64::from(cal.triennium_to))
+    .bind(iso(cal.starts))
+    .bind(iso(cal.ends))
+    .bind(iso(cal.piao_due))
+    .bind(iso(cal.relazione_due))
+    .execute(&mut *conn)
+    .await?;
+    Ok(Cycle { id, calendar: cal.clone() })
+}
+
+pub async fn by_year(conn: &mut Conn, ente: &EnteId, year: i32) -> Result<Option<Cycle>, StoreError> {
+    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 AND year = $2")))
+        .bind(&ente.0)
+        .bind(i64::from(year))
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The cycles of an ente, most recent first.
+pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 ORDER BY year DESC")))
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

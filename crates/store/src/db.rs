@@ -1,0 +1,152 @@
+//! Connecting, migrating and opening transactions, whatever the backend.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+pub type Conn = AnyConnection;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("indirizzo del database non valido «{url}»: usare sqlite://FILE oppure postgres://UTENTE@HOST:PORTA/DB")]
+    BadUrl { url: String },
+    #[error("database non raggiungibile ({url}): {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("migrazione del database non riuscita: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("errore del database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("dato non valido nel database ({table}.{column}): «{value}»")]
+    Corrupt { table: &'static str, column: &'static str, value: String },
+}
+
+/// The connection pool and what it points to.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Store {
+    /// Connects to `sqlite://FILE` (created when missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url_full) = normalise(url)?;
+        let shown = redact(url);
+        let options = AnyConnectOptions::from_str(&url_full)
+            .map_err(|_| StoreError::BadUrl { url: shown.clone() })?
+            .disable_statement_logging();
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on while one writer writes; foreign keys are off
+                        // by default in SQLite.
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unreachable { url: shown.clone(), detail: one_line(&e.to_string()) })?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The backend of a URL, and the URL as the driver wants it.
+fn normalise(url: &str) -> Result<(Backend, String), StoreError> {
+    let bad = || StoreError::BadUrl { url: redact(url) };
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.is_empty() {
+            return Err(bad());
+        }
+        // Create the file when it does not exist yet.
+        let full = if path.contains("mode=") || path.starts_with(":memory:") {
+            format!("sqlite://{path}")
+        } else if path.contains('?') {
+            format!("sqlite://{path}&mode=rwc")
+        } else {
+            format!("sqlite://{path}?mode=rwc")
+        };
+        Ok((Backend::Sqlite, full))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_string()))
+    } else {
+        Err(bad())
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(normalise("sqlite://traguardi.db").ok(), Some((Backend::Sqlite, "sqlite://traguardi.db?mode=rwc".into())));
+        assert_eq!(normalise("sqlite:x.db?cache=shared").ok(), Some((Backend::Sqlite, "sqlite://x.db?cache=shared&mode=rwc".into())));
+        assert_eq!(normalise("postgres://u@h/db").ok().map(|b| b.0), Some(Backend::Postgres));
+        assert!(matches!(normalise("mysql://x"), Err(StoreError::BadUrl { .. })));
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+    }
+}

@@ -1,0 +1,163 @@
+//! People of an ente and their assignments in each cycle.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::str::FromStr;
+use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
+
+use crate::row::{sql, boolean, coded, date, iso, opt_date, opt_text, text};
+use crate::{Conn, EnteId, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub matricola: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Person {
+    /// "Dott.ssa Carmela Francesca": title, given and family name.
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.given_name, self.family_name);
+        match &self.title {
+            Some(t) if !t.is_empty() => format!("{t} {name}"),
+            _ => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    pub id: String,
+    pub cycle_id: String,
+    pub person_id: String,
+    pub unit_id: String,
+    pub role: Role,
+    pub category: Category,
+    pub part_time: PartTime,
+    pub starts: NaiveDate,
+    pub ends: Option<NaiveDate>,
+    pub interim: bool,
+}
+
+const PERSON_COLUMNS: &str = "id, matricola, family_name, given_name, title, email";
+const ASSIGNMENT_COLUMNS: &str = "id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim";
+
+fn person_from_row(r: &sqlx::any::AnyRow) -> Result<Person, StoreError> {
+    Ok(Person {
+        id: text(r, "id")?,
+        matricola: text(r, "matricola")?,
+        family_name: text(r, "family_name")?,
+        given_name: text(r, "given_name")?,
+        title: opt_text(r, "title")?,
+        email: opt_text(r, "email")?,
+    })
+}
+
+fn assignment_from_row(r: &sqlx::any::AnyRow) -> Result<Assignment, StoreError> {
+    let percent = coded(r, "assignment", "part_time_pct", Decimal::from_str)?;
+    let kind = coded(r, "assignment", "part_time_kind", PartTimeKind::parse)?;
+    Ok(Assignment {
+        id: text(r, "id")?,
+        cycle_id: text(r, "cycle_id")?,
+        person_id: text(r, "person_id")?,
+        unit_id: text(r, "unit_id")?,
+        role: coded(r, "assignment", "role", Role::parse)?,
+        category: coded(r, "assignment", "category", Category::parse)?,
+        part_time: PartTime { percent, kind },
+        starts: date(r, "assignment", "starts")?,
+        ends: opt_date(r, "assignment", "ends")?,
+        interim: boolean(r, "interim")?,
+    })
+}
+
+pub async fn person_by_matricola(conn: &mut Conn, ente: &EnteId, matricola: &str) -> Result<Option<Person>, StoreError> {
+    let row = sqlx::query(sql(format!("SELECT {PERSON_COLUMNS} FROM person WHERE ente_id = $1 AND matricola = $2")))
+        .bind(&ente.0)
+        .bind(matricola)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(person_from_row).transpose()
+}
+
+pub async fn persons(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Person>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {PERSON_COLUMNS} FROM person WHERE ente_id = $1 ORDER BY family_name, given_name, matricola")))
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(person_from_row).collect()
+}
+
+/// Inserts the person, or rewrites the one with the same matricola (keeping its id).
+pub async fn upsert_person(conn: &mut Conn, ente: &EnteId, p: &Person) -> Result<Person, StoreError> {
+    match person_by_matricola(conn, ente, &p.matricola).await? {
+        Some(old) => {
+            sqlx::query("UPDATE person SET family_name = $3, given_name = $4, title = $5, email = $6 WHERE ente_id = $1 AND id = $2")
+                .bind(&ente.0)
+                .bind(&old.id)
+                .bind(&p.family_name)
+                .bind(&p.given_name)
+                .bind(p.title.as_deref())
+                .bind(p.email.as_deref())
+                .execute(&mut *conn)
+                .await?;
+            Ok(Person { id: old.id, ..p.clone() })
+        }
+        None => {
+            sqlx::query(sql(format!("INSERT INTO person (ente_id, {PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)")))
+                .bind(&ente.0)
+                .bind(&p.id)
+                .bind(&p.matricola)
+                .bind(&p.family_name)
+                .bind(&p.given_name)
+                .bind(p.title.as_deref())
+                .bind(p.email.as_deref())
+                .execute(&mut *conn)
+                .await?;
+            Ok(p.clone())
+        }
+    }
+}
+
+pub async fn assignments_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Assignment>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE ente_id = $1 AND cycle_id = $2 ORDER BY starts, id")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(assignment_from_row).collect()
+}
+
+/// Removes a person's assignments in a cycle, before the import writes the new ones.
+pub async fn delete_assignments(conn: &mut Conn, ente: &EnteId, cycle_id: &str, person_id: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM assignment WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn insert_assignment(conn: &mut Conn, ente: &EnteId, a: &Assignment) -> Result<(), StoreError> {
+    sqlx::query(sql(format!("INSERT INTO assignment (ente_id, {ASSIGNMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")))
+        .bind(&ente.0)
+        .bind(&a.id)
+        .bind(&a.cycle_id)
+        .bind(&a.person_id)
+        .bind(&a.unit_id)
+        .bind(a.role.code())
+        .bind(a.category.code())
+        .bind(a.part_time.percent.to_string())
+        .bind(a.part_time.kind.code())
+        .bind(iso(a.starts))
+        .bind(a.ends.map(iso))
+        .bind(i64::from(a.interim))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
