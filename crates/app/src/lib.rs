@@ -1,1 +1,18 @@
+//! Use cases of Traguardi: the only API that the web and the CLI call.
+//!
+//! Each use case takes the store, the acting user and an input; checks permissions; runs in
+//! one transaction (all or nothing); and writes the audit trail for what it changed.
 
+pub mod access;
+pub mod audit;
+pub mod cycles;
+pub mod demo;
+pub mod enti;
+pub mod error;
+pub mod import_org;
+pub mod import_people;
+pub mod org_tree;
+
+pub use access::Actor;
+pub use error::AppError;
+pub use traguardi_store::Store;

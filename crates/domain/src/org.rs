@@ -121,6 +121,31 @@ pub fn check_tree(incoming: &[Node<'_>], stored: &HashMap<String, Option<String>
     problems
 }
 
+/// The items with every parent before its children (parents outside `items` are ignored).
+/// The tree must be free of cycles (see `check_tree`); input order is kept otherwise.
+pub fn parents_first<'a, T>(items: &'a [T], code: impl Fn(&T) -> &str, parent: impl Fn(&T) -> Option<&str>) -> Vec<&'a T> {
+    let by_code: HashMap<&str, &T> = items.iter().map(|i| (code(i), i)).collect();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let mut chain = vec![item];
+        let mut cur = item;
+        while let Some(p) = parent(cur).and_then(|p| by_code.get(p)) {
+            if done.contains(code(p)) || chain.iter().any(|c| code(c) == code(p)) {
+                break;
+            }
+            chain.push(p);
+            cur = p;
+        }
+        for i in chain.into_iter().rev() {
+            if done.insert(code(i)) {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +199,13 @@ mod tests {
         let ps = check_tree(&[node(2, "N", Some("AREA1")), node(3, "DG", Some("N"))], &stored, "codice", "padre");
         assert_eq!(ps.len(), 1);
         assert!(matches!(&ps.0[0].kind, ProblemKind::TreeCycle { path } if path.len() == 4));
+    }
+
+    #[test]
+    fn parents_come_first() {
+        let items = [("C", Some("B")), ("A", None), ("B", Some("A")), ("D", Some("X"))];
+        let order: Vec<&str> = parents_first(&items, |i| i.0, |i| i.1).iter().map(|i| i.0).collect();
+        assert_eq!(order, ["A", "B", "C", "D"]);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub enum ProblemKind {
     Duplicate { value: String, first_row: usize },
     /// A parent code that is neither in the file nor already stored.
     UnknownParent { value: String },
+    /// A code already held by another stored thing (e.g. a CdR by another unit).
+    TakenBy { value: String, owner: String },
     /// Parents that lead back to the unit itself.
     TreeCycle { path: Vec<String> },
     /// An org unit code unknown in this ente and cycle.
@@ -60,6 +62,8 @@ pub enum ProblemKind {
     OutsideCycle { year: i32 },
     /// A contract category used on a day it did not exist.
     CategoryNotValid { category: String, valid: String, hint: String },
+    /// Two assignments of one person overlap and neither is an interim.
+    Overlaps { other_row: usize },
     /// Two rows describing the same thing disagree on one of its fields.
     Disagrees { value: String, other: String, other_row: usize },
 }
@@ -131,6 +135,9 @@ impl ProblemKind {
             Duplicate { value, first_row } => {
                 if it { format!("«{value}» è già alla riga {first_row}") } else { format!("«{value}» already at row {first_row}") }
             }
+            TakenBy { value, owner } => {
+                if it { format!("CdR «{value}» già assegnato alla struttura {owner}") } else { format!("CdR «{value}» already assigned to unit {owner}") }
+            }
             UnknownParent { value } => {
                 if it { format!("struttura padre «{value}» inesistente (né nel file né già registrata)") } else { format!("parent unit «{value}» does not exist (neither in the file nor already stored)") }
             }
@@ -152,6 +159,9 @@ impl ProblemKind {
             }
             CategoryNotValid { category, valid, hint } => {
                 if it { format!("categoria {category} valida solo {valid}; {hint}") } else { format!("category {category} valid only {valid}; {hint}") }
+            }
+            Overlaps { other_row } => {
+                if it { format!("incarico sovrapposto a quello della riga {other_row}: indicare interim = si per l'incarico aggiuntivo") } else { format!("assignment overlaps the one at row {other_row}: set interim = si on the additional one") }
             }
             Disagrees { value, other, other_row } => {
                 if it { format!("«{value}» diverso da «{other}» della riga {other_row} per lo stesso codice") } else { format!("«{value}» differs from «{other}» at row {other_row} for the same code") }

@@ -15,6 +15,7 @@ pub mod testing;
 
 pub use db::{Backend, Conn, Store, StoreError, Tx};
 pub use ente::EnteId;
+pub use sqlx::Error as SqlError;
 
 /// A new identifier: UUIDv7, so ids sort by creation time.
 pub fn new_id() -> String {

@@ -1,0 +1,70 @@
+//! Who acts, and what they may do. Every permission check of the app is here.
+
+use serde::Serialize;
+
+/// The acting user, as recorded in the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// What the audit trail shows: `cli:USER`, `demo`, or an account name.
+    pub name: String,
+    pub kind: ActorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ActorKind {
+    /// Someone at the server's console (CLI): the installation's administrator.
+    Console,
+    /// An anonymous visitor of the public pages.
+    Public,
+}
+
+/// What an actor may be asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Create enti, cycles; import org charts and people.
+    Administer,
+    /// Read an ente's org tree (public in "Amministrazione trasparente").
+    ReadOrg,
+}
+
+impl Actor {
+    /// The console user, named after the operating-system account.
+    pub fn console() -> Actor {
+        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "console".into());
+        Actor { name: format!("cli:{user}"), kind: ActorKind::Console }
+    }
+
+    pub fn public() -> Actor {
+        Actor { name: "pubblico".into(), kind: ActorKind::Public }
+    }
+
+    pub fn may(&self, p: Permission) -> bool {
+        match (self.kind, p) {
+            (ActorKind::Console, _) => true,
+            (ActorKind::Public, Permission::ReadOrg) => true,
+            (ActorKind::Public, Permission::Administer) => false,
+        }
+    }
+
+    pub fn require(&self, p: Permission, what: &str) -> Result<(), crate::AppError> {
+        if self.may(p) {
+            Ok(())
+        } else {
+            Err(crate::AppError::Forbidden { actor: self.name.clone(), what: what.into() })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_reads_but_never_administers() {
+        assert!(Actor::public().may(Permission::ReadOrg));
+        assert!(!Actor::public().may(Permission::Administer));
+        assert!(Actor::console().may(Permission::Administer));
+        let e = Actor::public().require(Permission::Administer, "importare la struttura").unwrap_err();
+        assert_eq!(e.to_string(), "operazione non consentita a pubblico: importare la struttura");
+    }
+}

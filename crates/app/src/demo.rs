@@ -1,0 +1,67 @@
+//! The demo ente: "Comune di Milano (dati dimostrativi)", from the acts of seed 000.
+//! Loading it is idempotent: a second run finds everything in place and changes nothing.
+
+use serde::Serialize;
+use traguardi_docs::ReadOptions;
+use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_store::ente::{self, Ente};
+use traguardi_store::{Store, cycle};
+
+use crate::{Actor, AppError, cycles, enti, import_org, import_people};
+
+pub const CODE: &str = "015146";
+pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
+/// The years of the Piano degli Obiettivi 2020–2022.
+pub const YEARS: [i32; 3] = [2020, 2021, 2022];
+
+const ORG: &[u8] = include_bytes!("../demo/milano/struttura.csv");
+const PEOPLE: &[u8] = include_bytes!("../demo/milano/persone.csv");
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DemoReport {
+    pub created: bool,
+    pub changes: usize,
+}
+
+pub fn new_ente() -> NewEnte {
+    NewEnte {
+        code: EnteCode::parse(CODE).unwrap_or_else(|_| unreachable!("the demo code is a valid ISTAT code")),
+        name: NAME.into(),
+        codice_fiscale: Some("01199250158".into()),
+        kind: EnteKind::Comune,
+        staff_size: 14_000,
+        has_dirigenti: true,
+    }
+}
+
+/// Loads (or completes) the demo ente; returns it and what was done.
+pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
+    let actor = Actor { name: "demo".into(), ..Actor::console() };
+    let mut report = DemoReport::default();
+    let existing = {
+        let mut conn = store.pool.acquire().await?;
+        ente::by_code(&mut conn, &new_ente().code).await?
+    };
+    let ente = match existing {
+        Some(e) => e,
+        None => {
+            report.created = true;
+            enti::create(store, &actor, &new_ente()).await?
+        }
+    };
+    let first = YEARS[0];
+    let org = import_org::import_org(store, &actor, &ente, first, ORG, ReadOptions::default(), false).await?;
+    let people = import_people::import_people(store, &actor, &ente, first, PEOPLE, ReadOptions::default(), false).await?;
+    report.changes += org.created.len() + org.updated.len() + people.people_created + people.people_updated;
+    for &year in &YEARS[1..] {
+        let exists = {
+            let mut conn = store.pool.acquire().await?;
+            cycle::by_year(&mut conn, &ente.id, year).await?.is_some()
+        };
+        if !exists {
+            let opened = cycles::open(store, &actor, &ente, year).await?;
+            report.changes += opened.units + opened.assignments;
+        }
+    }
+    Ok((ente, report))
+}

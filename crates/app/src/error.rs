@@ -1,0 +1,51 @@
+//! The errors of use cases, each with a message that says what to do.
+
+use traguardi_domain::{Lang, Problems};
+use traguardi_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input has problems; nothing was written.
+    #[error("{0}")]
+    Invalid(Problems),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("ente {code} inesistente")]
+    NoSuchEnte { code: String },
+    #[error("ciclo {year} inesistente per questo ente")]
+    NoSuchCycle { year: i32 },
+    #[error("il database contiene più enti ({codes}): indicare --ente CODICE")]
+    WhichEnte { codes: String },
+    #[error("il database non contiene alcun ente: caricare la demo (traguardi demo) o importare dati")]
+    NoEnte,
+    #[error("{0}")]
+    Refused(String),
+    #[error("operazione non consentita a {actor}: {what}")]
+    Forbidden { actor: String, what: String },
+}
+
+impl AppError {
+    /// The message in the user's language (lists every problem of an invalid input).
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (AppError::Invalid(p), _) => p.describe(lang),
+            (AppError::NoSuchEnte { code }, Lang::En) => format!("no ente {code}"),
+            (AppError::NoSuchCycle { year }, Lang::En) => format!("no cycle {year} for this ente"),
+            (AppError::WhichEnte { codes }, Lang::En) => format!("the database holds several enti ({codes}): pass --ente CODE"),
+            (AppError::NoEnte, Lang::En) => "the database holds no ente: load the demo (traguardi demo) or import data".into(),
+            _ => self.to_string(),
+        }
+    }
+}
+
+impl From<Problems> for AppError {
+    fn from(p: Problems) -> Self {
+        AppError::Invalid(p)
+    }
+}
+
+impl From<traguardi_store::SqlError> for AppError {
+    fn from(e: traguardi_store::SqlError) -> Self {
+        AppError::Store(StoreError::Sql(e))
+    }
+}
