@@ -163,10 +163,10 @@ pub async fn import_org(store: &Store, actor: &Actor, ente: &Ente, year: i32, by
     Ok(report)
 }
 
-/// Checks every cell; returns the rows that parsed and the problems of the others.
+/// Checks every cell; returns the rows (those whose code and parent parse) and all problems.
 fn parse_rows(table: &Table) -> Result<(Vec<UnitRow>, Problems), AppError> {
     let cols = Columns::find(table, &REQUIRED, &OPTIONAL)?;
-    let mut problems = Problems::default();
+    let mut problems = table.problems.clone();
     let mut rows = Vec::with_capacity(table.rows.len());
     for rec in &table.rows {
         let line = rec.line;
@@ -200,21 +200,21 @@ fn parse_rows(table: &Table) -> Result<(Vec<UnitRow>, Problems), AppError> {
                 _ => Ok(()),
             },
         );
-        if let (Ok(code), Ok(kind), Ok(parent), Ok(responsible), Ok(valid_from), Ok(valid_to)) = (code, kind, parent, responsible, valid_from, valid_to) {
-            if !name.is_empty() {
-                rows.push(UnitRow {
-                    line,
-                    code,
-                    name: name.to_string(),
-                    kind,
-                    parent,
-                    cdr,
-                    responsible,
-                    valid_from,
-                    valid_to,
-                    previous_code: opt("codice_precedente"),
-                });
-            }
+        // A row whose code and parent parse takes part in the tree checks even when another of
+        // its cells is wrong (that problem is already listed, so nothing will be written).
+        if let (Ok(code), Ok(parent)) = (code, parent) {
+            rows.push(UnitRow {
+                line,
+                code,
+                name: name.to_string(),
+                kind: kind.unwrap_or(UnitKind::Unita),
+                parent,
+                cdr,
+                responsible: responsible.ok().flatten(),
+                valid_from: valid_from.ok().flatten(),
+                valid_to: valid_to.ok().flatten(),
+                previous_code: opt("codice_precedente"),
+            });
         }
     }
     Ok((rows, problems))

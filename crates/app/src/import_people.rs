@@ -13,7 +13,7 @@ use serde::Serialize;
 use traguardi_docs::{Columns, ReadOptions, read_table};
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role, parse_matricola};
 use traguardi_domain::value::{parse_date, parse_percent, parse_yes_no};
-use traguardi_domain::{Problem, ProblemKind, Problems};
+use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
 use traguardi_store::people::{self, Assignment, Person};
 use traguardi_store::{Store, new_id, org};
@@ -57,8 +57,9 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
     let table = read_table(bytes, opts)?;
     let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
     let style = table.number_style;
-    let mut problems = Problems::default();
+    let mut problems = table.problems.clone();
     let mut rows = Vec::new();
+    let mut unit_cells = Vec::new();
     for rec in &table.rows {
         let line = rec.line;
         let get = |c: &str| cols.get(rec, c);
@@ -69,6 +70,9 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
         let family = required(get("cognome"));
         let given = required(get("nome"));
         let unit = required(get("struttura"));
+        if let Ok(u) = &unit {
+            unit_cells.push((line, u.clone()));
+        }
         let role = Role::parse(get("ruolo"));
         let category = Category::parse(get("categoria"));
         let percent = match get("part_time") {
@@ -146,10 +150,12 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
         });
         by_person[i].1.push(r);
     }
-    for r in &rows {
-        if !units.contains_key(&r.unit) {
-            problems.push(Problem::cell(r.line, "struttura", ProblemKind::UnknownUnit { value: r.unit.clone() }));
+    for (line, unit) in &unit_cells {
+        if !units.contains_key(unit) {
+            problems.push(Problem::cell(*line, "struttura", ProblemKind::UnknownUnit { value: unit.clone() }));
         }
+    }
+    for r in &rows {
         let starts = r.starts.unwrap_or(cal.starts);
         if let Some(e) = r.ends {
             if e < starts {

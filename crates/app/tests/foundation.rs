@@ -73,16 +73,16 @@ async fn story(store: &Store) {
                C1,Ciclo A,area,C2,\n\
                C2,Ciclo B,area,C1,\n\
                N3,Troncata,area\n";
-    let msg = invalid(import_org::import_org(store, &console, &milano, 2020, bad.as_bytes(), ReadOptions::default(), false).await);
-    assert_eq!(msg, "riga 7: riga troncata: 3 campi invece di 5");
-    let bad = bad.replace("N3,Troncata,area\n", "N3,Area CdR doppio,area,SIAD,222\n");
+    let bad = format!("{bad}N4,Area CdR doppio,area,SIAD,222\n");
     let msg = invalid(import_org::import_org(store, &console, &milano, 2020, bad.as_bytes(), ReadOptions::default(), false).await);
     assert_eq!(
         msg,
         "riga 2, colonna «padre»: struttura padre «NOPE» inesistente (né nel file né già registrata)\n\
          riga 3, colonna «tipo»: valore «ufficio» non ammesso; valori possibili: direzione, area, settore, unita, servizio\n\
+         riga 4, colonna «codice»: «N2» è già alla riga 3\n\
          riga 5, colonna «padre»: ciclo nell'albero: C1 → C2 → C1\n\
-         riga 7, colonna «cdr»: CdR «222» già assegnato alla struttura CRM"
+         riga 7: riga troncata: 3 campi invece di 5\n\
+         riga 8, colonna «cdr»: CdR «222» già assegnato alla struttura CRM"
     );
     assert_eq!(counts(store).await, before);
 
@@ -120,7 +120,8 @@ async fn story(store: &Store) {
          riga 4, colonna «categoria»: categoria EQ valida solo dal 01/04/2023; prima del 01/04/2023 usare le categorie A, B, C, D, PO\n\
          riga 4, colonna «cognome»: «Verde» diverso da «Verdi» della riga 3 per lo stesso codice\n\
          riga 4: incarico sovrapposto a quello della riga 3: indicare interim = si per l'incarico aggiuntivo\n\
-         riga 5, colonna «part_time»: 150 fuori dall'intervallo 0–100"
+         riga 5, colonna «part_time»: 150 fuori dall'intervallo 0–100\n\
+         riga 5, colonna «struttura»: struttura «NOPE» inesistente in questo ente e ciclo"
     );
     assert_eq!(counts(store).await[1], 3, "the cycle 2023 named by a failed import is not left behind");
 

@@ -1,1 +1,147 @@
-fn main() {}
+//! `traguardi`: the command line of Traguardi.
+
+mod commands;
+mod say;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "traguardi", version, about = "Traguardi: il ciclo della performance degli enti locali")]
+struct Cli {
+    /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB
+    #[arg(long, global = true, env = "TRAGUARDI_DATABASE_URL", default_value = "sqlite://traguardi.db")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or update the database schema
+    Migrate,
+    /// Serve the web application
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Load the demo ente (Comune di Milano, dati dimostrativi) and serve it
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the data only, do not start the server
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import data from CSV or XLSX
+    Import {
+        #[command(subcommand)]
+        what: ImportKind,
+    },
+    /// Cycles (years) of an ente
+    Cycle {
+        #[command(subcommand)]
+        action: CycleAction,
+    },
+    /// Enti (tenants) of this installation
+    Ente {
+        #[command(subcommand)]
+        action: EnteAction,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Decimals {
+    It,
+    En,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The CSV or XLSX file
+    file: PathBuf,
+    /// ISTAT code of the ente (optional when the database holds one ente)
+    #[arg(long)]
+    ente: Option<String>,
+    /// Year of the cycle (default: the latest cycle, or the current year)
+    #[arg(long)]
+    cycle: Option<i32>,
+    /// Check the file and report what would change, writing nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Number style of the file, when the detection should be overridden
+    #[arg(long, value_enum)]
+    decimali: Option<Decimals>,
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Org chart: codice,nome,tipo,padre,cdr[,responsabile,inizio,fine,codice_precedente]
+    Org(ImportArgs),
+    /// People and assignments: matricola,cognome,nome,struttura,ruolo,categoria[,…]
+    People(ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum CycleAction {
+    /// Open YEAR by copying the previous year's org tree and assignments
+    Open {
+        year: i32,
+        #[arg(long)]
+        ente: Option<String>,
+    },
+    /// List the cycles of an ente
+    List {
+        #[arg(long)]
+        ente: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EnteAction {
+    /// Add an ente
+    Add {
+        /// ISTAT code, 6 digits
+        #[arg(long)]
+        codice: String,
+        #[arg(long)]
+        nome: String,
+        /// comune | citta_metropolitana | unione
+        #[arg(long, default_value = "comune")]
+        tipo: String,
+        /// Number of employees
+        #[arg(long)]
+        dipendenti: i64,
+        /// Whether the ente has dirigenti (si | no)
+        #[arg(long, default_value = "si")]
+        dirigenti: String,
+        #[arg(long)]
+        codice_fiscale: Option<String>,
+    },
+    /// List the enti
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TRAGUARDI_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", say::error(&e));
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -45,9 +45,13 @@ pub struct Table {
     pub rows: Vec<Record>,
     pub number_style: NumberStyle,
     pub format: SourceFormat,
+    /// Rows left out because their shape is wrong (truncated, too many fields). Importers
+    /// start from these, so that one report lists the shape and the content problems together.
+    pub problems: Problems,
 }
 
-/// Reads an import file. A file with any syntax problem is refused whole, with every problem.
+/// Reads an import file. A file whose syntax is broken (encoding, quotes, header) is refused;
+/// rows of the wrong length are left out and listed in `Table::problems`.
 pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
     if bytes.len() > opts.max_bytes {
         return Err(Problem::file(ProblemKind::TooLarge { limit: opts.max_bytes }).into());
@@ -62,6 +66,9 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         if !h.is_empty() && headers[..i].contains(h) {
             problems.push(Problem { row: Some(1), column: Some(h.clone()), kind: ProblemKind::DuplicateColumn });
         }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let expected = headers.len();
     let mut kept = Vec::with_capacity(rows.len());
@@ -87,8 +94,7 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         }
         kept.push(r);
     }
-    problems.into_result()?;
-    if kept.is_empty() {
+    if kept.is_empty() && problems.is_empty() {
         return Err(Problem::file(ProblemKind::EmptyFile).into());
     }
     let number_style = opts.decimals.unwrap_or_else(|| match format {
@@ -98,7 +104,7 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         // Spreadsheet numbers are typed, and written out here with a decimal point.
         SourceFormat::Xlsx => NumberStyle::En,
     });
-    Ok(Table { headers, rows: kept, number_style, format })
+    Ok(Table { headers, rows: kept, number_style, format, problems })
 }
 
 fn is_spreadsheet(bytes: &[u8]) -> bool {

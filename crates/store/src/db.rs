@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -53,6 +53,14 @@ impl Store {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
         };
+        // One direct connection first: its error says why (refused, unknown host, bad password)
+        // where the pool would only report a timeout.
+        let unreachable = |e: sqlx::Error| StoreError::Unreachable { url: shown.clone(), detail: one_line(&e.to_string()) };
+        let probe = tokio::time::timeout(Duration::from_secs(10), options.connect())
+            .await
+            .map_err(|_| StoreError::Unreachable { url: shown.clone(), detail: "nessuna risposta entro 10 secondi".into() })?
+            .map_err(unreachable)?;
+        probe.close().await.map_err(unreachable)?;
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
@@ -68,7 +76,7 @@ impl Store {
             })
             .connect_with(options)
             .await
-            .map_err(|e| StoreError::Unreachable { url: shown.clone(), detail: one_line(&e.to_string()) })?;
+            .map_err(unreachable)?;
         Ok(Store { pool, backend })
     }
 

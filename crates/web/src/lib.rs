@@ -1,1 +1,55 @@
+//! The web server of Traguardi: HTML pages (Italian first, Bootstrap Italia), health endpoints,
+//! static files embedded in the binary, and the security headers every answer carries.
+//! The router is testable without a socket (`router(state)` + `tower::ServiceExt::oneshot`).
 
+mod assets;
+mod error;
+mod health;
+mod pages;
+mod security;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use traguardi_app::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .merge(pages::routes())
+        .merge(assets::routes())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM. `on_ready` receives the bound address (port 0 picks one).
+pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    on_ready(listener.local_addr()?);
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,152 @@
+//! The commands: each opens the store, resolves ente and cycle, calls one use case and prints.
+
+use anyhow::{Context, Result};
+use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_org, import_people};
+use chrono::Datelike;
+use traguardi_docs::ReadOptions;
+use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_domain::value::{NumberStyle, parse_yes_no};
+use traguardi_domain::{Lang, Problem};
+use traguardi_web::AppState;
+
+use crate::{Cli, Command, CycleAction, Decimals, EnteAction, ImportArgs, ImportKind, say};
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let store = Store::connect(&cli.database_url).await?;
+    let result = dispatch(&store, cli.command).await;
+    store.close().await;
+    result
+}
+
+async fn dispatch(store: &Store, command: Command) -> Result<()> {
+    let l = say::lang();
+    match command {
+        Command::Migrate => {
+            store.migrate().await?;
+            println!("{}", l.pick("schema del database aggiornato", "database schema up to date"));
+        }
+        Command::Serve { bind } => {
+            store.migrate().await?;
+            serve(store, &bind, None).await?;
+        }
+        Command::Demo { bind, no_serve } => {
+            store.migrate().await?;
+            let (ente, report) = demo::load(store).await?;
+            let what = match (report.created, l) {
+                (true, Lang::It) => "caricato",
+                (true, Lang::En) => "loaded",
+                (false, Lang::It) => "già presente",
+                (false, Lang::En) => "already present",
+            };
+            println!("{} ({}): {what}", ente.name, ente.code);
+            if !no_serve {
+                serve(store, &bind, Some(&ente.code.to_string())).await?;
+            }
+        }
+        Command::Import { what } => match what {
+            ImportKind::Org(args) => {
+                let (ente, year, bytes) = prepare(store, &args).await?;
+                let r = import_org::import_org(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
+                println!("{}", say::org_report(&r));
+            }
+            ImportKind::People(args) => {
+                let (ente, year, bytes) = prepare(store, &args).await?;
+                let r = import_people::import_people(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
+                println!("{}", say::people_report(&r));
+            }
+        },
+        Command::Cycle { action } => match action {
+            CycleAction::Open { year, ente } => {
+                let ente = resolve(store, ente.as_deref()).await?;
+                let r = cycles::open(store, &Actor::console(), &ente, year).await?;
+                match l {
+                    Lang::It => println!("ciclo {} aperto da {}: {} strutture e {} incarichi copiati", r.year, r.from_year, r.units, r.assignments),
+                    Lang::En => println!("cycle {} opened from {}: {} units and {} assignments copied", r.year, r.from_year, r.units, r.assignments),
+                }
+            }
+            CycleAction::List { ente } => {
+                let ente = resolve(store, ente.as_deref()).await?;
+                let mut conn = store.pool.acquire().await?;
+                for c in traguardi_store::cycle::list(&mut conn, &ente.id).await? {
+                    println!("{}", c.calendar.label());
+                }
+            }
+        },
+        Command::Ente { action } => match action {
+            EnteAction::Add { codice, nome, tipo, dipendenti, dirigenti, codice_fiscale } => {
+                let field = |col: &str, k| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind: k }.into());
+                let new = NewEnte {
+                    code: EnteCode::parse(&codice).map_err(|k| field("--codice", k))?,
+                    name: nome.trim().to_string(),
+                    codice_fiscale,
+                    kind: EnteKind::parse(&tipo).map_err(|k| field("--tipo", k))?,
+                    staff_size: dipendenti,
+                    has_dirigenti: parse_yes_no(&dirigenti).map_err(|k| field("--dirigenti", k))?,
+                };
+                store.migrate().await?;
+                let e = enti::create(store, &Actor::console(), &new).await?;
+                println!("{} ({})", e.name, e.code);
+            }
+            EnteAction::List => {
+                for e in enti::list(store).await? {
+                    println!("{}\t{}\t{}\t{}", e.code, e.name, e.kind.code(), e.staff_size);
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::ente::Ente> {
+    let mut conn = store.pool.acquire().await?;
+    Ok(enti::resolve(&mut conn, code).await?)
+}
+
+/// The ente, the year (given, else the latest cycle, else the current year) and the file's bytes.
+async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::ente::Ente, i32, Vec<u8>)> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), args.file.display()))?;
+    let ente = resolve(store, args.ente.as_deref()).await?;
+    let year = match args.cycle {
+        Some(y) => y,
+        None => {
+            let mut conn = store.pool.acquire().await?;
+            match traguardi_store::cycle::list(&mut conn, &ente.id).await?.first() {
+                Some(c) => c.year(),
+                None => chrono::Local::now().year(),
+            }
+        }
+    };
+    Ok((ente, year, bytes))
+}
+
+fn read_options(decimali: Option<Decimals>) -> ReadOptions {
+    let decimals = decimali.map(|d| match d {
+        Decimals::It => NumberStyle::It,
+        Decimals::En => NumberStyle::En,
+    });
+    ReadOptions { decimals, ..ReadOptions::default() }
+}
+
+async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
+    let l = say::lang();
+    let state = AppState { store: store.clone() };
+    traguardi_web::serve(state, bind, |addr| {
+        let url = format!("http://{addr}/");
+        match ente {
+            Some(code) => {
+                println!("{}: {url}enti/{code}", l.pick("Traguardi è in ascolto", "Traguardi is listening"));
+                println!(
+                    "{}",
+                    l.pick(
+                        "Accesso: le pagine della demo si consultano senza credenziali. Ctrl-C per fermare.",
+                        "Access: the demo pages need no credentials. Ctrl-C to stop."
+                    )
+                );
+            }
+            None => println!("{}: {url}", l.pick("Traguardi è in ascolto", "Traguardi is listening")),
+        }
+    })
+    .await
+    .with_context(|| format!("{} {bind}", l.pick("impossibile ascoltare su", "cannot listen on")))?;
+    Ok(())
+}

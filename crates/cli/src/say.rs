@@ -1,0 +1,77 @@
+//! What the CLI prints, in the user's language (Italian by default, English with LANG=en…).
+
+use traguardi_app::AppError;
+use traguardi_app::import_org::ImportReport;
+use traguardi_app::import_people::PeopleReport;
+use traguardi_domain::Lang;
+
+pub fn lang() -> Lang {
+    Lang::from_env()
+}
+
+/// An error as the last lines the user reads.
+pub fn error(e: &anyhow::Error) -> String {
+    let l = lang();
+    let head = l.pick("errore", "error");
+    match e.downcast_ref::<AppError>() {
+        Some(AppError::Invalid(p)) if p.0.iter().all(|p| p.row.is_none()) => {
+            p.0.iter().map(|p| format!("{head}: {}", p.describe(l))).collect::<Vec<_>>().join("\n")
+        }
+        Some(AppError::Invalid(p)) => {
+            let n = p.len();
+            let intro = match l {
+                Lang::It => format!("{head}: il file ha {n} problem{}; nulla è stato scritto:", if n == 1 { "a" } else { "i" }),
+                Lang::En => format!("{head}: the file has {n} problem{}; nothing was written:", if n == 1 { "" } else { "s" }),
+            };
+            format!("{intro}\n{}", p.0.iter().map(|p| format!("  {}", p.describe(l))).collect::<Vec<_>>().join("\n"))
+        }
+        Some(app) => format!("{head}: {}", app.describe(l)),
+        None => format!("{head}: {e:#}"),
+    }
+}
+
+pub fn org_report(r: &ImportReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!(
+            "struttura {}: {} righe lette, {} strutture nuove, {} aggiornate, {} invariate",
+            r.year, r.rows, r.created.len(), r.updated.len(), r.unchanged
+        ),
+        Lang::En => format!(
+            "org {}: {} rows read, {} new units, {} updated, {} unchanged",
+            r.year, r.rows, r.created.len(), r.updated.len(), r.unchanged
+        ),
+    };
+    s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
+    s
+}
+
+pub fn people_report(r: &PeopleReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!(
+            "personale {}: {} righe lette, {} persone nuove, {} aggiornate, {} invariate, {} incarichi scritti",
+            r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
+        ),
+        Lang::En => format!(
+            "people {}: {} rows read, {} new people, {} updated, {} unchanged, {} assignments written",
+            r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
+        ),
+    };
+    s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
+    s
+}
+
+fn tail(l: Lang, cycle_created: bool, dry_run: bool, year: i32) -> String {
+    let mut s = String::new();
+    if cycle_created {
+        s.push_str(&match l {
+            Lang::It => format!("\nciclo {year} creato"),
+            Lang::En => format!("\ncycle {year} created"),
+        });
+    }
+    if dry_run {
+        s.push_str(l.pick("\nprova (--dry-run): nulla è stato scritto", "\ntrial (--dry-run): nothing was written"));
+    }
+    s
+}

@@ -1,0 +1,47 @@
+//! Errors as pages: what went wrong in Italian, with the right status, never a stack trace.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use traguardi_app::AppError;
+use traguardi_domain::Lang;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let body = ErrorPage { title, message }.render().unwrap_or_else(|_| message.to_string());
+    (status, Html(body)).into_response()
+}
+
+pub async fn not_found() -> Response {
+    page(StatusCode::NOT_FOUND, "Pagina non trovata", "L'indirizzo richiesto non corrisponde ad alcuna pagina.")
+}
+
+/// A use-case error as an HTTP answer.
+pub struct WebError(pub AppError);
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        WebError(e)
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title) = match &self.0 {
+            AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte => (StatusCode::NOT_FOUND, "Non trovato"),
+            AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato"),
+            AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida"),
+            AppError::Store(e) => {
+                tracing::error!("database: {e}");
+                return page(StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Il servizio non è al momento disponibile. Riprovare tra poco.");
+            }
+        };
+        page(status, title, &self.0.describe(Lang::It))
+    }
+}
