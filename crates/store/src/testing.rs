@@ -15,9 +15,9 @@ pub async fn sqlite() -> Result<Store, StoreError> {
     Ok(store)
 }
 
-/// A migrated PostgreSQL store in a new database, or `None` (with a visible message) when no
+/// The URL of a new, empty PostgreSQL database, or `None` (with a visible message) when no
 /// server is configured outside CI.
-pub async fn postgres() -> Result<Option<Store>, StoreError> {
+pub async fn postgres_url() -> Result<Option<String>, StoreError> {
     let Some(admin_url) = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()) else {
         assert!(
             std::env::var("CI").is_err(),
@@ -31,7 +31,13 @@ pub async fn postgres() -> Result<Option<Store>, StoreError> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await?;
     admin.close().await;
     let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
-    let store = Store::connect(&format!("{base}/{name}")).await?;
+    Ok(Some(format!("{base}/{name}")))
+}
+
+/// A migrated PostgreSQL store in a new database, when a server is configured.
+pub async fn postgres() -> Result<Option<Store>, StoreError> {
+    let Some(url) = postgres_url().await? else { return Ok(None) };
+    let store = Store::connect(&url).await?;
     store.migrate().await?;
     Ok(Some(store))
 }

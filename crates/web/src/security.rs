@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                       font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+                       font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

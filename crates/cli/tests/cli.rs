@@ -1,0 +1,141 @@
+//! The `traguardi` binary end to end: exit codes, messages, and the demo on both backends.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use traguardi_store::testing;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_traguardi"));
+    c.env_remove("TRAGUARDI_DATABASE_URL").env("LANG", "it_IT.UTF-8").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c
+}
+
+fn run(url: &str, args: &[&str]) -> Output {
+    bin().arg("--database-url").arg(url).args(args).output().expect("runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn temp_sqlite() -> String {
+    let p = std::env::temp_dir().join(format!("traguardi-cli-{}.db", std::process::id() as u128 * 1000 + rand_suffix()));
+    format!("sqlite://{}", p.display())
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() % 1000)
+}
+
+fn temp_file(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("traguardi-cli-files-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p
+}
+
+/// `GET path` on the server, returning the status line and body.
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).expect("read");
+    let status = buf.lines().next().unwrap_or_default().to_string();
+    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+/// Starts `demo` or `serve` on a free port; returns the child and `host:port`.
+fn start(url: &str, args: &[&str]) -> (Child, String) {
+    let mut child = bin().arg("--database-url").arg(url).args(args).args(["--bind", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().expect("spawn");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(out).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server prints its address").expect("line");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap_or_default().to_string();
+        }
+    };
+    (child, addr)
+}
+
+fn demo_story(url: &str) {
+    let o = run(url, &["demo", "--no-serve"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): caricato\n");
+    let o = run(url, &["demo", "--no-serve"]);
+    assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): già presente\n");
+    let o = run(url, &["cycle", "list"]);
+    assert_eq!(text(&o).0, "2022 (2022–2024)\n2021 (2021–2023)\n2020 (2020–2022)\n");
+
+    // Demo serves the org tree.
+    let (mut child, addr) = start(url, &["demo"]);
+    let (status, body) = http_get(&addr, "/enti/015146/cicli/2021/struttura");
+    let (ready, _) = http_get(&addr, "/readyz");
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("DIREZIONE URBANISTICA") && body.contains("Arch. Simona Collarini"));
+    assert_eq!(ready, "HTTP/1.1 200 OK");
+}
+
+#[tokio::test]
+async fn demo_on_sqlite_and_postgres() {
+    demo_story(&temp_sqlite());
+    if let Some(url) = testing::postgres_url().await.expect("postgres") {
+        demo_story(&url);
+    }
+}
+
+#[test]
+fn imports_report_and_refuse() {
+    let url = temp_sqlite();
+    let o = run(&url, &["import", "org", "/nonexistent.csv"]);
+    assert!(!o.status.success());
+    assert_eq!(text(&o).1, "errore: file non leggibile: /nonexistent.csv: No such file or directory (os error 2)\n");
+
+    let o = run(&url, &["ente", "add", "--codice", "001272", "--nome", "Comune di Torino", "--dipendenti", "8500"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+
+    let org = temp_file("org.csv", "codice;nome;tipo;padre;cdr\nDG;Direzione Generale;direzione;;\nBIL;Area Bilancio;area;DG;101\n");
+    let o = run(&url, &["import", "org", org.to_str().expect("path"), "--cycle", "2024", "--dry-run"]);
+    assert_eq!(
+        text(&o).0,
+        "struttura 2024: 2 righe lette, 2 strutture nuove, 0 aggiornate, 0 invariate\nciclo 2024 creato\nprova (--dry-run): nulla è stato scritto\n"
+    );
+    let o = run(&url, &["cycle", "list"]);
+    assert_eq!(text(&o).0, "", "a dry run leaves no cycle behind");
+    let o = run(&url, &["import", "org", org.to_str().expect("path"), "--cycle", "2024"]);
+    assert_eq!(text(&o).0, "struttura 2024: 2 righe lette, 2 strutture nuove, 0 aggiornate, 0 invariate\nciclo 2024 creato\n");
+    let o = bin().arg("--database-url").arg(&url).args(["import", "org", org.to_str().expect("path")]).env("LANG", "en_GB.UTF-8").output().expect("runs");
+    assert_eq!(text(&o).0, "org 2024: 2 rows read, 0 new units, 0 updated, 2 unchanged\n");
+
+    let people = temp_file("people.csv", "matricola,cognome,nome,struttura,ruolo,categoria\n1001,Rossi,Maria,BIL,dipendente,IR\n1002,Verdi,Luca,NOPE,dipendente,C\n");
+    let o = run(&url, &["import", "people", people.to_str().expect("path"), "--ente", "001272"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o).1,
+        "errore: il file ha 2 problemi; nulla è stato scritto:\n  \
+         riga 3, colonna «struttura»: struttura «NOPE» inesistente in questo ente e ciclo\n  \
+         riga 3, colonna «categoria»: categoria C valida solo fino al 31/03/2023; dividere l'incarico al 31/03/2023 e usare dal 01/04/2023 l'area IR (Istruttori)\n"
+    );
+    let o = run(&url, &["cycle", "open", "2025"]);
+    assert_eq!(text(&o).0, "ciclo 2025 aperto da 2024: 2 strutture e 0 incarichi copiati\n");
+    let o = run(&url, &["import", "org", org.to_str().expect("path"), "--ente", "12"]);
+    assert_eq!(text(&o).1, "errore: colonna «--ente»: «12» non è valido: atteso codice ISTAT di 6 cifre (es. 015146)\n");
+}
+
+#[test]
+fn unreachable_database_is_one_line() {
+    let o = run("postgres://nobody@127.0.0.1:1/x", &["migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o).1;
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("errore: database non raggiungibile (postgres://nobody@127.0.0.1:1/x): "), "{err}");
+    let o = run("mysql://x", &["migrate"]);
+    assert_eq!(text(&o).1, "errore: indirizzo del database non valido «mysql://x»: usare sqlite://FILE oppure postgres://UTENTE@HOST:PORTA/DB\n");
+}

@@ -1,0 +1,84 @@
+//! The router without a socket: pages, health, static files and headers, on every backend.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use traguardi_app::demo;
+use traguardi_store::testing;
+use traguardi_web::{AppState, router};
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = router(state.clone()).oneshot(Request::get(uri).body(Body::empty()).expect("request")).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn pages_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        let state = AppState { store: store.clone() };
+
+        let (status, _, body) = get(&state, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Nessun ente nel database"), "empty installation says what to do");
+
+        demo::load(&store).await.expect("demo");
+        let (status, headers, body) = get(&state, "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Comune di Milano (dati dimostrativi)"));
+        assert!(body.contains("<html lang=\"it\">"));
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(headers["content-security-policy"].to_str().expect("csp").contains("frame-ancestors 'none'"));
+
+        let (status, headers, _) = get(&state, "/enti/015146").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers["location"], "/enti/015146/cicli/2022/struttura");
+
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/struttura").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Ciclo 2020 (2020–2022): 28 strutture, 28 incarichi."));
+        assert!(body.contains("DIREZIONE SISTEMI INFORMATIVI E AGENDA DIGITALE"));
+        assert!(body.contains("Dott. Francesco Castanò"));
+        assert!(body.contains("Dott.ssa Carmela Francesca"));
+        // AREA CRM hangs from SIAD, right after it and indented.
+        let siad = body.find(">SIAD<").expect("SIAD");
+        let crm = body.find(">CRM<").expect("CRM");
+        assert!(siad < crm);
+        assert!(body.contains("tree-depth-1"));
+        assert!(body.contains("aria-current=\"page\" href=\"/enti/015146/cicli/2020/struttura\""));
+
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2019/struttura").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("ciclo 2019 inesistente per questo ente"));
+        let (status, _, body) = get(&state, "/enti/999999").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("ente 999999 inesistente"));
+        let (status, _, body) = get(&state, "/enti/abc").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("codice ISTAT di 6 cifre"));
+        let (status, _, body) = get(&state, "/nessuna/pagina").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("Pagina non trovata"));
+
+        let (status, _, body) = get(&state, "/healthz").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+        let (status, _, _) = get(&state, "/readyz").await;
+        assert_eq!(status, StatusCode::OK);
+
+        let (status, headers, _) = get(&state, "/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-type"], "text/css; charset=utf-8");
+        let (status, _, _) = get(&state, "/static/../Cargo.toml").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // A database that went away: readyz says so, healthz still answers.
+        store.close().await;
+        let (status, _, _) = get(&state, "/readyz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let (status, _, _) = get(&state, "/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
