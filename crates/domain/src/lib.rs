@@ -7,6 +7,7 @@ pub mod ente;
 pub mod lang;
 pub mod org;
 pub mod people;
+pub mod plan;
 pub mod problem;
 pub mod value;
 

@@ -1,0 +1,8 @@
+//! The plan engine's pure rules (SPEC §3): KPI definitions, scoring, roll-ups with
+//! explanations, the formula language of computed KPIs, and the rounding of reported values.
+
+pub mod formula;
+pub mod kpi;
+pub mod rollup;
+pub mod round;
+pub mod score;

@@ -1,0 +1,85 @@
+//! Reported values: 2 decimals, half-up (SPEC §3). Intermediate values keep full precision.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// Rounds a reported percentage: 2 decimals, half away from zero (66.665 → 66.67), always
+/// written with two decimals (120 → 120.00).
+pub fn report(d: Decimal) -> Decimal {
+    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
+}
+
+/// Italian form of a reported value: `66,67`.
+pub fn it(d: Decimal) -> String {
+    report(d).to_string().replace('.', ",")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Light {
+    Rosso,
+    Giallo,
+    Verde,
+}
+
+impl Light {
+    pub fn code(self) -> &'static str {
+        match self {
+            Light::Rosso => "rosso",
+            Light::Giallo => "giallo",
+            Light::Verde => "verde",
+        }
+    }
+}
+
+/// Traffic-light thresholds (configurable per cycle; default < 33 red, 33–66 yellow, ≥ 66 green).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lights {
+    pub yellow_from: Decimal,
+    pub green_from: Decimal,
+}
+
+impl Default for Lights {
+    fn default() -> Self {
+        Lights { yellow_from: Decimal::from(33), green_from: Decimal::from(66) }
+    }
+}
+
+impl Lights {
+    /// The light of a reported (rounded) value.
+    pub fn of(&self, score: Decimal) -> Light {
+        let s = report(score);
+        if s >= self.green_from {
+            Light::Verde
+        } else if s >= self.yellow_from {
+            Light::Giallo
+        } else {
+            Light::Rosso
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn half_up_at_two_decimals() {
+        assert_eq!(report(dec!(66.665)), dec!(66.67));
+        assert_eq!(report(dec!(66.664999)), dec!(66.66));
+        assert_eq!(report(Decimal::from(200) / Decimal::from(3)), dec!(66.67));
+        assert_eq!(it(dec!(66.666)), "66,67");
+        assert_eq!(report(dec!(120)).to_string(), "120.00");
+    }
+
+    #[test]
+    fn lights() {
+        let l = Lights::default();
+        assert_eq!(l.of(dec!(32.994)), Light::Rosso);
+        assert_eq!(l.of(dec!(32.995)), Light::Giallo);
+        assert_eq!(l.of(dec!(65.99)), Light::Giallo);
+        assert_eq!(l.of(dec!(66)), Light::Verde);
+    }
+}

@@ -1,0 +1,192 @@
+//! A KPI's score for the year, with the explanation of how it was obtained (SPEC §3).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::kpi::{Aggregation, Band, Direction, Measure, Rule, Value};
+use super::round::it;
+
+/// What a score is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// A percentage, full precision (rounded only when reported).
+    Score(Decimal),
+    /// Neutralised with a reason: drops out of roll-ups, weights renormalise.
+    NotAssessable(String),
+    /// No approved value yet: shown as waiting, drops out like a neutralised item.
+    NoData,
+}
+
+impl Outcome {
+    pub fn score(&self) -> Option<Decimal> {
+        match self {
+            Outcome::Score(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// How a number came to be: the rule applied, its inputs, and a sentence in Italian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Machine-readable code of the rule (e.g. `rapporto_decrescente`).
+    pub rule: String,
+    /// The inputs as label → value, values in Italian number format.
+    pub inputs: Vec<(String, String)>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scored {
+    pub outcome: Outcome,
+    pub explanation: Explanation,
+}
+
+fn scored(outcome: Outcome, rule: &str, inputs: Vec<(&str, String)>, text: String) -> Scored {
+    Scored {
+        outcome,
+        explanation: Explanation { rule: rule.into(), inputs: inputs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), text },
+    }
+}
+
+/// The parts of a KPI that scoring needs.
+#[derive(Debug, Clone)]
+pub struct KpiSpec<'a> {
+    pub measure: Measure,
+    pub direction: Direction,
+    pub target: Option<&'a Value>,
+    pub rule: &'a Rule,
+}
+
+/// The year's value from the approved values of its periods, in period order.
+pub fn aggregate(aggregation: Aggregation, values: &[Value]) -> Option<Value> {
+    let last = values.last()?.clone();
+    let numbers: Option<Vec<Decimal>> = values.iter().map(Value::number).collect();
+    match (aggregation, numbers) {
+        (Aggregation::Ultimo, _) | (_, None) => Some(last),
+        (Aggregation::Somma, Some(n)) => Some(Value::Number(n.iter().sum())),
+        (Aggregation::Media, Some(n)) => Some(Value::Number(n.iter().sum::<Decimal>() / Decimal::from(n.len()))),
+    }
+}
+
+fn num(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    s.replace('.', ",")
+}
+
+/// Scores the year's value of a KPI.
+pub fn score_kpi(spec: &KpiSpec<'_>, actual: Option<&Value>) -> Scored {
+    let Some(actual) = actual else {
+        return scored(Outcome::NoData, "nessun_valore", vec![], "Nessun valore approvato: in attesa di dati.".into());
+    };
+    match (spec.measure, actual) {
+        (Measure::Scadenza, Value::Date(done)) => deadline(spec, *done),
+        (Measure::SiNo, Value::Bool(b)) => {
+            let wanted = match spec.target {
+                Some(Value::Bool(t)) => *t,
+                _ => true,
+            };
+            let s = if *b == wanted { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
+            let yn = |b: bool| if b { "sì" } else { "no" };
+            scored(Outcome::Score(s), "si_no", vec![("valore", yn(*b).into()), ("target", yn(wanted).into())], format!("Valore «{}» contro target «{}»: {}.", yn(*b), yn(wanted), it(s)))
+        }
+        (_, Value::Number(v)) => number(spec, *v),
+        _ => scored(Outcome::NotAssessable("valore di tipo diverso dalla misura".into()), "tipo_errato", vec![], "Il valore non è del tipo della misura del KPI.".into()),
+    }
+}
+
+fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
+    let rule = spec.rule;
+    let ceiling = rule.cap.unwrap_or(Decimal::ONE_HUNDRED);
+    if let Some(min) = rule.minimum {
+        let below = match spec.direction {
+            Direction::Crescente => v < min,
+            Direction::Decrescente => v > min,
+        };
+        if below {
+            let word = if spec.direction == Direction::Crescente { "sotto" } else { "sopra" };
+            return scored(Outcome::Score(Decimal::ZERO), "soglia_minima", vec![("valore", num(v)), ("soglia", num(min))], format!("Valore {} {word} la soglia minima {}: 0.", num(v), num(min)));
+        }
+    }
+    if !rule.bands.is_empty() {
+        return bands(&rule.bands, rule.interpolate, v);
+    }
+    let Some(target) = spec.target.and_then(Value::number) else {
+        return scored(Outcome::NotAssessable("target non definito".into()), "senza_target", vec![("valore", num(v))], "Target non definito: il KPI non è valutabile.".into());
+    };
+    let inputs = vec![("valore", num(v)), ("target", num(target))];
+    let (raw, rule_code, how) = match spec.direction {
+        Direction::Crescente => {
+            if target <= Decimal::ZERO {
+                // Target 0 (or negative): reached when the value is at least the target.
+                let s = if v >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
+                (s, "rapporto_crescente", format!("Più alto è meglio, target {} ≤ 0: valore {} {} il target", num(target), num(v), if v >= target { "raggiunge" } else { "non raggiunge" }))
+            } else {
+                let r = (v / target * Decimal::ONE_HUNDRED).max(Decimal::ZERO);
+                (r, "rapporto_crescente", format!("Più alto è meglio: {} / {} × 100 = {}", num(v), num(target), it(r)))
+            }
+        }
+        Direction::Decrescente => {
+            if v <= target {
+                let r = if v > Decimal::ZERO && target > Decimal::ZERO { target / v * Decimal::ONE_HUNDRED } else { ceiling };
+                let r = if rule.cap.is_some() { r } else { Decimal::ONE_HUNDRED };
+                (r, "rapporto_decrescente", format!("Più basso è meglio: valore {} entro il target {}", num(v), num(target)))
+            } else if v > Decimal::ZERO && target > Decimal::ZERO {
+                let r = target / v * Decimal::ONE_HUNDRED;
+                (r, "rapporto_decrescente", format!("Più basso è meglio: {} / {} × 100 = {}", num(target), num(v), it(r)))
+            } else {
+                (Decimal::ZERO, "rapporto_decrescente", format!("Più basso è meglio: valore {} oltre il target {}", num(v), num(target)))
+            }
+        }
+    };
+    let s = raw.min(ceiling);
+    let capped = if s < raw { format!(", limitato a {}", it(s)) } else { String::new() };
+    scored(Outcome::Score(s), rule_code, inputs, format!("{how}{capped}: {}.", it(s)))
+}
+
+fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
+    let inputs = vec![("valore", num(v))];
+    let Some(i) = bands.iter().rposition(|b| b.from <= v) else {
+        return scored(Outcome::Score(Decimal::ZERO), "fasce", inputs, format!("Valore {} sotto la prima fascia: 0.", num(v)));
+    };
+    let b = &bands[i];
+    let interval = match b.to {
+        Some(to) => format!("[{}, {})", num(b.from), num(to)),
+        None => format!("[{}, …)", num(b.from)),
+    };
+    match (interpolate, b.to, bands.get(i + 1)) {
+        (true, Some(to), Some(next)) if v < to => {
+            let s = b.score + (v - b.from) / (to - b.from) * (next.score - b.score);
+            scored(Outcome::Score(s), "fasce_interpolate", inputs, format!("Valore {} nella fascia {interval}: interpolato tra {} e {} = {}.", num(v), it(b.score), it(next.score), it(s)))
+        }
+        _ => scored(Outcome::Score(b.score), "fasce", inputs, format!("Valore {} nella fascia {interval}: {}.", num(v), it(b.score))),
+    }
+}
+
+fn deadline(spec: &KpiSpec<'_>, done: Option<chrono::NaiveDate>) -> Scored {
+    let Some(Value::Date(Some(due))) = spec.target else {
+        return scored(Outcome::NotAssessable("scadenza non definita".into()), "senza_target", vec![], "Scadenza non definita: il KPI non è valutabile.".into());
+    };
+    let due_it = crate::cycle::format_date_it(*due);
+    let Some(done) = done else {
+        return scored(Outcome::Score(Decimal::ZERO), "scadenza", vec![("scadenza", due_it.clone())], format!("Non completato (scadenza {due_it}): 0."));
+    };
+    let done_it = crate::cycle::format_date_it(done);
+    let inputs = vec![("scadenza", due_it.clone()), ("completato", done_it.clone())];
+    if done <= *due {
+        return scored(Outcome::Score(Decimal::ONE_HUNDRED), "scadenza", inputs, format!("Completato il {done_it}, entro la scadenza {due_it}: 100."));
+    }
+    let days = Decimal::from((done - *due).num_days());
+    let s = match spec.rule.late_penalty_per_day {
+        Some(p) => (Decimal::ONE_HUNDRED - p * days).max(Decimal::ZERO),
+        None => Decimal::ZERO,
+    };
+    let how = match spec.rule.late_penalty_per_day {
+        Some(p) => format!("100 − {} × {} giorni", num(p), days),
+        None => "in ritardo".into(),
+    };
+    scored(Outcome::Score(s), "scadenza", inputs, format!("Completato il {done_it}, {days} giorni dopo la scadenza {due_it}: {how} = {}.", it(s)))
+}
+
+#[cfg(test)]
+mod tests;
