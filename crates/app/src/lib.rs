@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 pub mod cycles;
 pub mod demo;
+pub mod engine;
 pub mod enti;
 pub mod error;
 pub mod import_org;

@@ -1,5 +1,7 @@
 //! The commands: each opens the store, resolves ente and cycle, calls one use case and prints.
 
+use std::io::Write;
+
 use anyhow::{Context, Result};
 use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_org, import_people};
 use chrono::Datelike;
@@ -132,19 +134,21 @@ async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
     let state = AppState { store: store.clone() };
     traguardi_web::serve(state, bind, |addr| {
         let url = format!("http://{addr}/");
-        match ente {
-            Some(code) => {
-                println!("{}: {url}enti/{code}", l.pick("Traguardi è in ascolto", "Traguardi is listening"));
-                println!(
-                    "{}",
-                    l.pick(
-                        "Accesso: le pagine della demo si consultano senza credenziali. Ctrl-C per fermare.",
-                        "Access: the demo pages need no credentials. Ctrl-C to stop."
-                    )
-                );
-            }
-            None => println!("{}: {url}", l.pick("Traguardi è in ascolto", "Traguardi is listening")),
-        }
+        let listening = l.pick("Traguardi è in ascolto", "Traguardi is listening");
+        // A server keeps serving when nobody reads its standard output: write without panicking.
+        let mut out = std::io::stdout().lock();
+        let _ = match ente {
+            Some(code) => writeln!(
+                out,
+                "{listening}: {url}enti/{code}\n{}",
+                l.pick(
+                    "Accesso: le pagine della demo si consultano senza credenziali. Ctrl-C per fermare.",
+                    "Access: the demo pages need no credentials. Ctrl-C to stop."
+                )
+            ),
+            None => writeln!(out, "{listening}: {url}"),
+        };
+        let _ = out.flush();
     })
     .await
     .with_context(|| format!("{} {bind}", l.pick("impossibile ascoltare su", "cannot listen on")))?;

@@ -60,6 +60,8 @@ fn start(url: &str, args: &[&str]) -> (Child, String) {
             break rest.split('/').next().unwrap_or_default().to_string();
         }
     };
+    // Keep reading what the server prints, as a terminal would.
+    std::thread::spawn(move || lines.for_each(drop));
     (child, addr)
 }
 

@@ -10,6 +10,7 @@ pub mod db;
 pub mod ente;
 pub mod org;
 pub mod people;
+pub mod plan;
 mod row;
 pub mod testing;
 

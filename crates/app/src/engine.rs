@@ -1,0 +1,289 @@
+//! The scoring engine: from the plan and its approved measurements to the score of every KPI,
+//! objective, unit, Direzione, dimension and the ente, each with its explanation (SPEC §3).
+//! Pure: it works on data already loaded, so a full recompute is one pass in memory.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use traguardi_domain::org::UnitKind;
+use traguardi_domain::plan::formula::{self, Expr, When};
+use traguardi_domain::plan::kpi::Value;
+use traguardi_domain::plan::rollup::{Part, overridden, weighted_mean};
+use traguardi_domain::plan::round::Lights;
+use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, aggregate, score_kpi};
+use traguardi_store::org::OrgUnit;
+use traguardi_store::plan::{Dimension, Kpi, Measurement, Objective, Target};
+
+/// The scoring rules of a cycle that are not part of each KPI.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineRules {
+    /// Objective-level cap: 100, or the over-achievement cap the cycle allows.
+    pub cap: Decimal,
+    pub lights: Lights,
+    /// Whether a Direzione's score takes in the objectives of its units (default yes).
+    pub direzione_includes_units: bool,
+}
+
+impl Default for EngineRules {
+    fn default() -> Self {
+        EngineRules { cap: Decimal::ONE_HUNDRED, lights: Lights::default(), direzione_includes_units: true }
+    }
+}
+
+/// Everything the engine reads.
+pub struct PlanData<'a> {
+    pub year: i32,
+    pub units: &'a [OrgUnit],
+    pub dimensions: &'a [Dimension],
+    pub objectives: &'a [Objective],
+    pub kpis: &'a [Kpi],
+    pub targets: &'a [Target],
+    pub measurements: &'a [Measurement],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiResult {
+    /// The approved value of each period, in order (`None` when neutralised).
+    pub periods: Vec<(NaiveDate, Option<Value>)>,
+    pub year_value: Option<Value>,
+    pub target: Option<Value>,
+    pub scored: Scored,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Scoreboard {
+    pub kpis: HashMap<String, KpiResult>,
+    pub objectives: HashMap<String, Scored>,
+    pub units: HashMap<String, Scored>,
+    pub dimensions: HashMap<String, Scored>,
+    pub ente: Option<Scored>,
+}
+
+pub fn compute(data: &PlanData<'_>, rules: &EngineRules) -> Scoreboard {
+    let mut board = Scoreboard::default();
+    score_kpis(data, &mut board);
+    score_objectives(data, rules, &mut board);
+    score_units(data, rules, &mut board);
+    for d in data.dimensions {
+        let parts: Vec<Part<'_>> = data
+            .objectives
+            .iter()
+            .filter(|o| o.dimension_id == d.id && o.parent_id.is_none())
+            .filter_map(|o| board.objectives.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome }))
+            .collect();
+        if !parts.is_empty() {
+            let s = weighted_mean(&parts, rules.cap);
+            board.dimensions.insert(d.id.clone(), s);
+        }
+    }
+    board
+}
+
+/// The latest approved version of each period, per KPI id.
+fn approved(measurements: &[Measurement]) -> HashMap<&str, BTreeMap<NaiveDate, &Measurement>> {
+    let mut out: HashMap<&str, BTreeMap<NaiveDate, &Measurement>> = HashMap::new();
+    for m in measurements.iter().filter(|m| m.status == "approved") {
+        let slot = out.entry(m.kpi_id.as_str()).or_default();
+        match slot.get(&m.period_end) {
+            Some(prev) if prev.version >= m.version => {}
+            _ => {
+                slot.insert(m.period_end, m);
+            }
+        }
+    }
+    out
+}
+
+fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
+    let approved = approved(data.measurements);
+    let mut targets: HashMap<&str, &Target> = HashMap::new();
+    for t in data.targets.iter().filter(|t| t.year == data.year && t.period_end.is_none()) {
+        targets.insert(t.kpi_id.as_str(), t);
+    }
+    // Period values of measured KPIs, by code (formulas name KPIs by code).
+    let mut periods: HashMap<String, Vec<(NaiveDate, Option<Value>)>> = HashMap::new();
+    let mut neutralised: HashMap<&str, String> = HashMap::new();
+    let mut formulas: BTreeMap<String, Expr> = BTreeMap::new();
+    let mut formula_errors: HashMap<String, String> = HashMap::new();
+    for k in data.kpis {
+        if let Some(f) = &k.formula {
+            match formula::parse(f) {
+                Ok(e) => {
+                    formulas.insert(k.code.clone(), e);
+                }
+                Err(e) => {
+                    formula_errors.insert(k.code.clone(), e.to_string());
+                }
+            }
+            continue;
+        }
+        let ps: Vec<(NaiveDate, Option<Value>)> = approved
+            .get(k.id.as_str())
+            .map(|by_period| {
+                by_period
+                    .iter()
+                    .map(|(d, m)| (*d, if m.not_assessable { None } else { m.value.as_deref().and_then(|v| Value::from_text(k.measure, v)) }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some((_, m)) = approved.get(k.id.as_str()).and_then(|p| p.iter().next_back()) {
+            if m.not_assessable {
+                neutralised.insert(&k.code, m.note.clone());
+            }
+        }
+        periods.insert(k.code.clone(), ps);
+    }
+    // Computed KPIs, each after those it reads; a cycle leaves all its members unscored.
+    match formula::evaluation_order(&formulas) {
+        Ok(order) => {
+            for code in order {
+                let expr = &formulas[&code];
+                let mut dates: Vec<NaiveDate> = expr
+                    .refs()
+                    .iter()
+                    .filter(|(_, w)| *w == When::Current)
+                    .flat_map(|(c, _)| periods.get(c).map(|p| p.iter().map(|(d, _)| *d).collect::<Vec<_>>()).unwrap_or_default())
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                dates.sort();
+                let mut values = Vec::new();
+                for d in dates {
+                    let lookup = |c: &str, when: When| -> Option<Decimal> {
+                        let ps = periods.get(c)?;
+                        let idx = ps.iter().position(|(pd, _)| *pd == d);
+                        let v = match when {
+                            When::Current => idx.and_then(|i| ps[i].1.as_ref()),
+                            When::PreviousPeriod => ps.iter().rev().find(|(pd, _)| *pd < d).and_then(|(_, v)| v.as_ref()),
+                            When::PreviousYear => None,
+                        };
+                        v.and_then(Value::number)
+                    };
+                    values.push((d, expr.eval(&lookup).ok().map(Value::Number)));
+                }
+                periods.insert(code, values);
+            }
+        }
+        Err(ring) => {
+            let msg = format!("formule circolari: {}", ring.join(" → "));
+            for c in &ring {
+                formula_errors.entry(c.clone()).or_insert_with(|| msg.clone());
+            }
+        }
+    }
+    for k in data.kpis {
+        let ps = periods.remove(&k.code).unwrap_or_default();
+        let target = targets.get(k.id.as_str()).and_then(|t| Value::from_text(k.measure, &t.value));
+        let values: Vec<Value> = ps.iter().filter_map(|(_, v)| v.clone()).collect();
+        let year_value = aggregate(k.aggregation, &values);
+        let scored = if let Some(err) = formula_errors.get(&k.code) {
+            not_assessable(err, "formula")
+        } else if let Some(note) = neutralised.get(k.code.as_str()) {
+            not_assessable(note, "non_valutabile")
+        } else {
+            score_kpi(&KpiSpec { measure: k.measure, direction: k.direction, target: target.as_ref(), rule: &k.rule }, year_value.as_ref())
+        };
+        board.kpis.insert(k.id.clone(), KpiResult { periods: ps, year_value, target, scored });
+    }
+}
+
+fn not_assessable(reason: &str, rule: &str) -> Scored {
+    Scored {
+        outcome: Outcome::NotAssessable(reason.to_string()),
+        explanation: Explanation { rule: rule.into(), inputs: vec![("motivazione".into(), reason.into())], text: format!("Non valutabile: {reason}.") },
+    }
+}
+
+fn score_objectives(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard) {
+    let mut children: HashMap<&str, Vec<&Objective>> = HashMap::new();
+    for o in data.objectives {
+        if let Some(p) = &o.parent_id {
+            children.entry(p.as_str()).or_default().push(o);
+        }
+    }
+    let mut kpis_of: HashMap<&str, Vec<&Kpi>> = HashMap::new();
+    for k in data.kpis {
+        kpis_of.entry(k.objective_id.as_str()).or_default().push(k);
+    }
+    // Post-order over the forest, iteratively (trees of any depth).
+    let roots = data.objectives.iter().filter(|o| o.parent_id.is_none());
+    for root in roots {
+        let mut stack = vec![(root, false)];
+        while let Some((o, expanded)) = stack.pop() {
+            let kids = children.get(o.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            if !expanded {
+                stack.push((o, true));
+                stack.extend(kids.iter().map(|c| (*c, false)));
+                continue;
+            }
+            let mut parts: Vec<Part<'_>> = Vec::new();
+            for k in kpis_of.get(o.id.as_str()).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(r) = board.kpis.get(&k.id) {
+                    parts.push(Part { code: &k.code, weight: k.weight, outcome: &r.scored.outcome });
+                }
+            }
+            for c in kids {
+                if let Some(s) = board.objectives.get(&c.id) {
+                    parts.push(Part { code: &c.code, weight: c.weight, outcome: &s.outcome });
+                }
+            }
+            let computed = weighted_mean(&parts, rules.cap);
+            let scored = match (&o.not_assessable, o.override_score, &o.override_reason) {
+                (Some(reason), _, _) => not_assessable(reason, "non_valutabile"),
+                (None, Some(v), Some(reason)) => overridden(&computed, v, reason),
+                _ => computed,
+            };
+            board.objectives.insert(o.id.clone(), scored);
+        }
+    }
+}
+
+fn score_units(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard) {
+    let mut own: HashMap<&str, Vec<&Objective>> = HashMap::new();
+    for o in data.objectives {
+        if let Some(u) = &o.unit_id {
+            own.entry(u.as_str()).or_default().push(o);
+        }
+    }
+    let mut children: HashMap<&str, Vec<&OrgUnit>> = HashMap::new();
+    for u in data.units {
+        if let Some(p) = &u.parent_id {
+            children.entry(p.as_str()).or_default().push(u);
+        }
+    }
+    let subtree = |u: &OrgUnit| -> Vec<&Objective> {
+        let mut out = Vec::new();
+        let mut stack = vec![u];
+        while let Some(x) = stack.pop() {
+            out.extend(own.get(x.id.as_str()).map(Vec::as_slice).unwrap_or_default().iter().copied());
+            stack.extend(children.get(x.id.as_str()).map(Vec::as_slice).unwrap_or_default().iter().copied());
+        }
+        out
+    };
+    for u in data.units {
+        let objectives = if u.kind == UnitKind::Direzione && rules.direzione_includes_units {
+            subtree(u)
+        } else {
+            own.get(u.id.as_str()).cloned().unwrap_or_default()
+        };
+        let parts: Vec<Part<'_>> = objectives
+            .iter()
+            .filter_map(|o| board.objectives.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome }))
+            .collect();
+        if !parts.is_empty() {
+            board.units.insert(u.id.clone(), weighted_mean(&parts, rules.cap));
+        }
+    }
+    // The ente: the top-level units (the Direzioni), each counting once.
+    let top: Vec<Part<'_>> = data
+        .units
+        .iter()
+        .filter(|u| u.parent_id.is_none())
+        .filter_map(|u| board.units.get(&u.id).map(|s| Part { code: &u.code, weight: Decimal::ONE, outcome: &s.outcome }))
+        .collect();
+    if !top.is_empty() {
+        board.ente = Some(weighted_mean(&top, rules.cap));
+    }
+}

@@ -1,0 +1,402 @@
+//! The plan of a cycle: dimensions and ambiti, objectives, KPIs, targets and measurements.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::str::FromStr;
+use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
+
+use crate::row::{coded, date, int, iso, opt_date, opt_text, sql, text};
+use crate::{Conn, EnteId, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dimension {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ambito {
+    pub id: String,
+    pub dimension_id: String,
+    pub code: String,
+    pub name: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objective {
+    pub id: String,
+    pub cycle_id: String,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub dimension_id: String,
+    pub ambito_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub person_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub weight: Decimal,
+    pub dup_id: Option<String>,
+    pub tags: Vec<String>,
+    pub starts: Option<NaiveDate>,
+    pub ends: Option<NaiveDate>,
+    pub state: String,
+    pub override_score: Option<Decimal>,
+    pub override_reason: Option<String>,
+    pub not_assessable: Option<String>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kpi {
+    pub id: String,
+    pub cycle_id: String,
+    pub objective_id: String,
+    pub code: String,
+    pub name: String,
+    pub nature: Option<String>,
+    pub measure: Measure,
+    pub direction: Direction,
+    pub unit_label: Option<String>,
+    pub baseline: Option<String>,
+    pub weight: Decimal,
+    pub aggregation: Aggregation,
+    pub periodicity: String,
+    pub formula: Option<String>,
+    pub rule: Rule,
+    pub owner_unit_id: Option<String>,
+    pub source: Option<String>,
+    pub position: i64,
+}
+
+/// A target: of the whole year (`period_end = None`) or of one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub kpi_id: String,
+    pub year: i32,
+    pub period_end: Option<NaiveDate>,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measurement {
+    pub id: String,
+    pub kpi_id: String,
+    pub period_end: NaiveDate,
+    pub version: i64,
+    pub value: Option<String>,
+    pub note: String,
+    pub cause: Option<String>,
+    pub not_assessable: bool,
+    pub status: String,
+    pub entered_by: String,
+    pub entered_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Decimal, StoreError> {
+    coded(r, table, col, Decimal::from_str)
+}
+
+fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Option<Decimal>, StoreError> {
+    opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
+}
+
+fn tags(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
+}
+
+// ---- dimensions and ambiti
+
+pub async fn dimensions(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Dimension>, StoreError> {
+    let rows = sqlx::query("SELECT id, code, name, position FROM dimension WHERE ente_id = $1 ORDER BY position")
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(Dimension { id: text(r, "id")?, code: text(r, "code")?, name: text(r, "name")?, position: int(r, "position")? })).collect()
+}
+
+pub async fn insert_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO dimension (id, ente_id, code, name, position) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&d.id)
+        .bind(&ente.0)
+        .bind(&d.code)
+        .bind(&d.name)
+        .bind(d.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn ambiti(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Ambito>, StoreError> {
+    let rows = sqlx::query("SELECT id, dimension_id, code, name, position FROM ambito WHERE ente_id = $1 ORDER BY position")
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| Ok(Ambito { id: text(r, "id")?, dimension_id: text(r, "dimension_id")?, code: text(r, "code")?, name: text(r, "name")?, position: int(r, "position")? }))
+        .collect()
+}
+
+pub async fn insert_ambito(conn: &mut Conn, ente: &EnteId, a: &Ambito) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO ambito (id, ente_id, dimension_id, code, name, position) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&a.id)
+        .bind(&ente.0)
+        .bind(&a.dimension_id)
+        .bind(&a.code)
+        .bind(&a.name)
+        .bind(a.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- objectives
+
+const OBJECTIVE_COLUMNS: &str = "id, cycle_id, code, title, description, dimension_id, ambito_id, unit_id, person_id, parent_id, weight, dup_id, tags, starts, ends, state, override_score, override_reason, not_assessable, position";
+
+fn objective_from_row(r: &sqlx::any::AnyRow) -> Result<Objective, StoreError> {
+    Ok(Objective {
+        id: text(r, "id")?,
+        cycle_id: text(r, "cycle_id")?,
+        code: text(r, "code")?,
+        title: text(r, "title")?,
+        description: opt_text(r, "description")?,
+        dimension_id: text(r, "dimension_id")?,
+        ambito_id: opt_text(r, "ambito_id")?,
+        unit_id: opt_text(r, "unit_id")?,
+        person_id: opt_text(r, "person_id")?,
+        parent_id: opt_text(r, "parent_id")?,
+        weight: decimal(r, "objective", "weight")?,
+        dup_id: opt_text(r, "dup_id")?,
+        tags: tags(&text(r, "tags")?),
+        starts: opt_date(r, "objective", "starts")?,
+        ends: opt_date(r, "objective", "ends")?,
+        state: text(r, "state")?,
+        override_score: opt_decimal(r, "objective", "override_score")?,
+        override_reason: opt_text(r, "override_reason")?,
+        not_assessable: opt_text(r, "not_assessable")?,
+        position: int(r, "position")?,
+    })
+}
+
+pub async fn objectives(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Objective>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {OBJECTIVE_COLUMNS} FROM objective WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(objective_from_row).collect()
+}
+
+/// Inserts the objective, or rewrites the one with the same id.
+pub async fn save_objective(conn: &mut Conn, ente: &EnteId, o: &Objective, new: bool) -> Result<(), StoreError> {
+    let q = if new {
+        format!("INSERT INTO objective (ente_id, {OBJECTIVE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)")
+    } else {
+        "UPDATE objective SET cycle_id = $3, code = $4, title = $5, description = $6, dimension_id = $7, ambito_id = $8, unit_id = $9,
+                person_id = $10, parent_id = $11, weight = $12, dup_id = $13, tags = $14, starts = $15, ends = $16, state = $17,
+                override_score = $18, override_reason = $19, not_assessable = $20, position = $21
+         WHERE ente_id = $1 AND id = $2"
+            .to_string()
+    };
+    sqlx::query(sql(q))
+        .bind(&ente.0)
+        .bind(&o.id)
+        .bind(&o.cycle_id)
+        .bind(&o.code)
+        .bind(&o.title)
+        .bind(o.description.as_deref())
+        .bind(&o.dimension_id)
+        .bind(o.ambito_id.as_deref())
+        .bind(o.unit_id.as_deref())
+        .bind(o.person_id.as_deref())
+        .bind(o.parent_id.as_deref())
+        .bind(o.weight.to_string())
+        .bind(o.dup_id.as_deref())
+        .bind(o.tags.join(","))
+        .bind(o.starts.map(iso))
+        .bind(o.ends.map(iso))
+        .bind(&o.state)
+        .bind(o.override_score.map(|d| d.to_string()))
+        .bind(o.override_reason.as_deref())
+        .bind(o.not_assessable.as_deref())
+        .bind(o.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- KPIs
+
+const KPI_COLUMNS: &str = "id, cycle_id, objective_id, code, name, nature, measure, direction, unit_label, baseline, weight, aggregation, periodicity, formula, rule, owner_unit_id, source, position";
+
+fn kpi_from_row(r: &sqlx::any::AnyRow) -> Result<Kpi, StoreError> {
+    Ok(Kpi {
+        id: text(r, "id")?,
+        cycle_id: text(r, "cycle_id")?,
+        objective_id: text(r, "objective_id")?,
+        code: text(r, "code")?,
+        name: text(r, "name")?,
+        nature: opt_text(r, "nature")?,
+        measure: coded(r, "kpi", "measure", Measure::parse)?,
+        direction: coded(r, "kpi", "direction", Direction::parse)?,
+        unit_label: opt_text(r, "unit_label")?,
+        baseline: opt_text(r, "baseline")?,
+        weight: decimal(r, "kpi", "weight")?,
+        aggregation: coded(r, "kpi", "aggregation", Aggregation::parse)?,
+        periodicity: text(r, "periodicity")?,
+        formula: opt_text(r, "formula")?,
+        rule: coded(r, "kpi", "rule", |s| serde_json::from_str::<Rule>(s))?,
+        owner_unit_id: opt_text(r, "owner_unit_id")?,
+        source: opt_text(r, "source")?,
+        position: int(r, "position")?,
+    })
+}
+
+pub async fn kpis(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Kpi>, StoreError> {
+    let rows = sqlx::query(sql(format!("SELECT {KPI_COLUMNS} FROM kpi WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(kpi_from_row).collect()
+}
+
+pub async fn save_kpi(conn: &mut Conn, ente: &EnteId, k: &Kpi, new: bool) -> Result<(), StoreError> {
+    let q = if new {
+        format!("INSERT INTO kpi (ente_id, {KPI_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
+    } else {
+        "UPDATE kpi SET cycle_id = $3, objective_id = $4, code = $5, name = $6, nature = $7, measure = $8, direction = $9, unit_label = $10,
+                baseline = $11, weight = $12, aggregation = $13, periodicity = $14, formula = $15, rule = $16, owner_unit_id = $17,
+                source = $18, position = $19
+         WHERE ente_id = $1 AND id = $2"
+            .to_string()
+    };
+    let rule = serde_json::to_string(&k.rule).map_err(|e| StoreError::Corrupt { table: "kpi", column: "rule", value: e.to_string() })?;
+    sqlx::query(sql(q))
+        .bind(&ente.0)
+        .bind(&k.id)
+        .bind(&k.cycle_id)
+        .bind(&k.objective_id)
+        .bind(&k.code)
+        .bind(&k.name)
+        .bind(k.nature.as_deref())
+        .bind(k.measure.code())
+        .bind(k.direction.code())
+        .bind(k.unit_label.as_deref())
+        .bind(k.baseline.as_deref())
+        .bind(k.weight.to_string())
+        .bind(k.aggregation.code())
+        .bind(&k.periodicity)
+        .bind(k.formula.as_deref())
+        .bind(rule)
+        .bind(k.owner_unit_id.as_deref())
+        .bind(k.source.as_deref())
+        .bind(k.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- targets
+
+pub async fn targets(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Target>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT t.kpi_id, t.year, t.period_end, t.value FROM kpi_target t JOIN kpi k ON k.id = t.kpi_id
+         WHERE t.ente_id = $1 AND k.cycle_id = $2 ORDER BY t.kpi_id, t.year, t.period_end",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let pe = text(r, "period_end")?;
+            Ok(Target {
+                kpi_id: text(r, "kpi_id")?,
+                year: i32::try_from(int(r, "year")?).unwrap_or_default(),
+                period_end: if pe.is_empty() { None } else { Some(NaiveDate::parse_from_str(&pe, "%Y-%m-%d").map_err(|_| StoreError::Corrupt { table: "kpi_target", column: "period_end", value: pe })?) },
+                value: text(r, "value")?,
+            })
+        })
+        .collect()
+}
+
+/// Replaces every target of a KPI.
+pub async fn replace_targets(conn: &mut Conn, ente: &EnteId, kpi_id: &str, targets: &[Target]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM kpi_target WHERE ente_id = $1 AND kpi_id = $2").bind(&ente.0).bind(kpi_id).execute(&mut *conn).await?;
+    for t in targets {
+        sqlx::query("INSERT INTO kpi_target (id, ente_id, kpi_id, year, period_end, value) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(crate::new_id())
+            .bind(&ente.0)
+            .bind(kpi_id)
+            .bind(i64::from(t.year))
+            .bind(t.period_end.map(iso).unwrap_or_default())
+            .bind(&t.value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- measurements
+
+const MEASUREMENT_COLUMNS: &str = "id, kpi_id, period_end, version, value, note, cause, not_assessable, status, entered_by, entered_at, decided_by, decided_at";
+
+fn measurement_from_row(r: &sqlx::any::AnyRow) -> Result<Measurement, StoreError> {
+    Ok(Measurement {
+        id: text(r, "id")?,
+        kpi_id: text(r, "kpi_id")?,
+        period_end: date(r, "measurement", "period_end")?,
+        version: int(r, "version")?,
+        value: opt_text(r, "value")?,
+        note: text(r, "note")?,
+        cause: opt_text(r, "cause")?,
+        not_assessable: int(r, "not_assessable")? != 0,
+        status: text(r, "status")?,
+        entered_by: text(r, "entered_by")?,
+        entered_at: text(r, "entered_at")?,
+        decided_by: opt_text(r, "decided_by")?,
+        decided_at: opt_text(r, "decided_at")?,
+    })
+}
+
+/// Every version of every measurement of the cycle's KPIs, by KPI, period and version.
+pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Measurement>, StoreError> {
+    let cols = MEASUREMENT_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(sql(format!(
+        "SELECT {cols} FROM measurement m JOIN kpi k ON k.id = m.kpi_id
+         WHERE m.ente_id = $1 AND k.cycle_id = $2 ORDER BY m.kpi_id, m.period_end, m.version"
+    )))
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(measurement_from_row).collect()
+}
+
+pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement) -> Result<(), StoreError> {
+    sqlx::query(sql(format!("INSERT INTO measurement (ente_id, {MEASUREMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")))
+        .bind(&ente.0)
+        .bind(&m.id)
+        .bind(&m.kpi_id)
+        .bind(iso(m.period_end))
+        .bind(m.version)
+        .bind(m.value.as_deref())
+        .bind(&m.note)
+        .bind(m.cause.as_deref())
+        .bind(i64::from(m.not_assessable))
+        .bind(&m.status)
+        .bind(&m.entered_by)
+        .bind(&m.entered_at)
+        .bind(m.decided_by.as_deref())
+        .bind(m.decided_at.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
