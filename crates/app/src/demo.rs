@@ -7,7 +7,7 @@ use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
-use crate::{Actor, AppError, cycles, enti, import_org, import_people};
+use crate::{Actor, AppError, cycles, enti, import_measurements, import_org, import_people, import_plan};
 
 pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
@@ -16,6 +16,14 @@ pub const YEARS: [i32; 3] = [2020, 2021, 2022];
 
 const ORG: &[u8] = include_bytes!("../demo/milano/struttura.csv");
 const PEOPLE: &[u8] = include_bytes!("../demo/milano/persone.csv");
+/// The plan of each year (objectives of DG 838/2020; KPIs and targets illustrative).
+const PLANS: [(i32, &[u8]); 3] = [
+    (2020, include_bytes!("../demo/milano/piano-2020.csv")),
+    (2021, include_bytes!("../demo/milano/piano-2021.csv")),
+    (2022, include_bytes!("../demo/milano/piano-2022.csv")),
+];
+/// Illustrative 2020 values, so that the demo shows real scores.
+const MEASUREMENTS_2020: &[u8] = include_bytes!("../demo/milano/misure-2020.csv");
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DemoReport {
@@ -63,5 +71,11 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
             report.changes += opened.units + opened.assignments;
         }
     }
+    for (year, bytes) in PLANS {
+        let r = import_plan::import_plan(store, &actor, &ente, year, bytes, ReadOptions::default(), false).await?;
+        report.changes += r.objectives.created.len() + r.objectives.updated.len() + r.kpis.created.len() + r.kpis.updated.len();
+    }
+    let m = import_measurements::import_measurements(store, &actor, &ente, 2020, MEASUREMENTS_2020, ReadOptions::default(), false).await?;
+    report.changes += m.created + m.new_versions;
     Ok((ente, report))
 }

@@ -7,12 +7,16 @@ pub mod access;
 pub mod audit;
 pub mod cycles;
 pub mod demo;
+pub mod dimensions;
 pub mod engine;
 pub mod enti;
 pub mod error;
 pub mod import_org;
+pub mod import_measurements;
 pub mod import_people;
+pub mod import_plan;
 pub mod org_tree;
+pub mod scores;
 
 pub use access::Actor;
 pub use error::AppError;

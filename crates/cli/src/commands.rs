@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_org, import_people};
+use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_measurements, import_org, import_people, import_plan, scores};
+use traguardi_docs::export::{to_csv, to_xlsx};
 use chrono::Datelike;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
@@ -11,7 +12,7 @@ use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
-use crate::{Cli, Command, CycleAction, Decimals, EnteAction, ImportArgs, ImportKind, say};
+use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, ReportKind, say};
 
 pub async fn run(cli: Cli) -> Result<()> {
     let store = Store::connect(&cli.database_url).await?;
@@ -55,6 +56,31 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let (ente, year, bytes) = prepare(store, &args).await?;
                 let r = import_people::import_people(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
                 println!("{}", say::people_report(&r));
+            }
+            ImportKind::Plan(args) => {
+                let (ente, year, bytes) = prepare(store, &args).await?;
+                let r = import_plan::import_plan(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
+                println!("{}", say::plan_report(&r));
+            }
+            ImportKind::Measurements(args) => {
+                let (ente, year, bytes) = prepare(store, &args).await?;
+                let r = import_measurements::import_measurements(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
+                println!("{}", say::measurements_report(&r));
+            }
+        },
+        Command::Report { what } => match what {
+            ReportKind::Scores { ente, cycle, format, out } => {
+                let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
+                let bytes = match format {
+                    Format::Csv => to_csv(&scores.sheet())?,
+                    Format::Xlsx => to_xlsx(&scores.sheet())?,
+                    Format::Json => {
+                        let mut v = serde_json::to_vec_pretty(&scores.rows())?;
+                        v.push(b'\n');
+                        v
+                    }
+                };
+                emit(&bytes, out.as_deref())?;
             }
         },
         Command::Cycle { action } => match action {
@@ -119,6 +145,19 @@ async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::e
         }
     };
     Ok((ente, year, bytes))
+}
+
+/// Writes a report to FILE, or to standard output.
+fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("{} {}", say::lang().pick("impossibile scrivere", "cannot write"), path.display()))?,
+        None => match std::io::stdout().write_all(bytes) {
+            // The reader went away (e.g. `| head`): like any Unix tool, stop quietly.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other?,
+        },
+    }
+    Ok(())
 }
 
 fn read_options(decimali: Option<Decimals>) -> ReadOptions {

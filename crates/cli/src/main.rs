@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Reports of a cycle
+    Report {
+        #[command(subcommand)]
+        what: ReportKind,
+    },
     /// Cycles (years) of an ente
     Cycle {
         #[command(subcommand)]
@@ -82,6 +87,33 @@ enum ImportKind {
     Org(ImportArgs),
     /// People and assignments: matricola,cognome,nome,struttura,ruolo,categoria[,…]
     People(ImportArgs),
+    /// The plan, one row per KPI: dimensione,ambito,struttura,obiettivo,…,kpi,…,target,kpi_peso
+    Plan(ImportArgs),
+    /// KPI values: kpi,data,valore,nota[,non_valutabile,causa]
+    Measurements(ImportArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// Scores of every KPI, objective, unit and the ente, with their explanation
+    Scores {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

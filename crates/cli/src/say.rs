@@ -2,7 +2,9 @@
 
 use traguardi_app::AppError;
 use traguardi_app::import_org::ImportReport;
+use traguardi_app::import_measurements::MeasurementsReport;
 use traguardi_app::import_people::PeopleReport;
+use traguardi_app::import_plan::PlanReport;
 use traguardi_domain::Lang;
 
 pub fn lang() -> Lang {
@@ -73,5 +75,38 @@ fn tail(l: Lang, cycle_created: bool, dry_run: bool, year: i32) -> String {
     if dry_run {
         s.push_str(l.pick("\nprova (--dry-run): nulla è stato scritto", "\ntrial (--dry-run): nothing was written"));
     }
+    s
+}
+
+pub fn plan_report(r: &PlanReport) -> String {
+    let l = lang();
+    let (o, k) = (&r.objectives, &r.kpis);
+    let mut s = match l {
+        Lang::It => format!(
+            "piano {}: {} righe lette; obiettivi: {} nuovi, {} aggiornati, {} invariati; KPI: {} nuovi, {} aggiornati, {} invariati",
+            r.year, r.rows, o.created.len(), o.updated.len(), o.unchanged, k.created.len(), k.updated.len(), k.unchanged
+        ),
+        Lang::En => format!(
+            "plan {}: {} rows read; objectives: {} new, {} updated, {} unchanged; KPIs: {} new, {} updated, {} unchanged",
+            r.year, r.rows, o.created.len(), o.updated.len(), o.unchanged, k.created.len(), k.updated.len(), k.unchanged
+        ),
+    };
+    s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
+    s
+}
+
+pub fn measurements_report(r: &MeasurementsReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!(
+            "misurazioni {}: {} righe lette, {} valori nuovi, {} nuove versioni, {} invariati",
+            r.year, r.rows, r.created, r.new_versions, r.unchanged
+        ),
+        Lang::En => format!(
+            "measurements {}: {} rows read, {} new values, {} new versions, {} unchanged",
+            r.year, r.rows, r.created, r.new_versions, r.unchanged
+        ),
+    };
+    s.push_str(&tail(l, false, r.dry_run, r.year));
     s
 }

@@ -120,7 +120,7 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             if target <= Decimal::ZERO {
                 // Target 0 (or negative): reached when the value is at least the target.
                 let s = if v >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
-                (s, "rapporto_crescente", format!("Più alto è meglio, target {} ≤ 0: valore {} {} il target", num(target), num(v), if v >= target { "raggiunge" } else { "non raggiunge" }))
+                (s, "rapporto_crescente", format!("Più alto è meglio, target {} ≤ 0: valore {} {} il target: {}", num(target), num(v), if v >= target { "raggiunge" } else { "non raggiunge" }, it(s)))
             } else {
                 let r = (v / target * Decimal::ONE_HUNDRED).max(Decimal::ZERO);
                 (r, "rapporto_crescente", format!("Più alto è meglio: {} / {} × 100 = {}", num(v), num(target), it(r)))
@@ -130,18 +130,18 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             if v <= target {
                 let r = if v > Decimal::ZERO && target > Decimal::ZERO { target / v * Decimal::ONE_HUNDRED } else { ceiling };
                 let r = if rule.cap.is_some() { r } else { Decimal::ONE_HUNDRED };
-                (r, "rapporto_decrescente", format!("Più basso è meglio: valore {} entro il target {}", num(v), num(target)))
+                (r, "rapporto_decrescente", format!("Più basso è meglio: valore {} entro il target {}: {}", num(v), num(target), it(r)))
             } else if v > Decimal::ZERO && target > Decimal::ZERO {
                 let r = target / v * Decimal::ONE_HUNDRED;
                 (r, "rapporto_decrescente", format!("Più basso è meglio: {} / {} × 100 = {}", num(target), num(v), it(r)))
             } else {
-                (Decimal::ZERO, "rapporto_decrescente", format!("Più basso è meglio: valore {} oltre il target {}", num(v), num(target)))
+                (Decimal::ZERO, "rapporto_decrescente", format!("Più basso è meglio: valore {} oltre il target {}: 0,00", num(v), num(target)))
             }
         }
     };
     let s = raw.min(ceiling);
     let capped = if s < raw { format!(", limitato a {}", it(s)) } else { String::new() };
-    scored(Outcome::Score(s), rule_code, inputs, format!("{how}{capped}: {}.", it(s)))
+    scored(Outcome::Score(s), rule_code, inputs, format!("{how}{capped}."))
 }
 
 fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
@@ -169,12 +169,12 @@ fn deadline(spec: &KpiSpec<'_>, done: Option<chrono::NaiveDate>) -> Scored {
     };
     let due_it = crate::cycle::format_date_it(*due);
     let Some(done) = done else {
-        return scored(Outcome::Score(Decimal::ZERO), "scadenza", vec![("scadenza", due_it.clone())], format!("Non completato (scadenza {due_it}): 0."));
+        return scored(Outcome::Score(Decimal::ZERO), "scadenza", vec![("scadenza", due_it.clone())], format!("Non completato (scadenza {due_it}): 0,00."));
     };
     let done_it = crate::cycle::format_date_it(done);
     let inputs = vec![("scadenza", due_it.clone()), ("completato", done_it.clone())];
     if done <= *due {
-        return scored(Outcome::Score(Decimal::ONE_HUNDRED), "scadenza", inputs, format!("Completato il {done_it}, entro la scadenza {due_it}: 100."));
+        return scored(Outcome::Score(Decimal::ONE_HUNDRED), "scadenza", inputs, format!("Completato il {done_it}, entro la scadenza {due_it}: 100,00."));
     }
     let days = Decimal::from((done - *due).num_days());
     let s = match spec.rule.late_penalty_per_day {

@@ -23,7 +23,7 @@ fn lower_is_better_cost_per_certificate() {
     let t = n(dec!(10));
     let s = score_kpi(&spec(Direction::Decrescente, Some(&t), &rule), Some(&n(dec!(15))));
     assert_eq!(report(score(&s)), dec!(66.67));
-    assert_eq!(s.explanation.text, "Più basso è meglio: 10 / 15 × 100 = 66,67: 66,67.");
+    assert_eq!(s.explanation.text, "Più basso è meglio: 10 / 15 × 100 = 66,67.");
     assert_eq!(s.explanation.rule, "rapporto_decrescente");
 }
 
@@ -60,7 +60,7 @@ fn higher_is_better_edges() {
     let over = Rule { cap: Some(dec!(120)), ..Rule::default() };
     let s = score_kpi(&spec(Direction::Crescente, Some(&t), &over), Some(&n(dec!(100))));
     assert_eq!(score(&s), dec!(120));
-    assert_eq!(s.explanation.text, "Più alto è meglio: 100 / 80 × 100 = 125,00, limitato a 120,00: 120,00.");
+    assert_eq!(s.explanation.text, "Più alto è meglio: 100 / 80 × 100 = 125,00, limitato a 120,00.");
 }
 
 #[test]

@@ -1,0 +1,155 @@
+//! Scores of a cycle, computed from the stored plan, as rows people and machines read:
+//! `traguardi report scores`, the plan pages and the API all use these.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use traguardi_docs::export::Sheet;
+use traguardi_domain::plan::round::report;
+use traguardi_domain::plan::score::{Outcome, Scored};
+use traguardi_store::cycle::Cycle;
+use traguardi_store::ente::Ente;
+use traguardi_store::org::OrgUnit;
+use traguardi_store::plan::{self, Dimension, Kpi, Measurement, Objective, Target};
+use traguardi_store::{Store, org};
+
+use crate::access::Permission;
+use crate::engine::{EngineRules, PlanData, Scoreboard, compute};
+use crate::{Actor, AppError, cycles, enti};
+
+/// The plan of a cycle with its scores.
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleScores {
+    pub ente: Ente,
+    pub cycle: Cycle,
+    pub units: Vec<OrgUnit>,
+    pub dimensions: Vec<Dimension>,
+    pub objectives: Vec<Objective>,
+    pub kpis: Vec<Kpi>,
+    pub targets: Vec<Target>,
+    pub measurements: Vec<Measurement>,
+    pub rules: EngineRules,
+    pub board: Scoreboard,
+}
+
+/// One line of the scores report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScoreRow {
+    /// kpi | obiettivo | struttura | ente
+    pub livello: &'static str,
+    pub codice: String,
+    pub nome: String,
+    /// Rounded to 2 decimals, half-up; `None` when not assessable or waiting for data.
+    pub percentuale: Option<Decimal>,
+    /// valutato | non_valutabile | in_attesa
+    pub stato: &'static str,
+    pub semaforo: Option<&'static str>,
+    pub dimensione: Option<String>,
+    pub struttura: Option<String>,
+    pub valore: Option<String>,
+    pub target: Option<String>,
+    pub spiegazione: String,
+}
+
+pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<CycleScores, AppError> {
+    actor.require(Permission::ReadOrg, "leggere il piano")?;
+    let mut conn = store.pool.acquire().await?;
+    let ente = enti::resolve(&mut conn, ente_code).await?;
+    let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let dims = plan::dimensions(&mut conn, &ente.id).await?;
+    let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
+    let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
+    let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
+    let targets = plan::targets(&mut conn, &ente.id, &cycle.id).await?;
+    let measurements = plan::measurements(&mut conn, &ente.id, &cycle.id).await?;
+    let rules = EngineRules::default();
+    let board = compute(
+        &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, measurements: &measurements },
+        &rules,
+    );
+    Ok(CycleScores { ente, cycle, units, dimensions: dims, objectives, kpis, targets, measurements, rules, board })
+}
+
+impl CycleScores {
+    /// Every score: KPIs, objectives, units, then the ente.
+    pub fn rows(&self) -> Vec<ScoreRow> {
+        let unit_code: HashMap<&str, &str> = self.units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
+        let dim_code: HashMap<&str, &str> = self.dimensions.iter().map(|d| (d.id.as_str(), d.code.as_str())).collect();
+        let objective: HashMap<&str, &Objective> = self.objectives.iter().map(|o| (o.id.as_str(), o)).collect();
+        let mut rows = Vec::new();
+        let row = |livello, codice: &str, nome: &str, s: &Scored| ScoreRow {
+            livello,
+            codice: codice.into(),
+            nome: nome.into(),
+            percentuale: s.outcome.score().map(report),
+            stato: match s.outcome {
+                Outcome::Score(_) => "valutato",
+                Outcome::NotAssessable(_) => "non_valutabile",
+                Outcome::NoData => "in_attesa",
+            },
+            semaforo: s.outcome.score().map(|v| self.rules.lights.of(v).code()),
+            dimensione: None,
+            struttura: None,
+            valore: None,
+            target: None,
+            spiegazione: s.explanation.text.clone(),
+        };
+        for k in &self.kpis {
+            let Some(r) = self.board.kpis.get(&k.id) else { continue };
+            let o = objective.get(k.objective_id.as_str());
+            rows.push(ScoreRow {
+                dimensione: o.and_then(|o| dim_code.get(o.dimension_id.as_str())).map(|s| s.to_string()),
+                struttura: o.and_then(|o| o.unit_id.as_deref()).and_then(|u| unit_code.get(u)).map(|s| s.to_string()),
+                valore: r.year_value.as_ref().map(|v| v.to_text()),
+                target: r.target.as_ref().map(|v| v.to_text()),
+                ..row("kpi", &k.code, &k.name, &r.scored)
+            });
+        }
+        for o in &self.objectives {
+            let Some(s) = self.board.objectives.get(&o.id) else { continue };
+            rows.push(ScoreRow {
+                dimensione: dim_code.get(o.dimension_id.as_str()).map(|s| s.to_string()),
+                struttura: o.unit_id.as_deref().and_then(|u| unit_code.get(u)).map(|s| s.to_string()),
+                ..row("obiettivo", &o.code, &o.title, s)
+            });
+        }
+        for u in &self.units {
+            if let Some(s) = self.board.units.get(&u.id) {
+                rows.push(row("struttura", &u.code, &u.name, s));
+            }
+        }
+        if let Some(s) = &self.board.ente {
+            rows.push(row("ente", self.ente.code.as_str(), &self.ente.name, s));
+        }
+        rows
+    }
+
+    /// The rows as a table for CSV and XLSX: `.` decimals, 2 places, empty when not assessable.
+    pub fn sheet(&self) -> Sheet {
+        let header = ["livello", "codice", "percentuale", "stato", "semaforo", "nome", "dimensione", "struttura", "valore", "target", "spiegazione"];
+        Sheet {
+            name: format!("punteggi {}", self.cycle.year()),
+            header: header.map(String::from).to_vec(),
+            rows: self
+                .rows()
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.livello.into(),
+                        r.codice,
+                        r.percentuale.map(|p| p.to_string()).unwrap_or_default(),
+                        r.stato.into(),
+                        r.semaforo.unwrap_or_default().into(),
+                        r.nome,
+                        r.dimensione.unwrap_or_default(),
+                        r.struttura.unwrap_or_default(),
+                        r.valore.unwrap_or_default(),
+                        r.target.unwrap_or_default(),
+                        r.spiegazione,
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
