@@ -114,7 +114,7 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
                     formulas.insert(k.code.clone(), e);
                 }
                 Err(e) => {
-                    formula_errors.insert(k.code.clone(), e.to_string());
+                    formula_errors.insert(k.code.clone(), format!("formula {e}"));
                 }
             }
             continue;

@@ -272,7 +272,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
                 Ok(e) => {
                     formulas.insert(code.clone(), (e, line));
                 }
-                Err(e) => bad("formula", ProblemKind::BadFormat { value: f.clone(), expected: e.to_string() }),
+                Err(e) => bad("formula", ProblemKind::BadFormula { formula: f.clone(), detail: e.to_string() }),
             }
             if matches!(measure, Some(Measure::Scadenza | Measure::SiNo)) {
                 bad("formula", ProblemKind::BadFormat { value: f.clone(), expected: "una misura numerica per un KPI calcolato".into() });
@@ -343,7 +343,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     all_formulas.extend(formulas.iter().map(|(c, (e, _))| (c.clone(), e.clone())));
     if let Err(ring) = formula::evaluation_order(&all_formulas) {
         let line = ring.iter().filter_map(|c| formulas.get(c).map(|(_, l)| *l)).min().unwrap_or(1);
-        problems.push(Problem::cell(line, "formula", ProblemKind::TreeCycle { path: ring }));
+        problems.push(Problem::cell(line, "formula", ProblemKind::CircularFormulas { path: ring }));
     }
     problems.into_result()?;
 

@@ -77,7 +77,7 @@ async fn story(store: &Store) {
     let msg = invalid(import_org::import_org(store, &console, &milano, 2020, bad.as_bytes(), ReadOptions::default(), false).await);
     assert_eq!(
         msg,
-        "riga 2, colonna «padre»: struttura padre «NOPE» inesistente (né nel file né già registrata)\n\
+        "riga 2, colonna «padre»: padre «NOPE» inesistente (né nel file né già registrato)\n\
          riga 3, colonna «tipo»: valore «ufficio» non ammesso; valori possibili: direzione, area, settore, unita, servizio\n\
          riga 4, colonna «codice»: «N2» è già alla riga 3\n\
          riga 5, colonna «padre»: ciclo nell'albero: C1 → C2 → C1\n\

@@ -185,7 +185,7 @@ mod tests {
         assert_eq!(
             text,
             "riga 3, colonna «codice»: «DG» è già alla riga 2\n\
-             riga 4, colonna «padre»: struttura padre «NOPE» inesistente (né nel file né già registrata)\n\
+             riga 4, colonna «padre»: padre «NOPE» inesistente (né nel file né già registrato)\n\
              riga 5, colonna «padre»: ciclo nell'albero: A → B → A"
         );
     }

@@ -52,6 +52,10 @@ pub enum ProblemKind {
     TakenBy { value: String, owner: String },
     /// Parents that lead back to the unit itself.
     TreeCycle { path: Vec<String> },
+    /// A formula that does not parse.
+    BadFormula { formula: String, detail: String },
+    /// Computed KPIs whose formulas read each other round in a circle.
+    CircularFormulas { path: Vec<String> },
     /// An org unit code unknown in this ente and cycle.
     UnknownUnit { value: String },
     /// A person code (matricola) unknown in this ente.
@@ -139,11 +143,18 @@ impl ProblemKind {
                 if it { format!("CdR «{value}» già assegnato alla struttura {owner}") } else { format!("CdR «{value}» already assigned to unit {owner}") }
             }
             UnknownParent { value } => {
-                if it { format!("struttura padre «{value}» inesistente (né nel file né già registrata)") } else { format!("parent unit «{value}» does not exist (neither in the file nor already stored)") }
+                if it { format!("padre «{value}» inesistente (né nel file né già registrato)") } else { format!("parent «{value}» does not exist (neither in the file nor already stored)") }
             }
             TreeCycle { path } => {
                 let p = path.join(" → ");
                 if it { format!("ciclo nell'albero: {p}") } else { format!("cycle in the tree: {p}") }
+            }
+            BadFormula { formula, detail } => {
+                if it { format!("formula «{formula}» {detail}") } else { format!("formula «{formula}» {detail}") }
+            }
+            CircularFormulas { path } => {
+                let p = path.join(" → ");
+                if it { format!("formule circolari: {p}") } else { format!("circular formulas: {p}") }
             }
             UnknownUnit { value } => {
                 if it { format!("struttura «{value}» inesistente in questo ente e ciclo") } else { format!("unit «{value}» does not exist in this ente and cycle") }
@@ -227,11 +238,11 @@ mod tests {
         let p = Problem::cell(4, "padre", ProblemKind::UnknownParent { value: "DX".into() });
         assert_eq!(
             p.describe(Lang::It),
-            "riga 4, colonna «padre»: struttura padre «DX» inesistente (né nel file né già registrata)"
+            "riga 4, colonna «padre»: padre «DX» inesistente (né nel file né già registrato)"
         );
         assert_eq!(
             p.describe(Lang::En),
-            "row 4, column «padre»: parent unit «DX» does not exist (neither in the file nor already stored)"
+            "row 4, column «padre»: parent «DX» does not exist (neither in the file nor already stored)"
         );
     }
 

@@ -10,6 +10,8 @@
 //!          | ("anno_prec" | "prev_year") "(" ref ")"    value of the same period a year before
 //! ref     := identifier | "[" any code "]"
 //! ```
+//! Identifiers are KPI codes: letters, digits, `_`, `.` and `-` (so `SOL-01-K1` is one code);
+//! a subtraction between two codes therefore needs spaces: `A - B`.
 //! Numbers use `.` as decimal point. Nothing is evaluated but these operations: no eval.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,7 +48,7 @@ pub struct FormulaError {
 
 impl std::fmt::Display for FormulaError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "formula non valida al carattere {}: {}", self.position, self.message)
+        write!(f, "non valida al carattere {}: {}", self.position, self.message)
     }
 }
 
@@ -183,7 +185,7 @@ impl Parser {
     }
     fn identifier(&mut self) -> String {
         let start = self.pos;
-        while self.chars.get(self.pos).is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.') {
+        while self.chars.get(self.pos).is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) {
             self.pos += 1;
         }
         self.chars[start..self.pos].iter().collect()
@@ -325,6 +327,9 @@ mod tests {
     #[test]
     fn arithmetic_and_functions() {
         assert_eq!(eval("A / B * 100"), Ok(dec!(25)));
+        assert_eq!(eval("SOL-01 * 2"), Ok(dec!(14)));
+        assert_eq!(eval("B - A"), Ok(dec!(90)));
+        assert_eq!(eval("B-A"), Err("manca il valore di B-A".into()));
         assert_eq!(eval("(A + B) / 2"), Ok(dec!(75)));
         assert_eq!(eval("-A + 2 * 3"), Ok(dec!(-24)));
         assert_eq!(eval("min(A, B, 50)"), Ok(dec!(30)));
@@ -339,13 +344,13 @@ mod tests {
         assert_eq!(eval("A / Z"), Err("divisione per zero".into()));
         assert_eq!(eval("A + C"), Err("manca il valore di C".into()));
         assert_eq!(eval("prec(B)"), Err("manca il valore di B del periodo precedente".into()));
-        assert_eq!(eval("A +"), Err("formula non valida al carattere 4: formula incompleta".into()));
-        assert_eq!(eval("(A + B"), Err("formula non valida al carattere 7: atteso «)»".into()));
-        assert_eq!(eval("A ; B"), Err("formula non valida al carattere 3: «;» inatteso".into()));
-        assert_eq!(eval("eval(A)"), Err("formula non valida al carattere 1: funzione «eval» sconosciuta (ammesse: min, max, prec, anno_prec)".into()));
-        assert_eq!(eval("[SOL-01"), Err("formula non valida al carattere 1: «[» senza «]»".into()));
-        assert_eq!(eval("1.2.3"), Err("formula non valida al carattere 1: numero «1.2.3» non valido".into()));
-        assert_eq!(eval("  "), Err("formula non valida al carattere 3: formula vuota".into()));
+        assert_eq!(eval("A +"), Err("non valida al carattere 4: formula incompleta".into()));
+        assert_eq!(eval("(A + B"), Err("non valida al carattere 7: atteso «)»".into()));
+        assert_eq!(eval("A ; B"), Err("non valida al carattere 3: «;» inatteso".into()));
+        assert_eq!(eval("eval(A)"), Err("non valida al carattere 1: funzione «eval» sconosciuta (ammesse: min, max, prec, anno_prec)".into()));
+        assert_eq!(eval("[SOL-01"), Err("non valida al carattere 1: «[» senza «]»".into()));
+        assert_eq!(eval("1.2.3"), Err("non valida al carattere 1: numero «1.2.3» non valido".into()));
+        assert_eq!(eval("  "), Err("non valida al carattere 3: formula vuota".into()));
     }
 
     #[test]
