@@ -8,7 +8,16 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const PAGES = ['/', '/enti/015146/cicli/2020/struttura', '/enti/015146/cicli/2022/struttura', '/pagina/inesistente'];
+const PAGES = [
+  '/',
+  '/enti/015146/cicli/2020/struttura',
+  '/enti/015146/cicli/2022/struttura',
+  '/enti/015146/cicli/2020/piano',
+  '/enti/015146/cicli/2021/piano',
+  '/enti/015146/cicli/2020/obiettivi/SAL-12',
+  '/enti/015146/cicli/2020/obiettivi/SOL-04',
+  '/pagina/inesistente',
+];
 
 for (const path of PAGES) {
   test(`axe: no serious or critical violation on ${path}`, async () => {

@@ -20,6 +20,9 @@ pub enum AppError {
     NoEnte,
     #[error("{0}")]
     Refused(String),
+    /// Something named in the request does not exist.
+    #[error("{0}")]
+    NotFound(String),
     #[error("operazione non consentita a {actor}: {what}")]
     Forbidden { actor: String, what: String },
 }

@@ -11,7 +11,7 @@ use traguardi_domain::plan::score::{Outcome, Scored};
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{self, Dimension, Kpi, Measurement, Objective, Target};
+use traguardi_store::plan::{self, Ambito, Dimension, Kpi, Measurement, Objective, Target};
 use traguardi_store::{Store, org};
 
 use crate::access::Permission;
@@ -25,6 +25,7 @@ pub struct CycleScores {
     pub cycle: Cycle,
     pub units: Vec<OrgUnit>,
     pub dimensions: Vec<Dimension>,
+    pub ambiti: Vec<Ambito>,
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub targets: Vec<Target>,
@@ -58,6 +59,7 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let dims = plan::dimensions(&mut conn, &ente.id).await?;
+    let ambiti = plan::ambiti(&mut conn, &ente.id).await?;
     let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
@@ -68,7 +70,7 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, measurements: &measurements },
         &rules,
     );
-    Ok(CycleScores { ente, cycle, units, dimensions: dims, objectives, kpis, targets, measurements, rules, board })
+    Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, objectives, kpis, targets, measurements, rules, board })
 }
 
 impl CycleScores {

@@ -34,7 +34,7 @@ impl From<AppError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, title) = match &self.0 {
-            AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte => (StatusCode::NOT_FOUND, "Non trovato"),
+            AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Non trovato"),
             AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato"),
             AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida"),
             AppError::Store(e) => {

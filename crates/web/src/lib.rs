@@ -6,6 +6,7 @@ mod assets;
 mod error;
 mod health;
 mod pages;
+mod plan_pages;
 mod security;
 
 use std::net::SocketAddr;
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(pages::routes())
+        .merge(plan_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

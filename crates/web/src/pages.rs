@@ -30,9 +30,12 @@ struct Home {
 struct OrgPage {
     tree: OrgTree,
     staff: usize,
+    year: i32,
+    section: &'static str,
+    nav_code: String,
 }
 
-fn html(t: impl Template) -> Result<Response, WebError> {
+pub(crate) fn html(t: impl Template) -> Result<Response, WebError> {
     let body = t.render().map_err(|e| WebError(traguardi_app::AppError::Refused(format!("pagina non generata: {e}"))))?;
     Ok(Html(body).into_response())
 }
@@ -50,5 +53,5 @@ async fn ente_home(State(s): State<AppState>, Path(code): Path<String>) -> Resul
 async fn org_page(State(s): State<AppState>, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
     let tree = org_tree(&s.store, &Actor::public(), Some(&code), Some(year)).await?;
     let staff = tree.nodes.iter().map(|n| n.staff).sum();
-    html(OrgPage { tree, staff })
+    html(OrgPage { nav_code: tree.ente.code.to_string(), year: tree.cycle.year(), tree, staff, section: "struttura" })
 }

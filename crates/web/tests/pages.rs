@@ -50,6 +50,23 @@ async fn pages_on_every_backend() {
         assert!(body.contains("tree-depth-1"));
         assert!(body.contains("aria-current=\"page\" href=\"/enti/015146/cicli/2020/struttura\""));
 
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/piano").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("281 obiettivi, 328 KPI. Risultato dell'ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>"), "{body}");
+        assert!(body.contains("href=\"/enti/015146/cicli/2020/obiettivi/SAL-12\""));
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/obiettivi/SAL-12").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<strong class=\"h4\">89,72%</strong>"));
+        assert!(body.contains("Media ponderata: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72."));
+        assert!(body.contains("Più alto è meglio: 1.720.000 / 1.500.000 × 100 = 114,67, limitato a 100,00."));
+        assert!(body.contains("Salute del Sistema di Relazioni"));
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/obiettivi/SOL-04").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Non valutabile: Eventi internazionali annullati per l&#39;emergenza Covid-19"), "{body}");
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/obiettivi/NOPE").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("obiettivo NOPE inesistente nel ciclo 2020"));
+
         let (status, _, body) = get(&state, "/enti/015146/cicli/2019/struttura").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains("ciclo 2019 inesistente per questo ente"));

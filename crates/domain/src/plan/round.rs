@@ -16,6 +16,24 @@ pub fn it(d: Decimal) -> String {
     report(d).to_string().replace('.', ",")
 }
 
+/// A number in Italian form, as entered (no rounding): `1.720.000`, `51,2`, `-3`.
+pub fn number(d: Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = s.split_once('.').map_or((s, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Light {
     Rosso,
@@ -72,6 +90,15 @@ mod tests {
         assert_eq!(report(Decimal::from(200) / Decimal::from(3)), dec!(66.67));
         assert_eq!(it(dec!(66.666)), "66,67");
         assert_eq!(report(dec!(120)).to_string(), "120.00");
+    }
+
+    #[test]
+    fn italian_numbers() {
+        assert_eq!(number(dec!(1720000)), "1.720.000");
+        assert_eq!(number(dec!(-3)), "-3");
+        assert_eq!(number(dec!(51.20)), "51,2");
+        assert_eq!(number(dec!(-1234.5)), "-1.234,5");
+        assert_eq!(number(dec!(100)), "100");
     }
 
     #[test]

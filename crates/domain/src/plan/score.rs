@@ -70,8 +70,7 @@ pub fn aggregate(aggregation: Aggregation, values: &[Value]) -> Option<Value> {
 }
 
 fn num(d: Decimal) -> String {
-    let s = d.normalize().to_string();
-    s.replace('.', ",")
+    super::round::number(d)
 }
 
 /// Scores the year's value of a KPI.

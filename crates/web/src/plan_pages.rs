@@ -1,0 +1,306 @@
+//! The plan pages: the plan of a cycle by dimension and Direzione, and each objective with its
+//! KPIs, values and the explanation of every score.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use traguardi_app::scores::{self, CycleScores};
+use traguardi_app::{Actor, AppError};
+use traguardi_domain::cycle::format_date_it;
+use traguardi_domain::org::UnitKind;
+use traguardi_domain::plan::kpi::Value;
+use traguardi_domain::plan::round::{Light, it, number};
+use traguardi_domain::plan::score::{Outcome, Scored};
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::pages::html;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/enti/{code}/cicli/{year}/piano", get(plan_page))
+        .route("/enti/{code}/cicli/{year}/obiettivi/{objective}", get(objective_page))
+}
+
+/// A score as shown: `66,67`, its light in words and the badge class.
+pub struct ScoreView {
+    pub value: String,
+    pub light: &'static str,
+    pub badge: &'static str,
+    pub explanation: String,
+}
+
+fn view(s: &Scored, data: &CycleScores) -> Option<ScoreView> {
+    let v = s.outcome.score()?;
+    let light = data.rules.lights.of(v);
+    Some(ScoreView {
+        value: it(v),
+        light: light.code(),
+        badge: match light {
+            Light::Verde => "bg-success",
+            Light::Giallo => "bg-warning",
+            Light::Rosso => "bg-danger",
+        },
+        explanation: s.explanation.text.clone(),
+    })
+}
+
+fn status(s: Option<&Scored>) -> &'static str {
+    match s.map(|s| &s.outcome) {
+        Some(Outcome::NotAssessable(_)) => "non valutabile",
+        Some(Outcome::Score(_)) => "valutato",
+        _ => "in attesa di dati",
+    }
+}
+
+pub struct Line {
+    pub code: String,
+    pub name: String,
+    pub count: usize,
+    pub depth: usize,
+    pub place: String,
+    pub score: Option<ScoreView>,
+    pub status: &'static str,
+}
+
+pub struct Group {
+    pub code: String,
+    pub name: String,
+    pub items: Vec<Line>,
+}
+
+pub struct PlanView {
+    pub ente_code: String,
+    pub ente_name: String,
+    pub objectives: usize,
+    pub kpis: usize,
+    pub ente_score: Option<ScoreView>,
+    pub dimensions: Vec<Line>,
+    pub direzioni: Vec<Line>,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    v: PlanView,
+    year: i32,
+    section: &'static str,
+    nav_code: String,
+}
+
+async fn plan_page(State(s): State<AppState>, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
+    let data = scores::load(&s.store, &Actor::public(), Some(&code), year).await?;
+    let v = plan_view(&data);
+    html(PlanPage { nav_code: v.ente_code.clone(), v, year, section: "piano" })
+}
+
+fn plan_view(data: &CycleScores) -> PlanView {
+    let unit_name: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+    let ambito_name: HashMap<&str, String> = data.ambiti.iter().map(|a| (a.id.as_str(), a.name.clone())).collect();
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let by_id: HashMap<&str, &traguardi_store::plan::Objective> = data.objectives.iter().map(|o| (o.id.as_str(), o)).collect();
+    for o in &data.objectives {
+        let mut d = 0;
+        let mut cur = o;
+        while let Some(p) = cur.parent_id.as_deref().and_then(|p| by_id.get(p)) {
+            d += 1;
+            cur = p;
+        }
+        depth.insert(&o.id, d);
+    }
+    let dimensions = data
+        .dimensions
+        .iter()
+        .map(|d| {
+            let s = data.board.dimensions.get(&d.id);
+            Line {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                count: data.objectives.iter().filter(|o| o.dimension_id == d.id && o.parent_id.is_none()).count(),
+                depth: 0,
+                place: String::new(),
+                score: s.and_then(|s| view(s, data)),
+                status: status(s),
+            }
+        })
+        .filter(|l| l.count > 0)
+        .collect();
+    let direzioni = data
+        .units
+        .iter()
+        .filter(|u| u.parent_id.is_none() || u.kind == UnitKind::Direzione)
+        .filter_map(|u| {
+            let s = data.board.units.get(&u.id)?;
+            let count = data.objectives.iter().filter(|o| o.unit_id.as_deref() == Some(u.id.as_str())).count();
+            Some(Line { code: u.code.clone(), name: u.name.clone(), count, depth: 0, place: String::new(), score: view(s, data), status: status(Some(s)) })
+        })
+        .collect();
+    // Objectives by dimension, each followed by its children (depth-first, in plan order).
+    let mut children: HashMap<Option<&str>, Vec<&traguardi_store::plan::Objective>> = HashMap::new();
+    for o in &data.objectives {
+        children.entry(o.parent_id.as_deref()).or_default().push(o);
+    }
+    let ambiti = &ambito_name;
+    let groups = data
+        .dimensions
+        .iter()
+        .filter_map(|d| {
+            let mut items = Vec::new();
+            let mut stack: Vec<&traguardi_store::plan::Objective> = children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id).copied().collect()).unwrap_or_default();
+            while let Some(o) = stack.pop() {
+                let s = data.board.objectives.get(&o.id);
+                let place = o.unit_id.as_deref().and_then(|u| unit_name.get(u)).map(|s| s.to_string()).or_else(|| o.ambito_id.as_deref().and_then(|a| ambiti.get(a).cloned())).unwrap_or_default();
+                items.push(Line {
+                    code: o.code.clone(),
+                    name: o.title.clone(),
+                    count: 0,
+                    depth: depth.get(o.id.as_str()).copied().unwrap_or(0),
+                    place,
+                    score: s.and_then(|s| view(s, data)),
+                    status: status(s),
+                });
+                if let Some(kids) = children.get(&Some(o.id.as_str())) {
+                    stack.extend(kids.iter().rev());
+                }
+            }
+            (!items.is_empty()).then(|| Group { code: d.code.clone(), name: d.name.clone(), items })
+        })
+        .collect();
+    PlanView {
+        ente_code: data.ente.code.to_string(),
+        ente_name: data.ente.name.clone(),
+        objectives: data.objectives.len(),
+        kpis: data.kpis.len(),
+        ente_score: data.board.ente.as_ref().and_then(|s| view(s, data)),
+        dimensions,
+        direzioni,
+        groups,
+    }
+}
+
+/// A value in Italian form: `1.234,5`, `24/07/2020`, `sì`.
+pub fn value_it(v: &Value) -> String {
+    match v {
+        Value::Number(d) => number(*d),
+        Value::Date(Some(d)) => format_date_it(*d),
+        Value::Date(None) => "non completato".into(),
+        Value::Bool(b) => (if *b { "sì" } else { "no" }).into(),
+    }
+}
+
+pub struct KpiView {
+    pub code: String,
+    pub name: String,
+    pub measure: &'static str,
+    pub direction: &'static str,
+    pub aggregation: &'static str,
+    pub weight: String,
+    pub unit_label: Option<String>,
+    pub formula: Option<String>,
+    pub baseline: Option<String>,
+    pub targets: Vec<(i32, String)>,
+    pub source: Option<String>,
+    pub periods: Vec<(String, String)>,
+    pub score: Option<ScoreView>,
+    pub status: &'static str,
+    pub explanation: String,
+}
+
+pub struct ObjectiveView {
+    pub ente_code: String,
+    pub ente_name: String,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub dimension: String,
+    pub ambito: Option<String>,
+    pub unit: Option<String>,
+    pub weight: String,
+    pub state: String,
+    pub tags: Vec<String>,
+    pub parent: Option<(String, String)>,
+    pub children: Vec<(String, String)>,
+    pub score: Option<ScoreView>,
+    pub status: &'static str,
+    pub explanation: String,
+    pub kpis: Vec<KpiView>,
+}
+
+#[derive(Template)]
+#[template(path = "objective.html")]
+struct ObjectivePage {
+    o: ObjectiveView,
+    year: i32,
+}
+
+async fn objective_page(State(s): State<AppState>, Path((code, year, objective)): Path<(String, i32, String)>) -> Result<Response, WebError> {
+    let data = scores::load(&s.store, &Actor::public(), Some(&code), year).await?;
+    let o = objective_view(&data, &objective).ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
+    html(ObjectivePage { o, year })
+}
+
+fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {
+    let o = data.objectives.iter().find(|o| o.code == code)?;
+    let dim = data.dimensions.iter().find(|d| d.id == o.dimension_id);
+    let s = data.board.objectives.get(&o.id);
+    let kpis = data
+        .kpis
+        .iter()
+        .filter(|k| k.objective_id == o.id)
+        .map(|k| {
+            let r = data.board.kpis.get(&k.id);
+            let scored = r.map(|r| &r.scored);
+            let mut targets: Vec<(i32, String)> = data
+                .targets
+                .iter()
+                .filter(|t| t.kpi_id == k.id && t.period_end.is_none())
+                .filter_map(|t| Value::from_text(k.measure, &t.value).map(|v| (t.year, value_it(&v))))
+                .collect();
+            targets.sort();
+            KpiView {
+                code: k.code.clone(),
+                name: k.name.clone(),
+                measure: k.measure.code(),
+                direction: k.direction.code(),
+                aggregation: k.aggregation.code(),
+                weight: k.weight.normalize().to_string().replace('.', ","),
+                unit_label: k.unit_label.clone(),
+                formula: k.formula.clone(),
+                baseline: k.baseline.as_deref().and_then(|b| Value::from_text(k.measure, b)).map(|v| value_it(&v)),
+                targets,
+                source: k.source.clone(),
+                periods: r
+                    .map(|r| r.periods.iter().map(|(d, v)| (format_date_it(*d), v.as_ref().map_or_else(|| "non valutabile".into(), value_it))).collect())
+                    .unwrap_or_default(),
+                score: scored.and_then(|s| view(s, data)),
+                status: status(scored),
+                explanation: scored.map(|s| s.explanation.text.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let code_title = |id: &str| data.objectives.iter().find(|x| x.id == id).map(|x| (x.code.clone(), x.title.clone()));
+    Some(ObjectiveView {
+        ente_code: data.ente.code.to_string(),
+        ente_name: data.ente.name.clone(),
+        code: o.code.clone(),
+        title: o.title.clone(),
+        description: o.description.clone(),
+        dimension: dim.map(|d| d.name.clone()).unwrap_or_default(),
+        ambito: o.ambito_id.as_deref().and_then(|a| data.ambiti.iter().find(|x| x.id == a)).map(|a| a.name.clone()),
+        unit: o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.name.clone()),
+        weight: o.weight.normalize().to_string().replace('.', ","),
+        state: o.state.replace('_', " "),
+        tags: o.tags.clone(),
+        parent: o.parent_id.as_deref().and_then(code_title),
+        children: data.objectives.iter().filter(|c| c.parent_id.as_deref() == Some(o.id.as_str())).map(|c| (c.code.clone(), c.title.clone())).collect(),
+        score: s.and_then(|s| view(s, data)),
+        status: status(s),
+        explanation: s.map(|s| s.explanation.text.clone()).unwrap_or_default(),
+        kpis,
+    })
+}
