@@ -14,7 +14,7 @@ use traguardi_domain::plan::rollup::{Part, overridden, weighted_mean};
 use traguardi_domain::plan::round::Lights;
 use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, aggregate, score_kpi};
 use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{Dimension, Kpi, Measurement, Objective, Target};
+use traguardi_store::plan::{ApprovedValue, Dimension, Kpi, Objective, Target};
 
 /// The scoring rules of a cycle that are not part of each KPI.
 #[derive(Debug, Clone, Serialize)]
@@ -40,7 +40,8 @@ pub struct PlanData<'a> {
     pub objectives: &'a [Objective],
     pub kpis: &'a [Kpi],
     pub targets: &'a [Target],
-    pub measurements: &'a [Measurement],
+    /// Approved versions only.
+    pub values: &'a [ApprovedValue],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,9 +83,9 @@ pub fn compute(data: &PlanData<'_>, rules: &EngineRules) -> Scoreboard {
 }
 
 /// The latest approved version of each period, per KPI id.
-fn approved(measurements: &[Measurement]) -> HashMap<&str, BTreeMap<NaiveDate, &Measurement>> {
-    let mut out: HashMap<&str, BTreeMap<NaiveDate, &Measurement>> = HashMap::new();
-    for m in measurements.iter().filter(|m| m.status == "approved") {
+fn approved(values: &[ApprovedValue]) -> HashMap<&str, BTreeMap<NaiveDate, &ApprovedValue>> {
+    let mut out: HashMap<&str, BTreeMap<NaiveDate, &ApprovedValue>> = HashMap::new();
+    for m in values {
         let slot = out.entry(m.kpi_id.as_str()).or_default();
         match slot.get(&m.period_end) {
             Some(prev) if prev.version >= m.version => {}
@@ -97,7 +98,7 @@ fn approved(measurements: &[Measurement]) -> HashMap<&str, BTreeMap<NaiveDate, &
 }
 
 fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
-    let approved = approved(data.measurements);
+    let approved = approved(data.values);
     let mut targets: HashMap<&str, &Target> = HashMap::new();
     for t in data.targets.iter().filter(|t| t.year == data.year && t.period_end.is_none()) {
         targets.insert(t.kpi_id.as_str(), t);

@@ -15,6 +15,7 @@ pub mod import_org;
 pub mod import_measurements;
 pub mod import_people;
 pub mod import_plan;
+pub mod metropoli;
 pub mod org_tree;
 pub mod scores;
 

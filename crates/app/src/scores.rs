@@ -11,8 +11,8 @@ use traguardi_domain::plan::score::{Outcome, Scored};
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{self, Ambito, Dimension, Kpi, Measurement, Objective, Target};
-use traguardi_store::{Store, org};
+use traguardi_store::plan::{self, Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
+use traguardi_store::{PooledConn, Store, org};
 
 use crate::access::Permission;
 use crate::engine::{EngineRules, PlanData, Scoreboard, compute};
@@ -29,7 +29,7 @@ pub struct CycleScores {
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub targets: Vec<Target>,
-    pub measurements: Vec<Measurement>,
+    pub values: Vec<ApprovedValue>,
     pub rules: EngineRules,
     pub board: Scoreboard,
 }
@@ -58,19 +58,34 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
-    let dims = plan::dimensions(&mut conn, &ente.id).await?;
-    let ambiti = plan::ambiti(&mut conn, &ente.id).await?;
-    let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-    let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
-    let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
-    let targets = plan::targets(&mut conn, &ente.id, &cycle.id).await?;
-    let measurements = plan::measurements(&mut conn, &ente.id, &cycle.id).await?;
+    drop(conn);
+    // The reads are independent: run them side by side on their own connections.
+    let (e, c) = (&ente.id, cycle.id.as_str());
+    let (dims, ambiti, units, objectives, kpis, targets, values) = tokio::try_join!(
+        read(store, |mut conn| async move { plan::dimensions(&mut conn, e).await }),
+        read(store, |mut conn| async move { plan::ambiti(&mut conn, e).await }),
+        read(store, |mut conn| async move { org::of_cycle(&mut conn, e, c).await }),
+        read(store, |mut conn| async move { plan::objectives(&mut conn, e, c).await }),
+        read(store, |mut conn| async move { plan::kpis(&mut conn, e, c).await }),
+        read(store, |mut conn| async move { plan::targets(&mut conn, e, c).await }),
+        read(store, |mut conn| async move { plan::approved_values(&mut conn, e, c).await }),
+    )?;
     let rules = EngineRules::default();
     let board = compute(
-        &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, measurements: &measurements },
+        &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, values: &values },
         &rules,
     );
-    Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, objectives, kpis, targets, measurements, rules, board })
+    Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, objectives, kpis, targets, values, rules, board })
+}
+
+/// Runs one read on a connection of its own.
+async fn read<'a, T, F, Fut>(store: &Store, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(PooledConn) -> Fut,
+    Fut: std::future::Future<Output = Result<T, traguardi_store::StoreError>>,
+{
+    let conn = store.acquire().await?;
+    Ok(f(conn).await?)
 }
 
 impl CycleScores {

@@ -128,7 +128,7 @@ async fn story(store: &Store) {
     assert_eq!(m.unchanged, 1);
     let s = scores::load(store, &console, None, 2020).await.expect("scores");
     assert_eq!(pct(&s.rows(), "kpi", "SIAD-X-F2-K1"), Some(dec!(100.00)));
-    let versions: Vec<i64> = s.measurements.iter().filter(|m| m.period_end.to_string() == "2020-12-31" && s.kpis.iter().any(|k| k.id == m.kpi_id && k.code == "SIAD-X-F2-K1")).map(|m| m.version).collect();
+    let versions: Vec<i64> = s.values.iter().filter(|m| m.period_end.to_string() == "2020-12-31" && s.kpis.iter().any(|k| k.id == m.kpi_id && k.code == "SIAD-X-F2-K1")).map(|m| m.version).collect();
     assert_eq!(versions, [1, 2]);
 
     // Bad measurements.

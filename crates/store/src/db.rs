@@ -12,6 +12,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 pub type Conn = AnyConnection;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A connection taken from the pool (returned to it when dropped).
+pub type PooledConn = sqlx::pool::PoolConnection<sqlx::Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -87,6 +89,10 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    pub async fn acquire(&self) -> Result<PooledConn, StoreError> {
+        Ok(self.pool.acquire().await?)
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {

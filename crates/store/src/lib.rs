@@ -14,7 +14,7 @@ pub mod plan;
 mod row;
 pub mod testing;
 
-pub use db::{Backend, Conn, Store, StoreError, Tx};
+pub use db::{Backend, Conn, PooledConn, Store, StoreError, Tx};
 pub use ente::EnteId;
 pub use sqlx::Error as SqlError;
 

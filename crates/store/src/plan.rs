@@ -380,6 +380,41 @@ pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Res
     rows.iter().map(measurement_from_row).collect()
 }
 
+/// What scoring reads of a measurement: the approved versions only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApprovedValue {
+    pub kpi_id: String,
+    pub period_end: NaiveDate,
+    pub version: i64,
+    pub value: Option<String>,
+    pub not_assessable: bool,
+    pub note: String,
+}
+
+/// The approved versions of every measurement of the cycle, by KPI, period and version.
+pub async fn approved_values(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<ApprovedValue>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT m.kpi_id, m.period_end, m.version, m.value, m.not_assessable, m.note FROM measurement m JOIN kpi k ON k.id = m.kpi_id
+         WHERE m.ente_id = $1 AND k.cycle_id = $2 AND m.status = 'approved' ORDER BY m.kpi_id, m.period_end, m.version",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApprovedValue {
+                kpi_id: text(r, "kpi_id")?,
+                period_end: date(r, "measurement", "period_end")?,
+                version: int(r, "version")?,
+                value: opt_text(r, "value")?,
+                not_assessable: int(r, "not_assessable")? != 0,
+                note: text(r, "note")?,
+            })
+        })
+        .collect()
+}
+
 pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement) -> Result<(), StoreError> {
     sqlx::query(sql(format!("INSERT INTO measurement (ente_id, {MEASUREMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")))
         .bind(&ente.0)

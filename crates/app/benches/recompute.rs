@@ -1,0 +1,40 @@
+//! Full recompute of every score of the metropoli (SPEC §8: < 1 s, release build).
+//! `cargo bench -p traguardi-app --bench recompute`
+
+use traguardi_app::engine::{EngineRules, compute};
+use traguardi_app::{Actor, metropoli, scores};
+use traguardi_store::plan::Dimension;
+use traguardi_store::testing;
+
+fn main() {
+    divan::main();
+}
+
+fn dimensions() -> Vec<Dimension> {
+    traguardi_app::dimensions::MILANO
+        .iter()
+        .enumerate()
+        .map(|(i, (code, name, _))| Dimension { id: format!("dim-{code}"), code: (*code).into(), name: (*name).into(), position: i as i64 })
+        .collect()
+}
+
+/// The engine alone: every KPI, objective, unit, dimension and the ente, in memory.
+#[divan::bench(sample_count = 10)]
+fn engine_in_memory(bencher: divan::Bencher) {
+    let m = metropoli::generate("cycle", dimensions());
+    let rules = EngineRules::default();
+    bencher.bench(|| compute(&m.plan_data(), &rules));
+}
+
+/// What a user waits for: read the whole plan of the cycle from SQLite, then compute.
+#[divan::bench(sample_count = 10)]
+fn load_and_compute_sqlite(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        store
+    });
+    let actor = Actor::console();
+    bencher.bench(|| rt.block_on(scores::load(&store, &actor, Some("099999"), metropoli::YEAR)).expect("scores").board.kpis.len());
+}
