@@ -16,7 +16,7 @@ use traguardi_domain::plan::kpi::{Aggregation, Band, Direction, Measure, Rule, V
 use traguardi_domain::value::{NumberStyle, parse_date, parse_yes_no};
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
-use traguardi_store::plan::{self, Kpi, Objective, Target};
+use traguardi_store::plan::{self, Contribution, Kpi, Objective, Target};
 use traguardi_store::{Store, new_id, org, people};
 
 use crate::access::Permission;
@@ -27,11 +27,12 @@ use crate::{Actor, AppError, cycles};
 const REQUIRED: [&str; 13] = [
     "dimensione", "ambito", "struttura", "obiettivo", "obiettivo_titolo", "obiettivo_peso", "kpi", "kpi_nome", "misura", "verso", "baseline", "target", "kpi_peso",
 ];
-const OPTIONAL: [&str; 19] = [
+const OPTIONAL: [&str; 21] = [
     "padre", "target_anno2", "target_anno3", "aggregazione", "tag", "descrizione", "inizio", "fine", "persona", "formula", "periodicita", "soglia_minima",
-    "tetto", "fasce", "interpolazione", "penale_giorno", "natura", "unita_misura", "fonte",
+    "tetto", "fasce", "interpolazione", "penale_giorno", "natura", "unita_misura", "fonte", "dup", "contributi",
 ];
-const OBJECTIVE_FIELDS: [&str; 10] = ["dimensione", "ambito", "struttura", "obiettivo_titolo", "obiettivo_peso", "padre", "tag", "descrizione", "inizio", "persona"];
+const OBJECTIVE_FIELDS: [&str; 12] =
+    ["dimensione", "ambito", "struttura", "obiettivo_titolo", "obiettivo_peso", "padre", "tag", "descrizione", "inizio", "persona", "dup", "contributi"];
 pub const PERIODICITIES: [&str; 4] = ["annuale", "semestrale", "trimestrale", "mensile"];
 pub const NATURES: [&str; 6] = ["efficacia", "efficienza", "economicita", "qualita", "impatto", "stato_risorse"];
 
@@ -68,6 +69,9 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     let stored_objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let stored_kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
     let stored_targets = plan::targets(&mut tx, &ente.id, &cycle.id).await?;
+    let stored_contributions = plan::contributions(&mut tx, &ente.id, &cycle.id).await?;
+    let dup: HashMap<String, (String, String)> = plan::dup_objectives(&mut tx, &ente.id).await?.into_iter().map(|d| (d.code, (d.id, d.kind))).collect();
+    let top_units: Vec<String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|u| u.parent_id.is_none()).map(|u| u.id).collect();
 
     // Objectives: the first row of each code defines it; later rows must agree.
     let mut first_row: HashMap<String, &traguardi_docs::Record> = HashMap::new();
@@ -97,6 +101,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     let stored_obj_by_code: HashMap<&str, &Objective> = stored_objectives.iter().map(|o| (o.code.as_str(), o)).collect();
     let stored_obj_code_of: HashMap<&str, &str> = stored_objectives.iter().map(|o| (o.id.as_str(), o.code.as_str())).collect();
     let mut new_objectives: Vec<(Objective, Option<String>, usize)> = Vec::new();
+    let mut new_contributions: HashMap<String, Vec<Contribution>> = HashMap::new();
     for rec in &objective_rows {
         let line = rec.line;
         let get = |c: &str| cols.get(rec, c);
@@ -153,6 +158,26 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         };
         let (starts, ends) = (date("inizio"), date("fine"));
         let existing = stored_obj_by_code.get(code.as_str()).copied();
+        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
+        let dup_id = match get("dup") {
+            "" if cols.has("dup") => None,
+            "" => existing.and_then(|o| o.dup_id.clone()),
+            d => match dup.get(d) {
+                Some((id, kind)) if kind == "operativo" => Some(id.clone()),
+                _ => {
+                    bad("dup", ProblemKind::BadFormat { value: d.into(), expected: "il codice di un obiettivo operativo del DUP (traguardi import dup)".into() });
+                    None
+                }
+            },
+        };
+        if cols.has("contributi") {
+            match parse_contributions(get("contributi"), &units, &top_units, style) {
+                Ok(list) => {
+                    new_contributions.insert(code.clone(), list);
+                }
+                Err(k) => bad("contributi", k),
+            }
+        }
         let o = Objective {
             id: existing.map_or_else(new_id, |o| o.id.clone()),
             cycle_id: cycle.id.clone(),
@@ -165,7 +190,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
             person_id,
             parent_id: None,
             weight,
-            dup_id: existing.and_then(|o| o.dup_id.clone()),
+            dup_id,
             tags: get("tag").split([',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
             starts,
             ends,
@@ -357,12 +382,28 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     for (o, parent, _) in ordered {
         let o = Objective { parent_id: parent.as_ref().and_then(|p| ids.get(p).cloned()), ..o.clone() };
         let before = stored_obj_by_code.get(o.code.as_str()).copied();
-        record(&mut report.objectives, before, &o, &o.code);
-        if dry_run || before == Some(&o) {
+        let old_contrib: Vec<Contribution> = stored_contributions.iter().filter(|c| c.objective_id == o.id).cloned().collect();
+        let new_contrib: Option<Vec<Contribution>> = new_contributions.get(&o.code).map(|l| {
+            let mut v: Vec<Contribution> = l.iter().map(|c| Contribution { objective_id: o.id.clone(), ..c.clone() }).collect();
+            v.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
+            v
+        });
+        let contrib_changed = new_contrib.as_ref().is_some_and(|n| *n != old_contrib);
+        match before {
+            None => report.objectives.created.push(o.code.clone()),
+            Some(b) if *b == o && !contrib_changed => report.objectives.unchanged += 1,
+            Some(_) => report.objectives.updated.push(o.code.clone()),
+        }
+        if dry_run || (before == Some(&o) && !contrib_changed) {
             continue;
         }
         plan::save_objective(&mut tx, &ente.id, &o, before.is_none()).await?;
-        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import plan", entity: "obiettivo", entity_id: Some(&o.id), before, after: Some(&o) }).await?;
+        if let Some(list) = &new_contrib {
+            plan::replace_contributions(&mut tx, &ente.id, &o.id, list).await?;
+        }
+        let after = (&o, new_contrib.as_ref().unwrap_or(&old_contrib));
+        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import plan", entity: "obiettivo", entity_id: Some(&o.id), before: before.map(|b| (b, &old_contrib)).as_ref(), after: Some(&after) })
+            .await?;
     }
     for (k, targets, _) in &new_kpis {
         let before = stored_kpi_by_code.get(k.code.as_str()).copied();
@@ -390,12 +431,26 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     Ok(report)
 }
 
-fn record<T: PartialEq>(counts: &mut Counts, before: Option<&T>, after: &T, code: &str) {
-    match before {
-        None => counts.created.push(code.into()),
-        Some(b) if b == after => counts.unchanged += 1,
-        Some(_) => counts.updated.push(code.into()),
+/// Contributing units: `tutte` (every top-level unit, i.e. every Direzione) or codes with an
+/// optional share in %: `DG:10|DO:5|SIAD`.
+fn parse_contributions(s: &str, units: &HashMap<String, String>, top: &[String], style: NumberStyle) -> Result<Vec<Contribution>, ProblemKind> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(Vec::new());
     }
+    if t.eq_ignore_ascii_case("tutte") {
+        return Ok(top.iter().map(|u| Contribution { objective_id: String::new(), unit_id: u.clone(), share: None }).collect());
+    }
+    t.split('|')
+        .map(|part| {
+            let (code, share) = match part.split_once(':') {
+                Some((c, sh)) => (c.trim(), Some(traguardi_domain::value::parse_percent(sh, style)?)),
+                None => (part.trim(), None),
+            };
+            let unit_id = units.get(code).cloned().ok_or_else(|| ProblemKind::UnknownUnit { value: code.into() })?;
+            Ok(Contribution { objective_id: String::new(), unit_id, share })
+        })
+        .collect()
 }
 
 /// A weight: a number ≥ 0 (zero or negative weights are refused when the plan is approved).

@@ -12,11 +12,13 @@ pub mod engine;
 pub mod enti;
 pub mod error;
 pub mod import_org;
+pub mod import_dup;
 pub mod import_measurements;
 pub mod import_people;
 pub mod import_plan;
 pub mod metropoli;
 pub mod org_tree;
+pub mod plan_ops;
 pub mod scores;
 
 pub use access::Actor;

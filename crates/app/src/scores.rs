@@ -142,6 +142,41 @@ impl CycleScores {
         rows
     }
 
+    /// How the score of an objective, KPI or unit (by code) came to be, as indented lines:
+    /// the thing itself, then each KPI and child objective it rolls up.
+    pub fn explain(&self, code: &str) -> Option<Vec<String>> {
+        let line = |depth: usize, what: &str, code: &str, name: &str, s: &Scored| {
+            let value = match &s.outcome {
+                Outcome::Score(v) => format!("{}%", traguardi_domain::plan::round::it(*v)),
+                Outcome::NotAssessable(_) => "non valutabile".into(),
+                Outcome::NoData => "in attesa di dati".into(),
+            };
+            format!("{}{what} {code} «{name}»: {value}. {}", "  ".repeat(depth), s.explanation.text)
+        };
+        if let Some(o) = self.objectives.iter().find(|o| o.code == code) {
+            let mut out = Vec::new();
+            let mut stack = vec![(o, 0usize)];
+            while let Some((o, depth)) = stack.pop() {
+                if let Some(s) = self.board.objectives.get(&o.id) {
+                    out.push(line(depth, "obiettivo", &o.code, &o.title, s));
+                }
+                for k in self.kpis.iter().filter(|k| k.objective_id == o.id) {
+                    if let Some(r) = self.board.kpis.get(&k.id) {
+                        out.push(line(depth + 1, "KPI", &k.code, &k.name, &r.scored));
+                    }
+                }
+                let kids: Vec<&Objective> = self.objectives.iter().filter(|c| c.parent_id.as_deref() == Some(o.id.as_str())).collect();
+                stack.extend(kids.into_iter().rev().map(|c| (c, depth + 1)));
+            }
+            return Some(out);
+        }
+        if let Some(k) = self.kpis.iter().find(|k| k.code == code) {
+            return self.board.kpis.get(&k.id).map(|r| vec![line(0, "KPI", &k.code, &k.name, &r.scored)]);
+        }
+        let u = self.units.iter().find(|u| u.code == code)?;
+        self.board.units.get(&u.id).map(|s| vec![line(0, "struttura", &u.code, &u.name, s)])
+    }
+
     /// The rows as a table for CSV and XLSX: `.` decimals, 2 places, empty when not assessable.
     pub fn sheet(&self) -> Sheet {
         let header = ["livello", "codice", "percentuale", "stato", "semaforo", "nome", "dimensione", "struttura", "valore", "target", "spiegazione"];

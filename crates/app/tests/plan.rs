@@ -3,7 +3,8 @@
 use rust_decimal::Decimal;
 use rust_decimal::dec;
 use traguardi_app::scores::{self, ScoreRow};
-use traguardi_app::{Actor, AppError, demo, import_measurements, import_plan};
+use traguardi_app::plan_ops::{self, Adjustment, Assignees};
+use traguardi_app::{Actor, AppError, demo, import_dup, import_measurements, import_plan};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
@@ -147,6 +148,107 @@ async fn story(store: &Store) {
          riga 5, colonna «valore»: numero «uno» non valido\n\
          riga 6, colonna «nota»: «» non è valido: atteso la motivazione di «non valutabile»"
     );
+}
+
+async fn dup_contributions_cascade_and_overrides(store: &Store) {
+    let console = Actor::console();
+    let (milano, _) = demo::load(store).await.expect("demo");
+
+    // The DUP: strategic and operational objectives (from the DUP pages of the BP 2025).
+    let dup = "codice,tipo,titolo,missione,programma,padre,direzione,tag,finalita
+               S1.1,strategico,Sviluppare e potenziare la comunicazione esterna,1,,,SIAD,,
+               O1.1.1,operativo,Sviluppare i canali relazionali di informazione,01,11,S1.1,SIAD,OB.1.1|OB.1.2|OB.3.1,Evoluzione del CRM
+";
+    let r = import_dup::import_dup(store, &console, &milano, dup.as_bytes(), ReadOptions::default(), false).await.expect("dup");
+    assert_eq!(r.objectives.created, ["S1.1", "O1.1.1"]);
+    let bad = "codice,tipo,titolo,missione,programma,padre
+O2,operativo,Senza padre,1,x,
+S2,tattico,Tipo errato,100,,NOPE
+";
+    let msg = invalid(import_dup::import_dup(store, &console, &milano, bad.as_bytes(), ReadOptions::default(), false).await);
+    assert_eq!(
+        msg,
+        "riga 2, colonna «programma»: «x» non è valido: atteso un codice di due cifre (es. 01)\n\
+         riga 2, colonna «padre»: «» non è valido: atteso il codice dell'obiettivo strategico\n\
+         riga 3, colonna «tipo»: valore «tattico» non ammesso; valori possibili: strategico, operativo\n\
+         riga 3, colonna «missione»: «100» non è valido: atteso un codice di due cifre (es. 01)\n\
+         riga 3, colonna «padre»: padre «NOPE» inesistente (né nel file né già registrato)"
+    );
+
+    // An objective linked to the DUP with contributions; the cascade to two units.
+    let plan = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,dup,contributi,formula
+                direzione,,SIAD,CRM-T,Canali digitali,1,CRM-T-K1,Contatti gestiti,numero,crescente,,1000,1,O1.1.1,SIAD:60|CRM:40,
+                direzione,,SIAD,CRM-T,Canali digitali,1,CRM-T-K2,Contatti online,numero,crescente,,400,1,O1.1.1,SIAD:60|CRM:40,
+                direzione,,SIAD,CRM-T,Canali digitali,1,CRM-T-K3,Quota online,percentuale,crescente,,40,1,O1.1.1,SIAD:60|CRM:40,CRM-T-K2 / CRM-T-K1 * 100
+                solidale,Milano Digitale,,SOL-X,Servizi digitali per tutti,1,,,,,,,,,tutte,
+";
+    import_plan::import_plan(store, &console, &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
+    let again = import_plan::import_plan(store, &console, &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
+    assert_eq!(again.objectives.unchanged, 2, "contributions compare as sets");
+    let bad = plan.replace("O1.1.1", "S1.1").replace("SIAD:60|CRM:40", "SIAD:60|NOPE");
+    let msg = invalid(import_plan::import_plan(store, &console, &milano, 2021, bad.as_bytes(), ReadOptions::default(), false).await);
+    assert!(msg.starts_with("riga 2, colonna «dup»: «S1.1» non è valido: atteso il codice di un obiettivo operativo del DUP"), "{msg}");
+    assert!(msg.contains("riga 2, colonna «contributi»: struttura «NOPE» inesistente in questo ente e ciclo"), "{msg}");
+
+    let c = plan_ops::assign(store, &console, &milano, 2021, &["CRM-T".to_string()], &Assignees::UnitsUnder("SIAD".into())).await.expect("assign");
+    assert_eq!(c.created, ["CRM-T@CRM"]);
+    let c = plan_ops::assign(store, &console, &milano, 2021, &["CRM-T".to_string()], &Assignees::Units(vec!["CRM".into(), "OSP".into()])).await.expect("assign");
+    assert_eq!((c.created.clone(), c.unchanged), (vec!["CRM-T@OSP".to_string()], 1));
+    let msg = invalid(plan_ops::assign(store, &console, &milano, 2021, &["NOPE".to_string()], &Assignees::People(vec!["X9".into()])).await);
+    assert_eq!(
+        msg,
+        "colonna «--obiettivo»: «NOPE» non è valido: atteso il codice di un obiettivo del ciclo 2021\n\
+         colonna «--persone»: persona con matricola «X9» inesistente in questo ente"
+    );
+    let s = scores::load(store, &console, None, 2021).await.expect("scores");
+    let copy = s.objectives.iter().find(|o| o.code == "CRM-T@CRM").expect("copy");
+    let parent = s.objectives.iter().find(|o| o.code == "CRM-T").expect("template");
+    assert_eq!(copy.parent_id.as_deref(), Some(parent.id.as_str()));
+    assert!(parent.dup_id.is_some());
+    let k3 = s.kpis.iter().find(|k| k.code == "CRM-T-K3@CRM").expect("copied formula");
+    assert_eq!(k3.formula.as_deref(), Some("(([CRM-T-K2@CRM] / [CRM-T-K1@CRM]) * 100)"));
+    assert_eq!(s.targets.iter().filter(|t| s.kpis.iter().any(|k| k.id == t.kpi_id && k.code.ends_with("@OSP"))).count(), 3);
+
+    // Values for the CRM copy; then an override and a neutralisation, each with its reason.
+    let values = "kpi,data,valore,nota
+CRM-T-K1@CRM,2021-12-31,1000,
+CRM-T-K2@CRM,2021-12-31,300,
+";
+    import_measurements::import_measurements(store, &console, &milano, 2021, values.as_bytes(), ReadOptions::default(), false).await.expect("values");
+    let s = scores::load(store, &console, None, 2021).await.expect("scores");
+    // K1 100, K2 75, K3 = 30 / 40 = 75: (100 + 75 + 75) / 3.
+    assert_eq!(pct(&s.rows(), "obiettivo", "CRM-T@CRM"), Some(dec!(83.33)));
+    assert_eq!(
+        s.explain("CRM-T@CRM").expect("explained"),
+        [
+            "obiettivo CRM-T@CRM «Canali digitali»: 83,33%. Media ponderata: (100,00 × 1 + 75,00 × 1 + 75,00 × 1) / 3 = 83,33.",
+            "  KPI CRM-T-K1@CRM «Contatti gestiti»: 100,00%. Più alto è meglio: 1.000 / 1.000 × 100 = 100,00.",
+            "  KPI CRM-T-K2@CRM «Contatti online»: 75,00%. Più alto è meglio: 300 / 400 × 100 = 75,00.",
+            "  KPI CRM-T-K3@CRM «Quota online»: 75,00%. Più alto è meglio: 30 / 40 × 100 = 75,00.",
+        ]
+    );
+    let msg = invalid(plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Override { value: dec!(90), reason: " ".into() }).await);
+    assert_eq!(msg, "colonna «--motivazione»: valore obbligatorio mancante");
+    plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Override { value: dec!(90), reason: "dati del CRM incompleti per un guasto esterno".into() })
+        .await
+        .expect("override");
+    let s = scores::load(store, &console, None, 2021).await.expect("scores");
+    let rows = s.rows();
+    assert_eq!(pct(&rows, "obiettivo", "CRM-T@CRM"), Some(dec!(90.00)));
+    assert_eq!(row(&rows, "obiettivo", "CRM-T@CRM").spiegazione, "Valore calcolato 83,33 sostituito con 90,00: dati del CRM incompleti per un guasto esterno.");
+    plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::NotAssessable { reason: "servizio sospeso".into() }).await.expect("nv");
+    let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
+    assert_eq!(row(&rows, "obiettivo", "CRM-T@CRM").stato, "non_valutabile");
+    plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Clear).await.expect("clear");
+    let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
+    assert_eq!(pct(&rows, "obiettivo", "CRM-T@CRM"), Some(dec!(83.33)));
+}
+
+#[tokio::test]
+async fn dup_cascade_and_overrides_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        dup_contributions_cascade_and_overrides(&store).await;
+    }
 }
 
 #[tokio::test]

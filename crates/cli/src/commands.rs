@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_measurements, import_org, import_people, import_plan, scores};
+use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores};
 use traguardi_docs::export::{to_csv, to_xlsx};
 use chrono::Datelike;
 use traguardi_docs::ReadOptions;
@@ -12,7 +12,7 @@ use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
-use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, ReportKind, say};
+use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, PlanAction, ReportKind, say};
 
 pub async fn run(cli: Cli) -> Result<()> {
     let store = Store::connect(&cli.database_url).await?;
@@ -67,7 +67,28 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let r = import_measurements::import_measurements(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
                 println!("{}", say::measurements_report(&r));
             }
+            ImportKind::Dup(args) => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let bytes = read_file(&args.file)?;
+                let r = import_dup::import_dup(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
+                let c = &r.objectives;
+                match l {
+                    Lang::It => println!("DUP: {} righe lette, {} obiettivi nuovi, {} aggiornati, {} invariati", r.rows, c.created.len(), c.updated.len(), c.unchanged),
+                    Lang::En => println!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged),
+                }
+                if r.dry_run {
+                    println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
+                }
+            }
         },
+        Command::Plan { action } => plan_command(store, action).await?,
+        Command::Explain { code, ente, cycle } => {
+            let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            let lines = s.explain(&code).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}")))?;
+            for line in lines {
+                println!("{line}");
+            }
+        }
         Command::Report { what } => match what {
             ReportKind::Scores { ente, cycle, format, out } => {
                 let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
@@ -125,6 +146,48 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
     Ok(())
 }
 
+async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
+    let l = say::lang();
+    let actor = Actor::console();
+    match action {
+        PlanAction::Assign { ente, cycle, objectives, strutture, strutture_di, persone } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let to = match (strutture_di, persone.is_empty()) {
+                (Some(u), _) => plan_ops::Assignees::UnitsUnder(u),
+                (None, false) => plan_ops::Assignees::People(persone),
+                (None, true) => plan_ops::Assignees::Units(strutture),
+            };
+            let c = plan_ops::assign(store, &actor, &ente, cycle, &objectives, &to).await?;
+            match l {
+                Lang::It => println!("assegnazione {cycle}: {} obiettivi creati, {} già presenti", c.created.len(), c.unchanged),
+                Lang::En => println!("assignment {cycle}: {} objectives created, {} already present", c.created.len(), c.unchanged),
+            }
+        }
+        PlanAction::Override { ente, cycle, objective, valore, motivazione } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let value = traguardi_domain::value::parse_percent(&valore, NumberStyle::detect(false, [valore.as_str()]))
+                .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--valore".into()), kind: k }.into()))?;
+            let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Override { value, reason: motivazione }).await?;
+            println!("{}: {}", a.code, l.pick("risultato sostituito", "score overridden"));
+        }
+        PlanAction::NotAssessable { ente, cycle, objective, motivazione } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::NotAssessable { reason: motivazione }).await?;
+            println!("{}: {}", a.code, l.pick("non valutabile", "not assessable"));
+        }
+        PlanAction::Clear { ente, cycle, objective } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Clear).await?;
+            println!("{}: {}", a.code, l.pick("risultato calcolato ripristinato", "computed score restored"));
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), path.display()))
+}
+
 async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::ente::Ente> {
     let mut conn = store.pool.acquire().await?;
     Ok(enti::resolve(&mut conn, code).await?)
@@ -132,7 +195,7 @@ async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::e
 
 /// The ente, the year (given, else the latest cycle, else the current year) and the file's bytes.
 async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::ente::Ente, i32, Vec<u8>)> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), args.file.display()))?;
+    let bytes = read_file(&args.file)?;
     let ente = resolve(store, args.ente.as_deref()).await?;
     let year = match args.cycle {
         Some(y) => y,

@@ -45,6 +45,20 @@ enum Command {
         #[command(subcommand)]
         what: ReportKind,
     },
+    /// The plan of a cycle: bulk assignment, overrides
+    Plan {
+        #[command(subcommand)]
+        action: PlanAction,
+    },
+    /// Explain how the score of an objective, KPI or unit came to be
+    Explain {
+        /// Code of an objective, KPI or unit
+        code: String,
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+    },
     /// Cycles (years) of an ente
     Cycle {
         #[command(subcommand)]
@@ -91,6 +105,64 @@ enum ImportKind {
     Plan(ImportArgs),
     /// KPI values: kpi,data,valore,nota[,non_valutabile,causa]
     Measurements(ImportArgs),
+    /// DUP objectives: codice,tipo,titolo,missione,programma,padre[,direzione,tag,finalita]
+    Dup(ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum PlanAction {
+    /// Assign objectives (with KPIs and targets) to many units or people at once, as II-level children
+    Assign {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// Code of a template objective (repeatable)
+        #[arg(long = "obiettivo", required = true)]
+        objectives: Vec<String>,
+        /// Unit codes, comma-separated
+        #[arg(long, value_delimiter = ',', conflicts_with_all = ["strutture_di", "persone"])]
+        strutture: Vec<String>,
+        /// Every unit below this unit
+        #[arg(long, conflicts_with = "persone")]
+        strutture_di: Option<String>,
+        /// Matricole, comma-separated
+        #[arg(long, value_delimiter = ',')]
+        persone: Vec<String>,
+    },
+    /// Replace an objective's computed score, with a mandatory reason
+    Override {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long = "obiettivo")]
+        objective: String,
+        #[arg(long)]
+        valore: String,
+        #[arg(long)]
+        motivazione: String,
+    },
+    /// Declare an objective not assessable (non valutabile), with a mandatory reason
+    NotAssessable {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long = "obiettivo")]
+        objective: String,
+        #[arg(long)]
+        motivazione: String,
+    },
+    /// Remove an override or a neutralisation
+    Clear {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long = "obiettivo")]
+        objective: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

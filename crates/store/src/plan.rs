@@ -435,3 +435,105 @@ pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement)
         .await?;
     Ok(())
 }
+
+// ---- DUP
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DupObjective {
+    pub id: String,
+    pub code: String,
+    /// strategico | operativo
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub missione: Option<String>,
+    pub programma: Option<String>,
+    pub parent_id: Option<String>,
+    pub owner_lineage: Option<String>,
+    pub tags: Vec<String>,
+}
+
+pub async fn dup_objectives(conn: &mut Conn, ente: &EnteId) -> Result<Vec<DupObjective>, StoreError> {
+    let rows = sqlx::query("SELECT id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags FROM dup_objective WHERE ente_id = $1 ORDER BY code")
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DupObjective {
+                id: text(r, "id")?,
+                code: text(r, "code")?,
+                kind: text(r, "kind")?,
+                title: text(r, "title")?,
+                description: opt_text(r, "description")?,
+                missione: opt_text(r, "missione")?,
+                programma: opt_text(r, "programma")?,
+                parent_id: opt_text(r, "parent_id")?,
+                owner_lineage: opt_text(r, "owner_lineage")?,
+                tags: tags(&text(r, "tags")?),
+            })
+        })
+        .collect()
+}
+
+pub async fn save_dup_objective(conn: &mut Conn, ente: &EnteId, d: &DupObjective, new: bool) -> Result<(), StoreError> {
+    let q = if new {
+        "INSERT INTO dup_objective (ente_id, id, code, kind, title, missione, programma, parent_id, owner_lineage, tags, description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    } else {
+        "UPDATE dup_objective SET code = $3, kind = $4, title = $5, missione = $6, programma = $7, parent_id = $8, owner_lineage = $9, tags = $10, description = $11
+         WHERE ente_id = $1 AND id = $2"
+    };
+    sqlx::query(q)
+        .bind(&ente.0)
+        .bind(&d.id)
+        .bind(&d.code)
+        .bind(&d.kind)
+        .bind(&d.title)
+        .bind(d.missione.as_deref())
+        .bind(d.programma.as_deref())
+        .bind(d.parent_id.as_deref())
+        .bind(d.owner_lineage.as_deref())
+        .bind(d.tags.join(","))
+        .bind(d.description.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- contributions
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub objective_id: String,
+    pub unit_id: String,
+    pub share: Option<Decimal>,
+}
+
+pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Contribution>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT c.objective_id, c.unit_id, c.share FROM objective_contribution c JOIN objective o ON o.id = c.objective_id
+         WHERE c.ente_id = $1 AND o.cycle_id = $2 ORDER BY o.position, c.unit_id",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| Ok(Contribution { objective_id: text(r, "objective_id")?, unit_id: text(r, "unit_id")?, share: opt_decimal(r, "objective_contribution", "share")? }))
+        .collect()
+}
+
+pub async fn replace_contributions(conn: &mut Conn, ente: &EnteId, objective_id: &str, list: &[Contribution]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM objective_contribution WHERE ente_id = $1 AND objective_id = $2").bind(&ente.0).bind(objective_id).execute(&mut *conn).await?;
+    for c in list {
+        sqlx::query("INSERT INTO objective_contribution (id, ente_id, objective_id, unit_id, share) VALUES ($1, $2, $3, $4, $5)")
+            .bind(crate::new_id())
+            .bind(&ente.0)
+            .bind(objective_id)
+            .bind(&c.unit_id)
+            .bind(c.share.map(|s| s.to_string()))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -262,6 +262,46 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// The same expression reading other KPIs: `rename(code)` gives the new code, or `None`
+    /// to keep it.
+    pub fn map_refs(&self, rename: &dyn Fn(&str) -> Option<String>) -> Expr {
+        let m = |e: &Expr| Box::new(e.map_refs(rename));
+        match self {
+            Expr::Num(n) => Expr::Num(*n),
+            Expr::Ref(c, w) => Expr::Ref(rename(c).unwrap_or_else(|| c.clone()), *w),
+            Expr::Neg(e) => Expr::Neg(m(e)),
+            Expr::Add(a, b) => Expr::Add(m(a), m(b)),
+            Expr::Sub(a, b) => Expr::Sub(m(a), m(b)),
+            Expr::Mul(a, b) => Expr::Mul(m(a), m(b)),
+            Expr::Div(a, b) => Expr::Div(m(a), m(b)),
+            Expr::Min(v) => Expr::Min(v.iter().map(|e| e.map_refs(rename)).collect()),
+            Expr::Max(v) => Expr::Max(v.iter().map(|e| e.map_refs(rename)).collect()),
+        }
+    }
+}
+
+/// Writes the expression back as a formula that parses to the same expression: every code in
+/// brackets, every operation in parentheses.
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[Expr]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        match self {
+            Expr::Num(n) => write!(f, "{n}"),
+            Expr::Ref(c, When::Current) => write!(f, "[{c}]"),
+            Expr::Ref(c, When::PreviousPeriod) => write!(f, "prec([{c}])"),
+            Expr::Ref(c, When::PreviousYear) => write!(f, "anno_prec([{c}])"),
+            Expr::Neg(e) => write!(f, "-({e})"),
+            Expr::Add(a, b) => write!(f, "({a} + {b})"),
+            Expr::Sub(a, b) => write!(f, "({a} - {b})"),
+            Expr::Mul(a, b) => write!(f, "({a} * {b})"),
+            Expr::Div(a, b) => write!(f, "({a} / {b})"),
+            Expr::Min(v) => write!(f, "min({})", list(v)),
+            Expr::Max(v) => write!(f, "max({})", list(v)),
+        }
+    }
+}
+
 /// The order in which computed KPIs can be evaluated (each after the KPIs it reads in the
 /// same period), or the first cycle found, as a path `A → B → A`. References to the previous
 /// period or year never make a cycle.
@@ -351,6 +391,16 @@ mod tests {
         assert_eq!(eval("[SOL-01"), Err("non valida al carattere 1: «[» senza «]»".into()));
         assert_eq!(eval("1.2.3"), Err("non valida al carattere 1: numero «1.2.3» non valido".into()));
         assert_eq!(eval("  "), Err("non valida al carattere 3: formula vuota".into()));
+    }
+
+    #[test]
+    fn formulas_print_back_and_rename() {
+        let e = parse("(A - prec(A)) / max([SOL-01], 1) * -2").expect("parses");
+        let printed = e.to_string();
+        assert_eq!(printed, "((([A] - prec([A])) / max([SOL-01], 1)) * -(2))");
+        assert_eq!(parse(&printed), Ok(e.clone()));
+        let renamed = e.map_refs(&|c| (c == "A").then(|| "A@CRM".to_string()));
+        assert_eq!(renamed.to_string(), "((([A@CRM] - prec([A@CRM])) / max([SOL-01], 1)) * -(2))");
     }
 
     #[test]

@@ -27,6 +27,7 @@ CREATE TABLE dup_objective (
     code            TEXT NOT NULL,
     kind            TEXT NOT NULL,                 -- strategico | operativo
     title           TEXT NOT NULL,
+    description     TEXT,                          -- descrizione delle finalità
     missione        TEXT,
     programma       TEXT,
     parent_id       TEXT REFERENCES dup_objective(id),
@@ -60,6 +61,17 @@ CREATE TABLE objective (
     UNIQUE (cycle_id, code)
 );
 CREATE INDEX objective_cycle ON objective (ente_id, cycle_id);
+
+-- Units contributing to an objective they are not responsible for (Obiettivi Solidali: all
+-- Direzioni contribute, optionally with a share in %).
+CREATE TABLE objective_contribution (
+    id              TEXT PRIMARY KEY,
+    ente_id         TEXT NOT NULL REFERENCES ente(id),
+    objective_id    TEXT NOT NULL REFERENCES objective(id),
+    unit_id         TEXT NOT NULL REFERENCES org_unit(id),
+    share           TEXT,                          -- decimal %, NULL = unspecified
+    UNIQUE (objective_id, unit_id)
+);
 
 CREATE TABLE kpi (
     id              TEXT PRIMARY KEY,
