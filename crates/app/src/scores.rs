@@ -11,7 +11,7 @@ use traguardi_domain::plan::score::{Outcome, Scored};
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{self, Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
+use traguardi_store::plan::{self, Ambito, ApprovedValue, Contribution, Dimension, DupObjective, Kpi, Objective, Target};
 use traguardi_store::{PooledConn, Store, org};
 
 use crate::access::Permission;
@@ -26,6 +26,8 @@ pub struct CycleScores {
     pub units: Vec<OrgUnit>,
     pub dimensions: Vec<Dimension>,
     pub ambiti: Vec<Ambito>,
+    pub dup: Vec<DupObjective>,
+    pub contributions: Vec<Contribution>,
     pub objectives: Vec<Objective>,
     pub kpis: Vec<Kpi>,
     pub targets: Vec<Target>,
@@ -61,7 +63,7 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     drop(conn);
     // The reads are independent: run them side by side on their own connections.
     let (e, c) = (&ente.id, cycle.id.as_str());
-    let (dims, ambiti, units, objectives, kpis, targets, values) = tokio::try_join!(
+    let (dims, ambiti, units, objectives, kpis, targets, values, dup, contributions) = tokio::try_join!(
         read(store, |mut conn| async move { plan::dimensions(&mut conn, e).await }),
         read(store, |mut conn| async move { plan::ambiti(&mut conn, e).await }),
         read(store, |mut conn| async move { org::of_cycle(&mut conn, e, c).await }),
@@ -69,13 +71,15 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         read(store, |mut conn| async move { plan::kpis(&mut conn, e, c).await }),
         read(store, |mut conn| async move { plan::targets(&mut conn, e, c).await }),
         read(store, |mut conn| async move { plan::approved_values(&mut conn, e, c).await }),
+        read(store, |mut conn| async move { plan::dup_objectives(&mut conn, e).await }),
+        read(store, |mut conn| async move { plan::contributions(&mut conn, e, c).await }),
     )?;
     let rules = EngineRules::default();
     let board = compute(
         &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, values: &values },
         &rules,
     );
-    Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, objectives, kpis, targets, values, rules, board })
+    Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, dup, contributions, objectives, kpis, targets, values, rules, board })
 }
 
 /// Runs one read on a connection of its own.

@@ -224,6 +224,10 @@ pub struct ObjectiveView {
     pub state: String,
     pub tags: Vec<String>,
     pub parent: Option<(String, String)>,
+    /// The DUP obiettivo operativo: code, title, Missione and Programma.
+    pub dup: Option<String>,
+    /// Contributing units, with their share when given.
+    pub contributions: Vec<String>,
     pub children: Vec<(String, String)>,
     pub score: Option<ScoreView>,
     pub status: &'static str,
@@ -297,6 +301,26 @@ fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {
         state: o.state.replace('_', " "),
         tags: o.tags.clone(),
         parent: o.parent_id.as_deref().and_then(code_title),
+        dup: o.dup_id.as_deref().and_then(|d| data.dup.iter().find(|x| x.id == d)).map(|d| {
+            let mp = match (&d.missione, &d.programma) {
+                (Some(m), Some(p)) => format!(" (Missione {m}, Programma {p})"),
+                (Some(m), None) => format!(" (Missione {m})"),
+                _ => String::new(),
+            };
+            format!("{} {}{mp}", d.code, d.title)
+        }),
+        contributions: data
+            .contributions
+            .iter()
+            .filter(|c| c.objective_id == o.id)
+            .filter_map(|c| {
+                let u = data.units.iter().find(|u| u.id == c.unit_id)?;
+                Some(match c.share {
+                    Some(sh) => format!("{} ({}%)", u.name, traguardi_domain::plan::round::number(sh)),
+                    None => u.name.clone(),
+                })
+            })
+            .collect(),
         children: data.objectives.iter().filter(|c| c.parent_id.as_deref() == Some(o.id.as_str())).map(|c| (c.code.clone(), c.title.clone())).collect(),
         score: s.and_then(|s| view(s, data)),
         status: status(s),

@@ -8,7 +8,7 @@ import csv, hashlib
 
 HEAD = ["dimensione", "ambito", "struttura", "obiettivo", "obiettivo_titolo", "obiettivo_peso", "kpi", "kpi_nome",
         "misura", "verso", "baseline", "target", "kpi_peso", "padre", "target_anno2", "aggregazione", "tag",
-        "descrizione", "natura", "unita_misura", "fonte", "penale_giorno", "periodicita"]
+        "descrizione", "natura", "unita_misura", "fonte", "penale_giorno", "periodicita", "contributi"]
 DIRS = {}
 for r in csv.DictReader(open("struttura.csv")):
     DIRS[r["nome"]] = r["codice"]
@@ -66,7 +66,7 @@ for i, (title, (area, subs)) in enumerate(points.items(), 1):
         kcode = f"{code}-K{j}"
         plan20.append(row(dimensione="solidale", ambito=SOL_AMBITO[area], obiettivo=code, obiettivo_titolo=title, obiettivo_peso="1",
                           kpi=kcode, kpi_nome=name, misura=misura, verso=verso, target=target, kpi_peso="1", natura=natura, unita_misura=um,
-                          penale_giorno="2" if misura == "scadenza" else ""))
+                          penale_giorno="2" if misura == "scadenza" else "", contributi="tutte"))
         if actual is None:
             value(kcode, "", nota="Eventi internazionali annullati per l'emergenza Covid-19: causa esogena, non valutabile", nv="si")
         else:
