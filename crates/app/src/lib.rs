@@ -16,6 +16,7 @@ pub mod import_dup;
 pub mod import_measurements;
 pub mod import_people;
 pub mod import_plan;
+pub mod measurements;
 pub mod metropoli;
 pub mod org_tree;
 pub mod plan_ops;

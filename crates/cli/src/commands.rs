@@ -12,7 +12,7 @@ use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
-use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, PlanAction, ReportKind, say};
+use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PlanAction, ReportKind, say};
 
 pub async fn run(cli: Cli) -> Result<()> {
     let store = Store::connect(&cli.database_url).await?;
@@ -82,6 +82,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
         },
         Command::Plan { action } => plan_command(store, action).await?,
+        Command::Measurement { action } => measurement_command(store, action).await?,
         Command::Explain { code, ente, cycle } => {
             let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
             let lines = s.explain(&code).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}")))?;
@@ -180,6 +181,50 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Clear).await?;
             println!("{}: {}", a.code, l.pick("risultato calcolato ripristinato", "computed score restored"));
         }
+    }
+    Ok(())
+}
+
+async fn measurement_command(store: &Store, action: MeasurementAction) -> Result<()> {
+    use traguardi_app::measurements::{self, Decision, Entry};
+    let l = say::lang();
+    let actor = Actor::console();
+    let at = match &action {
+        MeasurementAction::Enter { at, .. }
+        | MeasurementAction::Submit { at }
+        | MeasurementAction::Approve { at, .. }
+        | MeasurementAction::Return { at, .. }
+        | MeasurementAction::Attach { at, .. } => at,
+    };
+    let ente = resolve(store, at.ente.as_deref()).await?;
+    let kpi = at.kpi.clone();
+    let date = traguardi_domain::value::parse_date(&at.data).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--data".into()), kind: k }.into()))?;
+    let m = match action {
+        MeasurementAction::Enter { at, valore, nota, causa, non_valutabile, invia } => {
+            let entry = Entry { kpi: at.kpi, period_end: date, value: valore, note: nota, cause: causa, not_assessable: non_valutabile, submit: invia };
+            measurements::enter(store, &actor, &ente, at.cycle, &entry).await?
+        }
+        MeasurementAction::Submit { at } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Submit, None).await?,
+        MeasurementAction::Approve { at, nota } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Approve, nota.as_deref()).await?,
+        MeasurementAction::Return { at, nota } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Return, nota.as_deref()).await?,
+        MeasurementAction::Attach { at, file } => {
+            let bytes = read_file(&file)?;
+            let sha = measurements::attach_evidence(store, &actor, &ente, at.cycle, &at.kpi, date, &file.to_string_lossy(), &bytes).await?;
+            println!("{}: {} (SHA-256 {sha})", at.kpi, l.pick("evidenza allegata", "evidence attached"));
+            return Ok(());
+        }
+    };
+    let status = match (m.status.as_str(), l) {
+        ("draft", Lang::It) => "bozza",
+        ("submitted", Lang::It) => "inviato per l'approvazione",
+        ("approved", Lang::It) => "approvato",
+        ("returned", Lang::It) => "restituito",
+        (s, _) => s,
+    };
+    let date = traguardi_domain::cycle::format_date_it(m.period_end);
+    match l {
+        Lang::It => println!("{kpi} al {date}, versione {}: {status}", m.version),
+        Lang::En => println!("{kpi} at {date}, version {}: {status}", m.version),
     }
     Ok(())
 }

@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         action: PlanAction,
     },
+    /// A KPI's value for one period: enter, submit, approve, return, attach evidence
+    Measurement {
+        #[command(subcommand)]
+        action: MeasurementAction,
+    },
     /// Explain how the score of an objective, KPI or unit came to be
     Explain {
         /// Code of an objective, KPI or unit
@@ -107,6 +112,67 @@ enum ImportKind {
     Measurements(ImportArgs),
     /// DUP objectives: codice,tipo,titolo,missione,programma,padre[,direzione,tag,finalita]
     Dup(ImportArgs),
+}
+
+/// Which value: a KPI of a cycle, at a period end.
+#[derive(clap::Args)]
+struct ValueRef {
+    #[arg(long)]
+    ente: Option<String>,
+    #[arg(long)]
+    cycle: i32,
+    #[arg(long)]
+    kpi: String,
+    /// Period end (AAAA-MM-GG or GG/MM/AAAA)
+    #[arg(long)]
+    data: String,
+}
+
+#[derive(Subcommand)]
+enum MeasurementAction {
+    /// Enter a value as a new version (a draft, or submitted with --invia)
+    Enter {
+        #[command(flatten)]
+        at: ValueRef,
+        #[arg(long, default_value = "")]
+        valore: String,
+        #[arg(long, default_value = "")]
+        nota: String,
+        /// endogena | esogena
+        #[arg(long)]
+        causa: Option<String>,
+        /// Neutralise the KPI for the year (the reason goes in --nota)
+        #[arg(long)]
+        non_valutabile: bool,
+        /// Submit for approval now
+        #[arg(long)]
+        invia: bool,
+    },
+    /// Submit the latest version for approval
+    Submit {
+        #[command(flatten)]
+        at: ValueRef,
+    },
+    /// Approve the latest, submitted version
+    Approve {
+        #[command(flatten)]
+        at: ValueRef,
+        #[arg(long)]
+        nota: Option<String>,
+    },
+    /// Return the latest, submitted version to its owner
+    Return {
+        #[command(flatten)]
+        at: ValueRef,
+        #[arg(long)]
+        nota: Option<String>,
+    },
+    /// Attach an evidence file (pdf, png, jpg, csv, txt, xlsx, docx, odt; at most 20 MB)
+    Attach {
+        #[command(flatten)]
+        at: ValueRef,
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

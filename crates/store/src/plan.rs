@@ -537,3 +537,65 @@ pub async fn replace_contributions(conn: &mut Conn, ente: &EnteId, objective_id:
     }
     Ok(())
 }
+
+/// Rewrites the status, decision and note of a measurement version (its value never changes).
+pub async fn update_measurement_status(conn: &mut Conn, ente: &EnteId, m: &Measurement) -> Result<(), StoreError> {
+    sqlx::query("UPDATE measurement SET status = $3, decided_by = $4, decided_at = $5, note = $6 WHERE ente_id = $1 AND id = $2")
+        .bind(&ente.0)
+        .bind(&m.id)
+        .bind(&m.status)
+        .bind(m.decided_by.as_deref())
+        .bind(m.decided_at.as_deref())
+        .bind(&m.note)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- evidence
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_evidence(
+    conn: &mut Conn,
+    ente: &EnteId,
+    id: &str,
+    measurement_id: &str,
+    filename: &str,
+    content_type: &str,
+    data: &[u8],
+    sha256: &str,
+    by: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO evidence (id, ente_id, measurement_id, filename, content_type, size, sha256, data, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(&ente.0)
+    .bind(measurement_id)
+    .bind(filename)
+    .bind(content_type)
+    .bind(data.len() as i64)
+    .bind(sha256)
+    .bind(data.to_vec())
+    .bind(by)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Evidence of the cycle's measurements, without the bytes: (measurement id, filename, size, sha256).
+pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, String, i64, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.measurement_id, e.filename, e.size, e.sha256 FROM evidence e
+         JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id
+         WHERE e.ente_id = $1 AND k.cycle_id = $2 ORDER BY e.uploaded_at, e.filename",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((text(r, "measurement_id")?, text(r, "filename")?, int(r, "size")?, text(r, "sha256")?))).collect()
+}

@@ -1,0 +1,196 @@
+//! Measurements one at a time, as owners enter them: a value for a KPI and period is entered as
+//! a draft or submitted, then approved or returned; several updates per period are versions, and
+//! the latest approved one counts. Evidence files are attached to a version.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use traguardi_domain::plan::kpi::Value;
+use traguardi_domain::value::NumberStyle;
+use traguardi_domain::{Problem, ProblemKind};
+use traguardi_store::ente::Ente;
+use traguardi_store::plan::{self, Kpi, Measurement};
+use traguardi_store::{Store, Tx, new_id};
+
+use crate::access::Permission;
+use crate::audit::{self, Change};
+use crate::import_measurements::CAUSES;
+use crate::{Actor, AppError, cycles};
+
+/// Largest evidence file accepted.
+pub const MAX_EVIDENCE_BYTES: usize = 20 * 1024 * 1024;
+/// Evidence types accepted, by extension, with their content type.
+pub const EVIDENCE_TYPES: [(&str, &str); 9] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("csv", "text/csv"),
+    ("txt", "text/plain"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+];
+
+/// A value as its owner enters it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub kpi: String,
+    pub period_end: NaiveDate,
+    /// As typed; read in the Italian style when it has a decimal comma.
+    pub value: String,
+    pub note: String,
+    pub cause: Option<String>,
+    pub not_assessable: bool,
+    /// Submit for approval now, rather than keep as a draft.
+    pub submit: bool,
+}
+
+fn invalid(column: &str, kind: ProblemKind) -> AppError {
+    AppError::Invalid(Problem { row: None, column: Some(column.into()), kind }.into())
+}
+
+async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi, traguardi_store::cycle::Cycle), AppError> {
+    let cycle = cycles::get(tx, ente, year).await?;
+    let kpi = plan::kpis(tx, &ente.id, &cycle.id)
+        .await?
+        .into_iter()
+        .find(|k| k.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("KPI {code} inesistente nel ciclo {year}")))?;
+    Ok((kpi, cycle))
+}
+
+/// The latest version of a KPI's value for a period.
+async fn latest(tx: &mut Tx, ente: &Ente, cycle_id: &str, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, AppError> {
+    Ok(plan::measurements(tx, &ente.id, cycle_id).await?.into_iter().filter(|m| m.kpi_id == kpi_id && m.period_end == period_end).max_by_key(|m| m.version))
+}
+
+/// Enters a value as a new version (draft or submitted).
+pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<Measurement, AppError> {
+    actor.require(Permission::Administer, "inserire valori")?;
+    let mut tx = store.begin().await?;
+    let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
+    if kpi.formula.is_some() {
+        return Err(invalid("kpi", ProblemKind::BadFormat { value: kpi.code, expected: "un KPI misurato: questo è calcolato dalla sua formula".into() }));
+    }
+    if !cycle.calendar.contains(e.period_end) {
+        return Err(invalid("data", ProblemKind::OutsideCycle { year }));
+    }
+    if e.not_assessable && e.note.trim().is_empty() {
+        return Err(invalid("nota", ProblemKind::BadFormat { value: String::new(), expected: "la motivazione di «non valutabile»".into() }));
+    }
+    if let Some(c) = &e.cause {
+        if !CAUSES.contains(&c.as_str()) {
+            return Err(invalid("causa", ProblemKind::NotOneOf { value: c.clone(), allowed: CAUSES.map(String::from).to_vec() }));
+        }
+    }
+    let value = if e.not_assessable {
+        None
+    } else {
+        let style = NumberStyle::detect(false, [e.value.as_str()]);
+        Some(Value::parse(kpi.measure, &e.value, style).map_err(|k| invalid("valore", k))?.ok_or_else(|| invalid("valore", ProblemKind::Required))?.to_text())
+    };
+    let prev = latest(&mut tx, ente, &cycle.id, &kpi.id, e.period_end).await?;
+    let m = Measurement {
+        id: new_id(),
+        kpi_id: kpi.id.clone(),
+        period_end: e.period_end,
+        version: prev.as_ref().map_or(1, |p| p.version + 1),
+        value,
+        note: e.note.trim().into(),
+        cause: e.cause.clone(),
+        not_assessable: e.not_assessable,
+        status: if e.submit { "submitted" } else { "draft" }.into(),
+        entered_by: actor.name.clone(),
+        entered_at: now(),
+        decided_by: None,
+        decided_at: None,
+    };
+    plan::insert_measurement(&mut tx, &ente.id, &m).await?;
+    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "inserisci valore", entity: "misurazione", entity_id: Some(&m.id), before: prev.as_ref(), after: Some(&m) }).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// What can happen to the latest version of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Submit,
+    Approve,
+    Return,
+}
+
+/// Moves the latest version of a KPI's value for a period along `draft → submitted →
+/// approved | returned`. Any other move is refused, saying what can be done next.
+pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str, period_end: NaiveDate, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
+    actor.require(Permission::Administer, "approvare valori")?;
+    let mut tx = store.begin().await?;
+    let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
+    let before = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let to = match (before.status.as_str(), decision) {
+        ("draft" | "returned", Decision::Submit) => "submitted",
+        ("submitted", Decision::Approve) => "approved",
+        ("submitted", Decision::Return) => "returned",
+        (from, _) => {
+            let next = match from {
+                "draft" | "returned" => "inviarlo per l'approvazione (o inserire una nuova versione)",
+                "submitted" => "approvarlo o restituirlo",
+                _ => "inserire una nuova versione",
+            };
+            let at = traguardi_domain::cycle::format_date_it(period_end);
+            return Err(AppError::Refused(format!("il valore di {kpi} al {at} è «{}»: si può solo {next}", state_it(from))));
+        }
+    };
+    let mut after = before.clone();
+    after.status = to.into();
+    if decision != Decision::Submit {
+        after.decided_by = Some(actor.name.clone());
+        after.decided_at = Some(now());
+    }
+    if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
+        after.note = if after.note.is_empty() { n.trim().into() } else { format!("{}\n{}", after.note, n.trim()) };
+    }
+    plan::update_measurement_status(&mut tx, &ente.id, &after).await?;
+    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "decidi valore", entity: "misurazione", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) }).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn state_it(s: &str) -> &str {
+    match s {
+        "draft" => "bozza",
+        "submitted" => "inviato",
+        "approved" => "approvato",
+        "returned" => "restituito",
+        other => other,
+    }
+}
+
+/// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.
+pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str, period_end: NaiveDate, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
+    actor.require(Permission::Administer, "allegare evidenze")?;
+    let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    let Some((_, content_type)) = EVIDENCE_TYPES.iter().find(|(e, _)| *e == ext) else {
+        return Err(invalid("file", ProblemKind::NotOneOf { value: name.into(), allowed: EVIDENCE_TYPES.iter().map(|(e, _)| format!(".{e}")).collect() }));
+    };
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(invalid("file", ProblemKind::TooLarge { limit: MAX_EVIDENCE_BYTES }));
+    }
+    if bytes.is_empty() {
+        return Err(invalid("file", ProblemKind::EmptyFile));
+    }
+    let mut tx = store.begin().await?;
+    let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
+    let m = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let id = new_id();
+    plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &now()).await?;
+    let meta = serde_json::json!({ "misurazione": m.id, "file": name, "tipo": content_type, "byte": bytes.len(), "sha256": sha });
+    audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "allega evidenza", entity: "evidenza", entity_id: Some(&id), before: None, after: Some(&meta) }).await?;
+    tx.commit().await?;
+    Ok(sha)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
