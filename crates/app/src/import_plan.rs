@@ -27,9 +27,9 @@ use crate::{Actor, AppError, cycles};
 const REQUIRED: [&str; 13] = [
     "dimensione", "ambito", "struttura", "obiettivo", "obiettivo_titolo", "obiettivo_peso", "kpi", "kpi_nome", "misura", "verso", "baseline", "target", "kpi_peso",
 ];
-const OPTIONAL: [&str; 21] = [
+const OPTIONAL: [&str; 22] = [
     "padre", "target_anno2", "target_anno3", "aggregazione", "tag", "descrizione", "inizio", "fine", "persona", "formula", "periodicita", "soglia_minima",
-    "tetto", "fasce", "interpolazione", "penale_giorno", "natura", "unita_misura", "fonte", "dup", "contributi",
+    "tetto", "fasce", "interpolazione", "penale_giorno", "natura", "unita_misura", "fonte", "dup", "contributi", "target_periodi",
 ];
 const OBJECTIVE_FIELDS: [&str; 12] =
     ["dimensione", "ambito", "struttura", "obiettivo_titolo", "obiettivo_peso", "padre", "tag", "descrizione", "inizio", "persona", "dup", "contributi"];
@@ -314,7 +314,20 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
                     (_, Err(k)) => bad(c, k),
                 }
             }
-            if rule.bands.is_empty() && targets.iter().all(|t| t.year != year) && m != Measure::SiNo {
+            for part in get("target_periodi").split('|').map(str::trim).filter(|p| !p.is_empty()) {
+                let parsed = part.split_once(':').and_then(|(d, v)| {
+                    let d = parse_date(d).ok().filter(|d| cycle.calendar.contains(*d))?;
+                    Value::parse(m, v, style).ok().flatten().map(|v| (d, v))
+                });
+                match parsed {
+                    Some((d, v)) => targets.push(Target { kpi_id: String::new(), year, period_end: Some(d), value: v.to_text() }),
+                    None => bad(
+                        "target_periodi",
+                        ProblemKind::BadFormat { value: part.into(), expected: format!("DATA:VALORE con una data del {year}, es. {year}-06-30:50") },
+                    ),
+                }
+            }
+            if rule.bands.is_empty() && targets.iter().all(|t| t.year != year || t.period_end.is_some()) && m != Measure::SiNo {
                 bad("target", ProblemKind::Required);
             }
             baseline = match (get("baseline"), Value::parse(m, get("baseline"), style)) {
@@ -407,7 +420,9 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     }
     for (k, targets, _) in &new_kpis {
         let before = stored_kpi_by_code.get(k.code.as_str()).copied();
-        let targets: Vec<Target> = targets.iter().map(|t| Target { kpi_id: k.id.clone(), ..t.clone() }).collect();
+        let mut targets: Vec<Target> = targets.iter().map(|t| Target { kpi_id: k.id.clone(), ..t.clone() }).collect();
+        // In the stored order, so that an unchanged file compares equal.
+        targets.sort_by(|a, b| (a.year, a.period_end).cmp(&(b.year, b.period_end)));
         let old_targets: Vec<Target> = stored_targets.iter().filter(|t| t.kpi_id == k.id).cloned().collect();
         let same = before == Some(k) && old_targets == targets;
         if same {

@@ -25,7 +25,7 @@ fn invalid(r: Result<impl std::fmt::Debug, AppError>) -> String {
     }
 }
 
-const HEAD: &str = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,padre,formula,fasce,aggregazione\n";
+const HEAD: &str = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,padre,formula,fasce,aggregazione,target_periodi\n";
 
 async fn story(store: &Store) {
     let console = Actor::console();
@@ -58,15 +58,15 @@ async fn story(store: &Store) {
     // A bad plan file: every problem listed, nothing written.
     let bad = format!(
         "{HEAD}\
-         direzione,,DG,X-1,Titolo,1,X-1-K1,Nome,avanzamento,crescente,,100,1,,,,\n\
-         direzione,,DG,X-1,Titolo diverso,1,X-1-K2,Nome,avanzamento,crescente,,100,1,,,,\n\
-         solidale,Milano lunare,,X-2,Titolo,1,X-2-K1,Nome,percentuale,su,,,1,,,,\n\
-         direzione,,NOPE,X-3,Titolo,1,X-1-K1,Nome,numero,crescente,,5,1,X-9,,,\n\
-         direzione,,DG,X-4,Titolo,1,X-4-K1,Calcolato,numero,crescente,,5,1,,X-4-K2 / (X-1-K1,,\n\
-         direzione,,DG,X-5,Titolo,1,X-5-K1,A,numero,crescente,,5,1,,X-5-K2 * 2,,\n\
-         direzione,,DG,X-5,Titolo,1,X-5-K2,B,numero,crescente,,5,1,,X-5-K1 + 1,,\n\
-         direzione,,DG,X-6,Titolo,1,X-6-K1,Fasce,numero,crescente,,,1,,,0-50:0|40-:100,\n\
-         planetaria,,DG,X-7,Titolo,-1,X-7-K1,Nome,numero,crescente,,5,1,,,,mediana\n"
+         direzione,,DG,X-1,Titolo,1,X-1-K1,Nome,avanzamento,crescente,,100,1,,,,,\n\
+         direzione,,DG,X-1,Titolo diverso,1,X-1-K2,Nome,avanzamento,crescente,,100,1,,,,,\n\
+         solidale,Milano lunare,,X-2,Titolo,1,X-2-K1,Nome,percentuale,su,,,1,,,,,\n\
+         direzione,,NOPE,X-3,Titolo,1,X-1-K1,Nome,numero,crescente,,5,1,X-9,,,,\n\
+         direzione,,DG,X-4,Titolo,1,X-4-K1,Calcolato,numero,crescente,,5,1,,X-4-K2 / (X-1-K1,,,\n\
+         direzione,,DG,X-5,Titolo,1,X-5-K1,A,numero,crescente,,5,1,,X-5-K2 * 2,,,\n\
+         direzione,,DG,X-5,Titolo,1,X-5-K2,B,numero,crescente,,5,1,,X-5-K1 + 1,,,\n\
+         direzione,,DG,X-6,Titolo,1,X-6-K1,Fasce,numero,crescente,,,1,,,0-50:0|40-:100,,2021-06-30:3\n\
+         planetaria,,DG,X-7,Titolo,-1,X-7-K1,Nome,numero,crescente,,5,1,,,,mediana,\n"
     );
     let before = scores::load(store, &console, None, 2020).await.expect("scores").kpis.len();
     let msg = invalid(import_plan::import_plan(store, &console, &milano, 2020, bad.as_bytes(), ReadOptions::default(), false).await);
@@ -82,6 +82,7 @@ async fn story(store: &Store) {
          riga 6, colonna «formula»: formula «X-4-K2 / (X-1-K1» non valida al carattere 17: atteso «)»\n\
          riga 7, colonna «formula»: formule circolari: X-5-K1 → X-5-K2 → X-5-K1\n\
          riga 9, colonna «fasce»: «fasce non contigue a 50» non è valido: atteso fasce contigue e crescenti, punteggi tra 0 e il tetto\n\
+         riga 9, colonna «target_periodi»: «2021-06-30:3» non è valido: atteso DATA:VALORE con una data del 2020, es. 2020-06-30:50\n\
          riga 10, colonna «dimensione»: valore «planetaria» non ammesso; valori possibili: solidale, salute, portafoglio, direzione, segretario, direttore_generale\n\
          riga 10, colonna «obiettivo_peso»: -1 fuori dall'intervallo 0–∞\n\
          riga 10, colonna «aggregazione»: valore «mediana» non ammesso; valori possibili: ultimo, somma, media"
@@ -91,16 +92,20 @@ async fn story(store: &Store) {
     // A good file: an objective with two fasi under it, a computed KPI, bands, a sum over periods.
     let good = format!(
         "{HEAD}\
-         direzione,,SIAD,SIAD-X,Sportello digitale,2,,,,,,,,,,,\n\
-         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K1,Pratiche online,numero,crescente,,1000,1,SIAD-X,,,somma\n\
-         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K2,Pratiche totali,numero,crescente,,2000,0,SIAD-X,,,somma\n\
-         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K3,Quota online,percentuale,crescente,,50,1,SIAD-X,SIAD-X-F1-K1 / SIAD-X-F1-K2 * 100,,\n\
-         direzione,,CRM,SIAD-X-F2,Fase 2: esercizio,1,SIAD-X-F2-K1,Soddisfazione,numero,crescente,,,1,SIAD-X,,0-3:0|3-4:60|4-:100,\n"
+         direzione,,SIAD,SIAD-X,Sportello digitale,2,,,,,,,,,,,,\n\
+         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K1,Pratiche online,numero,crescente,,1000,1,SIAD-X,,,somma,2020-06-30:400|2020-12-31:1000\n\
+         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K2,Pratiche totali,numero,crescente,,2000,0,SIAD-X,,,somma,\n\
+         direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K3,Quota online,percentuale,crescente,,50,1,SIAD-X,SIAD-X-F1-K1 / SIAD-X-F1-K2 * 100,,,\n\
+         direzione,,CRM,SIAD-X-F2,Fase 2: esercizio,1,SIAD-X-F2-K1,Soddisfazione,numero,crescente,,,1,SIAD-X,,0-3:0|3-4:60|4-:100,,\n"
     );
     let r = import_plan::import_plan(store, &console, &milano, 2020, good.as_bytes(), ReadOptions::default(), false).await.expect("plan");
     assert_eq!((r.objectives.created.len(), r.kpis.created.len()), (3, 4));
     let again = import_plan::import_plan(store, &console, &milano, 2020, good.as_bytes(), ReadOptions::default(), false).await.expect("plan");
     assert_eq!((again.objectives.unchanged, again.kpis.unchanged), (3, 4));
+    let s = scores::load(store, &console, None, 2020).await.expect("scores");
+    let k1 = s.kpis.iter().find(|k| k.code == "SIAD-X-F1-K1").expect("K1");
+    let periods: Vec<String> = s.targets.iter().filter(|t| t.kpi_id == k1.id).map(|t| format!("{:?} {}", t.period_end, t.value)).collect();
+    assert_eq!(periods, ["None 1000", "Some(2020-06-30) 400", "Some(2020-12-31) 1000"]);
 
     let values = "kpi;data;valore;nota\n\
                   SIAD-X-F1-K1;30/06/2020;400;primo semestre\n\

@@ -203,7 +203,7 @@ pub struct KpiView {
     pub unit_label: Option<String>,
     pub formula: Option<String>,
     pub baseline: Option<String>,
-    pub targets: Vec<(i32, String)>,
+    pub targets: Vec<(String, String)>,
     pub source: Option<String>,
     pub periods: Vec<(String, String)>,
     pub score: Option<ScoreView>,
@@ -259,13 +259,19 @@ fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {
         .map(|k| {
             let r = data.board.kpis.get(&k.id);
             let scored = r.map(|r| &r.scored);
-            let mut targets: Vec<(i32, String)> = data
+            // Year targets, then the targets of the periods of this year.
+            let targets: Vec<(String, String)> = data
                 .targets
                 .iter()
-                .filter(|t| t.kpi_id == k.id && t.period_end.is_none())
-                .filter_map(|t| Value::from_text(k.measure, &t.value).map(|v| (t.year, value_it(&v))))
+                .filter(|t| t.kpi_id == k.id)
+                .filter_map(|t| {
+                    let label = match t.period_end {
+                        None => t.year.to_string(),
+                        Some(d) => format!("al {}", format_date_it(d)),
+                    };
+                    Value::from_text(k.measure, &t.value).map(|v| (label, value_it(&v)))
+                })
                 .collect();
-            targets.sort();
             KpiView {
                 code: k.code.clone(),
                 name: k.name.clone(),
