@@ -12,6 +12,7 @@ pub mod engine;
 pub mod enti;
 pub mod error;
 pub mod import_org;
+pub mod import_dimensions;
 pub mod import_dup;
 pub mod import_measurements;
 pub mod import_people;

@@ -5,7 +5,7 @@ use rust_decimal::dec;
 use traguardi_app::scores::{self, ScoreRow};
 use traguardi_app::measurements::{self, Decision, Entry};
 use traguardi_app::plan_ops::{self, Adjustment, Assignees};
-use traguardi_app::{Actor, AppError, demo, import_dup, import_measurements, import_plan};
+use traguardi_app::{Actor, AppError, demo, import_dimensions, import_dup, import_measurements, import_plan};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
@@ -248,6 +248,50 @@ CRM-T-K2@CRM,2021-12-31,300,
     plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Clear).await.expect("clear");
     let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
     assert_eq!(pct(&rows, "obiettivo", "CRM-T@CRM"), Some(dec!(83.33)));
+}
+
+async fn dimensions_are_configuration(store: &Store) {
+    let console = Actor::console();
+    let new = traguardi_domain::ente::NewEnte {
+        code: traguardi_domain::ente::EnteCode::parse("097001").expect("code"),
+        name: "Comune piccolo".into(),
+        codice_fiscale: None,
+        kind: traguardi_domain::ente::EnteKind::Comune,
+        staff_size: 38,
+        has_dirigenti: false,
+    };
+    let small = traguardi_app::enti::create(store, &console, &new).await.expect("ente");
+    let file = "dimensione,nome,ambito,ambito_nome\n\
+                direzione,Obiettivi di Settore,,\n\
+                servizi,Servizi al cittadino,anagrafe,Anagrafe e stato civile\n\
+                servizi,Servizi al cittadino,tributi,Tributi locali\n";
+    let r = import_dimensions::import_dimensions(store, &console, &small, file.as_bytes(), ReadOptions::default(), false).await.expect("dimensions");
+    assert_eq!((r.dimensions.created.clone(), r.dimensions.updated.clone(), r.ambiti.created.len()), (vec!["servizi".to_string()], vec!["direzione".to_string()], 2));
+    let again = import_dimensions::import_dimensions(store, &console, &small, file.as_bytes(), ReadOptions::default(), false).await.expect("again");
+    assert_eq!((again.dimensions.unchanged, again.ambiti.unchanged), (2, 2));
+    let bad = "dimensione,nome,ambito,ambito_nome\nServizi Sociali,X,,\nservizi,Altro nome,tributi,\n";
+    assert_eq!(
+        invalid(import_dimensions::import_dimensions(store, &console, &small, bad.as_bytes(), ReadOptions::default(), false).await),
+        "riga 2, colonna «dimensione»: «Servizi Sociali» non è valido: atteso lettere minuscole, cifre e _ (es. salute)\n\
+         riga 3, colonna «ambito_nome»: valore obbligatorio mancante"
+    );
+    // The plan uses the ente's own dimensions and ambiti; Milan's are untouched.
+    let org = "codice,nome,tipo,padre,cdr\nDEMO,Settore demografico,settore,,\n";
+    traguardi_app::import_org::import_org(store, &console, &small, 2024, org.as_bytes(), ReadOptions::default(), false).await.expect("org");
+    let plan = format!("{HEAD}servizi,Tributi locali,DEMO,T-1,Riscossione,1,T-1-K1,Riscosso su accertato,percentuale,crescente,,90,1,,,,,\n");
+    import_plan::import_plan(store, &console, &small, 2024, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
+    let s = scores::load(store, &console, Some("097001"), 2024).await.expect("scores");
+    assert_eq!(s.dimensions.iter().find(|d| d.code == "direzione").map(|d| d.name.as_str()), Some("Obiettivi di Settore"));
+    let milan = scores::load(store, &console, Some("015146"), 2020).await.expect("scores");
+    assert_eq!(milan.dimensions.iter().find(|d| d.code == "direzione").map(|d| d.name.as_str()), Some("Obiettivi di Direzione"));
+}
+
+#[tokio::test]
+async fn dimensions_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        demo::load(&store).await.expect("demo");
+        dimensions_are_configuration(&store).await;
+    }
 }
 
 async fn measurement_workflow(store: &Store) {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores};
+use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores};
 use traguardi_docs::export::{to_csv, to_xlsx};
 use chrono::Datelike;
 use traguardi_docs::ReadOptions;
@@ -77,6 +77,25 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     Lang::En => println!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged),
                 }
                 if r.dry_run {
+                    println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
+                }
+            }
+            ImportKind::Dimensioni(args) => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let bytes = read_file(&args.file)?;
+                let r = import_dimensions::import_dimensions(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
+                let (d, a) = (&r.dimensions, &r.ambiti);
+                match l {
+                    Lang::It => println!(
+                        "dimensioni: {} nuove, {} rinominate, {} invariate; ambiti: {} nuovi, {} rinominati, {} invariati",
+                        d.created.len(), d.updated.len(), d.unchanged, a.created.len(), a.updated.len(), a.unchanged
+                    ),
+                    Lang::En => println!(
+                        "dimensions: {} new, {} renamed, {} unchanged; ambiti: {} new, {} renamed, {} unchanged",
+                        d.created.len(), d.updated.len(), d.unchanged, a.created.len(), a.updated.len(), a.unchanged
+                    ),
+                }
+                if args.dry_run {
                     println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
                 }
             }

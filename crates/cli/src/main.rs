@@ -112,6 +112,8 @@ enum ImportKind {
     Measurements(ImportArgs),
     /// DUP objectives: codice,tipo,titolo,missione,programma,padre[,direzione,tag,finalita]
     Dup(ImportArgs),
+    /// Dimensions of the plan and their ambiti: dimensione,nome,ambito,ambito_nome
+    Dimensioni(ImportArgs),
 }
 
 /// Which value: a KPI of a cycle, at a period end.

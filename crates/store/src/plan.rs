@@ -599,3 +599,25 @@ pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Re
     .await?;
     rows.iter().map(|r| Ok((text(r, "measurement_id")?, text(r, "filename")?, int(r, "size")?, text(r, "sha256")?))).collect()
 }
+
+pub async fn update_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {
+    sqlx::query("UPDATE dimension SET name = $3, position = $4 WHERE ente_id = $1 AND id = $2")
+        .bind(&ente.0)
+        .bind(&d.id)
+        .bind(&d.name)
+        .bind(d.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn update_ambito(conn: &mut Conn, ente: &EnteId, a: &Ambito) -> Result<(), StoreError> {
+    sqlx::query("UPDATE ambito SET name = $3, position = $4 WHERE ente_id = $1 AND id = $2")
+        .bind(&ente.0)
+        .bind(&a.id)
+        .bind(&a.name)
+        .bind(a.position)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
