@@ -98,8 +98,16 @@ async fn story(store: &Store) {
          direzione,,SIAD,SIAD-X-F1,Fase 1: analisi,1,SIAD-X-F1-K3,Quota online,percentuale,crescente,,50,1,SIAD-X,SIAD-X-F1-K1 / SIAD-X-F1-K2 * 100,,,\n\
          direzione,,CRM,SIAD-X-F2,Fase 2: esercizio,1,SIAD-X-F2-K1,Soddisfazione,numero,crescente,,,1,SIAD-X,,0-3:0|3-4:60|4-:100,,\n"
     );
+    // The same file as XLSX: the first sheet, typed numbers.
+    let mut lines = good.lines().map(|l| l.split(',').map(String::from).collect::<Vec<_>>());
+    let sheet = traguardi_docs::export::Sheet { name: "piano".into(), header: lines.next().expect("header"), rows: lines.collect() };
+    let xlsx = traguardi_docs::export::to_xlsx(&sheet).expect("xlsx");
+    let dry = import_plan::import_plan(store, &console, &milano, 2020, &xlsx, ReadOptions::default(), true).await.expect("xlsx plan");
+    assert_eq!((dry.objectives.created.len(), dry.kpis.created.len()), (3, 4));
     let r = import_plan::import_plan(store, &console, &milano, 2020, good.as_bytes(), ReadOptions::default(), false).await.expect("plan");
     assert_eq!((r.objectives.created.len(), r.kpis.created.len()), (3, 4));
+    let from_xlsx = import_plan::import_plan(store, &console, &milano, 2020, &xlsx, ReadOptions::default(), false).await.expect("xlsx plan");
+    assert_eq!((from_xlsx.objectives.unchanged, from_xlsx.kpis.unchanged), (3, 4), "the XLSX says the same as the CSV");
     let again = import_plan::import_plan(store, &console, &milano, 2020, good.as_bytes(), ReadOptions::default(), false).await.expect("plan");
     assert_eq!((again.objectives.unchanged, again.kpis.unchanged), (3, 4));
     let s = scores::load(store, &console, None, 2020).await.expect("scores");

@@ -74,6 +74,25 @@ fn demo_story(url: &str) {
     let o = run(url, &["cycle", "list"]);
     assert_eq!(text(&o).0, "2022 (2022–2024)\n2021 (2021–2023)\n2020 (2020–2022)\n");
 
+    // The scores of the demo's 2020, in every format.
+    let o = run(url, &["report", "scores", "--cycle", "2020"]);
+    let csv = text(&o).0;
+    assert!(csv.starts_with("livello,codice,percentuale,stato,semaforo,nome,"), "{csv}");
+    assert!(csv.contains("\nkpi,SOL-01-K1,93.33,valutato,verde,Avanzamento dei programmi di lavoro,solidale,,84,90,\"Più alto è meglio: 84 / 90 × 100 = 93,33.\"\n"));
+    assert!(csv.contains("\nente,015146,82.86,valutato,verde,Comune di Milano (dati dimostrativi),"));
+    let o = run(url, &["report", "scores", "--cycle", "2020", "--format", "json"]);
+    let json = text(&o).0;
+    assert!(json.contains("\"livello\": \"ente\",\n    \"codice\": \"015146\",\n    \"nome\": \"Comune di Milano (dati dimostrativi)\",\n    \"percentuale\": \"82.86\""), "{json}");
+    let out = std::env::temp_dir().join(format!("traguardi-scores-{}-{}.xlsx", std::process::id(), rand_suffix()));
+    let o = run(url, &["report", "scores", "--cycle", "2020", "--format", "xlsx", "--out", out.to_str().expect("path")]);
+    assert!(o.status.success());
+    assert!(std::fs::read(&out).expect("xlsx").starts_with(b"PK\x03\x04"));
+    let o = run(url, &["explain", "SAL-12", "--cycle", "2020"]);
+    assert_eq!(
+        text(&o).0.lines().next(),
+        Some("obiettivo SAL-12 «Livello di risposta alle istanze dei cittadini su tutti i canali che alimentano il CRM:»: 89,72%. Media ponderata: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72.")
+    );
+
     // Demo serves the org tree.
     let (mut child, addr) = start(url, &["demo"]);
     let (status, body) = http_get(&addr, "/enti/015146/cicli/2021/struttura");
