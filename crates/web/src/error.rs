@@ -31,17 +31,23 @@ impl From<AppError> for WebError {
     }
 }
 
+/// The HTTP status and title of a use-case error, for pages and API alike; the message shown.
+/// Database errors are logged and never shown.
+pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
+    match e {
+        AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Non trovato", e.describe(Lang::It)),
+        AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato", e.describe(Lang::It)),
+        AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida", e.describe(Lang::It)),
+        AppError::Store(db) => {
+            tracing::error!("database: {db}");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Il servizio non è al momento disponibile. Riprovare tra poco.".into())
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, title) = match &self.0 {
-            AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Non trovato"),
-            AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato"),
-            AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida"),
-            AppError::Store(e) => {
-                tracing::error!("database: {e}");
-                return page(StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Il servizio non è al momento disponibile. Riprovare tra poco.");
-            }
-        };
-        page(status, title, &self.0.describe(Lang::It))
+        let (status, title, message) = status_of(&self.0);
+        page(status, title, &message)
     }
 }

@@ -2,6 +2,7 @@
 //! static files embedded in the binary, and the security headers every answer carries.
 //! The router is testable without a socket (`router(state)` + `tower::ServiceExt::oneshot`).
 
+mod api;
 mod assets;
 mod error;
 mod health;
@@ -23,6 +24,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(api::routes())
         .merge(pages::routes())
         .merge(plan_pages::routes())
         .merge(assets::routes())
