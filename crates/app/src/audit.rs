@@ -20,12 +20,7 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
     pub after: Option<&'a A>,
 }
 
-pub async fn record<B: Serialize, A: Serialize>(
-    conn: &mut Conn,
-    actor: &Actor,
-    ente: Option<&EnteId>,
-    change: Change<'_, B, A>,
-) -> Result<(), AppError> {
+pub async fn record<B: Serialize, A: Serialize>(conn: &mut Conn, actor: &Actor, ente: Option<&EnteId>, change: Change<'_, B, A>) -> Result<(), AppError> {
     let (seq, prev) = audit::head(conn, ente).await?;
     let mut rec = AuditRecord {
         seq,

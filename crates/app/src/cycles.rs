@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use traguardi_domain::Problem;
 use traguardi_domain::cycle::{CycleCalendar, check_year};
 use traguardi_domain::org::parents_first;
 use traguardi_domain::people::split_at_area_reform;
-use traguardi_domain::Problem;
 use traguardi_store::cycle::{self, Cycle};
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
@@ -26,7 +26,8 @@ pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> R
         return Ok((c, false));
     }
     let c = cycle::insert(conn, &ente.id, &CycleCalendar::default_for(year)).await?;
-    audit::record(conn, actor, Some(&ente.id), Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(&c.id), before: None, after: Some(&c) }).await?;
+    audit::record(conn, actor, Some(&ente.id), Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(&c.id), before: None, after: Some(&c) })
+        .await?;
     Ok((c, true))
 }
 
@@ -75,7 +76,13 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
             ..u.clone()
         };
         org::insert(&mut tx, &ente.id, &copy).await?;
-        audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "apri ciclo", entity: "struttura", entity_id: Some(&copy.id), before: None, after: Some(&copy) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Some(&ente.id),
+            Change::<(), _> { action: "apri ciclo", entity: "struttura", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
+        )
+        .await?;
     }
     let mut copied = 0;
     for a in people::assignments_of_cycle(&mut tx, &ente.id, &prev.id).await? {
@@ -88,7 +95,13 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
             }
             let copy = Assignment { id: new_id(), cycle_id: new.id.clone(), unit_id: new_ids[&a.unit_id].clone(), starts, ends, category, ..a.clone() };
             people::insert_assignment(&mut tx, &ente.id, &copy).await?;
-            audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "apri ciclo", entity: "incarico", entity_id: Some(&copy.id), before: None, after: Some(&copy) }).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                Some(&ente.id),
+                Change::<(), _> { action: "apri ciclo", entity: "incarico", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
+            )
+            .await?;
             copied += 1;
         }
     }

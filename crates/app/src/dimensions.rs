@@ -8,17 +8,15 @@ use traguardi_store::{Conn, new_id};
 
 use crate::AppError;
 
-/// The dimensions in order, each with its ambiti (code, name).
-pub const MILANO: &[(&str, &str, &[(&str, &str)])] = &[
+/// A dimension of the default configuration: code, name, ambiti (code, name).
+pub type DefaultDimension = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// The dimensions in order, each with its ambiti.
+pub const MILANO: &[DefaultDimension] = &[
     (
         "solidale",
         "Obiettivi Solidali",
-        &[
-            ("solidale", "Milano più Solidale"),
-            ("attrattiva", "Milano più Attrattiva"),
-            ("digitale", "Milano Digitale"),
-            ("ambiente", "Milano per l’Ambiente"),
-        ],
+        &[("solidale", "Milano più Solidale"), ("attrattiva", "Milano più Attrattiva"), ("digitale", "Milano Digitale"), ("ambiente", "Milano per l’Ambiente")],
     ),
     (
         "salute",

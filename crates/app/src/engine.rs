@@ -129,10 +129,10 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
                     .collect()
             })
             .unwrap_or_default();
-        if let Some((_, m)) = approved.get(k.id.as_str()).and_then(|p| p.iter().next_back()) {
-            if m.not_assessable {
-                neutralised.insert(&k.code, m.note.clone());
-            }
+        if let Some((_, m)) = approved.get(k.id.as_str()).and_then(|p| p.iter().next_back())
+            && m.not_assessable
+        {
+            neutralised.insert(&k.code, m.note.clone());
         }
         periods.insert(k.code.clone(), ps);
     }
@@ -264,15 +264,10 @@ fn score_units(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard)
         out
     };
     for u in data.units {
-        let objectives = if u.kind == UnitKind::Direzione && rules.direzione_includes_units {
-            subtree(u)
-        } else {
-            own.get(u.id.as_str()).cloned().unwrap_or_default()
-        };
-        let parts: Vec<Part<'_>> = objectives
-            .iter()
-            .filter_map(|o| board.objectives.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome }))
-            .collect();
+        let objectives =
+            if u.kind == UnitKind::Direzione && rules.direzione_includes_units { subtree(u) } else { own.get(u.id.as_str()).cloned().unwrap_or_default() };
+        let parts: Vec<Part<'_>> =
+            objectives.iter().filter_map(|o| board.objectives.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome })).collect();
         if !parts.is_empty() {
             board.units.insert(u.id.clone(), weighted_mean(&parts, rules.cap));
         }

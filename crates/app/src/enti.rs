@@ -42,7 +42,8 @@ pub async fn create(store: &Store, actor: &Actor, new: &NewEnte) -> Result<Ente,
         ));
     }
     let e = ente::insert(&mut tx, new).await?;
-    audit::record(&mut tx, actor, Some(&e.id), Change::<(), _> { action: "crea", entity: "ente", entity_id: Some(&e.id.0), before: None, after: Some(&e) }).await?;
+    audit::record(&mut tx, actor, Some(&e.id), Change::<(), _> { action: "crea", entity: "ente", entity_id: Some(&e.id.0), before: None, after: Some(&e) })
+        .await?;
     tx.commit().await?;
     Ok(e)
 }

@@ -37,7 +37,14 @@ fn code(s: &str) -> Result<String, ProblemKind> {
     Ok(t)
 }
 
-pub async fn import_dimensions(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DimensionsReport, AppError> {
+pub async fn import_dimensions(
+    store: &Store,
+    actor: &Actor,
+    ente: &Ente,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: bool,
+) -> Result<DimensionsReport, AppError> {
     actor.require(Permission::Administer, "configurare le dimensioni del piano")?;
     let table = read_table(bytes, opts)?;
     let cols = Columns::find(&table, &REQUIRED, &[])?;
@@ -70,10 +77,10 @@ pub async fn import_dimensions(store: &Store, actor: &Actor, ente: &Ente, bytes:
                 names.insert(d.clone(), (name.clone(), line));
             }
         }
-        if let Some(a) = &ambito {
-            if let Some(first) = seen_ambiti.insert((d.clone(), a.clone()), line) {
-                bad("ambito", ProblemKind::Duplicate { value: a.clone(), first_row: first });
-            }
+        if let Some(a) = &ambito
+            && let Some(first) = seen_ambiti.insert((d.clone(), a.clone()), line)
+        {
+            bad("ambito", ProblemKind::Duplicate { value: a.clone(), first_row: first });
         }
         rows.push((d, name, ambito, ambito_name));
     }
@@ -90,7 +97,13 @@ pub async fn import_dimensions(store: &Store, actor: &Actor, ente: &Ente, bytes:
                 let new = Dimension { name: name.clone(), ..old.clone() };
                 if !report.dimensions.updated.contains(d) {
                     plan::update_dimension(&mut tx, &ente.id, &new).await?;
-                    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "configura", entity: "dimensione", entity_id: Some(&new.id), before: Some(old), after: Some(&new) }).await?;
+                    audit::record(
+                        &mut tx,
+                        actor,
+                        Some(&ente.id),
+                        Change { action: "configura", entity: "dimensione", entity_id: Some(&new.id), before: Some(old), after: Some(&new) },
+                    )
+                    .await?;
                     report.dimensions.updated.push(d.clone());
                 }
                 new
@@ -99,7 +112,13 @@ pub async fn import_dimensions(store: &Store, actor: &Actor, ente: &Ente, bytes:
                 let new = Dimension { id: new_id(), code: d.clone(), name: name.clone(), position: next_dim };
                 next_dim += 1;
                 plan::insert_dimension(&mut tx, &ente.id, &new).await?;
-                audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "configura", entity: "dimensione", entity_id: Some(&new.id), before: None, after: Some(&new) }).await?;
+                audit::record(
+                    &mut tx,
+                    actor,
+                    Some(&ente.id),
+                    Change::<(), _> { action: "configura", entity: "dimensione", entity_id: Some(&new.id), before: None, after: Some(&new) },
+                )
+                .await?;
                 report.dimensions.created.push(d.clone());
                 new
             }
@@ -111,14 +130,26 @@ pub async fn import_dimensions(store: &Store, actor: &Actor, ente: &Ente, bytes:
             Some(old) => {
                 let new = Ambito { name: ambito_name.clone(), ..old.clone() };
                 plan::update_ambito(&mut tx, &ente.id, &new).await?;
-                audit::record(&mut tx, actor, Some(&ente.id), Change { action: "configura", entity: "ambito", entity_id: Some(&new.id), before: Some(old), after: Some(&new) }).await?;
+                audit::record(
+                    &mut tx,
+                    actor,
+                    Some(&ente.id),
+                    Change { action: "configura", entity: "ambito", entity_id: Some(&new.id), before: Some(old), after: Some(&new) },
+                )
+                .await?;
                 report.ambiti.updated.push(a.clone());
             }
             None => {
                 let new = Ambito { id: new_id(), dimension_id: dim.id.clone(), code: a.clone(), name: ambito_name.clone(), position: next_ambito };
                 next_ambito += 1;
                 plan::insert_ambito(&mut tx, &ente.id, &new).await?;
-                audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "configura", entity: "ambito", entity_id: Some(&new.id), before: None, after: Some(&new) }).await?;
+                audit::record(
+                    &mut tx,
+                    actor,
+                    Some(&ente.id),
+                    Change::<(), _> { action: "configura", entity: "ambito", entity_id: Some(&new.id), before: None, after: Some(&new) },
+                )
+                .await?;
                 report.ambiti.created.push(a.clone());
             }
         }

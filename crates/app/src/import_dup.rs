@@ -125,7 +125,13 @@ pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
         }
         if !dry_run {
             plan::save_dup_objective(&mut tx, &ente.id, &d, before.is_none()).await?;
-            audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import dup", entity: "obiettivo DUP", entity_id: Some(&d.id), before, after: Some(&d) }).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                Some(&ente.id),
+                Change { action: "import dup", entity: "obiettivo DUP", entity_id: Some(&d.id), before, after: Some(&d) },
+            )
+            .await?;
         }
     }
     if dry_run {

@@ -33,7 +33,15 @@ pub struct MeasurementsReport {
     pub dry_run: bool,
 }
 
-pub async fn import_measurements(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<MeasurementsReport, AppError> {
+pub async fn import_measurements(
+    store: &Store,
+    actor: &Actor,
+    ente: &Ente,
+    year: i32,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: bool,
+) -> Result<MeasurementsReport, AppError> {
     actor.require(Permission::Administer, "importare le misurazioni")?;
     let table = read_table(bytes, opts)?;
     let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
@@ -123,11 +131,15 @@ pub async fn import_measurements(store: &Store, actor: &Actor, ente: &Ente, year
     let mut report = MeasurementsReport { year, rows: table.rows.len(), dry_run, ..Default::default() };
     for (kpi, date, value, note, cause, not_assessable) in new {
         let prev = latest.get(&(kpi.id.as_str(), date)).copied();
-        if let Some(p) = prev {
-            if p.status == "approved" && p.value == value && p.note == note && p.cause == cause && p.not_assessable == not_assessable {
-                report.unchanged += 1;
-                continue;
-            }
+        if let Some(p) = prev
+            && p.status == "approved"
+            && p.value == value
+            && p.note == note
+            && p.cause == cause
+            && p.not_assessable == not_assessable
+        {
+            report.unchanged += 1;
+            continue;
         }
         let m = Measurement {
             id: new_id(),
@@ -144,12 +156,22 @@ pub async fn import_measurements(store: &Store, actor: &Actor, ente: &Ente, year
             decided_by: Some(actor.name.clone()),
             decided_at: Some(now.clone()),
         };
-        if prev.is_some() { report.new_versions += 1 } else { report.created += 1 }
+        if prev.is_some() {
+            report.new_versions += 1
+        } else {
+            report.created += 1
+        }
         if dry_run {
             continue;
         }
         plan::insert_measurement(&mut tx, &ente.id, &m).await?;
-        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import measurements", entity: "misurazione", entity_id: Some(&m.id), before: prev, after: Some(&m) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Some(&ente.id),
+            Change { action: "import measurements", entity: "misurazione", entity_id: Some(&m.id), before: prev, after: Some(&m) },
+        )
+        .await?;
     }
     if dry_run {
         tx.rollback().await?;

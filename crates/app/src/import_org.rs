@@ -51,7 +51,15 @@ struct UnitRow {
     previous_code: Option<String>,
 }
 
-pub async fn import_org(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<ImportReport, AppError> {
+pub async fn import_org(
+    store: &Store,
+    actor: &Actor,
+    ente: &Ente,
+    year: i32,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
     actor.require(Permission::Administer, "importare la struttura organizzativa")?;
     let table = read_table(bytes, opts)?;
     let (rows, mut problems) = parse_rows(&table)?;
@@ -64,10 +72,8 @@ pub async fn import_org(store: &Store, actor: &Actor, ente: &Ente, year: i32, by
     let code_of_id: HashMap<&str, &str> = stored.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
 
     // The shape of the tree after the merge.
-    let stored_parents: HashMap<String, Option<String>> = stored
-        .iter()
-        .map(|u| (u.code.clone(), u.parent_id.as_deref().and_then(|p| code_of_id.get(p)).map(|c| c.to_string())))
-        .collect();
+    let stored_parents: HashMap<String, Option<String>> =
+        stored.iter().map(|u| (u.code.clone(), u.parent_id.as_deref().and_then(|p| code_of_id.get(p)).map(|c| c.to_string()))).collect();
     let nodes: Vec<Node<'_>> = rows.iter().map(|r| Node { row: r.line, code: &r.code, parent: r.parent.as_deref() }).collect();
     problems.0.extend(check_tree(&nodes, &stored_parents, "codice", "padre").0);
 
@@ -100,10 +106,10 @@ pub async fn import_org(store: &Store, actor: &Actor, ente: &Ente, year: i32, by
                 problems.push(Problem::cell(r.line, col, ProblemKind::OutsideCycle { year }));
             }
         }
-        if let (Some(s), Some(e)) = (r.valid_from, r.valid_to) {
-            if e < s {
-                problems.push(Problem::cell(r.line, "fine", ProblemKind::EndBeforeStart { start: s.to_string(), end: e.to_string() }));
-            }
+        if let (Some(s), Some(e)) = (r.valid_from, r.valid_to)
+            && e < s
+        {
+            problems.push(Problem::cell(r.line, "fine", ProblemKind::EndBeforeStart { start: s.to_string(), end: e.to_string() }));
         }
     }
     problems.into_result()?;
@@ -142,14 +148,26 @@ pub async fn import_org(store: &Store, actor: &Actor, ente: &Ente, year: i32, by
             Some(old) => {
                 if !dry_run {
                     org::update(&mut tx, &ente.id, &unit).await?;
-                    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import org", entity: "struttura", entity_id: Some(&id), before: Some(old), after: Some(&unit) }).await?;
+                    audit::record(
+                        &mut tx,
+                        actor,
+                        Some(&ente.id),
+                        Change { action: "import org", entity: "struttura", entity_id: Some(&id), before: Some(old), after: Some(&unit) },
+                    )
+                    .await?;
                 }
                 report.updated.push(unit.code);
             }
             None => {
                 if !dry_run {
                     org::insert(&mut tx, &ente.id, &unit).await?;
-                    audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "import org", entity: "struttura", entity_id: Some(&id), before: None, after: Some(&unit) }).await?;
+                    audit::record(
+                        &mut tx,
+                        actor,
+                        Some(&ente.id),
+                        Change::<(), _> { action: "import org", entity: "struttura", entity_id: Some(&id), before: None, after: Some(&unit) },
+                    )
+                    .await?;
                 }
                 report.created.push(unit.code);
             }

@@ -52,7 +52,15 @@ struct AssignmentRow {
     responsible: Option<bool>,
 }
 
-pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PeopleReport, AppError> {
+pub async fn import_people(
+    store: &Store,
+    actor: &Actor,
+    ente: &Ente,
+    year: i32,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: bool,
+) -> Result<PeopleReport, AppError> {
     actor.require(Permission::Administer, "importare il personale")?;
     let table = read_table(bytes, opts)?;
     let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
@@ -157,11 +165,11 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
     }
     for r in &rows {
         let starts = r.starts.unwrap_or(cal.starts);
-        if let Some(e) = r.ends {
-            if e < starts {
-                problems.push(Problem::cell(r.line, "fine", ProblemKind::EndBeforeStart { start: starts.to_string(), end: e.to_string() }));
-                continue;
-            }
+        if let Some(e) = r.ends
+            && e < starts
+        {
+            problems.push(Problem::cell(r.line, "fine", ProblemKind::EndBeforeStart { start: starts.to_string(), end: e.to_string() }));
+            continue;
         }
         if !overlaps(starts, r.ends, cal.starts, cal.ends) {
             problems.push(Problem::row(r.line, ProblemKind::OutsideCycle { year }));
@@ -176,10 +184,7 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
     for (_, group) in &by_person {
         let first = group[0];
         for r in &group[1..] {
-            for (col, mine, theirs) in [
-                ("cognome", &r.person.0, &first.person.0),
-                ("nome", &r.person.1, &first.person.1),
-            ] {
+            for (col, mine, theirs) in [("cognome", &r.person.0, &first.person.0), ("nome", &r.person.1, &first.person.1)] {
                 if mine != theirs {
                     problems.push(Problem::cell(r.line, col, ProblemKind::Disagrees { value: mine.clone(), other: theirs.clone(), other_row: first.line }));
                 }
@@ -205,7 +210,8 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
         let first = group[0];
         let (family, given, title, email) = first.person.clone();
         let old = existing.get(matricola);
-        let person = Person { id: old.map_or_else(new_id, |p| p.id.clone()), matricola: matricola.clone(), family_name: family, given_name: given, title, email };
+        let person =
+            Person { id: old.map_or_else(new_id, |p| p.id.clone()), matricola: matricola.clone(), family_name: family, given_name: given, title, email };
         let assignments: Vec<Assignment> = group
             .iter()
             .map(|r| Assignment {
@@ -222,8 +228,8 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
             })
             .collect();
         let before: Vec<&Assignment> = current.iter().filter(|a| a.person_id == person.id).collect();
-        let same_assignments = before.len() == assignments.len()
-            && before.iter().zip(&assignments).all(|(a, b)| Assignment { id: b.id.clone(), ..(*a).clone() } == *b);
+        let same_assignments =
+            before.len() == assignments.len() && before.iter().zip(&assignments).all(|(a, b)| Assignment { id: b.id.clone(), ..(*a).clone() } == *b);
         match old {
             None => report.people_created += 1,
             Some(o) if *o == person && same_assignments => {
@@ -238,7 +244,13 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
         }
         if old != Some(&person) {
             people::upsert_person(&mut tx, &ente.id, &person).await?;
-            audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import people", entity: "persona", entity_id: Some(&person.id), before: old, after: Some(&person) }).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                Some(&ente.id),
+                Change { action: "import people", entity: "persona", entity_id: Some(&person.id), before: old, after: Some(&person) },
+            )
+            .await?;
         }
         if !same_assignments {
             people::delete_assignments(&mut tx, &ente.id, &cycle.id, &person.id).await?;
@@ -248,7 +260,13 @@ pub async fn import_people(store: &Store, actor: &Actor, ente: &Ente, year: i32,
                     org::set_responsible(&mut tx, &ente.id, &a.unit_id, &person.id).await?;
                 }
             }
-            audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import people", entity: "incarichi", entity_id: Some(&person.id), before: Some(&before), after: Some(&assignments) }).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                Some(&ente.id),
+                Change { action: "import people", entity: "incarichi", entity_id: Some(&person.id), before: Some(&before), after: Some(&assignments) },
+            )
+            .await?;
         }
     }
     if dry_run {

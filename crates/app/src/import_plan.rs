@@ -25,11 +25,43 @@ use crate::dimensions::{self, same_name};
 use crate::{Actor, AppError, cycles};
 
 const REQUIRED: [&str; 13] = [
-    "dimensione", "ambito", "struttura", "obiettivo", "obiettivo_titolo", "obiettivo_peso", "kpi", "kpi_nome", "misura", "verso", "baseline", "target", "kpi_peso",
+    "dimensione",
+    "ambito",
+    "struttura",
+    "obiettivo",
+    "obiettivo_titolo",
+    "obiettivo_peso",
+    "kpi",
+    "kpi_nome",
+    "misura",
+    "verso",
+    "baseline",
+    "target",
+    "kpi_peso",
 ];
 const OPTIONAL: [&str; 22] = [
-    "padre", "target_anno2", "target_anno3", "aggregazione", "tag", "descrizione", "inizio", "fine", "persona", "formula", "periodicita", "soglia_minima",
-    "tetto", "fasce", "interpolazione", "penale_giorno", "natura", "unita_misura", "fonte", "dup", "contributi", "target_periodi",
+    "padre",
+    "target_anno2",
+    "target_anno3",
+    "aggregazione",
+    "tag",
+    "descrizione",
+    "inizio",
+    "fine",
+    "persona",
+    "formula",
+    "periodicita",
+    "soglia_minima",
+    "tetto",
+    "fasce",
+    "interpolazione",
+    "penale_giorno",
+    "natura",
+    "unita_misura",
+    "fonte",
+    "dup",
+    "contributi",
+    "target_periodi",
 ];
 const OBJECTIVE_FIELDS: [&str; 12] =
     ["dimensione", "ambito", "struttura", "obiettivo_titolo", "obiettivo_peso", "padre", "tag", "descrizione", "inizio", "persona", "dup", "contributi"];
@@ -129,7 +161,10 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
                     Some(a) => ambito_id = Some(a.id.clone()),
                     None => bad(
                         "ambito",
-                        ProblemKind::NotOneOf { value: given.into(), allowed: if of_dim.is_empty() { vec!["(vuoto)".into()] } else { of_dim.iter().map(|a| a.name.clone()).collect() } },
+                        ProblemKind::NotOneOf {
+                            value: given.into(),
+                            allowed: if of_dim.is_empty() { vec!["(vuoto)".into()] } else { of_dim.iter().map(|a| a.name.clone()).collect() },
+                        },
                     ),
                 },
             }
@@ -165,7 +200,10 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
             d => match dup.get(d) {
                 Some((id, kind)) if kind == "operativo" => Some(id.clone()),
                 _ => {
-                    bad("dup", ProblemKind::BadFormat { value: d.into(), expected: "il codice di un obiettivo operativo del DUP (traguardi import dup)".into() });
+                    bad(
+                        "dup",
+                        ProblemKind::BadFormat { value: d.into(), expected: "il codice di un obiettivo operativo del DUP (traguardi import dup)".into() },
+                    );
                     None
                 }
             },
@@ -204,10 +242,8 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         new_objectives.push((o, parent, line));
     }
     // The objective tree merged over the stored one.
-    let stored_parents: HashMap<String, Option<String>> = stored_objectives
-        .iter()
-        .map(|o| (o.code.clone(), o.parent_id.as_deref().and_then(|p| stored_obj_code_of.get(p)).map(|c| c.to_string())))
-        .collect();
+    let stored_parents: HashMap<String, Option<String>> =
+        stored_objectives.iter().map(|o| (o.code.clone(), o.parent_id.as_deref().and_then(|p| stored_obj_code_of.get(p)).map(|c| c.to_string()))).collect();
     let nodes: Vec<Node<'_>> = new_objectives.iter().map(|(o, p, line)| Node { row: *line, code: &o.code, parent: p.as_deref() }).collect();
     problems.0.extend(check_tree(&nodes, &stored_parents, "obiettivo", "padre").0);
 
@@ -369,7 +405,11 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     for (code, (e, line)) in &formulas {
         for (r, _) in e.refs() {
             if !known.contains(r.as_str()) {
-                problems.push(Problem::cell(*line, "formula", ProblemKind::BadFormat { value: r.clone(), expected: format!("il codice di un KPI del ciclo (in {code})") }));
+                problems.push(Problem::cell(
+                    *line,
+                    "formula",
+                    ProblemKind::BadFormat { value: r.clone(), expected: format!("il codice di un KPI del ciclo (in {code})") },
+                ));
             }
         }
     }
@@ -415,28 +455,49 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
             plan::replace_contributions(&mut tx, &ente.id, &o.id, list).await?;
         }
         let after = (&o, new_contrib.as_ref().unwrap_or(&old_contrib));
-        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import plan", entity: "obiettivo", entity_id: Some(&o.id), before: before.map(|b| (b, &old_contrib)).as_ref(), after: Some(&after) })
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Some(&ente.id),
+            Change {
+                action: "import plan",
+                entity: "obiettivo",
+                entity_id: Some(&o.id),
+                before: before.map(|b| (b, &old_contrib)).as_ref(),
+                after: Some(&after),
+            },
+        )
+        .await?;
     }
     for (k, targets, _) in &new_kpis {
         let before = stored_kpi_by_code.get(k.code.as_str()).copied();
         let mut targets: Vec<Target> = targets.iter().map(|t| Target { kpi_id: k.id.clone(), ..t.clone() }).collect();
         // In the stored order, so that an unchanged file compares equal.
-        targets.sort_by(|a, b| (a.year, a.period_end).cmp(&(b.year, b.period_end)));
+        targets.sort_by_key(|a| (a.year, a.period_end));
         let old_targets: Vec<Target> = stored_targets.iter().filter(|t| t.kpi_id == k.id).cloned().collect();
         let same = before == Some(k) && old_targets == targets;
         if same {
             report.kpis.unchanged += 1;
             continue;
         }
-        if before.is_some() { report.kpis.updated.push(k.code.clone()) } else { report.kpis.created.push(k.code.clone()) }
+        if before.is_some() {
+            report.kpis.updated.push(k.code.clone())
+        } else {
+            report.kpis.created.push(k.code.clone())
+        }
         if dry_run {
             continue;
         }
         plan::save_kpi(&mut tx, &ente.id, k, before.is_none()).await?;
         plan::replace_targets(&mut tx, &ente.id, &k.id, &targets).await?;
         let after = (k, &targets);
-        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import plan", entity: "kpi", entity_id: Some(&k.id), before: before.map(|b| (b, &old_targets)).as_ref(), after: Some(&after) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Some(&ente.id),
+            Change { action: "import plan", entity: "kpi", entity_id: Some(&k.id), before: before.map(|b| (b, &old_targets)).as_ref(), after: Some(&after) },
+        )
+        .await?;
     }
     if dry_run {
         tx.rollback().await?;

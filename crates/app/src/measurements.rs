@@ -78,10 +78,10 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
     if e.not_assessable && e.note.trim().is_empty() {
         return Err(invalid("nota", ProblemKind::BadFormat { value: String::new(), expected: "la motivazione di «non valutabile»".into() }));
     }
-    if let Some(c) = &e.cause {
-        if !CAUSES.contains(&c.as_str()) {
-            return Err(invalid("causa", ProblemKind::NotOneOf { value: c.clone(), allowed: CAUSES.map(String::from).to_vec() }));
-        }
+    if let Some(c) = &e.cause
+        && !CAUSES.contains(&c.as_str())
+    {
+        return Err(invalid("causa", ProblemKind::NotOneOf { value: c.clone(), allowed: CAUSES.map(String::from).to_vec() }));
     }
     let value = if e.not_assessable {
         None
@@ -106,9 +106,23 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         decided_at: None,
     };
     plan::insert_measurement(&mut tx, &ente.id, &m).await?;
-    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "inserisci valore", entity: "misurazione", entity_id: Some(&m.id), before: prev.as_ref(), after: Some(&m) }).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change { action: "inserisci valore", entity: "misurazione", entity_id: Some(&m.id), before: prev.as_ref(), after: Some(&m) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
+}
+
+/// Which value: a KPI of a cycle at a period end.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    pub year: i32,
+    pub kpi: &'a str,
+    pub period_end: NaiveDate,
 }
 
 /// What can happen to the latest version of a value.
@@ -121,11 +135,13 @@ pub enum Decision {
 
 /// Moves the latest version of a KPI's value for a period along `draft → submitted →
 /// approved | returned`. Any other move is refused, saying what can be done next.
-pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str, period_end: NaiveDate, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
+pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
     actor.require(Permission::Administer, "approvare valori")?;
+    let At { year, kpi, period_end } = at;
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
-    let before = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let before =
+        latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     let to = match (before.status.as_str(), decision) {
         ("draft" | "returned", Decision::Submit) => "submitted",
         ("submitted", Decision::Approve) => "approved",
@@ -150,7 +166,13 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &
         after.note = if after.note.is_empty() { n.trim().into() } else { format!("{}\n{}", after.note, n.trim()) };
     }
     plan::update_measurement_status(&mut tx, &ente.id, &after).await?;
-    audit::record(&mut tx, actor, Some(&ente.id), Change { action: "decidi valore", entity: "misurazione", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) }).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change { action: "decidi valore", entity: "misurazione", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -166,8 +188,9 @@ fn state_it(s: &str) -> &str {
 }
 
 /// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.
-pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str, period_end: NaiveDate, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
+pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
     actor.require(Permission::Administer, "allegare evidenze")?;
+    let At { year, kpi, period_end } = at;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
     let Some((_, content_type)) = EVIDENCE_TYPES.iter().find(|(e, _)| *e == ext) else {
@@ -186,7 +209,13 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, year: i3
     let id = new_id();
     plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &now()).await?;
     let meta = serde_json::json!({ "misurazione": m.id, "file": name, "tipo": content_type, "byte": bytes.len(), "sha256": sha });
-    audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "allega evidenza", entity: "evidenza", entity_id: Some(&id), before: None, after: Some(&meta) }).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change::<(), _> { action: "allega evidenza", entity: "evidenza", entity_id: Some(&id), before: None, after: Some(&meta) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(sha)
 }

@@ -164,7 +164,14 @@ pub fn generate(cycle_id: &str, dimensions: Vec<Dimension>) -> Metropoli {
     }
     let values = measurements
         .iter()
-        .map(|m| ApprovedValue { kpi_id: m.kpi_id.clone(), period_end: m.period_end, version: m.version, value: m.value.clone(), not_assessable: m.not_assessable, note: m.note.clone() })
+        .map(|m| ApprovedValue {
+            kpi_id: m.kpi_id.clone(),
+            period_end: m.period_end,
+            version: m.version,
+            value: m.value.clone(),
+            not_assessable: m.not_assessable,
+            note: m.note.clone(),
+        })
         .collect();
     Metropoli { units, dimensions, objectives, kpis, targets, measurements, values }
 }

@@ -47,7 +47,11 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
         .filter_map(|t| {
             let o = by_code.get(t.as_str()).copied();
             if o.is_none() {
-                problems.push(Problem { row: None, column: Some("--obiettivo".into()), kind: ProblemKind::BadFormat { value: t.clone(), expected: format!("il codice di un obiettivo del ciclo {year}") } });
+                problems.push(Problem {
+                    row: None,
+                    column: Some("--obiettivo".into()),
+                    kind: ProblemKind::BadFormat { value: t.clone(), expected: format!("il codice di un obiettivo del ciclo {year}") },
+                });
             }
             o
         })
@@ -113,7 +117,13 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 ..(*t).clone()
             };
             plan::save_objective(&mut tx, &ente.id, &copy, true).await?;
-            audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "assegna", entity: "obiettivo", entity_id: Some(&copy.id), before: None, after: Some(&copy) }).await?;
+            audit::record(
+                &mut tx,
+                actor,
+                Some(&ente.id),
+                Change::<(), _> { action: "assegna", entity: "obiettivo", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
+            )
+            .await?;
             let rename = |c: &str| t_kpis.iter().any(|k| k.code == c).then(|| format!("{c}@{suffix}"));
             for k in &t_kpis {
                 let kcode = format!("{}@{suffix}", k.code);
@@ -184,7 +194,13 @@ pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: 
     }
     if after != before {
         plan::save_objective(&mut tx, &ente.id, &after, false).await?;
-        audit::record(&mut tx, actor, Some(&ente.id), Change { action: "rettifica risultato", entity: "obiettivo", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) }).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Some(&ente.id),
+            Change { action: "rettifica risultato", entity: "obiettivo", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) },
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Adjusted { code: code.into(), before, after })

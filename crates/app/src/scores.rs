@@ -75,15 +75,12 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         read(store, |mut conn| async move { plan::contributions(&mut conn, e, c).await }),
     )?;
     let rules = EngineRules::default();
-    let board = compute(
-        &PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, values: &values },
-        &rules,
-    );
+    let board = compute(&PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, values: &values }, &rules);
     Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, dup, contributions, objectives, kpis, targets, values, rules, board })
 }
 
 /// Runs one read on a connection of its own.
-async fn read<'a, T, F, Fut>(store: &Store, f: F) -> Result<T, AppError>
+async fn read<T, F, Fut>(store: &Store, f: F) -> Result<T, AppError>
 where
     F: FnOnce(PooledConn) -> Fut,
     Fut: std::future::Future<Output = Result<T, traguardi_store::StoreError>>,

@@ -2,9 +2,9 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
-use traguardi_app::scores::{self, ScoreRow};
-use traguardi_app::measurements::{self, Decision, Entry};
+use traguardi_app::measurements::{self, At, Decision, Entry};
 use traguardi_app::plan_ops::{self, Adjustment, Assignees};
+use traguardi_app::scores::{self, ScoreRow};
 use traguardi_app::{Actor, AppError, demo, import_dimensions, import_dup, import_measurements, import_plan};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
@@ -143,7 +143,12 @@ async fn story(store: &Store) {
     assert_eq!(m.unchanged, 1);
     let s = scores::load(store, &console, None, 2020).await.expect("scores");
     assert_eq!(pct(&s.rows(), "kpi", "SIAD-X-F2-K1"), Some(dec!(100.00)));
-    let versions: Vec<i64> = s.values.iter().filter(|m| m.period_end.to_string() == "2020-12-31" && s.kpis.iter().any(|k| k.id == m.kpi_id && k.code == "SIAD-X-F2-K1")).map(|m| m.version).collect();
+    let versions: Vec<i64> = s
+        .values
+        .iter()
+        .filter(|m| m.period_end.to_string() == "2020-12-31" && s.kpis.iter().any(|k| k.id == m.kpi_id && k.code == "SIAD-X-F2-K1"))
+        .map(|m| m.version)
+        .collect();
     assert_eq!(versions, [1, 2]);
 
     // Bad measurements.
@@ -206,7 +211,8 @@ S2,tattico,Tipo errato,100,,NOPE
 
     let c = plan_ops::assign(store, &console, &milano, 2021, &["CRM-T".to_string()], &Assignees::UnitsUnder("SIAD".into())).await.expect("assign");
     assert_eq!(c.created, ["CRM-T@CRM"]);
-    let c = plan_ops::assign(store, &console, &milano, 2021, &["CRM-T".to_string()], &Assignees::Units(vec!["CRM".into(), "OSP".into()])).await.expect("assign");
+    let c =
+        plan_ops::assign(store, &console, &milano, 2021, &["CRM-T".to_string()], &Assignees::Units(vec!["CRM".into(), "OSP".into()])).await.expect("assign");
     assert_eq!((c.created.clone(), c.unchanged), (vec!["CRM-T@OSP".to_string()], 1));
     let msg = invalid(plan_ops::assign(store, &console, &milano, 2021, &["NOPE".to_string()], &Assignees::People(vec!["X9".into()])).await);
     assert_eq!(
@@ -243,9 +249,16 @@ CRM-T-K2@CRM,2021-12-31,300,
     );
     let msg = invalid(plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Override { value: dec!(90), reason: " ".into() }).await);
     assert_eq!(msg, "colonna «--motivazione»: valore obbligatorio mancante");
-    plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Override { value: dec!(90), reason: "dati del CRM incompleti per un guasto esterno".into() })
-        .await
-        .expect("override");
+    plan_ops::adjust(
+        store,
+        &console,
+        &milano,
+        2021,
+        "CRM-T@CRM",
+        Adjustment::Override { value: dec!(90), reason: "dati del CRM incompleti per un guasto esterno".into() },
+    )
+    .await
+    .expect("override");
     let s = scores::load(store, &console, None, 2021).await.expect("scores");
     let rows = s.rows();
     assert_eq!(pct(&rows, "obiettivo", "CRM-T@CRM"), Some(dec!(90.00)));
@@ -274,7 +287,10 @@ async fn dimensions_are_configuration(store: &Store) {
                 servizi,Servizi al cittadino,anagrafe,Anagrafe e stato civile\n\
                 servizi,Servizi al cittadino,tributi,Tributi locali\n";
     let r = import_dimensions::import_dimensions(store, &console, &small, file.as_bytes(), ReadOptions::default(), false).await.expect("dimensions");
-    assert_eq!((r.dimensions.created.clone(), r.dimensions.updated.clone(), r.ambiti.created.len()), (vec!["servizi".to_string()], vec!["direzione".to_string()], 2));
+    assert_eq!(
+        (r.dimensions.created.clone(), r.dimensions.updated.clone(), r.ambiti.created.len()),
+        (vec!["servizi".to_string()], vec!["direzione".to_string()], 2)
+    );
     let again = import_dimensions::import_dimensions(store, &console, &small, file.as_bytes(), ReadOptions::default(), false).await.expect("again");
     assert_eq!((again.dimensions.unchanged, again.ambiti.unchanged), (2, 2));
     let bad = "dimensione,nome,ambito,ambito_nome\nServizi Sociali,X,,\nservizi,Altro nome,tributi,\n";
@@ -307,26 +323,38 @@ async fn measurement_workflow(store: &Store) {
     let (milano, _) = demo::load(store).await.expect("demo");
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
     let score = |rows: &[ScoreRow]| pct(rows, "kpi", "SAL-12-K4");
+    let at = At { year: 2020, kpi: "SAL-12-K4", period_end: d("2020-12-31") };
     // Tasso di risposta CRM: 86 against 90 in the demo.
     let rows = scores::load(store, &console, None, 2020).await.expect("scores").rows();
     assert_eq!(score(&rows), Some(dec!(95.56)));
-    let entry = Entry { kpi: "SAL-12-K4".into(), period_end: d("2020-12-31"), value: "88,2".into(), note: "dato rettificato dal CRM".into(), cause: None, not_assessable: false, submit: false };
+    let entry = Entry {
+        kpi: "SAL-12-K4".into(),
+        period_end: d("2020-12-31"),
+        value: "88,2".into(),
+        note: "dato rettificato dal CRM".into(),
+        cause: None,
+        not_assessable: false,
+        submit: false,
+    };
     let m = measurements::enter(store, &console, &milano, 2020, &entry).await.expect("draft");
     assert_eq!((m.version, m.status.as_str(), m.value.as_deref()), (2, "draft", Some("88.2")));
     // A draft does not count, and cannot be approved before it is submitted.
     assert_eq!(score(&scores::load(store, &console, None, 2020).await.expect("scores").rows()), Some(dec!(95.56)));
-    let refused = measurements::decide(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), Decision::Approve, None).await;
-    assert!(matches!(refused, Err(AppError::Refused(ref m)) if m == "il valore di SAL-12-K4 al 31/12/2020 è «bozza»: si può solo inviarlo per l'approvazione (o inserire una nuova versione)"), "{refused:?}");
-    measurements::decide(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), Decision::Submit, None).await.expect("submit");
-    let m = measurements::decide(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), Decision::Approve, Some("verificato")).await.expect("approve");
+    let refused = measurements::decide(store, &console, &milano, at, Decision::Approve, None).await;
+    assert!(
+        matches!(refused, Err(AppError::Refused(ref m)) if m == "il valore di SAL-12-K4 al 31/12/2020 è «bozza»: si può solo inviarlo per l'approvazione (o inserire una nuova versione)"),
+        "{refused:?}"
+    );
+    measurements::decide(store, &console, &milano, at, Decision::Submit, None).await.expect("submit");
+    let m = measurements::decide(store, &console, &milano, at, Decision::Approve, Some("verificato")).await.expect("approve");
     assert_eq!((m.status.as_str(), m.note.as_str()), ("approved", "dato rettificato dal CRM\nverificato"));
     assert_eq!(score(&scores::load(store, &console, None, 2020).await.expect("scores").rows()), Some(dec!(98.00)));
     // A third version, submitted and returned: the approved one still counts.
     let entry = Entry { value: "70".into(), submit: true, ..entry };
     measurements::enter(store, &console, &milano, 2020, &entry).await.expect("v3");
-    measurements::decide(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), Decision::Return, Some("valore incoerente con il report CRM")).await.expect("return");
+    measurements::decide(store, &console, &milano, at, Decision::Return, Some("valore incoerente con il report CRM")).await.expect("return");
     assert_eq!(score(&scores::load(store, &console, None, 2020).await.expect("scores").rows()), Some(dec!(98.00)));
-    let refused = measurements::decide(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), Decision::Approve, None).await;
+    let refused = measurements::decide(store, &console, &milano, at, Decision::Approve, None).await;
     assert!(matches!(refused, Err(AppError::Refused(_))));
     // Bad entries.
     let bad = Entry { value: "molti".into(), ..entry.clone() };
@@ -334,12 +362,12 @@ async fn measurement_workflow(store: &Store) {
     let bad = Entry { period_end: d("2021-03-31"), ..entry.clone() };
     assert_eq!(invalid(measurements::enter(store, &console, &milano, 2020, &bad).await), "colonna «data»: il periodo non cade nell'anno 2020 del ciclo");
     // Evidence: type and size checked, content hashed.
-    let sha = measurements::attach_evidence(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), "report/crm-dicembre.csv", b"mese,tasso\n12,88.2\n").await.expect("evidence");
+    let sha = measurements::attach_evidence(store, &console, &milano, at, "report/crm-dicembre.csv", b"mese,tasso\n12,88.2\n").await.expect("evidence");
     assert_eq!(sha, "dc5b38715edda871a0ad05b534d242a91d8cebde11374d48011ae5b64b039845");
-    let msg = invalid(measurements::attach_evidence(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), "virus.exe", b"MZ").await);
+    let msg = invalid(measurements::attach_evidence(store, &console, &milano, at, "virus.exe", b"MZ").await);
     assert_eq!(msg, "colonna «file»: valore «virus.exe» non ammesso; valori possibili: .pdf, .png, .jpg, .jpeg, .csv, .txt, .xlsx, .docx, .odt");
     let big = vec![b'a'; measurements::MAX_EVIDENCE_BYTES + 1];
-    let msg = invalid(measurements::attach_evidence(store, &console, &milano, 2020, "SAL-12-K4", d("2020-12-31"), "grande.txt", &big).await);
+    let msg = invalid(measurements::attach_evidence(store, &console, &milano, at, "grande.txt", &big).await);
     assert_eq!(msg, "colonna «file»: il file supera il limite di 20 MB");
 }
 

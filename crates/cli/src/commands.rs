@@ -3,10 +3,12 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use traguardi_app::{Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores};
-use traguardi_docs::export::{to_csv, to_xlsx};
 use chrono::Datelike;
+use traguardi_app::{
+    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores,
+};
 use traguardi_docs::ReadOptions;
+use traguardi_docs::export::{to_csv, to_xlsx};
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
@@ -64,7 +66,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
             ImportKind::Measurements(args) => {
                 let (ente, year, bytes) = prepare(store, &args).await?;
-                let r = import_measurements::import_measurements(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
+                let r =
+                    import_measurements::import_measurements(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
                 println!("{}", say::measurements_report(&r));
             }
             ImportKind::Dup(args) => {
@@ -73,8 +76,12 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let r = import_dup::import_dup(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
                 let c = &r.objectives;
                 match l {
-                    Lang::It => println!("DUP: {} righe lette, {} obiettivi nuovi, {} aggiornati, {} invariati", r.rows, c.created.len(), c.updated.len(), c.unchanged),
-                    Lang::En => println!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged),
+                    Lang::It => {
+                        println!("DUP: {} righe lette, {} obiettivi nuovi, {} aggiornati, {} invariati", r.rows, c.created.len(), c.updated.len(), c.unchanged)
+                    }
+                    Lang::En => {
+                        println!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged)
+                    }
                 }
                 if r.dry_run {
                     println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
@@ -88,11 +95,21 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 match l {
                     Lang::It => println!(
                         "dimensioni: {} nuove, {} rinominate, {} invariate; ambiti: {} nuovi, {} rinominati, {} invariati",
-                        d.created.len(), d.updated.len(), d.unchanged, a.created.len(), a.updated.len(), a.unchanged
+                        d.created.len(),
+                        d.updated.len(),
+                        d.unchanged,
+                        a.created.len(),
+                        a.updated.len(),
+                        a.unchanged
                     ),
                     Lang::En => println!(
                         "dimensions: {} new, {} renamed, {} unchanged; ambiti: {} new, {} renamed, {} unchanged",
-                        d.created.len(), d.updated.len(), d.unchanged, a.created.len(), a.updated.len(), a.unchanged
+                        d.created.len(),
+                        d.updated.len(),
+                        d.unchanged,
+                        a.created.len(),
+                        a.updated.len(),
+                        a.unchanged
                     ),
                 }
                 if args.dry_run {
@@ -217,18 +234,19 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
     };
     let ente = resolve(store, at.ente.as_deref()).await?;
     let kpi = at.kpi.clone();
-    let date = traguardi_domain::value::parse_date(&at.data).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--data".into()), kind: k }.into()))?;
+    let date =
+        traguardi_domain::value::parse_date(&at.data).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--data".into()), kind: k }.into()))?;
     let m = match action {
         MeasurementAction::Enter { at, valore, nota, causa, non_valutabile, invia } => {
             let entry = Entry { kpi: at.kpi, period_end: date, value: valore, note: nota, cause: causa, not_assessable: non_valutabile, submit: invia };
             measurements::enter(store, &actor, &ente, at.cycle, &entry).await?
         }
-        MeasurementAction::Submit { at } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Submit, None).await?,
-        MeasurementAction::Approve { at, nota } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Approve, nota.as_deref()).await?,
-        MeasurementAction::Return { at, nota } => measurements::decide(store, &actor, &ente, at.cycle, &at.kpi, date, Decision::Return, nota.as_deref()).await?,
+        MeasurementAction::Submit { at } => measurements::decide(store, &actor, &ente, value_at(&at, date), Decision::Submit, None).await?,
+        MeasurementAction::Approve { at, nota } => measurements::decide(store, &actor, &ente, value_at(&at, date), Decision::Approve, nota.as_deref()).await?,
+        MeasurementAction::Return { at, nota } => measurements::decide(store, &actor, &ente, value_at(&at, date), Decision::Return, nota.as_deref()).await?,
         MeasurementAction::Attach { at, file } => {
             let bytes = read_file(&file)?;
-            let sha = measurements::attach_evidence(store, &actor, &ente, at.cycle, &at.kpi, date, &file.to_string_lossy(), &bytes).await?;
+            let sha = measurements::attach_evidence(store, &actor, &ente, value_at(&at, date), &file.to_string_lossy(), &bytes).await?;
             println!("{}: {} (SHA-256 {sha})", at.kpi, l.pick("evidenza allegata", "evidence attached"));
             return Ok(());
         }
@@ -246,6 +264,10 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
         Lang::En => println!("{kpi} at {date}, version {}: {status}", m.version),
     }
     Ok(())
+}
+
+fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app::measurements::At<'_> {
+    traguardi_app::measurements::At { year: v.cycle, kpi: &v.kpi, period_end }
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
@@ -277,7 +299,9 @@ async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::e
 /// Writes a report to FILE, or to standard output.
 fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
     match out {
-        Some(path) => std::fs::write(path, bytes).with_context(|| format!("{} {}", say::lang().pick("impossibile scrivere", "cannot write"), path.display()))?,
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("{} {}", say::lang().pick("impossibile scrivere", "cannot write"), path.display()))?
+        }
         None => match std::io::stdout().write_all(bytes) {
             // The reader went away (e.g. `| head`): like any Unix tool, stop quietly.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}

@@ -1,8 +1,8 @@
 //! What the CLI prints, in the user's language (Italian by default, English with LANG=en…).
 
 use traguardi_app::AppError;
-use traguardi_app::import_org::ImportReport;
 use traguardi_app::import_measurements::MeasurementsReport;
+use traguardi_app::import_org::ImportReport;
 use traguardi_app::import_people::PeopleReport;
 use traguardi_app::import_plan::PlanReport;
 use traguardi_domain::Lang;
@@ -37,12 +37,13 @@ pub fn org_report(r: &ImportReport) -> String {
     let mut s = match l {
         Lang::It => format!(
             "struttura {}: {} righe lette, {} strutture nuove, {} aggiornate, {} invariate",
-            r.year, r.rows, r.created.len(), r.updated.len(), r.unchanged
+            r.year,
+            r.rows,
+            r.created.len(),
+            r.updated.len(),
+            r.unchanged
         ),
-        Lang::En => format!(
-            "org {}: {} rows read, {} new units, {} updated, {} unchanged",
-            r.year, r.rows, r.created.len(), r.updated.len(), r.unchanged
-        ),
+        Lang::En => format!("org {}: {} rows read, {} new units, {} updated, {} unchanged", r.year, r.rows, r.created.len(), r.updated.len(), r.unchanged),
     };
     s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
     s
@@ -84,11 +85,25 @@ pub fn plan_report(r: &PlanReport) -> String {
     let mut s = match l {
         Lang::It => format!(
             "piano {}: {} righe lette; obiettivi: {} nuovi, {} aggiornati, {} invariati; KPI: {} nuovi, {} aggiornati, {} invariati",
-            r.year, r.rows, o.created.len(), o.updated.len(), o.unchanged, k.created.len(), k.updated.len(), k.unchanged
+            r.year,
+            r.rows,
+            o.created.len(),
+            o.updated.len(),
+            o.unchanged,
+            k.created.len(),
+            k.updated.len(),
+            k.unchanged
         ),
         Lang::En => format!(
             "plan {}: {} rows read; objectives: {} new, {} updated, {} unchanged; KPIs: {} new, {} updated, {} unchanged",
-            r.year, r.rows, o.created.len(), o.updated.len(), o.unchanged, k.created.len(), k.updated.len(), k.unchanged
+            r.year,
+            r.rows,
+            o.created.len(),
+            o.updated.len(),
+            o.unchanged,
+            k.created.len(),
+            k.updated.len(),
+            k.unchanged
         ),
     };
     s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
@@ -98,14 +113,12 @@ pub fn plan_report(r: &PlanReport) -> String {
 pub fn measurements_report(r: &MeasurementsReport) -> String {
     let l = lang();
     let mut s = match l {
-        Lang::It => format!(
-            "misurazioni {}: {} righe lette, {} valori nuovi, {} nuove versioni, {} invariati",
-            r.year, r.rows, r.created, r.new_versions, r.unchanged
-        ),
-        Lang::En => format!(
-            "measurements {}: {} rows read, {} new values, {} new versions, {} unchanged",
-            r.year, r.rows, r.created, r.new_versions, r.unchanged
-        ),
+        Lang::It => {
+            format!("misurazioni {}: {} righe lette, {} valori nuovi, {} nuove versioni, {} invariati", r.year, r.rows, r.created, r.new_versions, r.unchanged)
+        }
+        Lang::En => {
+            format!("measurements {}: {} rows read, {} new values, {} new versions, {} unchanged", r.year, r.rows, r.created, r.new_versions, r.unchanged)
+        }
     };
     s.push_str(&tail(l, false, r.dry_run, r.year));
     s

@@ -78,11 +78,20 @@ fn demo_story(url: &str) {
     let o = run(url, &["report", "scores", "--cycle", "2020"]);
     let csv = text(&o).0;
     assert!(csv.starts_with("livello,codice,percentuale,stato,semaforo,nome,"), "{csv}");
-    assert!(csv.contains("\nkpi,SOL-01-K1,93.33,valutato,verde,Avanzamento dei programmi di lavoro,solidale,,84,90,\"Più alto è meglio: 84 / 90 × 100 = 93,33.\"\n"));
+    assert!(
+        csv.contains(
+            "\nkpi,SOL-01-K1,93.33,valutato,verde,Avanzamento dei programmi di lavoro,solidale,,84,90,\"Più alto è meglio: 84 / 90 × 100 = 93,33.\"\n"
+        )
+    );
     assert!(csv.contains("\nente,015146,82.86,valutato,verde,Comune di Milano (dati dimostrativi),"));
     let o = run(url, &["report", "scores", "--cycle", "2020", "--format", "json"]);
     let json = text(&o).0;
-    assert!(json.contains("\"livello\": \"ente\",\n    \"codice\": \"015146\",\n    \"nome\": \"Comune di Milano (dati dimostrativi)\",\n    \"percentuale\": \"82.86\""), "{json}");
+    assert!(
+        json.contains(
+            "\"livello\": \"ente\",\n    \"codice\": \"015146\",\n    \"nome\": \"Comune di Milano (dati dimostrativi)\",\n    \"percentuale\": \"82.86\""
+        ),
+        "{json}"
+    );
     let out = std::env::temp_dir().join(format!("traguardi-scores-{}-{}.xlsx", std::process::id(), rand_suffix()));
     let o = run(url, &["report", "scores", "--cycle", "2020", "--format", "xlsx", "--out", out.to_str().expect("path")]);
     assert!(o.status.success());
@@ -90,7 +99,9 @@ fn demo_story(url: &str) {
     let o = run(url, &["explain", "SAL-12", "--cycle", "2020"]);
     assert_eq!(
         text(&o).0.lines().next(),
-        Some("obiettivo SAL-12 «Livello di risposta alle istanze dei cittadini su tutti i canali che alimentano il CRM:»: 89,72%. Media ponderata: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72.")
+        Some(
+            "obiettivo SAL-12 «Livello di risposta alle istanze dei cittadini su tutti i canali che alimentano il CRM:»: 89,72%. Media ponderata: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72."
+        )
     );
 
     // Demo serves the org tree.
@@ -135,7 +146,8 @@ fn imports_report_and_refuse() {
     let o = bin().arg("--database-url").arg(&url).args(["import", "org", org.to_str().expect("path")]).env("LANG", "en_GB.UTF-8").output().expect("runs");
     assert_eq!(text(&o).0, "org 2024: 2 rows read, 0 new units, 0 updated, 2 unchanged\n");
 
-    let people = temp_file("people.csv", "matricola,cognome,nome,struttura,ruolo,categoria\n1001,Rossi,Maria,BIL,dipendente,IR\n1002,Verdi,Luca,NOPE,dipendente,C\n");
+    let people =
+        temp_file("people.csv", "matricola,cognome,nome,struttura,ruolo,categoria\n1001,Rossi,Maria,BIL,dipendente,IR\n1002,Verdi,Luca,NOPE,dipendente,C\n");
     let o = run(&url, &["import", "people", people.to_str().expect("path"), "--ente", "001272"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(

@@ -98,9 +98,7 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         return Err(Problem::file(ProblemKind::EmptyFile).into());
     }
     let number_style = opts.decimals.unwrap_or_else(|| match format {
-        SourceFormat::Csv { separator } => {
-            NumberStyle::detect(separator == b';', kept.iter().flat_map(|r| r.cells.iter().map(String::as_str)))
-        }
+        SourceFormat::Csv { separator } => NumberStyle::detect(separator == b';', kept.iter().flat_map(|r| r.cells.iter().map(String::as_str))),
         // Spreadsheet numbers are typed, and written out here with a decimal point.
         SourceFormat::Xlsx => NumberStyle::En,
     });
@@ -117,11 +115,7 @@ type Parsed = (Vec<String>, Vec<Record>, SourceFormat);
 fn read_csv(bytes: &[u8]) -> Result<Parsed, Problems> {
     let text = decode(bytes)?;
     let separator = detect_separator(&text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(separator)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
     let mut headers = None;
     let mut rows = Vec::new();
     for result in reader.records() {
@@ -238,10 +232,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Parsed, Problems> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
     let range = book.worksheet_range_at(0).ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?.map_err(|e| malformed(e.to_string()))?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut lines = range.rows().enumerate().map(|(i, cells)| Record {
-        line: first_row + i + 1,
-        cells: cells.iter().map(cell_text).collect(),
-    });
+    let mut lines = range.rows().enumerate().map(|(i, cells)| Record { line: first_row + i + 1, cells: cells.iter().map(cell_text).collect() });
     let header = lines.next().ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?;
     Ok((header.cells, lines.collect(), SourceFormat::Xlsx))
 }
@@ -252,7 +243,13 @@ fn cell_text(d: &Data) -> String {
         Data::String(s) => s.trim().to_string(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => format!("{f}"),
-        Data::Bool(b) => if *b { "si".into() } else { "no".into() },
+        Data::Bool(b) => {
+            if *b {
+                "si".into()
+            } else {
+                "no".into()
+            }
+        }
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(t) if t.time() == NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
             Some(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -287,12 +284,7 @@ impl Columns {
 
     /// The cell of `name` in `record`, empty when the optional column is absent.
     pub fn get<'r>(&self, record: &'r Record, name: &str) -> &'r str {
-        self.names
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, pos)| *pos)
-            .and_then(|p| record.cells.get(p))
-            .map_or("", String::as_str)
+        self.names.iter().find(|(n, _)| *n == name).and_then(|(_, pos)| *pos).and_then(|p| record.cells.get(p)).map_or("", String::as_str)
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -54,10 +54,10 @@ impl EnteKind {
     }
     pub fn parse(s: &str) -> Result<EnteKind, ProblemKind> {
         let t = s.trim().to_lowercase();
-        EnteKind::ALL.into_iter().find(|k| k.code() == t).ok_or_else(|| ProblemKind::NotOneOf {
-            value: s.trim().into(),
-            allowed: EnteKind::ALL.iter().map(|k| k.code().to_string()).collect(),
-        })
+        EnteKind::ALL
+            .into_iter()
+            .find(|k| k.code() == t)
+            .ok_or_else(|| ProblemKind::NotOneOf { value: s.trim().into(), allowed: EnteKind::ALL.iter().map(|k| k.code().to_string()).collect() })
     }
 }
 

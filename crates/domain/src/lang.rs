@@ -19,9 +19,7 @@ impl Lang {
 
     /// Reads `LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX does.
     pub fn from_env() -> Lang {
-        let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        let var = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
         Lang::from_locale(var.as_deref())
     }
 

@@ -44,10 +44,10 @@ impl Role {
             "po" | "eq" | "po/eq" | "po-eq" => "po_eq",
             other => other,
         };
-        Role::ALL.into_iter().find(|r| r.code() == t).ok_or_else(|| ProblemKind::NotOneOf {
-            value: s.trim().into(),
-            allowed: Role::ALL.iter().map(|r| r.code().to_string()).collect(),
-        })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == t)
+            .ok_or_else(|| ProblemKind::NotOneOf { value: s.trim().into(), allowed: Role::ALL.iter().map(|r| r.code().to_string()).collect() })
     }
     /// Roles that make their holder the unit's responsible person.
     pub fn leads_unit(self) -> bool {
@@ -147,10 +147,7 @@ impl Category {
             "segretario" | "segretari" => Some(Category::Segretario),
             _ => Category::ALL.into_iter().find(|c| c.code().eq_ignore_ascii_case(&t)),
         };
-        found.ok_or_else(|| ProblemKind::NotOneOf {
-            value: s.trim().into(),
-            allowed: Category::ALL.iter().map(|c| c.code().to_string()).collect(),
-        })
+        found.ok_or_else(|| ProblemKind::NotOneOf { value: s.trim().into(), allowed: Category::ALL.iter().map(|c| c.code().to_string()).collect() })
     }
 
     /// First and last day on which the category exists (`None` = open).
@@ -222,10 +219,10 @@ impl PartTimeKind {
     }
     pub fn parse(s: &str) -> Result<PartTimeKind, ProblemKind> {
         let t = s.trim().to_lowercase();
-        PartTimeKind::ALL.into_iter().find(|k| k.code() == t).ok_or_else(|| ProblemKind::NotOneOf {
-            value: s.trim().into(),
-            allowed: PartTimeKind::ALL.iter().map(|k| k.code().to_string()).collect(),
-        })
+        PartTimeKind::ALL
+            .into_iter()
+            .find(|k| k.code() == t)
+            .ok_or_else(|| ProblemKind::NotOneOf { value: s.trim().into(), allowed: PartTimeKind::ALL.iter().map(|k| k.code().to_string()).collect() })
     }
 }
 
@@ -267,11 +264,7 @@ pub fn parse_matricola(s: &str) -> Result<String, ProblemKind> {
 /// Splits an assignment that crosses 1/04/2023 with an old category into the part before
 /// (old category) and the part after (its successor area), as payroll did on that day.
 /// Returns one or two `(start, end, category)` pieces; `end = None` is open-ended.
-pub fn split_at_area_reform(
-    start: NaiveDate,
-    end: Option<NaiveDate>,
-    category: Category,
-) -> Vec<(NaiveDate, Option<NaiveDate>, Category)> {
+pub fn split_at_area_reform(start: NaiveDate, end: Option<NaiveDate>, category: Category) -> Vec<(NaiveDate, Option<NaiveDate>, Category)> {
     match category.successor() {
         Some(next) if start <= OLD_CATEGORIES_UNTIL && end.is_none_or(|e| e > OLD_CATEGORIES_UNTIL) => {
             vec![(start, Some(OLD_CATEGORIES_UNTIL), category), (NEW_AREAS_FROM, end, next)]
@@ -295,12 +288,12 @@ mod tests {
         assert!(Category::C.check_period(d(2022, 1, 1), d(2023, 3, 31)).is_ok());
         assert!(Category::Ir.check_period(d(2023, 4, 1), d(2023, 12, 31)).is_ok());
         assert!(Category::Dirigente.check_period(d(2010, 1, 1), d(2030, 12, 31)).is_ok());
-        let err = Category::C.check_period(d(2023, 1, 1), d(2023, 12, 31)).unwrap_err();
+        let err = Category::C.check_period(d(2023, 1, 1), d(2023, 12, 31)).expect_err("refused");
         assert_eq!(
             err.describe(crate::Lang::It),
             "categoria C valida solo fino al 31/03/2023; dividere l'incarico al 31/03/2023 e usare dal 01/04/2023 l'area IR (Istruttori)"
         );
-        let err = Category::Eq.check_period(d(2023, 1, 1), d(2023, 12, 31)).unwrap_err();
+        let err = Category::Eq.check_period(d(2023, 1, 1), d(2023, 12, 31)).expect_err("refused");
         assert!(err.describe(crate::Lang::It).starts_with("categoria EQ valida solo dal 01/04/2023"));
     }
 

@@ -22,54 +22,114 @@ pub enum ProblemKind {
     /// The file is empty or has only a header.
     EmptyFile,
     /// The file is larger than the limit, in bytes.
-    TooLarge { limit: usize },
+    TooLarge {
+        limit: usize,
+    },
     /// The bytes are neither UTF-8 nor Latin-1 text.
-    Encoding { detail: String },
+    Encoding {
+        detail: String,
+    },
     /// A syntax error of CSV (an unclosed quote) or of the XLSX container.
-    Malformed { detail: String },
+    Malformed {
+        detail: String,
+    },
     /// A required column is absent from the header.
     MissingColumn,
     /// A column appears twice in the header.
     DuplicateColumn,
     /// A row has fewer fields than the header.
-    TruncatedRow { expected: usize, found: usize },
+    TruncatedRow {
+        expected: usize,
+        found: usize,
+    },
     /// A row has more fields than the header.
-    ExtraFields { expected: usize, found: usize },
+    ExtraFields {
+        expected: usize,
+        found: usize,
+    },
     /// A required cell is empty.
     Required,
     /// A value that is not one of a closed list.
-    NotOneOf { value: String, allowed: Vec<String> },
+    NotOneOf {
+        value: String,
+        allowed: Vec<String>,
+    },
     /// A value that does not have the expected shape (e.g. an ISTAT code of 6 digits).
-    BadFormat { value: String, expected: String },
-    BadDate { value: String },
-    BadNumber { value: String },
-    OutOfRange { value: String, min: String, max: String },
+    BadFormat {
+        value: String,
+        expected: String,
+    },
+    BadDate {
+        value: String,
+    },
+    BadNumber {
+        value: String,
+    },
+    OutOfRange {
+        value: String,
+        min: String,
+        max: String,
+    },
     /// The same key appears on two rows.
-    Duplicate { value: String, first_row: usize },
+    Duplicate {
+        value: String,
+        first_row: usize,
+    },
     /// A parent code that is neither in the file nor already stored.
-    UnknownParent { value: String },
+    UnknownParent {
+        value: String,
+    },
     /// A code already held by another stored thing (e.g. a CdR by another unit).
-    TakenBy { value: String, owner: String },
+    TakenBy {
+        value: String,
+        owner: String,
+    },
     /// Parents that lead back to the unit itself.
-    TreeCycle { path: Vec<String> },
+    TreeCycle {
+        path: Vec<String>,
+    },
     /// A formula that does not parse.
-    BadFormula { formula: String, detail: String },
+    BadFormula {
+        formula: String,
+        detail: String,
+    },
     /// Computed KPIs whose formulas read each other round in a circle.
-    CircularFormulas { path: Vec<String> },
+    CircularFormulas {
+        path: Vec<String>,
+    },
     /// An org unit code unknown in this ente and cycle.
-    UnknownUnit { value: String },
+    UnknownUnit {
+        value: String,
+    },
     /// A person code (matricola) unknown in this ente.
-    UnknownPerson { value: String },
+    UnknownPerson {
+        value: String,
+    },
     /// A date range that ends before it starts.
-    EndBeforeStart { start: String, end: String },
+    EndBeforeStart {
+        start: String,
+        end: String,
+    },
     /// An assignment that does not touch the cycle's year.
-    OutsideCycle { year: i32 },
+    OutsideCycle {
+        year: i32,
+    },
     /// A contract category used on a day it did not exist.
-    CategoryNotValid { category: String, valid: String, hint: String },
+    CategoryNotValid {
+        category: String,
+        valid: String,
+        hint: String,
+    },
     /// Two assignments of one person overlap and neither is an interim.
-    Overlaps { other_row: usize },
+    Overlaps {
+        other_row: usize,
+    },
     /// Two rows describing the same thing disagree on one of its fields.
-    Disagrees { value: String, other: String, other_row: usize },
+    Disagrees {
+        value: String,
+        other: String,
+        other_row: usize,
+    },
 }
 
 impl Problem {
@@ -106,76 +166,152 @@ impl ProblemKind {
                 if it { format!("il file supera il limite di {mb} MB") } else { format!("the file exceeds the {mb} MB limit") }
             }
             Encoding { detail } => {
-                if it { format!("codifica non riconosciuta ({detail}): salvare il file in UTF-8 o Latin-1") } else { format!("unrecognised encoding ({detail}): save the file as UTF-8 or Latin-1") }
+                if it {
+                    format!("codifica non riconosciuta ({detail}): salvare il file in UTF-8 o Latin-1")
+                } else {
+                    format!("unrecognised encoding ({detail}): save the file as UTF-8 or Latin-1")
+                }
             }
             Malformed { detail } => {
-                if it { format!("file non leggibile: {detail}") } else { format!("unreadable file: {detail}") }
+                if it {
+                    format!("file non leggibile: {detail}")
+                } else {
+                    format!("unreadable file: {detail}")
+                }
             }
             MissingColumn => lang.pick("colonna obbligatoria assente nell'intestazione", "required column missing from the header").into(),
             DuplicateColumn => lang.pick("colonna ripetuta nell'intestazione", "column repeated in the header").into(),
             TruncatedRow { expected, found } => {
-                if it { format!("riga troncata: {found} campi invece di {expected}") } else { format!("truncated row: {found} fields instead of {expected}") }
+                if it {
+                    format!("riga troncata: {found} campi invece di {expected}")
+                } else {
+                    format!("truncated row: {found} fields instead of {expected}")
+                }
             }
             ExtraFields { expected, found } => {
-                if it { format!("{found} campi invece di {expected} (separatore dentro un valore senza virgolette?)") } else { format!("{found} fields instead of {expected} (a separator inside an unquoted value?)") }
+                if it {
+                    format!("{found} campi invece di {expected} (separatore dentro un valore senza virgolette?)")
+                } else {
+                    format!("{found} fields instead of {expected} (a separator inside an unquoted value?)")
+                }
             }
             Required => lang.pick("valore obbligatorio mancante", "required value missing").into(),
             NotOneOf { value, allowed } => {
                 let list = allowed.join(", ");
-                if it { format!("valore «{value}» non ammesso; valori possibili: {list}") } else { format!("value «{value}» not allowed; possible values: {list}") }
+                if it {
+                    format!("valore «{value}» non ammesso; valori possibili: {list}")
+                } else {
+                    format!("value «{value}» not allowed; possible values: {list}")
+                }
             }
             BadFormat { value, expected } => {
-                if it { format!("«{value}» non è valido: atteso {expected}") } else { format!("«{value}» is not valid: expected {expected}") }
+                if it {
+                    format!("«{value}» non è valido: atteso {expected}")
+                } else {
+                    format!("«{value}» is not valid: expected {expected}")
+                }
             }
             BadDate { value } => {
-                if it { format!("data «{value}» non valida (usare AAAA-MM-GG o GG/MM/AAAA)") } else { format!("invalid date «{value}» (use YYYY-MM-DD or DD/MM/YYYY)") }
+                if it {
+                    format!("data «{value}» non valida (usare AAAA-MM-GG o GG/MM/AAAA)")
+                } else {
+                    format!("invalid date «{value}» (use YYYY-MM-DD or DD/MM/YYYY)")
+                }
             }
             BadNumber { value } => {
-                if it { format!("numero «{value}» non valido") } else { format!("invalid number «{value}»") }
+                if it {
+                    format!("numero «{value}» non valido")
+                } else {
+                    format!("invalid number «{value}»")
+                }
             }
             OutOfRange { value, min, max } => {
-                if it { format!("{value} fuori dall'intervallo {min}–{max}") } else { format!("{value} outside the range {min}–{max}") }
+                if it {
+                    format!("{value} fuori dall'intervallo {min}–{max}")
+                } else {
+                    format!("{value} outside the range {min}–{max}")
+                }
             }
             Duplicate { value, first_row } => {
-                if it { format!("«{value}» è già alla riga {first_row}") } else { format!("«{value}» already at row {first_row}") }
+                if it {
+                    format!("«{value}» è già alla riga {first_row}")
+                } else {
+                    format!("«{value}» already at row {first_row}")
+                }
             }
             TakenBy { value, owner } => {
-                if it { format!("CdR «{value}» già assegnato alla struttura {owner}") } else { format!("CdR «{value}» already assigned to unit {owner}") }
+                if it {
+                    format!("CdR «{value}» già assegnato alla struttura {owner}")
+                } else {
+                    format!("CdR «{value}» already assigned to unit {owner}")
+                }
             }
             UnknownParent { value } => {
-                if it { format!("padre «{value}» inesistente (né nel file né già registrato)") } else { format!("parent «{value}» does not exist (neither in the file nor already stored)") }
+                if it {
+                    format!("padre «{value}» inesistente (né nel file né già registrato)")
+                } else {
+                    format!("parent «{value}» does not exist (neither in the file nor already stored)")
+                }
             }
             TreeCycle { path } => {
                 let p = path.join(" → ");
                 if it { format!("ciclo nell'albero: {p}") } else { format!("cycle in the tree: {p}") }
             }
             BadFormula { formula, detail } => {
-                if it { format!("formula «{formula}» {detail}") } else { format!("formula «{formula}» {detail}") }
+                format!("formula «{formula}» {detail}")
             }
             CircularFormulas { path } => {
                 let p = path.join(" → ");
                 if it { format!("formule circolari: {p}") } else { format!("circular formulas: {p}") }
             }
             UnknownUnit { value } => {
-                if it { format!("struttura «{value}» inesistente in questo ente e ciclo") } else { format!("unit «{value}» does not exist in this ente and cycle") }
+                if it {
+                    format!("struttura «{value}» inesistente in questo ente e ciclo")
+                } else {
+                    format!("unit «{value}» does not exist in this ente and cycle")
+                }
             }
             UnknownPerson { value } => {
-                if it { format!("persona con matricola «{value}» inesistente in questo ente") } else { format!("no person with code «{value}» in this ente") }
+                if it {
+                    format!("persona con matricola «{value}» inesistente in questo ente")
+                } else {
+                    format!("no person with code «{value}» in this ente")
+                }
             }
             EndBeforeStart { start, end } => {
-                if it { format!("la fine ({end}) precede l'inizio ({start})") } else { format!("the end ({end}) precedes the start ({start})") }
+                if it {
+                    format!("la fine ({end}) precede l'inizio ({start})")
+                } else {
+                    format!("the end ({end}) precedes the start ({start})")
+                }
             }
             OutsideCycle { year } => {
-                if it { format!("il periodo non cade nell'anno {year} del ciclo") } else { format!("the period does not fall in the cycle's year {year}") }
+                if it {
+                    format!("il periodo non cade nell'anno {year} del ciclo")
+                } else {
+                    format!("the period does not fall in the cycle's year {year}")
+                }
             }
             CategoryNotValid { category, valid, hint } => {
-                if it { format!("categoria {category} valida solo {valid}; {hint}") } else { format!("category {category} valid only {valid}; {hint}") }
+                if it {
+                    format!("categoria {category} valida solo {valid}; {hint}")
+                } else {
+                    format!("category {category} valid only {valid}; {hint}")
+                }
             }
             Overlaps { other_row } => {
-                if it { format!("incarico sovrapposto a quello della riga {other_row}: indicare interim = si per l'incarico aggiuntivo") } else { format!("assignment overlaps the one at row {other_row}: set interim = si on the additional one") }
+                if it {
+                    format!("incarico sovrapposto a quello della riga {other_row}: indicare interim = si per l'incarico aggiuntivo")
+                } else {
+                    format!("assignment overlaps the one at row {other_row}: set interim = si on the additional one")
+                }
             }
             Disagrees { value, other, other_row } => {
-                if it { format!("«{value}» diverso da «{other}» della riga {other_row} per lo stesso codice") } else { format!("«{value}» differs from «{other}» at row {other_row} for the same code") }
+                if it {
+                    format!("«{value}» diverso da «{other}» della riga {other_row} per lo stesso codice")
+                } else {
+                    format!("«{value}» differs from «{other}» at row {other_row} for the same code")
+                }
             }
         }
     }
@@ -236,14 +372,8 @@ mod tests {
     #[test]
     fn says_where_and_what_in_both_languages() {
         let p = Problem::cell(4, "padre", ProblemKind::UnknownParent { value: "DX".into() });
-        assert_eq!(
-            p.describe(Lang::It),
-            "riga 4, colonna «padre»: padre «DX» inesistente (né nel file né già registrato)"
-        );
-        assert_eq!(
-            p.describe(Lang::En),
-            "row 4, column «padre»: parent «DX» does not exist (neither in the file nor already stored)"
-        );
+        assert_eq!(p.describe(Lang::It), "riga 4, colonna «padre»: padre «DX» inesistente (né nel file né già registrato)");
+        assert_eq!(p.describe(Lang::En), "row 4, column «padre»: parent «DX» does not exist (neither in the file nor already stored)");
     }
 
     #[test]

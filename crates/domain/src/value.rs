@@ -17,11 +17,7 @@ impl NumberStyle {
     /// SPEC §6: a file is Italian when it is `;`-separated or any number in it has a
     /// decimal comma; otherwise `.` is the decimal point.
     pub fn detect<'a>(semicolon_separated: bool, cells: impl IntoIterator<Item = &'a str>) -> NumberStyle {
-        if semicolon_separated || cells.into_iter().any(has_decimal_comma) {
-            NumberStyle::It
-        } else {
-            NumberStyle::En
-        }
+        if semicolon_separated || cells.into_iter().any(has_decimal_comma) { NumberStyle::It } else { NumberStyle::En }
     }
 
     pub fn parse(&self, s: &str) -> Option<Decimal> {
@@ -105,9 +101,7 @@ pub fn parse_percent(s: &str, style: NumberStyle) -> Result<Decimal, ProblemKind
 /// A date as `2020-07-24` (ISO) or `24/07/2020` (Italian).
 pub fn parse_date(s: &str) -> Result<NaiveDate, ProblemKind> {
     let t = s.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
-        .map_err(|_| ProblemKind::BadDate { value: t.into() })
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y")).map_err(|_| ProblemKind::BadDate { value: t.into() })
 }
 
 /// Yes/no as users write it: `si`, `sì`, `no`, `true`, `false`, `1`, `0` (SPEC §3).
@@ -115,10 +109,7 @@ pub fn parse_yes_no(s: &str) -> Result<bool, ProblemKind> {
     match s.trim().to_lowercase().as_str() {
         "si" | "sì" | "true" | "1" | "yes" | "s" => Ok(true),
         "no" | "false" | "0" | "n" => Ok(false),
-        other => Err(ProblemKind::NotOneOf {
-            value: other.into(),
-            allowed: ["si", "no"].map(String::from).to_vec(),
-        }),
+        other => Err(ProblemKind::NotOneOf { value: other.into(), allowed: ["si", "no"].map(String::from).to_vec() }),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::row::{sql, int, opt_text, text};
+use crate::row::{int, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
 /// A record as stored. `hash` = SHA-256 over `prev_hash` and the record's content (computed by
@@ -42,9 +42,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
 
 /// The next sequence number and the hash the next record of `ente` must chain to.
 pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
-    let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log")
-        .fetch_one(&mut *conn)
-        .await?;
+    let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?;
     let last = match ente {
         Some(e) => sqlx::query("SELECT hash FROM audit_log WHERE ente_id = $1 ORDER BY seq DESC LIMIT 1").bind(&e.0),
         None => sqlx::query("SELECT hash FROM audit_log WHERE ente_id IS NULL ORDER BY seq DESC LIMIT 1"),
@@ -74,9 +72,6 @@ pub async fn append(conn: &mut Conn, r: &AuditRecord) -> Result<(), StoreError> 
 
 /// The records of an ente in order.
 pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<AuditRecord>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM audit_log WHERE ente_id = $1 ORDER BY seq")))
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM audit_log WHERE ente_id = $1 ORDER BY seq"))).bind(&ente.0).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }

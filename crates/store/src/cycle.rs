@@ -3,7 +3,7 @@
 use serde::Serialize;
 use traguardi_domain::cycle::CycleCalendar;
 
-use crate::row::{sql, date, int, iso, text};
+use crate::row::{date, int, iso, sql, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,9 +67,6 @@ pub async fn by_year(conn: &mut Conn, ente: &EnteId, year: i32) -> Result<Option
 
 /// The cycles of an ente, most recent first.
 pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 ORDER BY year DESC")))
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 ORDER BY year DESC"))).bind(&ente.0).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }

@@ -48,9 +48,7 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url_full) = normalise(url)?;
         let shown = redact(url);
-        let options = AnyConnectOptions::from_str(&url_full)
-            .map_err(|_| StoreError::BadUrl { url: shown.clone() })?
-            .disable_statement_logging();
+        let options = AnyConnectOptions::from_str(&url_full).map_err(|_| StoreError::BadUrl { url: shown.clone() })?.disable_statement_logging();
         let max = match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,

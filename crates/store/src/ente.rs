@@ -3,7 +3,7 @@
 use serde::Serialize;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 
-use crate::row::{sql, boolean, coded, int, opt_text, text};
+use crate::row::{boolean, coded, int, opt_text, sql, text};
 use crate::{Conn, StoreError, new_id};
 
 /// The id of an ente: the scope every other query takes.
@@ -55,10 +55,7 @@ pub async fn insert(conn: &mut Conn, e: &NewEnte) -> Result<Ente, StoreError> {
 }
 
 pub async fn by_code(conn: &mut Conn, code: &EnteCode) -> Result<Option<Ente>, StoreError> {
-    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM ente WHERE code = $1")))
-        .bind(code.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM ente WHERE code = $1"))).bind(code.as_str()).fetch_optional(&mut *conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use traguardi_domain::org::UnitKind;
 
-use crate::row::{sql, coded, date, int, iso, opt_text, text};
+use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,11 +63,8 @@ pub async fn by_code(conn: &mut Conn, ente: &EnteId, cycle_id: &str, code: &str)
 }
 
 pub async fn by_id(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<OrgUnit>, StoreError> {
-    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM org_unit WHERE ente_id = $1 AND id = $2")))
-        .bind(&ente.0)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(sql(format!("SELECT {COLUMNS} FROM org_unit WHERE ente_id = $1 AND id = $2"))).bind(&ente.0).bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 

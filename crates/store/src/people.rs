@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
 
-use crate::row::{sql, boolean, coded, date, iso, opt_date, opt_text, text};
+use crate::row::{boolean, coded, date, iso, opt_date, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -113,10 +113,7 @@ fn tags(s: &str) -> Vec<String> {
 // ---- dimensions and ambiti
 
 pub async fn dimensions(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Dimension>, StoreError> {
-    let rows = sqlx::query("SELECT id, code, name, position FROM dimension WHERE ente_id = $1 ORDER BY position")
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT id, code, name, position FROM dimension WHERE ente_id = $1 ORDER BY position").bind(&ente.0).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok(Dimension { id: text(r, "id")?, code: text(r, "code")?, name: text(r, "name")?, position: int(r, "position")? })).collect()
 }
 
@@ -138,7 +135,15 @@ pub async fn ambiti(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Ambito>, Store
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| Ok(Ambito { id: text(r, "id")?, dimension_id: text(r, "dimension_id")?, code: text(r, "code")?, name: text(r, "name")?, position: int(r, "position")? }))
+        .map(|r| {
+            Ok(Ambito {
+                id: text(r, "id")?,
+                dimension_id: text(r, "dimension_id")?,
+                code: text(r, "code")?,
+                name: text(r, "name")?,
+                position: int(r, "position")?,
+            })
+        })
         .collect()
 }
 
@@ -196,7 +201,9 @@ pub async fn objectives(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Resul
 /// Inserts the objective, or rewrites the one with the same id.
 pub async fn save_objective(conn: &mut Conn, ente: &EnteId, o: &Objective, new: bool) -> Result<(), StoreError> {
     let q = if new {
-        format!("INSERT INTO objective (ente_id, {OBJECTIVE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)")
+        format!(
+            "INSERT INTO objective (ente_id, {OBJECTIVE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        )
     } else {
         "UPDATE objective SET cycle_id = $3, code = $4, title = $5, description = $6, dimension_id = $7, ambito_id = $8, unit_id = $9,
                 person_id = $10, parent_id = $11, weight = $12, dup_id = $13, tags = $14, starts = $15, ends = $16, state = $17,
@@ -320,7 +327,15 @@ pub async fn targets(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<V
             Ok(Target {
                 kpi_id: text(r, "kpi_id")?,
                 year: i32::try_from(int(r, "year")?).unwrap_or_default(),
-                period_end: if pe.is_empty() { None } else { Some(NaiveDate::parse_from_str(&pe, "%Y-%m-%d").map_err(|_| StoreError::Corrupt { table: "kpi_target", column: "period_end", value: pe })?) },
+                period_end: if pe.is_empty() {
+                    None
+                } else {
+                    Some(NaiveDate::parse_from_str(&pe, "%Y-%m-%d").map_err(|_| StoreError::Corrupt {
+                        table: "kpi_target",
+                        column: "period_end",
+                        value: pe,
+                    })?)
+                },
                 value: text(r, "value")?,
             })
         })
@@ -454,10 +469,12 @@ pub struct DupObjective {
 }
 
 pub async fn dup_objectives(conn: &mut Conn, ente: &EnteId) -> Result<Vec<DupObjective>, StoreError> {
-    let rows = sqlx::query("SELECT id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags FROM dup_objective WHERE ente_id = $1 ORDER BY code")
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags FROM dup_objective WHERE ente_id = $1 ORDER BY code",
+    )
+    .bind(&ente.0)
+    .fetch_all(&mut *conn)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(DupObjective {
@@ -519,7 +536,9 @@ pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Re
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
-        .map(|r| Ok(Contribution { objective_id: text(r, "objective_id")?, unit_id: text(r, "unit_id")?, share: opt_decimal(r, "objective_contribution", "share")? }))
+        .map(|r| {
+            Ok(Contribution { objective_id: text(r, "objective_id")?, unit_id: text(r, "unit_id")?, share: opt_decimal(r, "objective_contribution", "share")? })
+        })
         .collect()
 }
 

@@ -19,10 +19,7 @@ pub async fn sqlite() -> Result<Store, StoreError> {
 /// server is configured outside CI.
 pub async fn postgres_url() -> Result<Option<String>, StoreError> {
     let Some(admin_url) = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty()) else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "{POSTGRES_ENV} is not set: in CI the PostgreSQL suite must run (scripts/test starts a server)"
-        );
+        assert!(std::env::var("CI").is_err(), "{POSTGRES_ENV} is not set: in CI the PostgreSQL suite must run (scripts/test starts a server)");
         eprintln!("SKIP PostgreSQL: {POSTGRES_ENV} not set (scripts/test sets it)");
         return Ok(None);
     };

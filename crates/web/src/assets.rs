@@ -20,11 +20,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn file(Path(path): Path<String>) -> Response {
     match Static::get(&path) {
-        Some(f) => (
-            [(header::CONTENT_TYPE, content_type(&path)), (header::CACHE_CONTROL, "public, max-age=86400")],
-            f.data.into_owned(),
-        )
-            .into_response(),
+        Some(f) => ([(header::CONTENT_TYPE, content_type(&path)), (header::CACHE_CONTROL, "public, max-age=86400")], f.data.into_owned()).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -35,9 +35,13 @@ impl From<AppError> for WebError {
 /// Database errors are logged and never shown.
 pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
     match e {
-        AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => (StatusCode::NOT_FOUND, "Non trovato", e.describe(Lang::It)),
+        AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => {
+            (StatusCode::NOT_FOUND, "Non trovato", e.describe(Lang::It))
+        }
         AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato", e.describe(Lang::It)),
-        AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida", e.describe(Lang::It)),
+        AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida", e.describe(Lang::It))
+        }
         AppError::Store(db) => {
             tracing::error!("database: {db}");
             (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Il servizio non è al momento disponibile. Riprovare tra poco.".into())

@@ -12,9 +12,5 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.store.ping().await {
-        (StatusCode::OK, "ok")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database non raggiungibile")
-    }
+    if state.store.ping().await { (StatusCode::OK, "ok") } else { (StatusCode::SERVICE_UNAVAILABLE, "database non raggiungibile") }
 }

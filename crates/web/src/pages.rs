@@ -13,10 +13,7 @@ use crate::AppState;
 use crate::error::WebError;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/enti/{code}", get(ente_home))
-        .route("/enti/{code}/cicli/{year}/struttura", get(org_page))
+    Router::new().route("/", get(home)).route("/enti/{code}", get(ente_home)).route("/enti/{code}/cicli/{year}/struttura", get(org_page))
 }
 
 #[derive(Template)]

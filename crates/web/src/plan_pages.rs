@@ -21,9 +21,7 @@ use crate::error::WebError;
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/enti/{code}/cicli/{year}/piano", get(plan_page))
-        .route("/enti/{code}/cicli/{year}/obiettivi/{objective}", get(objective_page))
+    Router::new().route("/enti/{code}/cicli/{year}/piano", get(plan_page)).route("/enti/{code}/cicli/{year}/obiettivi/{objective}", get(objective_page))
 }
 
 /// A score as shown: `66,67`, its light in words and the badge class.
@@ -151,10 +149,17 @@ fn plan_view(data: &CycleScores) -> PlanView {
         .iter()
         .filter_map(|d| {
             let mut items = Vec::new();
-            let mut stack: Vec<&traguardi_store::plan::Objective> = children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id).copied().collect()).unwrap_or_default();
+            let mut stack: Vec<&traguardi_store::plan::Objective> =
+                children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id).copied().collect()).unwrap_or_default();
             while let Some(o) = stack.pop() {
                 let s = data.board.objectives.get(&o.id);
-                let place = o.unit_id.as_deref().and_then(|u| unit_name.get(u)).map(|s| s.to_string()).or_else(|| o.ambito_id.as_deref().and_then(|a| ambiti.get(a).cloned())).unwrap_or_default();
+                let place = o
+                    .unit_id
+                    .as_deref()
+                    .and_then(|u| unit_name.get(u))
+                    .map(|s| s.to_string())
+                    .or_else(|| o.ambito_id.as_deref().and_then(|a| ambiti.get(a).cloned()))
+                    .unwrap_or_default();
                 items.push(Line {
                     code: o.code.clone(),
                     name: o.title.clone(),

@@ -84,10 +84,16 @@ async fn pages_on_every_backend() {
         let (status, headers, body) = get(&state, "/api/v1/enti/015146/cicli/2020/punteggi").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers["content-type"], "application/json");
-        assert!(body.contains("{\"livello\":\"ente\",\"codice\":\"015146\",\"nome\":\"Comune di Milano (dati dimostrativi)\",\"percentuale\":\"82.86\""), "{body}");
+        assert!(
+            body.contains("{\"livello\":\"ente\",\"codice\":\"015146\",\"nome\":\"Comune di Milano (dati dimostrativi)\",\"percentuale\":\"82.86\""),
+            "{body}"
+        );
         let (status, _, body) = get(&state, "/api/v1/enti/015146/cicli/2020/spiegazioni/SAL-12-K3").await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(body, "{\"codice\":\"SAL-12-K3\",\"righe\":[\"KPI SAL-12-K3 «Tempo medio di risposta»: 83,33%. Più basso è meglio: 10 / 12 × 100 = 83,33.\"]}");
+        assert_eq!(
+            body,
+            "{\"codice\":\"SAL-12-K3\",\"righe\":[\"KPI SAL-12-K3 «Tempo medio di risposta»: 83,33%. Più basso è meglio: 10 / 12 × 100 = 83,33.\"]}"
+        );
         let (status, headers, body) = get(&state, "/api/v1/enti/015146/cicli/2019/punteggi").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(headers["content-type"], "application/problem+json");

@@ -79,16 +79,10 @@ fn wrong_encodings_are_refused() {
     let utf16: Vec<u8> = "codice,nome\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     let mut bom16 = vec![0xFF, 0xFE];
     bom16.extend(&utf16);
-    assert_eq!(
-        messages(read(&bom16)),
-        "codifica non riconosciuta (UTF-16 o file binario): salvare il file in UTF-8 o Latin-1"
-    );
+    assert_eq!(messages(read(&bom16)), "codifica non riconosciuta (UTF-16 o file binario): salvare il file in UTF-8 o Latin-1");
     // An accented UTF-8 line and, two lines later, a Latin-1 byte: a damaged file.
     let mixed = b"codice,nome\nA,Citt\xc3\xa0\nB,Mobilit\xe0\n";
-    assert_eq!(
-        messages(read(mixed)),
-        "riga 3: codifica non riconosciuta (UTF-8 e Latin-1 mescolati): salvare il file in UTF-8 o Latin-1"
-    );
+    assert_eq!(messages(read(mixed)), "riga 3: codifica non riconosciuta (UTF-8 e Latin-1 mescolati): salvare il file in UTF-8 o Latin-1");
 }
 
 #[test]
@@ -103,7 +97,7 @@ fn empty_files_and_size_limit() {
 fn duplicate_and_missing_columns() {
     assert_eq!(messages(read(b"codice,nome,codice\nA,B,C\n")), "riga 1, colonna «codice»: colonna ripetuta nell'intestazione");
     let t = read(b"codice,nome\nA,B\n").expect("reads");
-    let err = Columns::find(&t, &["codice", "tipo", "padre"], &["cdr"]).unwrap_err();
+    let err = Columns::find(&t, &["codice", "tipo", "padre"], &["cdr"]).expect_err("refused");
     assert_eq!(
         err.describe(Lang::It),
         "riga 1, colonna «tipo»: colonna obbligatoria assente nell'intestazione\n\

@@ -311,7 +311,13 @@ pub fn evaluation_order(formulas: &BTreeMap<String, Expr>) -> Result<Vec<String>
         Visiting,
         Done,
     }
-    fn visit(code: &str, formulas: &BTreeMap<String, Expr>, marks: &mut BTreeMap<String, Mark>, stack: &mut Vec<String>, order: &mut Vec<String>) -> Result<(), Vec<String>> {
+    fn visit(
+        code: &str,
+        formulas: &BTreeMap<String, Expr>,
+        marks: &mut BTreeMap<String, Mark>,
+        stack: &mut Vec<String>,
+        order: &mut Vec<String>,
+    ) -> Result<(), Vec<String>> {
         match marks.get(code) {
             Some(Mark::Done) => return Ok(()),
             Some(Mark::Visiting) => {
@@ -406,7 +412,8 @@ mod tests {
     #[test]
     fn cycles_between_formulas_are_found() {
         let f = |s: &str| parse(s).expect("parses");
-        let ok: BTreeMap<String, Expr> = [("C".to_string(), f("A + D")), ("D".to_string(), f("B * 2")), ("E".to_string(), f("prec(E) + A"))].into_iter().collect();
+        let ok: BTreeMap<String, Expr> =
+            [("C".to_string(), f("A + D")), ("D".to_string(), f("B * 2")), ("E".to_string(), f("prec(E) + A"))].into_iter().collect();
         assert_eq!(evaluation_order(&ok), Ok(vec!["D".to_string(), "C".to_string(), "E".to_string()]));
         let bad: BTreeMap<String, Expr> = [("C".to_string(), f("A + D")), ("D".to_string(), f("E")), ("E".to_string(), f("C / 2"))].into_iter().collect();
         assert_eq!(evaluation_order(&bad), Err(vec!["C".into(), "D".into(), "E".into(), "C".into()]));

@@ -149,10 +149,10 @@ impl Rule {
                 _ => {}
             }
         }
-        if let Some(c) = self.cap {
-            if c < Decimal::ONE_HUNDRED {
-                return bad(&format!("tetto {c} sotto 100"));
-            }
+        if let Some(c) = self.cap
+            && c < Decimal::ONE_HUNDRED
+        {
+            return bad(&format!("tetto {c} sotto 100"));
         }
         Ok(())
     }
@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(Measure::parse("SI_NO"), Ok(Measure::SiNo));
         assert_eq!(Direction::parse("decrescente"), Ok(Direction::Decrescente));
         assert_eq!(
-            Aggregation::parse("mediana").unwrap_err().describe(crate::Lang::It),
+            Aggregation::parse("mediana").expect_err("refused").describe(crate::Lang::It),
             "valore «mediana» non ammesso; valori possibili: ultimo, somma, media"
         );
     }

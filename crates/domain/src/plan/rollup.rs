@@ -72,11 +72,7 @@ pub fn overridden(computed: &Scored, value: Decimal, reason: &str) -> Scored {
     inputs.push(("motivazione".into(), reason.into()));
     Scored {
         outcome: Outcome::Score(value),
-        explanation: Explanation {
-            rule: "sostituzione".into(),
-            inputs,
-            text: format!("Valore calcolato {was} sostituito con {}: {reason}.", it(value)),
-        },
+        explanation: Explanation { rule: "sostituzione".into(), inputs, text: format!("Valore calcolato {was} sostituito con {}: {reason}.", it(value)) },
     }
 }
 

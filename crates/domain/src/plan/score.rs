@@ -43,10 +43,7 @@ pub struct Scored {
 }
 
 fn scored(outcome: Outcome, rule: &str, inputs: Vec<(&str, String)>, text: String) -> Scored {
-    Scored {
-        outcome,
-        explanation: Explanation { rule: rule.into(), inputs: inputs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), text },
-    }
+    Scored { outcome, explanation: Explanation { rule: rule.into(), inputs: inputs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), text } }
 }
 
 /// The parts of a KPI that scoring needs.
@@ -87,10 +84,20 @@ pub fn score_kpi(spec: &KpiSpec<'_>, actual: Option<&Value>) -> Scored {
             };
             let s = if *b == wanted { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
             let yn = |b: bool| if b { "sì" } else { "no" };
-            scored(Outcome::Score(s), "si_no", vec![("valore", yn(*b).into()), ("target", yn(wanted).into())], format!("Valore «{}» contro target «{}»: {}.", yn(*b), yn(wanted), it(s)))
+            scored(
+                Outcome::Score(s),
+                "si_no",
+                vec![("valore", yn(*b).into()), ("target", yn(wanted).into())],
+                format!("Valore «{}» contro target «{}»: {}.", yn(*b), yn(wanted), it(s)),
+            )
         }
         (_, Value::Number(v)) => number(spec, *v),
-        _ => scored(Outcome::NotAssessable("valore di tipo diverso dalla misura".into()), "tipo_errato", vec![], "Il valore non è del tipo della misura del KPI.".into()),
+        _ => scored(
+            Outcome::NotAssessable("valore di tipo diverso dalla misura".into()),
+            "tipo_errato",
+            vec![],
+            "Il valore non è del tipo della misura del KPI.".into(),
+        ),
     }
 }
 
@@ -104,14 +111,24 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
         };
         if below {
             let word = if spec.direction == Direction::Crescente { "sotto" } else { "sopra" };
-            return scored(Outcome::Score(Decimal::ZERO), "soglia_minima", vec![("valore", num(v)), ("soglia", num(min))], format!("Valore {} {word} la soglia minima {}: 0.", num(v), num(min)));
+            return scored(
+                Outcome::Score(Decimal::ZERO),
+                "soglia_minima",
+                vec![("valore", num(v)), ("soglia", num(min))],
+                format!("Valore {} {word} la soglia minima {}: 0.", num(v), num(min)),
+            );
         }
     }
     if !rule.bands.is_empty() {
         return bands(&rule.bands, rule.interpolate, v);
     }
     let Some(target) = spec.target.and_then(Value::number) else {
-        return scored(Outcome::NotAssessable("target non definito".into()), "senza_target", vec![("valore", num(v))], "Target non definito: il KPI non è valutabile.".into());
+        return scored(
+            Outcome::NotAssessable("target non definito".into()),
+            "senza_target",
+            vec![("valore", num(v))],
+            "Target non definito: il KPI non è valutabile.".into(),
+        );
     };
     let inputs = vec![("valore", num(v)), ("target", num(target))];
     let (raw, rule_code, how) = match spec.direction {
@@ -119,7 +136,17 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             if target <= Decimal::ZERO {
                 // Target 0 (or negative): reached when the value is at least the target.
                 let s = if v >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
-                (s, "rapporto_crescente", format!("Più alto è meglio, target {} ≤ 0: valore {} {} il target: {}", num(target), num(v), if v >= target { "raggiunge" } else { "non raggiunge" }, it(s)))
+                (
+                    s,
+                    "rapporto_crescente",
+                    format!(
+                        "Più alto è meglio, target {} ≤ 0: valore {} {} il target: {}",
+                        num(target),
+                        num(v),
+                        if v >= target { "raggiunge" } else { "non raggiunge" },
+                        it(s)
+                    ),
+                )
             } else {
                 let r = (v / target * Decimal::ONE_HUNDRED).max(Decimal::ZERO);
                 (r, "rapporto_crescente", format!("Più alto è meglio: {} / {} × 100 = {}", num(v), num(target), it(r)))
@@ -156,7 +183,12 @@ fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
     match (interpolate, b.to, bands.get(i + 1)) {
         (true, Some(to), Some(next)) if v < to => {
             let s = b.score + (v - b.from) / (to - b.from) * (next.score - b.score);
-            scored(Outcome::Score(s), "fasce_interpolate", inputs, format!("Valore {} nella fascia {interval}: interpolato tra {} e {} = {}.", num(v), it(b.score), it(next.score), it(s)))
+            scored(
+                Outcome::Score(s),
+                "fasce_interpolate",
+                inputs,
+                format!("Valore {} nella fascia {interval}: interpolato tra {} e {} = {}.", num(v), it(b.score), it(next.score), it(s)),
+            )
         }
         _ => scored(Outcome::Score(b.score), "fasce", inputs, format!("Valore {} nella fascia {interval}: {}.", num(v), it(b.score))),
     }
@@ -164,7 +196,12 @@ fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
 
 fn deadline(spec: &KpiSpec<'_>, done: Option<chrono::NaiveDate>) -> Scored {
     let Some(Value::Date(Some(due))) = spec.target else {
-        return scored(Outcome::NotAssessable("scadenza non definita".into()), "senza_target", vec![], "Scadenza non definita: il KPI non è valutabile.".into());
+        return scored(
+            Outcome::NotAssessable("scadenza non definita".into()),
+            "senza_target",
+            vec![],
+            "Scadenza non definita: il KPI non è valutabile.".into(),
+        );
     };
     let due_it = crate::cycle::format_date_it(*due);
     let Some(done) = done else {
