@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, read_table};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
 use traguardi_store::new_id;
@@ -14,7 +14,7 @@ use traguardi_store::plan::{self, Ambito, Dimension};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::import_plan::Counts;
-use crate::{Actor, AppError, Store, dimensions};
+use crate::{Actor, AppError, Store, dimensions, import};
 
 const REQUIRED: [&str; 4] = ["dimensione", "nome", "ambito", "ambito_nome"];
 
@@ -46,9 +46,7 @@ pub async fn import_dimensions(
     dry_run: bool,
 ) -> Result<DimensionsReport, AppError> {
     actor.require(Permission::Administer, "configurare le dimensioni del piano")?;
-    let table = read_table(bytes, opts)?;
-    let cols = Columns::find(&table, &REQUIRED, &[])?;
-    let mut problems = table.problems.clone();
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[])?;
     let mut tx = store.begin().await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
     let mut rows = Vec::new();
@@ -155,10 +153,6 @@ pub async fn import_dimensions(
         }
     }
     report.dimensions.unchanged = names.len() - report.dimensions.created.len() - report.dimensions.updated.len();
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, read_table};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::org::{Node, check_tree, parents_first};
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
@@ -14,7 +14,7 @@ use traguardi_store::{Store, cycle, new_id, org};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::import_plan::Counts;
-use crate::{Actor, AppError};
+use crate::{Actor, AppError, import};
 
 const REQUIRED: [&str; 6] = ["codice", "tipo", "titolo", "missione", "programma", "padre"];
 const OPTIONAL: [&str; 3] = ["direzione", "tag", "finalita"];
@@ -38,9 +38,7 @@ fn two_digits(s: &str) -> Result<String, ProblemKind> {
 
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
     actor.require(Permission::Administer, "importare il DUP")?;
-    let table = read_table(bytes, opts)?;
-    let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
-    let mut problems = table.problems.clone();
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
     let mut tx = store.begin().await?;
     let stored = plan::dup_objectives(&mut tx, &ente.id).await?;
     // Owners are Direzioni of the latest cycle, kept across cycles by their lineage.
@@ -134,10 +132,6 @@ pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
             .await?;
         }
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, read_table};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::value::{parse_date, parse_yes_no};
 use traguardi_domain::{Problem, ProblemKind};
@@ -17,7 +17,7 @@ use traguardi_store::{Store, new_id};
 
 use crate::access::Permission;
 use crate::audit::{self, Change};
-use crate::{Actor, AppError, cycles};
+use crate::{Actor, AppError, cycles, import};
 
 const REQUIRED: [&str; 4] = ["kpi", "data", "valore", "nota"];
 const OPTIONAL: [&str; 2] = ["non_valutabile", "causa"];
@@ -43,9 +43,7 @@ pub async fn import_measurements(
     dry_run: bool,
 ) -> Result<MeasurementsReport, AppError> {
     actor.require(Permission::Administer, "importare le misurazioni")?;
-    let table = read_table(bytes, opts)?;
-    let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
-    let mut problems = table.problems.clone();
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
 
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
@@ -173,10 +171,6 @@ pub async fn import_measurements(
         )
         .await?;
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }

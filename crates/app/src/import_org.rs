@@ -20,7 +20,7 @@ use traguardi_store::{Store, new_id, people};
 
 use crate::access::Permission;
 use crate::audit::{self, Change};
-use crate::{Actor, AppError, cycles};
+use crate::{Actor, AppError, cycles, import};
 
 const REQUIRED: [&str; 5] = ["codice", "nome", "tipo", "padre", "cdr"];
 const OPTIONAL: [&str; 4] = ["responsabile", "inizio", "fine", "codice_precedente"];
@@ -173,11 +173,7 @@ pub async fn import_org(
             }
         }
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }
 

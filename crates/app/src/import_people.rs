@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, read_table};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role, parse_matricola};
 use traguardi_domain::value::{parse_date, parse_percent, parse_yes_no};
 use traguardi_domain::{Problem, ProblemKind};
@@ -21,7 +21,7 @@ use traguardi_store::{Store, new_id, org};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::cycles::{self, overlaps};
-use crate::{Actor, AppError};
+use crate::{Actor, AppError, import};
 
 const REQUIRED: [&str; 6] = ["matricola", "cognome", "nome", "struttura", "ruolo", "categoria"];
 const OPTIONAL: [&str; 8] = ["titolo", "email", "part_time", "tipo_part_time", "inizio", "fine", "interim", "responsabile"];
@@ -62,10 +62,8 @@ pub async fn import_people(
     dry_run: bool,
 ) -> Result<PeopleReport, AppError> {
     actor.require(Permission::Administer, "importare il personale")?;
-    let table = read_table(bytes, opts)?;
-    let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
     let style = table.number_style;
-    let mut problems = table.problems.clone();
     let mut rows = Vec::new();
     let mut unit_cells = Vec::new();
     for rec in &table.rows {
@@ -269,10 +267,6 @@ pub async fn import_people(
             .await?;
         }
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, read_table};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::org::{Node, check_tree, parents_first};
 use traguardi_domain::plan::formula;
 use traguardi_domain::plan::kpi::{Aggregation, Band, Direction, Measure, Rule, Value};
@@ -22,7 +22,7 @@ use traguardi_store::{Store, new_id, org, people};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::dimensions::{self, same_name};
-use crate::{Actor, AppError, cycles};
+use crate::{Actor, AppError, cycles, import};
 
 const REQUIRED: [&str; 13] = [
     "dimensione",
@@ -88,10 +88,8 @@ pub struct PlanReport {
 
 pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PlanReport, AppError> {
     actor.require(Permission::Administer, "importare il piano")?;
-    let table = read_table(bytes, opts)?;
-    let cols = Columns::find(&table, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
     let style = table.number_style;
-    let mut problems = table.problems.clone();
 
     let mut tx = store.begin().await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
@@ -499,11 +497,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         )
         .await?;
     }
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
-    }
+    import::finish(tx, dry_run).await?;
     Ok(report)
 }
 

@@ -11,6 +11,7 @@ pub mod dimensions;
 pub mod engine;
 pub mod enti;
 pub mod error;
+mod import;
 pub mod import_dimensions;
 pub mod import_dup;
 pub mod import_measurements;

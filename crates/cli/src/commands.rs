@@ -72,49 +72,14 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
             ImportKind::Dup(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
-                let bytes = read_file(&args.file)?;
-                let r = import_dup::import_dup(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
-                let c = &r.objectives;
-                match l {
-                    Lang::It => {
-                        println!("DUP: {} righe lette, {} obiettivi nuovi, {} aggiornati, {} invariati", r.rows, c.created.len(), c.updated.len(), c.unchanged)
-                    }
-                    Lang::En => {
-                        println!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged)
-                    }
-                }
-                if r.dry_run {
-                    println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
-                }
+                let r = import_dup::import_dup(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
+                println!("{}", say::dup_report(&r));
             }
             ImportKind::Dimensioni(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let bytes = read_file(&args.file)?;
                 let r = import_dimensions::import_dimensions(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
-                let (d, a) = (&r.dimensions, &r.ambiti);
-                match l {
-                    Lang::It => println!(
-                        "dimensioni: {} nuove, {} rinominate, {} invariate; ambiti: {} nuovi, {} rinominati, {} invariati",
-                        d.created.len(),
-                        d.updated.len(),
-                        d.unchanged,
-                        a.created.len(),
-                        a.updated.len(),
-                        a.unchanged
-                    ),
-                    Lang::En => println!(
-                        "dimensions: {} new, {} renamed, {} unchanged; ambiti: {} new, {} renamed, {} unchanged",
-                        d.created.len(),
-                        d.updated.len(),
-                        d.unchanged,
-                        a.created.len(),
-                        a.updated.len(),
-                        a.unchanged
-                    ),
-                }
-                if args.dry_run {
-                    println!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
-                }
+                println!("{}", say::dimensions_report(&r, args.dry_run));
             }
         },
         Command::Plan { action } => plan_command(store, action).await?,

@@ -1,6 +1,8 @@
 //! What the CLI prints, in the user's language (Italian by default, English with LANG=en…).
 
 use traguardi_app::AppError;
+use traguardi_app::import_dimensions::DimensionsReport;
+use traguardi_app::import_dup::DupReport;
 use traguardi_app::import_measurements::MeasurementsReport;
 use traguardi_app::import_org::ImportReport;
 use traguardi_app::import_people::PeopleReport;
@@ -121,5 +123,30 @@ pub fn measurements_report(r: &MeasurementsReport) -> String {
         }
     };
     s.push_str(&tail(l, false, r.dry_run, r.year));
+    s
+}
+
+pub fn dup_report(r: &DupReport) -> String {
+    let l = lang();
+    let c = &r.objectives;
+    let mut s = match l {
+        Lang::It => format!("DUP: {} righe lette, {} obiettivi nuovi, {} aggiornati, {} invariati", r.rows, c.created.len(), c.updated.len(), c.unchanged),
+        Lang::En => format!("DUP: {} rows read, {} new objectives, {} updated, {} unchanged", r.rows, c.created.len(), c.updated.len(), c.unchanged),
+    };
+    s.push_str(&tail(l, false, r.dry_run, 0));
+    s
+}
+
+pub fn dimensions_report(r: &DimensionsReport, dry_run: bool) -> String {
+    let l = lang();
+    let (d, a) = (&r.dimensions, &r.ambiti);
+    let (dc, du, ac, au) = (d.created.len(), d.updated.len(), a.created.len(), a.updated.len());
+    let mut s = match l {
+        Lang::It => {
+            format!("dimensioni: {dc} nuove, {du} rinominate, {} invariate; ambiti: {ac} nuovi, {au} rinominati, {} invariati", d.unchanged, a.unchanged)
+        }
+        Lang::En => format!("dimensions: {dc} new, {du} renamed, {} unchanged; ambiti: {ac} new, {au} renamed, {} unchanged", d.unchanged, a.unchanged),
+    };
+    s.push_str(&tail(l, false, dry_run, 0));
     s
 }
