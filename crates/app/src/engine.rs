@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use traguardi_domain::org::UnitKind;
@@ -42,6 +42,9 @@ pub struct PlanData<'a> {
     pub targets: &'a [Target],
     /// Approved versions only.
     pub values: &'a [ApprovedValue],
+    /// The KPIs and approved values of the previous year's cycle, for `anno_prec(K)` (matched
+    /// by KPI code and by the same period end a year before).
+    pub previous_year: Option<(&'a [Kpi], &'a [ApprovedValue])>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,10 +101,23 @@ fn approved(values: &[ApprovedValue]) -> HashMap<&str, BTreeMap<NaiveDate, &Appr
 }
 
 fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
-    let approved = approved(data.values);
+    let by_kpi = approved(data.values);
     let mut targets: HashMap<&str, &Target> = HashMap::new();
     for t in data.targets.iter().filter(|t| t.year == data.year && t.period_end.is_none()) {
         targets.insert(t.kpi_id.as_str(), t);
+    }
+    // Last year's approved values, by KPI code and period end.
+    let mut last_year: HashMap<(&str, NaiveDate), Decimal> = HashMap::new();
+    if let Some((kpis, values)) = data.previous_year {
+        let code_of: HashMap<&str, &Kpi> = kpis.iter().map(|k| (k.id.as_str(), k)).collect();
+        for (kpi_id, by_period) in approved(values) {
+            let Some(k) = code_of.get(kpi_id) else { continue };
+            for (d, m) in by_period {
+                if let Some(v) = m.value.as_deref().and_then(|v| Value::from_text(k.measure, v)).and_then(|v| v.number()) {
+                    last_year.insert((k.code.as_str(), d), v);
+                }
+            }
+        }
     }
     // Period values of measured KPIs, by code (formulas name KPIs by code).
     let mut periods: HashMap<String, Vec<(NaiveDate, Option<Value>)>> = HashMap::new();
@@ -120,7 +136,7 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
             }
             continue;
         }
-        let ps: Vec<(NaiveDate, Option<Value>)> = approved
+        let ps: Vec<(NaiveDate, Option<Value>)> = by_kpi
             .get(k.id.as_str())
             .map(|by_period| {
                 by_period
@@ -129,7 +145,7 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
                     .collect()
             })
             .unwrap_or_default();
-        if let Some((_, m)) = approved.get(k.id.as_str()).and_then(|p| p.iter().next_back())
+        if let Some((_, m)) = by_kpi.get(k.id.as_str()).and_then(|p| p.iter().next_back())
             && m.not_assessable
         {
             neutralised.insert(&k.code, m.note.clone());
@@ -158,7 +174,7 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
                         let v = match when {
                             When::Current => idx.and_then(|i| ps[i].1.as_ref()),
                             When::PreviousPeriod => ps.iter().rev().find(|(pd, _)| *pd < d).and_then(|(_, v)| v.as_ref()),
-                            When::PreviousYear => None,
+                            When::PreviousYear => return a_year_before(d).and_then(|p| last_year.get(&(c, p)).copied()),
                         };
                         v.and_then(Value::number)
                     };
@@ -188,6 +204,11 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
         };
         board.kpis.insert(k.id.clone(), KpiResult { periods: ps, year_value, target, scored });
     }
+}
+
+/// The same day a year before (29 February becomes 28 February).
+fn a_year_before(d: NaiveDate) -> Option<NaiveDate> {
+    d.with_year(d.year() - 1).or_else(|| d.pred_opt().and_then(|p| p.with_year(p.year() - 1)))
 }
 
 fn not_assessable(reason: &str, rule: &str) -> Scored {

@@ -55,6 +55,7 @@ impl Metropoli {
             kpis: &self.kpis,
             targets: &self.targets,
             values: &self.values,
+            previous_year: None,
         }
     }
 }

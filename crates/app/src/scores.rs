@@ -74,9 +74,36 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         read(store, |mut conn| async move { plan::dup_objectives(&mut conn, e).await }),
         read(store, |mut conn| async move { plan::contributions(&mut conn, e, c).await }),
     )?;
+    // Last year's values, for formulas that read `anno_prec(K)`.
+    let previous = match cycles_before(store, &ente, year).await? {
+        Some(pc) if kpis.iter().any(|k| k.formula.as_deref().is_some_and(|f| f.contains("anno_prec") || f.contains("prev_year"))) => {
+            let pc = pc.id.as_str();
+            Some(tokio::try_join!(
+                read(store, |mut conn| async move { plan::kpis(&mut conn, e, pc).await }),
+                read(store, |mut conn| async move { plan::approved_values(&mut conn, e, pc).await }),
+            )?)
+        }
+        _ => None,
+    };
     let rules = EngineRules::default();
-    let board = compute(&PlanData { year, units: &units, dimensions: &dims, objectives: &objectives, kpis: &kpis, targets: &targets, values: &values }, &rules);
+    let data = PlanData {
+        year,
+        units: &units,
+        dimensions: &dims,
+        objectives: &objectives,
+        kpis: &kpis,
+        targets: &targets,
+        values: &values,
+        previous_year: previous.as_ref().map(|(k, v)| (k.as_slice(), v.as_slice())),
+    };
+    let board = compute(&data, &rules);
     Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, dup, contributions, objectives, kpis, targets, values, rules, board })
+}
+
+/// The cycle of the year before, if the ente has one.
+async fn cycles_before(store: &Store, ente: &Ente, year: i32) -> Result<Option<Cycle>, AppError> {
+    let mut conn = store.acquire().await?;
+    Ok(traguardi_store::cycle::by_year(&mut conn, &ente.id, year - 1).await?)
 }
 
 /// Runs one read on a connection of its own.

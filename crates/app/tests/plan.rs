@@ -267,6 +267,17 @@ CRM-T-K2@CRM,2021-12-31,300,
     let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
     assert_eq!(row(&rows, "obiettivo", "CRM-T@CRM").stato, "non_valutabile");
     plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Clear).await.expect("clear");
+
+    // A formula reading last year's value of the same KPI: contacts grew from 1.720.000 (2020).
+    let growth = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,formula\n\
+                  salute,Salute del Sistema di Relazioni,,SAL-12,CRM,1,SAL-12-K2,Contatti censiti nel CRM,numero,crescente,,1800000,1,\n\
+                  salute,Salute del Sistema di Relazioni,,SAL-12,CRM,1,SAL-12-G,Crescita dei contatti,percentuale,crescente,,8,1,(SAL-12-K2 - anno_prec(SAL-12-K2)) / anno_prec(SAL-12-K2) * 100\n";
+    import_plan::import_plan(store, &console, &milano, 2021, growth.as_bytes(), ReadOptions::default(), false).await.expect("growth");
+    let values = "kpi,data,valore,nota\nSAL-12-K2,2021-12-31,1892000,\n";
+    import_measurements::import_measurements(store, &console, &milano, 2021, values.as_bytes(), ReadOptions::default(), false).await.expect("values");
+    let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
+    assert_eq!(row(&rows, "kpi", "SAL-12-G").valore.as_deref(), Some("10"));
+    assert_eq!(pct(&rows, "kpi", "SAL-12-G"), Some(dec!(100.00)));
     let rows = scores::load(store, &console, None, 2021).await.expect("scores").rows();
     assert_eq!(pct(&rows, "obiettivo", "CRM-T@CRM"), Some(dec!(83.33)));
 }
