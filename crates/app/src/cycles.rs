@@ -113,3 +113,28 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
 pub fn overlaps(s: NaiveDate, e: Option<NaiveDate>, from: NaiveDate, to: NaiveDate) -> bool {
     s <= to && e.is_none_or(|e| e >= from)
 }
+
+/// Removes a unit from one cycle (closed, merged or moved away that year); its earlier cycles
+/// keep it. Refused while anything of the cycle still refers to it, saying what.
+pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str) -> Result<OrgUnit, AppError> {
+    actor.require(Permission::Administer, "togliere una struttura")?;
+    let mut tx = store.begin().await?;
+    let cycle = get(&mut tx, ente, year).await?;
+    let unit = org::by_code(&mut tx, &ente.id, &cycle.id, code).await?.ok_or_else(|| AppError::NotFound(format!("struttura {code} inesistente nel {year}")))?;
+    let refs = org::references(&mut tx, &ente.id, &unit.id).await?;
+    let names = ["strutture dipendenti", "incarichi", "obiettivi", "KPI di cui è titolare", "contributi a obiettivi"];
+    let held: Vec<String> = refs.iter().zip(names).filter(|(n, _)| **n > 0).map(|(n, what)| format!("{n} {what}")).collect();
+    if !held.is_empty() {
+        return Err(AppError::Refused(format!("la struttura {code} ha ancora nel {year}: {}; spostarli o chiuderli prima di toglierla", held.join(", "))));
+    }
+    org::delete(&mut tx, &ente.id, &unit.id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change::<_, ()> { action: "togli struttura", entity: "struttura", entity_id: Some(&unit.id), before: Some(&unit), after: None },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(unit)
+}

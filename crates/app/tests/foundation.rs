@@ -148,6 +148,25 @@ async fn story(store: &Store) {
     let again = cycles::open(store, &console, &milano, 2023).await;
     assert!(matches!(again, Err(AppError::Refused(ref m)) if m == "il ciclo 2023 ha già una struttura organizzativa: modificarla con import org"));
 
+    // A unit closed in 2023: refused while it has staff, then removed from 2023 only.
+    let refused = cycles::remove_unit(store, &console, &milano, 2023, "CRM1").await;
+    assert!(
+        matches!(refused, Err(AppError::Refused(ref m)) if m == "la struttura CRM1 ha ancora nel 2023: 2 incarichi; spostarli o chiuderli prima di toglierla"),
+        "{refused:?}"
+    );
+    let refused = cycles::remove_unit(store, &console, &milano, 2023, "SIAD").await;
+    assert!(
+        matches!(refused, Err(AppError::Refused(ref m)) if m.starts_with("la struttura SIAD ha ancora nel 2023: 1 strutture dipendenti, 1 incarichi")),
+        "{refused:?}"
+    );
+    let removed = cycles::remove_unit(store, &console, &milano, 2023, "OSP").await;
+    assert!(matches!(removed, Err(AppError::Refused(_))), "OSP still has its director");
+    let fresh = "codice,nome,tipo,padre,cdr\nTMP,Unità temporanea,unita,SIAD,\n";
+    import_org::import_org(store, &console, &milano, 2023, fresh.as_bytes(), ReadOptions::default(), false).await.expect("tmp");
+    let gone = cycles::remove_unit(store, &console, &milano, 2023, "TMP").await.expect("removed");
+    assert_eq!(gone.name, "Unità temporanea");
+    assert!(org_tree::org_tree(store, &console, Some("015146"), Some(2023)).await.expect("tree").nodes.iter().all(|n| n.unit.code != "TMP"));
+
     // Enti never mix: Torino with the same codes sees only its own tree.
     let torino = other_ente(store).await;
     let org_t = "codice,nome,tipo,padre,cdr\nDG,DIREZIONE GENERALE TORINO,direzione,,\n";

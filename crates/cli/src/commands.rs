@@ -115,6 +115,14 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     Lang::En => println!("cycle {} opened from {}: {} units and {} assignments copied", r.year, r.from_year, r.units, r.assignments),
                 }
             }
+            CycleAction::RemoveUnit { code, year, ente } => {
+                let ente = resolve(store, ente.as_deref()).await?;
+                let u = cycles::remove_unit(store, &Actor::console(), &ente, year, &code).await?;
+                match l {
+                    Lang::It => println!("struttura {} «{}» tolta dal {year}", u.code, u.name),
+                    Lang::En => println!("unit {} «{}» removed from {year}", u.code, u.name),
+                }
+            }
             CycleAction::List { ente } => {
                 let ente = resolve(store, ente.as_deref()).await?;
                 let mut conn = store.pool.acquire().await?;

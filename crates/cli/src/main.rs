@@ -258,6 +258,15 @@ enum ReportKind {
 
 #[derive(Subcommand)]
 enum CycleAction {
+    /// Remove a unit from one cycle (earlier cycles keep it); refused while anything refers to it
+    RemoveUnit {
+        /// Unit code
+        code: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        ente: Option<String>,
+    },
     /// Open YEAR by copying the previous year's org tree and assignments
     Open {
         year: i32,

@@ -147,3 +147,24 @@ pub async fn set_responsible(conn: &mut Conn, ente: &EnteId, unit_id: &str, pers
         .await?;
     Ok(())
 }
+
+/// What still refers to a unit in its cycle: (child units, assignments, objectives, KPIs, contributions).
+pub async fn references(conn: &mut Conn, ente: &EnteId, unit_id: &str) -> Result<[i64; 5], StoreError> {
+    let mut out = [0; 5];
+    let queries = [
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM org_unit WHERE ente_id = $1 AND parent_id = $2",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM assignment WHERE ente_id = $1 AND unit_id = $2",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM objective WHERE ente_id = $1 AND unit_id = $2",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM kpi WHERE ente_id = $1 AND owner_unit_id = $2",
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM objective_contribution WHERE ente_id = $1 AND unit_id = $2",
+    ];
+    for (slot, q) in out.iter_mut().zip(queries) {
+        *slot = sqlx::query_scalar(q).bind(&ente.0).bind(unit_id).fetch_one(&mut *conn).await?;
+    }
+    Ok(out)
+}
+
+pub async fn delete(conn: &mut Conn, ente: &EnteId, unit_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM org_unit WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(unit_id).execute(&mut *conn).await?;
+    Ok(())
+}
