@@ -97,7 +97,20 @@ pub async fn history(conn: &mut Conn, ente: &EnteId, lineage_id: &str) -> Result
 }
 
 pub async fn insert(conn: &mut Conn, ente: &EnteId, u: &OrgUnit) -> Result<(), StoreError> {
-    sqlx::query(sql(format!("INSERT INTO org_unit (ente_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")))
+    write(conn, ente, u, format!("INSERT INTO org_unit (ente_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")).await
+}
+
+/// Rewrites the fields of a stored unit (same id, cycle and lineage).
+pub async fn update(conn: &mut Conn, ente: &EnteId, u: &OrgUnit) -> Result<(), StoreError> {
+    let q = "UPDATE org_unit SET cycle_id = $3, lineage_id = $4, code = $5, name = $6, kind = $7, parent_id = $8, cdr = $9, responsible_id = $10,
+                valid_from = $11, valid_to = $12, position = $13
+             WHERE ente_id = $1 AND id = $2";
+    write(conn, ente, u, q.to_string()).await
+}
+
+/// Runs an INSERT or UPDATE whose parameters are the ente and the unit's columns in order.
+async fn write(conn: &mut Conn, ente: &EnteId, u: &OrgUnit, q: String) -> Result<(), StoreError> {
+    sqlx::query(sql(q))
         .bind(&ente.0)
         .bind(&u.id)
         .bind(&u.cycle_id)
@@ -113,28 +126,6 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, u: &OrgUnit) -> Result<(), S
         .bind(u.position)
         .execute(&mut *conn)
         .await?;
-    Ok(())
-}
-
-/// Rewrites the fields of a stored unit (same id, cycle and lineage).
-pub async fn update(conn: &mut Conn, ente: &EnteId, u: &OrgUnit) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE org_unit SET name = $3, kind = $4, parent_id = $5, cdr = $6, responsible_id = $7,
-                valid_from = $8, valid_to = $9, position = $10
-         WHERE ente_id = $1 AND id = $2",
-    )
-    .bind(&ente.0)
-    .bind(&u.id)
-    .bind(&u.name)
-    .bind(u.kind.code())
-    .bind(u.parent_id.as_deref())
-    .bind(u.cdr.as_deref())
-    .bind(u.responsible_id.as_deref())
-    .bind(iso(u.valid_from))
-    .bind(iso(u.valid_to))
-    .bind(u.position)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 
