@@ -14,9 +14,13 @@ use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
-use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PlanAction, ReportKind, say};
+use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PayoutKind, PlanAction, ReportKind, say};
 
 pub async fn run(cli: Cli) -> Result<()> {
+    // Calculators read a file and need no database.
+    if let Command::Payout { what } = cli.command {
+        return payout(what);
+    }
     let store = Store::connect(&cli.database_url).await?;
     let result = dispatch(&store, cli.command).await;
     store.close().await;
@@ -91,6 +95,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 println!("{line}");
             }
         }
+        Command::Payout { what } => payout(what)?,
         Command::Report { what } => match what {
             ReportKind::Scores { ente, cycle, format, out } => {
                 let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
@@ -241,6 +246,32 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
 
 fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app::measurements::At<'_> {
     traguardi_app::measurements::At { year: v.cycle, kpi: &v.kpi, period_end }
+}
+
+fn payout(what: PayoutKind) -> Result<()> {
+    let PayoutKind::Dirigenti { input, contributi, irap, format, giorni_anno, out, decimali } = what;
+    let pct = |flag: &str, v: &str| {
+        traguardi_domain::value::parse_percent(v, NumberStyle::detect(false, [v]))
+            .map_err(|k| AppError::Invalid(Problem { row: None, column: Some(flag.into()), kind: k }.into()))
+    };
+    let rules = traguardi_domain::pay::ResultPayRules {
+        days_in_year: rust_decimal::Decimal::from(giorni_anno),
+        contributions: pct("--contributi", &contributi)?,
+        irap: pct("--irap", &irap)?,
+    };
+    let bytes = read_file(&input)?;
+    let (_, lines) = traguardi_app::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules)?;
+    let sheet = traguardi_app::payout::sheet(&lines);
+    let bytes = match format {
+        Format::Csv => to_csv(&sheet)?,
+        Format::Xlsx => to_xlsx(&sheet)?,
+        Format::Json => {
+            let mut v = serde_json::to_vec_pretty(&lines)?;
+            v.push(b'\n');
+            v
+        }
+    };
+    emit(&bytes, out.as_deref())
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {

@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
+    /// Pay calculations
+    Payout {
+        #[command(subcommand)]
+        what: PayoutKind,
+    },
     /// Reports of a cycle
     Report {
         #[command(subcommand)]
@@ -238,6 +243,30 @@ enum Format {
     Csv,
     Json,
     Xlsx,
+}
+
+#[derive(Subcommand)]
+enum PayoutKind {
+    /// Managers' result pay from a file: dirigente,struttura,base,giorni,punteggio[,quota]
+    Dirigenti {
+        #[arg(long)]
+        input: PathBuf,
+        /// Employer contributions, % of the total (e.g. 23,8)
+        #[arg(long)]
+        contributi: String,
+        /// IRAP, % of the total (e.g. 8,5)
+        #[arg(long)]
+        irap: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Days of the year used as the denominator (days in post are capped at it)
+        #[arg(long, default_value = "365")]
+        giorni_anno: u32,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        decimali: Option<Decimals>,
+    },
 }
 
 #[derive(Subcommand)]

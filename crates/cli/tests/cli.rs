@@ -172,3 +172,44 @@ fn unreachable_database_is_one_line() {
     let o = run("mysql://x", &["migrate"]);
     assert_eq!(text(&o).1, "errore: indirizzo del database non valido «mysql://x»: usare sqlite://FILE oppure postgres://UTENTE@HOST:PORTA/DB\n");
 }
+
+#[test]
+fn managers_result_pay_calculator() {
+    // Italian numbers (`;`): 20.000 for a whole year at 90; an interim at 50% for 120 days; a
+    // second manager for 240 days at 75,5. Checked by hand in the domain's worked example.
+    let input = temp_file(
+        "dirigenti.csv",
+        "dirigente;struttura;base;giorni;punteggio;quota\n\
+         Rossi Mario;DIREZIONE GENERALE;20.000,00;365;90;\n\
+         Rossi Mario;AREA CRM (interim);5.000,00;120;90;50\n\
+         Bianchi Anna;DIREZIONE CASA;18.000,00;240;75,5;100\n",
+    );
+    let o = bin().args(["payout", "dirigenti", "--input", input.to_str().expect("path"), "--contributi", "23,8", "--irap", "8,5"]).output().expect("runs");
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(
+        text(&o).0,
+        "tipo,dirigente,struttura,base,giorni,punteggio,quota,importo\n\
+         riga,Rossi Mario,DIREZIONE GENERALE,20000,365,90,100,18000.00\n\
+         riga,Rossi Mario,AREA CRM (interim),5000,120,90,50,739.73\n\
+         riga,Bianchi Anna,DIREZIONE CASA,18000,240,75.5,100,8935.89\n\
+         totale,Rossi Mario,,,,,,18739.73\n\
+         totale,Bianchi Anna,,,,,,8935.89\n\
+         totale,,,,,,,27675.62\n\
+         contributi,,,,,,,6586.80\n\
+         irap,,,,,,,2352.43\n\
+         totale_complessivo,,,,,,,36614.85\n"
+    );
+    let o = bin()
+        .args(["payout", "dirigenti", "--input", input.to_str().expect("path"), "--contributi", "23.8", "--irap", "8.5", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(text(&o).0.contains("\"tipo\": \"totale_complessivo\","));
+    let bad = temp_file("bad.csv", "dirigente,struttura,base,giorni,punteggio,quota\nX,U,1000,365,120,\nY,U,1000,365,80,0\n");
+    let o = bin().args(["payout", "dirigenti", "--input", bad.to_str().expect("path"), "--contributi", "23.8", "--irap", "101"]).output().expect("runs");
+    assert_eq!(text(&o).1, "errore: colonna «--irap»: 101 fuori dall'intervallo 0–100\n");
+    let o = bin().args(["payout", "dirigenti", "--input", bad.to_str().expect("path"), "--contributi", "23.8", "--irap", "8.5"]).output().expect("runs");
+    assert_eq!(
+        text(&o).1,
+        "errore: il file ha 2 problemi; nulla è stato scritto:\n  riga 2, colonna «punteggio»: 120 fuori dall'intervallo 0–100\n  riga 3, colonna «quota»: 0 fuori dall'intervallo 0 (escluso)–100\n"
+    );
+}

@@ -6,6 +6,7 @@ pub mod cycle;
 pub mod ente;
 pub mod lang;
 pub mod org;
+pub mod pay;
 pub mod people;
 pub mod plan;
 pub mod problem;
