@@ -21,10 +21,32 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 }
 
 pub async fn record<B: Serialize, A: Serialize>(conn: &mut Conn, actor: &Actor, ente: Option<&EnteId>, change: Change<'_, B, A>) -> Result<(), AppError> {
+    append(conn, actor, ente, None, change).await
+}
+
+/// Records a change that concerns one cycle of the ente (`traguardi audit --cycle` finds it).
+pub async fn record_in_cycle<B: Serialize, A: Serialize>(
+    conn: &mut Conn,
+    actor: &Actor,
+    ente: &EnteId,
+    cycle_id: &str,
+    change: Change<'_, B, A>,
+) -> Result<(), AppError> {
+    append(conn, actor, Some(ente), Some(cycle_id), change).await
+}
+
+async fn append<B: Serialize, A: Serialize>(
+    conn: &mut Conn,
+    actor: &Actor,
+    ente: Option<&EnteId>,
+    cycle_id: Option<&str>,
+    change: Change<'_, B, A>,
+) -> Result<(), AppError> {
     let (seq, prev) = audit::head(conn, ente).await?;
     let mut rec = AuditRecord {
         seq,
         ente_id: ente.map(|e| e.0.clone()),
+        cycle_id: cycle_id.map(String::from),
         at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         actor: actor.name.clone(),
         action: change.action.into(),
@@ -44,10 +66,11 @@ pub async fn record<B: Serialize, A: Serialize>(conn: &mut Conn, actor: &Actor, 
 /// two different records give the same input.
 pub fn hash_of(r: &AuditRecord) -> String {
     let mut h = Sha256::new();
-    let fields: [Option<&str>; 9] = [
+    let fields: [Option<&str>; 10] = [
         Some(&r.prev_hash),
         Some(&r.at),
         r.ente_id.as_deref(),
+        r.cycle_id.as_deref(),
         Some(&r.actor),
         Some(&r.action),
         Some(&r.entity),
@@ -86,4 +109,60 @@ pub fn verify_chain(records: &[AuditRecord]) -> Result<(), String> {
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serialising our own plain structs cannot fail; keep a trace if it ever does.
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"errore\":\"{e}\"}}"))
+}
+
+/// The audit trail of an ente (of one cycle when `year` is given), and whether the whole
+/// chain of the ente checks out.
+pub struct Trail {
+    pub records: Vec<AuditRecord>,
+    /// The year of each cycle id, for the `ciclo` column.
+    pub years: std::collections::HashMap<String, i32>,
+    pub verified: Result<usize, String>,
+}
+
+pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: Option<i32>) -> Result<Trail, AppError> {
+    actor.require(crate::access::Permission::Administer, "leggere il registro di audit")?;
+    let mut conn = store.acquire().await?;
+    let ente = crate::enti::resolve(&mut conn, ente_code).await?;
+    let all = audit::of_ente(&mut conn, &ente.id).await?;
+    let verified = verify_chain(&all).map(|()| all.len());
+    let years = traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.id.clone(), c.year())).collect();
+    let records = match year {
+        Some(y) => {
+            let cycle = crate::cycles::get(&mut conn, &ente, y).await?;
+            all.into_iter().filter(|r| r.cycle_id.as_deref() == Some(cycle.id.as_str())).collect()
+        }
+        None => all,
+    };
+    Ok(Trail { records, years, verified })
+}
+
+impl Trail {
+    /// One row per change: when, who, what, before and after (JSON), and the chain.
+    pub fn sheet(&self) -> traguardi_docs::export::Sheet {
+        let header = ["seq", "quando", "chi", "azione", "oggetto", "id", "ciclo", "prima", "dopo", "hash_precedente", "hash"];
+        traguardi_docs::export::Sheet {
+            name: "registro di audit".into(),
+            header: header.map(String::from).to_vec(),
+            rows: self
+                .records
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.seq.to_string(),
+                        r.at.clone(),
+                        r.actor.clone(),
+                        r.action.clone(),
+                        r.entity.clone(),
+                        r.entity_id.clone().unwrap_or_default(),
+                        r.cycle_id.as_ref().and_then(|c| self.years.get(c)).map(|y| y.to_string()).unwrap_or_default(),
+                        r.before.clone().unwrap_or_default(),
+                        r.after.clone().unwrap_or_default(),
+                        r.prev_hash.clone(),
+                        r.hash.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
 }

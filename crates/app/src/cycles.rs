@@ -26,8 +26,14 @@ pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> R
         return Ok((c, false));
     }
     let c = cycle::insert(conn, &ente.id, &CycleCalendar::default_for(year)).await?;
-    audit::record(conn, actor, Some(&ente.id), Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(&c.id), before: None, after: Some(&c) })
-        .await?;
+    audit::record_in_cycle(
+        conn,
+        actor,
+        &ente.id,
+        &c.id,
+        Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(&c.id), before: None, after: Some(&c) },
+    )
+    .await?;
     Ok((c, true))
 }
 
@@ -76,10 +82,11 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
             ..u.clone()
         };
         org::insert(&mut tx, &ente.id, &copy).await?;
-        audit::record(
+        audit::record_in_cycle(
             &mut tx,
             actor,
-            Some(&ente.id),
+            &ente.id,
+            &new.id,
             Change::<(), _> { action: "apri ciclo", entity: "struttura", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
         )
         .await?;
@@ -95,10 +102,11 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
             }
             let copy = Assignment { id: new_id(), cycle_id: new.id.clone(), unit_id: new_ids[&a.unit_id].clone(), starts, ends, category, ..a.clone() };
             people::insert_assignment(&mut tx, &ente.id, &copy).await?;
-            audit::record(
+            audit::record_in_cycle(
                 &mut tx,
                 actor,
-                Some(&ente.id),
+                &ente.id,
+                &new.id,
                 Change::<(), _> { action: "apri ciclo", entity: "incarico", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
             )
             .await?;
@@ -128,10 +136,11 @@ pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, c
         return Err(AppError::Refused(format!("la struttura {code} ha ancora nel {year}: {}; spostarli o chiuderli prima di toglierla", held.join(", "))));
     }
     org::delete(&mut tx, &ente.id, &unit.id).await?;
-    audit::record(
+    audit::record_in_cycle(
         &mut tx,
         actor,
-        Some(&ente.id),
+        &ente.id,
+        &cycle.id,
         Change::<_, ()> { action: "togli struttura", entity: "struttura", entity_id: Some(&unit.id), before: Some(&unit), after: None },
     )
     .await?;

@@ -163,10 +163,11 @@ pub async fn import_measurements(
             continue;
         }
         plan::insert_measurement(&mut tx, &ente.id, &m).await?;
-        audit::record(
+        audit::record_in_cycle(
             &mut tx,
             actor,
-            Some(&ente.id),
+            &ente.id,
+            &cycle.id,
             Change { action: "import measurements", entity: "misurazione", entity_id: Some(&m.id), before: prev, after: Some(&m) },
         )
         .await?;

@@ -148,10 +148,11 @@ pub async fn import_org(
             Some(old) => {
                 if !dry_run {
                     org::update(&mut tx, &ente.id, &unit).await?;
-                    audit::record(
+                    audit::record_in_cycle(
                         &mut tx,
                         actor,
-                        Some(&ente.id),
+                        &ente.id,
+                        &cycle.id,
                         Change { action: "import org", entity: "struttura", entity_id: Some(&id), before: Some(old), after: Some(&unit) },
                     )
                     .await?;
@@ -161,10 +162,11 @@ pub async fn import_org(
             None => {
                 if !dry_run {
                     org::insert(&mut tx, &ente.id, &unit).await?;
-                    audit::record(
+                    audit::record_in_cycle(
                         &mut tx,
                         actor,
-                        Some(&ente.id),
+                        &ente.id,
+                        &cycle.id,
                         Change::<(), _> { action: "import org", entity: "struttura", entity_id: Some(&id), before: None, after: Some(&unit) },
                     )
                     .await?;

@@ -242,10 +242,11 @@ pub async fn import_people(
         }
         if old != Some(&person) {
             people::upsert_person(&mut tx, &ente.id, &person).await?;
-            audit::record(
+            audit::record_in_cycle(
                 &mut tx,
                 actor,
-                Some(&ente.id),
+                &ente.id,
+                &cycle.id,
                 Change { action: "import people", entity: "persona", entity_id: Some(&person.id), before: old, after: Some(&person) },
             )
             .await?;
@@ -258,10 +259,11 @@ pub async fn import_people(
                     org::set_responsible(&mut tx, &ente.id, &a.unit_id, &person.id).await?;
                 }
             }
-            audit::record(
+            audit::record_in_cycle(
                 &mut tx,
                 actor,
-                Some(&ente.id),
+                &ente.id,
+                &cycle.id,
                 Change { action: "import people", entity: "incarichi", entity_id: Some(&person.id), before: Some(&before), after: Some(&assignments) },
             )
             .await?;

@@ -453,10 +453,11 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
             plan::replace_contributions(&mut tx, &ente.id, &o.id, list).await?;
         }
         let after = (&o, new_contrib.as_ref().unwrap_or(&old_contrib));
-        audit::record(
+        audit::record_in_cycle(
             &mut tx,
             actor,
-            Some(&ente.id),
+            &ente.id,
+            &cycle.id,
             Change {
                 action: "import plan",
                 entity: "obiettivo",
@@ -489,10 +490,11 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         plan::save_kpi(&mut tx, &ente.id, k, before.is_none()).await?;
         plan::replace_targets(&mut tx, &ente.id, &k.id, &targets).await?;
         let after = (k, &targets);
-        audit::record(
+        audit::record_in_cycle(
             &mut tx,
             actor,
-            Some(&ente.id),
+            &ente.id,
+            &cycle.id,
             Change { action: "import plan", entity: "kpi", entity_id: Some(&k.id), before: before.map(|b| (b, &old_targets)).as_ref(), after: Some(&after) },
         )
         .await?;

@@ -106,10 +106,11 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         decided_at: None,
     };
     plan::insert_measurement(&mut tx, &ente.id, &m).await?;
-    audit::record(
+    audit::record_in_cycle(
         &mut tx,
         actor,
-        Some(&ente.id),
+        &ente.id,
+        &cycle.id,
         Change { action: "inserisci valore", entity: "misurazione", entity_id: Some(&m.id), before: prev.as_ref(), after: Some(&m) },
     )
     .await?;
@@ -166,10 +167,11 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
         after.note = if after.note.is_empty() { n.trim().into() } else { format!("{}\n{}", after.note, n.trim()) };
     }
     plan::update_measurement_status(&mut tx, &ente.id, &after).await?;
-    audit::record(
+    audit::record_in_cycle(
         &mut tx,
         actor,
-        Some(&ente.id),
+        &ente.id,
+        &cycle.id,
         Change { action: "decidi valore", entity: "misurazione", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) },
     )
     .await?;
@@ -209,10 +211,11 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     let id = new_id();
     plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &now()).await?;
     let meta = serde_json::json!({ "misurazione": m.id, "file": name, "tipo": content_type, "byte": bytes.len(), "sha256": sha });
-    audit::record(
+    audit::record_in_cycle(
         &mut tx,
         actor,
-        Some(&ente.id),
+        &ente.id,
+        &cycle.id,
         Change::<(), _> { action: "allega evidenza", entity: "evidenza", entity_id: Some(&id), before: None, after: Some(&meta) },
     )
     .await?;

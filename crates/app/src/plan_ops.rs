@@ -117,10 +117,11 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 ..(*t).clone()
             };
             plan::save_objective(&mut tx, &ente.id, &copy, true).await?;
-            audit::record(
+            audit::record_in_cycle(
                 &mut tx,
                 actor,
-                Some(&ente.id),
+                &ente.id,
+                &cycle.id,
                 Change::<(), _> { action: "assegna", entity: "obiettivo", entity_id: Some(&copy.id), before: None, after: Some(&copy) },
             )
             .await?;
@@ -194,10 +195,11 @@ pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: 
     }
     if after != before {
         plan::save_objective(&mut tx, &ente.id, &after, false).await?;
-        audit::record(
+        audit::record_in_cycle(
             &mut tx,
             actor,
-            Some(&ente.id),
+            &ente.id,
+            &cycle.id,
             Change { action: "rettifica risultato", entity: "obiettivo", entity_id: Some(&after.id), before: Some(&before), after: Some(&after) },
         )
         .await?;

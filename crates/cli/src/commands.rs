@@ -88,6 +88,28 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         },
         Command::Plan { action } => plan_command(store, action).await?,
         Command::Measurement { action } => measurement_command(store, action).await?,
+        Command::Audit { ente, cycle, format, out, verify } => {
+            let t = traguardi_app::audit::trail(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            if verify {
+                let n = t.verified.map_err(AppError::Refused)?;
+                match l {
+                    Lang::It => println!("registro di audit integro: {n} record verificati"),
+                    Lang::En => println!("audit trail intact: {n} records verified"),
+                }
+                return Ok(());
+            }
+            let sheet = t.sheet();
+            let bytes = match format {
+                Format::Csv => to_csv(&sheet)?,
+                Format::Xlsx => to_xlsx(&sheet)?,
+                Format::Json => {
+                    let mut v = serde_json::to_vec_pretty(&t.records)?;
+                    v.push(b'\n');
+                    v
+                }
+            };
+            emit(&bytes, out.as_deref())?;
+        }
         Command::Explain { code, ente, cycle } => {
             let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
             let lines = s.explain(&code).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}")))?;

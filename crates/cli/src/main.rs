@@ -60,6 +60,21 @@ enum Command {
         #[command(subcommand)]
         action: MeasurementAction,
     },
+    /// The audit trail: every change, chained by hashes
+    Audit {
+        #[arg(long)]
+        ente: Option<String>,
+        /// Only the changes of this cycle
+        #[arg(long)]
+        cycle: Option<i32>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Check the chain of hashes instead of printing it; fails if a record was altered or removed
+        #[arg(long)]
+        verify: bool,
+    },
     /// Explain how the score of an objective, KPI or unit came to be
     Explain {
         /// Code of an objective, KPI or unit

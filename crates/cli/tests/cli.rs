@@ -104,6 +104,20 @@ fn demo_story(url: &str) {
         )
     );
 
+    // The audit trail: intact, exported by cycle, and a direct edit in the database is caught.
+    let o = run(url, &["audit", "--verify"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.starts_with("registro di audit integro: "), "{:?}", text(&o));
+    let o = run(url, &["audit", "--cycle", "2021"]);
+    let csv = text(&o).0;
+    assert!(csv.starts_with("seq,quando,chi,azione,oggetto,id,ciclo,prima,dopo,hash_precedente,hash\n"));
+    assert!(csv.lines().skip(1).all(|l| l.contains(",demo,") && l.contains(",2021,")), "only 2021's changes");
+    assert!(csv.contains(",demo,apri ciclo,struttura,") && csv.contains(",demo,import plan,obiettivo,"));
+    tamper(url);
+    let o = run(url, &["audit", "--verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.starts_with("errore: registro di audit alterato al n. "), "{:?}", text(&o));
+
     // Demo serves the org tree.
     let (mut child, addr) = start(url, &["demo"]);
     let (status, body) = http_get(&addr, "/enti/015146/cicli/2021/struttura");
@@ -113,6 +127,22 @@ fn demo_story(url: &str) {
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(body.contains("DIREZIONE URBANISTICA") && body.contains("Arch. Simona Collarini"));
     assert_eq!(ready, "HTTP/1.1 200 OK");
+}
+
+/// Changes an audit record directly in the database, as an intruder would.
+fn tamper(url: &str) {
+    // On a thread of its own: the story runs inside the test's runtime.
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let store = traguardi_store::Store::connect(&url).await.expect("connect");
+            sqlx::query("UPDATE audit_log SET actor = 'intruso' WHERE seq = 10").execute(&store.pool).await.expect("tamper");
+            store.close().await;
+        });
+    })
+    .join()
+    .expect("tampered");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use crate::{Conn, EnteId, StoreError};
 pub struct AuditRecord {
     pub seq: i64,
     pub ente_id: Option<String>,
+    pub cycle_id: Option<String>,
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -22,12 +23,13 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-const COLUMNS: &str = "seq, ente_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash";
+const COLUMNS: &str = "seq, ente_id, cycle_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     Ok(AuditRecord {
         seq: int(r, "seq")?,
         ente_id: opt_text(r, "ente_id")?,
+        cycle_id: opt_text(r, "cycle_id")?,
         at: text(r, "at")?,
         actor: text(r, "actor")?,
         action: text(r, "action")?,
@@ -53,9 +55,10 @@ pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option
 }
 
 pub async fn append(conn: &mut Conn, r: &AuditRecord) -> Result<(), StoreError> {
-    sqlx::query(sql(format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")))
+    sqlx::query(sql(format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")))
         .bind(r.seq)
         .bind(r.ente_id.as_deref())
+        .bind(r.cycle_id.as_deref())
         .bind(&r.at)
         .bind(&r.actor)
         .bind(&r.action)

@@ -81,6 +81,7 @@ CREATE INDEX assignment_person ON assignment (person_id);
 CREATE TABLE audit_log (
     seq             INTEGER PRIMARY KEY,
     ente_id         TEXT REFERENCES ente(id),
+    cycle_id        TEXT,                          -- the cycle the change concerns, if any
     at              TEXT NOT NULL,
     actor           TEXT NOT NULL,
     action          TEXT NOT NULL,
@@ -92,3 +93,4 @@ CREATE TABLE audit_log (
     hash            TEXT NOT NULL
 );
 CREATE INDEX audit_log_ente ON audit_log (ente_id, seq);
+CREATE INDEX audit_log_cycle ON audit_log (ente_id, cycle_id);
