@@ -10,12 +10,14 @@ pub struct Actor {
     pub kind: ActorKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ActorKind {
     /// Someone at the server's console (CLI): the installation's administrator.
     Console,
     /// An anonymous visitor of the public pages.
     Public,
+    /// A logged-in account with its roles (`role` names of `accounts::ROLES`).
+    User { account_id: String, roles: Vec<String> },
 }
 
 /// What an actor may be asked to do.
@@ -39,10 +41,11 @@ impl Actor {
     }
 
     pub fn may(&self, p: Permission) -> bool {
-        match (self.kind, p) {
+        match (&self.kind, p) {
             (ActorKind::Console, _) => true,
-            (ActorKind::Public, Permission::ReadOrg) => true,
+            (_, Permission::ReadOrg) => true,
             (ActorKind::Public, Permission::Administer) => false,
+            (ActorKind::User { roles, .. }, Permission::Administer) => roles.iter().any(|r| r == "amministratore" || r == "pianificatore"),
         }
     }
 

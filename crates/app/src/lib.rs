@@ -4,6 +4,7 @@
 //! one transaction (all or nothing); and writes the audit trail for what it changed.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod cycles;
 pub mod demo;

@@ -4,6 +4,7 @@
 //! opened by the use case) and the `EnteId` that scopes every query: no function reads or
 //! writes rows of another ente.
 
+pub mod accounts;
 pub mod audit;
 pub mod cycle;
 pub mod db;

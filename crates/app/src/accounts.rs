@@ -1,0 +1,161 @@
+//! Accounts and sessions: argon2id passwords, roles scoped to an ente and a unit, sessions kept
+//! in the database (only a hash of the token), and login attempts limited per username.
+
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use chrono::{Duration, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use traguardi_domain::{Problem, ProblemKind};
+use traguardi_store::accounts::{self, Account};
+use traguardi_store::{Store, new_id, org};
+
+use crate::access::{ActorKind, Permission};
+use crate::audit::{self, Change};
+use crate::{Actor, AppError, enti};
+
+/// The roles of SPEC §1.
+pub const ROLES: [&str; 9] = ["amministratore", "pianificatore", "direttore", "dirigente", "po_eq", "dipendente", "niv", "segretario", "ragioneria"];
+/// Roles scoped to a unit (and everything below it).
+pub const UNIT_ROLES: [&str; 3] = ["direttore", "dirigente", "po_eq"];
+pub const MIN_PASSWORD: usize = 10;
+/// After this many failed attempts in `LOCK_MINUTES`, a username is refused until they pass.
+pub const MAX_FAILURES: i64 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+pub const SESSION_HOURS: i64 = 8;
+
+fn stamp(t: chrono::DateTime<Utc>) -> String {
+    // A fixed shape, so that timestamps compare as text on both backends.
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn field(col: &str, kind: ProblemKind) -> AppError {
+    AppError::Invalid(Problem { row: None, column: Some(col.into()), kind }.into())
+}
+
+fn hash_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(field("password", ProblemKind::BadFormat { value: "…".into(), expected: format!("almeno {MIN_PASSWORD} caratteri") }));
+    }
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Refused(format!("password non cifrata: {e}")))
+}
+
+/// A random token: 256 bits from the operating system, as hex.
+fn random_token() -> String {
+    let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    format!("{}{}", a.simple(), b.simple())
+}
+
+fn sha(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name: &str, password: &str) -> Result<Account, AppError> {
+    actor.require(Permission::Administer, "creare utenti")?;
+    let username = username.trim().to_lowercase();
+    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+        return Err(field("utente", ProblemKind::BadFormat { value: username, expected: "lettere, cifre e . _ - @, al massimo 64 caratteri".into() }));
+    }
+    let mut tx = store.begin().await?;
+    if accounts::by_username(&mut tx, &username).await?.is_some() {
+        return Err(AppError::Refused(format!("l'utente {username} esiste già")));
+    }
+    let a = Account { id: new_id(), username, display_name: display_name.trim().into(), password_hash: hash_password(password)?, active: true };
+    accounts::insert(&mut tx, &a, &stamp(Utc::now())).await?;
+    audit::record(&mut tx, actor, None, Change::<(), _> { action: "crea utente", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&a) })
+        .await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+pub async fn set_password(store: &Store, actor: &Actor, username: &str, password: &str) -> Result<(), AppError> {
+    actor.require(Permission::Administer, "cambiare password")?;
+    let mut tx = store.begin().await?;
+    let a =
+        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    accounts::set_password(&mut tx, &a.id, &hash_password(password)?).await?;
+    audit::record(&mut tx, actor, None, Change::<(), _> { action: "cambia password", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&a) })
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
+/// ente's latest cycle (and everything below it).
+pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, role: &str, unit: Option<&str>) -> Result<(), AppError> {
+    actor.require(Permission::Administer, "assegnare ruoli")?;
+    let role = role.trim().to_lowercase();
+    if !ROLES.contains(&role.as_str()) {
+        return Err(field("--ruolo", ProblemKind::NotOneOf { value: role, allowed: ROLES.map(String::from).to_vec() }));
+    }
+    let mut tx = store.begin().await?;
+    let a =
+        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let ente = if role == "amministratore" { None } else { Some(enti::resolve(&mut tx, ente_code).await?) };
+    let lineage = match (UNIT_ROLES.contains(&role.as_str()), unit, &ente) {
+        (true, Some(code), Some(e)) => {
+            let cycle = traguardi_store::cycle::list(&mut tx, &e.id).await?.into_iter().next().ok_or(AppError::Refused("l'ente non ha ancora cicli".into()))?;
+            let u =
+                org::by_code(&mut tx, &e.id, &cycle.id, code).await?.ok_or_else(|| field("--struttura", ProblemKind::UnknownUnit { value: code.into() }))?;
+            Some(u.lineage_id)
+        }
+        (true, None, _) => return Err(field("--struttura", ProblemKind::Required)),
+        _ => None,
+    };
+    accounts::grant(&mut tx, &a.id, ente.as_ref().map(|e| &e.id), &role, lineage.as_deref(), &stamp(Utc::now())).await?;
+    let after = serde_json::json!({ "utente": a.username, "ruolo": role, "ente": ente.as_ref().map(|e| e.code.to_string()), "struttura": unit });
+    audit::record(
+        &mut tx,
+        actor,
+        ente.as_ref().map(|e| &e.id),
+        Change::<(), _> { action: "assegna ruolo", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&after) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A session just opened: the token goes in a cookie, the CSRF token in every form.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf: String,
+    pub display_name: String,
+}
+
+/// Checks the password; refused with the same message for an unknown user or a wrong password,
+/// and refused outright after `MAX_FAILURES` failures in `LOCK_MINUTES`.
+pub async fn login(store: &Store, username: &str, password: &str) -> Result<NewSession, AppError> {
+    let username = username.trim().to_lowercase();
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    if accounts::failures_since(&mut tx, &username, &stamp(now - Duration::minutes(LOCK_MINUTES))).await? >= MAX_FAILURES {
+        return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+    }
+    let account = accounts::by_username(&mut tx, &username).await?.filter(|a| a.active);
+    let ok =
+        account.as_ref().is_some_and(|a| PasswordHash::new(&a.password_hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()));
+    accounts::record_attempt(&mut tx, &username, &stamp(now), ok).await?;
+    let Some(account) = account.filter(|_| ok) else {
+        tx.commit().await?;
+        return Err(AppError::Refused("utente o password non corretti".into()));
+    };
+    let (token, csrf) = (random_token(), random_token());
+    accounts::insert_session(&mut tx, &sha(&token), &account.id, &csrf, &stamp(now), &stamp(now + Duration::hours(SESSION_HOURS))).await?;
+    tx.commit().await?;
+    Ok(NewSession { token, csrf, display_name: account.display_name })
+}
+
+/// The actor of a session token, with its CSRF token; `None` when unknown or expired.
+pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String, String)>, AppError> {
+    let mut conn = store.acquire().await?;
+    let Some((account, csrf)) = accounts::session(&mut conn, &sha(token), &stamp(Utc::now())).await? else { return Ok(None) };
+    let roles = accounts::roles(&mut conn, &account.id).await?.into_iter().map(|g| g.role).collect();
+    let actor = Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles } };
+    Ok(Some((actor, csrf, account.display_name)))
+}
+
+pub async fn logout(store: &Store, token: &str) -> Result<(), AppError> {
+    let mut conn = store.acquire().await?;
+    accounts::delete_session(&mut conn, &sha(token)).await?;
+    Ok(())
+}

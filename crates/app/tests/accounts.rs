@@ -1,0 +1,60 @@
+//! Accounts, roles, sessions and login limits on SQLite and PostgreSQL.
+
+use traguardi_app::access::Permission;
+use traguardi_app::{Actor, AppError, accounts, demo};
+use traguardi_domain::Lang;
+use traguardi_store::{Store, testing};
+
+async fn story(store: &Store) {
+    let console = Actor::console();
+    demo::load(store).await.expect("demo");
+    let a = accounts::add_user(store, &console, "Paola.Rossi", "Paola Rossi", "una-password-lunga").await.expect("user");
+    assert_eq!(a.username, "paola.rossi");
+    assert!(a.password_hash.starts_with("$argon2id$"));
+    assert!(matches!(accounts::add_user(store, &console, "paola.rossi", "Doppia", "una-password-lunga").await, Err(AppError::Refused(_))));
+    match accounts::add_user(store, &console, "corta", "Corta", "breve").await {
+        Err(AppError::Invalid(p)) => assert_eq!(p.describe(Lang::It), "colonna «password»: «…» non è valido: atteso almeno 10 caratteri"),
+        other => panic!("{other:?}"),
+    }
+    accounts::grant_role(store, &console, "paola.rossi", Some("015146"), "pianificatore", None).await.expect("role");
+    match accounts::grant_role(store, &console, "paola.rossi", Some("015146"), "direttore", None).await {
+        Err(AppError::Invalid(p)) => assert_eq!(p.describe(Lang::It), "colonna «--struttura»: valore obbligatorio mancante"),
+        other => panic!("{other:?}"),
+    }
+    accounts::grant_role(store, &console, "paola.rossi", Some("015146"), "direttore", Some("SIAD")).await.expect("scoped role");
+
+    // Login, the session, logout.
+    let s = accounts::login(store, "Paola.Rossi", "una-password-lunga").await.expect("login");
+    assert_eq!(s.display_name, "Paola Rossi");
+    assert_eq!((s.token.len(), s.csrf.len()), (64, 64));
+    let (actor, csrf, name) = accounts::session(store, &s.token).await.expect("lookup").expect("session");
+    assert_eq!((actor.name.as_str(), csrf, name.as_str()), ("paola.rossi", s.csrf.clone(), "Paola Rossi"));
+    assert!(actor.may(Permission::Administer));
+    assert!(accounts::session(store, "not-a-token").await.expect("lookup").is_none());
+    accounts::logout(store, &s.token).await.expect("logout");
+    assert!(accounts::session(store, &s.token).await.expect("lookup").is_none());
+
+    // The same answer for an unknown user and a wrong password; five failures lock the name.
+    for who in ["nessuno", "paola.rossi"] {
+        assert!(matches!(accounts::login(store, who, "sbagliata-davvero").await, Err(AppError::Refused(ref m)) if m == "utente o password non corretti"));
+    }
+    for _ in 0..4 {
+        let _ = accounts::login(store, "paola.rossi", "sbagliata-davvero").await;
+    }
+    let locked = accounts::login(store, "paola.rossi", "una-password-lunga").await;
+    assert!(matches!(locked, Err(AppError::Refused(ref m)) if m == "troppi tentativi falliti: riprovare tra 15 minuti"), "{locked:?}");
+
+    // Only administrators and planners create users.
+    accounts::add_user(store, &console, "mario.verdi", "Mario Verdi", "altra-password-lunga").await.expect("user");
+    let s = accounts::login(store, "mario.verdi", "altra-password-lunga").await.expect("login");
+    let (mario, _, _) = accounts::session(store, &s.token).await.expect("lookup").expect("session");
+    assert!(!mario.may(Permission::Administer));
+    assert!(matches!(accounts::add_user(store, &mario, "x.y", "X", "password-lunghissima").await, Err(AppError::Forbidden { .. })));
+}
+
+#[tokio::test]
+async fn accounts_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        story(&store).await;
+    }
+}

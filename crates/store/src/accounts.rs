@@ -1,0 +1,130 @@
+//! Accounts, roles, sessions and login attempts.
+
+use serde::Serialize;
+
+use crate::row::{int, opt_text, text};
+use crate::{Conn, EnteId, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleGrant {
+    pub ente_id: Option<String>,
+    pub role: String,
+    pub unit_lineage: Option<String>,
+}
+
+fn account_from_row(r: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: text(r, "id")?,
+        username: text(r, "username")?,
+        display_name: text(r, "display_name")?,
+        password_hash: text(r, "password_hash")?,
+        active: int(r, "active")? != 0,
+    })
+}
+
+pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query("SELECT id, username, display_name, password_hash, active FROM account WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(account_from_row).transpose()
+}
+
+pub async fn insert(conn: &mut Conn, a: &Account, at: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO account (id, username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&a.id)
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(&a.password_hash)
+        .bind(i64::from(a.active))
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(conn: &mut Conn, account_id: &str, hash: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE account SET password_hash = $2 WHERE id = $1").bind(account_id).bind(hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn roles(conn: &mut Conn, account_id: &str) -> Result<Vec<RoleGrant>, StoreError> {
+    let rows = sqlx::query("SELECT ente_id, role, unit_lineage FROM account_role WHERE account_id = $1 ORDER BY created_at, role")
+        .bind(account_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(RoleGrant { ente_id: opt_text(r, "ente_id")?, role: text(r, "role")?, unit_lineage: opt_text(r, "unit_lineage")? })).collect()
+}
+
+pub async fn grant(conn: &mut Conn, account_id: &str, ente: Option<&EnteId>, role: &str, unit_lineage: Option<&str>, at: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO account_role (id, account_id, ente_id, role, unit_lineage, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(crate::new_id())
+        .bind(account_id)
+        .bind(ente.map(|e| e.0.as_str()))
+        .bind(role)
+        .bind(unit_lineage)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn insert_session(conn: &mut Conn, token_hash: &str, account_id: &str, csrf: &str, at: &str, expires: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO session (token_hash, account_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(csrf)
+        .bind(at)
+        .bind(expires)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The account and CSRF token of a session that has not expired at `now`.
+pub async fn session(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<(Account, String)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT a.id, a.username, a.display_name, a.password_hash, a.active, s.csrf FROM session s JOIN account a ON a.id = s.account_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(|r| Ok((account_from_row(r)?, text(r, "csrf")?))).transpose()
+}
+
+pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM session WHERE token_hash = $1").bind(token_hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn record_attempt(conn: &mut Conn, username: &str, at: &str, success: bool) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO login_attempt (id, username, at, success) VALUES ($1, $2, $3, $4)")
+        .bind(crate::new_id())
+        .bind(username)
+        .bind(at)
+        .bind(i64::from(success))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts for a username since `since` (ISO timestamps compare as text).
+pub async fn failures_since(conn: &mut Conn, username: &str, since: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempt WHERE username = $1 AND at > $2 AND success = 0")
+        .bind(username)
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await?)
+}
