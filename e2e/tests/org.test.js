@@ -17,6 +17,7 @@ const PAGES = [
   '/enti/015146/cicli/2020/obiettivi/SAL-12',
   '/enti/015146/cicli/2020/obiettivi/SOL-04',
   '/pagina/inesistente',
+  '/login',
 ];
 
 for (const path of PAGES) {

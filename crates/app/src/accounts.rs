@@ -40,7 +40,7 @@ fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 /// A random token: 256 bits from the operating system, as hex.
-fn random_token() -> String {
+pub fn random_token() -> String {
     let (a, b) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
     format!("{}{}", a.simple(), b.simple())
 }

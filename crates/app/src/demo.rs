@@ -7,12 +7,20 @@ use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
-use crate::{Actor, AppError, cycles, enti, import_measurements, import_org, import_people, import_plan};
+use crate::{Actor, AppError, accounts, cycles, enti, import_measurements, import_org, import_people, import_plan};
 
 pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
 /// The years of the Piano degli Obiettivi 2020–2022.
 pub const YEARS: [i32; 3] = [2020, 2021, 2022];
+/// The demo's accounts (username, name, role, unit) and their password, printed by `demo`.
+pub const ACCOUNTS: [(&str, &str, &str, Option<&str>); 4] = [
+    ("pianificatore", "Controllo di gestione (demo)", "pianificatore", None),
+    ("niv", "Nucleo Indipendente di Valutazione (demo)", "niv", None),
+    ("direttore.siad", "Dott. Francesco Castanò", "direttore", Some("SIAD")),
+    ("dipendente", "Dipendente (demo)", "dipendente", None),
+];
+pub const PASSWORD: &str = "traguardi-demo";
 
 const ORG: &[u8] = include_bytes!("../demo/milano/struttura.csv");
 const PEOPLE: &[u8] = include_bytes!("../demo/milano/persone.csv");
@@ -77,5 +85,16 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
     }
     let m = import_measurements::import_measurements(store, &actor, &ente, 2020, MEASUREMENTS_2020, ReadOptions::default(), false).await?;
     report.changes += m.created + m.new_versions;
+    for (username, name, role, unit) in ACCOUNTS {
+        let exists = {
+            let mut conn = store.acquire().await?;
+            traguardi_store::accounts::by_username(&mut conn, username).await?.is_some()
+        };
+        if !exists {
+            accounts::add_user(store, &actor, username, name, PASSWORD).await?;
+            accounts::grant_role(store, &actor, username, Some(CODE), role, unit).await?;
+            report.changes += 1;
+        }
+    }
     Ok((ente, report))
 }

@@ -357,10 +357,18 @@ async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
             Some(code) => writeln!(
                 out,
                 "{listening}: {url}enti/{code}\n{}",
-                l.pick(
-                    "Accesso: le pagine della demo si consultano senza credenziali. Ctrl-C per fermare.",
-                    "Access: the demo pages need no credentials. Ctrl-C to stop."
-                )
+                match l {
+                    Lang::It => format!(
+                        "Le pagine pubbliche si consultano senza credenziali. Accesso: {url}login con gli utenti {} (password «{}»). Ctrl-C per fermare.",
+                        demo::ACCOUNTS.map(|a| a.0).join(", "),
+                        demo::PASSWORD
+                    ),
+                    Lang::En => format!(
+                        "Public pages need no credentials. Log in at {url}login as {} (password «{}»). Ctrl-C to stop.",
+                        demo::ACCOUNTS.map(|a| a.0).join(", "),
+                        demo::PASSWORD
+                    ),
+                }
             ),
             None => writeln!(out, "{listening}: {url}"),
         };

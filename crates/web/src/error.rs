@@ -11,10 +11,11 @@ use traguardi_domain::Lang;
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
+    user: Option<crate::auth::UserView>,
 }
 
 pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    let body = ErrorPage { title, message }.render().unwrap_or_else(|_| message.to_string());
+    let body = ErrorPage { title, message, user: None }.render().unwrap_or_else(|_| message.to_string());
     (status, Html(body)).into_response()
 }
 

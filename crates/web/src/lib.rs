@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod health;
 mod pages;
@@ -24,6 +25,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(auth::routes())
         .merge(api::routes())
         .merge(pages::routes())
         .merge(plan_pages::routes())

@@ -8,8 +8,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use traguardi_app::AppError;
 use traguardi_app::scores::{self, CycleScores};
-use traguardi_app::{Actor, AppError};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::org::UnitKind;
 use traguardi_domain::plan::kpi::Value;
@@ -17,6 +17,7 @@ use traguardi_domain::plan::round::{Light, it, number};
 use traguardi_domain::plan::score::{Outcome, Scored};
 
 use crate::AppState;
+use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
 use crate::pages::html;
 
@@ -85,16 +86,17 @@ pub struct PlanView {
 #[derive(Template)]
 #[template(path = "plan.html")]
 struct PlanPage {
+    user: Option<UserView>,
     v: PlanView,
     year: i32,
     section: &'static str,
     nav_code: String,
 }
 
-async fn plan_page(State(s): State<AppState>, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
-    let data = scores::load(&s.store, &Actor::public(), Some(&code), year).await?;
+async fn plan_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
+    let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
     let v = plan_view(&data);
-    html(PlanPage { nav_code: v.ente_code.clone(), v, year, section: "piano" })
+    html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano" })
 }
 
 fn plan_view(data: &CycleScores) -> PlanView {
@@ -243,14 +245,19 @@ pub struct ObjectiveView {
 #[derive(Template)]
 #[template(path = "objective.html")]
 struct ObjectivePage {
+    user: Option<UserView>,
     o: ObjectiveView,
     year: i32,
 }
 
-async fn objective_page(State(s): State<AppState>, Path((code, year, objective)): Path<(String, i32, String)>) -> Result<Response, WebError> {
-    let data = scores::load(&s.store, &Actor::public(), Some(&code), year).await?;
+async fn objective_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year, objective)): Path<(String, i32, String)>,
+) -> Result<Response, WebError> {
+    let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
     let o = objective_view(&data, &objective).ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
-    html(ObjectivePage { o, year })
+    html(ObjectivePage { user: user.view(), o, year })
 }
 
 fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {

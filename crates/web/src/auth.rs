@@ -1,0 +1,136 @@
+//! Login and logout. The session token travels in an HttpOnly cookie; forms carry a CSRF token
+//! (the session's, or for the login form a double-submit cookie), checked on every POST.
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use traguardi_app::{Actor, AppError, accounts};
+
+use crate::AppState;
+use crate::error::page;
+
+pub const SESSION_COOKIE: &str = "traguardi_session";
+const LOGIN_CSRF_COOKIE: &str = "traguardi_csrf";
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/login", get(login_form).post(login)).route("/logout", axum::routing::post(logout))
+}
+
+/// The value of a cookie of the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Who is logged in, if anyone: the actor, the session's CSRF token and the name to show.
+#[derive(Clone, Default)]
+pub struct CurrentUser(pub Option<(Actor, String, String)>);
+
+impl CurrentUser {
+    pub fn view(&self) -> Option<UserView> {
+        self.0.as_ref().map(|(_, csrf, name)| UserView { name: name.clone(), csrf: csrf.clone() })
+    }
+    pub fn actor(&self) -> Actor {
+        self.0.as_ref().map_or_else(Actor::public, |(a, _, _)| a.clone())
+    }
+}
+
+/// What the header shows of the logged-in user.
+#[derive(Clone)]
+pub struct UserView {
+    pub name: String,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(CurrentUser(None)) };
+        // A database error while reading the session means: not logged in (the page says so).
+        Ok(CurrentUser(accounts::session(&state.store, &token).await.ok().flatten()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    error: Option<String>,
+    user: Option<UserView>,
+}
+
+fn login_page(status: StatusCode, error: Option<String>) -> Response {
+    let csrf = accounts::random_token();
+    let body = LoginPage { csrf: csrf.clone(), error, user: None }.render().unwrap_or_default();
+    let mut res = (status, Html(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict")) {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
+async fn login_form() -> Response {
+    login_page(StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    utente: String,
+    password: String,
+    csrf: String,
+}
+
+async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    if cookie(&headers, LOGIN_CSRF_COOKIE).is_none_or(|c| c != f.csrf) {
+        return page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo è scaduto o non proviene da questo sito: ricaricare la pagina di accesso.");
+    }
+    match accounts::login(&s.store, &f.utente, &f.password).await {
+        Ok(session) => {
+            let mut res = Redirect::to("/").into_response();
+            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", session.token, accounts::SESSION_HOURS * 3600);
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+            res
+        }
+        Err(AppError::Refused(m)) => {
+            let status = if m.starts_with("troppi") { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+            login_page(status, Some(m))
+        }
+        Err(e) => crate::error::WebError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    csrf: String,
+}
+
+async fn logout(State(s): State<AppState>, headers: HeaderMap, user: CurrentUser, Form(f): Form<LogoutForm>) -> Response {
+    let Some((_, csrf, _)) = &user.0 else { return Redirect::to("/").into_response() };
+    if *csrf != f.csrf {
+        return page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito.");
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && let Err(e) = accounts::logout(&s.store, &token).await
+    {
+        return crate::error::WebError(e).into_response();
+    }
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(SET_COOKIE, HeaderValue::from_static("traguardi_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    res
+}
