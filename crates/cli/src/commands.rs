@@ -14,7 +14,9 @@ use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
-use crate::{Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PayoutKind, PlanAction, ReportKind, say};
+use crate::{
+    Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PayoutKind, PlanAction, ReportKind, UserAction, say,
+};
 
 pub async fn run(cli: Cli) -> Result<()> {
     // Calculators read a file and need no database.
@@ -158,6 +160,23 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 }
             }
         },
+        Command::User { action } => {
+            let actor = Actor::console();
+            match action {
+                UserAction::Add { username, nome } => {
+                    let a = traguardi_app::accounts::add_user(store, &actor, &username, &nome, &password()?).await?;
+                    println!("{}: {}", a.username, l.pick("utente creato", "account created"));
+                }
+                UserAction::Passwd { username } => {
+                    traguardi_app::accounts::set_password(store, &actor, &username, &password()?).await?;
+                    println!("{username}: {}", l.pick("password cambiata", "password changed"));
+                }
+                UserAction::Role { username, ruolo, ente, struttura } => {
+                    traguardi_app::accounts::grant_role(store, &actor, &username, ente.as_deref(), &ruolo, struttura.as_deref()).await?;
+                    println!("{username}: {} {ruolo}", l.pick("ruolo assegnato", "role granted"));
+                }
+            }
+        }
         Command::Ente { action } => match action {
             EnteAction::Add { codice, nome, tipo, dipendenti, dirigenti, codice_fiscale } => {
                 let field = |col: &str, k| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind: k }.into());
@@ -294,6 +313,17 @@ fn payout(what: PayoutKind) -> Result<()> {
         }
     };
     emit(&bytes, out.as_deref())
+}
+
+/// The password from TRAGUARDI_PASSWORD, or the first line of standard input (never an argument,
+/// which other users of the machine could read).
+fn password() -> Result<String> {
+    if let Ok(p) = std::env::var("TRAGUARDI_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {

@@ -89,6 +89,11 @@ enum Command {
         #[command(subcommand)]
         action: CycleAction,
     },
+    /// Accounts: add, change password, grant roles
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Enti (tenants) of this installation
     Ente {
         #[command(subcommand)]
@@ -321,6 +326,29 @@ enum CycleAction {
     List {
         #[arg(long)]
         ente: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add an account; the password is read from TRAGUARDI_PASSWORD or the first line of stdin
+    Add {
+        username: String,
+        #[arg(long)]
+        nome: String,
+    },
+    /// Change an account's password (TRAGUARDI_PASSWORD or stdin)
+    Passwd { username: String },
+    /// Grant a role: amministratore, pianificatore, direttore, dirigente, po_eq, dipendente, niv, segretario, ragioneria
+    Role {
+        username: String,
+        #[arg(long)]
+        ruolo: String,
+        #[arg(long)]
+        ente: Option<String>,
+        /// For direttore, dirigente and po_eq: the unit (and everything below it)
+        #[arg(long)]
+        struttura: Option<String>,
     },
 }
 

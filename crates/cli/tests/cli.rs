@@ -193,6 +193,31 @@ fn imports_report_and_refuse() {
 }
 
 #[test]
+fn users_and_roles() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    let o = bin()
+        .args(["--database-url", &url, "user", "add", "Anna.Neri", "--nome", "Anna Neri"])
+        .env("TRAGUARDI_PASSWORD", "password-di-anna")
+        .output()
+        .expect("runs");
+    assert_eq!(text(&o).0, "anna.neri: utente creato\n");
+    let mut child = bin().args(["--database-url", &url, "user", "passwd", "anna.neri"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(b"nuova-password-di-anna\n").expect("write");
+    let o = child.wait_with_output().expect("runs");
+    assert_eq!(text(&o).0, "anna.neri: password cambiata\n");
+    let o = run(&url, &["user", "role", "anna.neri", "--ruolo", "dirigente", "--struttura", "CRM"]);
+    assert_eq!(text(&o).0, "anna.neri: ruolo assegnato dirigente\n");
+    let o = run(&url, &["user", "role", "anna.neri", "--ruolo", "sindaco"]);
+    assert_eq!(
+        text(&o).1,
+        "errore: colonna «--ruolo»: valore «sindaco» non ammesso; valori possibili: amministratore, pianificatore, direttore, dirigente, po_eq, dipendente, niv, segretario, ragioneria\n"
+    );
+    let o = bin().args(["--database-url", &url, "user", "add", "b", "--nome", "B"]).env("TRAGUARDI_PASSWORD", "corta").output().expect("runs");
+    assert_eq!(text(&o).1, "errore: colonna «password»: «…» non è valido: atteso almeno 10 caratteri\n");
+}
+
+#[test]
 fn unreachable_database_is_one_line() {
     let o = run("postgres://nobody@127.0.0.1:1/x", &["migrate"]);
     assert_eq!(o.status.code(), Some(1));
