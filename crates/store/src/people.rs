@@ -94,33 +94,24 @@ pub async fn persons(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Person>, Stor
 
 /// Inserts the person, or rewrites the one with the same matricola (keeping its id).
 pub async fn upsert_person(conn: &mut Conn, ente: &EnteId, p: &Person) -> Result<Person, StoreError> {
-    match person_by_matricola(conn, ente, &p.matricola).await? {
-        Some(old) => {
-            sqlx::query("UPDATE person SET family_name = $3, given_name = $4, title = $5, email = $6 WHERE ente_id = $1 AND id = $2")
-                .bind(&ente.0)
-                .bind(&old.id)
-                .bind(&p.family_name)
-                .bind(&p.given_name)
-                .bind(p.title.as_deref())
-                .bind(p.email.as_deref())
-                .execute(&mut *conn)
-                .await?;
-            Ok(Person { id: old.id, ..p.clone() })
-        }
-        None => {
-            sqlx::query(sql(format!("INSERT INTO person (ente_id, {PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)")))
-                .bind(&ente.0)
-                .bind(&p.id)
-                .bind(&p.matricola)
-                .bind(&p.family_name)
-                .bind(&p.given_name)
-                .bind(p.title.as_deref())
-                .bind(p.email.as_deref())
-                .execute(&mut *conn)
-                .await?;
-            Ok(p.clone())
-        }
-    }
+    let (person, q) = match person_by_matricola(conn, ente, &p.matricola).await? {
+        Some(old) => (
+            Person { id: old.id, ..p.clone() },
+            "UPDATE person SET matricola = $3, family_name = $4, given_name = $5, title = $6, email = $7 WHERE ente_id = $1 AND id = $2".to_string(),
+        ),
+        None => (p.clone(), format!("INSERT INTO person (ente_id, {PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)")),
+    };
+    sqlx::query(sql(q))
+        .bind(&ente.0)
+        .bind(&person.id)
+        .bind(&person.matricola)
+        .bind(&person.family_name)
+        .bind(&person.given_name)
+        .bind(person.title.as_deref())
+        .bind(person.email.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    Ok(person)
 }
 
 pub async fn assignments_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Assignment>, StoreError> {
