@@ -7,7 +7,7 @@ use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
-use crate::{Actor, AppError, accounts, cycles, enti, import_measurements, import_org, import_people, import_plan};
+use crate::{Actor, AppError, accounts, cycles, enti, import_measurements, import_org, import_people, import_plan, monitoring};
 
 pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
@@ -85,6 +85,11 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
     }
     let m = import_measurements::import_measurements(store, &actor, &ente, 2020, MEASUREMENTS_2020, ReadOptions::default(), false).await?;
     report.changes += m.created + m.new_versions;
+    // Sant'Ambrogio is a holiday in Milan; values are due 15 business days after a period ends.
+    if monitoring::calendar_of(store, &ente).await.is_ok_and(|(c, _)| c.patron.is_none()) {
+        monitoring::set_calendar(store, &actor, &ente, Some((12, 7)), traguardi_domain::monitoring::DEFAULT_DUE_DAYS).await?;
+        report.changes += 1;
+    }
     for (username, name, role, unit) in ACCOUNTS {
         let exists = {
             let mut conn = store.acquire().await?;

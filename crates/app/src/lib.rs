@@ -21,6 +21,7 @@ pub mod import_people;
 pub mod import_plan;
 pub mod measurements;
 pub mod metropoli;
+pub mod monitoring;
 pub mod org_tree;
 pub mod payout;
 pub mod plan_ops;

@@ -121,6 +121,42 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Payout { what } => payout(what)?,
         Command::Report { what } => match what {
+            ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
+                let today = match oggi {
+                    Some(d) => traguardi_domain::value::parse_date(&d)
+                        .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--oggi".into()), kind: k }.into()))?,
+                    None => chrono::Local::now().date_naive(),
+                };
+                let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
+                let sheet = traguardi_docs::export::Sheet {
+                    name: "ritardi".into(),
+                    header: ["kpi", "nome", "periodo", "scadenza", "struttura", "responsabile", "sollecito_a"].map(String::from).to_vec(),
+                    rows: late
+                        .iter()
+                        .map(|l| {
+                            vec![
+                                l.kpi.clone(),
+                                l.kpi_name.clone(),
+                                l.period_end.to_string(),
+                                l.due.to_string(),
+                                l.unit.clone().unwrap_or_default(),
+                                l.owner.clone().unwrap_or_default(),
+                                l.escalate_to.clone().unwrap_or_default(),
+                            ]
+                        })
+                        .collect(),
+                };
+                let bytes = match format {
+                    Format::Csv => to_csv(&sheet)?,
+                    Format::Xlsx => to_xlsx(&sheet)?,
+                    Format::Json => {
+                        let mut v = serde_json::to_vec_pretty(&late)?;
+                        v.push(b'\n');
+                        v
+                    }
+                };
+                emit(&bytes, out.as_deref())?;
+            }
             ReportKind::Scores { ente, cycle, format, out } => {
                 let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
                 let bytes = match format {
@@ -191,6 +227,18 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 store.migrate().await?;
                 let e = enti::create(store, &Actor::console(), &new).await?;
                 println!("{} ({})", e.name, e.code);
+            }
+            EnteAction::Calendar { ente, patrono, giorni_scadenza } => {
+                let ente = resolve(store, ente.as_deref()).await?;
+                let patron = match patrono.as_deref() {
+                    None | Some("") => None,
+                    Some(p) => {
+                        let parsed = p.split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
+                        Some(parsed.ok_or_else(|| AppError::Refused(format!("patrono «{p}» non valido: usare MM-GG, es. 12-07")))?)
+                    }
+                };
+                traguardi_app::monitoring::set_calendar(store, &Actor::console(), &ente, patron, giorni_scadenza).await?;
+                println!("{}: {}", ente.code, l.pick("calendario aggiornato", "calendar updated"));
             }
             EnteAction::List => {
                 for e in enti::list(store).await? {

@@ -291,6 +291,20 @@ enum PayoutKind {
 
 #[derive(Subcommand)]
 enum ReportKind {
+    /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
+    Ritardi {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// The day to check (default: today)
+        #[arg(long)]
+        oggi: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Scores of every KPI, objective, unit and the ente, with their explanation
     Scores {
         #[arg(long)]
@@ -375,6 +389,16 @@ enum EnteAction {
     },
     /// List the enti
     List,
+    /// The ente's calendar: patron saint's day and business days to enter monitoring values
+    Calendar {
+        #[arg(long)]
+        ente: Option<String>,
+        /// MM-GG, e.g. 12-07 (Sant'Ambrogio)
+        #[arg(long)]
+        patrono: Option<String>,
+        #[arg(long, default_value = "15")]
+        giorni_scadenza: u32,
+    },
 }
 
 fn main() -> ExitCode {

@@ -213,6 +213,14 @@ fn users_and_roles() {
         text(&o).1,
         "errore: colonna «--ruolo»: valore «sindaco» non ammesso; valori possibili: amministratore, pianificatore, direttore, dirigente, po_eq, dipendente, niv, segretario, ragioneria\n"
     );
+    // Late values on Milan's calendar: 31/12/2021 was due on 24/01/2022.
+    let o = run(&url, &["report", "ritardi", "--cycle", "2021", "--oggi", "2022-02-01"]);
+    let csv = text(&o).0;
+    assert!(csv.starts_with("kpi,nome,periodo,scadenza,struttura,responsabile,sollecito_a\n"));
+    assert!(csv.contains("\nDG-2021-01-K1,Avanzamento delle attività programmate,2021-12-31,2022-01-24,DG,Dott. Christian Malangone,\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 96);
+    let o = run(&url, &["ente", "calendar", "--patrono", "13-40"]);
+    assert_eq!(text(&o).1, "errore: giorno del santo patrono non valido: usare MM-GG, es. 12-07\n");
     let o = bin().args(["--database-url", &url, "user", "add", "b", "--nome", "B"]).env("TRAGUARDI_PASSWORD", "corta").output().expect("runs");
     assert_eq!(text(&o).1, "errore: colonna «password»: «…» non è valido: atteso almeno 10 caratteri\n");
 }

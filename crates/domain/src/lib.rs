@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cycle;
 pub mod ente;
 pub mod lang;
+pub mod monitoring;
 pub mod org;
 pub mod pay;
 pub mod people;

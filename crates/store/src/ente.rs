@@ -63,3 +63,27 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<Ente>, StoreError> {
     let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM ente ORDER BY code"))).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
+
+/// The ente's calendar settings: patron saint's day (month, day) and due days of monitoring.
+pub async fn calendar(conn: &mut Conn, ente: &EnteId) -> Result<Option<(Option<(u32, u32)>, u32)>, StoreError> {
+    let row = sqlx::query("SELECT patron_month, patron_day, due_days FROM ente_calendar WHERE ente_id = $1").bind(&ente.0).fetch_optional(&mut *conn).await?;
+    let Some(r) = row else { return Ok(None) };
+    use sqlx::Row;
+    let m: Option<i64> = r.try_get("patron_month")?;
+    let d: Option<i64> = r.try_get("patron_day")?;
+    let due = int(&r, "due_days")?;
+    let patron = m.zip(d).map(|(m, d)| (u32::try_from(m).unwrap_or(0), u32::try_from(d).unwrap_or(0)));
+    Ok(Some((patron, u32::try_from(due).unwrap_or(0))))
+}
+
+pub async fn set_calendar(conn: &mut Conn, ente: &EnteId, patron: Option<(u32, u32)>, due_days: u32) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM ente_calendar WHERE ente_id = $1").bind(&ente.0).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO ente_calendar (ente_id, patron_month, patron_day, due_days) VALUES ($1, $2, $3, $4)")
+        .bind(&ente.0)
+        .bind(patron.map(|p| i64::from(p.0)))
+        .bind(patron.map(|p| i64::from(p.1)))
+        .bind(i64::from(due_days))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -37,3 +37,12 @@ CREATE TABLE login_attempt (
     success         BIGINT NOT NULL CHECK (success IN (0, 1))
 );
 CREATE INDEX login_attempt_user ON login_attempt (username, at);
+
+-- The ente's calendar: its patron saint's day (a holiday) and the business days after a
+-- period's end by which monitoring values are due.
+CREATE TABLE ente_calendar (
+    ente_id         TEXT PRIMARY KEY REFERENCES ente(id),
+    patron_month    BIGINT,
+    patron_day      BIGINT,
+    due_days        BIGINT NOT NULL
+);

@@ -1,0 +1,106 @@
+//! Who is late with their values: for every measured KPI, the periods of its periodicity whose
+//! due date (business days after the period's end, on the ente's calendar) has passed without a
+//! value submitted or approved; the owner is the responsible person of the objective's unit, and
+//! after a grace period the reminder goes up the line to the parent unit's responsible.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use traguardi_domain::calendar::Calendar;
+use traguardi_domain::monitoring::{DEFAULT_DUE_DAYS, due_date, period_ends};
+use traguardi_store::ente::{self, Ente};
+use traguardi_store::{Store, org, people, plan};
+
+use crate::access::Permission;
+use crate::audit::{self, Change};
+use crate::{Actor, AppError, cycles, enti};
+
+/// Business days after the due date before a reminder also goes to the level above.
+pub const GRACE_DAYS: u32 = 5;
+
+/// The ente's calendar and due days (national holidays only and 15 days when not configured).
+pub async fn calendar_of(store: &Store, ente: &Ente) -> Result<(Calendar, u32), AppError> {
+    let mut conn = store.acquire().await?;
+    Ok(match ente::calendar(&mut conn, &ente.id).await? {
+        Some((patron, due)) => (Calendar { patron }, due),
+        None => (Calendar { patron: None }, DEFAULT_DUE_DAYS),
+    })
+}
+
+pub async fn set_calendar(store: &Store, actor: &Actor, ente: &Ente, patron: Option<(u32, u32)>, due_days: u32) -> Result<(), AppError> {
+    actor.require(Permission::Administer, "configurare il calendario")?;
+    if patron.is_some_and(|(m, d)| NaiveDate::from_ymd_opt(2024, m, d).is_none()) {
+        return Err(AppError::Refused("giorno del santo patrono non valido: usare MM-GG, es. 12-07".into()));
+    }
+    let mut tx = store.begin().await?;
+    ente::set_calendar(&mut tx, &ente.id, patron, due_days).await?;
+    let after = serde_json::json!({ "patrono": patron.map(|(m, d)| format!("{m:02}-{d:02}")), "giorni_scadenza": due_days });
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change::<(), _> { action: "configura calendario", entity: "ente", entity_id: Some(&ente.id.0), before: None, after: Some(&after) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LateValue {
+    pub kpi: String,
+    pub kpi_name: String,
+    pub period_end: NaiveDate,
+    pub due: NaiveDate,
+    pub unit: Option<String>,
+    /// Who must enter the value: the responsible of the objective's unit.
+    pub owner: Option<String>,
+    /// Who is told as well once the grace period has passed: the responsible of the unit above.
+    pub escalate_to: Option<String>,
+}
+
+pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, today: NaiveDate) -> Result<Vec<LateValue>, AppError> {
+    actor.require(Permission::ReadOrg, "leggere i ritardi")?;
+    let ente = {
+        let mut conn = store.acquire().await?;
+        enti::resolve(&mut conn, ente_code).await?
+    };
+    let (calendar, due_days) = calendar_of(store, &ente).await?;
+    let mut conn = store.acquire().await?;
+    let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
+    let names: HashMap<String, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();
+    let objectives: HashMap<String, Option<String>> = plan::objectives(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.unit_id)).collect();
+    let entered: std::collections::HashSet<(String, NaiveDate)> = plan::measurements(&mut conn, &ente.id, &cycle.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.status == "submitted" || m.status == "approved")
+        .map(|m| (m.kpi_id, m.period_end))
+        .collect();
+    let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let responsible = |u: &traguardi_store::org::OrgUnit| u.responsible_id.as_ref().and_then(|p| names.get(p).cloned());
+    let mut out = Vec::new();
+    for k in plan::kpis(&mut conn, &ente.id, &cycle.id).await?.into_iter().filter(|k| k.formula.is_none()) {
+        let unit = k.owner_unit_id.clone().or_else(|| objectives.get(&k.objective_id).cloned().flatten());
+        let unit = unit.as_deref().and_then(|u| unit_by_id.get(u).copied());
+        for period_end in period_ends(&k.periodicity, year) {
+            let due = due_date(&calendar, period_end, due_days);
+            if due >= today || entered.contains(&(k.id.clone(), period_end)) {
+                continue;
+            }
+            let escalate = calendar.add_business_days(due, GRACE_DAYS) < today;
+            out.push(LateValue {
+                kpi: k.code.clone(),
+                kpi_name: k.name.clone(),
+                period_end,
+                due,
+                unit: unit.map(|u| u.code.clone()),
+                owner: unit.and_then(responsible),
+                escalate_to: unit.filter(|_| escalate).and_then(|u| u.parent_id.as_deref()).and_then(|p| unit_by_id.get(p)).and_then(|p| responsible(p)),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.due, &a.unit, &a.kpi).cmp(&(b.due, &b.unit, &b.kpi)));
+    Ok(out)
+}
