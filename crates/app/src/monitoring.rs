@@ -104,3 +104,50 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
     out.sort_by(|a, b| (a.due, &a.unit, &a.kpi).cmp(&(b.due, &b.unit, &b.kpi)));
     Ok(out)
 }
+
+/// One person to remind, with what they are late on (their own values, or their units' after
+/// the grace period).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reminder {
+    pub to: String,
+    /// `responsabile` for their own unit's values, `superiore` when escalated from below.
+    pub reason: &'static str,
+    pub units: Vec<String>,
+    pub values: usize,
+    pub oldest_due: NaiveDate,
+}
+
+/// Who would be reminded today: each owner once for their late values, each superior once for
+/// the values escalated to them. Values of a unit without a responsible are listed apart.
+pub fn reminders(late: &[LateValue]) -> (Vec<Reminder>, Vec<String>) {
+    let mut out: Vec<Reminder> = Vec::new();
+    let mut orphan_units: Vec<String> = Vec::new();
+    let mut add = |to: &str, reason: &'static str, l: &LateValue| {
+        let unit = l.unit.clone().unwrap_or_default();
+        match out.iter_mut().find(|r| r.to == to && r.reason == reason) {
+            Some(r) => {
+                r.values += 1;
+                r.oldest_due = r.oldest_due.min(l.due);
+                if !r.units.contains(&unit) {
+                    r.units.push(unit);
+                }
+            }
+            None => out.push(Reminder { to: to.into(), reason, units: vec![unit], values: 1, oldest_due: l.due }),
+        }
+    };
+    for l in late {
+        match &l.owner {
+            Some(o) => add(o, "responsabile", l),
+            None => {
+                let u = l.unit.clone().unwrap_or_else(|| "(ente)".into());
+                if !orphan_units.contains(&u) {
+                    orphan_units.push(u);
+                }
+            }
+        }
+        if let Some(s) = &l.escalate_to {
+            add(s, "superiore", l);
+        }
+    }
+    (out, orphan_units)
+}

@@ -29,6 +29,10 @@ async fn story(store: &Store) {
     // After 5 more business days (28/07) the director of SIAD is told as well.
     let late = monitoring::late_values(store, &console, None, 2021, d("2021-07-29")).await.expect("late");
     assert_eq!(late[0].escalate_to.as_deref(), Some("Dott. Francesco Castanò"));
+    let (who, orphans) = monitoring::reminders(&late);
+    assert_eq!(orphans, ["CRM"], "the AREA CRM has no responsible in 2021");
+    assert_eq!(who.len(), 1);
+    assert_eq!((who[0].to.as_str(), who[0].reason, who[0].values, who[0].units.clone()), ("Dott. Francesco Castanò", "superiore", 1, vec!["CRM".to_string()]));
     // A submitted value ends the reminder; the Direzioni's yearly KPIs are late only in 2022.
     let values = "kpi,data,valore,nota\nCRM-2021-01-K1,2021-06-30,48000,\n";
     import_measurements::import_measurements(store, &console, &milano, 2021, values.as_bytes(), ReadOptions::default(), false).await.expect("values");
@@ -38,6 +42,9 @@ async fn story(store: &Store) {
     assert!(january.iter().all(|l| l.due == d("2022-01-24")));
     assert_eq!(january.iter().find(|l| l.kpi == "DG-2021-01-K1").and_then(|l| l.owner.as_deref()), Some("Dott. Christian Malangone"));
     assert_eq!(january.len(), 96 + 1);
+    let (who, _) = monitoring::reminders(&january);
+    let dg = who.iter().find(|r| r.to == "Dott. Christian Malangone").expect("DG's director");
+    assert_eq!((dg.reason, dg.values, dg.oldest_due), ("responsabile", 2, d("2022-01-24")));
 }
 
 #[tokio::test]

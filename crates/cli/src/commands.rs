@@ -34,7 +34,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
     match command {
         Command::Migrate => {
             store.migrate().await?;
-            println!("{}", l.pick("schema del database aggiornato", "database schema up to date"));
+            out!("{}", l.pick("schema del database aggiornato", "database schema up to date"));
         }
         Command::Serve { bind } => {
             store.migrate().await?;
@@ -49,7 +49,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 (false, Lang::It) => "già presente",
                 (false, Lang::En) => "already present",
             };
-            println!("{} ({}): {what}", ente.name, ente.code);
+            out!("{} ({}): {what}", ente.name, ente.code);
             if !no_serve {
                 serve(store, &bind, Some(&ente.code.to_string())).await?;
             }
@@ -58,34 +58,34 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             ImportKind::Org(args) => {
                 let (ente, year, bytes) = prepare(store, &args).await?;
                 let r = import_org::import_org(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::org_report(&r));
+                out!("{}", say::org_report(&r));
             }
             ImportKind::People(args) => {
                 let (ente, year, bytes) = prepare(store, &args).await?;
                 let r = import_people::import_people(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::people_report(&r));
+                out!("{}", say::people_report(&r));
             }
             ImportKind::Plan(args) => {
                 let (ente, year, bytes) = prepare(store, &args).await?;
                 let r = import_plan::import_plan(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::plan_report(&r));
+                out!("{}", say::plan_report(&r));
             }
             ImportKind::Measurements(args) => {
                 let (ente, year, bytes) = prepare(store, &args).await?;
                 let r =
                     import_measurements::import_measurements(store, &Actor::console(), &ente, year, &bytes, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::measurements_report(&r));
+                out!("{}", say::measurements_report(&r));
             }
             ImportKind::Dup(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let r = import_dup::import_dup(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::dup_report(&r));
+                out!("{}", say::dup_report(&r));
             }
             ImportKind::Dimensioni(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let bytes = read_file(&args.file)?;
                 let r = import_dimensions::import_dimensions(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
-                println!("{}", say::dimensions_report(&r, args.dry_run));
+                out!("{}", say::dimensions_report(&r, args.dry_run));
             }
         },
         Command::Plan { action } => plan_command(store, action).await?,
@@ -95,8 +95,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             if verify {
                 let n = t.verified.map_err(AppError::Refused)?;
                 match l {
-                    Lang::It => println!("registro di audit integro: {n} record verificati"),
-                    Lang::En => println!("audit trail intact: {n} records verified"),
+                    Lang::It => out!("registro di audit integro: {n} record verificati"),
+                    Lang::En => out!("audit trail intact: {n} records verified"),
                 }
                 return Ok(());
             }
@@ -112,11 +112,50 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             };
             emit(&bytes, out.as_deref())?;
         }
+        Command::Remind { ente, cycle, oggi, dry_run } => {
+            if !dry_run {
+                return Err(AppError::Refused(
+                    l.pick(
+                        "l'invio dei solleciti non è ancora disponibile: usare --dry-run per vedere chi li riceverebbe",
+                        "sending reminders is not available yet: use --dry-run to see who would get them",
+                    )
+                    .into(),
+                )
+                .into());
+            }
+            let today = parse_day(oggi.as_deref())?;
+            let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
+            let (who, orphans) = traguardi_app::monitoring::reminders(&late);
+            for r in &who {
+                let due = traguardi_domain::cycle::format_date_it(r.oldest_due);
+                let units = r.units.join(", ");
+                match (l, r.reason) {
+                    (Lang::It, "superiore") => {
+                        out!("{}: {} valori in ritardo delle strutture {units} (sollecito al superiore; scadenza dal {due})", r.to, r.values)
+                    }
+                    (Lang::It, _) => out!("{}: {} valori in ritardo ({units}; scadenza dal {due})", r.to, r.values),
+                    (Lang::En, "superiore") => out!("{}: {} late values of units {units} (escalated; due since {due})", r.to, r.values),
+                    (Lang::En, _) => out!("{}: {} late values ({units}; due since {due})", r.to, r.values),
+                }
+            }
+            for u in orphans {
+                out!(
+                    "{}",
+                    match l {
+                        Lang::It => format!("{u}: valori in ritardo ma nessun responsabile indicato"),
+                        Lang::En => format!("{u}: late values but no responsible person"),
+                    }
+                );
+            }
+            if who.is_empty() {
+                out!("{}", l.pick("nessun sollecito da inviare", "no reminder to send"));
+            }
+        }
         Command::Explain { code, ente, cycle } => {
             let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
             let lines = s.explain(&code).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}")))?;
             for line in lines {
-                println!("{line}");
+                out!("{line}");
             }
         }
         Command::Payout { what } => payout(what)?,
@@ -176,23 +215,23 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let ente = resolve(store, ente.as_deref()).await?;
                 let r = cycles::open(store, &Actor::console(), &ente, year).await?;
                 match l {
-                    Lang::It => println!("ciclo {} aperto da {}: {} strutture e {} incarichi copiati", r.year, r.from_year, r.units, r.assignments),
-                    Lang::En => println!("cycle {} opened from {}: {} units and {} assignments copied", r.year, r.from_year, r.units, r.assignments),
+                    Lang::It => out!("ciclo {} aperto da {}: {} strutture e {} incarichi copiati", r.year, r.from_year, r.units, r.assignments),
+                    Lang::En => out!("cycle {} opened from {}: {} units and {} assignments copied", r.year, r.from_year, r.units, r.assignments),
                 }
             }
             CycleAction::RemoveUnit { code, year, ente } => {
                 let ente = resolve(store, ente.as_deref()).await?;
                 let u = cycles::remove_unit(store, &Actor::console(), &ente, year, &code).await?;
                 match l {
-                    Lang::It => println!("struttura {} «{}» tolta dal {year}", u.code, u.name),
-                    Lang::En => println!("unit {} «{}» removed from {year}", u.code, u.name),
+                    Lang::It => out!("struttura {} «{}» tolta dal {year}", u.code, u.name),
+                    Lang::En => out!("unit {} «{}» removed from {year}", u.code, u.name),
                 }
             }
             CycleAction::List { ente } => {
                 let ente = resolve(store, ente.as_deref()).await?;
                 let mut conn = store.pool.acquire().await?;
                 for c in traguardi_store::cycle::list(&mut conn, &ente.id).await? {
-                    println!("{}", c.calendar.label());
+                    out!("{}", c.calendar.label());
                 }
             }
         },
@@ -201,15 +240,15 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             match action {
                 UserAction::Add { username, nome } => {
                     let a = traguardi_app::accounts::add_user(store, &actor, &username, &nome, &password()?).await?;
-                    println!("{}: {}", a.username, l.pick("utente creato", "account created"));
+                    out!("{}: {}", a.username, l.pick("utente creato", "account created"));
                 }
                 UserAction::Passwd { username } => {
                     traguardi_app::accounts::set_password(store, &actor, &username, &password()?).await?;
-                    println!("{username}: {}", l.pick("password cambiata", "password changed"));
+                    out!("{username}: {}", l.pick("password cambiata", "password changed"));
                 }
                 UserAction::Role { username, ruolo, ente, struttura } => {
                     traguardi_app::accounts::grant_role(store, &actor, &username, ente.as_deref(), &ruolo, struttura.as_deref()).await?;
-                    println!("{username}: {} {ruolo}", l.pick("ruolo assegnato", "role granted"));
+                    out!("{username}: {} {ruolo}", l.pick("ruolo assegnato", "role granted"));
                 }
             }
         }
@@ -226,7 +265,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 };
                 store.migrate().await?;
                 let e = enti::create(store, &Actor::console(), &new).await?;
-                println!("{} ({})", e.name, e.code);
+                out!("{} ({})", e.name, e.code);
             }
             EnteAction::Calendar { ente, patrono, giorni_scadenza } => {
                 let ente = resolve(store, ente.as_deref()).await?;
@@ -238,11 +277,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     }
                 };
                 traguardi_app::monitoring::set_calendar(store, &Actor::console(), &ente, patron, giorni_scadenza).await?;
-                println!("{}: {}", ente.code, l.pick("calendario aggiornato", "calendar updated"));
+                out!("{}: {}", ente.code, l.pick("calendario aggiornato", "calendar updated"));
             }
             EnteAction::List => {
                 for e in enti::list(store).await? {
-                    println!("{}\t{}\t{}\t{}", e.code, e.name, e.kind.code(), e.staff_size);
+                    out!("{}\t{}\t{}\t{}", e.code, e.name, e.kind.code(), e.staff_size);
                 }
             }
         },
@@ -263,8 +302,8 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             };
             let c = plan_ops::assign(store, &actor, &ente, cycle, &objectives, &to).await?;
             match l {
-                Lang::It => println!("assegnazione {cycle}: {} obiettivi creati, {} già presenti", c.created.len(), c.unchanged),
-                Lang::En => println!("assignment {cycle}: {} objectives created, {} already present", c.created.len(), c.unchanged),
+                Lang::It => out!("assegnazione {cycle}: {} obiettivi creati, {} già presenti", c.created.len(), c.unchanged),
+                Lang::En => out!("assignment {cycle}: {} objectives created, {} already present", c.created.len(), c.unchanged),
             }
         }
         PlanAction::Override { ente, cycle, objective, valore, motivazione } => {
@@ -272,17 +311,17 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             let value = traguardi_domain::value::parse_percent(&valore, NumberStyle::detect(false, [valore.as_str()]))
                 .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--valore".into()), kind: k }.into()))?;
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Override { value, reason: motivazione }).await?;
-            println!("{}: {}", a.code, l.pick("risultato sostituito", "score overridden"));
+            out!("{}: {}", a.code, l.pick("risultato sostituito", "score overridden"));
         }
         PlanAction::NotAssessable { ente, cycle, objective, motivazione } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::NotAssessable { reason: motivazione }).await?;
-            println!("{}: {}", a.code, l.pick("non valutabile", "not assessable"));
+            out!("{}: {}", a.code, l.pick("non valutabile", "not assessable"));
         }
         PlanAction::Clear { ente, cycle, objective } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Clear).await?;
-            println!("{}: {}", a.code, l.pick("risultato calcolato ripristinato", "computed score restored"));
+            out!("{}: {}", a.code, l.pick("risultato calcolato ripristinato", "computed score restored"));
         }
     }
     Ok(())
@@ -314,7 +353,7 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
         MeasurementAction::Attach { at, file } => {
             let bytes = read_file(&file)?;
             let sha = measurements::attach_evidence(store, &actor, &ente, value_at(&at, date), &file.to_string_lossy(), &bytes).await?;
-            println!("{}: {} (SHA-256 {sha})", at.kpi, l.pick("evidenza allegata", "evidence attached"));
+            out!("{}: {} (SHA-256 {sha})", at.kpi, l.pick("evidenza allegata", "evidence attached"));
             return Ok(());
         }
     };
@@ -327,8 +366,8 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
     };
     let date = traguardi_domain::cycle::format_date_it(m.period_end);
     match l {
-        Lang::It => println!("{kpi} al {date}, versione {}: {status}", m.version),
-        Lang::En => println!("{kpi} at {date}, version {}: {status}", m.version),
+        Lang::It => out!("{kpi} al {date}, versione {}: {status}", m.version),
+        Lang::En => out!("{kpi} at {date}, version {}: {status}", m.version),
     }
     Ok(())
 }
@@ -372,6 +411,16 @@ fn password() -> Result<String> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// `--oggi DATE`, or today.
+fn parse_day(oggi: Option<&str>) -> Result<chrono::NaiveDate> {
+    Ok(match oggi {
+        Some(d) => {
+            traguardi_domain::value::parse_date(d).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--oggi".into()), kind: k }.into()))?
+        }
+        None => chrono::Local::now().date_naive(),
+    })
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {

@@ -1,5 +1,13 @@
 //! `traguardi`: the command line of Traguardi.
 
+/// Prints a line to standard output; a reader that went away (`| head`) is not an error.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod commands;
 mod say;
 
@@ -74,6 +82,19 @@ enum Command {
         /// Check the chain of hashes instead of printing it; fails if a record was altered or removed
         #[arg(long)]
         verify: bool,
+    },
+    /// Who would be reminded of late values today (only --dry-run: sending is not available yet)
+    Remind {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// The day to check (default: today)
+        #[arg(long)]
+        oggi: Option<String>,
+        /// Print who would be reminded, send nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Explain how the score of an objective, KPI or unit came to be
     Explain {

@@ -219,6 +219,10 @@ fn users_and_roles() {
     assert!(csv.starts_with("kpi,nome,periodo,scadenza,struttura,responsabile,sollecito_a\n"));
     assert!(csv.contains("\nDG-2021-01-K1,Avanzamento delle attività programmate,2021-12-31,2022-01-24,DG,Dott. Christian Malangone,\n"), "{csv}");
     assert_eq!(csv.lines().count(), 1 + 96);
+    let o = run(&url, &["remind", "--cycle", "2021", "--oggi", "2022-02-01", "--dry-run"]);
+    let lines = text(&o).0;
+    assert!(lines.contains("Dott. Christian Malangone: 2 valori in ritardo (DG; scadenza dal 24/01/2022)\n"), "{lines}");
+    assert_eq!(run(&url, &["remind", "--cycle", "2021"]).status.code(), Some(1), "sending is refused, not pretended");
     let o = run(&url, &["ente", "calendar", "--patrono", "13-40"]);
     assert_eq!(text(&o).1, "errore: giorno del santo patrono non valido: usare MM-GG, es. 12-07\n");
     let o = bin().args(["--database-url", &url, "user", "add", "b", "--nome", "B"]).env("TRAGUARDI_PASSWORD", "corta").output().expect("runs");
