@@ -155,7 +155,9 @@ for r in csv.DictReader(open("milano_2020_obiettivi_segretario.csv")):
     first = r["indicatore"].strip().splitlines()[0].strip()
     plan20.append(row(dimensione="segretario", ambito="", struttura="SG", obiettivo=code, obiettivo_titolo=r["obiettivo"], obiettivo_peso="1",
                       kpi=f"{code}-K1", kpi_nome=first, misura="avanzamento", verso="crescente", target="100", kpi_peso="1",
-                      descrizione=r["descrizione"], natura="efficacia", unita_misura="%"))
+                      descrizione="\n".join([r["descrizione"].strip(), "Responsabili: " + r["responsabili"].strip(),
+                                              "Azioni:\n" + r["azioni"].strip(), "KPI / indicatori di valutazione:\n" + r["indicatore"].strip()]),
+                      natura="efficacia", unita_misura="%"))
     value(f"{code}-K1", str(h(code, 75, 100)))
 
 for name, rows in [("piano-2020.csv", plan20), ("piano-2021.csv", plan21), ("piano-2022.csv", plan22)]:
