@@ -16,6 +16,7 @@ const PAGES = [
   '/enti/015146/cicli/2021/piano',
   '/enti/015146/cicli/2020/obiettivi/SAL-12',
   '/enti/015146/cicli/2020/obiettivi/SOL-04',
+  '/enti/015146/cicli/2021/obiettivi/DG-2021-01',
   '/pagina/inesistente',
   '/login',
 ];

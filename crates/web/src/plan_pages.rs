@@ -10,7 +10,9 @@ use axum::response::Response;
 use axum::routing::get;
 use traguardi_app::AppError;
 use traguardi_app::scores::{self, CycleScores};
+use traguardi_domain::calendar::Calendar;
 use traguardi_domain::cycle::format_date_it;
+use traguardi_domain::monitoring::{due_date, period_ends};
 use traguardi_domain::org::UnitKind;
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::round::{Light, it, number};
@@ -216,6 +218,8 @@ pub struct KpiView {
     pub score: Option<ScoreView>,
     pub status: &'static str,
     pub explanation: String,
+    /// Set when the latest value is older than the KPI's periodicity asks for.
+    pub stale: Option<String>,
 }
 
 pub struct ObjectiveView {
@@ -256,11 +260,32 @@ async fn objective_page(
     Path((code, year, objective)): Path<(String, i32, String)>,
 ) -> Result<Response, WebError> {
     let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
-    let o = objective_view(&data, &objective).ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
+    let calendar = traguardi_app::monitoring::calendar_of(&s.store, &data.ente).await?;
+    let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
+        .ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
     html(ObjectivePage { user: user.view(), o, year })
 }
 
-fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {
+/// "Valore non aggiornato" when the latest period whose values are due has no value.
+fn staleness(
+    k: &traguardi_store::plan::Kpi,
+    last: Option<chrono::NaiveDate>,
+    year: i32,
+    (calendar, due_days): &(Calendar, u32),
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    if k.formula.is_some() {
+        return None;
+    }
+    let expected = period_ends(&k.periodicity, year).into_iter().rfind(|p| due_date(calendar, *p, *due_days) < today)?;
+    if last.is_some_and(|l| l >= expected) {
+        return None;
+    }
+    let last = last.map_or_else(|| "nessun valore".to_string(), |l| format!("ultimo valore al {}", format_date_it(l)));
+    Some(format!("Valore non aggiornato: {last}, atteso al {}", format_date_it(expected)))
+}
+
+fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), today: chrono::NaiveDate) -> Option<ObjectiveView> {
     let o = data.objectives.iter().find(|o| o.code == code)?;
     let dim = data.dimensions.iter().find(|d| d.id == o.dimension_id);
     let s = data.board.objectives.get(&o.id);
@@ -302,6 +327,7 @@ fn objective_view(data: &CycleScores, code: &str) -> Option<ObjectiveView> {
                 score: scored.and_then(|s| view(s, data)),
                 status: status(scored),
                 explanation: scored.map(|s| s.explanation.text.clone()).unwrap_or_default(),
+                stale: staleness(k, r.and_then(|r| r.periods.last().map(|(d, _)| *d)), data.cycle.year(), calendar, today),
             }
         })
         .collect();

@@ -60,6 +60,10 @@ async fn pages_on_every_backend() {
         assert!(body.contains("Media ponderata: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72."));
         assert!(body.contains("Più alto è meglio: 1.720.000 / 1.500.000 × 100 = 114,67, limitato a 100,00."));
         assert!(body.contains("Salute del Sistema di Relazioni"));
+        assert!(!body.contains("Valore non aggiornato"), "2020's values are all in");
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2021/obiettivi/DG-2021-01").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Valore non aggiornato: nessun valore, atteso al 31/12/2021"), "{body}");
         let (status, _, body) = get(&state, "/enti/015146/cicli/2020/obiettivi/SOL-04").await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("Non valutabile: Eventi internazionali annullati per l&#39;emergenza Covid-19"), "{body}");
