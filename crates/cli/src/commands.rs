@@ -100,17 +100,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 }
                 return Ok(());
             }
-            let sheet = t.sheet();
-            let bytes = match format {
-                Format::Csv => to_csv(&sheet)?,
-                Format::Xlsx => to_xlsx(&sheet)?,
-                Format::Json => {
-                    let mut v = serde_json::to_vec_pretty(&t.records)?;
-                    v.push(b'\n');
-                    v
-                }
-            };
-            emit(&bytes, out.as_deref())?;
+            write_report(format, out.as_deref(), || t.sheet(), || &t.records)?;
         }
         Command::Remind { ente, cycle, oggi, dry_run } => {
             if !dry_run {
@@ -161,11 +151,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Payout { what } => payout(what)?,
         Command::Report { what } => match what {
             ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
-                let today = match oggi {
-                    Some(d) => traguardi_domain::value::parse_date(&d)
-                        .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--oggi".into()), kind: k }.into()))?,
-                    None => chrono::Local::now().date_naive(),
-                };
+                let today = parse_day(oggi.as_deref())?;
                 let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
                 let sheet = traguardi_docs::export::Sheet {
                     name: "ritardi".into(),
@@ -185,29 +171,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                         })
                         .collect(),
                 };
-                let bytes = match format {
-                    Format::Csv => to_csv(&sheet)?,
-                    Format::Xlsx => to_xlsx(&sheet)?,
-                    Format::Json => {
-                        let mut v = serde_json::to_vec_pretty(&late)?;
-                        v.push(b'\n');
-                        v
-                    }
-                };
-                emit(&bytes, out.as_deref())?;
+                write_report(format, out.as_deref(), || sheet, || &late)?;
             }
             ReportKind::Scores { ente, cycle, format, out } => {
                 let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
-                let bytes = match format {
-                    Format::Csv => to_csv(&scores.sheet())?,
-                    Format::Xlsx => to_xlsx(&scores.sheet())?,
-                    Format::Json => {
-                        let mut v = serde_json::to_vec_pretty(&scores.rows())?;
-                        v.push(b'\n');
-                        v
-                    }
-                };
-                emit(&bytes, out.as_deref())?;
+                write_report(format, out.as_deref(), || scores.sheet(), || scores.rows())?;
             }
         },
         Command::Cycle { action } => match action {
@@ -389,17 +357,7 @@ fn payout(what: PayoutKind) -> Result<()> {
     };
     let bytes = read_file(&input)?;
     let (_, lines) = traguardi_app::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules)?;
-    let sheet = traguardi_app::payout::sheet(&lines);
-    let bytes = match format {
-        Format::Csv => to_csv(&sheet)?,
-        Format::Xlsx => to_xlsx(&sheet)?,
-        Format::Json => {
-            let mut v = serde_json::to_vec_pretty(&lines)?;
-            v.push(b'\n');
-            v
-        }
-    };
-    emit(&bytes, out.as_deref())
+    write_report(format, out.as_deref(), || traguardi_app::payout::sheet(&lines), || &lines)
 }
 
 /// The password from TRAGUARDI_PASSWORD, or the first line of standard input (never an argument,
@@ -447,6 +405,26 @@ async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::e
         }
     };
     Ok((ente, year, bytes))
+}
+
+/// A report in the chosen format: the table as CSV or XLSX, or the data as JSON. Each is built
+/// only when asked for.
+fn write_report<T: serde::Serialize>(
+    format: Format,
+    out: Option<&std::path::Path>,
+    sheet: impl FnOnce() -> traguardi_docs::export::Sheet,
+    data: impl FnOnce() -> T,
+) -> Result<()> {
+    let bytes = match format {
+        Format::Csv => to_csv(&sheet())?,
+        Format::Xlsx => to_xlsx(&sheet())?,
+        Format::Json => {
+            let mut v = serde_json::to_vec_pretty(&data())?;
+            v.push(b'\n');
+            v
+        }
+    };
+    emit(&bytes, out)
 }
 
 /// Writes a report to FILE, or to standard output.
