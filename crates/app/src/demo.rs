@@ -7,7 +7,10 @@ use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
-use crate::{Actor, AppError, accounts, cycles, enti, import_measurements, import_org, import_people, import_plan, monitoring};
+use crate::{
+    Actor, AppError, accounts, cycles, enti, import_dup, import_measurements, import_org, import_pdc, import_peg, import_people, import_plan, monitoring,
+    shared_data,
+};
 
 pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
@@ -32,6 +35,10 @@ const PLANS: [(i32, &[u8]); 3] = [
 ];
 /// Illustrative 2020 values, so that the demo shows real scores.
 const MEASUREMENTS_2020: &[u8] = include_bytes!("../demo/milano/misure-2020.csv");
+/// PEG lines of CdR 222 for 2023–2025, as printed in the Bilancio di Previsione 2025 (seed 004).
+const PEG_CDR_222: &[u8] = include_bytes!("../demo/milano/peg-cdr222.csv");
+/// The DUP pages of the Direzione that holds CdR 222, from the same report.
+const DUP_INNOVAZIONE: &[u8] = include_bytes!("../demo/milano/dup-innovazione.csv");
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DemoReport {
@@ -90,6 +97,7 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         monitoring::set_calendar(store, &actor, &ente, Some((12, 7)), traguardi_domain::monitoring::DEFAULT_DUE_DAYS).await?;
         report.changes += 1;
     }
+    report.changes += load_budget(store, &actor, &ente).await?;
     for (username, name, role, unit) in ACCOUNTS {
         let exists = {
             let mut conn = store.acquire().await?;
@@ -102,4 +110,28 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         }
     }
     Ok((ente, report))
+}
+
+/// The budget side: the piano dei conti (from the public SIOPE file, when the data folder is
+/// there), the DUP pages and the PEG lines of CdR 222. Each is loaded once.
+async fn load_budget(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, AppError> {
+    let mut changes = 0;
+    let (codes, years) = {
+        let mut conn = store.acquire().await?;
+        (traguardi_store::budget::pdc_count(&mut conn, &ente.id).await?, traguardi_store::budget::years_and_cdr(&mut conn, &ente.id).await?)
+    };
+    if codes == 0
+        && let Some(path) = shared_data::file(shared_data::SIOPE_PDC)
+    {
+        let bytes = std::fs::read(&path).map_err(|e| AppError::Refused(format!("{}: {e}", path.display())))?;
+        let r = import_pdc::import_pdc(store, actor, ente, &bytes, ReadOptions::default(), false).await?;
+        changes += r.spesa + r.entrata;
+    }
+    let dup = import_dup::import_dup(store, actor, ente, DUP_INNOVAZIONE, ReadOptions::default(), false).await?;
+    changes += dup.objectives.created.len() + dup.objectives.updated.len();
+    if years.is_empty() {
+        let r = import_peg::import_peg(store, actor, ente, PEG_CDR_222, ReadOptions::default(), false).await?;
+        changes += r.imported.iter().map(|y| y.lines).sum::<usize>();
+    }
+    Ok(changes)
 }

@@ -6,6 +6,8 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod budget;
+pub mod commissioni;
 pub mod cycles;
 pub mod demo;
 pub mod dimensions;
@@ -17,6 +19,8 @@ pub mod import_dimensions;
 pub mod import_dup;
 pub mod import_measurements;
 pub mod import_org;
+pub mod import_pdc;
+pub mod import_peg;
 pub mod import_people;
 pub mod import_plan;
 pub mod measurements;
@@ -26,6 +30,7 @@ pub mod org_tree;
 pub mod payout;
 pub mod plan_ops;
 pub mod scores;
+pub mod shared_data;
 
 pub use access::Actor;
 pub use error::AppError;

@@ -36,6 +36,18 @@ fn has_decimal_comma(cell: &str) -> bool {
         && int.bytes().next().is_some_and(|b| b.is_ascii_digit())
 }
 
+/// Digits grouped by three with `.`, the Italian way: `3631120` → `3.631.120`.
+pub fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// Parses a number in the given style. Italian: `.` groups thousands (only in groups of three),
 /// `,` is the decimal point, so `1.000` is one thousand. English: `.` is the decimal point and
 /// `,` may group thousands.

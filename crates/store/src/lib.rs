@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod budget;
 pub mod cycle;
 pub mod db;
 pub mod ente;

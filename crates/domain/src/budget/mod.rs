@@ -1,0 +1,96 @@
+//! The budget side (SPEC §2 "Budget"): codes of the piano dei conti finanziario, the
+//! classification D.Lgs 118/2011 derives from them, and amounts in euro cents.
+
+pub mod pdc;
+pub mod tables;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+pub use pdc::PdcCode;
+
+/// Spending (`U`, uscite) or revenue (`E`, entrate): the two sides of the piano dei conti.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Side {
+    Spesa,
+    Entrata,
+}
+
+impl Side {
+    pub const NAMES: [&'static str; 2] = ["spesa", "entrata"];
+
+    pub fn parse(s: &str) -> Option<Side> {
+        match s.trim().to_lowercase().as_str() {
+            "spesa" | "u" | "uscita" | "uscite" => Some(Side::Spesa),
+            "entrata" | "e" | "entrate" => Some(Side::Entrata),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Spesa => "spesa",
+            Side::Entrata => "entrata",
+        }
+    }
+    /// The letter of the piano dei conti: `U` or `E`.
+    pub fn letter(self) -> char {
+        match self {
+            Side::Spesa => 'U',
+            Side::Entrata => 'E',
+        }
+    }
+}
+
+/// Euro amounts are stored and summed as integer cents; an amount with more than two decimals
+/// is refused by the importers rather than rounded, because a budget figure is exact.
+pub fn to_cents(d: Decimal) -> Option<i64> {
+    if d.normalize().scale() > 2 {
+        return None;
+    }
+    (d * Decimal::ONE_HUNDRED).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).try_into().ok()
+}
+
+/// Italian form of an amount in cents, as the budget documents print it: `3.631.120,00`.
+pub fn euro(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let grouped = crate::value::group_thousands(&(abs / 100).to_string());
+    format!("{sign}{grouped},{:02}", abs % 100)
+}
+
+/// The amount in cents as a decimal number of euro with two places (`3631120.00`), for CSV and JSON.
+pub fn euro_decimal(cents: i64) -> Decimal {
+    Decimal::new(cents, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn euro_is_written_as_the_seed_prints_it() {
+        assert_eq!(euro(363_112_000), "3.631.120,00");
+        assert_eq!(euro(0), "0,00");
+        assert_eq!(euro(5), "0,05");
+        assert_eq!(euro(-123_456), "-1.234,56");
+        assert_eq!(euro(100_000), "1.000,00");
+        assert_eq!(euro_decimal(363_112_000).to_string(), "3631120.00");
+    }
+
+    #[test]
+    fn cents_are_exact_or_refused() {
+        assert_eq!(to_cents(dec!(3631120.00)), Some(363_112_000));
+        assert_eq!(to_cents(dec!(0.1)), Some(10));
+        assert_eq!(to_cents(dec!(-2.5)), Some(-250));
+        assert_eq!(to_cents(dec!(1.005)), None);
+        assert_eq!(to_cents(dec!(1.000)), Some(100));
+    }
+
+    #[test]
+    fn sides_parse_by_name_or_letter() {
+        assert_eq!(Side::parse("Spesa"), Some(Side::Spesa));
+        assert_eq!(Side::parse("E"), Some(Side::Entrata));
+        assert_eq!(Side::parse("x"), None);
+    }
+}

@@ -1,0 +1,38 @@
+-- The budget side: the piano dei conti loaded by the ente (SIOPE glossary) and the PEG lines.
+
+-- One row per code of the glossary, per side: the same digits can be a spending and a revenue code.
+CREATE TABLE pdc_code (
+    ente_id         TEXT NOT NULL REFERENCES ente(id),
+    side            TEXT NOT NULL CHECK (side IN ('U', 'E')),
+    code            TEXT NOT NULL,                 -- ten digits, no dots
+    description     TEXT NOT NULL,
+    PRIMARY KEY (ente_id, side, code)
+);
+
+-- A PEG line's forecast for one year, as made by one budget (bilancio). Amounts in cents.
+CREATE TABLE budget_line (
+    id              TEXT PRIMARY KEY,
+    ente_id         TEXT NOT NULL REFERENCES ente(id),
+    bilancio        INTEGER NOT NULL,               -- the budget that made the forecast
+    anno            INTEGER NOT NULL,               -- the year the forecast is for
+    side            TEXT NOT NULL CHECK (side IN ('U', 'E')),
+    cdr             TEXT NOT NULL,
+    unit_lineage    TEXT NOT NULL,                 -- the org unit holding the CdR, across cycles
+    cdr_name        TEXT NOT NULL,
+    direzione       TEXT NOT NULL,
+    capitolo        TEXT NOT NULL,
+    articolo        TEXT NOT NULL,
+    pdc             TEXT NOT NULL,                 -- ten digits, or '' where the budget prints none
+    vincolo         TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    missione        TEXT NOT NULL,                 -- '' for revenue
+    programma       TEXT NOT NULL,
+    titolo          INTEGER NOT NULL,               -- 0 where no code gives it
+    previsione      INTEGER NOT NULL,
+    cassa           INTEGER,
+    crono_anni_precedenti    INTEGER,
+    altri_nuovi_stanziamenti INTEGER,
+    programma_triennale_llpp INTEGER,
+    UNIQUE (ente_id, bilancio, anno, side, cdr, capitolo, articolo)
+);
+CREATE INDEX budget_line_year ON budget_line (ente_id, anno, cdr);

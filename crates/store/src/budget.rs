@@ -1,0 +1,187 @@
+//! The budget side: the ente's piano dei conti and its PEG lines (amounts in cents).
+
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::row::{int, sql, text};
+use crate::{Conn, EnteId, StoreError};
+
+/// A PEG line's forecast for one year, as one budget made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetLine {
+    pub id: String,
+    pub bilancio: i32,
+    pub anno: i32,
+    /// `U` (spesa) or `E` (entrata).
+    pub side: String,
+    pub cdr: String,
+    pub unit_lineage: String,
+    pub cdr_name: String,
+    pub direzione: String,
+    pub capitolo: String,
+    pub articolo: String,
+    /// Ten digits, or empty.
+    pub pdc: String,
+    pub vincolo: String,
+    pub description: String,
+    pub missione: String,
+    pub programma: String,
+    pub titolo: i32,
+    pub previsione: i64,
+    pub cassa: Option<i64>,
+    pub crono_anni_precedenti: Option<i64>,
+    pub altri_nuovi_stanziamenti: Option<i64>,
+    pub programma_triennale_llpp: Option<i64>,
+}
+
+const COLUMNS: &str = "id, bilancio, anno, side, cdr, unit_lineage, cdr_name, direzione, capitolo, articolo, pdc, vincolo, description, \
+     missione, programma, titolo, previsione, cassa, crono_anni_precedenti, altri_nuovi_stanziamenti, programma_triennale_llpp";
+const WIDTH: usize = 21;
+/// Rows per INSERT: 21 binds each stays well under SQLite's and PostgreSQL's bind limits.
+const BATCH: usize = 400;
+
+fn opt_int(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
+    Ok(r.try_get::<Option<i64>, _>(col)?)
+}
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<BudgetLine, StoreError> {
+    let small = |c: &str| int(r, c).map(|v| i32::try_from(v).unwrap_or_default());
+    Ok(BudgetLine {
+        id: text(r, "id")?,
+        bilancio: small("bilancio")?,
+        anno: small("anno")?,
+        side: text(r, "side")?,
+        cdr: text(r, "cdr")?,
+        unit_lineage: text(r, "unit_lineage")?,
+        cdr_name: text(r, "cdr_name")?,
+        direzione: text(r, "direzione")?,
+        capitolo: text(r, "capitolo")?,
+        articolo: text(r, "articolo")?,
+        pdc: text(r, "pdc")?,
+        vincolo: text(r, "vincolo")?,
+        description: text(r, "description")?,
+        missione: text(r, "missione")?,
+        programma: text(r, "programma")?,
+        titolo: small("titolo")?,
+        previsione: int(r, "previsione")?,
+        cassa: opt_int(r, "cassa")?,
+        crono_anni_precedenti: opt_int(r, "crono_anni_precedenti")?,
+        altri_nuovi_stanziamenti: opt_int(r, "altri_nuovi_stanziamenti")?,
+        programma_triennale_llpp: opt_int(r, "programma_triennale_llpp")?,
+    })
+}
+
+/// Lines of the given years (all CdR), ordered as the report prints them.
+pub async fn lines_of_years(conn: &mut Conn, ente: &EnteId, from: i32, to: i32) -> Result<Vec<BudgetLine>, StoreError> {
+    let rows = sqlx::query(sql(format!(
+        "SELECT {COLUMNS} FROM budget_line WHERE ente_id = $1 AND anno >= $2 AND anno <= $3
+         ORDER BY cdr, titolo, pdc, capitolo, articolo, anno, bilancio"
+    )))
+    .bind(&ente.0)
+    .bind(i64::from(from))
+    .bind(i64::from(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Every line of the ente.
+pub async fn all_lines(conn: &mut Conn, ente: &EnteId) -> Result<Vec<BudgetLine>, StoreError> {
+    lines_of_years(conn, ente, i32::MIN, i32::MAX).await
+}
+
+/// (year, CdR) pairs that have lines, with their count.
+pub async fn years_and_cdr(conn: &mut Conn, ente: &EnteId) -> Result<Vec<(i32, String, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT anno, cdr, COUNT(*) AS n FROM budget_line WHERE ente_id = $1 GROUP BY anno, cdr ORDER BY anno, cdr")
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok((i32::try_from(int(r, "anno")?).unwrap_or_default(), text(r, "cdr")?, int(r, "n")?))).collect()
+}
+
+/// Removes the lines of one (year, CdR): a re-import replaces exactly those.
+pub async fn delete_year_cdr(conn: &mut Conn, ente: &EnteId, anno: i32, cdr: &str) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM budget_line WHERE ente_id = $1 AND anno = $2 AND cdr = $3")
+        .bind(&ente.0)
+        .bind(i64::from(anno))
+        .bind(cdr)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Inserts lines in batches (one statement per few hundred rows keeps a 50,000-line import fast).
+pub async fn insert_lines(conn: &mut Conn, ente: &EnteId, lines: &[BudgetLine]) -> Result<(), StoreError> {
+    for chunk in lines.chunks(BATCH) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let base = i * (WIDTH + 1);
+                let marks: Vec<String> = (1..=WIDTH + 1).map(|k| format!("${}", base + k)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let stmt = format!("INSERT INTO budget_line (ente_id, {COLUMNS}) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(sql(stmt));
+        for l in chunk {
+            q = q
+                .bind(&ente.0)
+                .bind(&l.id)
+                .bind(i64::from(l.bilancio))
+                .bind(i64::from(l.anno))
+                .bind(&l.side)
+                .bind(&l.cdr)
+                .bind(&l.unit_lineage)
+                .bind(&l.cdr_name)
+                .bind(&l.direzione)
+                .bind(&l.capitolo)
+                .bind(&l.articolo)
+                .bind(&l.pdc)
+                .bind(&l.vincolo)
+                .bind(&l.description)
+                .bind(&l.missione)
+                .bind(&l.programma)
+                .bind(i64::from(l.titolo))
+                .bind(l.previsione)
+                .bind(l.cassa)
+                .bind(l.crono_anni_precedenti)
+                .bind(l.altri_nuovi_stanziamenti)
+                .bind(l.programma_triennale_llpp);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A code of the ente's piano dei conti.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PdcEntry {
+    /// `U` or `E`.
+    pub side: String,
+    /// Ten digits.
+    pub code: String,
+    pub description: String,
+}
+
+pub async fn pdc_count(conn: &mut Conn, ente: &EnteId) -> Result<i64, StoreError> {
+    let r = sqlx::query("SELECT COUNT(*) AS n FROM pdc_code WHERE ente_id = $1").bind(&ente.0).fetch_one(&mut *conn).await?;
+    int(&r, "n")
+}
+
+pub async fn pdc_codes(conn: &mut Conn, ente: &EnteId) -> Result<Vec<PdcEntry>, StoreError> {
+    let rows = sqlx::query("SELECT side, code, description FROM pdc_code WHERE ente_id = $1 ORDER BY side, code").bind(&ente.0).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(PdcEntry { side: text(r, "side")?, code: text(r, "code")?, description: text(r, "description")? })).collect()
+}
+
+/// Replaces the ente's piano dei conti with `codes`.
+pub async fn replace_pdc(conn: &mut Conn, ente: &EnteId, codes: &[PdcEntry]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM pdc_code WHERE ente_id = $1").bind(&ente.0).execute(&mut *conn).await?;
+    for chunk in codes.chunks(BATCH) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${})", i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4)).collect();
+        let mut q = sqlx::query(sql(format!("INSERT INTO pdc_code (ente_id, side, code, description) VALUES {}", values.join(", "))));
+        for c in chunk {
+            q = q.bind(&ente.0).bind(&c.side).bind(&c.code).bind(&c.description);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
