@@ -206,7 +206,7 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
                 strategico: parent_title(&d.parent_id),
                 operativo: d.title.clone(),
                 code: d.code.clone(),
-                direzione: direzione_unit.name.clone(),
+                direzione: direzione.clone(),
                 finalita: d.description.clone().unwrap_or_default(),
                 agid: d.tags.clone(),
             }

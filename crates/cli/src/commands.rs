@@ -4,8 +4,10 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
+use traguardi_app::commissioni::{self, Scope};
 use traguardi_app::{
-    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_people, import_plan, plan_ops, scores,
+    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_pdc, import_peg, import_people,
+    import_plan, plan_ops, scores,
 };
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::{to_csv, to_xlsx};
@@ -15,7 +17,8 @@ use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
 
 use crate::{
-    Cli, Command, CycleAction, Decimals, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PayoutKind, PlanAction, ReportKind, UserAction, say,
+    Cli, Command, CycleAction, Decimals, DocFormat, EnteAction, Format, ImportArgs, ImportKind, MeasurementAction, PayoutKind, PlanAction, ReportKind,
+    UserAction, say,
 };
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -87,6 +90,16 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let r = import_dimensions::import_dimensions(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
                 out!("{}", say::dimensions_report(&r, args.dry_run));
             }
+            ImportKind::Pdc(args) => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let r = import_pdc::import_pdc(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
+                out!("{}", say::pdc_report(&r));
+            }
+            ImportKind::Peg(args) => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let r = import_peg::import_peg(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
+                out!("{}", say::peg_report(&r));
+            }
         },
         Command::Plan { action } => plan_command(store, action).await?,
         Command::Measurement { action } => measurement_command(store, action).await?,
@@ -150,6 +163,31 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Payout { what } => payout(what)?,
         Command::Report { what } => match what {
+            ReportKind::Commissioni { ente, cycle, direzione, cdr, format, out } => {
+                let ente = resolve(store, ente.as_deref()).await?;
+                let scope = match (direzione, cdr) {
+                    (Some(d), _) => Scope::Direzione(d),
+                    (None, Some(c)) => Scope::Cdr(c),
+                    (None, None) => unreachable!("clap requires --direzione or --cdr"),
+                };
+                let report = commissioni::build(store, &Actor::console(), &ente, cycle, &scope).await?;
+                let bytes = match format {
+                    DocFormat::Pdf => traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable())?,
+                    DocFormat::Csv => {
+                        let mut sheets = report.sheets().into_iter();
+                        let mut all = sheets.next().unwrap_or_default();
+                        all.rows.extend(sheets.flat_map(|s| s.rows));
+                        to_csv(&all)?
+                    }
+                    DocFormat::Xlsx => traguardi_docs::export::to_xlsx_book(&report.sheets())?,
+                    DocFormat::Json => {
+                        let mut v = serde_json::to_vec_pretty(&report.to_json())?;
+                        v.push(b'\n');
+                        v
+                    }
+                };
+                emit(&bytes, out.as_deref())?;
+            }
             ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
                 let today = parse_day(oggi.as_deref())?;
                 let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;

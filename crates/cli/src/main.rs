@@ -160,6 +160,10 @@ enum ImportKind {
     Dup(ImportArgs),
     /// Dimensions of the plan and their ambiti: dimensione,nome,ambito,ambito_nome
     Dimensioni(ImportArgs),
+    /// The piano dei conti, from the SIOPE glossary as published: codice_voce,macro,descrizione
+    Pdc(ImportArgs),
+    /// PEG lines: anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione[,…]
+    Peg(ImportArgs),
 }
 
 /// Which value: a KPI of a cycle, at a period end.
@@ -310,8 +314,36 @@ enum PayoutKind {
     },
 }
 
+/// Formats of a report that is also a printed document.
+#[derive(Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Pdf,
+    Csv,
+    Json,
+    Xlsx,
+}
+
 #[derive(Subcommand)]
 enum ReportKind {
+    /// REPORT COMMISSIONI of the budget: spese correnti and in conto capitale with their summaries, and the DUP pages
+    Commissioni {
+        #[arg(long)]
+        ente: Option<String>,
+        /// The budget's year (Bilancio di Previsione YEAR)
+        #[arg(long)]
+        cycle: i32,
+        /// A Direzione (unit code or CdR) and every CdR below it
+        #[arg(long, required_unless_present = "cdr", conflicts_with = "cdr")]
+        direzione: Option<String>,
+        /// One CdR
+        #[arg(long)]
+        cdr: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]

@@ -5,6 +5,8 @@ use traguardi_app::import_dimensions::DimensionsReport;
 use traguardi_app::import_dup::DupReport;
 use traguardi_app::import_measurements::MeasurementsReport;
 use traguardi_app::import_org::ImportReport;
+use traguardi_app::import_pdc::PdcReport;
+use traguardi_app::import_peg::PegReport;
 use traguardi_app::import_people::PeopleReport;
 use traguardi_app::import_plan::PlanReport;
 use traguardi_domain::Lang;
@@ -148,5 +150,49 @@ pub fn dimensions_report(r: &DimensionsReport, dry_run: bool) -> String {
         Lang::En => format!("dimensions: {dc} new, {du} renamed, {} unchanged; ambiti: {ac} new, {au} renamed, {} unchanged", d.unchanged, a.unchanged),
     };
     s.push_str(&tail(l, false, dry_run, 0));
+    s
+}
+
+pub fn pdc_report(r: &PdcReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!(
+            "piano dei conti: {} righe lette, {} codici di spesa e {} di entrata caricati, {} righe di tesoreria ignorate",
+            r.rows, r.spesa, r.entrata, r.skipped
+        ),
+        Lang::En => {
+            format!("piano dei conti: {} rows read, {} spending and {} revenue codes loaded, {} treasury rows skipped", r.rows, r.spesa, r.entrata, r.skipped)
+        }
+    };
+    if r.replaced > 0 {
+        s.push_str(&match l {
+            Lang::It => format!(" (sostituiscono i {} codici caricati prima)", r.replaced),
+            Lang::En => format!(" (replacing the {} codes loaded before)", r.replaced),
+        });
+    }
+    s.push_str(&tail(l, false, r.dry_run, 0));
+    s
+}
+
+pub fn peg_report(r: &PegReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!("PEG: {} righe lette", r.rows),
+        Lang::En => format!("PEG: {} rows read", r.rows),
+    };
+    for y in &r.imported {
+        let amount = traguardi_domain::budget::euro(y.previsione);
+        s.push_str(&match l {
+            Lang::It => format!("\n{} CdR {}: {} righe, previsione {amount} (sostituite {} righe)", y.anno, y.cdr, y.lines, y.replaced),
+            Lang::En => format!("\n{} CdR {}: {} lines, forecast {amount} ({} lines replaced)", y.anno, y.cdr, y.lines, y.replaced),
+        });
+    }
+    if !r.pdc_checked {
+        s.push_str(l.pick(
+            "\npiano dei conti non caricato (traguardi import pdc): codici controllati solo nella forma",
+            "\npiano dei conti not loaded (traguardi import pdc): codes checked for their form only",
+        ));
+    }
+    s.push_str(&tail(l, false, r.dry_run, 0));
     s
 }

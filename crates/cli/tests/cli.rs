@@ -104,6 +104,32 @@ fn demo_story(url: &str) {
         )
     );
 
+    // REPORT COMMISSIONI of seed 004, in every format.
+    let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "222", "--format", "csv"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let csv = text(&o).0;
+    assert!(
+        csv.starts_with(
+            "sezione,tipo,cdr,macroaggregato,capitolo,articolo,pdc,vincolo,descrizione,missione,programma,previsione_2023,previsione_2024,previsione_2025,"
+        ),
+        "{csv}"
+    );
+    assert!(csv.contains("\n1.B,riga,222,03,1013,8,1.03.02.13.000,0,SERVIZI AUSILIARI - CONTACT CENTER,01,11,4181620.00,4186420.00,3445520.00,,,\n"), "{csv}");
+    assert!(csv.contains("\n1.B,totale_cdr,222,,,,,,Totale Settore 222,,,4496720.00,4232270.00,3631120.00,,,\n"), "{csv}");
+    assert!(csv.contains("\n2.C,totale,,,,,,,Totale DIREZIONE INNOVAZIONE TECNOLOGICA E DIGITALE,,,330000.00,183000.00,0.00,0.00,0.00,0.00\n"), "{csv}");
+    let o = run(url, &["report", "commissioni", "--cycle", "2025", "--direzione", "SIAD", "--format", "json"]);
+    let json = text(&o).0;
+    assert!(json.contains("\"total\": [\n      \"4496720.00\",\n      \"4232270.00\",\n      \"3631120.00\"\n    ]"), "{json}");
+    for (format, magic) in [("pdf", &b"%PDF-"[..]), ("xlsx", &b"PK\x03\x04"[..])] {
+        let out = std::env::temp_dir().join(format!("traguardi-commissioni-{}-{}.{format}", std::process::id(), rand_suffix()));
+        let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "222", "--format", format, "--out", out.to_str().expect("path")]);
+        assert!(o.status.success(), "{:?}", text(&o));
+        assert!(std::fs::read(&out).expect("file").starts_with(magic), "{format}");
+    }
+    let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "999"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o).1, "errore: CdR 999 inesistente nella struttura dell'ente per il 2025\n");
+
     // The audit trail: intact, exported by cycle, and a direct edit in the database is caught.
     let o = run(url, &["audit", "--verify"]);
     assert!(o.status.success(), "{:?}", text(&o));
@@ -190,6 +216,31 @@ fn imports_report_and_refuse() {
     assert_eq!(text(&o).0, "ciclo 2025 aperto da 2024: 2 strutture e 0 incarichi copiati\n");
     let o = run(&url, &["import", "org", org.to_str().expect("path"), "--ente", "12"]);
     assert_eq!(text(&o).1, "errore: colonna «--ente»: «12» non è valido: atteso codice ISTAT di 6 cifre (es. 015146)\n");
+
+    // PEG lines of the Area Bilancio (CdR 101): before a piano dei conti is loaded, codes are
+    // checked for their form only, and the import says so; a re-import replaces (anno, CdR).
+    let peg = temp_file(
+        "peg.csv",
+        "anno;cdr;cdr_nome;direzione;capitolo;articolo;pdc;descrizione;vincolo;missione;programma;previsione\n\
+         2025;101;Area Bilancio;Direzione Generale;100;1;U.1.03.02.16.000;Servizi amministrativi;0;01;03;1.234,56\n\
+         2025;101;Area Bilancio;Direzione Generale;200;1;1.01.01.01.000;Stipendi;0;01;03;10.000,00\n",
+    );
+    let o = run(&url, &["import", "peg", peg.to_str().expect("path")]);
+    assert_eq!(
+        text(&o).0,
+        "PEG: 2 righe lette\n2025 CdR 101: 2 righe, previsione 11.234,56 (sostituite 0 righe)\n\
+         piano dei conti non caricato (traguardi import pdc): codici controllati solo nella forma\n"
+    );
+    let pdc = temp_file("pdc.csv", "codice_voce,macro,titolo,macroaggregato,descrizione\n1.03.02.16.001,U,1,03,Pubblicazione bandi di gara\n");
+    let o = run(&url, &["import", "pdc", pdc.to_str().expect("path")]);
+    assert_eq!(text(&o).0, "piano dei conti: 1 righe lette, 1 codici di spesa e 0 di entrata caricati, 0 righe di tesoreria ignorate\n");
+    let o = run(&url, &["import", "peg", peg.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o).1,
+        "errore: il file ha 1 problema; nulla è stato scritto:\n  \
+         riga 3, colonna «pdc»: «U.1.01.01.01.000» non è valido: atteso un codice del piano dei conti dell'ente per la spesa\n"
+    );
 }
 
 #[test]

@@ -21,7 +21,19 @@ pub fn to_csv(sheet: &Sheet) -> Result<Vec<u8>, csv::Error> {
 
 /// One worksheet; cells that are plain decimal numbers are written as numbers.
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    to_xlsx_book(std::slice::from_ref(sheet))
+}
+
+/// A workbook with one worksheet per sheet.
+pub fn to_xlsx_book(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = Workbook::new();
+    for sheet in sheets {
+        write_sheet(&mut book, sheet)?;
+    }
+    book.save_to_buffer()
+}
+
+fn write_sheet(book: &mut Workbook, sheet: &Sheet) -> Result<(), rust_xlsxwriter::XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(sheet.name.chars().take(31).collect::<String>())?;
     let bold = Format::new().set_bold();
@@ -39,7 +51,7 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         }
     }
     ws.autofit();
-    book.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]

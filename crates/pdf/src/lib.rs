@@ -4,7 +4,7 @@
 //! PDF is written as PDF/A-2a: archival, and tagged for screen readers.
 
 use typst::foundations::{Dict, IntoValue};
-use typst_as_lib::TypstEngine;
+use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
@@ -44,8 +44,47 @@ pub fn render(template: Template, data: &serde_json::Value) -> Result<Vec<u8>, P
     let engine = TypstEngine::builder().fonts(FONTS).with_static_source_file_resolver([("common.typ", COMMON), ("main.typ", template.source())]).build();
     let mut inputs = Dict::new();
     inputs.insert("data".into(), data.to_string().into_value());
-    let doc: PagedDocument = engine.compile_with_input("main.typ", inputs).output.map_err(|e| PdfError::Typeset(e.to_string()))?;
+    let doc: PagedDocument = engine.compile_with_input("main.typ", inputs).output.map_err(|e| match e {
+        TypstAsLibError::TypstSource(diags) => PdfError::Typeset(diags.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")),
+        other => PdfError::Typeset(other.to_string()),
+    })?;
     let standards = PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
     let options = PdfOptions { standards, ..PdfOptions::default() };
     typst_pdf::pdf(&doc, &options).map_err(|e| PdfError::Typeset(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> serde_json::Value {
+        let amounts = serde_json::json!(["1.000,00", "2.000,00", "3.631.120,00"]);
+        let line = serde_json::json!({"capitolo": "1013", "articolo": "8", "pdc": "1.03.02.13.000", "vincolo": "0", "descrizione": "SERVIZI AUSILIARI",
+            "missione": "01", "programma": "11", "amounts": amounts, "di_cui": ["0,00", "0,00", "0,00"]});
+        let group = serde_json::json!({"titolo": 1, "code": "03", "name": "Acquisto di beni e servizi", "lines": [line], "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]});
+        let section = serde_json::json!({
+            "cdr": [{"cdr": "222", "name": "AREA CRM", "groups": [group], "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]}],
+            "riepilogo": [{"code": "01", "name": "Servizi istituzionali", "programmi": [{"code": "11", "name": "Altri servizi generali", "amounts": amounts, "di_cui": ["0,00", "0,00", "0,00"]}], "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]}],
+            "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]});
+        serde_json::json!({"title": "Bilancio di Previsione 2025 - REPORT COMMISSIONI", "ente": "Comune", "bilancio": 2025, "years": [2023, 2024, 2025],
+            "scope_kind": "CdR", "scope_code": "222", "scope_name": "AREA CRM", "direzione": "DIREZIONE", "correnti": section,
+            "capitale": {"cdr": [], "riepilogo": [], "total": amounts, "di_cui": amounts},
+            "dup": [{"missione": "01", "missione_name": "Servizi istituzionali", "programma": "11", "strategico": "S", "operativo": "O", "code": "D1",
+                     "direzione": "DIREZIONE", "finalita": "Testo.\n• uno\n• due\nBILANCIO DI GENERE\nAltro.", "agid": ["AGID OB.1.1"]}]})
+    }
+
+    #[test]
+    fn the_report_is_an_archival_tagged_pdf() {
+        let pdf = render(Template::Commissioni, &report()).expect("renders");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(text.contains("<pdfaid:part>2</pdfaid:part>") && text.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+        assert!(text.contains("/StructTreeRoot"), "tagged for screen readers");
+    }
+
+    #[test]
+    fn data_of_the_wrong_shape_is_a_clear_error() {
+        let err = render(Template::Commissioni, &serde_json::json!({"title": "x"})).expect_err("fails");
+        assert!(err.to_string().starts_with("composizione del PDF non riuscita: "), "{err}");
+    }
 }

@@ -109,9 +109,9 @@ mod tests {
 
     #[test]
     fn three_spellings_are_one_code() {
-        let a = PdcCode::parse("1030213000").unwrap();
-        let b = PdcCode::parse("U.1.03.02.13.000").unwrap();
-        let c = PdcCode::parse("1.03.02.13.000").unwrap();
+        let a = PdcCode::parse("1030213000").expect("parses");
+        let b = PdcCode::parse("U.1.03.02.13.000").expect("parses");
+        let c = PdcCode::parse("1.03.02.13.000").expect("parses");
         assert_eq!(a.digits(), b.digits());
         assert_eq!(b.digits(), c.digits());
         assert_eq!(b.side, Some(Side::Spesa));
@@ -119,19 +119,19 @@ mod tests {
         assert_eq!((a.titolo(), a.macroaggregato()), (1, "03"));
         assert!(a.is_level_four());
         assert_eq!(a.level_four(), "1.03.02.13");
-        let v = PdcCode::parse("1.03.02.12.004").unwrap();
+        let v = PdcCode::parse("1.03.02.12.004").expect("parses");
         assert!(!v.is_level_four());
     }
 
     #[test]
     fn revenue_codes_give_tipologia_and_categoria() {
-        let imu = PdcCode::parse("E.1.01.01.06.001").unwrap();
+        let imu = PdcCode::parse("E.1.01.01.06.001").expect("parses");
         assert_eq!((imu.titolo(), imu.tipologia(), imu.categoria().as_str()), (1, 101, "1010106"));
-        let perequativo = PdcCode::parse("E.1.03.01.01.001").unwrap();
+        let perequativo = PdcCode::parse("E.1.03.01.01.001").expect("parses");
         assert_eq!(perequativo.tipologia(), 301);
-        let servizi = PdcCode::parse("E.3.01.02.01.001").unwrap();
+        let servizi = PdcCode::parse("E.3.01.02.01.001").expect("parses");
         assert_eq!((servizi.tipologia(), servizi.categoria().as_str()), (100, "3010200"));
-        let trasferimenti = PdcCode::parse("2.01.01.02.001").unwrap();
+        let trasferimenti = PdcCode::parse("2.01.01.02.001").expect("parses");
         assert_eq!(trasferimenti.tipologia(), 101);
     }
 
@@ -140,7 +140,7 @@ mod tests {
         for bad in ["01030207000", "1.3.02.13.000", "1.03.02.13", "abc", "", "0.00.00.99.995", "X.1.03.02.13.000"] {
             assert!(PdcCode::parse(bad).is_err(), "{bad}");
         }
-        let ProblemKind::BadFormat { expected, .. } = PdcCode::parse("271030212004").unwrap_err() else { panic!() };
+        let ProblemKind::BadFormat { expected, .. } = PdcCode::parse("271030212004").expect_err("refused") else { panic!() };
         assert!(expected.contains("vincolo"), "{expected}");
     }
 }
