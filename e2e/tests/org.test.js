@@ -17,6 +17,8 @@ const PAGES = [
   '/enti/015146/cicli/2020/obiettivi/SAL-12',
   '/enti/015146/cicli/2020/obiettivi/SOL-04',
   '/enti/015146/cicli/2021/obiettivi/DG-2021-01',
+  '/enti/015146/bilancio/2025',
+  '/enti/015146/bilancio/2025?direzione=SIAD',
   '/pagina/inesistente',
   '/login',
 ];

@@ -80,3 +80,46 @@ impl OrgByYear {
         Ok(self.units(conn, year).await?.iter().find(|u| u.cdr.as_deref() == Some(cdr)).cloned())
     }
 }
+
+/// Years that have PEG lines, newest first.
+pub async fn years(store: &traguardi_store::Store, ente: &EnteId) -> Result<Vec<i32>, AppError> {
+    let mut conn = store.acquire().await?;
+    let mut years: Vec<i32> = budget::years_and_cdr(&mut conn, ente).await?.into_iter().map(|(y, _, _)| y).collect();
+    years.dedup();
+    years.reverse();
+    Ok(years)
+}
+
+/// The resources of an objective: the year's spending lines of its DUP programma (same Missione
+/// and Programma) held by CdR of its Direzione (the Direzione of `unit_code`, and every unit
+/// below it; the whole ente when the objective has no unit). Each line once, as forecast by the
+/// latest budget not later than the year.
+pub async fn resources(
+    store: &traguardi_store::Store,
+    ente: &EnteId,
+    year: i32,
+    unit_code: Option<&str>,
+    missione: &str,
+    programma: &str,
+) -> Result<Vec<budget::BudgetLine>, AppError> {
+    let mut conn = store.acquire().await?;
+    let mut org = OrgByYear::new(ente);
+    let units = org.units(&mut conn, year).await?.to_vec();
+    let lineages: HashSet<&str> = match unit_code.and_then(|c| units.iter().find(|u| u.code == c)) {
+        Some(u) => crate::commissioni::subtree(&units, crate::commissioni::enclosing_direzione(&units, u)).iter().map(|u| u.lineage_id.as_str()).collect(),
+        None => units.iter().map(|u| u.lineage_id.as_str()).collect(),
+    };
+    let mut latest: HashMap<(String, String, String), budget::BudgetLine> = HashMap::new();
+    for l in budget::lines_of_years(&mut conn, ente, year, year).await? {
+        if l.side != "U" || l.bilancio > year || l.missione != missione || l.programma != programma || !lineages.contains(l.unit_lineage.as_str()) {
+            continue;
+        }
+        let key = (l.cdr.clone(), l.capitolo.clone(), l.articolo.clone());
+        if latest.get(&key).is_none_or(|prev| prev.bilancio <= l.bilancio) {
+            latest.insert(key, l);
+        }
+    }
+    let mut lines: Vec<_> = latest.into_values().collect();
+    lines.sort_by(|a, b| (&a.cdr, a.titolo, &a.pdc, &a.capitolo).cmp(&(&b.cdr, b.titolo, &b.pdc, &b.capitolo)));
+    Ok(lines)
+}

@@ -22,6 +22,8 @@ use crate::{Actor, AppError};
 /// What the report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
+    /// The whole ente: every CdR.
+    Ente,
     /// An org unit (by code or CdR) and every CdR below it.
     Direzione(String),
     /// One CdR.
@@ -144,7 +146,7 @@ fn numeric_key(s: &str) -> (u64, String) {
 }
 
 /// The units at and below `root` (by id), in the given chart.
-fn subtree<'a>(units: &'a [OrgUnit], root: &OrgUnit) -> Vec<&'a OrgUnit> {
+pub(crate) fn subtree<'a>(units: &'a [OrgUnit], root: &OrgUnit) -> Vec<&'a OrgUnit> {
     let mut ids: HashSet<&str> = HashSet::from([root.id.as_str()]);
     let mut grown = true;
     while grown {
@@ -163,17 +165,24 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
     let mut org = OrgByYear::new(&ente.id);
     let units = org.units(&mut conn, bilancio).await?.to_vec();
     let (kind, code) = match scope {
+        Scope::Ente => ("Ente", &ente.code.to_string()),
         Scope::Direzione(c) => ("Direzione", c),
         Scope::Cdr(c) => ("CdR", c),
     };
     let root = match scope {
-        Scope::Direzione(c) => units.iter().find(|u| &u.code == c || u.cdr.as_deref() == Some(c)),
-        Scope::Cdr(c) => units.iter().find(|u| u.cdr.as_deref() == Some(c)),
-    }
-    .ok_or_else(|| AppError::NotFound(format!("{kind} {code} inesistente nella struttura dell'ente per il {bilancio}")))?;
-    let (covered, direzione_unit) = match scope {
-        Scope::Direzione(_) => (subtree(&units, root), root),
-        Scope::Cdr(_) => (vec![root], enclosing_direzione(&units, root)),
+        Scope::Ente => None,
+        Scope::Direzione(c) => Some(units.iter().find(|u| &u.code == c || u.cdr.as_deref() == Some(c))),
+        Scope::Cdr(c) => Some(units.iter().find(|u| u.cdr.as_deref() == Some(c))),
+    };
+    let root = match root {
+        None => None,
+        Some(found) => Some(found.ok_or_else(|| AppError::NotFound(format!("{kind} {code} inesistente nella struttura dell'ente per il {bilancio}")))?),
+    };
+    // The units covered, and the Direzione whose DUP pages follow (none: every Direzione).
+    let (covered, direzione_unit): (Vec<&OrgUnit>, Option<&OrgUnit>) = match (scope, root) {
+        (Scope::Direzione(_), Some(r)) => (subtree(&units, r), Some(r)),
+        (Scope::Cdr(_), Some(r)) => (vec![r], Some(enclosing_direzione(&units, r))),
+        _ => (units.iter().collect(), None),
     };
     let lineages: HashSet<&str> = covered.iter().map(|u| u.lineage_id.as_str()).collect();
     let years = [bilancio - 2, bilancio - 1, bilancio];
@@ -183,16 +192,20 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
         return Err(AppError::NotFound(format!("nessuna riga di PEG di spesa per {kind} {code} negli anni {}–{}", years[0], years[2])));
     }
     let merged = merge(&mine, years);
-    let direzione = mine
-        .iter()
-        .filter(|l| l.anno == bilancio)
-        .chain(mine.iter())
-        .map(|l| l.direzione.clone())
-        .find(|d| !d.is_empty())
-        .unwrap_or_else(|| direzione_unit.name.clone());
+    // The Direzione as the budget names it (its lines' `direzione`), the ente for the whole ente.
+    let direzione = match direzione_unit {
+        None => ente.name.clone(),
+        Some(unit) => mine
+            .iter()
+            .filter(|l| l.anno == bilancio)
+            .chain(mine.iter())
+            .map(|l| l.direzione.clone())
+            .find(|d| !d.is_empty())
+            .unwrap_or_else(|| unit.name.clone()),
+    };
 
     let dups = plan::dup_objectives(&mut conn, &ente.id).await?;
-    let owners: HashSet<&str> = subtree(&units, direzione_unit).iter().map(|u| u.lineage_id.as_str()).collect();
+    let owners: HashSet<&str> = direzione_unit.map_or(covered.clone(), |d| subtree(&units, d)).iter().map(|u| u.lineage_id.as_str()).collect();
     let parent_title = |id: &Option<String>| id.as_ref().and_then(|p| dups.iter().find(|d| &d.id == p)).map(|d| d.title.clone()).unwrap_or_default();
     let dup = dups
         .iter()
@@ -219,7 +232,7 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
         years,
         scope_kind: kind.into(),
         scope_code: code.clone(),
-        scope_name: root.name.clone(),
+        scope_name: root.map_or_else(|| ente.name.clone(), |r| r.name.clone()),
         direzione,
         correnti: section(&merged, 1, false),
         capitale: section(&merged, 2, true),
@@ -228,7 +241,7 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
 }
 
 /// The Direzione a unit belongs to: its nearest ancestor of kind direzione (or the unit itself).
-fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
+pub(crate) fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
     let mut at = unit;
     while at.kind != UnitKind::Direzione {
         match at.parent_id.as_ref().and_then(|p| units.iter().find(|u| &u.id == p)) {

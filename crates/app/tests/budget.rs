@@ -90,6 +90,14 @@ async fn seed_004_totals(store: &Store) {
         Err(e) => assert_eq!(e.describe(Lang::It), "CdR 999 inesistente nella struttura dell'ente per il 2025"),
         Ok(_) => panic!("unknown CdR"),
     }
+    // An objective's resources: the year's lines of its DUP programma, in its Direzione.
+    let lines = traguardi_app::budget::resources(store, &ente.id, 2025, Some("CRM"), "01", "11").await.expect("resources");
+    let peg: Vec<String> = lines.iter().map(|l| format!("{}/{}", l.capitolo, l.articolo)).collect();
+    assert_eq!(peg, ["1014/4", "1013/10", "1013/8", "1013/9", "5855/35"]);
+    assert_eq!(euro(lines.iter().map(|l| l.previsione).sum()), "3.525.520,00", "1.D prints 3.525.520,00 for 01.11 in 2025");
+    let elsewhere = traguardi_app::budget::resources(store, &ente.id, 2025, Some("SG"), "01", "11").await.expect("resources");
+    assert!(elsewhere.is_empty(), "another Direzione's objective gets none of CdR 222's lines");
+
     // The demo is idempotent: a second load changes nothing.
     let (_, again) = demo::load(store).await.expect("again");
     assert_eq!(again.changes, 0);

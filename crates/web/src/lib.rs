@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod budget_pages;
 mod error;
 mod health;
 mod pages;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .merge(plan_pages::routes())
+        .merge(budget_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

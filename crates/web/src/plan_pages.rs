@@ -246,12 +246,22 @@ pub struct ObjectiveView {
     pub kpis: Vec<KpiView>,
 }
 
+/// A PEG line funding the objective's DUP programma in its Direzione.
+pub struct Resource {
+    pub cdr: String,
+    pub peg: String,
+    pub description: String,
+    pub amount: String,
+}
+
 #[derive(Template)]
 #[template(path = "objective.html")]
 struct ObjectivePage {
     user: Option<UserView>,
     o: ObjectiveView,
     year: i32,
+    /// None when the objective is linked to no DUP programma.
+    resources: Option<(String, Vec<Resource>, String)>,
 }
 
 async fn objective_page(
@@ -263,7 +273,28 @@ async fn objective_page(
     let calendar = traguardi_app::monitoring::calendar_of(&s.store, &data.ente).await?;
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
         .ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
-    html(ObjectivePage { user: user.view(), o, year })
+    let resources = resources_of(&s, &data, &objective, year).await?;
+    html(ObjectivePage { user: user.view(), o, year, resources })
+}
+
+/// The objective's resources: the year's PEG lines of its DUP programma, in its Direzione.
+async fn resources_of(s: &AppState, data: &CycleScores, code: &str, year: i32) -> Result<Option<(String, Vec<Resource>, String)>, WebError> {
+    let Some(o) = data.objectives.iter().find(|o| o.code == code) else { return Ok(None) };
+    let Some(dup) = o.dup_id.as_deref().and_then(|d| data.dup.iter().find(|x| x.id == d)) else { return Ok(None) };
+    let (Some(m), Some(p)) = (&dup.missione, &dup.programma) else { return Ok(None) };
+    let unit = o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.code.as_str());
+    let lines = traguardi_app::budget::resources(&s.store, &data.ente.id, year, unit, m, p).await?;
+    let total = traguardi_domain::budget::euro(lines.iter().map(|l| l.previsione).sum());
+    let rows = lines
+        .iter()
+        .map(|l| Resource {
+            cdr: format!("{} {}", l.cdr, l.cdr_name),
+            peg: format!("{}/{}", l.capitolo, l.articolo),
+            description: l.description.clone(),
+            amount: traguardi_domain::budget::euro(l.previsione),
+        })
+        .collect();
+    Ok(Some((format!("Missione {m}, Programma {p}"), rows, total)))
 }
 
 /// "Valore non aggiornato" when the latest period whose values are due has no value.

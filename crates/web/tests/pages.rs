@@ -84,6 +84,30 @@ async fn pages_on_every_backend() {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains("Pagina non trovata"));
 
+        // The budget: the year's PEG by Missione and Programma and by CdR, and the REPORT
+        // COMMISSIONI to download.
+        let (status, headers, _) = get(&state, "/enti/015146/bilancio").await;
+        assert_eq!((status, headers["location"].to_str().expect("location")), (StatusCode::SEE_OTHER, "/enti/015146/bilancio/2025"));
+        let (status, _, body) = get(&state, "/enti/015146/bilancio/2025?direzione=SIAD").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("<strong>3.631.120,00 €</strong> previsti per il 2025"), "{body}");
+        assert!(body.contains("<td class=\"text-end tabular\">4.327.720,00</td><td class=\"text-end tabular\">4.186.420,00</td><td class=\"text-end tabular\">3.525.520,00</td>"), "{body}");
+        assert!(body.contains("Sviluppare i canali relazionali di informazione, monitoraggio e trasparenza nei servizi"));
+        assert!(body.contains("href=\"/enti/015146/bilancio/2025/commissioni?formato=pdf&amp;direzione=SIAD\""));
+        let (status, headers, body) = get(&state, "/enti/015146/bilancio/2025/commissioni?formato=csv&cdr=222").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-disposition"], "attachment; filename=\"commissioni-2025-cdr-222.csv\"");
+        assert!(body.contains(",Totale Settore 222,,,4496720.00,4232270.00,3631120.00,"), "{body}");
+        let (status, headers, body) = get(&state, "/enti/015146/bilancio/2025/commissioni?cdr=222").await;
+        assert_eq!((status, headers["content-type"].to_str().expect("type")), (StatusCode::OK, "application/pdf"));
+        assert!(body.starts_with("%PDF-"));
+        let (status, _, body) = get(&state, "/enti/015146/bilancio/2025/commissioni?formato=doc&cdr=222").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("formato «doc» non disponibile: pdf, xlsx, csv o json"));
+        let (status, _, body) = get(&state, "/enti/015146/bilancio/2019").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("nessuna riga di PEG di spesa per Ente 015146 negli anni 2017–2019"), "{body}");
+
         // The same scores and explanations through the API.
         let (status, headers, body) = get(&state, "/api/v1/enti/015146/cicli/2020/punteggi").await;
         assert_eq!(status, StatusCode::OK);

@@ -1,0 +1,241 @@
+//! The budget pages: the PEG of a year by Missione and Programma, by CdR, with a chart; and the
+//! REPORT COMMISSIONI of a Direzione or CdR to download (PDF, XLSX, CSV, JSON). The budget is
+//! public information, like the org chart.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use traguardi_app::commissioni::{self, Report, Scope};
+use traguardi_app::{AppError, budget, enti};
+use traguardi_domain::budget::euro;
+use traguardi_domain::org::UnitKind;
+use traguardi_store::{cycle, org};
+
+use crate::AppState;
+use crate::auth::{CurrentUser, UserView};
+use crate::error::WebError;
+use crate::pages::html;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/enti/{code}/bilancio", get(latest))
+        .route("/enti/{code}/bilancio/{year}", get(budget_page))
+        .route("/enti/{code}/bilancio/{year}/commissioni", get(download))
+}
+
+#[derive(Deserialize, Default)]
+struct Filter {
+    direzione: Option<String>,
+    cdr: Option<String>,
+    formato: Option<String>,
+}
+
+impl Filter {
+    fn scope(&self) -> Scope {
+        match (&self.direzione, &self.cdr) {
+            (Some(d), _) if !d.is_empty() => Scope::Direzione(d.clone()),
+            (_, Some(c)) if !c.is_empty() => Scope::Cdr(c.clone()),
+            _ => Scope::Ente,
+        }
+    }
+}
+
+/// One row of a summary: label, three amounts, and the bar's width in % of the largest.
+pub struct Row {
+    pub code: String,
+    pub label: String,
+    pub amounts: [String; 3],
+    pub strong: bool,
+    pub link: Option<String>,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub amount: String,
+    pub width: u32,
+    pub y: u32,
+}
+
+#[derive(Template)]
+#[template(path = "budget.html")]
+struct BudgetPage {
+    user: Option<UserView>,
+    ente_name: String,
+    nav_code: String,
+    /// The latest cycle, for the other sections' links.
+    year: i32,
+    section: &'static str,
+    budget_year: i32,
+    years: Vec<i32>,
+    headings: [i32; 3],
+    scope_label: String,
+    scope_query: String,
+    direzioni: Vec<(String, String, bool)>,
+    /// Current, then capital spending by Missione and Programma, each with its caption.
+    summaries: Vec<(&'static str, Vec<Row>)>,
+    cdr: Vec<Row>,
+    bars: Vec<Bar>,
+    chart_height: u32,
+    total_year: String,
+    dup: Vec<(String, String, String)>,
+}
+
+async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<Response, WebError> {
+    let ente = {
+        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
+        enti::resolve(&mut conn, Some(&code)).await?
+    };
+    let years = budget::years(&s.store, &ente.id).await?;
+    let year = years.first().ok_or_else(|| AppError::NotFound("nessun PEG caricato per questo ente (traguardi import peg)".into()))?;
+    Ok(Redirect::to(&format!("/enti/{}/bilancio/{year}", ente.code)).into_response())
+}
+
+fn summary(section: &commissioni::Section, total_label: &str) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for m in &section.riepilogo {
+        rows.push(Row { code: m.code.clone(), label: m.name.clone(), amounts: m.total.map(euro), strong: true, link: None });
+        for p in &m.programmi {
+            rows.push(Row { code: format!("{}.{}", m.code, p.code), label: p.name.clone(), amounts: p.amounts.map(euro), strong: false, link: None });
+        }
+    }
+    if !rows.is_empty() {
+        rows.push(Row { code: String::new(), label: total_label.into(), amounts: section.total.map(euro), strong: true, link: None });
+    }
+    rows
+}
+
+async fn budget_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    let actor = user.actor();
+    let (ente, cycle_year, direzioni) = {
+        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
+        let ente = enti::resolve(&mut conn, Some(&code)).await?;
+        let cycles = cycle::list(&mut conn, &ente.id).await.map_err(AppError::from)?;
+        let latest = cycles.iter().find(|c| c.year() <= year).or(cycles.first()).ok_or(AppError::NoSuchCycle { year })?;
+        let units = org::of_cycle(&mut conn, &ente.id, &latest.id).await.map_err(AppError::from)?;
+        let direzioni: Vec<(String, String)> = units.iter().filter(|u| u.kind == UnitKind::Direzione).map(|u| (u.code.clone(), u.name.clone())).collect();
+        (ente, cycles.first().map_or(year, |c| c.year()), direzioni)
+    };
+    let years = budget::years(&s.store, &ente.id).await?;
+    let scope = f.scope();
+    let report: Report = commissioni::build(&s.store, &actor, &ente, year, &scope).await?;
+    // Only Direzioni with lines in the three years are offered as filters.
+    let mut with_lines = Vec::new();
+    for (c, name) in direzioni {
+        if commissioni::build(&s.store, &actor, &ente, year, &Scope::Direzione(c.clone())).await.is_ok() {
+            let current = scope == Scope::Direzione(c.clone());
+            with_lines.push((c, name, current));
+        }
+    }
+    let scope_query = match &scope {
+        Scope::Ente => String::new(),
+        Scope::Direzione(d) => format!("direzione={d}"),
+        Scope::Cdr(c) => format!("cdr={c}"),
+    };
+    let cdr: Vec<Row> = report
+        .correnti
+        .cdr
+        .iter()
+        .chain(&report.capitale.cdr)
+        .fold(Vec::<(String, String, [i64; 3])>::new(), |mut acc, b| {
+            match acc.iter_mut().find(|(c, _, _)| *c == b.cdr) {
+                Some(e) => (0..3).for_each(|i| e.2[i] += b.total[i]),
+                None => acc.push((b.cdr.clone(), b.name.clone(), b.total)),
+            }
+            acc
+        })
+        .into_iter()
+        .map(|(c, name, t)| Row { link: Some(format!("cdr={c}")), code: c, label: name, amounts: t.map(euro), strong: false })
+        .collect();
+    // The chart: spending of the year by Missione, current and capital together.
+    let mut by_missione: Vec<(String, i64)> = Vec::new();
+    for m in report.correnti.riepilogo.iter().chain(&report.capitale.riepilogo) {
+        match by_missione.iter_mut().find(|(c, _)| *c == format!("{} {}", m.code, m.name)) {
+            Some(e) => e.1 += m.total[2],
+            None => by_missione.push((format!("{} {}", m.code, m.name), m.total[2])),
+        }
+    }
+    let max = by_missione.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let bars: Vec<Bar> = by_missione
+        .iter()
+        .enumerate()
+        .map(|(i, (label, v))| Bar {
+            label: label.clone(),
+            amount: euro(*v),
+            width: u32::try_from((*v).max(0) * 100 / max).unwrap_or(0),
+            y: u32::try_from(i).unwrap_or(0) * 44,
+        })
+        .collect();
+    html(BudgetPage {
+        user: user.view(),
+        nav_code: ente.code.to_string(),
+        ente_name: ente.name.clone(),
+        year: cycle_year,
+        section: "bilancio",
+        budget_year: year,
+        years,
+        headings: report.years,
+        scope_label: match &scope {
+            Scope::Ente => "tutto l'ente".into(),
+            _ => format!("{} {} ({})", report.scope_kind, report.scope_code, report.scope_name),
+        },
+        scope_query,
+        direzioni: with_lines,
+        summaries: vec![
+            ("Spese correnti per Missione e Programma", summary(&report.correnti, "Totale spese correnti")),
+            ("Spese in conto capitale per Missione e Programma", summary(&report.capitale, "Totale spese in conto capitale")),
+        ],
+        chart_height: u32::try_from(bars.len()).unwrap_or(0) * 44,
+        bars,
+        cdr,
+        total_year: euro(report.correnti.total[2] + report.capitale.total[2]),
+        dup: report.dup.iter().map(|d| (format!("{}.{}", d.missione, d.programma), d.operativo.clone(), d.strategico.clone())).collect(),
+    })
+}
+
+/// The REPORT COMMISSIONI as a file: `?direzione=CODE` or `?cdr=CODE`, `formato=pdf|xlsx|csv|json`.
+async fn download(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    let ente = {
+        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
+        enti::resolve(&mut conn, Some(&code)).await?
+    };
+    let scope = f.scope();
+    let report = commissioni::build(&s.store, &user.actor(), &ente, year, &scope).await?;
+    let name = match &scope {
+        Scope::Ente => format!("commissioni-{year}"),
+        Scope::Direzione(d) => format!("commissioni-{year}-{d}"),
+        Scope::Cdr(c) => format!("commissioni-{year}-cdr-{c}"),
+    };
+    let fail = |e: String| WebError(AppError::Refused(e));
+    let (bytes, mime, ext) = match f.formato.as_deref().unwrap_or("pdf") {
+        "pdf" => (traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable()).map_err(|e| fail(e.to_string()))?, "application/pdf", "pdf"),
+        "xlsx" => (
+            traguardi_docs::export::to_xlsx_book(&report.sheets()).map_err(|e| fail(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => {
+            let mut sheets = report.sheets().into_iter();
+            let mut all = sheets.next().unwrap_or_default();
+            all.rows.extend(sheets.flat_map(|s| s.rows));
+            (traguardi_docs::export::to_csv(&all).map_err(|e| fail(e.to_string()))?, "text/csv; charset=utf-8", "csv")
+        }
+        "json" => (serde_json::to_vec_pretty(&report.to_json()).map_err(|e| fail(e.to_string()))?, "application/json", "json"),
+        other => return Err(fail(format!("formato «{other}» non disponibile: pdf, xlsx, csv o json"))),
+    };
+    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
