@@ -17,6 +17,7 @@ pub mod error;
 mod import;
 pub mod import_dimensions;
 pub mod import_dup;
+pub mod import_mapped;
 pub mod import_measurements;
 pub mod import_org;
 pub mod import_pdc;

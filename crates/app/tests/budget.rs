@@ -2,10 +2,11 @@
 //! COMMISSIONI reproducing every total printed in seed 004 (Bilancio di Previsione 2025, CdR 222).
 
 use traguardi_app::commissioni::{self, Scope};
-use traguardi_app::{Actor, AppError, demo, import_pdc, import_peg, shared_data};
+use traguardi_app::{Actor, AppError, demo, import_mapped, import_pdc, import_peg, shared_data};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::budget::euro;
+use traguardi_domain::budget::mapping::Mapping;
 use traguardi_store::{Store, budget, testing};
 
 const HEADER: &str = "anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione";
@@ -198,5 +199,105 @@ async fn budget_on_every_backend() {
     }
     for store in testing::all().await.expect("stores") {
         glossary_import(&store).await;
+    }
+}
+
+fn shared(name: &str) -> Option<Vec<u8>> {
+    match shared_data::file(name) {
+        Some(p) => Some(std::fs::read(p).expect("read")),
+        None => {
+            assert!(std::env::var("CI").is_err(), "../shared/data missing in CI");
+            eprintln!("SKIP: ../shared/data/{name} absent, test skipped");
+            None
+        }
+    }
+}
+
+fn total(r: &import_mapped::MappedReport, codice: &str, misura: &str) -> String {
+    euro(r.totals.iter().find(|t| t.codice == codice && t.misura == misura).map_or(-1, |t| t.importo))
+}
+
+async fn mapped_imports(store: &Store) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let console = Actor::console();
+    // Torino's rendiconto 2019, spending: every TOTALE TITOLO row and TOTALE TITOLI agree with
+    // the sum of their rows, in all 69 columns, and every row with its own totals.
+    if let Some(bytes) = shared("torino_2019_rendiconto_spese_missione_macroaggregato.csv") {
+        let m = Mapping { anno: Some(2019), ..import_mapped::load_mapping("rendiconto-spese-missioni").expect("mapping") };
+        let r = import_mapped::import_mapped(store, &console, &ente, &m, &bytes, ReadOptions::default(), false).await.expect("imports");
+        assert_eq!(r.checks.len(), 8, "{:?}", r.checks);
+        assert_eq!(r.checks[0], "TOTALE TITOLO 1 - Spese correnti: 10 righe, 69 colonne quadrano");
+        assert_eq!(r.checks[7], "TOTALE TITOLI: 69 colonne quadrano con la somma dei Titoli");
+        // Missione 01, impegnato: the TOTALE TITOLI row prints 293.382.470,17.
+        assert_eq!(total(&r, "01", "impegnato"), "293.382.470,17");
+        assert_eq!(total(&r, "01", "pagato"), "289.344.921,96");
+        assert!(r.ignored.iter().any(|l| l.starts_with("TOTALE MISSIONI")));
+        // A re-import replaces; a tampered copy is refused, saying where and by how much.
+        let again = import_mapped::import_mapped(store, &console, &ente, &m, &bytes, ReadOptions::default(), false).await.expect("again");
+        assert_eq!(again.replaced as usize, r.amounts);
+        let text = encoding_rs::mem::decode_latin1(&bytes).into_owned().replacen("106.949.062,21", "106.949.062,22", 1);
+        let (tampered, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        match import_mapped::import_mapped(store, &console, &ente, &m, &tampered, ReadOptions::default(), false).await {
+            Err(AppError::Invalid(p)) => {
+                assert_eq!(
+                    p.describe(Lang::It),
+                    "riga 3, colonna «totale generale delle spese impegnato»: «356.821.336,86» non è valido: atteso la somma delle colonne della riga: 356.821.336,87\n\
+                     riga 13, colonna «servizi istituzionali, generali e di gestione impegnato»: «248.790.366,64» non è valido: atteso la somma delle righe del Titolo: 248.790.366,65\n\
+                     riga 38, colonna «servizi istituzionali, generali e di gestione impegnato»: «293.382.470,17» non è valido: atteso la somma delle righe dei Titoli: 293.382.470,18"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut c = store.acquire().await.expect("conn");
+        let stored = budget::amount_totals(&mut c, &ente.id, "rendiconto-spese-missioni", 2019).await.expect("totals");
+        let m01 = stored.iter().find(|(c, m, _)| c.is_empty() && m == "impegnato").map(|t| t.2);
+        assert!(m01.is_some());
+    }
+    // Revenue: Titoli I–IX against their totals; Titolo I accertamenti 834.522.791,55.
+    if let Some(bytes) = shared("torino_2019_rendiconto_entrate_titolo_tipologia.csv") {
+        let m = Mapping { anno: Some(2019), ..import_mapped::load_mapping("rendiconto-entrate-tipologie").expect("mapping") };
+        let read = import_mapped::read(&m, &bytes, ReadOptions::default()).expect("reads");
+        assert_eq!(read.checks.len(), 10, "{:?}", read.checks);
+        assert_eq!(read.checks[0], "TOTALE TITOLO I: 8 righe, 2 colonne quadrano");
+        let titolo1: i64 = read.amounts.iter().filter(|a| a.titolo == "1" && a.misura == "accertamenti").map(|a| a.importo).sum();
+        assert_eq!(euro(titolo1), "834.522.791,55");
+    }
+    // The State budget 2018 by capitolo (Latin-1, `.` decimals): totals per Centro di responsabilità.
+    if let Some(bytes) = shared("stato_2018_legge_bilancio_spese_capitolo.csv") {
+        let m = import_mapped::load_mapping("stato-bilancio-capitoli").expect("mapping");
+        let r = import_mapped::import_mapped(store, &console, &ente, &m, &bytes, ReadOptions::default(), true).await.expect("reads");
+        assert_eq!(r.rows, 5043);
+        assert_eq!(r.amounts, 5043 * 4);
+        let competenza: i64 = r.totals.iter().filter(|t| t.misura == "competenza").map(|t| t.importo).sum();
+        let expected = expected_state_total(&bytes);
+        assert_eq!(competenza, expected, "the sum of the CdR totals is the sum of the file's lb_cp_a1 column");
+        // A CdR is numbered within its ministry: the MEF's Dipartimento delle Finanze is 02.6.
+        let finanze = r.totals.iter().find(|t| t.codice == "02.6" && t.misura == "competenza").expect("Dipartimento delle Finanze");
+        assert_eq!(finanze.nome, "MINISTERO DELL'ECONOMIA E DELLE FINANZE — DIPARTIMENTO DELLE FINANZE");
+        let centri: std::collections::BTreeSet<&str> = r.totals.iter().map(|t| t.codice.as_str()).collect();
+        assert!(centri.len() > 100, "{} centri", centri.len());
+    }
+}
+
+/// The State file's competenza column summed independently of the importer (text, in cents).
+fn expected_state_total(bytes: &[u8]) -> i64 {
+    let text = encoding_rs::mem::decode_latin1(bytes);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(';').collect();
+    let col = header.iter().position(|h| *h == "lb_cp_a1").expect("column");
+    lines
+        .map(|l| {
+            let cell = l.split(';').nth(col).expect("cell");
+            let (int, frac) = cell.split_once('.').unwrap_or((cell, "00"));
+            let sign = if int.starts_with('-') { -1 } else { 1 };
+            int.parse::<i64>().expect("int") * 100 + sign * frac.parse::<i64>().expect("frac")
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn mapped_imports_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        mapped_imports(&store).await;
     }
 }

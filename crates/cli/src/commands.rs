@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use chrono::Datelike;
 use traguardi_app::commissioni::{self, Scope};
 use traguardi_app::{
-    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_measurements, import_org, import_pdc, import_peg, import_people,
-    import_plan, plan_ops, scores,
+    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_mapped, import_measurements, import_org, import_pdc, import_peg,
+    import_people, import_plan, plan_ops, scores,
 };
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::{to_csv, to_xlsx};
@@ -94,6 +94,14 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let r = import_pdc::import_pdc(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
                 out!("{}", say::pdc_report(&r));
+            }
+            ImportKind::Bilancio { args, mappa, anno } => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let mut mapping = import_mapped::load_mapping(&mappa)?;
+                mapping.anno = mapping.anno.or(anno);
+                let bytes = read_file(&args.file)?;
+                let r = import_mapped::import_mapped(store, &Actor::console(), &ente, &mapping, &bytes, read_options(args.decimali), args.dry_run).await?;
+                out!("{}", say::mapped_report(&r));
             }
             ImportKind::Peg(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;

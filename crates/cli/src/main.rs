@@ -164,6 +164,17 @@ enum ImportKind {
     Pdc(ImportArgs),
     /// PEG lines: anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione[,…]
     Peg(ImportArgs),
+    /// A budget in another layout, read through a mapping (a rendiconto by Missione, a State budget by capitolo)
+    Bilancio {
+        #[command(flatten)]
+        args: ImportArgs,
+        /// Built-in mapping (rendiconto-spese-missioni, rendiconto-entrate-tipologie, stato-bilancio-capitoli, stato-rendiconto-capitoli) or a mapping file
+        #[arg(long)]
+        mappa: String,
+        /// The year of the amounts, when the mapping does not say it
+        #[arg(long)]
+        anno: Option<i32>,
+    },
 }
 
 /// Which value: a KPI of a cycle, at a period end.

@@ -3,6 +3,7 @@
 use traguardi_app::AppError;
 use traguardi_app::import_dimensions::DimensionsReport;
 use traguardi_app::import_dup::DupReport;
+use traguardi_app::import_mapped::MappedReport;
 use traguardi_app::import_measurements::MeasurementsReport;
 use traguardi_app::import_org::ImportReport;
 use traguardi_app::import_pdc::PdcReport;
@@ -192,6 +193,39 @@ pub fn peg_report(r: &PegReport) -> String {
             "\npiano dei conti non caricato (traguardi import pdc): codici controllati solo nella forma",
             "\npiano dei conti not loaded (traguardi import pdc): codes checked for their form only",
         ));
+    }
+    s.push_str(&tail(l, false, r.dry_run, 0));
+    s
+}
+
+pub fn mapped_report(r: &MappedReport) -> String {
+    let l = lang();
+    let mut s = match l {
+        Lang::It => format!("bilancio ({}): {} righe lette, {} importi", r.fonte, r.rows, r.amounts),
+        Lang::En => format!("budget ({}): {} rows read, {} amounts", r.fonte, r.rows, r.amounts),
+    };
+    if r.replaced > 0 {
+        s.push_str(&match l {
+            Lang::It => format!(" (sostituiscono {} importi caricati prima)", r.replaced),
+            Lang::En => format!(" (replacing {} amounts loaded before)", r.replaced),
+        });
+    }
+    for c in &r.checks {
+        s.push_str(&format!("\n{} {c}", l.pick("controllo:", "check:")));
+    }
+    if !r.ignored.is_empty() {
+        s.push_str(&format!("\n{} {}", l.pick("righe non di dettaglio ignorate:", "rows that are not details, left out:"), r.ignored.join(" | ")));
+    }
+    // One line per Centro di responsabilità (or Missione), with its measures.
+    let mut current: Option<&str> = None;
+    for t in &r.totals {
+        if current != Some(t.codice.as_str()) {
+            let name = if t.nome.is_empty() { String::new() } else { format!(" {}", t.nome) };
+            let code = if t.codice.is_empty() { String::new() } else { format!(" {}", t.codice) };
+            s.push_str(&format!("\n{}{code}{name}:", l.pick("totale", "total")));
+            current = Some(t.codice.as_str());
+        }
+        s.push_str(&format!(" {} {}", t.misura, traguardi_domain::budget::euro(t.importo)));
     }
     s.push_str(&tail(l, false, r.dry_run, 0));
     s

@@ -241,6 +241,43 @@ fn imports_report_and_refuse() {
         "errore: il file ha 1 problema; nulla è stato scritto:\n  \
          riga 3, colonna «pdc»: «U.1.01.01.01.000» non è valido: atteso un codice del piano dei conti dell'ente per la spesa\n"
     );
+
+    // A budget in another layout, through a built-in mapping: the file's totals are checked.
+    let entrate = temp_file(
+        "entrate.csv",
+        "Titolo;Tipologia;Accertamenti;Riscossioni\n\
+         Fondo pluriennale vincolato per spese correnti;;10,00;0,00\n\
+         1-Entrate correnti;TIPOLOGIA 101 - Imposte;1.000,50;900,00\n\
+         1-Entrate correnti;TIPOLOGIA 104 - Compartecipazioni;99,50;100,00\n\
+         TOTALE TITOLO I;;1.100,00;1.000,00\n\
+         TOTALE TITOLI;;1.100,00;1.000,00\n",
+    );
+    let path = entrate.to_str().expect("path");
+    let o = run(&url, &["import", "bilancio", path, "--mappa", "rendiconto-entrate-tipologie", "--anno", "2024"]);
+    assert_eq!(
+        text(&o).0,
+        "bilancio (rendiconto-entrate-tipologie): 5 righe lette, 4 importi\n\
+         controllo: TOTALE TITOLO I: 2 righe, 2 colonne quadrano\n\
+         controllo: TOTALE TITOLI: 2 colonne quadrano con la somma dei Titoli\n\
+         righe non di dettaglio ignorate: Fondo pluriennale vincolato per spese correnti\n\
+         totale: accertamenti 1.100,00 riscossioni 1.000,00\n"
+    );
+    let wrong = temp_file("entrate.csv", &std::fs::read_to_string(&entrate).expect("read").replace("TOTALE TITOLO I;;1.100,00", "TOTALE TITOLO I;;1.100,01"));
+    let o = run(&url, &["import", "bilancio", wrong.to_str().expect("path"), "--mappa", "rendiconto-entrate-tipologie", "--anno", "2024"]);
+    assert_eq!(
+        text(&o).1,
+        "errore: il file ha 1 problema; nulla è stato scritto:\n  \
+         riga 5, colonna «accertamenti»: «1.100,01» non è valido: atteso la somma delle righe del Titolo: 1.100,00\n"
+    );
+    let o = run(&url, &["import", "bilancio", path, "--mappa", "nessuna"]);
+    assert!(text(&o).1.starts_with("errore: mappa «nessuna» non trovata ("), "{:?}", text(&o));
+    let mappa = temp_file("mia.mappa", "forma = matrice\ntipo = entrata\nfase = consuntivo\nmisure = a\n");
+    let o = run(&url, &["import", "bilancio", path, "--mappa", mappa.to_str().expect("path")]);
+    assert_eq!(
+        text(&o).1,
+        "errore: colonna «fase»: valore «consuntivo» non ammesso; valori possibili: previsione, rendiconto\n\
+         errore: colonna «prima_colonna»: valore obbligatorio mancante\n"
+    );
 }
 
 #[test]

@@ -118,10 +118,20 @@ fn read_csv(bytes: &[u8]) -> Result<Parsed, Problems> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(separator).from_reader(text.as_bytes());
     let mut headers = None;
     let mut rows = Vec::new();
+    // Lines are counted from byte offsets: the csv crate's own line count falls one short for
+    // records of files with CRLF line ends.
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
     for result in reader.records() {
         match result {
             Ok(rec) => {
-                let line = rec.position().map_or(0, |p| p.line() as usize);
+                let mut start = rec.position().map_or(counted_to, |p| usize::try_from(p.byte()).unwrap_or(counted_to));
+                // With CRLF a record's position is the `\n` that ends the line before it.
+                while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                line_at += text.as_bytes()[counted_to..start.max(counted_to)].iter().filter(|&&b| b == b'\n').count();
+                counted_to = start.max(counted_to);
+                let line = line_at;
                 let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
                 if headers.is_none() {
                     headers = Some(cells);

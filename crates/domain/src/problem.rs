@@ -139,6 +139,10 @@ impl Problem {
     pub fn row(row: usize, kind: ProblemKind) -> Problem {
         Problem { row: Some(row), column: None, kind }
     }
+    /// A problem of a named setting or column as a whole, on no particular row.
+    pub fn column(column: &str, kind: ProblemKind) -> Problem {
+        Problem { row: None, column: Some(column.to_string()), kind }
+    }
     pub fn cell(row: usize, column: &str, kind: ProblemKind) -> Problem {
         Problem { row: Some(row), column: Some(column.to_string()), kind }
     }

@@ -185,3 +185,81 @@ pub async fn replace_pdc(conn: &mut Conn, ente: &EnteId, codes: &[PdcEntry]) -> 
     }
     Ok(())
 }
+
+/// An amount read from another layout (mapped import).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Amount {
+    pub anno: i32,
+    pub titolo: String,
+    pub voce: String,
+    pub missione: String,
+    pub programma: String,
+    pub centro: String,
+    pub centro_nome: String,
+    pub capitolo: String,
+    pub descrizione: String,
+    pub misura: String,
+    /// Cents.
+    pub importo: i64,
+}
+
+/// Replaces the amounts of (`fonte`, year) for every year in `amounts`.
+pub async fn replace_amounts(conn: &mut Conn, ente: &EnteId, fonte: &str, fase: &str, side: &str, amounts: &[Amount]) -> Result<u64, StoreError> {
+    let mut years: Vec<i32> = amounts.iter().map(|a| a.anno).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut replaced = 0;
+    for y in years {
+        let done = sqlx::query("DELETE FROM budget_amount WHERE ente_id = $1 AND fonte = $2 AND anno = $3")
+            .bind(&ente.0)
+            .bind(fonte)
+            .bind(i64::from(y))
+            .execute(&mut *conn)
+            .await?;
+        replaced += done.rows_affected();
+    }
+    const COLS: usize = 15;
+    for chunk in amounts.chunks(BATCH) {
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", (1..=COLS).map(|k| format!("${}", i * COLS + k)).collect::<Vec<_>>().join(", "))).collect();
+        let stmt = format!(
+            "INSERT INTO budget_amount (ente_id, fonte, anno, fase, side, titolo, voce, missione, programma, centro, centro_nome, capitolo, descrizione, misura, importo) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(sql(stmt));
+        for a in chunk {
+            q = q
+                .bind(&ente.0)
+                .bind(fonte)
+                .bind(i64::from(a.anno))
+                .bind(fase)
+                .bind(side)
+                .bind(&a.titolo)
+                .bind(&a.voce)
+                .bind(&a.missione)
+                .bind(&a.programma)
+                .bind(&a.centro)
+                .bind(&a.centro_nome)
+                .bind(&a.capitolo)
+                .bind(&a.descrizione)
+                .bind(&a.misura)
+                .bind(a.importo);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(replaced)
+}
+
+/// Sums of the stored amounts of a source and year, by `centro` and measure.
+pub async fn amount_totals(conn: &mut Conn, ente: &EnteId, fonte: &str, anno: i32) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT centro, misura, CAST(SUM(importo) AS BIGINT) AS total FROM budget_amount
+         WHERE ente_id = $1 AND fonte = $2 AND anno = $3 GROUP BY centro, misura ORDER BY centro, misura",
+    )
+    .bind(&ente.0)
+    .bind(fonte)
+    .bind(i64::from(anno))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((text(r, "centro")?, text(r, "misura")?, int(r, "total")?))).collect()
+}

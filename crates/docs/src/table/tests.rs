@@ -158,3 +158,9 @@ fn real_multiline_cells_keep_their_starting_line() {
     assert!(t.rows[1].line > 3, "multi-line cells move the next row's line");
     assert_eq!(t.rows[6].cells[0], "7");
 }
+
+#[test]
+fn crlf_rows_keep_their_line_numbers() {
+    let t = read(b"a;b\r\n1;2\r\n3;4\r\n").expect("reads");
+    assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+}

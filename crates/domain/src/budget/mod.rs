@@ -1,6 +1,7 @@
 //! The budget side (SPEC §2 "Budget"): codes of the piano dei conti finanziario, the
 //! classification D.Lgs 118/2011 derives from them, and amounts in euro cents.
 
+pub mod mapping;
 pub mod pdc;
 pub mod tables;
 

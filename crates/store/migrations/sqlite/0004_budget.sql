@@ -36,3 +36,24 @@ CREATE TABLE budget_line (
     UNIQUE (ente_id, bilancio, anno, side, cdr, capitolo, articolo)
 );
 CREATE INDEX budget_line_year ON budget_line (ente_id, anno, cdr);
+
+-- Amounts read from other layouts (mapped import): a rendiconto by Missione × Macroaggregato,
+-- a State budget by capitolo. One row per amount and measure (impegnato, pagato, competenza…).
+CREATE TABLE budget_amount (
+    ente_id         TEXT NOT NULL REFERENCES ente(id),
+    fonte           TEXT NOT NULL,                 -- the mapping that read it
+    anno            INTEGER NOT NULL,
+    fase            TEXT NOT NULL,                 -- previsione | rendiconto
+    side            TEXT NOT NULL CHECK (side IN ('U', 'E')),
+    titolo          TEXT NOT NULL,
+    voce            TEXT NOT NULL,                 -- macroaggregato, tipologia or categoria
+    missione        TEXT NOT NULL,
+    programma       TEXT NOT NULL,
+    centro          TEXT NOT NULL,                 -- centro di responsabilità, '' when none
+    centro_nome     TEXT NOT NULL,
+    capitolo        TEXT NOT NULL,
+    descrizione     TEXT NOT NULL,
+    misura          TEXT NOT NULL,
+    importo         INTEGER NOT NULL
+);
+CREATE INDEX budget_amount_source ON budget_amount (ente_id, fonte, anno);
