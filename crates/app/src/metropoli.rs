@@ -255,3 +255,52 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     tx.commit().await?;
     Ok(m)
 }
+
+/// Spending codes of the SIOPE glossary used by the metropoli's PEG (level V and level-IV
+/// aggregates), with their Missione and Programma.
+const PEG_CODES: [(&str, &str, &str, &str); 8] = [
+    ("1010101002", "01", "10", "VOCI STIPENDIALI"),
+    ("1030207000", "01", "11", "UTILIZZO DI BENI DI TERZI"),
+    ("1030211000", "01", "11", "PRESTAZIONI PROFESSIONALI E SPECIALISTICHE"),
+    ("1030212004", "14", "01", "TIROCINI FORMATIVI EXTRACURRICULARI"),
+    ("1030213000", "12", "04", "SERVIZI AUSILIARI"),
+    ("1030219000", "01", "08", "SERVIZI INFORMATICI E DI TELECOMUNICAZIONI"),
+    ("1040203005", "04", "06", "TIROCINI FORMATIVI CURRICULARI"),
+    ("2020107001", "01", "08", "SERVER"),
+];
+
+/// The number of PEG lines of the metropoli: 400 CdR × 125 lines across three years.
+pub const PEG_LINES: usize = 50_000;
+
+/// The metropoli's PEG as an `import peg` file: every CdR has lines in the three years up to
+/// `YEAR`; one line in eight is capital spending with its "di cui" split.
+pub fn peg_csv() -> String {
+    let mut s = String::from(
+        "anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione,crono_anni_precedenti,altri_nuovi_stanziamenti,programma_triennale_llpp\n",
+    );
+    for i in 0..PEG_LINES {
+        let (unit, j) = (i % UNITS, i / UNITS);
+        let anno = YEAR - 2 + (j % 3) as i32;
+        let (pdc, missione, programma, name) = PEG_CODES[(j / 3) % PEG_CODES.len()];
+        let amount = 1_000 + (i * 7_919) % 900_000;
+        let di_cui = if pdc.starts_with('2') { format!("{}.00,{}.00,0.00", amount / 2, amount - amount / 2) } else { ",,".into() };
+        s.push_str(&format!(
+            "{anno},{},Settore {unit},Direzione {},{},1,{pdc},{name},0,{missione},{programma},{amount}.00,{di_cui}\n",
+            100 + unit,
+            unit % DIREZIONI,
+            1_000 + j / 3,
+        ));
+    }
+    s
+}
+
+/// A piano dei conti holding the metropoli's codes, in the layout of the SIOPE glossary.
+pub fn pdc_csv() -> String {
+    let mut s = String::from("codice_voce,macro,titolo,macroaggregato,descrizione\n");
+    for (code, _, _, name) in PEG_CODES {
+        let c = traguardi_domain::budget::PdcCode::parse(code).unwrap_or_else(|_| unreachable!("a valid code"));
+        let level_five = if c.is_level_four() { format!("{}.001", c.level_four()) } else { c.to_string() };
+        s.push_str(&format!("{level_five},U,{},{},{name}\n", c.titolo(), c.macroaggregato()));
+    }
+    s
+}
