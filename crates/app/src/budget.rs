@@ -123,3 +123,19 @@ pub async fn resources(
     lines.sort_by(|a, b| (&a.cdr, a.titolo, &a.pdc, &a.capitolo).cmp(&(&b.cdr, b.titolo, &b.pdc, &b.capitolo)));
     Ok(lines)
 }
+
+/// The Direzioni that hold spending lines in the three years up to `year` (code, name), in the
+/// order of the org chart: what the budget pages offer to choose from.
+pub async fn direzioni_with_lines(store: &traguardi_store::Store, ente: &EnteId, year: i32) -> Result<Vec<(String, String)>, AppError> {
+    let mut conn = store.acquire().await?;
+    let lines = budget::lines_of_years(&mut conn, ente, year - 2, year).await?;
+    let held: HashSet<&str> = lines.iter().filter(|l| l.side == "U" && l.bilancio <= year).map(|l| l.unit_lineage.as_str()).collect();
+    let mut org = OrgByYear::new(ente);
+    let units = org.units(&mut conn, year).await?.to_vec();
+    Ok(units
+        .iter()
+        .filter(|u| u.kind == traguardi_domain::org::UnitKind::Direzione)
+        .filter(|d| crate::commissioni::subtree(&units, d).iter().any(|u| held.contains(u.lineage_id.as_str())))
+        .map(|d| (d.code.clone(), d.name.clone()))
+        .collect())
+}

@@ -70,7 +70,6 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
     let mut tx = store.begin().await?;
     let glossary = Glossary::load(&mut tx, &ente.id).await?;
     let mut org = OrgByYear::new(&ente.id);
-    let stored = budget::all_lines(&mut tx, &ente.id).await?;
 
     let mut lines: Vec<(BudgetLine, usize)> = Vec::with_capacity(table.rows.len());
     let mut seen: HashMap<(i32, i32, String, String, String, String), usize> = HashMap::new();
@@ -234,7 +233,11 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
             line,
         ));
     }
-    fill_titoli(&mut lines, &stored, &mut problems);
+    // Stored lines are read only when a line needs its Titolo from them.
+    if lines.iter().any(|(l, _)| l.titolo == 0) {
+        let stored = budget::all_lines(&mut tx, &ente.id).await?;
+        fill_titoli(&mut lines, &stored, &mut problems);
+    }
     if lines.is_empty() && problems.is_empty() {
         problems.push(Problem::file(ProblemKind::EmptyFile));
     }

@@ -84,6 +84,33 @@ async fn seed_004_totals(store: &Store) {
         assert_eq!(total[11..14], ["4496720.00", "4232270.00", "3631120.00"]);
         assert_eq!(r.to_json()["correnti"]["total"][2], "3631120.00");
         assert_eq!(r.printable()["correnti"]["total"][2], "3.631.120,00");
+        // The PDF prints every total of the seed (1.B, 1.D, 2.B, 2.C), as typeset.
+        let pages = traguardi_pdf::page_texts(traguardi_pdf::Template::Commissioni, &r.printable()).expect("typesets");
+        let all = pages.join("\n");
+        for printed in [
+            "4.490.720,00",
+            "4.231.070,00",
+            "3.621.520,00",
+            "6.000,00",
+            "1.200,00",
+            "9.600,00",
+            "4.496.720,00",
+            "4.232.270,00",
+            "3.631.120,00",
+            "4.327.720,00",
+            "4.186.420,00",
+            "3.525.520,00",
+            "169.000,00",
+            "45.850,00",
+            "105.600,00",
+            "330.000,00",
+            "183.000,00",
+        ] {
+            assert!(all.contains(printed), "{printed} missing from the PDF");
+        }
+        assert!(pages[0].contains("Totale Settore 222"), "{}", pages[0]);
+        assert!(pages.len() >= 4 + 8, "four budget pages, then the eight DUP pages");
+        assert!(r.dup.iter().all(|d| all.contains(d.operativo.split_whitespace().next().unwrap_or_default())));
     }
     // A year two before the lines start has nothing to show; an unknown CdR says so.
     assert!(matches!(commissioni::build(store, &console, &ente, 2021, &Scope::Cdr("222".into())).await, Err(AppError::NotFound(_))));

@@ -41,16 +41,44 @@ pub enum PdfError {
 
 /// Typesets `template` with `data` (read in the template as `data`) into a PDF/A-2a file.
 pub fn render(template: Template, data: &serde_json::Value) -> Result<Vec<u8>, PdfError> {
-    let engine = TypstEngine::builder().fonts(FONTS).with_static_source_file_resolver([("common.typ", COMMON), ("main.typ", template.source())]).build();
-    let mut inputs = Dict::new();
-    inputs.insert("data".into(), data.to_string().into_value());
-    let doc: PagedDocument = engine.compile_with_input("main.typ", inputs).output.map_err(|e| match e {
-        TypstAsLibError::TypstSource(diags) => PdfError::Typeset(diags.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")),
-        other => PdfError::Typeset(other.to_string()),
-    })?;
+    let doc = typeset(template, data)?;
     let standards = PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| PdfError::Typeset(format!("{e:?}")))?;
     let options = PdfOptions { standards, ..PdfOptions::default() };
     typst_pdf::pdf(&doc, &options).map_err(|e| PdfError::Typeset(format!("{e:?}")))
+}
+
+/// The text of each page as typeset, runs separated by a space: what a reader of the PDF sees,
+/// for checking a document's figures without parsing the PDF.
+pub fn page_texts(template: Template, data: &serde_json::Value) -> Result<Vec<String>, PdfError> {
+    fn collect(frame: &typst::layout::Frame, out: &mut Vec<String>) {
+        for (_, item) in frame.items() {
+            match item {
+                typst::layout::FrameItem::Group(g) => collect(&g.frame, out),
+                typst::layout::FrameItem::Text(t) => out.push(t.text.to_string()),
+                _ => {}
+            }
+        }
+    }
+    let doc = typeset(template, data)?;
+    Ok(doc
+        .pages()
+        .iter()
+        .map(|p| {
+            let mut runs = Vec::new();
+            collect(&p.frame, &mut runs);
+            runs.join(" ")
+        })
+        .collect())
+}
+
+fn typeset(template: Template, data: &serde_json::Value) -> Result<PagedDocument, PdfError> {
+    let engine = TypstEngine::builder().fonts(FONTS).with_static_source_file_resolver([("common.typ", COMMON), ("main.typ", template.source())]).build();
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), data.to_string().into_value());
+    engine.compile_with_input("main.typ", inputs).output.map_err(|e| match e {
+        TypstAsLibError::TypstSource(diags) => PdfError::Typeset(diags.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")),
+        other => PdfError::Typeset(other.to_string()),
+    })
 }
 
 #[cfg(test)]

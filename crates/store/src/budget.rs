@@ -37,8 +37,9 @@ pub struct BudgetLine {
 const COLUMNS: &str = "id, bilancio, anno, side, cdr, unit_lineage, cdr_name, direzione, capitolo, articolo, pdc, vincolo, description, \
      missione, programma, titolo, previsione, cassa, crono_anni_precedenti, altri_nuovi_stanziamenti, programma_triennale_llpp";
 const WIDTH: usize = 21;
-/// Rows per INSERT: 21 binds each stays well under SQLite's and PostgreSQL's bind limits.
-const BATCH: usize = 400;
+/// Rows per INSERT. Small batches are fastest: the time to bind grows faster than linearly with
+/// the binds of one statement (400 rows took 12 s for 50,000 lines, 10 rows take under 2 s).
+const BATCH: usize = 10;
 
 fn opt_int(r: &sqlx::any::AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
     Ok(r.try_get::<Option<i64>, _>(col)?)

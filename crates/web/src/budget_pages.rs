@@ -12,8 +12,7 @@ use serde::Deserialize;
 use traguardi_app::commissioni::{self, Report, Scope};
 use traguardi_app::{AppError, budget, enti};
 use traguardi_domain::budget::euro;
-use traguardi_domain::org::UnitKind;
-use traguardi_store::{cycle, org};
+use traguardi_store::cycle;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
@@ -115,26 +114,23 @@ async fn budget_page(
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
     let actor = user.actor();
-    let (ente, cycle_year, direzioni) = {
+    let (ente, cycle_year) = {
         let mut conn = s.store.acquire().await.map_err(AppError::from)?;
         let ente = enti::resolve(&mut conn, Some(&code)).await?;
-        let cycles = cycle::list(&mut conn, &ente.id).await.map_err(AppError::from)?;
-        let latest = cycles.iter().find(|c| c.year() <= year).or(cycles.first()).ok_or(AppError::NoSuchCycle { year })?;
-        let units = org::of_cycle(&mut conn, &ente.id, &latest.id).await.map_err(AppError::from)?;
-        let direzioni: Vec<(String, String)> = units.iter().filter(|u| u.kind == UnitKind::Direzione).map(|u| (u.code.clone(), u.name.clone())).collect();
-        (ente, cycles.first().map_or(year, |c| c.year()), direzioni)
+        let latest = cycle::list(&mut conn, &ente.id).await.map_err(AppError::from)?.first().map(|c| c.year());
+        (ente, latest.unwrap_or(year))
     };
     let years = budget::years(&s.store, &ente.id).await?;
     let scope = f.scope();
     let report: Report = commissioni::build(&s.store, &actor, &ente, year, &scope).await?;
-    // Only Direzioni with lines in the three years are offered as filters.
-    let mut with_lines = Vec::new();
-    for (c, name) in direzioni {
-        if commissioni::build(&s.store, &actor, &ente, year, &Scope::Direzione(c.clone())).await.is_ok() {
+    let with_lines: Vec<(String, String, bool)> = budget::direzioni_with_lines(&s.store, &ente.id, year)
+        .await?
+        .into_iter()
+        .map(|(c, name)| {
             let current = scope == Scope::Direzione(c.clone());
-            with_lines.push((c, name, current));
-        }
-    }
+            (c, name, current)
+        })
+        .collect();
     let scope_query = match &scope {
         Scope::Ente => String::new(),
         Scope::Direzione(d) => format!("direzione={d}"),
