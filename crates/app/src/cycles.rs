@@ -128,6 +128,7 @@ pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, c
     actor.require(Permission::Administer, "togliere una struttura")?;
     let mut tx = store.begin().await?;
     let cycle = get(&mut tx, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let unit = org::by_code(&mut tx, &ente.id, &cycle.id, code).await?.ok_or_else(|| AppError::NotFound(format!("struttura {code} inesistente nel {year}")))?;
     let refs = org::references(&mut tx, &ente.id, &unit.id).await?;
     let names = ["strutture dipendenti", "incarichi", "obiettivi", "KPI di cui è titolare", "contributi a obiettivi"];

@@ -73,6 +73,10 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         }
     };
     let first = YEARS[0];
+    // A closed year is frozen: the demo leaves it as it is.
+    if crate::close::is_closed(store, &ente, first).await? {
+        return Ok((ente, report));
+    }
     let org = import_org::import_org(store, &actor, &ente, first, ORG, ReadOptions::default(), false).await?;
     let people = import_people::import_people(store, &actor, &ente, first, PEOPLE, ReadOptions::default(), false).await?;
     report.changes += org.created.len() + org.updated.len() + people.people_created + people.people_updated;
@@ -87,6 +91,9 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         }
     }
     for (year, bytes) in PLANS {
+        if crate::close::is_closed(store, &ente, year).await? {
+            continue;
+        }
         let r = import_plan::import_plan(store, &actor, &ente, year, bytes, ReadOptions::default(), false).await?;
         report.changes += r.objectives.created.len() + r.objectives.updated.len() + r.kpis.created.len() + r.kpis.updated.len();
     }

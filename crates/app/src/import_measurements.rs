@@ -47,6 +47,7 @@ pub async fn import_measurements(
 
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
     let by_code: HashMap<&str, &traguardi_store::plan::Kpi> = kpis.iter().map(|k| (k.code.as_str(), k)).collect();

@@ -66,6 +66,7 @@ pub async fn import_org(
 
     let mut tx = store.begin().await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();
     let stored = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?;
     let stored_by_code: HashMap<&str, &OrgUnit> = stored.iter().map(|u| (u.code.as_str(), u)).collect();

@@ -143,6 +143,7 @@ pub async fn import_people(
 
     let mut tx = store.begin().await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();
     let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
 

@@ -93,6 +93,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
 
     let mut tx = store.begin().await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
     let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
     let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();

@@ -7,6 +7,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod budget;
+pub mod close;
 pub mod commissioni;
 pub mod cycles;
 pub mod demo;

@@ -51,6 +51,8 @@ fn invalid(column: &str, kind: ProblemKind) -> AppError {
 
 async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi, traguardi_store::cycle::Cycle), AppError> {
     let cycle = cycles::get(tx, ente, year).await?;
+    // Every use case here writes: values of a closed cycle are frozen.
+    crate::close::ensure_open(tx, ente, &cycle).await?;
     let kpi = plan::kpis(tx, &ente.id, &cycle.id)
         .await?
         .into_iter()

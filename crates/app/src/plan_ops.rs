@@ -35,6 +35,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
     actor.require(Permission::Administer, "assegnare obiettivi")?;
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let units = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
@@ -167,6 +168,7 @@ pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: 
     let field = |col: &str, kind| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind }.into());
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let before = objectives.into_iter().find(|o| o.code == code).ok_or_else(|| AppError::NotFound(format!("obiettivo {code} inesistente nel ciclo {year}")))?;
     let mut after = before.clone();

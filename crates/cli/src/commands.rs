@@ -170,6 +170,29 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
         }
         Command::Payout { what } => payout(what)?,
+        Command::Close { ente, cycle, verify, force, reason } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            if verify {
+                let hash = traguardi_app::close::verify(store, &Actor::console(), &ente, cycle).await?;
+                match l {
+                    Lang::It => out!("ciclo {cycle}: istantanea integra, SHA-256 {hash}"),
+                    Lang::En => out!("cycle {cycle}: snapshot intact, SHA-256 {hash}"),
+                }
+            } else {
+                let reason = if force { reason.as_deref() } else { None };
+                let r = traguardi_app::close::close(store, &Actor::console(), &ente, cycle, reason).await?;
+                match l {
+                    Lang::It => out!("ciclo {cycle} chiuso: SHA-256 {}", r.hash),
+                    Lang::En => out!("cycle {cycle} closed: SHA-256 {}", r.hash),
+                }
+                if r.forced {
+                    match l {
+                        Lang::It => out!("chiusura forzata con {} obiettivi non validati dal NIV; motivo nel registro di audit", r.not_validated),
+                        Lang::En => out!("close forced with {} objectives not validated by the NIV; reason in the audit trail", r.not_validated),
+                    }
+                }
+            }
+        }
         Command::Report { what } => match what {
             ReportKind::Commissioni { ente, cycle, direzione, cdr, format, out } => {
                 let ente = resolve(store, ente.as_deref()).await?;
@@ -179,21 +202,13 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     (None, None) => unreachable!("clap requires --direzione or --cdr"),
                 };
                 let report = commissioni::build(store, &Actor::console(), &ente, cycle, &scope).await?;
-                let bytes = match format {
-                    DocFormat::Pdf => traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable())?,
-                    DocFormat::Csv => {
-                        let mut sheets = report.sheets().into_iter();
-                        let mut all = sheets.next().unwrap_or_default();
-                        all.rows.extend(sheets.flat_map(|s| s.rows));
-                        to_csv(&all)?
-                    }
-                    DocFormat::Xlsx => traguardi_docs::export::to_xlsx_book(&report.sheets())?,
-                    DocFormat::Json => {
-                        let mut v = serde_json::to_vec_pretty(&report.to_json())?;
-                        v.push(b'\n');
-                        v
-                    }
+                let format = match format {
+                    DocFormat::Pdf => "pdf",
+                    DocFormat::Xlsx => "xlsx",
+                    DocFormat::Csv => "csv",
+                    DocFormat::Json => "json",
                 };
+                let bytes = traguardi_web::documents::commissioni(&report, format)?.bytes;
                 emit(&bytes, out.as_deref())?;
             }
             ReportKind::Ritardi { ente, cycle, oggi, format, out } => {

@@ -68,6 +68,22 @@ enum Command {
         #[command(subcommand)]
         action: MeasurementAction,
     },
+    /// Year-end close: freezes the cycle into a snapshot and prints its SHA-256 (--verify checks it)
+    Close {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// Recompute the snapshot from the database and fail if anything frozen was altered
+        #[arg(long, conflicts_with_all = ["force", "reason"])]
+        verify: bool,
+        /// Close although objectives are not validated by the NIV (needs --reason)
+        #[arg(long, requires = "reason")]
+        force: bool,
+        /// Why the close is forced (recorded in the audit trail)
+        #[arg(long, requires = "force")]
+        reason: Option<String>,
+    },
     /// The audit trail: every change, chained by hashes
     Audit {
         #[arg(long)]

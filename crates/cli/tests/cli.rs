@@ -153,22 +153,52 @@ fn demo_story(url: &str) {
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert!(body.contains("DIREZIONE URBANISTICA") && body.contains("Arch. Simona Collarini"));
     assert_eq!(ready, "HTTP/1.1 200 OK");
+
+    // Year-end close of 2020: refused while objectives are not validated, forced with a reason,
+    // then verified; a value changed in the database afterwards is caught.
+    let o = run(url, &["close", "--cycle", "2020"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.starts_with("errore: il ciclo 2020 ha 281 obiettivi non ancora validati dal NIV: "), "{:?}", text(&o));
+    let o = run(url, &["close", "--cycle", "2020", "--force"]);
+    assert_eq!(o.status.code(), Some(2), "--force needs --reason");
+    let o = run(url, &["close", "--cycle", "2020", "--force", "--reason", "validazione del NIV su carta"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let out = text(&o).0;
+    let hash = out.lines().next().and_then(|l| l.strip_prefix("ciclo 2020 chiuso: SHA-256 ")).expect("hash").to_string();
+    assert_eq!(hash.len(), 64);
+    assert!(out.ends_with("\nchiusura forzata con 281 obiettivi non validati dal NIV; motivo nel registro di audit\n"), "{out}");
+    let o = run(url, &["close", "--cycle", "2020", "--verify"]);
+    assert_eq!(text(&o).0, format!("ciclo 2020: istantanea integra, SHA-256 {hash}\n"));
+    let o = run(url, &["measurement", "enter", "--cycle", "2020", "--kpi", "SAL-12-K3", "--data", "31/12/2020", "--valore", "9", "--nota", "x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.starts_with("errore: il ciclo 2020 è chiuso dal "), "{:?}", text(&o));
+    sql(
+        url,
+        "UPDATE kpi_target SET value = '1' WHERE kpi_id IN (SELECT k.id FROM kpi k JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2020 AND k.code = 'SAL-12-K3')",
+    );
+    let o = run(url, &["close", "--cycle", "2020", "--verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("target: SAL-12-K3"), "{:?}", text(&o));
 }
 
-/// Changes an audit record directly in the database, as an intruder would.
-fn tamper(url: &str) {
-    // On a thread of its own: the story runs inside the test's runtime.
+/// Runs one statement directly in the database, as an intruder would.
+fn sql(url: &str, statement: &'static str) {
     let url = url.to_string();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         rt.block_on(async {
             let store = traguardi_store::Store::connect(&url).await.expect("connect");
-            sqlx::query("UPDATE audit_log SET actor = 'intruso' WHERE seq = 10").execute(&store.pool).await.expect("tamper");
+            sqlx::query(statement).execute(&store.pool).await.expect("statement");
             store.close().await;
         });
     })
     .join()
-    .expect("tampered");
+    .expect("done");
+}
+
+/// Changes an audit record directly in the database, as an intruder would.
+fn tamper(url: &str) {
+    sql(url, "UPDATE audit_log SET actor = 'intruso' WHERE seq = 10");
 }
 
 #[tokio::test]

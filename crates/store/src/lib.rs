@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod budget;
+pub mod close;
 pub mod cycle;
 pub mod db;
 pub mod ente;

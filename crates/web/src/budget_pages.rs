@@ -215,23 +215,7 @@ async fn download(
         Scope::Direzione(d) => format!("commissioni-{year}-{d}"),
         Scope::Cdr(c) => format!("commissioni-{year}-cdr-{c}"),
     };
-    let fail = |e: String| WebError(AppError::Refused(e));
-    let (bytes, mime, ext) = match f.formato.as_deref().unwrap_or("pdf") {
-        "pdf" => (traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable()).map_err(|e| fail(e.to_string()))?, "application/pdf", "pdf"),
-        "xlsx" => (
-            traguardi_docs::export::to_xlsx_book(&report.sheets()).map_err(|e| fail(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        "csv" => {
-            let mut sheets = report.sheets().into_iter();
-            let mut all = sheets.next().unwrap_or_default();
-            all.rows.extend(sheets.flat_map(|s| s.rows));
-            (traguardi_docs::export::to_csv(&all).map_err(|e| fail(e.to_string()))?, "text/csv; charset=utf-8", "csv")
-        }
-        "json" => (serde_json::to_vec_pretty(&report.to_json()).map_err(|e| fail(e.to_string()))?, "application/json", "json"),
-        other => return Err(fail(format!("formato «{other}» non disponibile: pdf, xlsx, csv o json"))),
-    };
-    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    let doc = crate::documents::commissioni(&report, f.formato.as_deref().unwrap_or("pdf"))?;
+    let disposition = format!("attachment; filename=\"{name}.{}\"", doc.ext);
+    Ok(([(header::CONTENT_TYPE, doc.mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], doc.bytes).into_response())
 }

@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod budget_pages;
+pub mod documents;
 mod error;
 mod health;
 mod pages;

@@ -103,7 +103,7 @@ async fn pages_on_every_backend() {
         assert!(body.starts_with("%PDF-"));
         let (status, _, body) = get(&state, "/enti/015146/bilancio/2025/commissioni?formato=doc&cdr=222").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body.contains("formato «doc» non disponibile: pdf, xlsx, csv o json"));
+        assert!(body.contains("formato «doc» non disponibile: pdf, xlsx, csv, json"));
         let (status, _, body) = get(&state, "/enti/015146/bilancio/2019").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains("nessuna riga di PEG di spesa per Ente 015146 negli anni 2017–2019"), "{body}");

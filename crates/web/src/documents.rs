@@ -1,0 +1,43 @@
+//! Documents as files, shared by the web downloads and the command line: one function per
+//! document turns its data into the bytes of the asked format.
+
+use traguardi_app::AppError;
+use traguardi_app::commissioni::Report;
+
+/// A file: its bytes, media type and extension.
+pub struct Document {
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+    pub ext: &'static str,
+}
+
+pub const FORMATS: [&str; 4] = ["pdf", "xlsx", "csv", "json"];
+
+fn failed(e: impl std::fmt::Display) -> AppError {
+    AppError::Refused(format!("documento non generato: {e}"))
+}
+
+/// The REPORT COMMISSIONI as `pdf`, `xlsx` (two sheets), `csv` (one table) or `json`.
+pub fn commissioni(report: &Report, format: &str) -> Result<Document, AppError> {
+    let (bytes, mime, ext) = match format {
+        "pdf" => (traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable()).map_err(failed)?, "application/pdf", "pdf"),
+        "xlsx" => (
+            traguardi_docs::export::to_xlsx_book(&report.sheets()).map_err(failed)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "csv" => {
+            let mut sheets = report.sheets().into_iter();
+            let mut all = sheets.next().unwrap_or_default();
+            all.rows.extend(sheets.flat_map(|s| s.rows));
+            (traguardi_docs::export::to_csv(&all).map_err(failed)?, "text/csv; charset=utf-8", "csv")
+        }
+        "json" => {
+            let mut v = serde_json::to_vec_pretty(&report.to_json()).map_err(failed)?;
+            v.push(b'\n');
+            (v, "application/json", "json")
+        }
+        other => return Err(AppError::Refused(format!("formato «{other}» non disponibile: {}", FORMATS.join(", ")))),
+    };
+    Ok(Document { bytes, mime, ext })
+}
