@@ -205,9 +205,14 @@ fn differences(frozen: &Value, now: &Value) -> Vec<String> {
     out
 }
 
+/// The close of the cycle of `year`, if it was closed.
+pub async fn closed(store: &Store, ente: &Ente, year: i32) -> Result<Option<Closed>, AppError> {
+    let mut conn = store.acquire().await?;
+    let Some(cycle) = traguardi_store::cycle::by_year(&mut conn, &ente.id, year).await? else { return Ok(None) };
+    Ok(close::of_cycle(&mut conn, &ente.id, &cycle.id).await?)
+}
+
 /// Whether the cycle of `year` is closed.
 pub async fn is_closed(store: &Store, ente: &Ente, year: i32) -> Result<bool, AppError> {
-    let mut conn = store.acquire().await?;
-    let Some(cycle) = traguardi_store::cycle::by_year(&mut conn, &ente.id, year).await? else { return Ok(false) };
-    Ok(close::of_cycle(&mut conn, &ente.id, &cycle.id).await?.is_some())
+    Ok(closed(store, ente, year).await?.is_some())
 }

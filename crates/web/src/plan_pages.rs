@@ -93,12 +93,25 @@ struct PlanPage {
     year: i32,
     section: &'static str,
     nav_code: String,
+    /// "chiuso il GG/MM/AAAA, SHA-256 …" once the year-end close is done.
+    closed: Option<String>,
+}
+
+/// How a closed cycle is announced on its pages.
+async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Option<String>, WebError> {
+    let c = traguardi_app::close::closed(&s.store, &data.ente, data.cycle.year()).await?;
+    Ok(c.map(|c| {
+        let day = chrono::NaiveDate::parse_from_str(&c.closed_at[..10.min(c.closed_at.len())], "%Y-%m-%d").map_or(c.closed_at.clone(), format_date_it);
+        let forced = if c.forced { " (chiusura forzata: il motivo è nel registro di audit)" } else { "" };
+        format!("Ciclo chiuso il {day}{forced}. I dati sono congelati nell'istantanea SHA-256 {}.", c.content_hash)
+    }))
 }
 
 async fn plan_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
     let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
     let v = plan_view(&data);
-    html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano" })
+    let closed = closed_note(&s, &data).await?;
+    html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano", closed })
 }
 
 fn plan_view(data: &CycleScores) -> PlanView {

@@ -138,6 +138,15 @@ async fn pages_on_every_backend() {
         let (status, _, _) = get(&state, "/static/../Cargo.toml").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
+        // A closed cycle says so on its plan page.
+        let ente = demo::load(&store).await.expect("demo").0;
+        let r = traguardi_app::close::close(&store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("close");
+        let (_, _, body) = get(&state, "/enti/015146/cicli/2020/piano").await;
+        assert!(body.contains("(chiusura forzata: il motivo è nel registro di audit)"), "{body}");
+        assert!(body.contains(&format!("istantanea SHA-256 {}.", r.hash)));
+        let (_, _, body) = get(&state, "/enti/015146/cicli/2021/piano").await;
+        assert!(!body.contains("Ciclo chiuso"));
+
         // A database that went away: readyz says so, healthz still answers.
         store.close().await;
         let (status, _, _) = get(&state, "/readyz").await;
