@@ -40,6 +40,15 @@ impl Actor {
         Actor { name: "pubblico".into(), kind: ActorKind::Public }
     }
 
+    /// The roles the actor acts with: `None` for the console, which holds them all.
+    pub fn roles(&self) -> Option<&[String]> {
+        match &self.kind {
+            ActorKind::Console => None,
+            ActorKind::Public => Some(&[]),
+            ActorKind::User { roles, .. } => Some(roles),
+        }
+    }
+
     pub fn may(&self, p: Permission) -> bool {
         match (&self.kind, p) {
             (ActorKind::Console, _) => true,

@@ -33,6 +33,7 @@ pub mod payout;
 pub mod plan_ops;
 pub mod scores;
 pub mod shared_data;
+pub mod workflow;
 
 pub use access::Actor;
 pub use error::AppError;

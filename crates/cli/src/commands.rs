@@ -12,6 +12,7 @@ use traguardi_app::{
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::{to_csv, to_xlsx};
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_domain::plan::workflow::{STATES, State};
 use traguardi_domain::value::{NumberStyle, parse_yes_no};
 use traguardi_domain::{Lang, Problem};
 use traguardi_web::AppState;
@@ -322,6 +323,19 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
     let l = say::lang();
     let actor = Actor::console();
     match action {
+        PlanAction::Stato { ente, cycle, stato, objectives, atto, nota } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let to = State::parse(&stato).ok_or_else(|| {
+                let all: Vec<&str> = STATES.iter().map(|s| s.code()).collect();
+                AppError::Refused(format!("stato «{stato}» inesistente: {}", all.join(", ")))
+            })?;
+            let m = traguardi_app::workflow::Move { codes: &objectives, to, act: atto.as_deref(), note: nota.as_deref() };
+            let r = traguardi_app::workflow::transition(store, &actor, &ente, cycle, m).await?;
+            match l {
+                Lang::It => out!("{} obiettivi passati a «{}»", r.objectives.len(), to.label()),
+                Lang::En => out!("{} objectives moved to «{}»", r.objectives.len(), to.label()),
+            }
+        }
         PlanAction::Assign { ente, cycle, objectives, strutture, strutture_di, persone } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let to = match (strutture_di, persone.is_empty()) {

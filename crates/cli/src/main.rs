@@ -256,6 +256,24 @@ enum MeasurementAction {
 
 #[derive(Subcommand)]
 enum PlanAction {
+    /// Move objectives along the workflow: bozza, proposto, approvato, assegnato, in_monitoraggio, consuntivato, validato_niv
+    Stato {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// The state to move to
+        #[arg(long)]
+        stato: String,
+        /// Objective code (repeatable); every objective of the cycle when absent
+        #[arg(long = "obiettivo")]
+        objectives: Vec<String>,
+        /// The act that disposes the step, where the law ties it to one (e.g. "GC 838 del 24/07/2020")
+        #[arg(long)]
+        atto: Option<String>,
+        #[arg(long)]
+        nota: Option<String>,
+    },
     /// Assign objectives (with KPIs and targets) to many units or people at once, as II-level children
     Assign {
         #[arg(long)]

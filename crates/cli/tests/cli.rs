@@ -154,6 +154,22 @@ fn demo_story(url: &str) {
     assert!(body.contains("DIREZIONE URBANISTICA") && body.contains("Arch. Simona Collarini"));
     assert_eq!(ready, "HTTP/1.1 200 OK");
 
+    // The workflow: a step out of order says what comes next; an act is cited where needed.
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvato", "--obiettivo", "DG-2021-01"]);
+    assert_eq!(
+        text(&o).1,
+        "errore: nessun obiettivo è passato a «approvato»:\n  obiettivo DG-2021-01: è «bozza»: da qui si passa a «proposto» (pianificatore, amministratore, direttore)\n"
+    );
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "proposto"]);
+    assert_eq!(text(&o).0, "96 obiettivi passati a «proposto»\n");
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvato", "--atto", "GC 838 del 24/07/2020"]);
+    assert_eq!(text(&o).0, "96 obiettivi passati a «approvato»\n");
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvata"]);
+    assert_eq!(
+        text(&o).1,
+        "errore: stato «approvata» inesistente: bozza, proposto, approvato, assegnato, in_monitoraggio, consuntivato, validato_niv, chiuso\n"
+    );
+
     // Year-end close of 2020: refused while objectives are not validated, forced with a reason,
     // then verified; a value changed in the database afterwards is caught.
     let o = run(url, &["close", "--cycle", "2020"]);

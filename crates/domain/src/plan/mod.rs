@@ -6,3 +6,4 @@ pub mod kpi;
 pub mod rollup;
 pub mod round;
 pub mod score;
+pub mod workflow;

@@ -1,0 +1,116 @@
+//! Moving objectives along their workflow (SPEC §5): who may take each step, the checks each
+//! needs, and the act it cites. All or nothing: one objective that cannot move stops them all,
+//! and every reason is listed.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::json;
+use traguardi_domain::plan::workflow::{State, refusal};
+use traguardi_store::Store;
+use traguardi_store::ente::Ente;
+use traguardi_store::plan;
+
+use crate::audit::{self, Change};
+use crate::{Actor, AppError, cycles};
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Moved {
+    pub to: String,
+    pub objectives: Vec<String>,
+}
+
+/// A request to move objectives.
+#[derive(Debug, Clone, Copy)]
+pub struct Move<'a> {
+    /// Objective codes; empty for every objective of the cycle.
+    pub codes: &'a [String],
+    pub to: State,
+    /// The act that disposes it (e.g. `GC 838 del 24/07/2020`), where the step needs one.
+    pub act: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// Moves objectives of the cycle of `year` along their workflow.
+pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m: Move<'_>) -> Result<Moved, AppError> {
+    let Move { codes, to, act, note } = m;
+    let act = act.map(str::trim).filter(|a| !a.is_empty());
+    let mut tx = store.begin().await?;
+    let cycle = cycles::get(&mut tx, ente, year).await?;
+    crate::close::ensure_open(&mut tx, ente, &cycle).await?;
+    let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
+    let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
+    let with_target: HashSet<String> = plan::targets(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|t| t.kpi_id).collect();
+    let with_value: HashSet<String> = plan::approved_values(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|v| v.kpi_id).collect();
+    let mut kpis_of: HashMap<&str, Vec<&plan::Kpi>> = HashMap::new();
+    for k in &kpis {
+        kpis_of.entry(k.objective_id.as_str()).or_default().push(k);
+    }
+    let chosen: Vec<&plan::Objective> = if codes.is_empty() {
+        objectives.iter().collect()
+    } else {
+        let mut list = Vec::new();
+        for c in codes {
+            list.push(objectives.iter().find(|o| &o.code == c).ok_or_else(|| AppError::NotFound(format!("obiettivo {c} inesistente nel ciclo {year}")))?);
+        }
+        list
+    };
+    let mut reasons = Vec::new();
+    for o in &chosen {
+        let from = State::parse(&o.state).unwrap_or(State::Bozza);
+        if from == to {
+            continue;
+        }
+        if let Some(why) = refusal(from, to, actor.roles(), act.is_some()) {
+            reasons.push(format!("obiettivo {}: {why}", o.code));
+            continue;
+        }
+        let own = kpis_of.get(o.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        // Proposing or approving a plan needs a target and a positive weight for every KPI.
+        if matches!(to, State::Proposto | State::Approvato) {
+            if o.weight <= rust_decimal::Decimal::ZERO {
+                reasons.push(format!("obiettivo {}: peso non positivo ({})", o.code, o.weight));
+            }
+            for k in own {
+                if k.formula.is_none() && !with_target.contains(&k.id) {
+                    reasons.push(format!("obiettivo {}: KPI {} senza target", o.code, k.code));
+                }
+                if k.weight <= rust_decimal::Decimal::ZERO {
+                    reasons.push(format!("obiettivo {}: KPI {} con peso non positivo ({})", o.code, k.code, k.weight));
+                }
+            }
+        }
+        // The year's result needs a value for every KPI (or the objective declared non valutabile).
+        if to == State::Consuntivato && o.not_assessable.is_none() {
+            for k in own {
+                if k.formula.is_none() && !with_value.contains(&k.id) {
+                    reasons.push(format!("obiettivo {}: KPI {} senza valori approvati", o.code, k.code));
+                }
+            }
+        }
+    }
+    if !reasons.is_empty() {
+        return Err(AppError::Refused(format!("nessun obiettivo è passato a «{}»:\n  {}", to.label(), reasons.join("\n  "))));
+    }
+    let mut moved = Moved { to: to.code().into(), objectives: Vec::new() };
+    for o in chosen {
+        if o.state == to.code() {
+            continue;
+        }
+        let before = json!({ "stato": o.state });
+        let after = json!({ "stato": to.code(), "atto": act, "nota": note });
+        let updated = plan::Objective { state: to.code().into(), ..o.clone() };
+        plan::save_objective(&mut tx, &ente.id, &updated, false).await?;
+        audit::record_in_cycle(
+            &mut tx,
+            actor,
+            &ente.id,
+            &cycle.id,
+            Change { action: "stato obiettivo", entity: "obiettivo", entity_id: Some(&o.id), before: Some(&before), after: Some(&after) },
+        )
+        .await?;
+        moved.objectives.push(o.code.clone());
+    }
+    tx.commit().await?;
+    Ok(moved)
+}

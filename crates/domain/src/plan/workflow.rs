@@ -1,0 +1,143 @@
+//! The life of an objective (SPEC §5): bozza → proposto → approvato → assegnato → in
+//! monitoraggio → consuntivato → validato NIV → chiuso. Each step names the roles that may take
+//! it, and whether the law ties it to an act (the Giunta's approval is recorded by the planner
+//! with its deliberation). `chiuso` is reached only by the year-end close. A revision is an
+//! event, not a state.
+
+/// The states, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    Bozza,
+    Proposto,
+    Approvato,
+    Assegnato,
+    InMonitoraggio,
+    Consuntivato,
+    ValidatoNiv,
+    Chiuso,
+}
+
+pub const STATES: [State; 8] =
+    [State::Bozza, State::Proposto, State::Approvato, State::Assegnato, State::InMonitoraggio, State::Consuntivato, State::ValidatoNiv, State::Chiuso];
+
+impl State {
+    pub fn code(self) -> &'static str {
+        match self {
+            State::Bozza => "bozza",
+            State::Proposto => "proposto",
+            State::Approvato => "approvato",
+            State::Assegnato => "assegnato",
+            State::InMonitoraggio => "in_monitoraggio",
+            State::Consuntivato => "consuntivato",
+            State::ValidatoNiv => "validato_niv",
+            State::Chiuso => "chiuso",
+        }
+    }
+    /// As people say it: `in monitoraggio`, `validato NIV`.
+    pub fn label(self) -> String {
+        self.code().replace('_', " ").replace("niv", "NIV")
+    }
+    pub fn parse(s: &str) -> Option<State> {
+        let s = s.trim().to_lowercase().replace(' ', "_");
+        STATES.into_iter().find(|st| st.code() == s)
+    }
+}
+
+/// One allowed step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub from: State,
+    pub to: State,
+    /// Roles (of `accounts::ROLES`) that may take it.
+    pub roles: &'static [&'static str],
+    /// Whether it must cite an act (deliberation, determination, decree).
+    pub act: bool,
+}
+
+const PLANNER: &[&str] = &["pianificatore", "amministratore"];
+
+pub const STEPS: [Step; 9] = [
+    Step { from: State::Bozza, to: State::Proposto, roles: &["pianificatore", "amministratore", "direttore"], act: false },
+    Step { from: State::Proposto, to: State::Bozza, roles: &["pianificatore", "amministratore", "segretario"], act: false },
+    Step { from: State::Proposto, to: State::Approvato, roles: PLANNER, act: true },
+    Step { from: State::Approvato, to: State::Assegnato, roles: &["pianificatore", "amministratore", "segretario"], act: false },
+    Step { from: State::Assegnato, to: State::InMonitoraggio, roles: PLANNER, act: false },
+    Step { from: State::InMonitoraggio, to: State::Consuntivato, roles: &["pianificatore", "amministratore", "direttore"], act: false },
+    Step { from: State::Consuntivato, to: State::InMonitoraggio, roles: &["pianificatore", "amministratore", "niv"], act: false },
+    Step { from: State::Consuntivato, to: State::ValidatoNiv, roles: &["niv"], act: false },
+    Step { from: State::ValidatoNiv, to: State::Consuntivato, roles: &["niv"], act: false },
+];
+
+/// Why a step cannot be taken by someone holding `roles` (`None`: every role, the console).
+pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> Option<String> {
+    let Some(step) = STEPS.iter().find(|s| s.from == from && s.to == to) else {
+        let next: Vec<String> = STEPS.iter().filter(|s| s.from == from).map(|s| format!("«{}» ({})", s.to.label(), s.roles.join(", "))).collect();
+        return Some(if to == State::Chiuso {
+            "si chiude con la chiusura dell'anno (traguardi close)".to_string()
+        } else if next.is_empty() {
+            format!("è «{}»: nessun passaggio possibile", from.label())
+        } else {
+            format!("è «{}»: da qui si passa a {}", from.label(), next.join(" o "))
+        });
+    };
+    if let Some(roles) = roles
+        && !roles.iter().any(|r| step.roles.contains(&r.as_str()))
+    {
+        return Some(format!("il passaggio a «{}» spetta a: {}", to.label(), step.roles.join(", ")));
+    }
+    (step.act && !act).then(|| format!("il passaggio a «{}» richiede l'atto che lo dispone (--atto, es. «GC 838 del 24/07/2020»)", to.label()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roles(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn states_read_and_write() {
+        for s in STATES {
+            assert_eq!(State::parse(s.code()), Some(s));
+        }
+        assert_eq!(State::parse("in monitoraggio"), Some(State::InMonitoraggio));
+        assert_eq!(State::ValidatoNiv.label(), "validato NIV");
+        assert_eq!(State::parse("approvata"), None);
+    }
+
+    #[test]
+    fn the_forward_path_is_open_to_its_roles() {
+        let path = [State::Bozza, State::Proposto, State::Approvato, State::Assegnato, State::InMonitoraggio, State::Consuntivato, State::ValidatoNiv];
+        for w in path.windows(2) {
+            let step = STEPS.iter().find(|s| s.from == w[0] && s.to == w[1]).expect("a step");
+            assert_eq!(refusal(w[0], w[1], Some(&roles(step.roles)), true), None, "{:?}", w);
+            assert_eq!(refusal(w[0], w[1], None, true), None);
+        }
+    }
+
+    #[test]
+    fn every_refusal_says_who_may_do_what() {
+        assert_eq!(
+            refusal(State::Bozza, State::Approvato, None, true).as_deref(),
+            Some("è «bozza»: da qui si passa a «proposto» (pianificatore, amministratore, direttore)")
+        );
+        assert_eq!(
+            refusal(State::Consuntivato, State::ValidatoNiv, Some(&roles(&["direttore"])), false).as_deref(),
+            Some("il passaggio a «validato NIV» spetta a: niv")
+        );
+        assert_eq!(
+            refusal(State::Proposto, State::Approvato, Some(&roles(&["pianificatore"])), false).as_deref(),
+            Some("il passaggio a «approvato» richiede l'atto che lo dispone (--atto, es. «GC 838 del 24/07/2020»)")
+        );
+        assert_eq!(refusal(State::ValidatoNiv, State::Chiuso, None, false).as_deref(), Some("si chiude con la chiusura dell'anno (traguardi close)"));
+        assert_eq!(refusal(State::Chiuso, State::Bozza, None, false).as_deref(), Some("è «chiuso»: nessun passaggio possibile"));
+        // Every pair that is not a step is refused.
+        for from in STATES {
+            for to in STATES {
+                let is_step = STEPS.iter().any(|s| s.from == from && s.to == to);
+                assert_eq!(refusal(from, to, None, true).is_none(), is_step, "{from:?} → {to:?}");
+            }
+        }
+    }
+}
