@@ -20,6 +20,9 @@ pub enum AppError {
     NoEnte,
     #[error("{0}")]
     Refused(String),
+    /// Someone else changed the thing since the user read it (optimistic locking).
+    #[error("{0}")]
+    Conflict(String),
     /// Something named in the request does not exist.
     #[error("{0}")]
     NotFound(String),

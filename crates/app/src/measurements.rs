@@ -43,6 +43,9 @@ pub struct Entry {
     pub not_assessable: bool,
     /// Submit for approval now, rather than keep as a draft.
     pub submit: bool,
+    /// The version the user saw and edits (0: there was none). When given, a value changed by
+    /// someone else in the meantime is a conflict, never a silent overwrite.
+    pub based_on: Option<i64>,
 }
 
 fn invalid(column: &str, kind: ProblemKind) -> AppError {
@@ -92,6 +95,21 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         Some(Value::parse(kpi.measure, &e.value, style).map_err(|k| invalid("valore", k))?.ok_or_else(|| invalid("valore", ProblemKind::Required))?.to_text())
     };
     let prev = latest(&mut tx, ente, &cycle.id, &kpi.id, e.period_end).await?;
+    let current = prev.as_ref().map_or(0, |p| p.version);
+    if let Some(seen) = e.based_on
+        && seen != current
+    {
+        let day = traguardi_domain::cycle::format_date_it(e.period_end);
+        return Err(AppError::Conflict(match &prev {
+            Some(p) => format!(
+                "il valore di {} al {day} è stato modificato da {} il {} (versione {current}) dopo la versione {seen} che stai modificando: ricarica e riprova",
+                kpi.code,
+                p.entered_by,
+                p.entered_at[..16.min(p.entered_at.len())].replace('T', " alle ")
+            ),
+            None => format!("il valore di {} al {day} non ha ancora versioni: la versione {seen} indicata non esiste; ricarica e riprova", kpi.code),
+        }));
+    }
     let m = Measurement {
         id: new_id(),
         kpi_id: kpi.id.clone(),

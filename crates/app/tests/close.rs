@@ -58,6 +58,7 @@ async fn story(store: &Store) {
         cause: None,
         not_assessable: false,
         submit: false,
+        based_on: None,
     };
     assert!(refused(measurements::enter(store, &console, &ente, 2020, &entry).await).starts_with(frozen));
     let adj = Adjustment::NotAssessable { reason: "prova".into() };

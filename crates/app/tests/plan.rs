@@ -346,9 +346,20 @@ async fn measurement_workflow(store: &Store) {
         cause: None,
         not_assessable: false,
         submit: false,
+        based_on: Some(1),
     };
     let m = measurements::enter(store, &console, &milano, 2020, &entry).await.expect("draft");
     assert_eq!((m.version, m.status.as_str(), m.value.as_deref()), (2, "draft", Some("88.2")));
+    // Someone else who also read version 1 gets a conflict, not a silent overwrite.
+    match measurements::enter(store, &console, &milano, 2020, &Entry { value: "90".into(), ..entry.clone() }).await {
+        Err(e @ AppError::Conflict(_)) => {
+            let msg = e.describe(traguardi_domain::Lang::It);
+            assert!(msg.starts_with("il valore di SAL-12-K4 al 31/12/2020 è stato modificato da cli:"), "{msg}");
+            assert!(msg.ends_with(" (versione 2) dopo la versione 1 che stai modificando: ricarica e riprova"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let entry = Entry { based_on: None, ..entry };
     // A draft does not count, and cannot be approved before it is submitted.
     assert_eq!(score(&scores::load(store, &console, None, 2020).await.expect("scores").rows()), Some(dec!(95.56)));
     let refused = measurements::decide(store, &console, &milano, at, Decision::Approve, None).await;

@@ -386,8 +386,17 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
     let date =
         traguardi_domain::value::parse_date(&at.data).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--data".into()), kind: k }.into()))?;
     let m = match action {
-        MeasurementAction::Enter { at, valore, nota, causa, non_valutabile, invia } => {
-            let entry = Entry { kpi: at.kpi, period_end: date, value: valore, note: nota, cause: causa, not_assessable: non_valutabile, submit: invia };
+        MeasurementAction::Enter { at, valore, nota, causa, non_valutabile, invia, versione } => {
+            let entry = Entry {
+                kpi: at.kpi,
+                period_end: date,
+                value: valore,
+                note: nota,
+                cause: causa,
+                not_assessable: non_valutabile,
+                submit: invia,
+                based_on: versione,
+            };
             measurements::enter(store, &actor, &ente, at.cycle, &entry).await?
         }
         MeasurementAction::Submit { at } => measurements::decide(store, &actor, &ente, value_at(&at, date), Decision::Submit, None).await?,

@@ -226,6 +226,9 @@ enum MeasurementAction {
         /// Submit for approval now
         #[arg(long)]
         invia: bool,
+        /// The version being edited (0 when there was none): refused if someone changed it since
+        #[arg(long)]
+        versione: Option<i64>,
     },
     /// Submit the latest version for approval
     Submit {

@@ -40,6 +40,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
             (StatusCode::NOT_FOUND, "Non trovato", e.describe(Lang::It))
         }
         AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato", e.describe(Lang::It)),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "Modificato da altri", e.describe(Lang::It)),
         AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida", e.describe(Lang::It))
         }
