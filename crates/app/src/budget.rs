@@ -106,7 +106,7 @@ pub async fn resources(
     let mut org = OrgByYear::new(ente);
     let units = org.units(&mut conn, year).await?.to_vec();
     let lineages: HashSet<&str> = match unit_code.and_then(|c| units.iter().find(|u| u.code == c)) {
-        Some(u) => crate::commissioni::subtree(&units, crate::commissioni::enclosing_direzione(&units, u)).iter().map(|u| u.lineage_id.as_str()).collect(),
+        Some(u) => crate::org_tree::subtree(&units, crate::org_tree::enclosing_direzione(&units, u)).iter().map(|u| u.lineage_id.as_str()).collect(),
         None => units.iter().map(|u| u.lineage_id.as_str()).collect(),
     };
     let mut latest: HashMap<(String, String, String), budget::BudgetLine> = HashMap::new();
@@ -135,7 +135,7 @@ pub async fn direzioni_with_lines(store: &traguardi_store::Store, ente: &EnteId,
     Ok(units
         .iter()
         .filter(|u| u.kind == traguardi_domain::org::UnitKind::Direzione)
-        .filter(|d| crate::commissioni::subtree(&units, d).iter().any(|u| held.contains(u.lineage_id.as_str())))
+        .filter(|d| crate::org_tree::subtree(&units, d).iter().any(|u| held.contains(u.lineage_id.as_str())))
         .map(|d| (d.code.clone(), d.name.clone()))
         .collect())
 }

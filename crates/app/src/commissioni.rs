@@ -10,13 +10,13 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 use traguardi_domain::budget::{euro, euro_decimal, tables};
-use traguardi_domain::org::UnitKind;
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
 use traguardi_store::{Store, plan};
 
 use crate::budget::OrgByYear;
+use crate::org_tree::{enclosing_direzione, subtree};
 use crate::{Actor, AppError};
 
 /// What the report covers.
@@ -145,21 +145,6 @@ fn numeric_key(s: &str) -> (u64, String) {
     (s.parse().unwrap_or(u64::MAX), s.to_string())
 }
 
-/// The units at and below `root` (by id), in the given chart.
-pub(crate) fn subtree<'a>(units: &'a [OrgUnit], root: &OrgUnit) -> Vec<&'a OrgUnit> {
-    let mut ids: HashSet<&str> = HashSet::from([root.id.as_str()]);
-    let mut grown = true;
-    while grown {
-        grown = false;
-        for u in units {
-            if u.parent_id.as_deref().is_some_and(|p| ids.contains(p)) && ids.insert(u.id.as_str()) {
-                grown = true;
-            }
-        }
-    }
-    units.iter().filter(|u| ids.contains(u.id.as_str())).collect()
-}
-
 pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, scope: &Scope) -> Result<Report, AppError> {
     let mut conn = store.acquire().await?;
     let mut org = OrgByYear::new(&ente.id);
@@ -238,18 +223,6 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
         capitale: section(&merged, 2, true),
         dup,
     })
-}
-
-/// The Direzione a unit belongs to: its nearest ancestor of kind direzione (or the unit itself).
-pub(crate) fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
-    let mut at = unit;
-    while at.kind != UnitKind::Direzione {
-        match at.parent_id.as_ref().and_then(|p| units.iter().find(|u| &u.id == p)) {
-            Some(parent) => at = parent,
-            None => return unit,
-        }
-    }
-    at
 }
 
 fn merge<'a>(lines: &[&'a BudgetLine], years: [i32; 3]) -> Vec<Merged<'a>> {

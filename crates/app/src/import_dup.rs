@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
+use traguardi_domain::budget::tables;
 use traguardi_domain::org::{Node, check_tree, parents_first};
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
@@ -25,15 +26,6 @@ pub struct DupReport {
     pub rows: usize,
     pub objectives: Counts,
     pub dry_run: bool,
-}
-
-/// A Missione or Programma code of D.Lgs 118/2011: two digits (`01`, `14`); `1` is read as `01`.
-fn two_digits(s: &str) -> Result<String, ProblemKind> {
-    let t = s.trim();
-    match t.parse::<u8>() {
-        Ok(n) if t.len() <= 2 && n > 0 => Ok(format!("{n:02}")),
-        _ => Err(ProblemKind::BadFormat { value: t.into(), expected: "un codice di due cifre (es. 01)".into() }),
-    }
 }
 
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
@@ -65,11 +57,11 @@ pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
         if get("titolo").is_empty() {
             bad("titolo", ProblemKind::Required);
         }
-        let missione = two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
+        let missione = tables::two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
         let programma = match (kind.as_str(), get("programma")) {
-            ("operativo", p) => two_digits(p).map_err(|k| bad("programma", k)).ok(),
+            ("operativo", p) => tables::two_digits(p).map_err(|k| bad("programma", k)).ok(),
             (_, "") => None,
-            (_, p) => two_digits(p).map_err(|k| bad("programma", k)).ok(),
+            (_, p) => tables::two_digits(p).map_err(|k| bad("programma", k)).ok(),
         };
         let parent = Some(get("padre").to_string()).filter(|p| !p.is_empty());
         if kind == "operativo" && parent.is_none() {

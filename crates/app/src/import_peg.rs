@@ -56,13 +56,6 @@ fn amount(s: &str, style: NumberStyle) -> Result<i64, ProblemKind> {
     to_cents(d).ok_or_else(|| ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
 }
 
-fn two_digits(s: &str) -> Result<String, ProblemKind> {
-    match s.trim().parse::<u8>() {
-        Ok(n) if s.trim().len() <= 2 && n > 0 => Ok(format!("{n:02}")),
-        _ => Err(ProblemKind::BadFormat { value: s.into(), expected: "un codice di due cifre (es. 01)".into() }),
-    }
-}
-
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
     actor.require(Permission::Administer, "importare il PEG")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
@@ -118,8 +111,8 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
         }
         let (missione, programma) = match side {
             Some(Side::Spesa) => {
-                let m = two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
-                let p = two_digits(get("programma")).map_err(|k| bad("programma", k)).ok();
+                let m = tables::two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
+                let p = tables::two_digits(get("programma")).map_err(|k| bad("programma", k)).ok();
                 if let Some(m) = &m
                     && tables::missione(m).is_none()
                 {

@@ -1,9 +1,10 @@
 //! The org tree of a cycle as people read it: units in tree order with depth, responsible
 //! person and staff count.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
+use traguardi_domain::org::UnitKind;
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
@@ -71,4 +72,31 @@ fn depth_first(units: Vec<OrgUnit>, persons: &HashMap<String, String>, staff: &H
         stack.extend(kids.into_iter().rev().map(|u| (u, depth + 1)));
     }
     out
+}
+
+/// The units at and below `root` (by id), in the order of `units`.
+pub fn subtree<'a>(units: &'a [OrgUnit], root: &OrgUnit) -> Vec<&'a OrgUnit> {
+    let mut ids: HashSet<&str> = HashSet::from([root.id.as_str()]);
+    let mut grown = true;
+    while grown {
+        grown = false;
+        for u in units {
+            if u.parent_id.as_deref().is_some_and(|p| ids.contains(p)) && ids.insert(u.id.as_str()) {
+                grown = true;
+            }
+        }
+    }
+    units.iter().filter(|u| ids.contains(u.id.as_str())).collect()
+}
+
+/// The Direzione a unit belongs to: its nearest ancestor of kind direzione (or the unit itself).
+pub fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
+    let mut at = unit;
+    while at.kind != UnitKind::Direzione {
+        match at.parent_id.as_ref().and_then(|p| units.iter().find(|u| &u.id == p)) {
+            Some(parent) => at = parent,
+            None => return unit,
+        }
+    }
+    at
 }

@@ -70,12 +70,8 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
         }
         Assignees::UnitsUnder(code) => match unit_by_code.get(code.as_str()) {
             Some(root) => {
-                let mut stack = vec![root.id.as_str()];
-                while let Some(id) = stack.pop() {
-                    for u in units.iter().filter(|u| u.parent_id.as_deref() == Some(id)) {
-                        targets_of.push((u.code.clone(), Some(u.id.clone()), None));
-                        stack.push(&u.id);
-                    }
+                for u in crate::org_tree::subtree(&units, root).into_iter().filter(|u| u.id != root.id) {
+                    targets_of.push((u.code.clone(), Some(u.id.clone()), None));
                 }
             }
             None => problems.push(Problem { row: None, column: Some("--strutture-di".into()), kind: ProblemKind::UnknownUnit { value: code.clone() } }),

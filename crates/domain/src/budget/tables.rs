@@ -231,6 +231,15 @@ pub const PROGRAMMI: &[(&str, &str, &str)] = &[
     ("99", "02", "Anticipazioni per il finanziamento del sistema sanitario nazionale"),
 ];
 
+/// A Missione or Programma code: two digits (`01`, `14`); `1` is read as `01`.
+pub fn two_digits(s: &str) -> Result<String, crate::ProblemKind> {
+    let t = s.trim();
+    match t.parse::<u8>() {
+        Ok(n) if t.len() <= 2 && n > 0 => Ok(format!("{n:02}")),
+        _ => Err(crate::ProblemKind::BadFormat { value: t.into(), expected: "un codice di due cifre (es. 01)".into() }),
+    }
+}
+
 pub fn titolo(side: Side, n: u8) -> Option<&'static str> {
     let table = match side {
         Side::Spesa => TITOLI_SPESA,
