@@ -8,8 +8,8 @@ use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
 use crate::{
-    Actor, AppError, accounts, cycles, enti, import_dup, import_measurements, import_org, import_pdc, import_peg, import_people, import_plan, monitoring,
-    shared_data,
+    Actor, AppError, accounts, cycles, enti, import_acts, import_dup, import_measurements, import_org, import_pdc, import_peg, import_people, import_plan,
+    monitoring, shared_data,
 };
 
 pub const CODE: &str = "015146";
@@ -35,6 +35,8 @@ const PLANS: [(i32, &[u8]); 3] = [
 ];
 /// Illustrative 2020 values, so that the demo shows real scores.
 const MEASUREMENTS_2020: &[u8] = include_bytes!("../demo/milano/misure-2020.csv");
+/// Acts named in seeds 000 and 003 (GC 838/2020 with its pareri).
+const ACTS: &[u8] = include_bytes!("../demo/milano/atti.csv");
 /// PEG lines of CdR 222 for 2023–2025, as printed in the Bilancio di Previsione 2025 (seed 004).
 const PEG_CDR_222: &[u8] = include_bytes!("../demo/milano/peg-cdr222.csv");
 /// The DUP pages of the Direzione that holds CdR 222, from the same report.
@@ -72,6 +74,8 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
             enti::create(store, &actor, &new_ente()).await?
         }
     };
+    let acts = import_acts::import_acts(store, &actor, &ente, ACTS, ReadOptions::default(), false).await?;
+    report.changes += acts.created.len() + acts.updated.len();
     let first = YEARS[0];
     // A closed year is frozen: the demo leaves it as it is.
     if crate::close::is_closed(store, &ente, first).await? {

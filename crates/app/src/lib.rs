@@ -16,6 +16,7 @@ pub mod engine;
 pub mod enti;
 pub mod error;
 mod import;
+pub mod import_acts;
 pub mod import_dimensions;
 pub mod import_dup;
 pub mod import_mapped;

@@ -36,6 +36,12 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     let Move { codes, to, act, note } = m;
     let act = act.map(str::trim).filter(|a| !a.is_empty());
     let mut tx = store.begin().await?;
+    // The act must be registered: its code is what the audit trail keeps.
+    let act = match act {
+        Some(code) => Some(crate::import_acts::find(&mut tx, ente, code).await?.code),
+        None => None,
+    };
+    let act = act.as_deref();
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;

@@ -33,7 +33,9 @@ async fn story(store: &Store) {
     assert_eq!(go(2020, all(State::Proposto)).await.expect("proposed").objectives.len(), 281);
     let msg = refused(go(2020, all(State::Approvato)).await);
     assert!(msg.contains("il passaggio a «approvato» richiede l'atto che lo dispone"), "{msg}");
-    let approve = Move { act: Some("GC 838 del 24/07/2020"), ..all(State::Approvato) };
+    let unknown_act = Move { act: Some("GC 999/2020"), ..all(State::Approvato) };
+    assert_eq!(refused(go(2020, unknown_act).await), "atto «GC 999/2020» non registrato: registrarlo con traguardi import atti (codice come «GC 838/2020»)");
+    let approve = Move { act: Some("GC 838/2020"), ..all(State::Approvato) };
     assert_eq!(go(2020, approve).await.expect("approved").objectives.len(), 281);
 
     // A Direttore may not assign: the message names who may.
@@ -71,13 +73,68 @@ async fn story(store: &Store) {
     let msg = refused(go(2022, all(State::Proposto)).await);
     assert!(msg.contains("obiettivo DG-2021-01: KPI DG-2021-01-K1 senza target"), "{msg}");
     go(2021, all(State::Proposto)).await.expect("2021 proposed");
-    go(2021, Move { act: Some("GC 1 del 2021"), ..all(State::Approvato) }).await.expect("approved");
+    go(2021, Move { act: Some("gc 838/2020"), ..all(State::Approvato) }).await.expect("approved");
     go(2021, all(State::Assegnato)).await.expect("assigned");
     go(2021, all(State::InMonitoraggio)).await.expect("monitoring");
     let msg = refused(go(2021, all(State::Consuntivato)).await);
     assert!(msg.contains(": KPI ") && msg.contains(" senza valori approvati"), "{msg}");
     let unknown = ["NOPE".to_string()];
     assert!(matches!(go(2021, Move { codes: &unknown, ..all(State::Consuntivato) }).await, Err(AppError::NotFound(_))));
+}
+
+/// The acts of the demo, and bad act files.
+async fn acts(store: &Store) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let mut conn = store.acquire().await.expect("conn");
+    let acts = traguardi_store::acts::list(&mut conn, &ente.id).await.expect("acts");
+    drop(conn);
+    let codes: Vec<&str> = acts.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(codes, ["GC 1200/2011", "GC 838/2020", "GC 432/2023", "DSG 3277/2023", "DDG 6780/2023"]);
+    let gc838 = &acts[1];
+    assert_eq!((gc838.proposal.as_deref(), gc838.immediate, gc838.kind.as_str()), (Some("1721/2020"), true, "deliberazione"));
+    assert_eq!(gc838.executive_on, gc838.adopted_on.into(), "immediately executable: in force on the day");
+    let pareri: Vec<(&str, &str, String)> =
+        gc838.opinions.iter().map(|o| (o.kind.as_str(), o.outcome.as_str(), o.given_on.map(|d| d.to_string()).unwrap_or_default())).collect();
+    assert_eq!(
+        pareri,
+        [
+            ("legittimita", "favorevole", "2020-07-23".to_string()),
+            ("regolarita_contabile", "non_dovuto", "2020-07-23".to_string()),
+            ("regolarita_tecnica", "favorevole", "2020-07-22".to_string()),
+        ]
+    );
+    // A deliberation that is not immediately executable takes effect ten days into publication.
+    let file = "organo,numero,data,oggetto,albo_dal\ngiunta,12,10/01/2024,Prova,15/01/2024\n";
+    let console = Actor::console();
+    traguardi_app::import_acts::import_acts(store, &console, &ente, file.as_bytes(), Default::default(), false).await.expect("imports");
+    let mut conn = store.acquire().await.expect("conn");
+    let a = traguardi_store::acts::list(&mut conn, &ente.id).await.expect("acts").into_iter().find(|a| a.code == "GC 12/2024").expect("GC 12/2024");
+    assert_eq!((a.albo_to.map(|d| d.to_string()), a.executive_on.map(|d| d.to_string())), (Some("2024-01-29".into()), Some("2024-01-25".into())));
+    drop(conn);
+    let bad = "organo,numero,data,oggetto,parere_tecnico,parere_tecnico_da\nassessore,1,32/01/2024,,forse,\ngiunta,12,10/01/2024,Doppio,,\ngiunta,12,11/01/2024,Doppio,,\n";
+    match traguardi_app::import_acts::import_acts(store, &console, &ente, bad.as_bytes(), Default::default(), false).await {
+        Err(AppError::Invalid(p)) => {
+            let text = p.describe(Lang::It);
+            for part in [
+                "riga 2, colonna «organo»",
+                "riga 2, colonna «data»",
+                "riga 2, colonna «oggetto»",
+                "riga 2, colonna «parere_tecnico»",
+                "riga 2, colonna «parere_tecnico_da»",
+                "riga 4, colonna «numero»",
+            ] {
+                assert!(text.contains(part), "{part} in {text}");
+            }
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn acts_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        acts(&store).await;
+    }
 }
 
 #[tokio::test]

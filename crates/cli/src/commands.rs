@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use chrono::Datelike;
 use traguardi_app::commissioni::{self, Scope};
 use traguardi_app::{
-    Actor, AppError, Store, cycles, demo, enti, import_dimensions, import_dup, import_mapped, import_measurements, import_org, import_pdc, import_peg,
-    import_people, import_plan, plan_ops, scores,
+    Actor, AppError, Store, cycles, demo, enti, import_acts, import_dimensions, import_dup, import_mapped, import_measurements, import_org, import_pdc,
+    import_peg, import_people, import_plan, plan_ops, scores,
 };
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::{to_csv, to_xlsx};
@@ -90,6 +90,17 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 let bytes = read_file(&args.file)?;
                 let r = import_dimensions::import_dimensions(store, &Actor::console(), &ente, &bytes, read_options(args.decimali), args.dry_run).await?;
                 out!("{}", say::dimensions_report(&r, args.dry_run));
+            }
+            ImportKind::Atti(args) => {
+                let ente = resolve(store, args.ente.as_deref()).await?;
+                let c = import_acts::import_acts(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
+                match l {
+                    Lang::It => out!("atti: {} nuovi, {} aggiornati, {} invariati", c.created.len(), c.updated.len(), c.unchanged),
+                    Lang::En => out!("acts: {} new, {} updated, {} unchanged", c.created.len(), c.updated.len(), c.unchanged),
+                }
+                if args.dry_run {
+                    out!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
+                }
             }
             ImportKind::Pdc(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;

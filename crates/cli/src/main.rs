@@ -178,6 +178,8 @@ enum ImportKind {
     Dimensioni(ImportArgs),
     /// The piano dei conti, from the SIOPE glossary as published: codice_voce,macro,descrizione
     Pdc(ImportArgs),
+    /// Acts with their pareri: organo,numero,data,oggetto[,proposta,immediatamente_eseguibile,albo_dal,parere_…]
+    Atti(ImportArgs),
     /// PEG lines: anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione[,…]
     Peg(ImportArgs),
     /// A budget in another layout, read through a mapping (a rendiconto by Missione, a State budget by capitolo)

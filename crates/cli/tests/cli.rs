@@ -162,7 +162,7 @@ fn demo_story(url: &str) {
     );
     let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "proposto"]);
     assert_eq!(text(&o).0, "96 obiettivi passati a «proposto»\n");
-    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvato", "--atto", "GC 838 del 24/07/2020"]);
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvato", "--atto", "GC 838/2020"]);
     assert_eq!(text(&o).0, "96 obiettivi passati a «approvato»\n");
     let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "approvata"]);
     assert_eq!(

@@ -5,6 +5,7 @@
 //! writes rows of another ente.
 
 pub mod accounts;
+pub mod acts;
 pub mod audit;
 pub mod budget;
 pub mod close;

@@ -85,7 +85,7 @@ pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> O
     {
         return Some(format!("il passaggio a «{}» spetta a: {}", to.label(), step.roles.join(", ")));
     }
-    (step.act && !act).then(|| format!("il passaggio a «{}» richiede l'atto che lo dispone (--atto, es. «GC 838 del 24/07/2020»)", to.label()))
+    (step.act && !act).then(|| format!("il passaggio a «{}» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)", to.label()))
 }
 
 #[cfg(test)]
@@ -128,7 +128,7 @@ mod tests {
         );
         assert_eq!(
             refusal(State::Proposto, State::Approvato, Some(&roles(&["pianificatore"])), false).as_deref(),
-            Some("il passaggio a «approvato» richiede l'atto che lo dispone (--atto, es. «GC 838 del 24/07/2020»)")
+            Some("il passaggio a «approvato» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)")
         );
         assert_eq!(refusal(State::ValidatoNiv, State::Chiuso, None, false).as_deref(), Some("si chiude con la chiusura dell'anno (traguardi close)"));
         assert_eq!(refusal(State::Chiuso, State::Bozza, None, false).as_deref(), Some("è «chiuso»: nessun passaggio possibile"));
