@@ -87,6 +87,8 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
             };
             opinions.push(Opinion { kind: kind.into(), outcome, given_by: get(&by_col).into(), given_on });
         }
+        // In the order the store returns them, so that an identical act compares equal.
+        opinions.sort_by(|a, b| a.kind.cmp(&b.kind));
         let (Some(adopted), Some(kind)) = (adopted, act::kind_of(&organ)) else { continue };
         let code = act::code(&organ, &number, adopted).unwrap_or_default();
         if let Some(first) = seen.insert(code.clone(), line) {
