@@ -73,9 +73,11 @@ test('keyboard only: skip link, then the cycle tabs', async () => {
 test('phone layout: no horizontal scrolling of the page itself', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
-  await page.goto(BASE_URL + '/enti/015146/cicli/2020/struttura');
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `page wider than the screen by ${overflow}px`);
+  for (const path of ['/enti/015146/cicli/2020/struttura', '/enti/015146/bilancio/2025?direzione=SIAD']) {
+    await page.goto(BASE_URL + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${path}: page wider than the screen by ${overflow}px`);
+  }
   await context.close();
 });
 

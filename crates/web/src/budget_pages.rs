@@ -43,7 +43,7 @@ impl Filter {
     }
 }
 
-/// One row of a summary: label, three amounts, and the bar's width in % of the largest.
+/// One row of a summary: code, label, three amounts, and a link to its report.
 pub struct Row {
     pub code: String,
     pub label: String,
@@ -52,11 +52,11 @@ pub struct Row {
     pub link: Option<String>,
 }
 
+/// A bar of the chart: its label, amount, and length in % of the longest.
 pub struct Bar {
     pub label: String,
     pub amount: String,
     pub width: u32,
-    pub y: u32,
 }
 
 #[derive(Template)]
@@ -78,7 +78,6 @@ struct BudgetPage {
     summaries: Vec<(&'static str, Vec<Row>)>,
     cdr: Vec<Row>,
     bars: Vec<Bar>,
-    chart_height: u32,
     total_year: String,
     dup: Vec<(String, String, String)>,
 }
@@ -162,13 +161,7 @@ async fn budget_page(
     let max = by_missione.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let bars: Vec<Bar> = by_missione
         .iter()
-        .enumerate()
-        .map(|(i, (label, v))| Bar {
-            label: label.clone(),
-            amount: euro(*v),
-            width: u32::try_from((*v).max(0) * 100 / max).unwrap_or(0),
-            y: u32::try_from(i).unwrap_or(0) * 44,
-        })
+        .map(|(label, v)| Bar { label: label.clone(), amount: euro(*v), width: u32::try_from((*v).max(0) * 100 / max).unwrap_or(0) })
         .collect();
     html(BudgetPage {
         user: user.view(),
@@ -189,7 +182,6 @@ async fn budget_page(
             ("Spese correnti per Missione e Programma", summary(&report.correnti, "Totale spese correnti")),
             ("Spese in conto capitale per Missione e Programma", summary(&report.capitale, "Totale spese in conto capitale")),
         ],
-        chart_height: u32::try_from(bars.len()).unwrap_or(0) * 44,
         bars,
         cdr,
         total_year: euro(report.correnti.total[2] + report.capitale.total[2]),
