@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use traguardi_docs::{ReadOptions, Table, read_table};
 use traguardi_domain::budget::mapping::{Form, Mapping};
-use traguardi_domain::budget::{euro, to_cents};
+use traguardi_domain::budget::{euro, parse_euro};
 use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Problem, ProblemKind, Problems};
 use traguardi_store::Store;
@@ -92,7 +92,7 @@ fn amount(cell: &str, style: NumberStyle) -> Option<i64> {
     if cell.trim().is_empty() {
         return Some(0);
     }
-    style.parse(cell).and_then(to_cents)
+    parse_euro(cell, style).ok()
 }
 
 fn read_rows(mapping: &Mapping, table: &Table, style: NumberStyle, fields: &BTreeMap<String, String>, measures: &[(String, String)]) -> Result<Read, Problems> {

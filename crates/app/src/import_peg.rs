@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
-use traguardi_domain::budget::{PdcCode, Side, tables, to_cents};
-use traguardi_domain::value::NumberStyle;
+use traguardi_domain::budget::{PdcCode, Side, parse_euro, tables};
 use traguardi_domain::{Problem, ProblemKind, Problems};
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
@@ -49,11 +48,6 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
         Ok(y) if (1990..=2100).contains(&y) => Ok(y),
         _ => Err(ProblemKind::OutOfRange { value: s.into(), min: "1990".into(), max: "2100".into() }),
     }
-}
-
-fn amount(s: &str, style: NumberStyle) -> Result<i64, ProblemKind> {
-    let d = style.parse(s).ok_or_else(|| ProblemKind::BadNumber { value: s.into() })?;
-    to_cents(d).ok_or_else(|| ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
 }
 
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
@@ -138,11 +132,11 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
                 bad("previsione", ProblemKind::Required);
                 None
             }
-            p => amount(p, style).map_err(|k| bad("previsione", k)).ok(),
+            p => parse_euro(p, style).map_err(|k| bad("previsione", k)).ok(),
         };
         let optional = |c: &str, bad: &mut dyn FnMut(&str, ProblemKind)| match get(c) {
             "" => None,
-            v => amount(v, style).map_err(|k| bad(c, k)).ok(),
+            v => parse_euro(v, style).map_err(|k| bad(c, k)).ok(),
         };
         let cassa = optional("cassa", &mut bad);
         let di_cui: Vec<Option<i64>> = DI_CUI.iter().map(|c| optional(c, &mut bad)).collect();

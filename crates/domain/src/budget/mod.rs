@@ -51,6 +51,12 @@ pub fn to_cents(d: Decimal) -> Option<i64> {
     (d * Decimal::ONE_HUNDRED).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).try_into().ok()
 }
 
+/// An amount as written in a file, in cents: a number in the file's style with at most two decimals.
+pub fn parse_euro(s: &str, style: crate::value::NumberStyle) -> Result<i64, crate::ProblemKind> {
+    let d = style.parse(s).ok_or_else(|| crate::ProblemKind::BadNumber { value: s.into() })?;
+    to_cents(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
+}
+
 /// Italian form of an amount in cents, as the budget documents print it: `3.631.120,00`.
 pub fn euro(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
