@@ -7,6 +7,7 @@ pub mod budget;
 pub mod calendar;
 pub mod cycle;
 pub mod ente;
+pub mod keyvalue;
 pub mod lang;
 pub mod monitoring;
 pub mod org;

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::Side;
+use crate::keyvalue::{Keys, list};
 use crate::value::NumberStyle;
 use crate::{Problem, ProblemKind, Problems};
 
@@ -56,75 +57,26 @@ pub struct Mapping {
 const FIELDS: [&str; 8] = ["centro", "centro_nome", "capitolo", "descrizione", "missione", "programma", "titolo", "voce"];
 const FASI: [&str; 2] = ["previsione", "rendiconto"];
 
-/// The keys of a mapping file, taken one by one; what is left at the end is unknown.
-struct Keys {
-    map: BTreeMap<String, (usize, String)>,
-    problems: Problems,
-}
-
-impl Keys {
-    fn take(&mut self, k: &str) -> Option<(usize, String)> {
-        self.map.remove(k)
-    }
-    fn required(&mut self, k: &str) -> String {
-        match self.take(k) {
-            Some((_, v)) => v,
-            None => {
-                self.problems.push(Problem::column(k, ProblemKind::Required));
-                String::new()
-            }
+/// A 1-based column position.
+fn position(keys: &mut Keys, k: &str, default: Option<usize>) -> usize {
+    match (keys.take(k), default) {
+        (None, Some(d)) => d,
+        (None, None) => {
+            keys.problems.push(Problem::column(k, ProblemKind::Required));
+            1
         }
+        (Some((line, v)), _) => v.parse::<usize>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+            keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "la posizione della colonna (1, 2, …)".into() }));
+            1
+        }),
     }
-    fn one_of(&mut self, k: &str, allowed: &[&str]) -> String {
-        let v = self.required(k);
-        if !v.is_empty() && !allowed.contains(&v.as_str()) {
-            self.problems.push(Problem::column(k, ProblemKind::NotOneOf { value: v.clone(), allowed: allowed.iter().map(|a| a.to_string()).collect() }));
-        }
-        v
-    }
-    /// A 1-based column position.
-    fn position(&mut self, k: &str, default: Option<usize>) -> usize {
-        match (self.take(k), default) {
-            (None, Some(d)) => d,
-            (None, None) => {
-                self.problems.push(Problem::column(k, ProblemKind::Required));
-                1
-            }
-            (Some((line, v)), _) => v.parse::<usize>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
-                self.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "la posizione della colonna (1, 2, …)".into() }));
-                1
-            }),
-        }
-    }
-}
-
-fn list(v: &str) -> Vec<String> {
-    v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
 impl Mapping {
     /// Parses a mapping; every problem names its line (`riga`) and key (`colonna`).
     pub fn parse(name: &str, text: &str) -> Result<Mapping, Problems> {
-        let mut keys = Keys { map: BTreeMap::new(), problems: Problems::default() };
-        let mut measures = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.split('#').next().unwrap_or_default().trim();
-            if line.is_empty() {
-                continue;
-            }
-            let Some((k, v)) = line.split_once('=') else {
-                keys.problems.push(Problem::row(i + 1, ProblemKind::BadFormat { value: line.into(), expected: "chiave = valore".into() }));
-                continue;
-            };
-            let (k, v) = (k.trim().to_lowercase(), v.trim().to_string());
-            if let Some(m) = k.strip_prefix("misura.") {
-                measures.push((m.to_string(), v));
-            } else if let Some((first, _)) = keys.map.get(&k) {
-                keys.problems.push(Problem::cell(i + 1, &k, ProblemKind::Duplicate { value: k.clone(), first_row: *first }));
-            } else {
-                keys.map.insert(k, (i + 1, v));
-            }
-        }
+        let mut keys = Keys::parse(text);
+        let measures: Vec<(String, String)> = keys.take_prefixed("misura.").into_iter().map(|(m, _, v)| (m, v)).collect();
         let side = Side::parse(&keys.one_of("tipo", &Side::NAMES));
         let fase = keys.one_of("fase", &FASI);
         // `anno` is the year, or the name of the column that holds it.
@@ -146,10 +98,10 @@ impl Mapping {
         };
         let form = match keys.one_of("forma", &["righe", "matrice"]).as_str() {
             "matrice" => {
-                let titolo_col = keys.position("colonna_titolo", Some(1));
-                let voce_col = keys.position("colonna_voce", Some(2));
-                let first = keys.position("prima_colonna", None);
-                let row_total = keys.map.contains_key("colonna_totale").then(|| keys.position("colonna_totale", None));
+                let titolo_col = position(&mut keys, "colonna_titolo", Some(1));
+                let voce_col = position(&mut keys, "colonna_voce", Some(2));
+                let first = position(&mut keys, "prima_colonna", None);
+                let row_total = keys.has("colonna_totale").then(|| position(&mut keys, "colonna_totale", None));
                 let measures = list(&keys.required("misure"));
                 let groups = match keys.take("gruppi").map(|(_, v)| v) {
                     None => vec![String::new()],
@@ -176,11 +128,7 @@ impl Mapping {
                 Form::Righe { fields, measures }
             }
         };
-        let Keys { map, mut problems } = keys;
-        for (k, (line, _)) in map {
-            problems.push(Problem::cell(line, &k, ProblemKind::BadFormat { value: k.clone(), expected: "una chiave delle mappe (docs/formats.md)".into() }));
-        }
-        problems.into_result()?;
+        keys.finish("una chiave delle mappe (docs/formats.md)")?;
         Ok(Mapping { name: name.into(), side: side.unwrap_or(Side::Spesa), fase, anno, decimals, form })
     }
 }

@@ -3,17 +3,11 @@
 //! rounded rows; employer contributions and IRAP are percentages of the total, each rounded to
 //! the cent.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::cents;
 use crate::ProblemKind;
-
-/// Money rounded to the cent, half-up (0,005 → 0,01).
-pub fn cents(d: Decimal) -> Decimal {
-    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(2);
-    r
-}
 
 /// One assignment of a manager in the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

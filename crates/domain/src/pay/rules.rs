@@ -1,0 +1,329 @@
+//! The rules of the premi of a cycle (SPEC §4), as a `chiave = valore` text (docs/formats.md,
+//! "Regole dei premi"). Every key has a default; the text is stored with each scenario, so a
+//! payout can always be recomputed with the rules it was made with.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::keyvalue::{Keys, list};
+use crate::people::{Category, Role};
+use crate::{Problem, ProblemKind, Problems};
+
+/// α, β, γ of the organisational score α·ROE + β·ROD + γ·ROS, in % (adding up to 100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OrgWeights {
+    pub roe: Decimal,
+    pub rod: Decimal,
+    pub ros: Decimal,
+}
+
+/// How ties at the boundary of the uplift's quota are broken, after the individual score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TieBreak {
+    /// Higher organisational score first.
+    PunteggioOrganizzativo,
+    /// Higher presence first.
+    Presenza,
+    /// Higher behaviour score first.
+    Comportamenti,
+}
+
+impl TieBreak {
+    pub const ALL: [TieBreak; 3] = [TieBreak::PunteggioOrganizzativo, TieBreak::Presenza, TieBreak::Comportamenti];
+    pub fn code(self) -> &'static str {
+        match self {
+            TieBreak::PunteggioOrganizzativo => "punteggio_organizzativo",
+            TieBreak::Presenza => "presenza",
+            TieBreak::Comportamenti => "comportamenti",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayRules {
+    /// The contract whose rules these are (shown on every document).
+    pub contract: String,
+    /// The denominator of presence: `None` = the days of the cycle's year (365 or 366).
+    pub days_in_year: Option<Decimal>,
+    /// Dimension codes whose objectives make each index; empty = all.
+    pub ros_dimensions: Vec<String>,
+    pub rod_dimensions: Vec<String>,
+    pub roe_dimensions: Vec<String>,
+    /// Staff (`pesi.dipendenti`) and PO/EQ (`pesi.po_eq`).
+    pub weights_staff: OrgWeights,
+    pub weights_po: OrgWeights,
+    /// Category code → coefficient; a category not listed counts 1.
+    pub coefficients: BTreeMap<String, Decimal>,
+    /// Roles whose people share the premi.
+    pub roles: Vec<Role>,
+    /// % of the premi for the individual pool when the fund does not split them.
+    pub individual_share: Decimal,
+    /// The least % of the premi the individual pool may have (art. 80 c.3: 30).
+    pub individual_min: Decimal,
+    /// Below this individual score the evaluation is not positive: no premium.
+    pub min_score: Decimal,
+    /// Weight % of the results in the individual score (the rest: behaviours).
+    pub results_weight: Decimal,
+    /// Quota of heads of the uplift, % of the positively evaluated.
+    pub uplift_heads: Decimal,
+    /// The uplift, % of the average individual premium (art. 81: at least 30).
+    pub uplift: Decimal,
+    pub tie_break: Vec<TieBreak>,
+    /// Payroll cause codes of absences that reduce presence.
+    pub absences_reducing: Vec<String>,
+    /// Maternity, paternity, parental leave: never reduce presence.
+    pub absences_protected: Vec<String>,
+    /// What-if: the pools in cents, replacing those of the fund.
+    pub pool_organisational: Option<i64>,
+    pub pool_individual: Option<i64>,
+}
+
+impl Default for PayRules {
+    fn default() -> Self {
+        let pct = |roe: i64, rod: i64, ros: i64| OrgWeights { roe: Decimal::from(roe), rod: Decimal::from(rod), ros: Decimal::from(ros) };
+        PayRules {
+            contract: "CCNL Funzioni Locali 2019-2021".into(),
+            days_in_year: None,
+            ros_dimensions: Vec::new(),
+            rod_dimensions: vec!["direzione".into()],
+            roe_dimensions: vec!["solidale".into()],
+            weights_staff: pct(20, 30, 50),
+            weights_po: pct(20, 40, 40),
+            coefficients: BTreeMap::new(),
+            roles: vec![Role::Dipendente],
+            individual_share: Decimal::from(30),
+            individual_min: Decimal::from(30),
+            min_score: Decimal::from(60),
+            results_weight: Decimal::from(60),
+            uplift_heads: Decimal::from(10),
+            uplift: Decimal::from(30),
+            tie_break: vec![TieBreak::PunteggioOrganizzativo, TieBreak::Presenza],
+            absences_reducing: Vec::new(),
+            absences_protected: ["MAT", "PAT", "PAR"].map(String::from).to_vec(),
+            pool_organisational: None,
+            pool_individual: None,
+        }
+    }
+}
+
+/// A number written with `.` as decimal point (as in every settings file), or `None`.
+fn number(s: &str) -> Option<Decimal> {
+    s.trim().parse::<Decimal>().ok()
+}
+
+fn pct_in(keys: &mut Keys, line: usize, k: &str, v: &str, min: Decimal, max: Decimal) -> Option<Decimal> {
+    match number(v) {
+        Some(n) if n >= min && n <= max => Some(n),
+        Some(n) => {
+            keys.problems.push(Problem::cell(line, k, ProblemKind::OutOfRange { value: n.to_string(), min: min.to_string(), max: max.to_string() }));
+            None
+        }
+        None => {
+            keys.problems.push(Problem::cell(line, k, ProblemKind::BadNumber { value: v.into() }));
+            None
+        }
+    }
+}
+
+impl PayRules {
+    /// Reads a rules text over the defaults; every problem names its line and key.
+    pub fn parse(text: &str) -> Result<PayRules, Problems> {
+        let mut r = PayRules::default();
+        let mut keys = Keys::parse(text);
+        let hundred = Decimal::ONE_HUNDRED;
+        if let Some((_, v)) = keys.take("contratto") {
+            r.contract = v;
+        }
+        if let Some((line, v)) = keys.take("giorni_anno") {
+            r.days_in_year = match v.as_str() {
+                "anno" => None,
+                _ => pct_in(&mut keys, line, "giorni_anno", &v, Decimal::ONE, Decimal::from(366)),
+            };
+        }
+        for (k, slot) in [("ros.dimensioni", &mut r.ros_dimensions), ("rod.dimensioni", &mut r.rod_dimensions), ("roe.dimensioni", &mut r.roe_dimensions)] {
+            if let Some((_, v)) = keys.take(k) {
+                *slot = if v.trim() == "*" { Vec::new() } else { list(&v) };
+            }
+        }
+        for (k, slot) in [("pesi.dipendenti", &mut r.weights_staff), ("pesi.po_eq", &mut r.weights_po)] {
+            let Some((line, v)) = keys.take(k) else { continue };
+            let parts: Vec<Option<Decimal>> = list(&v).iter().map(|p| number(p)).collect();
+            match parts.as_slice() {
+                [Some(a), Some(b), Some(c)] if *a >= Decimal::ZERO && *b >= Decimal::ZERO && *c >= Decimal::ZERO && a + b + c == hundred => {
+                    *slot = OrgWeights { roe: *a, rod: *b, ros: *c };
+                }
+                _ => keys.problems.push(Problem::cell(
+                    line,
+                    k,
+                    ProblemKind::BadFormat { value: v.clone(), expected: "tre percentuali ROE, ROD, ROS che sommano 100 (es. 20, 30, 50)".into() },
+                )),
+            }
+        }
+        for (cat, line, v) in keys.take_prefixed("coefficiente.") {
+            let key = format!("coefficiente.{cat}");
+            match Category::parse(&cat) {
+                Err(e) => keys.problems.push(Problem::cell(line, &key, e)),
+                Ok(c) => {
+                    if let Some(n) = pct_in(&mut keys, line, &key, &v, Decimal::ZERO, Decimal::from(10)) {
+                        r.coefficients.insert(c.code().to_string(), n);
+                    }
+                }
+            }
+        }
+        if let Some((line, v)) = keys.take("premi.ruoli") {
+            let mut roles = Vec::new();
+            for p in list(&v) {
+                match Role::parse(&p) {
+                    Ok(role) => roles.push(role),
+                    Err(e) => keys.problems.push(Problem::cell(line, "premi.ruoli", e)),
+                }
+            }
+            r.roles = roles;
+        }
+        let percents: [(&str, &mut Decimal, Decimal, Decimal); 6] = [
+            ("quota_individuale", &mut r.individual_share, Decimal::ZERO, hundred),
+            ("quota_individuale_minima", &mut r.individual_min, Decimal::from(30), hundred),
+            ("punteggio_minimo", &mut r.min_score, Decimal::ZERO, hundred),
+            ("valutazione.peso_risultati", &mut r.results_weight, Decimal::ZERO, hundred),
+            ("differenziazione.quota_teste", &mut r.uplift_heads, Decimal::ZERO, hundred),
+            ("differenziazione.maggiorazione", &mut r.uplift, Decimal::from(30), hundred),
+        ];
+        for (k, slot, min, max) in percents {
+            if let Some((line, v)) = keys.take(k)
+                && let Some(n) = pct_in(&mut keys, line, k, &v, min, max)
+            {
+                *slot = n;
+            }
+        }
+        if let Some((line, v)) = keys.take("differenziazione.spareggio") {
+            let mut order = Vec::new();
+            for p in list(&v) {
+                match TieBreak::ALL.into_iter().find(|t| t.code() == p) {
+                    Some(t) => order.push(t),
+                    None => keys.problems.push(Problem::cell(
+                        line,
+                        "differenziazione.spareggio",
+                        ProblemKind::NotOneOf { value: p, allowed: TieBreak::ALL.iter().map(|t| t.code().to_string()).collect() },
+                    )),
+                }
+            }
+            r.tie_break = order;
+        }
+        if let Some((_, v)) = keys.take("assenze.riducono") {
+            r.absences_reducing = list(&v);
+        }
+        if let Some((_, v)) = keys.take("assenze.tutelate") {
+            r.absences_protected = list(&v);
+        }
+        for c in r.absences_reducing.iter().filter(|c| r.absences_protected.contains(c)) {
+            keys.problems.push(Problem::column(
+                "assenze.riducono",
+                ProblemKind::BadFormat {
+                    value: c.clone(),
+                    expected: "una causale che riduce la presenza: maternità, paternità e congedi parentali non la riducono mai (art. 9 c.3 D.Lgs 150/2009)"
+                        .into(),
+                },
+            ));
+        }
+        for (k, slot) in [("fondo.organizzativa", &mut r.pool_organisational), ("fondo.individuale", &mut r.pool_individual)] {
+            if let Some((line, v)) = keys.take(k) {
+                match number(&v).filter(|n| *n >= Decimal::ZERO && n.scale() <= 2) {
+                    Some(n) => *slot = Some((n * hundred).trunc().mantissa() as i64),
+                    None => {
+                        keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "un importo in euro, es. 125000.50".into() }))
+                    }
+                }
+            }
+        }
+        if r.individual_share < r.individual_min {
+            keys.problems.push(Problem::column(
+                "quota_individuale",
+                ProblemKind::OutOfRange { value: r.individual_share.to_string(), min: r.individual_min.to_string(), max: "100".into() },
+            ));
+        }
+        keys.finish("una chiave delle regole dei premi (docs/formats.md)")?;
+        Ok(r)
+    }
+
+    /// The canonical text: every key, in a fixed order; `parse(to_text())` gives the same rules.
+    pub fn to_text(&self) -> String {
+        let n = |d: Decimal| d.normalize().to_string();
+        let w = |o: &OrgWeights| format!("{}, {}, {}", n(o.roe), n(o.rod), n(o.ros));
+        let dims = |d: &[String]| if d.is_empty() { "*".to_string() } else { d.join(", ") };
+        let mut out = vec![
+            format!("contratto = {}", self.contract),
+            format!("giorni_anno = {}", self.days_in_year.map_or("anno".into(), n)),
+            format!("ros.dimensioni = {}", dims(&self.ros_dimensions)),
+            format!("rod.dimensioni = {}", dims(&self.rod_dimensions)),
+            format!("roe.dimensioni = {}", dims(&self.roe_dimensions)),
+            format!("pesi.dipendenti = {}", w(&self.weights_staff)),
+            format!("pesi.po_eq = {}", w(&self.weights_po)),
+        ];
+        out.extend(self.coefficients.iter().map(|(c, v)| format!("coefficiente.{c} = {}", n(*v))));
+        out.push(format!("premi.ruoli = {}", self.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")));
+        out.push(format!("quota_individuale = {}", n(self.individual_share)));
+        out.push(format!("quota_individuale_minima = {}", n(self.individual_min)));
+        out.push(format!("punteggio_minimo = {}", n(self.min_score)));
+        out.push(format!("valutazione.peso_risultati = {}", n(self.results_weight)));
+        out.push(format!("differenziazione.quota_teste = {}", n(self.uplift_heads)));
+        out.push(format!("differenziazione.maggiorazione = {}", n(self.uplift)));
+        out.push(format!("differenziazione.spareggio = {}", self.tie_break.iter().map(|t| t.code()).collect::<Vec<_>>().join(", ")));
+        out.push(format!("assenze.riducono = {}", self.absences_reducing.join(", ")));
+        out.push(format!("assenze.tutelate = {}", self.absences_protected.join(", ")));
+        if let Some(c) = self.pool_organisational {
+            out.push(format!("fondo.organizzativa = {}", Decimal::new(c, 2)));
+        }
+        if let Some(c) = self.pool_individual {
+            out.push(format!("fondo.individuale = {}", Decimal::new(c, 2)));
+        }
+        out.join("\n") + "\n"
+    }
+
+    /// The coefficient of a category (1 when not listed).
+    pub fn coefficient(&self, c: Category) -> Decimal {
+        self.coefficients.get(c.code()).copied().unwrap_or(Decimal::ONE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn defaults_round_trip() {
+        let r = PayRules::default();
+        assert_eq!(PayRules::parse(&r.to_text()), Ok(r.clone()));
+        assert_eq!(PayRules::parse(""), Ok(r));
+    }
+
+    #[test]
+    fn a_full_text() {
+        let r = PayRules::parse(
+            "pesi.dipendenti = 25, 25, 50\ncoefficiente.C = 1.2\ncoefficiente.istruttori = 1.25\npremi.ruoli = dipendente, po\n\
+             differenziazione.quota_teste = 15\nassenze.riducono = ASP, AST\nfondo.individuale = 30000.50\ngiorni_anno = 365\n",
+        )
+        .expect("parses");
+        assert_eq!(r.weights_staff, OrgWeights { roe: dec!(25), rod: dec!(25), ros: dec!(50) });
+        assert_eq!((r.coefficient(Category::C), r.coefficient(Category::Ir), r.coefficient(Category::A)), (dec!(1.2), dec!(1.25), dec!(1)));
+        assert_eq!(r.roles, [Role::Dipendente, Role::PoEq]);
+        assert_eq!((r.uplift_heads, r.pool_individual, r.days_in_year), (dec!(15), Some(3_000_050), Some(dec!(365))));
+        assert_eq!(PayRules::parse(&r.to_text()), Ok(r));
+    }
+
+    #[test]
+    fn every_bad_key_is_named() {
+        let e = PayRules::parse(
+            "pesi.dipendenti = 30, 30, 30\ncoefficiente.Z = 1\ndifferenziazione.maggiorazione = 20\nassenze.riducono = ASP, MAT\nquota_individuale = 20\nsconosciuta = 1\n",
+        )
+        .expect_err("refused");
+        let text: Vec<String> = e.0.iter().map(|p| p.describe(crate::Lang::It)).collect();
+        assert_eq!(text.len(), 6, "{text:#?}");
+        let joined = text.join("\n");
+        for needle in ["«pesi.dipendenti»", "«coefficiente.z»", "«differenziazione.maggiorazione»", "MAT", "«quota_individuale»", "«sconosciuta»"] {
+            assert!(joined.contains(needle), "{needle} in {joined}");
+        }
+    }
+}
