@@ -112,7 +112,7 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     let text = snapshot(&data).to_string();
     let closed = Closed {
         cycle_id: data.cycle.id.clone(),
-        closed_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        closed_at: crate::now(),
         closed_by: actor.name.clone(),
         content_hash: sha256(&text),
         snapshot: text,

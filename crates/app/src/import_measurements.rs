@@ -57,7 +57,7 @@ pub async fn import_measurements(
         latest.insert((m.kpi_id.as_str(), m.period_end), m);
     }
 
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let now = crate::now();
     let mut seen: HashMap<(String, chrono::NaiveDate), usize> = HashMap::new();
     let mut new = Vec::new();
     for rec in &table.rows {

@@ -31,6 +31,12 @@ pub mod metropoli;
 pub mod monitoring;
 pub mod org_tree;
 pub mod payout;
+pub mod payouts;
+pub mod premi;
+pub mod import_fund;
+pub mod import_evaluations;
+pub mod import_absences;
+pub mod indices;
 pub mod plan_ops;
 pub mod scores;
 pub mod shared_data;
@@ -39,3 +45,8 @@ pub mod workflow;
 pub use access::Actor;
 pub use error::AppError;
 pub use traguardi_store::Store;
+
+/// The time of a change as stored: UTC, to the second (RFC 3339).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

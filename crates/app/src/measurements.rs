@@ -121,7 +121,7 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         not_assessable: e.not_assessable,
         status: if e.submit { "submitted" } else { "draft" }.into(),
         entered_by: actor.name.clone(),
-        entered_at: now(),
+        entered_at: crate::now(),
         decided_by: None,
         decided_at: None,
     };
@@ -181,7 +181,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     after.status = to.into();
     if decision != Decision::Submit {
         after.decided_by = Some(actor.name.clone());
-        after.decided_at = Some(now());
+        after.decided_at = Some(crate::now());
     }
     if let Some(n) = note.filter(|n| !n.trim().is_empty()) {
         after.note = if after.note.is_empty() { n.trim().into() } else { format!("{}\n{}", after.note, n.trim()) };
@@ -229,7 +229,7 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     let m = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     let sha = hex::encode(Sha256::digest(bytes));
     let id = new_id();
-    plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &now()).await?;
+    plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &crate::now()).await?;
     let meta = serde_json::json!({ "misurazione": m.id, "file": name, "tipo": content_type, "byte": bytes.len(), "sha256": sha });
     audit::record_in_cycle(
         &mut tx,
@@ -241,8 +241,4 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     .await?;
     tx.commit().await?;
     Ok(sha)
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -1,0 +1,170 @@
+//! `import valutazioni`: the individual evaluations of a cycle (docs/formats.md): results and
+//! behaviours (0–100), evaluator and second-level reviewer, the three interviews, sign-off,
+//! contestation and conciliation. Each person's evaluation is replaced; the file is checked
+//! whole first.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use traguardi_docs::ReadOptions;
+use traguardi_domain::value::{parse_date, parse_percent};
+use traguardi_domain::{Problem, ProblemKind};
+use traguardi_store::pay::{self, EvaluationRow};
+use traguardi_store::{Store, people};
+
+use crate::access::Permission;
+use crate::audit::{self, Change};
+use crate::import_plan::Counts;
+use crate::{Actor, AppError, cycles, enti, import};
+
+const REQUIRED: [&str; 1] = ["matricola"];
+const OPTIONAL: [&str; 12] = [
+    "valutatore",
+    "revisore",
+    "risultati",
+    "comportamenti",
+    "colloquio_iniziale",
+    "colloquio_intermedio",
+    "colloquio_finale",
+    "firmata_il",
+    "contestata_il",
+    "conciliazione",
+    "punteggio_conciliato",
+    "note",
+];
+pub const CONCILIATION: [&str; 2] = ["confermata", "modificata"];
+
+pub async fn import_evaluations(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
+    actor.require(Permission::Administer, "registrare le valutazioni individuali")?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let style = table.number_style;
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
+    let in_cycle: std::collections::HashSet<String> = people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|a| a.person_id).collect();
+    let stored: HashMap<String, EvaluationRow> = pay::evaluations(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<(String, EvaluationRow)> = Vec::new();
+    for rec in &table.rows {
+        let line = rec.line;
+        let get = |c: &str| cols.get(rec, c);
+        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
+        let matricola = get("matricola").to_string();
+        let person = match persons.get(&matricola) {
+            None if matricola.is_empty() => {
+                bad("matricola", ProblemKind::Required);
+                None
+            }
+            None => {
+                bad("matricola", ProblemKind::UnknownPerson { value: matricola.clone() });
+                None
+            }
+            Some(id) if !in_cycle.contains(id) => {
+                bad("matricola", ProblemKind::OutsideCycle { year });
+                None
+            }
+            Some(id) => Some(id.clone()),
+        };
+        if let Some(first) = seen.insert(matricola.clone(), line) {
+            bad("matricola", ProblemKind::Duplicate { value: matricola.clone(), first_row: first });
+        }
+        let mut other = |c: &str| -> Option<String> {
+            match get(c) {
+                "" => None,
+                m => match persons.get(m) {
+                    Some(id) => Some(id.clone()),
+                    None => {
+                        problems.push(Problem::cell(line, c, ProblemKind::UnknownPerson { value: m.into() }));
+                        None
+                    }
+                },
+            }
+        };
+        let (evaluator, reviewer) = (other("valutatore"), other("revisore"));
+        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
+        if evaluator.is_some() && evaluator == person {
+            bad("valutatore", ProblemKind::BadFormat { value: matricola.clone(), expected: "una persona diversa dal valutato".into() });
+        }
+        let mut score = |c: &str| match get(c) {
+            "" => None,
+            s => parse_percent(s, style).map_err(|k| bad(c, k)).ok(),
+        };
+        let (results, behaviours, conciliated) = (score("risultati"), score("comportamenti"), score("punteggio_conciliato"));
+        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
+        let mut day = |c: &str| -> Option<NaiveDate> {
+            match get(c) {
+                "" => None,
+                s => parse_date(s).map_err(|k| bad(c, k)).ok(),
+            }
+        };
+        let (start, mid, end) = (day("colloquio_iniziale"), day("colloquio_intermedio"), day("colloquio_finale"));
+        let (signed, contested) = (day("firmata_il"), day("contestata_il"));
+        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
+        // The interviews come in their order.
+        for ((a, ca), (b, cb)) in [((start, "colloquio_iniziale"), (mid, "colloquio_intermedio")), ((mid, "colloquio_intermedio"), (end, "colloquio_finale"))] {
+            if let (Some(a), Some(b)) = (a, b)
+                && b < a
+            {
+                let _ = ca;
+                bad(cb, ProblemKind::EndBeforeStart { start: a.format("%d/%m/%Y").to_string(), end: b.format("%d/%m/%Y").to_string() });
+            }
+        }
+        let conciliation = match get("conciliazione") {
+            "" => None,
+            c if CONCILIATION.contains(&c) => Some(c.to_string()),
+            c => {
+                bad("conciliazione", ProblemKind::NotOneOf { value: c.into(), allowed: CONCILIATION.map(String::from).to_vec() });
+                None
+            }
+        };
+        if conciliation.is_some() && contested.is_none() {
+            bad("contestata_il", ProblemKind::Required);
+        }
+        if conciliation.as_deref() == Some("modificata") && conciliated.is_none() {
+            bad("punteggio_conciliato", ProblemKind::Required);
+        }
+        if conciliated.is_some() && conciliation.as_deref() != Some("modificata") {
+            bad("conciliazione", ProblemKind::BadFormat { value: get("conciliazione").into(), expected: "«modificata» quando c'è un punteggio conciliato".into() });
+        }
+        let Some(person_id) = person else { continue };
+        rows.push((
+            matricola,
+            EvaluationRow {
+                person_id,
+                evaluator_id: evaluator,
+                reviewer_id: reviewer,
+                results,
+                behaviours,
+                interview_start: start,
+                interview_mid: mid,
+                interview_final: end,
+                signed_on: signed,
+                contested_on: contested,
+                conciliation,
+                conciliated,
+                note: Some(get("note").to_string()).filter(|n| !n.is_empty()),
+            },
+        ));
+    }
+    problems.into_result()?;
+    let mut counts = Counts::default();
+    for (matricola, e) in &rows {
+        let before = stored.get(&e.person_id);
+        match before {
+            Some(b) if b == e => {
+                counts.unchanged += 1;
+                continue;
+            }
+            Some(_) => counts.updated.push(matricola.clone()),
+            None => counts.created.push(matricola.clone()),
+        }
+        if !dry_run {
+            pay::save_evaluation(&mut tx, &ente.id, &cycle.id, e).await?;
+            audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "import valutazioni", entity: "valutazione", entity_id: Some(matricola), before, after: Some(e) })
+                .await?;
+        }
+    }
+    import::finish(tx, dry_run).await?;
+    Ok(counts)
+}

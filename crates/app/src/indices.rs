@@ -1,0 +1,103 @@
+//! Milan's synthetic indices of organisational result (SPEC §4, seed 003): ROS of each unit
+//! (Settore), ROD of each Direzione, ROE of the ente. Defaults: ROS = weighted mean of the
+//! unit's own objectives; ROD = weighted mean of the Direzione's I-level objectives of the
+//! dimension `direzione`; ROE = weighted mean of the Obiettivi Solidali. Which dimensions enter
+//! each index is in the rules of the premi. A unit without objectives of its own takes the
+//! ROS of the nearest unit above it that has some (and says so).
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use traguardi_domain::pay::rules::PayRules;
+use traguardi_domain::plan::rollup::{Part, weighted_mean};
+use traguardi_domain::plan::score::Scored;
+use traguardi_store::org::OrgUnit;
+use traguardi_store::plan::Objective;
+
+use crate::org_tree::enclosing_direzione;
+use crate::scores::CycleScores;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    /// ROS | ROD | ROE
+    pub kind: &'static str,
+    /// The unit it belongs to (empty for ROE).
+    pub unit_code: String,
+    pub unit_name: String,
+    pub scored: Scored,
+}
+
+impl Index {
+    pub fn value(&self) -> Option<Decimal> {
+        self.scored.outcome.score()
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Indices {
+    pub roe: Option<Index>,
+    /// By Direzione id.
+    pub rod: HashMap<String, Index>,
+    /// By unit id, for units that have objectives of their own.
+    pub ros: HashMap<String, Index>,
+}
+
+impl Indices {
+    pub fn compute(s: &CycleScores, rules: &PayRules) -> Indices {
+        let dim_ids = |codes: &[String]| -> Option<Vec<&str>> {
+            (!codes.is_empty()).then(|| s.dimensions.iter().filter(|d| codes.contains(&d.code)).map(|d| d.id.as_str()).collect())
+        };
+        let (ros_dims, rod_dims, roe_dims) = (dim_ids(&rules.ros_dimensions), dim_ids(&rules.rod_dimensions), dim_ids(&rules.roe_dimensions));
+        let within = |o: &Objective, dims: &Option<Vec<&str>>| dims.as_ref().is_none_or(|d| d.contains(&o.dimension_id.as_str()));
+        let mean = |objs: Vec<&Objective>| -> Option<Scored> {
+            let parts: Vec<Part<'_>> = objs
+                .iter()
+                .filter_map(|o| s.board.objectives.get(&o.id).map(|sc| Part { code: &o.code, weight: o.weight, outcome: &sc.outcome }))
+                .collect();
+            (!parts.is_empty()).then(|| weighted_mean(&parts, s.rules.cap))
+        };
+        let mut out = Indices {
+            roe: mean(s.objectives.iter().filter(|o| o.parent_id.is_none() && within(o, &roe_dims)).collect())
+                .map(|scored| Index { kind: "ROE", unit_code: String::new(), unit_name: s.ente.name.clone(), scored }),
+            ..Indices::default()
+        };
+        let mut by_unit: HashMap<&str, Vec<&Objective>> = HashMap::new();
+        for o in &s.objectives {
+            if let Some(u) = &o.unit_id {
+                by_unit.entry(u.as_str()).or_default().push(o);
+            }
+        }
+        for u in &s.units {
+            let own = by_unit.get(u.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            if let Some(scored) = mean(own.iter().copied().filter(|o| within(o, &ros_dims)).collect()) {
+                out.ros.insert(u.id.clone(), Index { kind: "ROS", unit_code: u.code.clone(), unit_name: u.name.clone(), scored });
+            }
+            if enclosing_direzione(&s.units, u).id == u.id
+                && let Some(scored) = mean(own.iter().copied().filter(|o| o.parent_id.is_none() && within(o, &rod_dims)).collect())
+            {
+                out.rod.insert(u.id.clone(), Index { kind: "ROD", unit_code: u.code.clone(), unit_name: u.name.clone(), scored });
+            }
+        }
+        out
+    }
+
+    /// The ROS that applies to a unit: its own, or that of the nearest unit above with one.
+    pub fn ros_for<'a>(&'a self, units: &[OrgUnit], unit_id: &str) -> Option<&'a Index> {
+        let by_id: HashMap<&str, &OrgUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let mut at = Some(unit_id);
+        while let Some(id) = at {
+            if let Some(i) = self.ros.get(id) {
+                return Some(i);
+            }
+            at = by_id.get(id).and_then(|u| u.parent_id.as_deref());
+        }
+        None
+    }
+
+    /// The ROD of the Direzione a unit belongs to.
+    pub fn rod_for<'a>(&'a self, units: &[OrgUnit], unit_id: &str) -> Option<&'a Index> {
+        let unit = units.iter().find(|u| u.id == unit_id)?;
+        self.rod.get(&enclosing_direzione(units, unit).id)
+    }
+}

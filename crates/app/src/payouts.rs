@@ -1,0 +1,533 @@
+//! The premi of a cycle as use cases: the rules (versioned), what-if scenarios saved and
+//! compared side by side, the legal gates, the approval of one scenario, and what goes out
+//! (payroll export, the tables of D.Lgs 33/2013 art. 20).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use traguardi_docs::export::Sheet;
+use traguardi_domain::budget::euro_decimal;
+use traguardi_domain::pay::fund::FundTotals;
+use traguardi_domain::pay::rules::PayRules;
+use traguardi_domain::plan::workflow::State;
+use traguardi_store::cycle::Cycle;
+use traguardi_store::ente::Ente;
+use traguardi_store::pay::{self, Scenario};
+use traguardi_store::{Conn, Store, new_id, people};
+
+use crate::access::Permission;
+use crate::audit::{self, Change};
+use crate::indices::Indices;
+use crate::premi::{Allocation, PayInput, allocate};
+use crate::{Actor, AppError, cycles, enti, scores};
+
+/// The rules in force for a cycle: the latest version stored, or the defaults.
+pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
+    match pay::current_rules(conn, &ente.id, &cycle.id).await? {
+        None => Ok(PayRules::default()),
+        Some((_, text, ..)) => PayRules::parse(&text).map_err(AppError::Invalid),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesReport {
+    pub version: i64,
+    pub changed: bool,
+}
+
+/// Stores a new version of the rules of the premi when they differ from those in force.
+pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
+    actor.require(Permission::Administer, "fissare le regole dei premi")?;
+    let rules = PayRules::parse(text).map_err(AppError::Invalid)?;
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let current = pay::current_rules(&mut tx, &ente.id, &cycle.id).await?;
+    let canonical = rules.to_text();
+    if let Some((v, text, ..)) = &current
+        && *text == canonical
+    {
+        return Ok(RulesReport { version: *v, changed: false });
+    }
+    let version = pay::add_rules(&mut tx, &ente.id, &cycle.id, &canonical, &actor.name, &crate::now()).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "regole premi", entity: "regole_premi", entity_id: Some(&version.to_string()), before: current.as_ref().map(|c| &c.1), after: Some(&canonical) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RulesReport { version, changed: true })
+}
+
+/// Everything a payout is computed from, read once.
+pub struct PayContext {
+    pub scores: scores::CycleScores,
+    pub people: Vec<traguardi_store::people::Person>,
+    pub assignments: Vec<traguardi_store::people::Assignment>,
+    pub absences: Vec<pay::AbsenceRow>,
+    pub evaluations: Vec<pay::EvaluationRow>,
+    pub fund: Option<pay::Fund>,
+    pub rules: PayRules,
+    pub relazione: Option<pay::Relazione>,
+}
+
+impl PayContext {
+    pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
+        actor.require(Permission::Administer, "calcolare i premi")?;
+        let scores = scores::load(store, actor, ente_code, year).await?;
+        let mut conn = store.acquire().await?;
+        let (e, c) = (&scores.ente.id, scores.cycle.id.as_str());
+        Ok(PayContext {
+            people: people::persons(&mut conn, e).await?,
+            assignments: people::assignments_of_cycle(&mut conn, e, c).await?,
+            absences: pay::absences(&mut conn, e, c).await?,
+            evaluations: pay::evaluations(&mut conn, e, c).await?,
+            fund: pay::fund(&mut conn, e, c).await?,
+            rules: rules_of(&mut conn, &scores.ente, &scores.cycle).await?,
+            relazione: pay::relazione(&mut conn, e, c).await?,
+            scores,
+        })
+    }
+
+    pub fn indices(&self, rules: &PayRules) -> Indices {
+        Indices::compute(&self.scores, rules)
+    }
+
+    /// The allocation under `rules` with the individual scores of `overrides` replaced.
+    pub fn allocate(&self, rules: &PayRules, overrides: &BTreeMap<String, Decimal>) -> Allocation {
+        let indices = self.indices(rules);
+        allocate(&PayInput {
+            rules,
+            scores: &self.scores,
+            indices: &indices,
+            people: &self.people,
+            assignments: &self.assignments,
+            absences: &self.absences,
+            evaluations: &self.evaluations,
+            fund: self.fund.as_ref(),
+            overrides,
+        })
+    }
+
+    /// The legal gates still open for paying `a` (SPEC §4), each in a sentence; empty = none.
+    pub fn open_gates(&self, a: &Allocation) -> Vec<String> {
+        let mut out = Vec::new();
+        let objectives = &self.scores.objectives;
+        let not_approved = objectives.iter().filter(|o| State::parse(&o.state).is_none_or(|s| s < State::Approvato)).count();
+        if objectives.is_empty() || not_approved > 0 {
+            out.push(format!(
+                "Piano degli Obiettivi {} non approvato ({} obiettivi su {} ancora in bozza o proposti; art. 10 c.5 D.Lgs 150/2009)",
+                a.anno,
+                not_approved,
+                objectives.len()
+            ));
+        }
+        match self.relazione.as_ref().map(|r| r.state.as_str()) {
+            Some("validata" | "pubblicata") => {}
+            other => out.push(format!(
+                "Relazione sulla Performance {} non validata dal NIV (stato: {}; art. 14 c.6 D.Lgs 150/2009)",
+                a.anno,
+                other.unwrap_or("non registrata")
+            )),
+        }
+        match &self.fund {
+            None => out.push("fondo risorse decentrate non registrato (traguardi import fondo)".into()),
+            Some(f) => {
+                if f.certified_by.is_none() {
+                    out.push("fondo risorse decentrate non certificato dall'organo di revisione".into());
+                }
+                let t = FundTotals::of(&f.items);
+                out.extend(t.problems(f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo: {p}")));
+                if a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale {
+                    out.push(format!(
+                        "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
+                        traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
+                        traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
+                    ));
+                }
+            }
+        }
+        let missing: Vec<&str> = a.persone.iter().filter(|p| p.punteggio_individuale.is_none()).map(|p| p.matricola.as_str()).collect();
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(10).copied().collect();
+            out.push(format!(
+                "valutazione individuale mancante per {} persone ({}{})",
+                missing.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", …" } else { "" }
+            ));
+        }
+        out
+    }
+}
+
+/// What a scenario changes: rules text (else those in force) and individual scores.
+#[derive(Debug, Clone, Default)]
+pub struct WhatIf {
+    pub rules: Option<String>,
+    pub scores: BTreeMap<String, Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSummary {
+    pub name: String,
+    pub hash: String,
+    pub approved: bool,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub people: usize,
+    pub paid: i64,
+    pub pool: i64,
+    pub residual: i64,
+}
+
+fn summary(s: &Scenario, a: &Allocation) -> ScenarioSummary {
+    ScenarioSummary {
+        name: s.name.clone(),
+        hash: s.result_hash.clone(),
+        approved: s.approved_at.is_some(),
+        approved_by: s.approved_by.clone(),
+        approved_at: s.approved_at.clone(),
+        created_at: s.created_at.clone(),
+        created_by: s.created_by.clone(),
+        people: a.persone.len(),
+        paid: a.total(),
+        pool: a.fondo_organizzativa + a.fondo_individuale,
+        residual: a.residuo_organizzativa + a.residuo_individuale,
+    }
+}
+
+fn hash(json: &str) -> String {
+    hex::encode(Sha256::digest(json.as_bytes()))
+}
+
+fn check_name(name: &str) -> Result<(), AppError> {
+    let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Refused(format!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri")))
+    }
+}
+
+/// Computes and saves a scenario (replacing an unapproved one of the same name).
+pub async fn save_scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str, what_if: &WhatIf) -> Result<(ScenarioSummary, Allocation), AppError> {
+    check_name(name)?;
+    let ctx = PayContext::load(store, actor, ente_code, year).await?;
+    let rules = match &what_if.rules {
+        Some(text) => PayRules::parse(text).map_err(AppError::Invalid)?,
+        None => ctx.rules.clone(),
+    };
+    let allocation = ctx.allocate(&rules, &what_if.scores);
+    let result = serde_json::to_string(&allocation).map_err(|e| AppError::Refused(e.to_string()))?;
+    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
+    let mut tx = store.begin().await?;
+    let existing = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name);
+    if let Some(s) = &existing
+        && s.approved_at.is_some()
+    {
+        return Err(AppError::Refused(format!("lo scenario «{name}» è approvato e non si può ricalcolare: salvare un nuovo scenario con un altro nome")));
+    }
+    let s = Scenario {
+        id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
+        name: name.into(),
+        rules: rules.to_text(),
+        overrides: serde_json::to_string(&what_if.scores).unwrap_or_default(),
+        result_hash: hash(&result),
+        result,
+        created_at: crate::now(),
+        created_by: actor.name.clone(),
+        approved_at: None,
+        approved_by: None,
+    };
+    pay::save_scenario(&mut tx, &ente.id, &cycle.id, &s).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "scenario premi", entity: "scenario_premi", entity_id: Some(name), before: existing.as_ref().map(|e| &e.result_hash), after: Some(&s.result_hash) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((summary(&s, &allocation), allocation))
+}
+
+/// The scenarios of a cycle with their allocations, oldest first.
+pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
+    actor.require(Permission::Administer, "leggere i premi")?;
+    let mut conn = store.acquire().await?;
+    let ente = enti::resolve(&mut conn, ente_code).await?;
+    let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let mut out = Vec::new();
+    for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await? {
+        let a: Allocation =
+            serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
+        if hash(&s.result) != s.result_hash {
+            return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
+        }
+        out.push((summary(&s, &a), a));
+    }
+    Ok(out)
+}
+
+/// One scenario by name.
+pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<(ScenarioSummary, Allocation), AppError> {
+    scenarios(store, actor, ente_code, year)
+        .await?
+        .into_iter()
+        .find(|(s, _)| s.name == name)
+        .ok_or_else(|| AppError::NotFound(format!("scenario «{name}» del {year} inesistente")))
+}
+
+/// The approved scenario of a cycle, if any.
+pub async fn approved(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<(ScenarioSummary, Allocation)>, AppError> {
+    Ok(scenarios(store, actor, ente_code, year).await?.into_iter().find(|(s, _)| s.approved))
+}
+
+/// Approves a scenario: refused while a legal gate is open (each named), when another is
+/// already approved, or when the data changed since it was computed (recompute it first).
+pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<ScenarioSummary, AppError> {
+    let (summary, allocation) = scenario(store, actor, ente_code, year, name).await?;
+    if let Some((other, _)) = approved(store, actor, ente_code, year).await? {
+        return Err(AppError::Refused(format!("lo scenario «{}» del {year} è già approvato ({})", other.name, other.approved_at.unwrap_or_default())));
+    }
+    let ctx = PayContext::load(store, actor, ente_code, year).await?;
+    let gates = ctx.open_gates(&allocation);
+    if !gates.is_empty() {
+        return Err(AppError::Refused(format!("non si può approvare l'erogazione dei premi {year}:\n- {}", gates.join("\n- "))));
+    }
+    // The scenario must still be what its rules give on today's data.
+    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
+    let mut tx = store.begin().await?;
+    let stored = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name).ok_or_else(|| AppError::NotFound(name.into()))?;
+    let rules = PayRules::parse(&stored.rules).map_err(AppError::Invalid)?;
+    let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
+    let now = ctx.allocate(&rules, &overrides);
+    if now != allocation {
+        return Err(AppError::Refused(format!(
+            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi premi scenario --cycle {year} --nome {name}) e poi approvarlo"
+        )));
+    }
+    let at = crate::now();
+    pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await?;
+    audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "approva premi", entity: "scenario_premi", entity_id: Some(name), before: None::<&String>, after: Some(&stored.result_hash) })
+        .await?;
+    tx.commit().await?;
+    Ok(ScenarioSummary { approved: true, approved_by: Some(actor.name.clone()), approved_at: Some(at), ..summary })
+}
+
+/// Two scenarios side by side: per person, each total and the difference (cents).
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub rows: Vec<ComparisonRow>,
+    pub total_a: i64,
+    pub total_b: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    pub matricola: String,
+    pub nome: String,
+    pub a: i64,
+    pub b: i64,
+    pub differenza: i64,
+}
+
+pub fn compare(name_a: &str, a: &Allocation, name_b: &str, b: &Allocation) -> Comparison {
+    let mut people: BTreeMap<&str, (&str, i64, i64)> = BTreeMap::new();
+    for p in &a.persone {
+        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).1 = p.totale;
+    }
+    for p in &b.persone {
+        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).2 = p.totale;
+    }
+    Comparison {
+        a: name_a.into(),
+        b: name_b.into(),
+        rows: people.into_iter().map(|(m, (n, x, y))| ComparisonRow { matricola: m.into(), nome: n.into(), a: x, b: y, differenza: y - x }).collect(),
+        total_a: a.total(),
+        total_b: b.total(),
+    }
+}
+
+impl Comparison {
+    pub fn sheet(&self) -> Sheet {
+        Sheet {
+            name: "confronto".into(),
+            header: vec!["matricola".into(), "nome".into(), self.a.clone(), self.b.clone(), "differenza".into()],
+            rows: self
+                .rows
+                .iter()
+                .map(|r| vec![r.matricola.clone(), r.nome.clone(), euro_decimal(r.a).to_string(), euro_decimal(r.b).to_string(), euro_decimal(r.differenza).to_string()])
+                .collect(),
+        }
+    }
+}
+
+/// Conto Annuale voci of the premi (contract RALN): what payroll pays them under.
+pub const VOCE_ORGANIZZATIVA: &str = "00G";
+pub const VOCE_INDIVIDUALE: &str = "00H";
+
+/// The payroll export: one row per person and pay item with an amount.
+pub fn payroll_sheet(a: &Allocation) -> Sheet {
+    let mut rows = Vec::new();
+    for p in &a.persone {
+        let items = [
+            (VOCE_ORGANIZZATIVA, "premio performance organizzativa", p.organizzativa),
+            (VOCE_INDIVIDUALE, "premio performance individuale", p.individuale),
+            (VOCE_INDIVIDUALE, "maggiorazione premio individuale (art. 81 CCNL 2019-21)", p.maggiorazione),
+        ];
+        for (voce, what, cents) in items.into_iter().filter(|(_, _, c)| *c > 0) {
+            rows.push(vec![
+                p.matricola.clone(),
+                p.nome.clone(),
+                p.categoria.clone(),
+                p.struttura.clone(),
+                a.anno.to_string(),
+                voce.into(),
+                what.into(),
+                euro_decimal(cents).to_string(),
+            ]);
+        }
+    }
+    Sheet {
+        name: "premi".into(),
+        header: ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"].map(String::from).to_vec(),
+        rows,
+    }
+}
+
+/// The tables of D.Lgs 33/2013 art. 20 for the staff: amounts set aside and paid, the average
+/// premium, distribution by band of the highest premium, and the degree of differentiation.
+pub fn transparency_sheet(a: &Allocation) -> Sheet {
+    let paid: Vec<i64> = a.persone.iter().map(|p| p.totale).collect();
+    let with_premium: Vec<i64> = paid.iter().copied().filter(|c| *c > 0).collect();
+    let max = with_premium.iter().copied().max().unwrap_or(0);
+    let n = with_premium.len() as i64;
+    let avg = if n > 0 { Decimal::from(with_premium.iter().sum::<i64>()) / Decimal::from(n) } else { Decimal::ZERO };
+    let e = |c: i64| euro_decimal(c).to_string();
+    let mut rows = vec![
+        vec!["stanziato".into(), "premi performance organizzativa".into(), e(a.fondo_organizzativa)],
+        vec!["stanziato".into(), "premi performance individuale".into(), e(a.fondo_individuale)],
+        vec!["erogato".into(), "premi performance organizzativa".into(), e(a.pagato_organizzativa)],
+        vec!["erogato".into(), "premi performance individuale (con maggiorazioni)".into(), e(a.pagato_individuale)],
+        vec!["personale".into(), "valutato".into(), a.persone.len().to_string()],
+        vec!["personale".into(), "con premio".into(), n.to_string()],
+        vec!["premio".into(), "medio".into(), (avg / Decimal::ONE_HUNDRED).round_dp(2).to_string()],
+        vec!["premio".into(), "massimo".into(), e(max)],
+    ];
+    // Bands of the highest premium: up to 25%, 50%, 75%, 100%.
+    let bands = [(0, 25), (25, 50), (50, 75), (75, 100)];
+    for (lo, hi) in bands {
+        let count = with_premium.iter().filter(|c| **c * 100 > max * lo && **c * 100 <= max * hi).count();
+        rows.push(vec!["distribuzione".into(), format!("premio oltre il {lo}% e fino al {hi}% del massimo"), count.to_string()]);
+    }
+    rows.push(vec!["distribuzione".into(), "senza premio".into(), (paid.len() as i64 - n).to_string()]);
+    // Differentiation: the spread of the premiums (coefficient of variation, %), and how many
+    // received the uplift.
+    let cv = if n > 1 && avg > Decimal::ZERO {
+        let var: Decimal = with_premium.iter().map(|c| (Decimal::from(*c) - avg) * (Decimal::from(*c) - avg)).sum::<Decimal>() / Decimal::from(n);
+        sqrt(var) / avg * Decimal::ONE_HUNDRED
+    } else {
+        Decimal::ZERO
+    };
+    rows.push(vec!["differenziazione".into(), "coefficiente di variazione dei premi (%)".into(), cv.round_dp(2).to_string()]);
+    rows.push(vec!["differenziazione".into(), "personale con la maggiorazione (art. 81)".into(), a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string()]);
+    Sheet { name: "art. 20 D.Lgs 33-2013".into(), header: ["sezione", "voce", "valore"].map(String::from).to_vec(), rows }
+}
+
+/// Square root by Newton's method in decimals (no floats in money).
+fn sqrt(x: Decimal) -> Decimal {
+    if x <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let mut g = x / Decimal::TWO + Decimal::ONE;
+    for _ in 0..60 {
+        let next = (g + x / g) / Decimal::TWO;
+        if (next - g).abs() < Decimal::new(1, 12) {
+            return next;
+        }
+        g = next;
+    }
+    g
+}
+
+/// The Relazione's path (SPEC §5): bozza → approvata (with the Giunta's act) → validata (by
+/// the NIV) → pubblicata. Each step only from the one before.
+pub async fn relazione_step(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    to: &str,
+    act: Option<&str>,
+    on: chrono::NaiveDate,
+    note: Option<&str>,
+) -> Result<pay::Relazione, AppError> {
+    const PATH: [&str; 4] = ["bozza", "approvata", "validata", "pubblicata"];
+    let Some(to_idx) = PATH.iter().position(|s| *s == to) else {
+        return Err(AppError::Refused(format!("stato della Relazione «{to}» sconosciuto: uno di {}", PATH.join(", "))));
+    };
+    let allowed = match to {
+        "validata" => actor.roles().is_none_or(|r| r.iter().any(|x| x == "niv")),
+        _ => actor.may(Permission::Administer),
+    };
+    if !allowed {
+        let who = if to == "validata" { "il NIV" } else { "il pianificatore" };
+        return Err(AppError::Refused(format!("solo {who} può portare la Relazione allo stato «{to}»")));
+    }
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let before = pay::relazione(&mut tx, &ente.id, &cycle.id).await?;
+    let from_idx = before.as_ref().and_then(|r| PATH.iter().position(|s| *s == r.state));
+    let expected = to_idx.checked_sub(1);
+    if to_idx > 0 && from_idx != expected {
+        return Err(AppError::Refused(format!(
+            "la Relazione {year} è «{}»: può diventare «{to}» solo da «{}»",
+            before.as_ref().map_or("non registrata", |r| r.state.as_str()),
+            PATH[to_idx - 1]
+        )));
+    }
+    let mut r = before.clone().unwrap_or(pay::Relazione {
+        state: "bozza".into(),
+        act_code: None,
+        approved_on: None,
+        validated_on: None,
+        validated_by: None,
+        published_on: None,
+        note: None,
+    });
+    r.state = to.into();
+    match to {
+        "approvata" => {
+            let code = act.ok_or_else(|| AppError::Refused("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)".into()))?;
+            let registered = crate::import_acts::find(&mut tx, &ente, code).await?;
+            r.act_code = Some(registered.code);
+            r.approved_on = Some(registered.adopted_on);
+        }
+        "validata" => {
+            r.validated_on = Some(on);
+            r.validated_by = Some(actor.name.clone());
+        }
+        "pubblicata" => r.published_on = Some(on),
+        _ => {}
+    }
+    if let Some(n) = note {
+        r.note = Some(n.into());
+    }
+    pay::save_relazione(&mut tx, &ente.id, &cycle.id, &r, &crate::now()).await?;
+    audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "relazione", entity: "relazione", entity_id: Some(to), before: before.as_ref(), after: Some(&r) }).await?;
+    tx.commit().await?;
+    Ok(r)
+}

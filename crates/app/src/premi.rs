@@ -1,0 +1,438 @@
+//! The allocation of the premi of a cycle (SPEC §4): from the plan's scores, the indices, each
+//! person's assignments, absences and evaluation, and the fund, to every person's premium for
+//! performance organizzativa and individuale, to the cent, each with its explanation.
+//!
+//! - Who: people whose main assignment in the year (the longest, interim posts aside) has a
+//!   role of `premi.ruoli` (default: dipendente).
+//! - Organisational score: α·ROE + β·ROD + γ·ROS of each main assignment (weights of PO/EQ
+//!   or of the other staff), averaged over the days of each assignment; an index missing (no
+//!   objectives) drops out and the other weights renormalise. Interim posts never count, so no
+//!   day counts twice.
+//! - Individual score: the conciliated score when there is one; else results × w + behaviours
+//!   × (100 − w), results being the evaluator's, or the mean of the person's own objectives,
+//!   or the ROS. A what-if scenario may replace it.
+//! - Only a positive evaluation (≥ `punteggio_minimo`) is paid, in either pool.
+//! - Pools: those of the fund (destinations `premi_organizzativa`, `premi_individuale`), or the
+//!   premi total split by `quota_individuale`, or what the scenario sets.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+use traguardi_domain::pay::allocation::{Candidate, individual, largest_remainder};
+use traguardi_domain::pay::fund::FundTotals;
+use traguardi_domain::pay::presence::{Absence, Service, days_within, presence};
+use traguardi_domain::pay::rules::{PayRules, TieBreak};
+use traguardi_domain::people::Role;
+use traguardi_domain::plan::rollup::{Part, weighted_mean};
+use traguardi_domain::plan::round::it;
+use traguardi_store::pay::{AbsenceRow, EvaluationRow, Fund};
+use traguardi_store::people::{Assignment, Person};
+
+use crate::indices::Indices;
+use crate::scores::CycleScores;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonPay {
+    pub matricola: String,
+    pub nome: String,
+    pub categoria: String,
+    pub ruolo: String,
+    pub struttura: String,
+    pub direzione: String,
+    /// Presence, 0–1, full precision.
+    pub presenza: Decimal,
+    pub roe: Option<Decimal>,
+    pub rod: Option<Decimal>,
+    pub ros: Option<Decimal>,
+    pub punteggio_organizzativo: Decimal,
+    pub coefficiente: Decimal,
+    pub punteggio_individuale: Option<Decimal>,
+    pub positiva: bool,
+    /// Cents.
+    pub organizzativa: i64,
+    pub individuale: i64,
+    pub maggiorazione: i64,
+    pub totale: i64,
+    /// Why, step by step, in Italian.
+    pub spiegazione: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub anno: i32,
+    pub contratto: String,
+    /// Where the pools come from, in words.
+    pub fonte_fondo: String,
+    /// Cents.
+    pub fondo_organizzativa: i64,
+    pub fondo_individuale: i64,
+    pub pagato_organizzativa: i64,
+    /// Including the uplifts.
+    pub pagato_individuale: i64,
+    pub residuo_organizzativa: i64,
+    pub residuo_individuale: i64,
+    pub teste_maggiorazione: usize,
+    pub maggiorazione_unitaria: i64,
+    /// Average individual premium before the uplift, in cents.
+    pub premio_medio_individuale: Decimal,
+    pub persone: Vec<PersonPay>,
+}
+
+impl Allocation {
+    pub fn total(&self) -> i64 {
+        self.pagato_organizzativa + self.pagato_individuale
+    }
+    pub fn person(&self, matricola: &str) -> Option<&PersonPay> {
+        self.persone.iter().find(|p| p.matricola == matricola)
+    }
+}
+
+/// Everything the allocation reads.
+pub struct PayInput<'a> {
+    pub rules: &'a PayRules,
+    pub scores: &'a CycleScores,
+    pub indices: &'a Indices,
+    pub people: &'a [Person],
+    pub assignments: &'a [Assignment],
+    pub absences: &'a [AbsenceRow],
+    pub evaluations: &'a [EvaluationRow],
+    pub fund: Option<&'a Fund>,
+    /// What-if: matricola → individual score.
+    pub overrides: &'a BTreeMap<String, Decimal>,
+}
+
+fn pct(d: Decimal) -> String {
+    format!("{}%", d.normalize().to_string().replace('.', ","))
+}
+
+fn euro(c: i64) -> String {
+    format!("{} €", traguardi_domain::budget::euro(c))
+}
+
+/// The year's first and last day and its days (365 or 366, unless the rules fix them).
+pub fn year_bounds(year: i32, rules: &PayRules) -> (NaiveDate, NaiveDate, Decimal) {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let days = rules.days_in_year.unwrap_or_else(|| Decimal::from((last - first).num_days() + 1));
+    (first, last, days)
+}
+
+/// The pools in cents and where they come from.
+fn pools(fund: Option<&Fund>, rules: &PayRules) -> (i64, i64, String) {
+    let totals = fund.map(|f| FundTotals::of(&f.items)).unwrap_or_default();
+    let premi = totals.premi_organizzativa + totals.premi_individuale;
+    let (mut org, mut ind, mut source) = if totals.premi_individuale > 0 {
+        (totals.premi_organizzativa, totals.premi_individuale, "fondo risorse decentrate: destinazioni ai premi".to_string())
+    } else if premi > 0 {
+        let ind = (Decimal::from(premi) * rules.individual_share / Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0);
+        (premi - ind, ind, format!("fondo risorse decentrate: premi divisi con quota individuale {}", pct(rules.individual_share)))
+    } else {
+        (0, 0, "nessun fondo registrato".to_string())
+    };
+    if let Some(o) = rules.pool_organisational {
+        org = o;
+        source = "scenario: importi dei premi fissati".into();
+    }
+    if let Some(i) = rules.pool_individual {
+        ind = i;
+        source = "scenario: importi dei premi fissati".into();
+    }
+    (org, ind, source)
+}
+
+/// One main assignment's part of the year.
+struct Segment<'a> {
+    days: i64,
+    a: &'a Assignment,
+}
+
+pub fn allocate(input: &PayInput<'_>) -> Allocation {
+    let PayInput { rules, scores, indices, .. } = *input;
+    let year = scores.cycle.year();
+    let (first, last, year_days) = year_bounds(year, rules);
+    let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut segments: HashMap<&str, Vec<Segment<'_>>> = HashMap::new();
+    for a in input.assignments.iter().filter(|a| !a.interim) {
+        let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
+        if days > 0 {
+            segments.entry(a.person_id.as_str()).or_default().push(Segment { days, a });
+        }
+    }
+    let mut absences: HashMap<&str, Vec<Absence>> = HashMap::new();
+    for a in input.absences {
+        absences.entry(a.person_id.as_str()).or_default().push(Absence { cause: a.cause.clone(), days: a.days });
+    }
+    let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
+    let mut own_objectives: HashMap<&str, Vec<Part<'_>>> = HashMap::new();
+    for o in &scores.objectives {
+        if let (Some(p), Some(s)) = (&o.person_id, scores.board.objectives.get(&o.id)) {
+            own_objectives.entry(p.as_str()).or_default().push(Part { code: &o.code, weight: o.weight, outcome: &s.outcome });
+        }
+    }
+    let roe = indices.roe.as_ref().and_then(|i| i.value());
+    let mut people: Vec<&Person> = input.people.iter().collect();
+    people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
+
+    let mut rows: Vec<PersonPay> = Vec::new();
+    // Per row: (organisational weight, individual candidate) when positively evaluated.
+    let mut org_weights: Vec<Decimal> = Vec::new();
+    let mut candidates: Vec<(usize, Candidate)> = Vec::new();
+    for p in people {
+        let Some(segs) = segments.get(p.id.as_str()) else { continue };
+        let Some(main) = segs.iter().max_by_key(|s| (s.days, s.a.starts)) else { continue };
+        if !rules.roles.contains(&main.a.role) {
+            continue;
+        }
+        let mut why = Vec::new();
+        // Presence.
+        let services: Vec<Service> = segs.iter().map(|s| Service { starts: s.a.starts, ends: s.a.ends, part_time: s.a.part_time }).collect();
+        let abs = absences.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let pres = presence(&services, abs, first, last, year_days, &rules.absences_reducing, &rules.absences_protected);
+        why.push(format!(
+            "Presenza: {} giorni in servizio nel {year} ({} ponderati per il part-time), meno {} giorni di assenze che la riducono ({} giorni di assenze che non la riducono), su {} giorni = {}.",
+            pres.calendar_days,
+            it(pres.service_days),
+            it(pres.reduced_days),
+            it(pres.kept_days),
+            year_days.normalize(),
+            pct((pres.fraction * Decimal::ONE_HUNDRED).round_dp(2)),
+        ));
+        // Organisational score and coefficient, by days of each main assignment.
+        let total_days: Decimal = segs.iter().map(|s| Decimal::from(s.days)).sum();
+        let (mut org, mut coef, mut ros_w, mut rod_w) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+        let (mut ros_any, mut rod_any) = (false, false);
+        for s in segs {
+            let share = Decimal::from(s.days) / total_days;
+            let w = if s.a.role == Role::PoEq { rules.weights_po } else { rules.weights_staff };
+            let ros = indices.ros_for(&scores.units, &s.a.unit_id);
+            let rod = indices.rod_for(&scores.units, &s.a.unit_id);
+            let parts: Vec<(&str, Decimal, Option<Decimal>, String)> = vec![
+                ("ROE", w.roe, roe, String::new()),
+                ("ROD", w.rod, rod.and_then(|i| i.value()), rod.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
+                ("ROS", w.ros, ros.and_then(|i| i.value()), ros.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
+            ];
+            let counted: Decimal = parts.iter().filter(|(_, wt, v, _)| v.is_some() && *wt > Decimal::ZERO).map(|(_, wt, ..)| *wt).sum();
+            let score = if counted > Decimal::ZERO {
+                parts.iter().filter_map(|(_, wt, v, _)| v.map(|v| v * wt)).sum::<Decimal>() / counted
+            } else {
+                Decimal::ZERO
+            };
+            let terms: Vec<String> = parts
+                .iter()
+                .map(|(k, wt, v, at)| match v {
+                    Some(v) => format!("{} × {k} {}{at}", pct(*wt), it(*v)),
+                    None => format!("{k} non disponibile"),
+                })
+                .collect();
+            let unit = unit_by_id.get(s.a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
+            why.push(format!(
+                "Punteggio organizzativo in {unit} ({} giorni{}): {} = {}.",
+                s.days,
+                if counted < Decimal::ONE_HUNDRED && counted > Decimal::ZERO { ", pesi rinormalizzati sugli indici disponibili" } else { "" },
+                terms.join(" + "),
+                it(score)
+            ));
+            org += score * share;
+            coef += rules.coefficient(s.a.category) * share;
+            if let Some(v) = ros.and_then(|i| i.value()) {
+                ros_w += v * share;
+                ros_any = true;
+            }
+            if let Some(v) = rod.and_then(|i| i.value()) {
+                rod_w += v * share;
+                rod_any = true;
+            }
+        }
+        if segs.len() > 1 {
+            why.push(format!("Punteggio organizzativo dell'anno, in proporzione ai giorni di ciascun incarico: {}.", it(org)));
+        }
+        why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), coef.normalize().to_string().replace('.', ",")));
+        // Individual score.
+        let eval = evaluations.get(p.id.as_str());
+        let individual_score = match (input.overrides.get(&p.matricola), eval) {
+            (Some(v), _) => {
+                why.push(format!("Valutazione individuale fissata dallo scenario: {}.", it(*v)));
+                Some(*v)
+            }
+            (None, None) => {
+                why.push("Valutazione individuale mancante: nessun premio finché non è registrata.".into());
+                None
+            }
+            (None, Some(e)) => Some(individual_score(e, own_objectives.get(p.id.as_str()), ros_any.then_some(ros_w), rules, scores, &mut why)),
+        };
+        let positive = individual_score.is_some_and(|s| s >= rules.min_score);
+        if let Some(s) = individual_score {
+            why.push(if positive {
+                format!("Valutazione positiva ({} ≥ {}).", it(s), it(rules.min_score))
+            } else {
+                format!("Valutazione non positiva ({} < {}): nessun premio (art. 9 D.Lgs 150/2009 e CCNL).", it(s), it(rules.min_score))
+            });
+        }
+        let idx = rows.len();
+        let (ow, iw) = if positive {
+            (org * coef * pres.fraction, individual_score.unwrap_or_default() * coef * pres.fraction)
+        } else {
+            (Decimal::ZERO, Decimal::ZERO)
+        };
+        org_weights.push(ow);
+        if positive && pres.fraction > Decimal::ZERO {
+            let ties = rules
+                .tie_break
+                .iter()
+                .map(|t| match t {
+                    TieBreak::PunteggioOrganizzativo => org,
+                    TieBreak::Presenza => pres.fraction,
+                    TieBreak::Comportamenti => eval.and_then(|e| e.behaviours).unwrap_or_default(),
+                })
+                .collect();
+            candidates.push((idx, Candidate { key: p.matricola.clone(), score: individual_score.unwrap_or_default(), ties, weight: iw }));
+        }
+        let unit = unit_by_id.get(main.a.unit_id.as_str());
+        let direzione = unit.map(|u| crate::org_tree::enclosing_direzione(&scores.units, u).code.clone()).unwrap_or_default();
+        rows.push(PersonPay {
+            matricola: p.matricola.clone(),
+            nome: format!("{} {}", p.family_name, p.given_name),
+            categoria: main.a.category.code().into(),
+            ruolo: main.a.role.code().into(),
+            struttura: unit.map(|u| u.code.clone()).unwrap_or_default(),
+            direzione,
+            presenza: pres.fraction,
+            roe,
+            rod: rod_any.then_some(rod_w),
+            ros: ros_any.then_some(ros_w),
+            punteggio_organizzativo: org,
+            coefficiente: coef,
+            punteggio_individuale: individual_score,
+            positiva: positive,
+            organizzativa: 0,
+            individuale: 0,
+            maggiorazione: 0,
+            totale: 0,
+            spiegazione: why,
+        });
+    }
+
+    let (pool_org, pool_ind, source) = pools(input.fund, rules);
+    let org_amounts = largest_remainder(pool_org, &org_weights);
+    let org_total_weight: Decimal = org_weights.iter().sum();
+    let cands: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
+    let split = individual(pool_ind, &cands, rules.uplift_heads, rules.uplift);
+    let ind_total_weight: Decimal = cands.iter().map(|c| c.weight).sum();
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.organizzativa = org_amounts[i];
+        if org_weights[i] > Decimal::ZERO {
+            r.spiegazione.push(format!(
+                "Premio organizzativo: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota del fondo di {} = {}.",
+                it(r.punteggio_organizzativo),
+                r.coefficiente.normalize().to_string().replace('.', ","),
+                (r.presenza.round_dp(4)).normalize().to_string().replace('.', ","),
+                it(org_weights[i]),
+                it(org_total_weight),
+                euro(pool_org),
+                euro(r.organizzativa)
+            ));
+        }
+    }
+    for (k, (i, c)) in candidates.iter().enumerate() {
+        let r = &mut rows[*i];
+        r.individuale = split.shares[k];
+        r.maggiorazione = split.uplifts[k];
+        r.spiegazione.push(format!(
+            "Premio individuale: punteggio {} × coefficiente {} × presenza = peso {} su {} in tutto; quota di {} (il fondo individuale meno le maggiorazioni) = {}.",
+            it(c.score),
+            r.coefficiente.normalize().to_string().replace('.', ","),
+            it(c.weight),
+            it(ind_total_weight),
+            euro(pool_ind - split.uplift * split.heads as i64),
+            euro(r.individuale)
+        ));
+        if r.maggiorazione > 0 {
+            r.spiegazione.push(format!(
+                "Maggiorazione per la differenziazione (art. 81 CCNL 2019-21): tra i {} con la valutazione più alta, {} del premio individuale medio ({}) = {}.",
+                split.heads,
+                pct(rules.uplift),
+                euro(split.average.round().to_i64().unwrap_or(0)),
+                euro(r.maggiorazione)
+            ));
+        }
+    }
+    for r in &mut rows {
+        r.totale = r.organizzativa + r.individuale + r.maggiorazione;
+        r.spiegazione.push(format!("Totale: {}.", euro(r.totale)));
+    }
+    let paid_org: i64 = rows.iter().map(|r| r.organizzativa).sum();
+    let paid_ind: i64 = rows.iter().map(|r| r.individuale + r.maggiorazione).sum();
+    Allocation {
+        anno: year,
+        contratto: rules.contract.clone(),
+        fonte_fondo: source,
+        fondo_organizzativa: pool_org,
+        fondo_individuale: pool_ind,
+        pagato_organizzativa: paid_org,
+        pagato_individuale: paid_ind,
+        residuo_organizzativa: pool_org - paid_org,
+        residuo_individuale: pool_ind - paid_ind,
+        teste_maggiorazione: split.heads,
+        maggiorazione_unitaria: split.uplift,
+        premio_medio_individuale: split.average,
+        persone: rows,
+    }
+}
+
+/// The individual score of an evaluation, explained.
+fn individual_score(
+    e: &EvaluationRow,
+    own: Option<&Vec<Part<'_>>>,
+    ros: Option<Decimal>,
+    rules: &PayRules,
+    scores: &CycleScores,
+    why: &mut Vec<String>,
+) -> Decimal {
+    if let Some(c) = e.conciliated {
+        why.push(format!("Valutazione individuale dopo la conciliazione: {}.", it(c)));
+        return c;
+    }
+    let results = match (e.results, own) {
+        (Some(r), _) => {
+            why.push(format!("Risultati valutati: {}.", it(r)));
+            Some(r)
+        }
+        (None, Some(parts)) => {
+            let s = weighted_mean(parts, scores.rules.cap);
+            let v = s.outcome.score();
+            if let Some(v) = v {
+                why.push(format!("Risultati dagli obiettivi individuali ({}): {}.", parts.iter().map(|p| p.code).collect::<Vec<_>>().join(", "), it(v)));
+            }
+            v
+        }
+        (None, None) => {
+            if let Some(v) = ros {
+                why.push(format!("Risultati: ROS della struttura, {}.", it(v)));
+            }
+            ros
+        }
+    };
+    let w = rules.results_weight;
+    match (results, e.behaviours) {
+        (Some(r), Some(b)) => {
+            let s = (r * w + b * (Decimal::ONE_HUNDRED - w)) / Decimal::ONE_HUNDRED;
+            why.push(format!("Valutazione individuale: risultati {} × {} + comportamenti {} × {} = {}.", it(r), pct(w), it(b), pct(Decimal::ONE_HUNDRED - w), it(s)));
+            s
+        }
+        (Some(r), None) => {
+            why.push(format!("Valutazione individuale: solo i risultati, {} (comportamenti non valutati).", it(r)));
+            r
+        }
+        (None, Some(b)) => {
+            why.push(format!("Valutazione individuale: solo i comportamenti, {} (risultati non disponibili).", it(b)));
+            b
+        }
+        (None, None) => {
+            why.push("Valutazione individuale senza risultati né comportamenti: 0.".into());
+            Decimal::ZERO
+        }
+    }
+}

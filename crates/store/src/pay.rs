@@ -1,0 +1,382 @@
+//! Evaluation and pay: absences, evaluations, the fund, the rules of the premi, the payout
+//! scenarios and the Relazione's path.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::str::FromStr;
+use traguardi_domain::pay::fund::{FundItem, Nature, Use};
+
+use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
+use crate::{Conn, EnteId, StoreError, new_id};
+
+fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Decimal, StoreError> {
+    coded(r, table, col, Decimal::from_str)
+}
+
+fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Option<Decimal>, StoreError> {
+    opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AbsenceRow {
+    pub person_id: String,
+    pub cause: String,
+    pub days: Decimal,
+}
+
+pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<AbsenceRow>, StoreError> {
+    let rows = sqlx::query("SELECT person_id, cause, days FROM absence WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, cause")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok(AbsenceRow { person_id: text(r, "person_id")?, cause: text(r, "cause")?, days: decimal(r, "absence", "days")? })).collect()
+}
+
+/// Replaces the absences of the given people in a cycle.
+pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, people: &[String], rows: &[AbsenceRow]) -> Result<(), StoreError> {
+    for p in people {
+        sqlx::query("DELETE FROM absence WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3").bind(&ente.0).bind(cycle_id).bind(p).execute(&mut *conn).await?;
+    }
+    for a in rows {
+        sqlx::query("INSERT INTO absence (id, ente_id, cycle_id, person_id, cause, days) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(new_id())
+            .bind(&ente.0)
+            .bind(cycle_id)
+            .bind(&a.person_id)
+            .bind(&a.cause)
+            .bind(a.days.normalize().to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An individual evaluation (SPEC §2 `Evaluation`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct EvaluationRow {
+    pub person_id: String,
+    pub evaluator_id: Option<String>,
+    pub reviewer_id: Option<String>,
+    /// Results of the objectives, 0–100 (`None`: taken from the plan).
+    pub results: Option<Decimal>,
+    /// Behaviours, 0–100.
+    pub behaviours: Option<Decimal>,
+    pub interview_start: Option<NaiveDate>,
+    pub interview_mid: Option<NaiveDate>,
+    pub interview_final: Option<NaiveDate>,
+    pub signed_on: Option<NaiveDate>,
+    pub contested_on: Option<NaiveDate>,
+    /// confermata | modificata
+    pub conciliation: Option<String>,
+    /// The score agreed in conciliation, replacing the computed one.
+    pub conciliated: Option<Decimal>,
+    pub note: Option<String>,
+}
+
+const EVALUATION_COLUMNS: &str = "person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, \
+                                  contested_on, conciliation, conciliated, note";
+
+pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<EvaluationRow>, StoreError> {
+    let rows = sqlx::query(crate::row::sql(format!("SELECT {EVALUATION_COLUMNS} FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let t = "evaluation";
+    rows.iter()
+        .map(|r| {
+            Ok(EvaluationRow {
+                person_id: text(r, "person_id")?,
+                evaluator_id: opt_text(r, "evaluator_id")?,
+                reviewer_id: opt_text(r, "reviewer_id")?,
+                results: opt_decimal(r, t, "results")?,
+                behaviours: opt_decimal(r, t, "behaviours")?,
+                interview_start: opt_date(r, t, "interview_start")?,
+                interview_mid: opt_date(r, t, "interview_mid")?,
+                interview_final: opt_date(r, t, "interview_final")?,
+                signed_on: opt_date(r, t, "signed_on")?,
+                contested_on: opt_date(r, t, "contested_on")?,
+                conciliation: opt_text(r, "conciliation")?,
+                conciliated: opt_decimal(r, t, "conciliated")?,
+                note: opt_text(r, "note")?,
+            })
+        })
+        .collect()
+}
+
+/// Writes a person's evaluation of the cycle, replacing the one stored.
+pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: &EvaluationRow) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(&e.person_id)
+        .execute(&mut *conn)
+        .await?;
+    let d = |x: Option<Decimal>| x.map(|v| v.normalize().to_string());
+    sqlx::query(crate::row::sql(format!(
+        "INSERT INTO evaluation (id, ente_id, cycle_id, {EVALUATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+    )))
+    .bind(new_id())
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .bind(&e.person_id)
+    .bind(e.evaluator_id.as_deref())
+    .bind(e.reviewer_id.as_deref())
+    .bind(d(e.results))
+    .bind(d(e.behaviours))
+    .bind(e.interview_start.map(iso))
+    .bind(e.interview_mid.map(iso))
+    .bind(e.interview_final.map(iso))
+    .bind(e.signed_on.map(iso))
+    .bind(e.contested_on.map(iso))
+    .bind(e.conciliation.as_deref())
+    .bind(d(e.conciliated))
+    .bind(e.note.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fund {
+    /// Cents.
+    pub cap: Option<i64>,
+    pub certified_by: Option<String>,
+    pub certified_on: Option<NaiveDate>,
+    pub items: Vec<FundItem>,
+}
+
+pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Fund>, StoreError> {
+    let Some(f) = sqlx::query("SELECT id, cap_cents, certified_by, certified_on FROM fund WHERE ente_id = $1 AND cycle_id = $2")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let id = text(&f, "id")?;
+    let rows = sqlx::query("SELECT voce, description, nature, usage, amount_cents, outside_cap FROM fund_item WHERE fund_id = $1 ORDER BY position")
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(FundItem {
+                voce: text(r, "voce")?,
+                description: text(r, "description")?,
+                nature: coded(r, "fund_item", "nature", Nature::parse)?,
+                usage: coded(r, "fund_item", "usage", Use::parse)?,
+                amount: int(r, "amount_cents")?,
+                outside_cap: boolean(r, "outside_cap")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some(Fund {
+        cap: sqlx::Row::try_get::<Option<i64>, _>(&f, "cap_cents")?,
+        certified_by: opt_text(&f, "certified_by")?,
+        certified_on: opt_date(&f, "fund", "certified_on")?,
+        items,
+    }))
+}
+
+/// Replaces the fund of a cycle.
+pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, f: &Fund, at: &str) -> Result<(), StoreError> {
+    if let Some(old) = sqlx::query("SELECT id FROM fund WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id).fetch_optional(&mut *conn).await? {
+        let old = text(&old, "id")?;
+        sqlx::query("DELETE FROM fund_item WHERE fund_id = $1").bind(&old).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM fund WHERE id = $1").bind(&old).execute(&mut *conn).await?;
+    }
+    let id = new_id();
+    sqlx::query("INSERT INTO fund (id, ente_id, cycle_id, cap_cents, certified_by, certified_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&id)
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(f.cap)
+        .bind(f.certified_by.as_deref())
+        .bind(f.certified_on.map(iso))
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    for (i, it) in f.items.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO fund_item (id, fund_id, position, voce, description, nature, usage, amount_cents, outside_cap) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(i as i64)
+        .bind(&it.voce)
+        .bind(&it.description)
+        .bind(it.nature.code())
+        .bind(it.usage.code())
+        .bind(it.amount)
+        .bind(i64::from(it.outside_cap))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The latest rules of the premi of a cycle: (version, text, by, at).
+pub async fn current_rules(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<(i64, String, String, String)>, StoreError> {
+    let r = sqlx::query("SELECT version, rules, created_by, created_at FROM pay_rules WHERE ente_id = $1 AND cycle_id = $2 ORDER BY version DESC LIMIT 1")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| Ok((int(&r, "version")?, text(&r, "rules")?, text(&r, "created_by")?, text(&r, "created_at")?))).transpose()
+}
+
+/// Stores a new version of the rules; returns its number.
+pub async fn add_rules(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rules: &str, by: &str, at: &str) -> Result<i64, StoreError> {
+    let version = current_rules(conn, ente, cycle_id).await?.map_or(1, |(v, ..)| v + 1);
+    sqlx::query("INSERT INTO pay_rules (id, ente_id, cycle_id, version, rules, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(new_id())
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(version)
+        .bind(rules)
+        .bind(at)
+        .bind(by)
+        .execute(&mut *conn)
+        .await?;
+    Ok(version)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    pub rules: String,
+    pub overrides: String,
+    pub result: String,
+    pub result_hash: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+}
+
+const SCENARIO_COLUMNS: &str = "id, name, rules, overrides, result, result_hash, created_at, created_by, approved_at, approved_by";
+
+fn scenario_from_row(r: &sqlx::any::AnyRow) -> Result<Scenario, StoreError> {
+    Ok(Scenario {
+        id: text(r, "id")?,
+        name: text(r, "name")?,
+        rules: text(r, "rules")?,
+        overrides: text(r, "overrides")?,
+        result: text(r, "result")?,
+        result_hash: text(r, "result_hash")?,
+        created_at: text(r, "created_at")?,
+        created_by: text(r, "created_by")?,
+        approved_at: opt_text(r, "approved_at")?,
+        approved_by: opt_text(r, "approved_by")?,
+    })
+}
+
+pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Scenario>, StoreError> {
+    let rows = sqlx::query(crate::row::sql(format!("SELECT {SCENARIO_COLUMNS} FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(scenario_from_row).collect()
+}
+
+/// Writes a scenario, replacing the one of the same name (the caller checks it is not approved).
+pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &str, s: &Scenario) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 AND name = $3").bind(&ente.0).bind(cycle_id).bind(&s.name).execute(&mut *conn).await?;
+    sqlx::query(crate::row::sql(format!(
+        "INSERT INTO pay_scenario (ente_id, cycle_id, {SCENARIO_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    )))
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .bind(&s.id)
+    .bind(&s.name)
+    .bind(&s.rules)
+    .bind(&s.overrides)
+    .bind(&s.result)
+    .bind(&s.result_hash)
+    .bind(&s.created_at)
+    .bind(&s.created_by)
+    .bind(s.approved_at.as_deref())
+    .bind(s.approved_by.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn approve_scenario(conn: &mut Conn, ente: &EnteId, id: &str, by: &str, at: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE pay_scenario SET approved_at = $1, approved_by = $2 WHERE ente_id = $3 AND id = $4")
+        .bind(at)
+        .bind(by)
+        .bind(&ente.0)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_scenario(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The Relazione sulla Performance of a cycle along its path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relazione {
+    /// bozza | approvata | validata | pubblicata
+    pub state: String,
+    pub act_code: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+    pub validated_on: Option<NaiveDate>,
+    pub validated_by: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Relazione>, StoreError> {
+    let r = sqlx::query(
+        "SELECT state, act_code, approved_on, validated_on, validated_by, published_on, note FROM relazione WHERE ente_id = $1 AND cycle_id = $2",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    r.map(|r| {
+        Ok(Relazione {
+            state: text(&r, "state")?,
+            act_code: opt_text(&r, "act_code")?,
+            approved_on: opt_date(&r, "relazione", "approved_on")?,
+            validated_on: opt_date(&r, "relazione", "validated_on")?,
+            validated_by: opt_text(&r, "validated_by")?,
+            published_on: opt_date(&r, "relazione", "published_on")?,
+            note: opt_text(&r, "note")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &Relazione, at: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM relazione WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id).execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO relazione (cycle_id, ente_id, state, act_code, approved_on, validated_on, validated_by, published_on, note, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(cycle_id)
+    .bind(&ente.0)
+    .bind(&r.state)
+    .bind(r.act_code.as_deref())
+    .bind(r.approved_on.map(iso))
+    .bind(r.validated_on.map(iso))
+    .bind(r.validated_by.as_deref())
+    .bind(r.published_on.map(iso))
+    .bind(r.note.as_deref())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
