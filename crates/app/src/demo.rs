@@ -35,6 +35,12 @@ const PLANS: [(i32, &[u8]); 3] = [
 ];
 /// Illustrative 2020 values, so that the demo shows real scores.
 const MEASUREMENTS_2020: &[u8] = include_bytes!("../demo/milano/misure-2020.csv");
+/// Illustrative staff of 2020 and what pays them: evaluations, absences, the fund, the rules.
+const STAFF_2020: &[u8] = include_bytes!("../demo/milano/dipendenti-2020.csv");
+const EVALUATIONS_2020: &[u8] = include_bytes!("../demo/milano/valutazioni-2020.csv");
+const ABSENCES_2020: &[u8] = include_bytes!("../demo/milano/assenze-2020.csv");
+const FUND_2020: &[u8] = include_bytes!("../demo/milano/fondo-2020.csv");
+const PAY_RULES_2020: &str = include_str!("../demo/milano/regole-premi-2020.txt");
 /// Acts named in seeds 000 and 003 (GC 838/2020 with its pareri).
 const ACTS: &[u8] = include_bytes!("../demo/milano/atti.csv");
 /// PEG lines of CdR 222 for 2023–2025, as printed in the Bilancio di Previsione 2025 (seed 004).
@@ -83,7 +89,8 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
     }
     let org = import_org::import_org(store, &actor, &ente, first, ORG, ReadOptions::default(), false).await?;
     let people = import_people::import_people(store, &actor, &ente, first, PEOPLE, ReadOptions::default(), false).await?;
-    report.changes += org.created.len() + org.updated.len() + people.people_created + people.people_updated;
+    let staff = import_people::import_people(store, &actor, &ente, first, STAFF_2020, ReadOptions::default(), false).await?;
+    report.changes += org.created.len() + org.updated.len() + people.people_created + people.people_updated + staff.people_created + staff.people_updated;
     for &year in &YEARS[1..] {
         let exists = {
             let mut conn = store.pool.acquire().await?;
@@ -109,6 +116,7 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         report.changes += 1;
     }
     report.changes += load_budget(store, &actor, &ente).await?;
+    report.changes += load_pay(store, &actor, &ente).await?;
     for (username, name, role, unit) in ACCOUNTS {
         let exists = {
             let mut conn = store.acquire().await?;
@@ -121,6 +129,28 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         }
     }
     Ok((ente, report))
+}
+
+/// The premi of 2020: rules, fund (certified), evaluations, absences, and a first scenario.
+async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, AppError> {
+    let code = ente.code.to_string();
+    let e = Some(code.as_str());
+    let mut changes = usize::from(crate::payouts::set_rules(store, actor, e, 2020, PAY_RULES_2020).await?.changed);
+    let header = crate::import_fund::FundHeader {
+        cap: Some(145_000_000),
+        certified_by: Some("Collegio dei Revisori dei Conti (dati dimostrativi)".into()),
+        certified_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 30),
+    };
+    let fund = crate::import_fund::import_fund(store, actor, e, 2020, FUND_2020, ReadOptions::default(), header, false).await?;
+    changes += usize::from(!fund.unchanged);
+    let ev = crate::import_evaluations::import_evaluations(store, actor, e, 2020, EVALUATIONS_2020, ReadOptions::default(), false).await?;
+    changes += ev.created.len() + ev.updated.len();
+    changes += crate::import_absences::import_absences(store, actor, e, 2020, ABSENCES_2020, ReadOptions::default(), false).await?.changed;
+    if crate::payouts::scenarios(store, actor, e, 2020).await?.is_empty() {
+        crate::payouts::save_scenario(store, actor, e, 2020, "base", &crate::payouts::WhatIf::default()).await?;
+        changes += 1;
+    }
+    Ok(changes)
 }
 
 /// The budget side: the piano dei conti (from the public SIOPE file, when the data folder is

@@ -21,6 +21,8 @@ const REQUIRED: [&str; 3] = ["matricola", "causale", "giorni"];
 pub struct AbsenceReport {
     pub people: usize,
     pub rows: usize,
+    /// 1 when the stored absences changed, else 0.
+    pub changed: usize,
 }
 
 pub async fn import_absences(
@@ -79,17 +81,23 @@ pub async fn import_absences(
         }
     }
     problems.into_result()?;
+    // In the store's order, so that unchanged absences compare equal and are not rewritten.
+    rows.sort_by(|a, b| (&a.person_id, &a.cause).cmp(&(&b.person_id, &b.cause)));
     let mut who: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
-    who.sort();
     who.dedup();
-    if !dry_run {
-        let before: Vec<AbsenceRow> = pay::absences(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|a| who.contains(&a.person_id)).collect();
+    let before: Vec<AbsenceRow> = pay::absences(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|a| who.contains(&a.person_id)).collect();
+    let changed = before != rows;
+    if changed && !dry_run {
         pay::replace_absences(&mut tx, &ente.id, &cycle.id, &who, &rows).await?;
-        if before != rows {
-            audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "import assenze", entity: "assenze", entity_id: Some(&cycle.id), before: Some(&before), after: Some(&rows) })
-                .await?;
-        }
+        audit::record_in_cycle(
+            &mut tx,
+            actor,
+            &ente.id,
+            &cycle.id,
+            Change { action: "import assenze", entity: "assenze", entity_id: Some(&cycle.id), before: Some(&before), after: Some(&rows) },
+        )
+        .await?;
     }
     import::finish(tx, dry_run).await?;
-    Ok(AbsenceReport { people: who.len(), rows: rows.len() })
+    Ok(AbsenceReport { people: who.len(), rows: rows.len(), changed: usize::from(changed) })
 }

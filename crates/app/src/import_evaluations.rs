@@ -34,7 +34,15 @@ const OPTIONAL: [&str; 12] = [
 ];
 pub const CONCILIATION: [&str; 2] = ["confermata", "modificata"];
 
-pub async fn import_evaluations(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
+pub async fn import_evaluations(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: bool,
+) -> Result<Counts, AppError> {
     actor.require(Permission::Administer, "registrare le valutazioni individuali")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
     let style = table.number_style;
@@ -42,7 +50,8 @@ pub async fn import_evaluations(store: &Store, actor: &Actor, ente_code: Option<
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
-    let in_cycle: std::collections::HashSet<String> = people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|a| a.person_id).collect();
+    let in_cycle: std::collections::HashSet<String> =
+        people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|a| a.person_id).collect();
     let stored: HashMap<String, EvaluationRow> = pay::evaluations(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows: Vec<(String, EvaluationRow)> = Vec::new();
@@ -125,7 +134,10 @@ pub async fn import_evaluations(store: &Store, actor: &Actor, ente_code: Option<
             bad("punteggio_conciliato", ProblemKind::Required);
         }
         if conciliated.is_some() && conciliation.as_deref() != Some("modificata") {
-            bad("conciliazione", ProblemKind::BadFormat { value: get("conciliazione").into(), expected: "«modificata» quando c'è un punteggio conciliato".into() });
+            bad(
+                "conciliazione",
+                ProblemKind::BadFormat { value: get("conciliazione").into(), expected: "«modificata» quando c'è un punteggio conciliato".into() },
+            );
         }
         let Some(person_id) = person else { continue };
         rows.push((
@@ -161,8 +173,14 @@ pub async fn import_evaluations(store: &Store, actor: &Actor, ente_code: Option<
         }
         if !dry_run {
             pay::save_evaluation(&mut tx, &ente.id, &cycle.id, e).await?;
-            audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "import valutazioni", entity: "valutazione", entity_id: Some(matricola), before, after: Some(e) })
-                .await?;
+            audit::record_in_cycle(
+                &mut tx,
+                actor,
+                &ente.id,
+                &cycle.id,
+                Change { action: "import valutazioni", entity: "valutazione", entity_id: Some(matricola), before, after: Some(e) },
+            )
+            .await?;
         }
     }
     import::finish(tx, dry_run).await?;

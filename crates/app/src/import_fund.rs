@@ -123,7 +123,7 @@ pub async fn import_fund(
 /// A whole-euro or cents amount typed on the command line (`125000`, `125.000,50`).
 pub fn parse_amount(s: &str) -> Result<i64, AppError> {
     let style = if s.contains(',') { traguardi_domain::value::NumberStyle::It } else { traguardi_domain::value::NumberStyle::En };
-    parse_euro(s, style).map_err(|k| AppError::Invalid(Problem::column("--limite", k).into())).and_then(|c| {
-        if c < 0 { Err(AppError::Invalid(Problem::column("--limite", ProblemKind::BadNumber { value: s.into() }).into())) } else { Ok(c) }
-    })
+    parse_euro(s, style)
+        .map_err(|k| AppError::Invalid(Problem::column("--limite", k).into()))
+        .and_then(|c| if c < 0 { Err(AppError::Invalid(Problem::column("--limite", ProblemKind::BadNumber { value: s.into() }).into())) } else { Ok(c) })
 }

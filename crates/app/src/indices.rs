@@ -51,15 +51,17 @@ impl Indices {
         let (ros_dims, rod_dims, roe_dims) = (dim_ids(&rules.ros_dimensions), dim_ids(&rules.rod_dimensions), dim_ids(&rules.roe_dimensions));
         let within = |o: &Objective, dims: &Option<Vec<&str>>| dims.as_ref().is_none_or(|d| d.contains(&o.dimension_id.as_str()));
         let mean = |objs: Vec<&Objective>| -> Option<Scored> {
-            let parts: Vec<Part<'_>> = objs
-                .iter()
-                .filter_map(|o| s.board.objectives.get(&o.id).map(|sc| Part { code: &o.code, weight: o.weight, outcome: &sc.outcome }))
-                .collect();
+            let parts: Vec<Part<'_>> =
+                objs.iter().filter_map(|o| s.board.objectives.get(&o.id).map(|sc| Part { code: &o.code, weight: o.weight, outcome: &sc.outcome })).collect();
             (!parts.is_empty()).then(|| weighted_mean(&parts, s.rules.cap))
         };
         let mut out = Indices {
-            roe: mean(s.objectives.iter().filter(|o| o.parent_id.is_none() && within(o, &roe_dims)).collect())
-                .map(|scored| Index { kind: "ROE", unit_code: String::new(), unit_name: s.ente.name.clone(), scored }),
+            roe: mean(s.objectives.iter().filter(|o| o.parent_id.is_none() && within(o, &roe_dims)).collect()).map(|scored| Index {
+                kind: "ROE",
+                unit_code: String::new(),
+                unit_name: s.ente.name.clone(),
+                scored,
+            }),
             ..Indices::default()
         };
         let mut by_unit: HashMap<&str, Vec<&Objective>> = HashMap::new();

@@ -57,7 +57,13 @@ pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
         actor,
         &ente.id,
         &cycle.id,
-        Change { action: "regole premi", entity: "regole_premi", entity_id: Some(&version.to_string()), before: current.as_ref().map(|c| &c.1), after: Some(&canonical) },
+        Change {
+            action: "regole premi",
+            entity: "regole_premi",
+            entity_id: Some(&version.to_string()),
+            before: current.as_ref().map(|c| &c.1),
+            after: Some(&canonical),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -210,15 +216,18 @@ fn hash(json: &str) -> String {
 
 fn check_name(name: &str) -> Result<(), AppError> {
     let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::Refused(format!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri")))
-    }
+    if ok { Ok(()) } else { Err(AppError::Refused(format!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri"))) }
 }
 
 /// Computes and saves a scenario (replacing an unapproved one of the same name).
-pub async fn save_scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str, what_if: &WhatIf) -> Result<(ScenarioSummary, Allocation), AppError> {
+pub async fn save_scenario(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    name: &str,
+    what_if: &WhatIf,
+) -> Result<(ScenarioSummary, Allocation), AppError> {
     check_name(name)?;
     let ctx = PayContext::load(store, actor, ente_code, year).await?;
     let rules = match &what_if.rules {
@@ -253,7 +262,13 @@ pub async fn save_scenario(store: &Store, actor: &Actor, ente_code: Option<&str>
         actor,
         &ente.id,
         &cycle.id,
-        Change { action: "scenario premi", entity: "scenario_premi", entity_id: Some(name), before: existing.as_ref().map(|e| &e.result_hash), after: Some(&s.result_hash) },
+        Change {
+            action: "scenario premi",
+            entity: "scenario_premi",
+            entity_id: Some(name),
+            before: existing.as_ref().map(|e| &e.result_hash),
+            after: Some(&s.result_hash),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -268,8 +283,7 @@ pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let mut out = Vec::new();
     for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await? {
-        let a: Allocation =
-            serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
+        let a: Allocation = serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
         if hash(&s.result) != s.result_hash {
             return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
         }
@@ -318,8 +332,14 @@ pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year
     }
     let at = crate::now();
     pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await?;
-    audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "approva premi", entity: "scenario_premi", entity_id: Some(name), before: None::<&String>, after: Some(&stored.result_hash) })
-        .await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "approva premi", entity: "scenario_premi", entity_id: Some(name), before: None::<&String>, after: Some(&stored.result_hash) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(ScenarioSummary { approved: true, approved_by: Some(actor.name.clone()), approved_at: Some(at), ..summary })
 }
@@ -368,7 +388,15 @@ impl Comparison {
             rows: self
                 .rows
                 .iter()
-                .map(|r| vec![r.matricola.clone(), r.nome.clone(), euro_decimal(r.a).to_string(), euro_decimal(r.b).to_string(), euro_decimal(r.differenza).to_string()])
+                .map(|r| {
+                    vec![
+                        r.matricola.clone(),
+                        r.nome.clone(),
+                        euro_decimal(r.a).to_string(),
+                        euro_decimal(r.b).to_string(),
+                        euro_decimal(r.differenza).to_string(),
+                    ]
+                })
                 .collect(),
         }
     }
@@ -442,7 +470,11 @@ pub fn transparency_sheet(a: &Allocation) -> Sheet {
         Decimal::ZERO
     };
     rows.push(vec!["differenziazione".into(), "coefficiente di variazione dei premi (%)".into(), cv.round_dp(2).to_string()]);
-    rows.push(vec!["differenziazione".into(), "personale con la maggiorazione (art. 81)".into(), a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string()]);
+    rows.push(vec![
+        "differenziazione".into(),
+        "personale con la maggiorazione (art. 81)".into(),
+        a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
+    ]);
     Sheet { name: "art. 20 D.Lgs 33-2013".into(), header: ["sezione", "voce", "valore"].map(String::from).to_vec(), rows }
 }
 
@@ -527,7 +559,14 @@ pub async fn relazione_step(
         r.note = Some(n.into());
     }
     pay::save_relazione(&mut tx, &ente.id, &cycle.id, &r, &crate::now()).await?;
-    audit::record_in_cycle(&mut tx, actor, &ente.id, &cycle.id, Change { action: "relazione", entity: "relazione", entity_id: Some(to), before: before.as_ref(), after: Some(&r) }).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "relazione", entity: "relazione", entity_id: Some(to), before: before.as_ref(), after: Some(&r) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(r)
 }

@@ -215,11 +215,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
                 ("ROS", w.ros, ros.and_then(|i| i.value()), ros.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
             ];
             let counted: Decimal = parts.iter().filter(|(_, wt, v, _)| v.is_some() && *wt > Decimal::ZERO).map(|(_, wt, ..)| *wt).sum();
-            let score = if counted > Decimal::ZERO {
-                parts.iter().filter_map(|(_, wt, v, _)| v.map(|v| v * wt)).sum::<Decimal>() / counted
-            } else {
-                Decimal::ZERO
-            };
+            let score =
+                if counted > Decimal::ZERO { parts.iter().filter_map(|(_, wt, v, _)| v.map(|v| v * wt)).sum::<Decimal>() / counted } else { Decimal::ZERO };
             let terms: Vec<String> = parts
                 .iter()
                 .map(|(k, wt, v, at)| match v {
@@ -272,11 +269,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             });
         }
         let idx = rows.len();
-        let (ow, iw) = if positive {
-            (org * coef * pres.fraction, individual_score.unwrap_or_default() * coef * pres.fraction)
-        } else {
-            (Decimal::ZERO, Decimal::ZERO)
-        };
+        let (ow, iw) =
+            if positive { (org * coef * pres.fraction, individual_score.unwrap_or_default() * coef * pres.fraction) } else { (Decimal::ZERO, Decimal::ZERO) };
         org_weights.push(ow);
         if positive && pres.fraction > Decimal::ZERO {
             let ties = rules
@@ -341,9 +335,10 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         r.individuale = split.shares[k];
         r.maggiorazione = split.uplifts[k];
         r.spiegazione.push(format!(
-            "Premio individuale: punteggio {} × coefficiente {} × presenza = peso {} su {} in tutto; quota di {} (il fondo individuale meno le maggiorazioni) = {}.",
+            "Premio individuale: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota di {} (il fondo individuale meno le maggiorazioni) = {}.",
             it(c.score),
             r.coefficiente.normalize().to_string().replace('.', ","),
+            (r.presenza.round_dp(4)).normalize().to_string().replace('.', ","),
             it(c.weight),
             it(ind_total_weight),
             euro(pool_ind - split.uplift * split.heads as i64),
@@ -419,7 +414,14 @@ fn individual_score(
     match (results, e.behaviours) {
         (Some(r), Some(b)) => {
             let s = (r * w + b * (Decimal::ONE_HUNDRED - w)) / Decimal::ONE_HUNDRED;
-            why.push(format!("Valutazione individuale: risultati {} × {} + comportamenti {} × {} = {}.", it(r), pct(w), it(b), pct(Decimal::ONE_HUNDRED - w), it(s)));
+            why.push(format!(
+                "Valutazione individuale: risultati {} × {} + comportamenti {} × {} = {}.",
+                it(r),
+                pct(w),
+                it(b),
+                pct(Decimal::ONE_HUNDRED - w),
+                it(s)
+            ));
             s
         }
         (Some(r), None) => {

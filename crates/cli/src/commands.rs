@@ -24,7 +24,7 @@ use crate::{
 
 pub async fn run(cli: Cli) -> Result<()> {
     // Calculators read a file and need no database.
-    if let Command::Payout { what } = cli.command {
+    if let Command::Payout { what: what @ PayoutKind::Dirigenti { .. } } = cli.command {
         return payout(what);
     }
     let store = Store::connect(&cli.database_url).await?;
@@ -36,6 +36,10 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn dispatch(store: &Store, command: Command) -> Result<()> {
     let l = say::lang();
     match command {
+        Command::Payout { what } => crate::premi::run(store, what).await?,
+        Command::Relazione { at, stato, atto, data, nota } => {
+            crate::premi::relazione(store, at, &stato, atto.as_deref(), data.as_deref(), nota.as_deref()).await?
+        }
         Command::Migrate => {
             store.migrate().await?;
             out!("{}", l.pick("schema del database aggiornato", "database schema up to date"));
@@ -102,6 +106,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     out!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
                 }
             }
+            ImportKind::Fondo { args, limite, certificato_da, certificato_il } => {
+                crate::premi::import_fund(store, &args, limite.as_deref(), certificato_da, certificato_il.as_deref()).await?;
+            }
+            ImportKind::Valutazioni(args) => crate::premi::import_evaluations(store, &args).await?,
+            ImportKind::Assenze(args) => crate::premi::import_absences(store, &args).await?,
             ImportKind::Pdc(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let r = import_pdc::import_pdc(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;
@@ -181,7 +190,6 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 out!("{line}");
             }
         }
-        Command::Payout { what } => payout(what)?,
         Command::Close { ente, cycle, verify, force, reason } => {
             let ente = resolve(store, ente.as_deref()).await?;
             if verify {
@@ -440,7 +448,9 @@ fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app
 }
 
 fn payout(what: PayoutKind) -> Result<()> {
-    let PayoutKind::Dirigenti { input, contributi, irap, format, giorni_anno, out, decimali } = what;
+    let PayoutKind::Dirigenti { input, contributi, irap, format, giorni_anno, out, decimali } = what else {
+        anyhow::bail!("only the calculator runs without a database");
+    };
     let pct = |flag: &str, v: &str| {
         traguardi_domain::value::parse_percent(v, NumberStyle::detect(false, [v]))
             .map_err(|k| AppError::Invalid(Problem { row: None, column: Some(flag.into()), kind: k }.into()))
@@ -467,7 +477,7 @@ fn password() -> Result<String> {
 }
 
 /// `--oggi DATE`, or today.
-fn parse_day(oggi: Option<&str>) -> Result<chrono::NaiveDate> {
+pub(crate) fn parse_day(oggi: Option<&str>) -> Result<chrono::NaiveDate> {
     Ok(match oggi {
         Some(d) => {
             traguardi_domain::value::parse_date(d).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--oggi".into()), kind: k }.into()))?
@@ -476,11 +486,11 @@ fn parse_day(oggi: Option<&str>) -> Result<chrono::NaiveDate> {
     })
 }
 
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), path.display()))
 }
 
-async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::ente::Ente> {
+pub(crate) async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::ente::Ente> {
     let mut conn = store.pool.acquire().await?;
     Ok(enti::resolve(&mut conn, code).await?)
 }
@@ -504,7 +514,7 @@ async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::e
 
 /// A report in the chosen format: the table as CSV or XLSX, or the data as JSON. Each is built
 /// only when asked for.
-fn write_report<T: serde::Serialize>(
+pub(crate) fn write_report<T: serde::Serialize>(
     format: Format,
     out: Option<&std::path::Path>,
     sheet: impl FnOnce() -> traguardi_docs::export::Sheet,
@@ -523,7 +533,7 @@ fn write_report<T: serde::Serialize>(
 }
 
 /// Writes a report to FILE, or to standard output.
-fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
+pub(crate) fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
     match out {
         Some(path) => {
             std::fs::write(path, bytes).with_context(|| format!("{} {}", say::lang().pick("impossibile scrivere", "cannot write"), path.display()))?
@@ -537,7 +547,7 @@ fn emit(bytes: &[u8], out: Option<&std::path::Path>) -> Result<()> {
     Ok(())
 }
 
-fn read_options(decimali: Option<Decimals>) -> ReadOptions {
+pub(crate) fn read_options(decimali: Option<Decimals>) -> ReadOptions {
     let decimals = decimali.map(|d| match d {
         Decimals::It => NumberStyle::It,
         Decimals::En => NumberStyle::En,

@@ -9,6 +9,7 @@ macro_rules! out {
 }
 
 mod commands;
+mod premi;
 mod say;
 
 use std::path::PathBuf;
@@ -121,6 +122,21 @@ enum Command {
         #[arg(long)]
         cycle: i32,
     },
+    /// The Relazione sulla Performance along its path: bozza, approvata (--atto), validata (NIV), pubblicata
+    Relazione {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        stato: String,
+        /// The Giunta's act approving it (e.g. "GC 566/2024"), registered with import atti
+        #[arg(long)]
+        atto: Option<String>,
+        /// Day of the step (default: today)
+        #[arg(long)]
+        data: Option<String>,
+        #[arg(long)]
+        nota: Option<String>,
+    },
     /// Cycles (years) of an ente
     Cycle {
         #[command(subcommand)]
@@ -180,6 +196,24 @@ enum ImportKind {
     Pdc(ImportArgs),
     /// Acts with their pareri: organo,numero,data,oggetto[,proposta,immediatamente_eseguibile,albo_dal,parere_…]
     Atti(ImportArgs),
+    /// The fondo risorse decentrate of a cycle: voce,descrizione,natura,importo[,uso,fuori_limite]
+    Fondo {
+        #[command(flatten)]
+        args: ImportArgs,
+        /// The cap of art. 23 c.2 D.Lgs 75/2017, in euro
+        #[arg(long)]
+        limite: Option<String>,
+        /// Who certified the fund (the organo di revisione, with the minutes)
+        #[arg(long)]
+        certificato_da: Option<String>,
+        /// When it was certified (AAAA-MM-GG or GG/MM/AAAA)
+        #[arg(long, requires = "certificato_da")]
+        certificato_il: Option<String>,
+    },
+    /// Individual evaluations: matricola[,valutatore,revisore,risultati,comportamenti,colloquio_…,firmata_il,contestata_il,conciliazione,punteggio_conciliato,note]
+    Valutazioni(ImportArgs),
+    /// Absences that may reduce presence: matricola,causale,giorni
+    Assenze(ImportArgs),
     /// PEG lines: anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione[,…]
     Peg(ImportArgs),
     /// A budget in another layout, read through a mapping (a rendiconto by Missione, a State budget by capitolo)
@@ -340,8 +374,101 @@ enum Format {
     Xlsx,
 }
 
+/// Which ente and cycle.
+#[derive(clap::Args)]
+struct CycleRef {
+    #[arg(long)]
+    ente: Option<String>,
+    #[arg(long)]
+    cycle: i32,
+}
+
 #[derive(Subcommand)]
 enum PayoutKind {
+    /// The rules of the premi of a cycle: prints them, or stores a new version from --file
+    Regole {
+        #[command(flatten)]
+        at: CycleRef,
+        /// A rules file (chiave = valore, docs/formats.md)
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// The indices ROE, ROD per Direzione and ROS per unit
+    Indici {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compute and save a scenario of the premi (what-if: other rules, other scores)
+    Scenario {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: String,
+        /// Rules for this scenario instead of those in force (a rules file)
+        #[arg(long)]
+        regole: Option<PathBuf>,
+        /// An individual score changed for this scenario: MATRICOLA=PUNTEGGIO (repeatable)
+        #[arg(long)]
+        punteggio: Vec<String>,
+    },
+    /// The scenarios of a cycle, with their totals, and which one is approved
+    Scenari {
+        #[command(flatten)]
+        at: CycleRef,
+    },
+    /// Two scenarios side by side, person by person
+    Confronta {
+        #[command(flatten)]
+        at: CycleRef,
+        a: String,
+        b: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Approve a scenario: refused while a legal gate is open
+    Approva {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: String,
+    },
+    /// Payroll export of a scenario (default: the approved one), one row per person and pay item
+    Export {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The tables of D.Lgs 33/2013 art. 20 of a scenario (default: the approved one)
+    Trasparenza {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Why a person gets what they get, step by step
+    Spiega {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        matricola: String,
+        #[arg(long)]
+        nome: Option<String>,
+    },
     /// Managers' result pay from a file: dirigente,struttura,base,giorni,punteggio[,quota]
     Dirigenti {
         #[arg(long)]

@@ -37,7 +37,12 @@ pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<
 /// Replaces the absences of the given people in a cycle.
 pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, people: &[String], rows: &[AbsenceRow]) -> Result<(), StoreError> {
     for p in people {
-        sqlx::query("DELETE FROM absence WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3").bind(&ente.0).bind(cycle_id).bind(p).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM absence WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
+            .bind(&ente.0)
+            .bind(cycle_id)
+            .bind(p)
+            .execute(&mut *conn)
+            .await?;
     }
     for a in rows {
         sqlx::query("INSERT INTO absence (id, ente_id, cycle_id, person_id, cause, days) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -278,17 +283,23 @@ fn scenario_from_row(r: &sqlx::any::AnyRow) -> Result<Scenario, StoreError> {
 }
 
 pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Scenario>, StoreError> {
-    let rows = sqlx::query(crate::row::sql(format!("SELECT {SCENARIO_COLUMNS} FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name")))
-        .bind(&ente.0)
-        .bind(cycle_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query(crate::row::sql(format!("SELECT {SCENARIO_COLUMNS} FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name")))
+            .bind(&ente.0)
+            .bind(cycle_id)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter().map(scenario_from_row).collect()
 }
 
 /// Writes a scenario, replacing the one of the same name (the caller checks it is not approved).
 pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &str, s: &Scenario) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 AND name = $3").bind(&ente.0).bind(cycle_id).bind(&s.name).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 AND name = $3")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(&s.name)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(crate::row::sql(format!(
         "INSERT INTO pay_scenario (ente_id, cycle_id, {SCENARIO_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     )))
@@ -339,13 +350,12 @@ pub struct Relazione {
 }
 
 pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Relazione>, StoreError> {
-    let r = sqlx::query(
-        "SELECT state, act_code, approved_on, validated_on, validated_by, published_on, note FROM relazione WHERE ente_id = $1 AND cycle_id = $2",
-    )
-    .bind(&ente.0)
-    .bind(cycle_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let r =
+        sqlx::query("SELECT state, act_code, approved_on, validated_on, validated_by, published_on, note FROM relazione WHERE ente_id = $1 AND cycle_id = $2")
+            .bind(&ente.0)
+            .bind(cycle_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     r.map(|r| {
         Ok(Relazione {
             state: text(&r, "state")?,

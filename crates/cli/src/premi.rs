@@ -1,0 +1,240 @@
+//! The commands of evaluation and pay: `import fondo|valutazioni|assenze`, `payout …` on the
+//! database, `relazione`.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rust_decimal::Decimal;
+use traguardi_app::payouts::{self, PayContext, WhatIf};
+use traguardi_app::{Actor, AppError, import_absences, import_evaluations, import_fund};
+use traguardi_docs::export::Sheet;
+use traguardi_domain::budget::euro;
+use traguardi_domain::plan::round::it;
+use traguardi_domain::value::{NumberStyle, parse_date, parse_percent};
+use traguardi_domain::{Lang, Problem, ProblemKind};
+use traguardi_store::Store;
+
+use crate::commands::{emit, parse_day, read_file, read_options, resolve, write_report};
+use crate::{CycleRef, ImportArgs, PayoutKind, say};
+
+fn year_of(args: &ImportArgs) -> Result<i32> {
+    args.cycle.ok_or_else(|| anyhow::anyhow!("{}", say::lang().pick("indicare il ciclo con --cycle ANNO", "give the cycle with --cycle YEAR")))
+}
+
+fn dry_note(dry_run: bool) {
+    if dry_run {
+        out!("{}", say::lang().pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
+    }
+}
+
+pub async fn import_fund(store: &Store, args: &ImportArgs, cap: Option<&str>, certified_by: Option<String>, certified_on: Option<&str>) -> Result<()> {
+    let header = import_fund::FundHeader {
+        cap: cap.map(import_fund::parse_amount).transpose()?,
+        certified_by,
+        certified_on: certified_on.map(|d| parse_date(d).map_err(|k| AppError::Invalid(Problem::column("--certificato-il", k).into()))).transpose()?,
+    };
+    let year = year_of(args)?;
+    let r = import_fund::import_fund(
+        store,
+        &Actor::console(),
+        args.ente.as_deref(),
+        year,
+        &read_file(&args.file)?,
+        read_options(args.decimali),
+        header,
+        args.dry_run,
+    )
+    .await?;
+    let t = r.totals;
+    out!(
+        "fondo {year}: {} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} €, di cui premi organizzativa {} € e individuale {} €; non utilizzato {} €{}",
+        r.items,
+        euro(t.resources),
+        euro(t.stable),
+        euro(t.variable),
+        euro(t.reductions),
+        euro(t.destinations),
+        euro(t.premi_organizzativa),
+        euro(t.premi_individuale),
+        euro(t.unspent),
+        if r.unchanged { " (invariato)" } else { "" }
+    );
+    dry_note(args.dry_run);
+    Ok(())
+}
+
+pub async fn import_evaluations(store: &Store, args: &ImportArgs) -> Result<()> {
+    let year = year_of(args)?;
+    let c = import_evaluations::import_evaluations(
+        store,
+        &Actor::console(),
+        args.ente.as_deref(),
+        year,
+        &read_file(&args.file)?,
+        read_options(args.decimali),
+        args.dry_run,
+    )
+    .await?;
+    match say::lang() {
+        Lang::It => out!("valutazioni {year}: {} nuove, {} aggiornate, {} invariate", c.created.len(), c.updated.len(), c.unchanged),
+        Lang::En => out!("evaluations {year}: {} new, {} updated, {} unchanged", c.created.len(), c.updated.len(), c.unchanged),
+    }
+    dry_note(args.dry_run);
+    Ok(())
+}
+
+pub async fn import_absences(store: &Store, args: &ImportArgs) -> Result<()> {
+    let year = year_of(args)?;
+    let r = import_absences::import_absences(
+        store,
+        &Actor::console(),
+        args.ente.as_deref(),
+        year,
+        &read_file(&args.file)?,
+        read_options(args.decimali),
+        args.dry_run,
+    )
+    .await?;
+    out!("assenze {year}: {} righe per {} persone", r.rows, r.people);
+    dry_note(args.dry_run);
+    Ok(())
+}
+
+/// `MATRICOLA=PUNTEGGIO` pairs of a what-if.
+fn score_changes(pairs: &[String]) -> Result<BTreeMap<String, Decimal>> {
+    let mut out = BTreeMap::new();
+    for p in pairs {
+        let bad = |k: ProblemKind| AppError::Invalid(Problem::column("--punteggio", k).into());
+        let (m, v) = p.split_once('=').ok_or_else(|| bad(ProblemKind::BadFormat { value: p.clone(), expected: "MATRICOLA=PUNTEGGIO, es. M0001=85".into() }))?;
+        let v = parse_percent(v, NumberStyle::detect(false, [v])).map_err(bad)?;
+        out.insert(m.trim().to_string(), v);
+    }
+    Ok(out)
+}
+
+/// A scenario by name, or the approved one.
+async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(payouts::ScenarioSummary, traguardi_app::premi::Allocation)> {
+    let actor = Actor::console();
+    Ok(match name {
+        Some(n) => payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, n).await?,
+        None => payouts::approved(store, &actor, at.ente.as_deref(), at.cycle).await?.ok_or_else(|| {
+            AppError::Refused(format!("nessuno scenario approvato per il {}: indicarne uno con --nome, o approvarlo con traguardi payout approva", at.cycle))
+        })?,
+    })
+}
+
+pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
+    let actor = Actor::console();
+    match what {
+        PayoutKind::Dirigenti { .. } => anyhow::bail!("the calculator runs without a database"),
+        PayoutKind::Regole { at, file } => {
+            let ente = resolve(store, at.ente.as_deref()).await?;
+            let code = ente.code.to_string();
+            match file {
+                Some(f) => {
+                    let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
+                    let r = payouts::set_rules(store, &actor, Some(&code), at.cycle, &text).await?;
+                    out!("regole dei premi {}: versione {}{}", at.cycle, r.version, if r.changed { "" } else { " (invariate)" });
+                }
+                None => {
+                    let ctx = PayContext::load(store, &actor, Some(&code), at.cycle).await?;
+                    print!("{}", ctx.rules.to_text());
+                }
+            }
+        }
+        PayoutKind::Indici { at, format, out } => {
+            let ctx = PayContext::load(store, &actor, at.ente.as_deref(), at.cycle).await?;
+            let idx = ctx.indices(&ctx.rules);
+            let mut rows: Vec<&traguardi_app::indices::Index> = idx.roe.iter().collect();
+            let mut rod: Vec<_> = idx.rod.values().collect();
+            rod.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+            let mut ros: Vec<_> = idx.ros.values().collect();
+            ros.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+            rows.extend(rod);
+            rows.extend(ros);
+            let sheet = || Sheet {
+                name: "indici".into(),
+                header: ["indice", "struttura", "nome", "valore", "spiegazione"].map(String::from).to_vec(),
+                rows: rows
+                    .iter()
+                    .map(|i| {
+                        vec![i.kind.into(), i.unit_code.clone(), i.unit_name.clone(), i.value().map(it).unwrap_or_default(), i.scored.explanation.text.clone()]
+                    })
+                    .collect(),
+            };
+            write_report(format, out.as_deref(), sheet, || &rows)?;
+        }
+        PayoutKind::Scenario { at, nome, regole, punteggio } => {
+            let rules = regole.map(|f| read_file(&f).map(|b| String::from_utf8_lossy(&b).into_owned())).transpose()?;
+            let what_if = WhatIf { rules, scores: score_changes(&punteggio)? };
+            let (s, a) = payouts::save_scenario(store, &actor, at.ente.as_deref(), at.cycle, &nome, &what_if).await?;
+            out!(
+                "scenario «{}» {}: {} persone; premi {} € (organizzativa {} €, individuale {} € con {} maggiorazioni da {} €); erogati {} €; residuo {} €",
+                s.name,
+                at.cycle,
+                s.people,
+                euro(s.pool),
+                euro(a.fondo_organizzativa),
+                euro(a.fondo_individuale),
+                a.teste_maggiorazione,
+                euro(a.maggiorazione_unitaria),
+                euro(s.paid),
+                euro(s.residual)
+            );
+            out!("impronta SHA-256: {}", s.hash);
+        }
+        PayoutKind::Scenari { at } => {
+            let list = payouts::scenarios(store, &actor, at.ente.as_deref(), at.cycle).await?;
+            if list.is_empty() {
+                out!("nessuno scenario per il {}", at.cycle);
+            }
+            for (s, _) in list {
+                let state = match (&s.approved_at, &s.approved_by) {
+                    (Some(t), Some(by)) => format!("approvato il {t} da {by}"),
+                    _ => "da approvare".into(),
+                };
+                out!("{}\t{} persone\terogati {} € su {} €\t{state}\t{}", s.name, s.people, euro(s.paid), euro(s.pool), &s.hash[..12]);
+            }
+        }
+        PayoutKind::Confronta { at, a, b, format, out } => {
+            let (_, x) = payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, &a).await?;
+            let (_, y) = payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, &b).await?;
+            let c = payouts::compare(&a, &x, &b, &y);
+            write_report(format, out.as_deref(), || c.sheet(), || &c)?;
+        }
+        PayoutKind::Approva { at, nome } => {
+            let s = payouts::approve(store, &actor, at.ente.as_deref(), at.cycle, &nome).await?;
+            out!("scenario «{}» {} approvato: erogati {} € (impronta {})", s.name, at.cycle, euro(s.paid), s.hash);
+        }
+        PayoutKind::Export { at, nome, format, out } => {
+            let (_, a) = chosen(store, &at, nome.as_deref()).await?;
+            write_report(format, out.as_deref(), || payouts::payroll_sheet(&a), || &a)?;
+        }
+        PayoutKind::Trasparenza { at, nome, format, out } => {
+            let (_, a) = chosen(store, &at, nome.as_deref()).await?;
+            let sheet = payouts::transparency_sheet(&a);
+            let records: Vec<BTreeMap<&str, &str>> =
+                sheet.rows.iter().map(|r| sheet.header.iter().map(String::as_str).zip(r.iter().map(String::as_str)).collect()).collect();
+            write_report(format, out.as_deref(), || sheet.clone(), || &records)?;
+        }
+        PayoutKind::Spiega { at, matricola, nome } => {
+            let (s, a) = chosen(store, &at, nome.as_deref()).await?;
+            let p = a.person(&matricola).ok_or_else(|| AppError::NotFound(format!("{matricola} non è tra le persone dello scenario «{}»", s.name)))?;
+            let mut text = format!("{} {} — scenario «{}» {}\n", p.matricola, p.nome, s.name, at.cycle);
+            for line in &p.spiegazione {
+                text.push_str("- ");
+                text.push_str(line);
+                text.push('\n');
+            }
+            emit(text.as_bytes(), None)?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&str>, data: Option<&str>, nota: Option<&str>) -> Result<()> {
+    let on = parse_day(data)?;
+    let r = payouts::relazione_step(store, &Actor::console(), at.ente.as_deref(), at.cycle, stato, atto, on, nota).await?;
+    out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state, r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
+    Ok(())
+}
