@@ -141,7 +141,7 @@ async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, Ap
         certified_by: Some("Collegio dei Revisori dei Conti (dati dimostrativi)".into()),
         certified_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 30),
     };
-    let fund = crate::import_fund::import_fund(store, actor, e, 2020, FUND_2020, ReadOptions::default(), header, false).await?;
+    let fund = crate::import_fund::import_fund(store, actor, e, 2020, (FUND_2020, ReadOptions::default()), header, false).await?;
     changes += usize::from(!fund.unchanged);
     let ev = crate::import_evaluations::import_evaluations(store, actor, e, 2020, EVALUATIONS_2020, ReadOptions::default(), false).await?;
     changes += ev.created.len() + ev.updated.len();

@@ -40,8 +40,7 @@ pub async fn import_fund(
     actor: &Actor,
     ente_code: Option<&str>,
     year: i32,
-    bytes: &[u8],
-    opts: ReadOptions,
+    (bytes, opts): (&[u8], ReadOptions),
     header: FundHeader,
     dry_run: bool,
 ) -> Result<FundReport, AppError> {

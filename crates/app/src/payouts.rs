@@ -494,18 +494,18 @@ fn sqrt(x: Decimal) -> Decimal {
     g
 }
 
+/// One step of the Relazione: the state reached, the Giunta's act (to approve), the day, a note.
+pub struct RelazioneStep<'a> {
+    pub to: &'a str,
+    pub act: Option<&'a str>,
+    pub on: chrono::NaiveDate,
+    pub note: Option<&'a str>,
+}
+
 /// The Relazione's path (SPEC §5): bozza → approvata (with the Giunta's act) → validata (by
 /// the NIV) → pubblicata. Each step only from the one before.
-pub async fn relazione_step(
-    store: &Store,
-    actor: &Actor,
-    ente_code: Option<&str>,
-    year: i32,
-    to: &str,
-    act: Option<&str>,
-    on: chrono::NaiveDate,
-    note: Option<&str>,
-) -> Result<pay::Relazione, AppError> {
+pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, step: RelazioneStep<'_>) -> Result<pay::Relazione, AppError> {
+    let RelazioneStep { to, act, on, note } = step;
     const PATH: [&str; 4] = ["bozza", "approvata", "validata", "pubblicata"];
     let Some(to_idx) = PATH.iter().position(|s| *s == to) else {
         return Err(AppError::Refused(format!("stato della Relazione «{to}» sconosciuto: uno di {}", PATH.join(", "))));
@@ -522,12 +522,13 @@ pub async fn relazione_step(
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     let before = pay::relazione(&mut tx, &ente.id, &cycle.id).await?;
-    let from_idx = before.as_ref().and_then(|r| PATH.iter().position(|s| *s == r.state));
+    // Until registered, the Relazione is a draft.
+    let from_idx = before.as_ref().map_or(Some(0), |r| PATH.iter().position(|s| *s == r.state));
     let expected = to_idx.checked_sub(1);
     if to_idx > 0 && from_idx != expected {
         return Err(AppError::Refused(format!(
             "la Relazione {year} è «{}»: può diventare «{to}» solo da «{}»",
-            before.as_ref().map_or("non registrata", |r| r.state.as_str()),
+            before.as_ref().map_or("bozza", |r| r.state.as_str()),
             PATH[to_idx - 1]
         )));
     }

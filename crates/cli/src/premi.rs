@@ -39,8 +39,7 @@ pub async fn import_fund(store: &Store, args: &ImportArgs, cap: Option<&str>, ce
         &Actor::console(),
         args.ente.as_deref(),
         year,
-        &read_file(&args.file)?,
-        read_options(args.decimali),
+        (&read_file(&args.file)?, read_options(args.decimali)),
         header,
         args.dry_run,
     )
@@ -234,7 +233,8 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
 
 pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&str>, data: Option<&str>, nota: Option<&str>) -> Result<()> {
     let on = parse_day(data)?;
-    let r = payouts::relazione_step(store, &Actor::console(), at.ente.as_deref(), at.cycle, stato, atto, on, nota).await?;
+    let r = payouts::relazione_step(store, &Actor::console(), at.ente.as_deref(), at.cycle, payouts::RelazioneStep { to: stato, act: atto, on, note: nota })
+        .await?;
     out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state, r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
     Ok(())
 }

@@ -41,3 +41,16 @@ pub fn commissioni(report: &Report, format: &str) -> Result<Document, AppError> 
     };
     Ok(Document { bytes, mime, ext })
 }
+
+/// A table as `csv` or `xlsx`.
+pub fn sheet(sheet: &traguardi_docs::export::Sheet, format: &str) -> Result<Document, AppError> {
+    Ok(match format {
+        "csv" => Document { bytes: traguardi_docs::export::to_csv(sheet).map_err(failed)?, mime: "text/csv; charset=utf-8", ext: "csv" },
+        "xlsx" => Document {
+            bytes: traguardi_docs::export::to_xlsx(sheet).map_err(failed)?,
+            mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ext: "xlsx",
+        },
+        other => return Err(AppError::Refused(format!("formato «{other}» non disponibile: csv, xlsx"))),
+    })
+}

@@ -11,6 +11,7 @@ mod error;
 mod health;
 mod pages;
 mod plan_pages;
+mod premi_pages;
 mod security;
 
 use std::net::SocketAddr;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(plan_pages::routes())
         .merge(budget_pages::routes())
+        .merge(premi_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

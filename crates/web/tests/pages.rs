@@ -39,7 +39,7 @@ async fn pages_on_every_backend() {
 
         let (status, _, body) = get(&state, "/enti/015146/cicli/2020/struttura").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.contains("Ciclo 2020 (2020–2022): 28 strutture, 28 incarichi."));
+        assert!(body.contains("Ciclo 2020 (2020–2022): 28 strutture, 225 incarichi."));
         assert!(body.contains("DIREZIONE SISTEMI INFORMATIVI E AGENDA DIGITALE"));
         assert!(body.contains("Dott. Francesco Castanò"));
         assert!(body.contains("Dott.ssa Carmela Francesca"));

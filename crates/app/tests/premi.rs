@@ -1,0 +1,233 @@
+//! The premi of the demo's 2020 on SQLite and PostgreSQL: presence, scores, both pools to the
+//! cent, the uplift, what-if scenarios, the legal gates, approval and the exports; bad files
+//! refused whole.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use rust_decimal::dec;
+use traguardi_app::access::ActorKind;
+use traguardi_app::payouts::{self, PayContext, WhatIf};
+use traguardi_app::premi::Allocation;
+use traguardi_app::workflow::{Move, transition};
+use traguardi_app::{Actor, AppError, demo, import_absences, import_acts, import_evaluations, import_fund};
+use traguardi_docs::ReadOptions;
+use traguardi_domain::Lang;
+use traguardi_domain::plan::workflow::State;
+use traguardi_store::{Store, testing};
+
+const E: Option<&str> = Some(demo::CODE);
+
+fn describe<T: std::fmt::Debug>(r: Result<T, AppError>) -> String {
+    match r {
+        Err(e) => e.describe(Lang::It),
+        Ok(v) => panic!("expected a refusal, got {v:?}"),
+    }
+}
+
+fn person<'a>(a: &'a Allocation, m: &str) -> &'a traguardi_app::premi::PersonPay {
+    a.person(m).unwrap_or_else(|| panic!("{m} in the allocation"))
+}
+
+async fn allocation_of_the_demo(store: &Store) -> Allocation {
+    let console = Actor::console();
+    let (_, a) = payouts::scenario(store, &console, E, 2020, "base").await.expect("the demo's scenario");
+    // Both pools paid to the cent: 250.000,00 + 150.000,00.
+    assert_eq!((a.fondo_organizzativa, a.fondo_individuale), (25_000_000, 15_000_000));
+    assert_eq!((a.pagato_organizzativa, a.pagato_individuale, a.residuo_organizzativa, a.residuo_individuale), (25_000_000, 15_000_000, 0, 0));
+    assert_eq!(a.persone.len(), 192);
+    // 190 positive evaluations (two are not): 19 heads; average 150.000,00 / 190 = 789,4736… €;
+    // 30% = 236,842… € → 236,85 € (rounded up to the cent).
+    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria), (19, 23_685));
+    assert_eq!(a.persone.iter().filter(|p| p.maggiorazione > 0).count(), 19);
+    let positive = a.persone.iter().filter(|p| p.positiva).count();
+    assert_eq!(positive, 190);
+    a
+}
+
+fn presence_and_scores(a: &Allocation) {
+    // Presence: 30 days of unpaid leave reduce it, 150 of maternity do not; a vertical
+    // part-time at 50% counts once; hired on 1/04/2020 (91 days of a leap year before).
+    assert_eq!(person(a, "M0019").presenza, dec!(336) / dec!(366));
+    assert_eq!(person(a, "M0029").presenza, dec!(1));
+    assert_eq!(person(a, "M0023").presenza, dec!(0.5));
+    assert_eq!(person(a, "M0011").presenza, dec!(0.8333));
+    assert_eq!(person(a, "M0041").presenza, dec!(275) / dec!(366));
+    // Not positive: nothing in either pool.
+    for m in ["M0017", "M0101"] {
+        let p = person(a, m);
+        assert!(!p.positiva && p.totale == 0, "{m}: {p:?}");
+        assert!(p.spiegazione.iter().any(|l| l.starts_with("Valutazione non positiva (")), "{:?}", p.spiegazione);
+    }
+    // Conciliated: the agreed score counts.
+    assert_eq!(person(a, "M0060").punteggio_individuale, Some(dec!(78)));
+    // Moved on 1 July from ADG to CULT: 182 and 184 days, each with its own indices.
+    let m = person(a, "M0037");
+    assert!(m.spiegazione[1].starts_with("Punteggio organizzativo in ADG (182 giorni): 20% × ROE "), "{:?}", m.spiegazione);
+    assert!(m.spiegazione[2].starts_with("Punteggio organizzativo in CULT (184 giorni): "), "{:?}", m.spiegazione);
+    // Coefficients of the rules: C 1,2, D 1,35.
+    assert_eq!((m.categoria.as_str(), m.coefficiente), ("C", dec!(1.2)));
+    // Every organisational premium is its exact quota, within a cent: pool × weight / total.
+    let weights: Vec<Decimal> =
+        a.persone.iter().map(|p| if p.positiva { p.punteggio_organizzativo * p.coefficiente * p.presenza } else { Decimal::ZERO }).collect();
+    let total: Decimal = weights.iter().sum();
+    for (p, w) in a.persone.iter().zip(&weights) {
+        let exact = Decimal::from(a.fondo_organizzativa) * w / total;
+        assert!((Decimal::from(p.organizzativa) - exact).abs() < Decimal::ONE, "{}: {} vs {exact}", p.matricola, p.organizzativa);
+        assert_eq!(p.totale, p.organizzativa + p.individuale + p.maggiorazione);
+    }
+    // The uplift goes to the best individual scores.
+    let min_in = a.persone.iter().filter(|p| p.maggiorazione > 0).filter_map(|p| p.punteggio_individuale).min();
+    let max_out = a.persone.iter().filter(|p| p.maggiorazione == 0 && p.positiva).filter_map(|p| p.punteggio_individuale).max();
+    assert!(min_in >= max_out, "{min_in:?} {max_out:?}");
+}
+
+async fn story(store: &Store) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let console = Actor::console();
+    let a = allocation_of_the_demo(store).await;
+    presence_and_scores(&a);
+
+    // What-if: M0001 evaluated 100 instead; the pools stay whole, M0001 gets more.
+    let what_if = WhatIf { rules: None, scores: BTreeMap::from([("M0001".to_string(), dec!(100))]) };
+    let (_, b) = payouts::save_scenario(store, &console, E, 2020, "m0001-100", &what_if).await.expect("what-if");
+    assert_eq!(b.total(), 40_000_000);
+    assert!(person(&b, "M0001").individuale > person(&a, "M0001").individuale);
+    let c = payouts::compare("base", &a, "m0001-100", &b);
+    assert_eq!((c.total_a, c.total_b), (40_000_000, 40_000_000));
+    assert_eq!(c.rows.iter().map(|r| r.differenza).sum::<i64>(), 0);
+    assert!(c.rows.iter().find(|r| r.matricola == "M0001").is_some_and(|r| r.differenza > 0));
+    // Other rules: the individual share of the scenario's own pools.
+    let other = WhatIf { rules: Some("fondo.organizzativa = 200000\nfondo.individuale = 200000.00\n".into()), ..WhatIf::default() };
+    let (_, o) = payouts::save_scenario(store, &console, E, 2020, "meta", &other).await.expect("other rules");
+    assert_eq!((o.fondo_organizzativa, o.fondo_individuale, o.total()), (20_000_000, 20_000_000, 40_000_000));
+    assert!(describe(payouts::save_scenario(store, &console, E, 2020, "no good", &WhatIf::default()).await).contains("nome di scenario «no good» non valido"));
+
+    // Gates: the plan is in draft and the Relazione is not validated.
+    let msg = describe(payouts::approve(store, &console, E, 2020, "base").await);
+    assert!(msg.starts_with("non si può approvare l'erogazione dei premi 2020:\n- Piano degli Obiettivi 2020 non approvato (281 obiettivi su 281"), "{msg}");
+    assert!(msg.contains("\n- Relazione sulla Performance 2020 non validata dal NIV (stato: non registrata; art. 14 c.6 D.Lgs 150/2009)"), "{msg}");
+    assert!(!msg.contains("fondo") && !msg.contains("valutazione"), "{msg}");
+
+    // Open them: the plan approved by GC 838/2020; the Relazione approved by the Giunta
+    // (an act registered for this test) and validated by the NIV.
+    let all = |to| Move { codes: &[], to, act: None, note: None };
+    transition(store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
+    transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
+    let niv = Actor { name: "niv".into(), kind: ActorKind::User { account_id: "n".into(), roles: vec!["niv".into()] } };
+    let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("date");
+    let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await);
+    assert_eq!(msg, "la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»");
+    let msg = describe(payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: None, on: day, note: None }).await);
+    assert!(msg.contains("richiede l'atto della Giunta"), "{msg}");
+    let act =
+        b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Atto di prova: approvazione della Relazione sulla Performance 2020,si\n";
+    import_acts::import_acts(store, &console, &ente, act, ReadOptions::default(), false).await.expect("act");
+    let r = payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: Some("GC 1/2021"), on: day, note: None })
+        .await
+        .expect("approved");
+    assert_eq!(r.act_code.as_deref(), Some("GC 1/2021"));
+    let planner = Actor { name: "pianificatore".into(), kind: ActorKind::User { account_id: "p".into(), roles: vec!["pianificatore".into()] } };
+    assert!(
+        describe(payouts::relazione_step(store, &planner, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await)
+            .contains("solo il NIV")
+    );
+    payouts::relazione_step(
+        store,
+        &niv,
+        E,
+        2020,
+        payouts::RelazioneStep { to: "validata", act: None, on: day, note: Some("validata nella seduta del 20/06/2021") },
+    )
+    .await
+    .expect("validated");
+
+    // The data changed since "base" was computed? No: approve it.
+    let s = payouts::approve(store, &console, E, 2020, "base").await.expect("approved");
+    assert!(s.approved);
+    let msg = describe(payouts::approve(store, &console, E, 2020, "meta").await);
+    assert!(msg.starts_with("lo scenario «base» del 2020 è già approvato"), "{msg}");
+    let msg = describe(payouts::save_scenario(store, &console, E, 2020, "base", &WhatIf::default()).await);
+    assert!(msg.contains("è approvato e non si può ricalcolare"), "{msg}");
+    let (approved, _) = payouts::approved(store, &console, E, 2020).await.expect("read").expect("one approved");
+    assert_eq!(approved.name, "base");
+
+    // Payroll export: one row per person and item; the amounts add up to what was paid.
+    let sheet = payouts::payroll_sheet(&a);
+    assert_eq!(sheet.header, ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"]);
+    let sum = |voce: &str| -> Decimal { sheet.rows.iter().filter(|r| r[5] == voce).map(|r| r[7].parse::<Decimal>().expect("amount")).sum() };
+    assert_eq!((sum("00G"), sum("00H")), (dec!(250000.00), dec!(150000.00)));
+    assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione")).count(), 19);
+    let t = payouts::transparency_sheet(&a);
+    let value = |voce: &str| t.rows.iter().find(|r| r[1] == voce).map(|r| r[2].clone()).unwrap_or_default();
+    assert_eq!(value("premi performance organizzativa"), "250000.00");
+    assert_eq!(value("con premio"), "190");
+    assert_eq!(value("senza premio"), "2");
+    assert_eq!(value("personale con la maggiorazione (art. 81)"), "19");
+
+    // With the gates open, a scenario of the same data has none left.
+    let ctx = PayContext::load(store, &console, E, 2020).await.expect("context");
+    assert!(ctx.open_gates(&b).is_empty(), "{:?}", ctx.open_gates(&b));
+}
+
+async fn bad_files(store: &Store) {
+    demo::load(store).await.expect("demo");
+    let console = Actor::console();
+    let opts = ReadOptions::default();
+    let before = PayContext::load(store, &console, E, 2020).await.expect("context");
+
+    // A fund whose uses exceed its resources: refused, the stored fund untouched.
+    let fund = b"voce,descrizione,natura,importo,uso\n00B,Unico importo,stabile,1000.00,\n00G,Premi,destinazione,900.00,premi_organizzativa\n00H,Premi,destinazione,200.00,premi_individuale\n";
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (fund, opts), import_fund::FundHeader::default(), false).await);
+    assert_eq!(
+        msg,
+        "fondo 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 80 c.3 CCNL 2019-21)"
+    );
+    let wrong = b"voce,descrizione,natura,importo,uso\n00B,,fissa,-5,\n00O,Altro,variabile,10.005,premi_individuale\n";
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, opts), import_fund::FundHeader::default(), false).await);
+    for needle in
+        ["riga 2, colonna «descrizione»", "riga 2, colonna «natura»", "riga 2, colonna «importo»", "riga 3, colonna «importo»", "riga 3, colonna «uso»"]
+    {
+        assert!(msg.contains(needle), "{needle} in {msg}");
+    }
+    // Evaluations: every problem of the file at once, nothing written.
+    let ev = "matricola,valutatore,risultati,comportamenti,colloquio_iniziale,colloquio_intermedio,contestata_il,conciliazione,punteggio_conciliato\n\
+              X999,,80,80,,,,,\nM0001,M0001,101,80,,,,,\nM0002,,80,80,2020-07-01,2020-02-01,,modificata,\nM0002,,80,80,,,,,\n";
+    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, ev.as_bytes(), opts, false).await);
+    for needle in [
+        "riga 2, colonna «matricola»",
+        "riga 3, colonna «valutatore»",
+        "riga 3, colonna «risultati»",
+        "riga 4, colonna «colloquio_intermedio»",
+        "riga 4, colonna «contestata_il»",
+        "riga 4, colonna «punteggio_conciliato»",
+        "riga 5, colonna «matricola»",
+    ] {
+        assert!(msg.contains(needle), "{needle} in {msg}");
+    }
+    let ab = b"matricola,causale,giorni\nM0001,ASP,400\nM0001,asp,3\nNOPE,MAL,2\n";
+    let msg = describe(import_absences::import_absences(store, &console, E, 2020, ab, opts, false).await);
+    for needle in ["riga 2, colonna «giorni»", "riga 3, colonna «causale»", "riga 4, colonna «matricola»"] {
+        assert!(msg.contains(needle), "{needle} in {msg}");
+    }
+    let msg = describe(payouts::set_rules(store, &console, E, 2020, "assenze.riducono = ASP, MAT\n").await);
+    assert!(msg.contains("MAT") && msg.contains("art. 9 c.3 D.Lgs 150/2009"), "{msg}");
+    let after = PayContext::load(store, &console, E, 2020).await.expect("context");
+    assert_eq!((after.fund, after.evaluations, after.absences, after.rules), (before.fund, before.evaluations, before.absences, before.rules));
+}
+
+#[tokio::test]
+async fn premi_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        story(&store).await;
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_files_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        bad_files(&store).await;
+        store.close().await;
+    }
+}

@@ -1,0 +1,224 @@
+//! The premi of a cycle for the payroll officer: scenarios with their totals and open legal
+//! gates, one scenario person by person, two side by side, a new scenario, the approval, the
+//! payroll download, and each person's explanation. Personal data: only for those who may
+//! compute the premi.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Router, http::StatusCode};
+use serde::Deserialize;
+use traguardi_app::payouts::{self, PayContext, ScenarioSummary, WhatIf};
+use traguardi_app::premi::{Allocation, PersonPay};
+use traguardi_domain::budget::euro;
+use traguardi_domain::plan::round::it;
+
+use crate::AppState;
+use crate::auth::{CurrentUser, UserView};
+use crate::error::WebError;
+use crate::pages::html;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/enti/{code}/cicli/{year}/premi", get(premi_page).post(premi_action))
+        .route("/enti/{code}/cicli/{year}/premi/{scenario}/export", get(export))
+        .route("/enti/{code}/cicli/{year}/premi/{scenario}/persone/{matricola}", get(person_page))
+}
+
+#[derive(Deserialize, Default)]
+struct Choice {
+    scenario: Option<String>,
+    confronta: Option<String>,
+    formato: Option<String>,
+}
+
+/// A person's row as shown.
+struct Row {
+    matricola: String,
+    nome: String,
+    struttura: String,
+    categoria: String,
+    presenza: String,
+    organizzativo: String,
+    individuale: String,
+    organizzativa: String,
+    premio_individuale: String,
+    maggiorazione: String,
+    totale: String,
+}
+
+fn row(p: &PersonPay) -> Row {
+    Row {
+        matricola: p.matricola.clone(),
+        nome: p.nome.clone(),
+        struttura: p.struttura.clone(),
+        categoria: p.categoria.clone(),
+        presenza: it(p.presenza * rust_decimal::Decimal::ONE_HUNDRED),
+        organizzativo: it(p.punteggio_organizzativo),
+        individuale: p.punteggio_individuale.map(it).unwrap_or_else(|| "—".into()),
+        organizzativa: euro(p.organizzativa),
+        premio_individuale: euro(p.individuale),
+        maggiorazione: euro(p.maggiorazione),
+        totale: euro(p.totale),
+    }
+}
+
+/// Two scenarios side by side: the other's name, this one's, the rows that change
+/// (matricola, nome, this, other, difference) and both totals.
+type Comparison = (String, String, Vec<[String; 5]>, [String; 2]);
+
+#[derive(Template)]
+#[template(path = "premi.html")]
+struct PremiPage {
+    user: Option<UserView>,
+    ente_name: String,
+    nav_code: String,
+    year: i32,
+    section: &'static str,
+    scenarios: Vec<ScenarioSummary>,
+    chosen: Option<(ScenarioSummary, Allocation)>,
+    gates: Vec<String>,
+    rows: Vec<Row>,
+    comparison: Option<Comparison>,
+    message: Option<String>,
+}
+
+impl PremiPage {
+    /// Cents in Italian form, for the template.
+    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
+        euro(*cents.borrow())
+    }
+}
+
+async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Choice, message: Option<String>) -> Result<Response, WebError> {
+    let actor = user.actor();
+    let ctx = PayContext::load(&s.store, &actor, Some(code), year).await?;
+    let list = payouts::scenarios(&s.store, &actor, Some(code), year).await?;
+    let wanted = c.scenario.clone().or_else(|| list.iter().find(|(s, _)| s.approved).or(list.last()).map(|(s, _)| s.name.clone()));
+    let chosen = list.iter().find(|(s, _)| Some(&s.name) == wanted.as_ref()).cloned();
+    let gates = chosen.as_ref().map(|(_, a)| ctx.open_gates(a)).unwrap_or_default();
+    let rows = chosen.as_ref().map(|(_, a)| a.persone.iter().map(row).collect()).unwrap_or_default();
+    let comparison = match (&chosen, c.confronta.as_deref().and_then(|o| list.iter().find(|(s, _)| s.name == o))) {
+        (Some((sa, a)), Some((sb, b))) => {
+            let cmp = payouts::compare(&sa.name, a, &sb.name, b);
+            let rows = cmp
+                .rows
+                .iter()
+                .filter(|r| r.differenza != 0)
+                .map(|r| [r.matricola.clone(), r.nome.clone(), euro(r.a), euro(r.b), euro(r.differenza)])
+                .collect();
+            Some((sb.name.clone(), sa.name.clone(), rows, [euro(cmp.total_a), euro(cmp.total_b)]))
+        }
+        _ => None,
+    };
+    html(PremiPage {
+        user: user.view(),
+        ente_name: ctx.scores.ente.name.clone(),
+        nav_code: ctx.scores.ente.code.to_string(),
+        year,
+        section: "premi",
+        scenarios: list.into_iter().map(|(s, _)| s).collect(),
+        chosen,
+        gates,
+        rows,
+        comparison,
+        message,
+    })
+}
+
+async fn premi_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Query(c): Query<Choice>,
+) -> Result<Response, WebError> {
+    render(&s, &user, &code, year, &c, None).await
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    csrf: String,
+    azione: String,
+    nome: String,
+}
+
+/// `calcola` saves a scenario with the rules in force; `approva` approves one. Refusals are
+/// shown on the page.
+async fn premi_action(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, WebError> {
+    if user.view().is_none_or(|u| u.csrf != f.csrf) {
+        return Ok(crate::error::page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito."));
+    }
+    let actor = user.actor();
+    let name = f.nome.trim().to_string();
+    let done = match f.azione.as_str() {
+        "calcola" => payouts::save_scenario(&s.store, &actor, Some(&code), year, &name, &WhatIf::default()).await.map(|_| ()),
+        "approva" => payouts::approve(&s.store, &actor, Some(&code), year, &name).await.map(|_| ()),
+        other => Err(traguardi_app::AppError::Refused(format!("azione «{other}» sconosciuta"))),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/premi?scenario={name}")).into_response()),
+        Err(e @ (traguardi_app::AppError::Refused(_) | traguardi_app::AppError::Invalid(_))) => {
+            let c = Choice { scenario: Some(name).filter(|n| !n.is_empty()), ..Choice::default() };
+            let mut r = render(&s, &user, &code, year, &c, Some(e.describe(traguardi_domain::Lang::It))).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year, scenario)): Path<(String, i32, String)>,
+    Query(c): Query<Choice>,
+) -> Result<Response, WebError> {
+    let (_, a) = payouts::scenario(&s.store, &user.actor(), Some(&code), year, &scenario).await?;
+    let doc = crate::documents::sheet(&payouts::payroll_sheet(&a), c.formato.as_deref().unwrap_or("csv"))?;
+    let disposition = format!("attachment; filename=\"premi-{year}-{scenario}.{}\"", doc.ext);
+    Ok(([(header::CONTENT_TYPE, doc.mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], doc.bytes).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "premi_persona.html")]
+struct PersonPage {
+    user: Option<UserView>,
+    ente_name: String,
+    nav_code: String,
+    year: i32,
+    section: &'static str,
+    scenario: String,
+    person: PersonPay,
+    amounts: Row,
+}
+
+async fn person_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year, scenario, matricola)): Path<(String, i32, String, String)>,
+) -> Result<Response, WebError> {
+    let actor = user.actor();
+    let (_, a) = payouts::scenario(&s.store, &actor, Some(&code), year, &scenario).await?;
+    let person = a.person(&matricola).cloned().ok_or_else(|| traguardi_app::AppError::NotFound(format!("{matricola} non è nello scenario «{scenario}»")))?;
+    let ente = {
+        let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
+        traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
+    };
+    html(PersonPage {
+        user: user.view(),
+        ente_name: ente.name.clone(),
+        nav_code: ente.code.to_string(),
+        year,
+        section: "premi",
+        scenario,
+        amounts: row(&person),
+        person,
+    })
+}

@@ -1,0 +1,86 @@
+//! The premi pages through the router: only for who may compute them; a scenario saved and
+//! refused approval from the browser's forms, with CSRF; the payroll file; a person's reasons.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use traguardi_app::demo;
+use traguardi_store::testing;
+use traguardi_web::{AppState, router};
+
+async fn send(state: &AppState, req: Request<Body>) -> (StatusCode, Vec<String>, String) {
+    let res = router(state.clone()).oneshot(req).await.expect("response");
+    let status = res.status();
+    let cookies = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap_or_default().to_string()).collect();
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    (status, cookies, body)
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::get(uri).header(header::COOKIE, cookie).body(Body::empty()).expect("request")
+}
+
+fn post(uri: &str, cookie: &str, form: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form.to_string()))
+        .expect("request")
+}
+
+/// Logs in a demo account; returns its session cookie and CSRF token.
+async fn login(state: &AppState, user: &str) -> (String, String) {
+    let (_, cookies, _) = send(state, Request::get("/login").body(Body::empty()).expect("req")).await;
+    let csrf = cookies.iter().find_map(|c| c.strip_prefix("traguardi_csrf=")).and_then(|r| r.split(';').next()).expect("csrf").to_string();
+    let form = format!("utente={user}&password={}&csrf={csrf}", demo::PASSWORD);
+    let (_, cookies, _) = send(state, post("/login", &format!("traguardi_csrf={csrf}"), &form)).await;
+    let session = cookies.iter().find_map(|c| c.strip_prefix("traguardi_session=")).and_then(|r| r.split(';').next()).expect("session").to_string();
+    let cookie = format!("traguardi_session={session}");
+    let (_, _, home) = send(state, get("/", &cookie)).await;
+    let token = home.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf in header").to_string();
+    (cookie, token)
+}
+
+#[tokio::test]
+async fn premi_pages() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let state = AppState { store };
+    let page = "/enti/015146/cicli/2020/premi";
+
+    // Personal data: not for the public, nor for an employee's account.
+    assert_eq!(send(&state, get(page, "")).await.0, StatusCode::FORBIDDEN);
+    let (employee, _) = login(&state, "dipendente").await;
+    assert_eq!(send(&state, get(page, &employee)).await.0, StatusCode::FORBIDDEN);
+
+    let (cookie, csrf) = login(&state, "pianificatore").await;
+    let (status, _, body) = send(&state, get(page, &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Scenario «base»"), "{body}");
+    assert!(body.contains("250.000,00 € erogati su 250.000,00 €"));
+    assert!(body.contains("19 maggiorazioni da 236,85 €"));
+    assert!(body.contains("Piano degli Obiettivi 2020 non approvato"));
+
+    // A forged form is refused; a real one saves a scenario and shows it.
+    assert_eq!(send(&state, post(page, &cookie, "csrf=altro&azione=calcola&nome=bis")).await.0, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=calcola&nome=bis"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&state, get(&format!("{page}?scenario=bis&confronta=base"), &cookie)).await;
+    assert!(body.contains("Confronto: «bis» e «base»") && body.contains("Sono elencate le persone il cui premio cambia (0)"), "{body}");
+    // Approval with gates open: refused on the page, saying which.
+    let (status, _, body) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("non si può approvare l&#39;erogazione dei premi 2020") || body.contains("non si può approvare l'erogazione dei premi 2020"),
+        "{body}"
+    );
+
+    let (status, _, csv) = send(&state, get(&format!("{page}/base/export?formato=csv"), &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("matricola,nome,categoria,struttura,anno,voce,descrizione,importo\n"), "{csv}");
+    let (status, _, body) = send(&state, get(&format!("{page}/base/persone/M0037"), &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Punteggio organizzativo in ADG (182 giorni)"), "{body}");
+    assert_eq!(send(&state, get(&format!("{page}/base/persone/X1"), &cookie)).await.0, StatusCode::NOT_FOUND);
+}
