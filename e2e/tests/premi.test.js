@@ -1,0 +1,35 @@
+// The premi of 2020 for the payroll officer: from the nav to a new scenario, the comparison,
+// a person's reasons; every page checked with axe.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, axeViolations } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test('the planner computes, compares and reads a premium', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(BASE_URL + '/login');
+  await page.getByLabel('Nome utente').fill('pianificatore');
+  await page.getByLabel('Password').fill('traguardi-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE_URL + '/');
+  await page.goto(BASE_URL + '/enti/015146/cicli/2020/piano');
+  await page.getByRole('link', { name: 'Premi' }).click();
+  await page.waitForURL('**/cicli/2020/premi');
+  assert.match(await page.locator('h1').textContent(), /Premi di produttività 2020/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByLabel('Nome del nuovo scenario').fill('prova');
+  await page.getByRole('button', { name: 'Calcola con le regole in vigore' }).click();
+  await page.waitForURL('**/premi?scenario=prova');
+  await page.getByLabel('Confronta con').selectOption('base');
+  await page.getByRole('button', { name: 'Confronta' }).click();
+  assert.match(await page.getByRole('heading', { name: /Confronto/ }).textContent(), /«prova» e «base»/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByRole('link', { name: 'M0037' }).click();
+  assert.match(await page.locator('ol').last().textContent(), /Punteggio organizzativo in ADG \(182 giorni\)/);
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
