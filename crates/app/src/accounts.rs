@@ -79,6 +79,29 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &str, password
     Ok(())
 }
 
+/// Links an account to the person it is in an ente (by matricola), so that its holder sees
+/// their own evaluation and premium.
+pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, matricola: &str) -> Result<(), AppError> {
+    actor.require(Permission::Administer, "collegare un utente a una persona")?;
+    let mut tx = store.begin().await?;
+    let a =
+        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let p = traguardi_store::people::person_by_matricola(&mut tx, &ente.id, matricola.trim())
+        .await?
+        .ok_or_else(|| field("--matricola", ProblemKind::UnknownPerson { value: matricola.trim().into() }))?;
+    if accounts::person_of(&mut tx, &a.id, &ente.id).await?.as_deref() == Some(p.id.as_str()) {
+        return Ok(());
+    }
+    accounts::link_person(&mut tx, &a.id, &ente.id, &p.id).await?;
+    let after = serde_json::json!({ "utente": a.username, "matricola": p.matricola });
+    audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "collega persona", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&after) })
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+
 /// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
 /// ente's latest cycle (and everything below it).
 pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, role: &str, unit: Option<&str>) -> Result<(), AppError> {

@@ -16,12 +16,13 @@ pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
 /// The years of the Piano degli Obiettivi 2020–2022.
 pub const YEARS: [i32; 3] = [2020, 2021, 2022];
-/// The demo's accounts (username, name, role, unit) and their password, printed by `demo`.
-pub const ACCOUNTS: [(&str, &str, &str, Option<&str>); 4] = [
-    ("pianificatore", "Controllo di gestione (demo)", "pianificatore", None),
-    ("niv", "Nucleo Indipendente di Valutazione (demo)", "niv", None),
-    ("direttore.siad", "Dott. Francesco Castanò", "direttore", Some("SIAD")),
-    ("dipendente", "Dipendente (demo)", "dipendente", None),
+/// The demo's accounts (username, name, role, unit, the person they are) and their password,
+/// printed by `demo`.
+pub const ACCOUNTS: [(&str, &str, &str, Option<&str>, Option<&str>); 4] = [
+    ("pianificatore", "Controllo di gestione (demo)", "pianificatore", None, None),
+    ("niv", "Nucleo Indipendente di Valutazione (demo)", "niv", None, None),
+    ("direttore.siad", "Dott. Francesco Castanò", "direttore", Some("SIAD"), Some("D022")),
+    ("dipendente", "Dipendente (demo)", "dipendente", None, Some("M0037")),
 ];
 pub const PASSWORD: &str = "traguardi-demo";
 
@@ -117,7 +118,7 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
     }
     report.changes += load_budget(store, &actor, &ente).await?;
     report.changes += load_pay(store, &actor, &ente).await?;
-    for (username, name, role, unit) in ACCOUNTS {
+    for (username, name, role, unit, matricola) in ACCOUNTS {
         let exists = {
             let mut conn = store.acquire().await?;
             traguardi_store::accounts::by_username(&mut conn, username).await?.is_some()
@@ -125,6 +126,9 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
         if !exists {
             accounts::add_user(store, &actor, username, name, PASSWORD).await?;
             accounts::grant_role(store, &actor, username, Some(CODE), role, unit).await?;
+            if let Some(m) = matricola {
+                accounts::link_person(store, &actor, username, Some(CODE), m).await?;
+            }
             report.changes += 1;
         }
     }

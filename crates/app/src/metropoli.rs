@@ -1,5 +1,6 @@
-//! "Metropoli": a synthetic ente at the scale of SPEC §8 (60 Direzioni, 400 units, 3,000
-//! objectives, 12,000 KPIs, 4 periods), deterministic, for benchmarks and load tests.
+//! "Metropoli": a synthetic ente at the scale of SPEC §8 (60 Direzioni, 400 units, 15,000
+//! staff, 3,000 objectives, 12,000 KPIs, 4 periods), deterministic, for benchmarks and load
+//! tests.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -8,6 +9,10 @@ use traguardi_domain::org::UnitKind;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule, Value};
 use traguardi_store::org::OrgUnit;
 use traguardi_store::plan::{self, ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
+use traguardi_domain::pay::fund::{FundItem, Nature, Use};
+use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
+use traguardi_store::pay::{self, AbsenceRow, EvaluationRow, Fund};
+use traguardi_store::people::{self, Assignment, Person};
 use traguardi_store::{Store, cycle, ente, new_id, org};
 
 use crate::engine::PlanData;
@@ -19,6 +24,7 @@ pub const UNITS: usize = 400;
 pub const OBJECTIVES: usize = 3_000;
 pub const KPIS_PER_OBJECTIVE: usize = 4;
 pub const PERIODS: [(u32, u32); 4] = [(3, 31), (6, 30), (9, 30), (12, 31)];
+pub const STAFF: usize = 15_000;
 
 /// A small deterministic generator (xorshift), so every run builds the same metropoli.
 struct Rng(u64);
@@ -219,6 +225,70 @@ fn objective(cycle_id: &str, code: &str, dimension_id: &str, unit_id: Option<Str
     }
 }
 
+/// The staff of the metropoli and what pays them: people spread over the units (a move on
+/// 1 July every 50, part-time every 13), one evaluation each, absences every 17, and a fund
+/// with 6 M€ of premi.
+pub struct Staff {
+    pub people: Vec<Person>,
+    pub assignments: Vec<Assignment>,
+    pub evaluations: Vec<EvaluationRow>,
+    pub absences: Vec<AbsenceRow>,
+    pub fund: Fund,
+}
+
+pub fn staff(cycle_id: &str, units: &[OrgUnit]) -> Staff {
+    let mut rng = Rng(0x2025_0002_beef_cafe);
+    let categories = [Category::Op, Category::Oe, Category::Oe, Category::Ir, Category::Ir, Category::Ir, Category::Eq, Category::Eq];
+    let mut out = Staff { people: Vec::with_capacity(STAFF), assignments: Vec::new(), evaluations: Vec::new(), absences: Vec::new(), fund: metropoli_fund() };
+    for i in 0..STAFF {
+        let p = Person { id: new_id(), matricola: format!("P{i:05}"), family_name: format!("Cognome{i}"), given_name: "Nome".into(), title: None, email: None };
+        let unit = &units[i % units.len()];
+        let part_time = if i % 13 == 0 { PartTime { percent: Decimal::from(50), kind: PartTimeKind::Orizzontale } } else { PartTime::FULL };
+        let a = |unit_id: &str, starts: NaiveDate, ends: Option<NaiveDate>| Assignment {
+            id: new_id(),
+            cycle_id: cycle_id.into(),
+            person_id: p.id.clone(),
+            unit_id: unit_id.into(),
+            role: Role::Dipendente,
+            category: categories[i % categories.len()],
+            part_time,
+            starts,
+            ends,
+            interim: false,
+        };
+        if i % 50 == 0 {
+            out.assignments.push(a(&unit.id, day(1, 1), Some(day(6, 30))));
+            out.assignments.push(a(&units[(i + 7) % units.len()].id, day(7, 1), None));
+        } else {
+            out.assignments.push(a(&unit.id, day(1, 1), None));
+        }
+        out.evaluations.push(EvaluationRow { person_id: p.id.clone(), behaviours: Some(Decimal::from(55 + rng.below(46))), ..EvaluationRow::default() });
+        if i % 17 == 0 {
+            out.absences.push(AbsenceRow { person_id: p.id.clone(), cause: "ASP".into(), days: Decimal::from(rng.below(60)) });
+        }
+        out.people.push(p);
+    }
+    out
+}
+
+fn metropoli_fund() -> Fund {
+    let item = |voce: &str, nature, usage, euros: i64| FundItem { voce: voce.into(), description: voce.into(), nature, usage, amount: euros * 100, outside_cap: false };
+    Fund {
+        cap: None,
+        certified_by: Some("Collegio dei Revisori (dati sintetici)".into()),
+        certified_on: Some(day(11, 30)),
+        items: vec![
+            item("00B", Nature::Stabile, Use::Altro, 30_000_000),
+            item("02P", Nature::Destinazione, Use::Altro, 24_000_000),
+            item("00G", Nature::Destinazione, Use::PremiOrganizzativa, 4_000_000),
+            item("00H", Nature::Destinazione, Use::PremiIndividuale, 2_000_000),
+        ],
+    }
+}
+
+/// The rules of the metropoli's premi (absences `ASP` reduce presence).
+pub const PAY_RULES: &str = "assenze.riducono = ASP\ncoefficiente.OE = 1.1\ncoefficiente.IR = 1.2\ncoefficiente.EQ = 1.35\n";
+
 /// Writes the metropoli as ente `099999` into an empty store, in one transaction.
 pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let mut tx = store.begin().await?;
@@ -252,6 +322,20 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     for ms in &m.measurements {
         plan::insert_measurement(&mut tx, &e.id, ms).await?;
     }
+    let st = staff(&c.id, &m.units);
+    for p in &st.people {
+        people::upsert_person(&mut tx, &e.id, p).await?;
+    }
+    for a in &st.assignments {
+        people::insert_assignment(&mut tx, &e.id, a).await?;
+    }
+    for ev in &st.evaluations {
+        pay::save_evaluation(&mut tx, &e.id, &c.id, ev).await?;
+    }
+    let who: Vec<String> = st.absences.iter().map(|a| a.person_id.clone()).collect();
+    pay::replace_absences(&mut tx, &e.id, &c.id, &who, &st.absences).await?;
+    pay::save_fund(&mut tx, &e.id, &c.id, &st.fund, "2025-12-01T00:00:00Z").await?;
+    pay::add_rules(&mut tx, &e.id, &c.id, PAY_RULES, "metropoli", "2025-12-01T00:00:00Z").await?;
     tx.commit().await?;
     Ok(m)
 }

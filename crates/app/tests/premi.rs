@@ -152,6 +152,22 @@ async fn story(store: &Store) {
     let (approved, _) = payouts::approved(store, &console, E, 2020).await.expect("read").expect("one approved");
     assert_eq!(approved.name, "base");
 
+    // The employee of the demo (M0037) sees the approved premium and why; the history holds 2020.
+    let account = {
+        let mut conn = store.acquire().await.expect("conn");
+        traguardi_store::accounts::by_username(&mut conn, "dipendente").await.expect("read").expect("demo account")
+    };
+    let me = Actor { name: "dipendente".into(), kind: ActorKind::User { account_id: account.id.clone(), roles: vec!["dipendente".into()] } };
+    let mine = payouts::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
+    assert_eq!((mine.matricola.as_str(), mine.name.as_str()), ("M0037", "Giorgio Barbieri"));
+    let (scenario, p) = mine.approved.as_ref().expect("approved");
+    assert_eq!((scenario.as_str(), p.totale), ("base", person(&a, "M0037").totale));
+    assert_eq!(mine.history, [(2020, person(&a, "M0037").punteggio_individuale)]);
+    assert_eq!(mine.average_of_last(3), person(&a, "M0037").punteggio_individuale);
+    assert!(matches!(payouts::mine(store, &Actor::public(), E, 2020).await, Err(AppError::Forbidden { .. })));
+    // …but not the others' premi.
+    assert!(matches!(payouts::scenarios(store, &me, E, 2020).await, Err(AppError::Forbidden { .. })));
+
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = payouts::payroll_sheet(&a);
     assert_eq!(sheet.header, ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"]);

@@ -295,6 +295,10 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     traguardi_app::accounts::set_password(store, &actor, &username, &password()?).await?;
                     out!("{username}: {}", l.pick("password cambiata", "password changed"));
                 }
+                UserAction::Persona { username, matricola, ente } => {
+                    traguardi_app::accounts::link_person(store, &actor, &username, ente.as_deref(), &matricola).await?;
+                    out!("{username}: {} {matricola}", l.pick("collegato alla persona", "linked to person"));
+                }
                 UserAction::Role { username, ruolo, ente, struttura } => {
                     traguardi_app::accounts::grant_role(store, &actor, &username, ente.as_deref(), &ruolo, struttura.as_deref()).await?;
                     out!("{username}: {} {ruolo}", l.pick("ruolo assegnato", "role granted"));

@@ -594,6 +594,14 @@ enum UserAction {
         #[arg(long)]
         struttura: Option<String>,
     },
+    /// Link an account to the person it is (by matricola): its holder then sees their own evaluation and premium
+    Persona {
+        username: String,
+        #[arg(long)]
+        matricola: String,
+        #[arg(long)]
+        ente: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -128,3 +128,21 @@ pub async fn failures_since(conn: &mut Conn, username: &str, since: &str) -> Res
         .fetch_one(&mut *conn)
         .await?)
 }
+
+/// Links an account to the person it is in an ente (replacing an earlier link).
+pub async fn link_person(conn: &mut Conn, account_id: &str, ente: &EnteId, person_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM account_person WHERE account_id = $1 AND ente_id = $2").bind(account_id).bind(&ente.0).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO account_person (account_id, ente_id, person_id) VALUES ($1, $2, $3)")
+        .bind(account_id)
+        .bind(&ente.0)
+        .bind(person_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The person an account is in an ente, if linked.
+pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Result<Option<String>, StoreError> {
+    let r = sqlx::query("SELECT person_id FROM account_person WHERE account_id = $1 AND ente_id = $2").bind(account_id).bind(&ente.0).fetch_optional(&mut *conn).await?;
+    r.map(|r| crate::row::text(&r, "person_id")).transpose()
+}

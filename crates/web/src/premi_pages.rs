@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enti/{code}/cicli/{year}/premi", get(premi_page).post(premi_action))
         .route("/enti/{code}/cicli/{year}/premi/{scenario}/export", get(export))
         .route("/enti/{code}/cicli/{year}/premi/{scenario}/persone/{matricola}", get(person_page))
+        .route("/enti/{code}/cicli/{year}/la-mia-valutazione", get(my_page))
 }
 
 #[derive(Deserialize, Default)]
@@ -221,4 +222,50 @@ async fn person_page(
         amounts: row(&person),
         person,
     })
+}
+
+#[derive(Template)]
+#[template(path = "mia_valutazione.html")]
+struct MyPage {
+    user: Option<UserView>,
+    ente_name: String,
+    nav_code: String,
+    year: i32,
+    section: &'static str,
+    mine: Option<payouts::MyPay>,
+    /// (label, value) of the evaluation, as shown.
+    facts: Vec<(&'static str, String)>,
+    amounts: Option<Row>,
+    history: Vec<(i32, String)>,
+    average: Option<String>,
+}
+
+/// The logged-in person's own evaluation, premium (once approved) and past scores.
+async fn my_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
+    let mine = payouts::mine(&s.store, &user.actor(), Some(&code), year).await?;
+    let ente = {
+        let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
+        traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
+    };
+    let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.format("%d/%m/%Y").to_string());
+    let score = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "—".to_string(), it);
+    let facts = match mine.as_ref().and_then(|m| m.evaluation.as_ref().map(|e| (m, e))) {
+        None => Vec::new(),
+        Some((m, e)) => vec![
+            ("Valutatore", m.evaluator.clone().unwrap_or_else(|| "—".into())),
+            ("Revisore (secondo livello)", m.reviewer.clone().unwrap_or_else(|| "—".into())),
+            ("Risultati", e.results.map_or_else(|| "dagli obiettivi del piano".to_string(), it)),
+            ("Comportamenti", score(e.behaviours)),
+            ("Colloquio iniziale", day(e.interview_start)),
+            ("Colloquio intermedio", day(e.interview_mid)),
+            ("Colloquio finale", day(e.interview_final)),
+            ("Firmata il", day(e.signed_on)),
+            ("Contestata il", day(e.contested_on)),
+            ("Conciliazione", e.conciliation.clone().map_or_else(|| "—".to_string(), |c| format!("{c} {}", e.conciliated.map(it).unwrap_or_default()))),
+        ],
+    };
+    let amounts = mine.as_ref().and_then(|m| m.approved.as_ref()).map(|(_, p)| row(p));
+    let history = mine.as_ref().map(|m| m.history.iter().map(|(y, s)| (*y, score(*s))).collect()).unwrap_or_default();
+    let average = mine.as_ref().and_then(|m| m.average_of_last(3)).map(it);
+    html(MyPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "mia", mine, facts, amounts, history, average })
 }

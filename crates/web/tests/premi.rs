@@ -53,6 +53,14 @@ async fn premi_pages() {
     assert_eq!(send(&state, get(page, "")).await.0, StatusCode::FORBIDDEN);
     let (employee, _) = login(&state, "dipendente").await;
     assert_eq!(send(&state, get(page, &employee)).await.0, StatusCode::FORBIDDEN);
+    // The employee's own page: the evaluation, and the premium not yet approved.
+    let mine = "/enti/015146/cicli/2020/la-mia-valutazione";
+    assert_eq!(send(&state, get(mine, "")).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&state, get(mine, &employee)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Giorgio Barbieri") && body.contains("M0037"), "{body}");
+    assert!(body.contains("Colloquio intermedio</dt><dd class=\"col-sm-8\">16/07/2020"), "{body}");
+    assert!(body.contains("I premi del 2020 non sono ancora approvati."));
 
     let (cookie, csrf) = login(&state, "pianificatore").await;
     let (status, _, body) = send(&state, get(page, &cookie)).await;

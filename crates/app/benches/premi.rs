@@ -1,0 +1,43 @@
+//! The premi of the metropoli's 15,000 staff (SPEC §8: scores, ROS/ROD/ROE and payout in < 1 s,
+//! release build). `cargo bench -p traguardi-app --bench premi`
+
+use std::collections::BTreeMap;
+
+use traguardi_app::payouts::PayContext;
+use traguardi_app::{Actor, metropoli};
+use traguardi_store::testing;
+
+fn main() {
+    divan::main();
+}
+
+/// Indices and the allocation of both pools to the cent, on data already read.
+#[divan::bench(sample_count = 10)]
+fn indices_and_allocation(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let ctx = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        PayContext::load(&store, &Actor::console(), Some("099999"), metropoli::YEAR).await.expect("context")
+    });
+    let none = BTreeMap::new();
+    bencher.bench(|| ctx.allocate(&ctx.rules, &none).persone.len());
+}
+
+/// What the payroll officer waits for: the plan, the staff, evaluations, absences and fund read
+/// from SQLite, every score computed, then the indices and the allocation.
+#[divan::bench(sample_count = 10)]
+fn load_score_and_allocate_sqlite(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        store
+    });
+    let actor = Actor::console();
+    let none = BTreeMap::new();
+    bencher.bench(|| {
+        let ctx = rt.block_on(PayContext::load(&store, &actor, Some("099999"), metropoli::YEAR)).expect("context");
+        ctx.allocate(&ctx.rules, &none).persone.len()
+    });
+}
