@@ -95,12 +95,16 @@ pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code
     }
     accounts::link_person(&mut tx, &a.id, &ente.id, &p.id).await?;
     let after = serde_json::json!({ "utente": a.username, "matricola": p.matricola });
-    audit::record(&mut tx, actor, Some(&ente.id), Change::<(), _> { action: "collega persona", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&after) })
-        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Some(&ente.id),
+        Change::<(), _> { action: "collega persona", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&after) },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
-
 
 /// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
 /// ente's latest cycle (and everything below it).

@@ -16,9 +16,10 @@ pub const CODE: &str = "015146";
 pub const NAME: &str = "Comune di Milano (dati dimostrativi)";
 /// The years of the Piano degli Obiettivi 2020–2022.
 pub const YEARS: [i32; 3] = [2020, 2021, 2022];
-/// The demo's accounts (username, name, role, unit, the person they are) and their password,
-/// printed by `demo`.
-pub const ACCOUNTS: [(&str, &str, &str, Option<&str>, Option<&str>); 4] = [
+/// A demo account: username, name, role, unit, the person (matricola) it is.
+pub type DemoAccount = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>);
+/// The demo's accounts and their password, printed by `demo`.
+pub const ACCOUNTS: [DemoAccount; 4] = [
     ("pianificatore", "Controllo di gestione (demo)", "pianificatore", None, None),
     ("niv", "Nucleo Indipendente di Valutazione (demo)", "niv", None, None),
     ("direttore.siad", "Dott. Francesco Castanò", "direttore", Some("SIAD"), Some("D022")),
@@ -41,6 +42,7 @@ const STAFF_2020: &[u8] = include_bytes!("../demo/milano/dipendenti-2020.csv");
 const EVALUATIONS_2020: &[u8] = include_bytes!("../demo/milano/valutazioni-2020.csv");
 const ABSENCES_2020: &[u8] = include_bytes!("../demo/milano/assenze-2020.csv");
 const FUND_2020: &[u8] = include_bytes!("../demo/milano/fondo-2020.csv");
+const POSITIONS_2020: &[u8] = include_bytes!("../demo/milano/posizioni-2020.csv");
 const PAY_RULES_2020: &str = include_str!("../demo/milano/regole-premi-2020.txt");
 /// Acts named in seeds 000 and 003 (GC 838/2020 with its pareri).
 const ACTS: &[u8] = include_bytes!("../demo/milano/atti.csv");
@@ -135,7 +137,8 @@ pub async fn load(store: &Store) -> Result<(Ente, DemoReport), AppError> {
     Ok((ente, report))
 }
 
-/// The premi of 2020: rules, fund (certified), evaluations, absences, and a first scenario.
+/// The premi of 2020: rules, fund (certified), evaluations, absences, the managers' positions,
+/// and a first scenario.
 async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, AppError> {
     let code = ente.code.to_string();
     let e = Some(code.as_str());
@@ -150,6 +153,7 @@ async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, Ap
     let ev = crate::import_evaluations::import_evaluations(store, actor, e, 2020, EVALUATIONS_2020, ReadOptions::default(), false).await?;
     changes += ev.created.len() + ev.updated.len();
     changes += crate::import_absences::import_absences(store, actor, e, 2020, ABSENCES_2020, ReadOptions::default(), false).await?.changed;
+    changes += crate::import_positions::import_positions(store, actor, e, 2020, (POSITIONS_2020, ReadOptions::default()), false).await?;
     if crate::payouts::scenarios(store, actor, e, 2020).await?.is_empty() {
         crate::payouts::save_scenario(store, actor, e, 2020, "base", &crate::payouts::WhatIf::default()).await?;
         changes += 1;

@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_domain::org::UnitKind;
-use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule, Value};
-use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{self, ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
 use traguardi_domain::pay::fund::{FundItem, Nature, Use};
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
+use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule, Value};
+use traguardi_store::org::OrgUnit;
 use traguardi_store::pay::{self, AbsenceRow, EvaluationRow, Fund};
 use traguardi_store::people::{self, Assignment, Person};
+use traguardi_store::plan::{self, ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
 use traguardi_store::{Store, cycle, ente, new_id, org};
 
 use crate::engine::PlanData;
@@ -272,7 +272,14 @@ pub fn staff(cycle_id: &str, units: &[OrgUnit]) -> Staff {
 }
 
 fn metropoli_fund() -> Fund {
-    let item = |voce: &str, nature, usage, euros: i64| FundItem { voce: voce.into(), description: voce.into(), nature, usage, amount: euros * 100, outside_cap: false };
+    let item = |voce: &str, nature, usage, euros: i64| FundItem {
+        voce: voce.into(),
+        description: voce.into(),
+        nature,
+        usage,
+        amount: euros * 100,
+        outside_cap: false,
+    };
     Fund {
         cap: None,
         certified_by: Some("Collegio dei Revisori (dati sintetici)".into()),

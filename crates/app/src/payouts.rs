@@ -80,6 +80,8 @@ pub struct PayContext {
     pub fund: Option<pay::Fund>,
     pub rules: PayRules,
     pub relazione: Option<pay::Relazione>,
+    /// Unit id → result-pay base of its managerial position, in cents.
+    pub positions: std::collections::HashMap<String, i64>,
 }
 
 impl PayContext {
@@ -96,6 +98,7 @@ impl PayContext {
             fund: pay::fund(&mut conn, e, c).await?,
             rules: rules_of(&mut conn, &scores.ente, &scores.cycle).await?,
             relazione: pay::relazione(&mut conn, e, c).await?,
+            positions: pay::positions(&mut conn, e, c).await?.into_iter().collect(),
             scores,
         })
     }
@@ -107,7 +110,7 @@ impl PayContext {
     /// The allocation under `rules` with the individual scores of `overrides` replaced.
     pub fn allocate(&self, rules: &PayRules, overrides: &BTreeMap<String, Decimal>) -> Allocation {
         let indices = self.indices(rules);
-        allocate(&PayInput {
+        let input = PayInput {
             rules,
             scores: &self.scores,
             indices: &indices,
@@ -117,7 +120,10 @@ impl PayContext {
             evaluations: &self.evaluations,
             fund: self.fund.as_ref(),
             overrides,
-        })
+        };
+        let mut a = allocate(&input);
+        a.dirigenti = crate::manager_pay::managers(&input, &a.persone, &self.positions);
+        a
     }
 
     /// The legal gates still open for paying `a` (SPEC §4), each in a sentence; empty = none.
@@ -158,7 +164,19 @@ impl PayContext {
                 }
             }
         }
-        let missing: Vec<&str> = a.persone.iter().filter(|p| p.punteggio_individuale.is_none()).map(|p| p.matricola.as_str()).collect();
+        if !a.dirigenti.posizioni_mancanti.is_empty() {
+            out.push(format!(
+                "base della retribuzione di risultato non registrata per le posizioni {} (traguardi import posizioni)",
+                a.dirigenti.posizioni_mancanti.join(", ")
+            ));
+        }
+        let missing: Vec<&str> = a
+            .persone
+            .iter()
+            .filter(|p| p.punteggio_individuale.is_none())
+            .map(|p| p.matricola.as_str())
+            .chain(a.dirigenti.dirigenti.iter().filter(|m| m.punteggio.is_none()).map(|m| m.matricola.as_str()))
+            .collect();
         if !missing.is_empty() {
             let shown: Vec<&str> = missing.iter().take(10).copied().collect();
             out.push(format!(
@@ -405,6 +423,8 @@ impl Comparison {
 /// Conto Annuale voci of the premi (contract RALN): what payroll pays them under.
 pub const VOCE_ORGANIZZATIVA: &str = "00G";
 pub const VOCE_INDIVIDUALE: &str = "00H";
+pub const VOCE_RISULTATO: &str = "449";
+pub const VOCE_RISULTATO_INTERIM: &str = "00X";
 
 /// The payroll export: one row per person and pay item with an amount.
 pub fn payroll_sheet(a: &Allocation) -> Sheet {
@@ -428,6 +448,26 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
             ]);
         }
     }
+    for r in &a.dirigenti.righe {
+        let nome = a.dirigenti.dirigenti.iter().find(|m| m.matricola == r.matricola).map(|m| m.nome.clone()).unwrap_or_default();
+        let (voce, what) = if r.interim {
+            (VOCE_RISULTATO_INTERIM, "retribuzione di risultato per incarico ad interim")
+        } else {
+            (VOCE_RISULTATO, "retribuzione di risultato")
+        };
+        if r.importo > 0 {
+            rows.push(vec![
+                r.matricola.clone(),
+                nome,
+                "DI".into(),
+                r.struttura.clone(),
+                a.anno.to_string(),
+                voce.into(),
+                what.into(),
+                euro_decimal(r.importo).to_string(),
+            ]);
+        }
+    }
     Sheet {
         name: "premi".into(),
         header: ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"].map(String::from).to_vec(),
@@ -435,51 +475,65 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
     }
 }
 
-/// The tables of D.Lgs 33/2013 art. 20 for the staff: amounts set aside and paid, the average
-/// premium, distribution by band of the highest premium, and the degree of differentiation.
+/// The tables of D.Lgs 33/2013 art. 20, for the staff and for the managers: amounts set aside
+/// and paid, the average and highest premium, distribution by band of the highest, and the
+/// degree of differentiation.
 pub fn transparency_sheet(a: &Allocation) -> Sheet {
-    let paid: Vec<i64> = a.persone.iter().map(|p| p.totale).collect();
+    let e = |c: i64| euro_decimal(c).to_string();
+    let line = |who: &str, section: &str, what: &str, value: String| vec![who.to_string(), section.to_string(), what.to_string(), value];
+    let mut rows = vec![
+        line("personale", "stanziato", "premi performance organizzativa", e(a.fondo_organizzativa)),
+        line("personale", "stanziato", "premi performance individuale", e(a.fondo_individuale)),
+        line("personale", "erogato", "premi performance organizzativa", e(a.pagato_organizzativa)),
+        line("personale", "erogato", "premi performance individuale (con maggiorazioni)", e(a.pagato_individuale)),
+    ];
+    rows.extend(distribution("personale", &a.persone.iter().map(|p| p.totale).collect::<Vec<_>>()));
+    rows.push(line(
+        "personale",
+        "differenziazione",
+        "personale con la maggiorazione (art. 81)",
+        a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
+    ));
+    let d = &a.dirigenti;
+    let set_aside: i64 = d.righe.iter().map(|r| r.importo_pieno).sum();
+    rows.push(line("dirigenti", "stanziato", "retribuzione di risultato al punteggio pieno", e(set_aside)));
+    rows.push(line("dirigenti", "erogato", "retribuzione di risultato", e(d.totale)));
+    rows.extend(distribution("dirigenti", &d.dirigenti.iter().map(|m| m.totale).collect::<Vec<_>>()));
+    Sheet { name: "art. 20 D.Lgs 33-2013".into(), header: ["destinatari", "sezione", "voce", "valore"].map(String::from).to_vec(), rows }
+}
+
+/// How the amounts paid to a group are spread: how many were evaluated and paid, the average
+/// and highest, how many fall in each quarter of the highest, and the coefficient of
+/// variation (%).
+fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
     let with_premium: Vec<i64> = paid.iter().copied().filter(|c| *c > 0).collect();
     let max = with_premium.iter().copied().max().unwrap_or(0);
     let n = with_premium.len() as i64;
     let avg = if n > 0 { Decimal::from(with_premium.iter().sum::<i64>()) / Decimal::from(n) } else { Decimal::ZERO };
-    let e = |c: i64| euro_decimal(c).to_string();
+    let line = |section: &str, what: String, value: String| vec![who.to_string(), section.to_string(), what, value];
     let mut rows = vec![
-        vec!["stanziato".into(), "premi performance organizzativa".into(), e(a.fondo_organizzativa)],
-        vec!["stanziato".into(), "premi performance individuale".into(), e(a.fondo_individuale)],
-        vec!["erogato".into(), "premi performance organizzativa".into(), e(a.pagato_organizzativa)],
-        vec!["erogato".into(), "premi performance individuale (con maggiorazioni)".into(), e(a.pagato_individuale)],
-        vec!["personale".into(), "valutato".into(), a.persone.len().to_string()],
-        vec!["personale".into(), "con premio".into(), n.to_string()],
-        vec!["premio".into(), "medio".into(), (avg / Decimal::ONE_HUNDRED).round_dp(2).to_string()],
-        vec!["premio".into(), "massimo".into(), e(max)],
+        line("destinatari", "valutati".into(), paid.len().to_string()),
+        line("destinatari", "con premio".into(), n.to_string()),
+        line("premio", "medio".into(), (avg / Decimal::ONE_HUNDRED).round_dp(2).to_string()),
+        line("premio", "massimo".into(), euro_decimal(max).to_string()),
     ];
-    // Bands of the highest premium: up to 25%, 50%, 75%, 100%.
-    let bands = [(0, 25), (25, 50), (50, 75), (75, 100)];
-    for (lo, hi) in bands {
+    for (lo, hi) in [(0, 25), (25, 50), (50, 75), (75, 100)] {
         let count = with_premium.iter().filter(|c| **c * 100 > max * lo && **c * 100 <= max * hi).count();
-        rows.push(vec!["distribuzione".into(), format!("premio oltre il {lo}% e fino al {hi}% del massimo"), count.to_string()]);
+        rows.push(line("distribuzione", format!("premio oltre il {lo}% e fino al {hi}% del massimo"), count.to_string()));
     }
-    rows.push(vec!["distribuzione".into(), "senza premio".into(), (paid.len() as i64 - n).to_string()]);
-    // Differentiation: the spread of the premiums (coefficient of variation, %), and how many
-    // received the uplift.
+    rows.push(line("distribuzione", "senza premio".into(), (paid.len() as i64 - n).to_string()));
     let cv = if n > 1 && avg > Decimal::ZERO {
         let var: Decimal = with_premium.iter().map(|c| (Decimal::from(*c) - avg) * (Decimal::from(*c) - avg)).sum::<Decimal>() / Decimal::from(n);
         sqrt(var) / avg * Decimal::ONE_HUNDRED
     } else {
         Decimal::ZERO
     };
-    rows.push(vec!["differenziazione".into(), "coefficiente di variazione dei premi (%)".into(), cv.round_dp(2).to_string()]);
-    rows.push(vec![
-        "differenziazione".into(),
-        "personale con la maggiorazione (art. 81)".into(),
-        a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
-    ]);
-    Sheet { name: "art. 20 D.Lgs 33-2013".into(), header: ["sezione", "voce", "valore"].map(String::from).to_vec(), rows }
+    rows.push(line("differenziazione", "coefficiente di variazione dei premi (%)".into(), cv.round_dp(2).to_string()));
+    rows
 }
 
 /// Square root by Newton's method in decimals (no floats in money).
-fn sqrt(x: Decimal) -> Decimal {
+pub(crate) fn sqrt(x: Decimal) -> Decimal {
     if x <= Decimal::ZERO {
         return Decimal::ZERO;
     }
@@ -582,8 +636,8 @@ pub struct MyPay {
     pub evaluation: Option<pay::EvaluationRow>,
     pub evaluator: Option<String>,
     pub reviewer: Option<String>,
-    /// The approved scenario's name and this person's row in it.
-    pub approved: Option<(String, crate::premi::PersonPay)>,
+    /// The approved scenario's name and what this person gets in it, with the reasons.
+    pub approved: Option<(String, crate::premi::Explained)>,
     /// (year, individual score) of every cycle with an approved scenario, oldest first.
     pub history: Vec<(i32, Option<Decimal>)>,
 }
@@ -615,10 +669,10 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     for c in traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().rev() {
         let Some(s) = pay::scenarios(&mut conn, &ente.id, &c.id).await?.into_iter().find(|s| s.approved_at.is_some()) else { continue };
         let a: Allocation = serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
-        if let Some(p) = a.person(&me.matricola) {
-            history.push((c.year(), p.punteggio_individuale));
+        if let Some(p) = a.explained(&me.matricola) {
+            history.push((c.year(), p.punteggio));
             if c.year() == year {
-                approved = Some((s.name.clone(), p.clone()));
+                approved = Some((s.name.clone(), p));
             }
         }
     }

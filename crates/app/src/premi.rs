@@ -79,6 +79,21 @@ pub struct Allocation {
     /// Average individual premium before the uplift, in cents.
     pub premio_medio_individuale: Decimal,
     pub persone: Vec<PersonPay>,
+    /// Managers' result pay.
+    #[serde(default)]
+    pub dirigenti: crate::manager_pay::ManagersPay,
+}
+
+/// What one person gets and why, staff or manager.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explained {
+    pub matricola: String,
+    pub nome: String,
+    pub punteggio: Option<Decimal>,
+    /// (pay item, cents)
+    pub voci: Vec<(&'static str, i64)>,
+    pub totale: i64,
+    pub spiegazione: Vec<String>,
 }
 
 impl Allocation {
@@ -87,6 +102,33 @@ impl Allocation {
     }
     pub fn person(&self, matricola: &str) -> Option<&PersonPay> {
         self.persone.iter().find(|p| p.matricola == matricola)
+    }
+
+    /// A person's premium or result pay with its reasons.
+    pub fn explained(&self, matricola: &str) -> Option<Explained> {
+        if let Some(p) = self.person(matricola) {
+            return Some(Explained {
+                matricola: p.matricola.clone(),
+                nome: p.nome.clone(),
+                punteggio: p.punteggio_individuale,
+                voci: vec![
+                    ("Performance organizzativa", p.organizzativa),
+                    ("Performance individuale", p.individuale),
+                    ("Maggiorazione (art. 81)", p.maggiorazione),
+                ],
+                totale: p.totale,
+                spiegazione: p.spiegazione.clone(),
+            });
+        }
+        let m = self.dirigenti.dirigenti.iter().find(|m| m.matricola == matricola)?;
+        Some(Explained {
+            matricola: m.matricola.clone(),
+            nome: m.nome.clone(),
+            punteggio: m.punteggio,
+            voci: vec![("Retribuzione di risultato", m.totale)],
+            totale: m.totale,
+            spiegazione: m.spiegazione.clone(),
+        })
     }
 }
 
@@ -374,6 +416,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         maggiorazione_unitaria: split.uplift,
         premio_medio_individuale: split.average,
         persone: rows,
+        dirigenti: crate::manager_pay::ManagersPay::default(),
     }
 }
 

@@ -45,6 +45,32 @@ async fn allocation_of_the_demo(store: &Store) -> Allocation {
     a
 }
 
+fn managers(a: &Allocation) {
+    let d = &a.dirigenti;
+    // The 25 Direttori and the two Dirigenti of the demo, each with a position.
+    assert_eq!((d.dirigenti.len(), d.righe.len()), (27, 27));
+    assert!(d.posizioni_mancanti.is_empty());
+    // Each row: base × min(giorni, 365) / 365 × score / 100, to the cent, half-up.
+    for r in &d.righe {
+        let exact = Decimal::from(r.base) * Decimal::from(r.giorni) / dec!(365) * r.punteggio / dec!(100) * r.quota / dec!(100);
+        assert_eq!(Decimal::from(r.importo), exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero), "{r:?}");
+        assert_eq!(r.giorni, 365, "366 days of 2020 capped at 365");
+    }
+    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>());
+    // Contributions 23,8% and IRAP 8,5% of the total, each rounded to the cent.
+    let pct = |p: Decimal| (Decimal::from(d.totale) * p / dec!(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    assert_eq!((Decimal::from(d.contributi), Decimal::from(d.irap)), (pct(dec!(23.8)), pct(dec!(8.5))));
+    assert_eq!(d.totale_complessivo, d.totale + d.contributi + d.irap);
+    // The Direttore of SIAD: results = the ROD of SIAD, behaviours, and how much the eight
+    // evaluations he gave differ.
+    let siad = a.explained("D022").expect("D022");
+    assert!(siad.spiegazione[0].starts_with("Risultati della struttura SIAD: ROD "), "{:?}", siad.spiegazione);
+    assert!(
+        siad.spiegazione[1].starts_with("Capacità di differenziare: scarto quadratico medio ") && siad.spiegazione[1].contains(" dei 8 punteggi attribuiti")
+    );
+    assert!(siad.spiegazione[3].starts_with("Incarico SIAD: base 30.000,00 € × 365 giorni / 365 × punteggio "), "{:?}", siad.spiegazione);
+}
+
 fn presence_and_scores(a: &Allocation) {
     // Presence: 30 days of unpaid leave reduce it, 150 of maternity do not; a vertical
     // part-time at 50% counts once; hired on 1/04/2020 (91 days of a leap year before).
@@ -87,6 +113,7 @@ async fn story(store: &Store) {
     let console = Actor::console();
     let a = allocation_of_the_demo(store).await;
     presence_and_scores(&a);
+    managers(&a);
 
     // What-if: M0001 evaluated 100 instead; the pools stay whole, M0001 gets more.
     let what_if = WhatIf { rules: None, scores: BTreeMap::from([("M0001".to_string(), dec!(100))]) };
@@ -161,12 +188,22 @@ async fn story(store: &Store) {
     let mine = payouts::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
     assert_eq!((mine.matricola.as_str(), mine.name.as_str()), ("M0037", "Giorgio Barbieri"));
     let (scenario, p) = mine.approved.as_ref().expect("approved");
-    assert_eq!((scenario.as_str(), p.totale), ("base", person(&a, "M0037").totale));
+    assert_eq!((scenario.as_str(), p.totale, p.spiegazione.len()), ("base", person(&a, "M0037").totale, person(&a, "M0037").spiegazione.len()));
     assert_eq!(mine.history, [(2020, person(&a, "M0037").punteggio_individuale)]);
     assert_eq!(mine.average_of_last(3), person(&a, "M0037").punteggio_individuale);
     assert!(matches!(payouts::mine(store, &Actor::public(), E, 2020).await, Err(AppError::Forbidden { .. })));
     // …but not the others' premi.
     assert!(matches!(payouts::scenarios(store, &me, E, 2020).await, Err(AppError::Forbidden { .. })));
+
+    // The Direttore of SIAD sees his result pay on his own page.
+    let account = {
+        let mut conn = store.acquire().await.expect("conn");
+        traguardi_store::accounts::by_username(&mut conn, "direttore.siad").await.expect("read").expect("demo account")
+    };
+    let castano = Actor { name: "direttore.siad".into(), kind: ActorKind::User { account_id: account.id, roles: vec!["direttore".into()] } };
+    let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
+    let (_, p) = his.approved.as_ref().expect("approved");
+    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale)]);
 
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = payouts::payroll_sheet(&a);
@@ -174,12 +211,15 @@ async fn story(store: &Store) {
     let sum = |voce: &str| -> Decimal { sheet.rows.iter().filter(|r| r[5] == voce).map(|r| r[7].parse::<Decimal>().expect("amount")).sum() };
     assert_eq!((sum("00G"), sum("00H")), (dec!(250000.00), dec!(150000.00)));
     assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione")).count(), 19);
+    assert_eq!(sum("449"), Decimal::new(a.dirigenti.totale, 2));
     let t = payouts::transparency_sheet(&a);
-    let value = |voce: &str| t.rows.iter().find(|r| r[1] == voce).map(|r| r[2].clone()).unwrap_or_default();
-    assert_eq!(value("premi performance organizzativa"), "250000.00");
-    assert_eq!(value("con premio"), "190");
-    assert_eq!(value("senza premio"), "2");
-    assert_eq!(value("personale con la maggiorazione (art. 81)"), "19");
+    let value = |who: &str, voce: &str| t.rows.iter().find(|r| r[0] == who && r[2] == voce).map(|r| r[3].clone()).unwrap_or_default();
+    assert_eq!(value("personale", "premi performance organizzativa"), "250000.00");
+    assert_eq!(value("personale", "con premio"), "190");
+    assert_eq!(value("personale", "senza premio"), "2");
+    assert_eq!(value("personale", "personale con la maggiorazione (art. 81)"), "19");
+    assert_eq!(value("dirigenti", "valutati"), "27");
+    assert_eq!(value("dirigenti", "retribuzione di risultato"), Decimal::new(a.dirigenti.totale, 2).to_string());
 
     // With the gates open, a scenario of the same data has none left.
     let ctx = PayContext::load(store, &console, E, 2020).await.expect("context");

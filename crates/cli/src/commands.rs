@@ -111,6 +111,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
             ImportKind::Valutazioni(args) => crate::premi::import_evaluations(store, &args).await?,
             ImportKind::Assenze(args) => crate::premi::import_absences(store, &args).await?,
+            ImportKind::Posizioni(args) => crate::premi::import_positions(store, &args).await?,
             ImportKind::Pdc(args) => {
                 let ente = resolve(store, args.ente.as_deref()).await?;
                 let r = import_pdc::import_pdc(store, &Actor::console(), &ente, &read_file(&args.file)?, read_options(args.decimali), args.dry_run).await?;

@@ -214,6 +214,8 @@ enum ImportKind {
     Valutazioni(ImportArgs),
     /// Absences that may reduce presence: matricola,causale,giorni
     Assenze(ImportArgs),
+    /// The result-pay base of each managerial position: struttura,base
+    Posizioni(ImportArgs),
     /// PEG lines: anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione[,…]
     Peg(ImportArgs),
     /// A budget in another layout, read through a mapping (a rendiconto by Missione, a State budget by capitolo)

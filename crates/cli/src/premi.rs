@@ -99,6 +99,22 @@ pub async fn import_absences(store: &Store, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+pub async fn import_positions(store: &Store, args: &ImportArgs) -> Result<()> {
+    let year = year_of(args)?;
+    let changed = traguardi_app::import_positions::import_positions(
+        store,
+        &Actor::console(),
+        args.ente.as_deref(),
+        year,
+        (&read_file(&args.file)?, read_options(args.decimali)),
+        args.dry_run,
+    )
+    .await?;
+    out!("posizioni {year}: {changed} registrate o cambiate");
+    dry_note(args.dry_run);
+    Ok(())
+}
+
 /// `MATRICOLA=PUNTEGGIO` pairs of a what-if.
 fn score_changes(pairs: &[String]) -> Result<BTreeMap<String, Decimal>> {
     let mut out = BTreeMap::new();
@@ -180,6 +196,15 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
                 euro(s.paid),
                 euro(s.residual)
             );
+            let d = &a.dirigenti;
+            out!(
+                "dirigenti: {} con retribuzione di risultato {} €, contributi {} €, IRAP {} €, totale {} €",
+                d.dirigenti.len(),
+                euro(d.totale),
+                euro(d.contributi),
+                euro(d.irap),
+                euro(d.totale_complessivo)
+            );
             out!("impronta SHA-256: {}", s.hash);
         }
         PayoutKind::Scenari { at } => {
@@ -218,7 +243,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Spiega { at, matricola, nome } => {
             let (s, a) = chosen(store, &at, nome.as_deref()).await?;
-            let p = a.person(&matricola).ok_or_else(|| AppError::NotFound(format!("{matricola} non è tra le persone dello scenario «{}»", s.name)))?;
+            let p = a.explained(&matricola).ok_or_else(|| AppError::NotFound(format!("{matricola} non è tra le persone dello scenario «{}»", s.name)))?;
             let mut text = format!("{} {} — scenario «{}» {}\n", p.matricola, p.nome, s.name, at.cycle);
             for line in &p.spiegazione {
                 text.push_str("- ");

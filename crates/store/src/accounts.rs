@@ -143,6 +143,10 @@ pub async fn link_person(conn: &mut Conn, account_id: &str, ente: &EnteId, perso
 
 /// The person an account is in an ente, if linked.
 pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Result<Option<String>, StoreError> {
-    let r = sqlx::query("SELECT person_id FROM account_person WHERE account_id = $1 AND ente_id = $2").bind(account_id).bind(&ente.0).fetch_optional(&mut *conn).await?;
+    let r = sqlx::query("SELECT person_id FROM account_person WHERE account_id = $1 AND ente_id = $2")
+        .bind(account_id)
+        .bind(&ente.0)
+        .fetch_optional(&mut *conn)
+        .await?;
     r.map(|r| crate::row::text(&r, "person_id")).transpose()
 }

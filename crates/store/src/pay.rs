@@ -390,3 +390,33 @@ pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &
     .await?;
     Ok(())
 }
+
+/// The result-pay base of each managerial position of a cycle: unit id → cents.
+pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT unit_id, base_cents FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 ORDER BY unit_id")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok((text(r, "unit_id")?, int(r, "base_cents")?))).collect()
+}
+
+/// Replaces the positions of the given units.
+pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rows: &[(String, i64)]) -> Result<(), StoreError> {
+    for (unit, base) in rows {
+        sqlx::query("DELETE FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 AND unit_id = $3")
+            .bind(&ente.0)
+            .bind(cycle_id)
+            .bind(unit)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO position_pay (cycle_id, ente_id, unit_id, base_cents) VALUES ($1, $2, $3, $4)")
+            .bind(cycle_id)
+            .bind(&ente.0)
+            .bind(unit)
+            .bind(base)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

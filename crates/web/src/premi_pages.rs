@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Router, http::StatusCode};
 use serde::Deserialize;
 use traguardi_app::payouts::{self, PayContext, ScenarioSummary, WhatIf};
-use traguardi_app::premi::{Allocation, PersonPay};
+use traguardi_app::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::budget::euro;
 use traguardi_domain::plan::round::it;
 
@@ -90,6 +90,10 @@ impl PremiPage {
     /// Cents in Italian form, for the template.
     fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
         euro(*cents.borrow())
+    }
+    /// A score to two decimals, or a dash.
+    fn score(&self, s: &Option<rust_decimal::Decimal>) -> String {
+        s.map_or_else(|| "—".into(), it)
     }
 }
 
@@ -196,8 +200,13 @@ struct PersonPage {
     year: i32,
     section: &'static str,
     scenario: String,
-    person: PersonPay,
-    amounts: Row,
+    person: Explained,
+}
+
+impl PersonPage {
+    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
+        euro(*cents.borrow())
+    }
 }
 
 async fn person_page(
@@ -207,21 +216,12 @@ async fn person_page(
 ) -> Result<Response, WebError> {
     let actor = user.actor();
     let (_, a) = payouts::scenario(&s.store, &actor, Some(&code), year, &scenario).await?;
-    let person = a.person(&matricola).cloned().ok_or_else(|| traguardi_app::AppError::NotFound(format!("{matricola} non è nello scenario «{scenario}»")))?;
+    let person = a.explained(&matricola).ok_or_else(|| traguardi_app::AppError::NotFound(format!("{matricola} non è nello scenario «{scenario}»")))?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
         traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
     };
-    html(PersonPage {
-        user: user.view(),
-        ente_name: ente.name.clone(),
-        nav_code: ente.code.to_string(),
-        year,
-        section: "premi",
-        scenario,
-        amounts: row(&person),
-        person,
-    })
+    html(PersonPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "premi", scenario, person })
 }
 
 #[derive(Template)]
@@ -235,9 +235,14 @@ struct MyPage {
     mine: Option<payouts::MyPay>,
     /// (label, value) of the evaluation, as shown.
     facts: Vec<(&'static str, String)>,
-    amounts: Option<Row>,
     history: Vec<(i32, String)>,
     average: Option<String>,
+}
+
+impl MyPage {
+    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
+        euro(*cents.borrow())
+    }
 }
 
 /// The logged-in person's own evaluation, premium (once approved) and past scores.
@@ -264,8 +269,7 @@ async fn my_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)
             ("Conciliazione", e.conciliation.clone().map_or_else(|| "—".to_string(), |c| format!("{c} {}", e.conciliated.map(it).unwrap_or_default()))),
         ],
     };
-    let amounts = mine.as_ref().and_then(|m| m.approved.as_ref()).map(|(_, p)| row(p));
     let history = mine.as_ref().map(|m| m.history.iter().map(|(y, s)| (*y, score(*s))).collect()).unwrap_or_default();
     let average = mine.as_ref().and_then(|m| m.average_of_last(3)).map(it);
-    html(MyPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "mia", mine, facts, amounts, history, average })
+    html(MyPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "mia", mine, facts, history, average })
 }

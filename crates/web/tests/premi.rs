@@ -69,6 +69,7 @@ async fn premi_pages() {
     assert!(body.contains("250.000,00 € erogati su 250.000,00 €"));
     assert!(body.contains("19 maggiorazioni da 236,85 €"));
     assert!(body.contains("Piano degli Obiettivi 2020 non approvato"));
+    assert!(body.contains("Retribuzione di risultato dei dirigenti") && body.contains("/premi/base/persone/D022"), "{body}");
 
     // A forged form is refused; a real one saves a scenario and shows it.
     assert_eq!(send(&state, post(page, &cookie, "csrf=altro&azione=calcola&nome=bis")).await.0, StatusCode::FORBIDDEN);
@@ -91,4 +92,7 @@ async fn premi_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Punteggio organizzativo in ADG (182 giorni)"), "{body}");
     assert_eq!(send(&state, get(&format!("{page}/base/persone/X1"), &cookie)).await.0, StatusCode::NOT_FOUND);
+    let (status, _, body) = send(&state, get(&format!("{page}/base/persone/D022"), &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Retribuzione di risultato") && body.contains("Risultati della struttura SIAD: ROD "), "{body}");
 }

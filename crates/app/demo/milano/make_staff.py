@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds the demo's staff for 2020 and what pays them: dipendenti-2020.csv (people and
-assignments), valutazioni-2020.csv, assenze-2020.csv. Names, categories, scores and absences
+assignments), valutazioni-2020.csv (staff and managers), assenze-2020.csv, posizioni-2020.csv. Names, categories, scores and absences
 are illustrative (the acts name only the directors); the generator is deterministic.
 Run from this folder: python3 make_staff.py"""
 import csv, random
@@ -53,6 +53,18 @@ for d in DIREZIONI:
         if n % 31 == 0:
             absences.append(dict(matricola=m, causale="MAL", giorni=12))
 
+# Managers: evaluated on behaviours (results come from the plan: the ROD of their Direzione,
+# the ROS of their unit); the Direttori by the Sindaco on the NIV's proposal (no evaluator).
+MANAGERS = [r for r in csv.DictReader(open("persone.csv")) if r["ruolo"] in ("direttore", "dirigente")]
+positions = []
+for r in MANAGERS:
+    evals.append(dict(matricola=r["matricola"], valutatore="" if r["ruolo"] == "direttore" else "D001", revisore="", risultati="",
+                      comportamenti=random.choice([80, 85, 90, 95]), colloquio_iniziale="2020-02-10", colloquio_intermedio="2020-07-10",
+                      colloquio_finale="2021-02-10", firmata_il="2021-02-15", contestata_il="", conciliazione="", punteggio_conciliato="", note=""))
+    base = {"DG": "45000.00", "SG": "15000.00", "OSP": "18000.00"}.get(r["struttura"], "30000.00")
+    if r["struttura"] not in [p["struttura"] for p in positions]:
+        positions.append(dict(struttura=r["struttura"], base=base))
+
 def write(name, rows):
     with open(name, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
@@ -62,3 +74,4 @@ def write(name, rows):
 write("dipendenti-2020.csv", people)
 write("valutazioni-2020.csv", evals)
 write("assenze-2020.csv", absences)
+write("posizioni-2020.csv", positions)

@@ -78,6 +78,44 @@ pub struct PayRules {
     /// What-if: the pools in cents, replacing those of the fund.
     pub pool_organisational: Option<i64>,
     pub pool_individual: Option<i64>,
+    pub managers: ManagerRules,
+}
+
+/// Managers' result pay (art. 9 D.Lgs 150/2009; CCNL Area Funzioni Locali 17/12/2020).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManagerRules {
+    /// Roles paid result pay by position.
+    pub roles: Vec<Role>,
+    /// Denominator of the days in post (days capped at it).
+    pub days_in_year: Decimal,
+    /// Share % of the position's result pay for an interim post.
+    pub interim_share: Decimal,
+    /// Weights % of results, behaviours and the capacity to differentiate (renormalised over
+    /// those available).
+    pub weight_results: Decimal,
+    pub weight_behaviours: Decimal,
+    pub weight_differentiation: Decimal,
+    /// Standard deviation of the scores a manager gave that counts as full differentiation.
+    pub target_spread: Decimal,
+    /// Employer contributions and IRAP, % of the total.
+    pub contributions: Decimal,
+    pub irap: Decimal,
+}
+
+impl Default for ManagerRules {
+    fn default() -> Self {
+        ManagerRules {
+            roles: vec![Role::Direttore, Role::Dirigente],
+            days_in_year: Decimal::from(365),
+            interim_share: Decimal::ONE_HUNDRED,
+            weight_results: Decimal::from(60),
+            weight_behaviours: Decimal::from(30),
+            weight_differentiation: Decimal::from(10),
+            target_spread: Decimal::from(10),
+            contributions: Decimal::new(238, 1),
+            irap: Decimal::new(85, 1),
+        }
+    }
 }
 
 impl Default for PayRules {
@@ -104,6 +142,7 @@ impl Default for PayRules {
             absences_protected: ["MAT", "PAT", "PAR"].map(String::from).to_vec(),
             pool_organisational: None,
             pool_individual: None,
+            managers: ManagerRules::default(),
         }
     }
 }
@@ -237,6 +276,43 @@ impl PayRules {
                 }
             }
         }
+        if let Some((line, v)) = keys.take("dirigenti.ruoli") {
+            let mut roles = Vec::new();
+            for p in list(&v) {
+                match Role::parse(&p) {
+                    Ok(role) => roles.push(role),
+                    Err(e) => keys.problems.push(Problem::cell(line, "dirigenti.ruoli", e)),
+                }
+            }
+            r.managers.roles = roles;
+        }
+        let m = &mut r.managers;
+        let managers: [(&str, &mut Decimal, Decimal, Decimal); 8] = [
+            ("dirigenti.giorni_anno", &mut m.days_in_year, Decimal::ONE, Decimal::from(366)),
+            ("dirigenti.quota_interim", &mut m.interim_share, Decimal::ZERO, hundred),
+            ("dirigenti.peso_risultati", &mut m.weight_results, Decimal::ZERO, hundred),
+            ("dirigenti.peso_comportamenti", &mut m.weight_behaviours, Decimal::ZERO, hundred),
+            ("dirigenti.peso_differenziazione", &mut m.weight_differentiation, Decimal::ZERO, hundred),
+            ("dirigenti.scarto_obiettivo", &mut m.target_spread, Decimal::new(1, 2), hundred),
+            ("dirigenti.contributi", &mut m.contributions, Decimal::ZERO, hundred),
+            ("dirigenti.irap", &mut m.irap, Decimal::ZERO, hundred),
+        ];
+        for (k, slot, min, max) in managers {
+            if let Some((line, v)) = keys.take(k)
+                && let Some(n) = pct_in(&mut keys, line, k, &v, min, max)
+            {
+                *slot = n;
+            }
+        }
+        if r.managers.weight_results <= r.managers.weight_behaviours.max(r.managers.weight_differentiation) {
+            keys.problems.push(Problem::column(
+                "dirigenti.peso_risultati",
+                ProblemKind::BadFormat {
+                    value: r.managers.weight_results.normalize().to_string(),
+                    expected: "un peso prevalente: i risultati pesano più di ogni altra voce (art. 9 c.1 D.Lgs 150/2009)".into(),
+                },
+            ));
+        }
         if r.individual_share < r.individual_min {
             keys.problems.push(Problem::column(
                 "quota_individuale",
@@ -272,6 +348,16 @@ impl PayRules {
         out.push(format!("differenziazione.spareggio = {}", self.tie_break.iter().map(|t| t.code()).collect::<Vec<_>>().join(", ")));
         out.push(format!("assenze.riducono = {}", self.absences_reducing.join(", ")));
         out.push(format!("assenze.tutelate = {}", self.absences_protected.join(", ")));
+        let m = &self.managers;
+        out.push(format!("dirigenti.ruoli = {}", m.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")));
+        out.push(format!("dirigenti.giorni_anno = {}", n(m.days_in_year)));
+        out.push(format!("dirigenti.quota_interim = {}", n(m.interim_share)));
+        out.push(format!("dirigenti.peso_risultati = {}", n(m.weight_results)));
+        out.push(format!("dirigenti.peso_comportamenti = {}", n(m.weight_behaviours)));
+        out.push(format!("dirigenti.peso_differenziazione = {}", n(m.weight_differentiation)));
+        out.push(format!("dirigenti.scarto_obiettivo = {}", n(m.target_spread)));
+        out.push(format!("dirigenti.contributi = {}", n(m.contributions)));
+        out.push(format!("dirigenti.irap = {}", n(m.irap)));
         if let Some(c) = self.pool_organisational {
             out.push(format!("fondo.organizzativa = {}", Decimal::new(c, 2)));
         }
@@ -303,26 +389,37 @@ mod tests {
     fn a_full_text() {
         let r = PayRules::parse(
             "pesi.dipendenti = 25, 25, 50\ncoefficiente.C = 1.2\ncoefficiente.istruttori = 1.25\npremi.ruoli = dipendente, po\n\
-             differenziazione.quota_teste = 15\nassenze.riducono = ASP, AST\nfondo.individuale = 30000.50\ngiorni_anno = 365\n",
+             differenziazione.quota_teste = 15\nassenze.riducono = ASP, AST\nfondo.individuale = 30000.50\ngiorni_anno = 365\n\
+             dirigenti.quota_interim = 30\ndirigenti.ruoli = direttore, dirigente, segretario\n",
         )
         .expect("parses");
         assert_eq!(r.weights_staff, OrgWeights { roe: dec!(25), rod: dec!(25), ros: dec!(50) });
         assert_eq!((r.coefficient(Category::C), r.coefficient(Category::Ir), r.coefficient(Category::A)), (dec!(1.2), dec!(1.25), dec!(1)));
         assert_eq!(r.roles, [Role::Dipendente, Role::PoEq]);
         assert_eq!((r.uplift_heads, r.pool_individual, r.days_in_year), (dec!(15), Some(3_000_050), Some(dec!(365))));
+        assert_eq!((r.managers.interim_share, r.managers.roles.len()), (dec!(30), 3));
         assert_eq!(PayRules::parse(&r.to_text()), Ok(r));
     }
 
     #[test]
     fn every_bad_key_is_named() {
         let e = PayRules::parse(
-            "pesi.dipendenti = 30, 30, 30\ncoefficiente.Z = 1\ndifferenziazione.maggiorazione = 20\nassenze.riducono = ASP, MAT\nquota_individuale = 20\nsconosciuta = 1\n",
+            "pesi.dipendenti = 30, 30, 30\ncoefficiente.Z = 1\ndifferenziazione.maggiorazione = 20\nassenze.riducono = ASP, MAT\nquota_individuale = 20\nsconosciuta = 1\n\
+             dirigenti.peso_risultati = 30\n",
         )
         .expect_err("refused");
         let text: Vec<String> = e.0.iter().map(|p| p.describe(crate::Lang::It)).collect();
-        assert_eq!(text.len(), 6, "{text:#?}");
+        assert_eq!(text.len(), 7, "{text:#?}");
         let joined = text.join("\n");
-        for needle in ["«pesi.dipendenti»", "«coefficiente.z»", "«differenziazione.maggiorazione»", "MAT", "«quota_individuale»", "«sconosciuta»"] {
+        for needle in [
+            "«pesi.dipendenti»",
+            "«coefficiente.z»",
+            "«differenziazione.maggiorazione»",
+            "MAT",
+            "«quota_individuale»",
+            "«sconosciuta»",
+            "«dirigenti.peso_risultati»",
+        ] {
             assert!(joined.contains(needle), "{needle} in {joined}");
         }
     }

@@ -1,0 +1,250 @@
+//! Managers' result pay from the database (SPEC §4): per assignment of a Direttore or
+//! Dirigente, the position's base × days in post / `dirigenti.giorni_anno` × final score / 100
+//! × share (100, or `dirigenti.quota_interim` for an interim post), rounded to the cent per row;
+//! then employer contributions and IRAP on the total.
+//!
+//! The final score follows art. 9 D.Lgs 150/2009: the results of their structure with prevalent
+//! weight (the ROD of a Direzione they lead, else the ROS of their unit, unless the evaluation
+//! states them), behaviours, and their capacity to differentiate the evaluations of their staff
+//! — the spread (standard deviation) of the individual scores they gave, as a % of
+//! `dirigenti.scarto_obiettivo`, at most 100; with fewer than two evaluated it drops out and the
+//! weights renormalise. A conciliated score replaces it; below `punteggio_minimo` nothing is paid.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+use traguardi_domain::pay::presence::{Service, days_within};
+use traguardi_domain::pay::{ResultPayRow, ResultPayRules, result_pay};
+use traguardi_domain::plan::round::it;
+use traguardi_store::pay::EvaluationRow;
+use traguardi_store::people::Assignment;
+
+use crate::premi::{PayInput, PersonPay};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagerRow {
+    pub matricola: String,
+    pub struttura: String,
+    pub interim: bool,
+    /// Cents.
+    pub base: i64,
+    pub giorni: i64,
+    pub punteggio: Decimal,
+    pub quota: Decimal,
+    /// Cents.
+    pub importo: i64,
+    /// What the row would pay at a score of 100, in cents (the amount set aside).
+    pub importo_pieno: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manager {
+    pub matricola: String,
+    pub nome: String,
+    pub punteggio: Option<Decimal>,
+    pub differenziazione: Option<Decimal>,
+    pub positiva: bool,
+    /// Cents.
+    pub totale: i64,
+    pub spiegazione: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ManagersPay {
+    pub righe: Vec<ManagerRow>,
+    pub dirigenti: Vec<Manager>,
+    /// Cents.
+    pub totale: i64,
+    pub contributi: i64,
+    pub irap: i64,
+    pub totale_complessivo: i64,
+    /// Units held by a manager whose position has no base (`traguardi import posizioni`).
+    pub posizioni_mancanti: Vec<String>,
+}
+
+fn cents(d: Decimal) -> i64 {
+    (d * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
+}
+
+/// Population standard deviation, by Newton's method in decimals.
+fn spread(scores: &[Decimal]) -> Option<Decimal> {
+    if scores.len() < 2 {
+        return None;
+    }
+    let n = Decimal::from(scores.len() as i64);
+    let mean = scores.iter().sum::<Decimal>() / n;
+    let var = scores.iter().map(|s| (s - mean) * (s - mean)).sum::<Decimal>() / n;
+    Some(crate::payouts::sqrt(var))
+}
+
+pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, i64>) -> ManagersPay {
+    let rules = &input.rules.managers;
+    let year = input.scores.cycle.year();
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let units: HashMap<&str, &traguardi_store::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
+    let matricola_of: HashMap<&str, &str> = input.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
+    // The individual scores each evaluator gave.
+    let mut given: HashMap<&str, Vec<Decimal>> = HashMap::new();
+    let staff_score: HashMap<&str, Decimal> = staff.iter().filter_map(|p| p.punteggio_individuale.map(|s| (p.matricola.as_str(), s))).collect();
+    for e in input.evaluations {
+        if let (Some(ev), Some(m)) = (&e.evaluator_id, matricola_of.get(e.person_id.as_str()))
+            && let Some(s) = staff_score.get(m)
+        {
+            given.entry(ev.as_str()).or_default().push(*s);
+        }
+    }
+    let mut by_person: HashMap<&str, Vec<(&Assignment, i64)>> = HashMap::new();
+    for a in input.assignments.iter().filter(|a| rules.roles.contains(&a.role)) {
+        let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
+        if days > 0 {
+            by_person.entry(a.person_id.as_str()).or_default().push((a, days));
+        }
+    }
+    let mut people: Vec<&traguardi_store::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
+    people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
+    let mut out = ManagersPay::default();
+    let mut pay_rows = Vec::new();
+    for p in people {
+        let posts = &by_person[p.id.as_str()];
+        let mut why = Vec::new();
+        // Results: as evaluated, else the structures they led (main posts, by days).
+        let e = evaluations.get(p.id.as_str());
+        let results = match e.and_then(|e| e.results) {
+            Some(r) => {
+                why.push(format!("Risultati valutati: {}.", it(r)));
+                Some(r)
+            }
+            None => {
+                let (mut sum, mut days) = (Decimal::ZERO, Decimal::ZERO);
+                for (a, d) in posts.iter().filter(|(a, _)| !a.interim) {
+                    let own = if a.role == traguardi_domain::people::Role::Direttore {
+                        input.indices.rod_for(&input.scores.units, &a.unit_id)
+                    } else {
+                        input.indices.ros_for(&input.scores.units, &a.unit_id)
+                    };
+                    if let Some(i) = own
+                        && let Some(v) = i.value()
+                    {
+                        why.push(format!("Risultati della struttura {}: {} {} ({} giorni).", i.unit_code, i.kind, it(v), d));
+                        sum += v * Decimal::from(*d);
+                        days += Decimal::from(*d);
+                    }
+                }
+                (days > Decimal::ZERO).then(|| sum / days)
+            }
+        };
+        let behaviours = e.and_then(|e| e.behaviours);
+        let differentiation = given.get(p.id.as_str()).and_then(|s| {
+            let sd = spread(s)?;
+            let idx = (sd / rules.target_spread * Decimal::ONE_HUNDRED).min(Decimal::ONE_HUNDRED);
+            why.push(format!(
+                "Capacità di differenziare: scarto quadratico medio {} dei {} punteggi attribuiti, su {} = {}.",
+                it(sd),
+                s.len(),
+                it(rules.target_spread),
+                it(idx)
+            ));
+            Some(idx)
+        });
+        let score = match e {
+            None => {
+                why.push("Valutazione mancante: nessuna retribuzione di risultato finché non è registrata.".into());
+                None
+            }
+            Some(e) if e.conciliated.is_some() => {
+                let c = e.conciliated.unwrap_or_default();
+                why.push(format!("Valutazione dopo la conciliazione: {}.", it(c)));
+                Some(c)
+            }
+            Some(_) => {
+                let parts = [
+                    ("risultati", rules.weight_results, results),
+                    ("comportamenti", rules.weight_behaviours, behaviours),
+                    ("differenziazione", rules.weight_differentiation, differentiation),
+                ];
+                let weight: Decimal = parts.iter().filter(|(_, w, v)| v.is_some() && *w > Decimal::ZERO).map(|(_, w, _)| *w).sum();
+                let s = if weight > Decimal::ZERO { parts.iter().filter_map(|(_, w, v)| v.map(|v| v * w)).sum::<Decimal>() / weight } else { Decimal::ZERO };
+                let terms: Vec<String> =
+                    parts.iter().map(|(k, w, v)| v.map_or_else(|| format!("{k} non disponibile"), |v| format!("{k} {} × {}%", it(v), w.normalize()))).collect();
+                why.push(format!("Valutazione (art. 9 D.Lgs 150/2009): {} = {}.", terms.join(" + "), it(s)));
+                Some(s)
+            }
+        };
+        let positive = score.is_some_and(|s| s >= input.rules.min_score);
+        if let Some(s) = score
+            && !positive
+        {
+            why.push(format!("Valutazione non positiva ({} < {}): nessuna retribuzione di risultato.", it(s), it(input.rules.min_score)));
+        }
+        for (a, days) in posts {
+            let unit = units.get(a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
+            let Some(base) = positions.get(&a.unit_id) else {
+                out.posizioni_mancanti.push(unit.to_string());
+                why.push(format!("Posizione {unit}: base della retribuzione di risultato non registrata."));
+                continue;
+            };
+            let share = if a.interim { rules.interim_share } else { Decimal::ONE_HUNDRED };
+            let row = ResultPayRow {
+                manager: p.matricola.clone(),
+                unit: unit.into(),
+                base: Decimal::new(*base, 2),
+                days: Decimal::from(*days),
+                score: if positive { score.unwrap_or_default().min(Decimal::ONE_HUNDRED) } else { Decimal::ZERO },
+                share,
+            };
+            pay_rows.push((row, a.interim));
+        }
+        out.dirigenti.push(Manager {
+            matricola: p.matricola.clone(),
+            nome: format!("{} {}", p.family_name, p.given_name),
+            punteggio: score,
+            differenziazione: differentiation,
+            positiva: positive,
+            totale: 0,
+            spiegazione: why,
+        });
+    }
+    let pay_rules = ResultPayRules { days_in_year: rules.days_in_year, contributions: rules.contributions, irap: rules.irap };
+    let rows: Vec<ResultPayRow> = pay_rows.iter().map(|(r, _)| r.clone()).collect();
+    let paid = result_pay(&rows, &pay_rules);
+    for ((r, amount), (_, interim)) in paid.rows.iter().zip(&pay_rows) {
+        let importo = cents(*amount);
+        out.righe.push(ManagerRow {
+            matricola: r.manager.clone(),
+            struttura: r.unit.clone(),
+            interim: *interim,
+            base: cents(r.base),
+            giorni: r.days.min(rules.days_in_year).to_i64().unwrap_or(0),
+            punteggio: r.score,
+            quota: r.share,
+            importo,
+            importo_pieno: cents(ResultPayRow { score: Decimal::ONE_HUNDRED, ..r.clone() }.amount(&pay_rules)),
+        });
+        if let Some(m) = out.dirigenti.iter_mut().find(|m| m.matricola == r.manager) {
+            m.totale += importo;
+            m.spiegazione.push(format!(
+                "{} {}: base {} € × {} giorni / {} × punteggio {} / 100 × quota {}% = {} €.",
+                if *interim { "Interim" } else { "Incarico" },
+                r.unit,
+                traguardi_domain::budget::euro(cents(r.base)),
+                r.days.min(rules.days_in_year).normalize(),
+                rules.days_in_year.normalize(),
+                it(r.score),
+                r.share.normalize(),
+                traguardi_domain::budget::euro(importo)
+            ));
+        }
+    }
+    for m in &mut out.dirigenti {
+        m.spiegazione.push(format!("Totale: {} €.", traguardi_domain::budget::euro(m.totale)));
+    }
+    out.posizioni_mancanti.sort();
+    out.posizioni_mancanti.dedup();
+    (out.totale, out.contributi, out.irap, out.totale_complessivo) = (cents(paid.total), cents(paid.contributions), cents(paid.irap), cents(paid.grand_total));
+    out
+}
