@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use traguardi_docs::ReadOptions;
+use traguardi_domain::people::Category;
 use traguardi_domain::value::{parse_date, parse_percent};
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::pay::{self, EvaluationRow};
@@ -50,8 +52,28 @@ pub async fn import_evaluations(
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
-    let in_cycle: std::collections::HashSet<String> =
-        people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|a| a.person_id).collect();
+    // Each person's category: that of their longest assignment in the cycle.
+    let mut category: HashMap<String, (i64, Category)> = HashMap::new();
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    for a in people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await? {
+        let days = (a.ends.unwrap_or(year_end) - a.starts).num_days();
+        if category.get(&a.person_id).is_none_or(|(d, _)| days > *d) {
+            category.insert(a.person_id.clone(), (days, a.category));
+        }
+    }
+    let rules = crate::payouts::rules_of(&mut tx, &ente, &cycle).await?;
+    // Columns `comportamento.CODE`: one score per behaviour of the catalogue.
+    let item_columns: Vec<(usize, String)> =
+        table.headers.iter().enumerate().filter_map(|(i, h)| h.strip_prefix("comportamento.").map(|c| (i, c.to_uppercase()))).collect();
+    for (_, code) in &item_columns {
+        if !rules.behaviours.iter().any(|b| &b.code == code) {
+            problems.push(Problem::cell(
+                1,
+                &format!("comportamento.{}", code.to_lowercase()),
+                ProblemKind::NotOneOf { value: code.clone(), allowed: rules.behaviours.iter().map(|b| b.code.clone()).collect() },
+            ));
+        }
+    }
     let stored: HashMap<String, EvaluationRow> = pay::evaluations(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows: Vec<(String, EvaluationRow)> = Vec::new();
@@ -69,7 +91,7 @@ pub async fn import_evaluations(
                 bad("matricola", ProblemKind::UnknownPerson { value: matricola.clone() });
                 None
             }
-            Some(id) if !in_cycle.contains(id) => {
+            Some(id) if !category.contains_key(id) => {
                 bad("matricola", ProblemKind::OutsideCycle { year });
                 None
             }
@@ -99,7 +121,48 @@ pub async fn import_evaluations(
             "" => None,
             s => parse_percent(s, style).map_err(|k| bad(c, k)).ok(),
         };
-        let (results, behaviours, conciliated) = (score("risultati"), score("comportamenti"), score("punteggio_conciliato"));
+        let (results, mut behaviours, conciliated) = (score("risultati"), score("comportamenti"), score("punteggio_conciliato"));
+        // Behaviours item by item, on the scale of the rules: their mean as a % of the scale.
+        let cat = person.as_ref().and_then(|id| category.get(id)).map(|(_, c)| *c);
+        let mut items: Vec<(String, Decimal)> = Vec::new();
+        for (i, code) in &item_columns {
+            let col = format!("comportamento.{}", code.to_lowercase());
+            let cell = rec.cells.get(*i).map_or("", |c| c.trim());
+            if cell.is_empty() {
+                continue;
+            }
+            let Some(b) = rules.behaviours.iter().find(|b| &b.code == code) else { continue };
+            if let Some(c) = cat
+                && !b.applies_to(c)
+            {
+                problems.push(Problem::cell(
+                    line,
+                    &col,
+                    ProblemKind::BadFormat { value: cell.into(), expected: format!("vuoto: {code} non si applica alla categoria {}", c.code()) },
+                ));
+                continue;
+            }
+            match style.parse(cell) {
+                Some(v) if v >= Decimal::ONE && v <= rules.scale => items.push((code.clone(), v)),
+                _ => problems.push(Problem::cell(
+                    line,
+                    &col,
+                    ProblemKind::OutOfRange { value: cell.into(), min: "1".into(), max: rules.scale.normalize().to_string() },
+                )),
+            }
+        }
+        if !items.is_empty() {
+            if behaviours.is_some() {
+                problems.push(Problem::cell(
+                    line,
+                    "comportamenti",
+                    ProblemKind::BadFormat { value: get("comportamenti").into(), expected: "vuoto quando i comportamenti sono valutati uno per uno".into() },
+                ));
+            }
+            items.sort();
+            let mean = items.iter().map(|(_, v)| *v).sum::<Decimal>() / Decimal::from(items.len() as i64);
+            behaviours = Some((mean / rules.scale * Decimal::ONE_HUNDRED).normalize());
+        }
         let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
         let mut day = |c: &str| -> Option<NaiveDate> {
             match get(c) {
@@ -111,11 +174,10 @@ pub async fn import_evaluations(
         let (signed, contested) = (day("firmata_il"), day("contestata_il"));
         let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
         // The interviews come in their order.
-        for ((a, ca), (b, cb)) in [((start, "colloquio_iniziale"), (mid, "colloquio_intermedio")), ((mid, "colloquio_intermedio"), (end, "colloquio_finale"))] {
+        for ((a, _), (b, cb)) in [((start, "colloquio_iniziale"), (mid, "colloquio_intermedio")), ((mid, "colloquio_intermedio"), (end, "colloquio_finale"))] {
             if let (Some(a), Some(b)) = (a, b)
                 && b < a
             {
-                let _ = ca;
                 bad(cb, ProblemKind::EndBeforeStart { start: a.format("%d/%m/%Y").to_string(), end: b.format("%d/%m/%Y").to_string() });
             }
         }
@@ -156,6 +218,7 @@ pub async fn import_evaluations(
                 conciliation,
                 conciliated,
                 note: Some(get("note").to_string()).filter(|n| !n.is_empty()),
+                items,
             },
         ));
     }

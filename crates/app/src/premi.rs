@@ -453,6 +453,15 @@ fn individual_score(
             ros
         }
     };
+    if !e.items.is_empty() {
+        let items: Vec<String> = e.items.iter().map(|(code, v)| format!("{code} {}", v.normalize().to_string().replace('.', ","))).collect();
+        why.push(format!(
+            "Comportamenti: {} sulla scala da 1 a {}; la media riportata a 100 = {}.",
+            items.join(", "),
+            rules.scale.normalize(),
+            e.behaviours.map(it).unwrap_or_default()
+        ));
+    }
     let w = rules.results_weight;
     match (results, e.behaviours) {
         (Some(r), Some(b)) => {

@@ -261,6 +261,18 @@ async fn bad_files(store: &Store) {
     ] {
         assert!(msg.contains(needle), "{needle} in {msg}");
     }
+    // Behaviours item by item: an unknown behaviour, a score off the 1–5 scale, a managers'
+    // behaviour for an employee, and both the items and the overall score.
+    let items = "matricola,comportamento.c1,comportamento.c5,comportamento.zz,comportamenti\nM0001,6,4,,\nM0002,4,,,80\n";
+    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, items.as_bytes(), opts, false).await);
+    for needle in [
+        "riga 1, colonna «comportamento.zz»",
+        "riga 2, colonna «comportamento.c1»",
+        "riga 2, colonna «comportamento.c5»: «4» non è valido: atteso vuoto: C5 non si applica alla categoria A",
+        "riga 3, colonna «comportamenti»",
+    ] {
+        assert!(msg.contains(needle), "{needle} in {msg}");
+    }
     let ab = b"matricola,causale,giorni\nM0001,ASP,400\nM0001,asp,3\nNOPE,MAL,2\n";
     let msg = describe(import_absences::import_absences(store, &console, E, 2020, ab, opts, false).await);
     for needle in ["riga 2, colonna «giorni»", "riga 3, colonna «causale»", "riga 4, colonna «matricola»"] {

@@ -78,6 +78,9 @@ pub struct EvaluationRow {
     /// The score agreed in conciliation, replacing the computed one.
     pub conciliated: Option<Decimal>,
     pub note: Option<String>,
+    /// Each behaviour's score on the cycle's scale, by code (the `behaviours` score derives
+    /// from them when present).
+    pub items: Vec<(String, Decimal)>,
 }
 
 const EVALUATION_COLUMNS: &str = "person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, \
@@ -90,10 +93,21 @@ pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Resu
         .fetch_all(&mut *conn)
         .await?;
     let t = "evaluation";
+    let item_rows = sqlx::query("SELECT person_id, code, value FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, code")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut items: std::collections::HashMap<String, Vec<(String, Decimal)>> = std::collections::HashMap::new();
+    for r in &item_rows {
+        items.entry(text(r, "person_id")?).or_default().push((text(r, "code")?, decimal(r, "evaluation_item", "value")?));
+    }
     rows.iter()
         .map(|r| {
+            let person_id = text(r, "person_id")?;
             Ok(EvaluationRow {
-                person_id: text(r, "person_id")?,
+                items: items.remove(&person_id).unwrap_or_default(),
+                person_id,
                 evaluator_id: opt_text(r, "evaluator_id")?,
                 reviewer_id: opt_text(r, "reviewer_id")?,
                 results: opt_decimal(r, t, "results")?,
@@ -141,6 +155,22 @@ pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: 
     .bind(e.note.as_deref())
     .execute(&mut *conn)
     .await?;
+    sqlx::query("DELETE FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(&e.person_id)
+        .execute(&mut *conn)
+        .await?;
+    for (code, value) in &e.items {
+        sqlx::query("INSERT INTO evaluation_item (cycle_id, ente_id, person_id, code, value) VALUES ($1, $2, $3, $4, $5)")
+            .bind(cycle_id)
+            .bind(&ente.0)
+            .bind(&e.person_id)
+            .bind(code)
+            .bind(value.normalize().to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

@@ -14,6 +14,8 @@ DIREZIONI = ["DG", "DO", "GAB", "AUD", "ADG", "AVV", "BIL", "CASA", "CUA", "CULT
              "MOB", "ORU", "SOC", "QUA", "CIV", "SIC", "SIAD", "TEC", "AMB", "URB"]
 DIRETTORI = {r["struttura"]: r["matricola"] for r in csv.DictReader(open("persone.csv")) if r["ruolo"] == "direttore"}
 CATEGORIE = ["A", "B", "B", "C", "C", "C", "D", "D"]
+# The catalogue of behaviours of regole-premi-2020.txt: c1–c4 for everyone, c5 for managers.
+STAFF_BEHAVIOURS = ["c1", "c2", "c3", "c4"]
 
 people, evals, absences = [], [], []
 n = 0
@@ -36,15 +38,15 @@ for d in DIREZIONI:
         elif n % 41 == 0:
             row.update(inizio="2020-04-01")  # hired in the year
         people.append(row)
-        behaviours = random.choice([70, 75, 80, 85, 85, 90, 90, 95, 100])
-        e = dict(matricola=m, valutatore=DIRETTORI[row["struttura"]], revisore="D001", risultati="", comportamenti=behaviours,
+        e = dict(matricola=m, valutatore=DIRETTORI[row["struttura"]], revisore="D001", risultati="",
+                 **{f"comportamento.{c}": random.choice([4, 4, 5, 5, 5]) for c in STAFF_BEHAVIOURS}, **{"comportamento.c5": ""},
                  colloquio_iniziale="2020-02-14", colloquio_intermedio="2020-07-16", colloquio_finale="2021-02-18",
                  firmata_il="2021-02-25", contestata_il="", conciliazione="", punteggio_conciliato="", note="")
         if n in (17, 101):
-            e.update(comportamenti=40, risultati=55)  # not a positive evaluation
+            e.update({f"comportamento.{c}": 2 for c in STAFF_BEHAVIOURS}, risultati=55)  # not a positive evaluation
         if n == 60:
-            e.update(comportamenti=50, firmata_il="", contestata_il="2021-03-01", conciliazione="modificata", punteggio_conciliato=78,
-                     note="punteggio rivisto dopo la conciliazione")
+            e.update({f"comportamento.{c}": v for c, v in zip(STAFF_BEHAVIOURS, [2, 3, 3, 2])}, firmata_il="", contestata_il="2021-03-01",
+                     conciliazione="modificata", punteggio_conciliato=78, note="punteggio rivisto dopo la conciliazione")
         evals.append(e)
         if n % 19 == 0:
             absences.append(dict(matricola=m, causale="ASP", giorni=30))
@@ -59,7 +61,7 @@ MANAGERS = [r for r in csv.DictReader(open("persone.csv")) if r["ruolo"] in ("di
 positions = []
 for r in MANAGERS:
     evals.append(dict(matricola=r["matricola"], valutatore="" if r["ruolo"] == "direttore" else "D001", revisore="", risultati="",
-                      comportamenti=random.choice([80, 85, 90, 95]), colloquio_iniziale="2020-02-10", colloquio_intermedio="2020-07-10",
+                      **{f"comportamento.{c}": random.choice([4, 5]) for c in STAFF_BEHAVIOURS + ["c5"]}, colloquio_iniziale="2020-02-10", colloquio_intermedio="2020-07-10",
                       colloquio_finale="2021-02-10", firmata_il="2021-02-15", contestata_il="", conciliazione="", punteggio_conciliato="", note=""))
     base = {"DG": "45000.00", "SG": "15000.00", "OSP": "18000.00"}.get(r["struttura"], "30000.00")
     if r["struttura"] not in [p["struttura"] for p in positions]:

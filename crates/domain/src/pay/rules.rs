@@ -79,6 +79,24 @@ pub struct PayRules {
     pub pool_organisational: Option<i64>,
     pub pool_individual: Option<i64>,
     pub managers: ManagerRules,
+    /// The catalogue of behaviours evaluated, and the scale of their scores (1 to `scale`).
+    pub behaviours: Vec<Behaviour>,
+    pub scale: Decimal,
+}
+
+/// One behaviour of the catalogue: its code, what it is, and the categories it applies to
+/// (none listed: all).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Behaviour {
+    pub code: String,
+    pub name: String,
+    pub categories: Vec<String>,
+}
+
+impl Behaviour {
+    pub fn applies_to(&self, category: Category) -> bool {
+        self.categories.is_empty() || self.categories.iter().any(|c| c == category.code())
+    }
 }
 
 /// Managers' result pay (art. 9 D.Lgs 150/2009; CCNL Area Funzioni Locali 17/12/2020).
@@ -143,6 +161,8 @@ impl Default for PayRules {
             pool_organisational: None,
             pool_individual: None,
             managers: ManagerRules::default(),
+            behaviours: Vec::new(),
+            scale: Decimal::from(5),
         }
     }
 }
@@ -313,6 +333,33 @@ impl PayRules {
                 },
             ));
         }
+        let mut applies: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+        for (code, line, v) in keys.take_prefixed("comportamento_categorie.") {
+            let mut cats = Vec::new();
+            for c in list(&v) {
+                match Category::parse(&c) {
+                    Ok(c) => cats.push(c.code().to_string()),
+                    Err(e) => keys.problems.push(Problem::cell(line, &format!("comportamento_categorie.{code}"), e)),
+                }
+            }
+            applies.insert(code, (line, cats));
+        }
+        for (code, _, name) in keys.take_prefixed("comportamento.") {
+            let categories = applies.remove(&code).map(|(_, c)| c).unwrap_or_default();
+            r.behaviours.push(Behaviour { code: code.to_uppercase(), name, categories });
+        }
+        for (code, (line, _)) in applies {
+            keys.problems.push(Problem::cell(
+                line,
+                &format!("comportamento_categorie.{code}"),
+                ProblemKind::BadFormat { value: code.clone(), expected: format!("un comportamento del catalogo (comportamento.{code} = …)") },
+            ));
+        }
+        if let Some((line, v)) = keys.take("comportamenti.scala")
+            && let Some(n) = pct_in(&mut keys, line, "comportamenti.scala", &v, Decimal::TWO, Decimal::ONE_HUNDRED)
+        {
+            r.scale = n;
+        }
         if r.individual_share < r.individual_min {
             keys.problems.push(Problem::column(
                 "quota_individuale",
@@ -348,6 +395,13 @@ impl PayRules {
         out.push(format!("differenziazione.spareggio = {}", self.tie_break.iter().map(|t| t.code()).collect::<Vec<_>>().join(", ")));
         out.push(format!("assenze.riducono = {}", self.absences_reducing.join(", ")));
         out.push(format!("assenze.tutelate = {}", self.absences_protected.join(", ")));
+        out.push(format!("comportamenti.scala = {}", n(self.scale)));
+        for b in &self.behaviours {
+            out.push(format!("comportamento.{} = {}", b.code.to_lowercase(), b.name));
+            if !b.categories.is_empty() {
+                out.push(format!("comportamento_categorie.{} = {}", b.code.to_lowercase(), b.categories.join(", ")));
+            }
+        }
         let m = &self.managers;
         out.push(format!("dirigenti.ruoli = {}", m.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")));
         out.push(format!("dirigenti.giorni_anno = {}", n(m.days_in_year)));
@@ -390,7 +444,8 @@ mod tests {
         let r = PayRules::parse(
             "pesi.dipendenti = 25, 25, 50\ncoefficiente.C = 1.2\ncoefficiente.istruttori = 1.25\npremi.ruoli = dipendente, po\n\
              differenziazione.quota_teste = 15\nassenze.riducono = ASP, AST\nfondo.individuale = 30000.50\ngiorni_anno = 365\n\
-             dirigenti.quota_interim = 30\ndirigenti.ruoli = direttore, dirigente, segretario\n",
+             dirigenti.quota_interim = 30\ndirigenti.ruoli = direttore, dirigente, segretario\n\
+             comportamento.C1 = Orientamento al risultato\ncomportamento.C2 = Valutazione dei collaboratori\ncomportamento_categorie.c2 = DI\ncomportamenti.scala = 4\n",
         )
         .expect("parses");
         assert_eq!(r.weights_staff, OrgWeights { roe: dec!(25), rod: dec!(25), ros: dec!(50) });
@@ -398,6 +453,8 @@ mod tests {
         assert_eq!(r.roles, [Role::Dipendente, Role::PoEq]);
         assert_eq!((r.uplift_heads, r.pool_individual, r.days_in_year), (dec!(15), Some(3_000_050), Some(dec!(365))));
         assert_eq!((r.managers.interim_share, r.managers.roles.len()), (dec!(30), 3));
+        assert_eq!((r.scale, r.behaviours.len(), r.behaviours[1].code.as_str()), (dec!(4), 2, "C2"));
+        assert!(r.behaviours[0].applies_to(Category::A) && !r.behaviours[1].applies_to(Category::A) && r.behaviours[1].applies_to(Category::Dirigente));
         assert_eq!(PayRules::parse(&r.to_text()), Ok(r));
     }
 
