@@ -22,7 +22,7 @@ test('the planner computes, compares and reads a premium', async () => {
   assert.match(await page.locator('h1').textContent(), /Premi di produttività 2020/);
   assert.deepEqual(await axeViolations(page), []);
   await page.getByLabel('Nome del nuovo scenario').fill('prova');
-  await page.getByRole('button', { name: 'Calcola con le regole in vigore' }).click();
+  await page.getByRole('button', { name: 'Calcola lo scenario' }).click();
   await page.waitForURL('**/premi?scenario=prova');
   await page.getByLabel('Confronta con').selectOption('base');
   await page.getByRole('button', { name: 'Confronta' }).click();

@@ -197,6 +197,30 @@ pub struct WhatIf {
     pub scores: BTreeMap<String, Decimal>,
 }
 
+impl WhatIf {
+    /// Score changes written `MATRICOLA=PUNTEGGIO`, one per item (`,` or `.` decimals).
+    pub fn parse_scores<'a>(pairs: impl IntoIterator<Item = &'a str>, source: &str) -> Result<BTreeMap<String, Decimal>, AppError> {
+        let mut out = BTreeMap::new();
+        let mut problems = traguardi_domain::Problems::default();
+        for (i, p) in pairs.into_iter().map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+            let bad = |k| traguardi_domain::Problem::cell(i + 1, source, k);
+            let Some((m, v)) = p.split_once('=') else {
+                problems.push(bad(traguardi_domain::ProblemKind::BadFormat { value: p.into(), expected: "MATRICOLA=PUNTEGGIO, es. M0001=85".into() }));
+                continue;
+            };
+            let v = v.trim();
+            match traguardi_domain::value::parse_percent(v, traguardi_domain::value::NumberStyle::detect(false, [v])) {
+                Ok(v) => {
+                    out.insert(m.trim().to_string(), v);
+                }
+                Err(k) => problems.push(bad(k)),
+            }
+        }
+        problems.into_result().map_err(AppError::Invalid)?;
+        Ok(out)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioSummary {
     pub name: String,

@@ -4,14 +4,13 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rust_decimal::Decimal;
 use traguardi_app::payouts::{self, PayContext, WhatIf};
 use traguardi_app::{Actor, AppError, import_absences, import_evaluations, import_fund};
 use traguardi_docs::export::Sheet;
 use traguardi_domain::budget::euro;
 use traguardi_domain::plan::round::it;
-use traguardi_domain::value::{NumberStyle, parse_date, parse_percent};
-use traguardi_domain::{Lang, Problem, ProblemKind};
+use traguardi_domain::value::parse_date;
+use traguardi_domain::{Lang, Problem};
 use traguardi_store::Store;
 
 use crate::commands::{emit, parse_day, read_file, read_options, resolve, write_report};
@@ -115,18 +114,6 @@ pub async fn import_positions(store: &Store, args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// `MATRICOLA=PUNTEGGIO` pairs of a what-if.
-fn score_changes(pairs: &[String]) -> Result<BTreeMap<String, Decimal>> {
-    let mut out = BTreeMap::new();
-    for p in pairs {
-        let bad = |k: ProblemKind| AppError::Invalid(Problem::column("--punteggio", k).into());
-        let (m, v) = p.split_once('=').ok_or_else(|| bad(ProblemKind::BadFormat { value: p.clone(), expected: "MATRICOLA=PUNTEGGIO, es. M0001=85".into() }))?;
-        let v = parse_percent(v, NumberStyle::detect(false, [v])).map_err(bad)?;
-        out.insert(m.trim().to_string(), v);
-    }
-    Ok(out)
-}
-
 /// A scenario by name, or the approved one.
 async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(payouts::ScenarioSummary, traguardi_app::premi::Allocation)> {
     let actor = Actor::console();
@@ -181,7 +168,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Scenario { at, nome, regole, punteggio } => {
             let rules = regole.map(|f| read_file(&f).map(|b| String::from_utf8_lossy(&b).into_owned())).transpose()?;
-            let what_if = WhatIf { rules, scores: score_changes(&punteggio)? };
+            let what_if = WhatIf { rules, scores: WhatIf::parse_scores(punteggio.iter().map(String::as_str), "--punteggio")? };
             let (s, a) = payouts::save_scenario(store, &actor, at.ente.as_deref(), at.cycle, &nome, &what_if).await?;
             out!(
                 "scenario «{}» {}: {} persone; premi {} € (organizzativa {} €, individuale {} € con {} maggiorazioni da {} €); erogati {} €; residuo {} €",

@@ -84,6 +84,8 @@ struct PremiPage {
     rows: Vec<Row>,
     comparison: Option<Comparison>,
     message: Option<String>,
+    /// The rules in force, as the what-if form starts from.
+    rules: String,
 }
 
 impl PremiPage {
@@ -130,6 +132,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Cho
         rows,
         comparison,
         message,
+        rules: ctx.rules.to_text(),
     })
 }
 
@@ -147,6 +150,12 @@ struct ActionForm {
     csrf: String,
     azione: String,
     nome: String,
+    /// What-if: the rules of the scenario (the text of the rules in force, edited).
+    #[serde(default)]
+    regole: String,
+    /// What-if: `MATRICOLA=PUNTEGGIO`, one per line.
+    #[serde(default)]
+    punteggi: String,
 }
 
 /// `calcola` saves a scenario with the rules in force; `approva` approves one. Refusals are
@@ -163,7 +172,13 @@ async fn premi_action(
     let actor = user.actor();
     let name = f.nome.trim().to_string();
     let done = match f.azione.as_str() {
-        "calcola" => payouts::save_scenario(&s.store, &actor, Some(&code), year, &name, &WhatIf::default()).await.map(|_| ()),
+        "calcola" => match WhatIf::parse_scores(f.punteggi.lines(), "punteggi") {
+            Ok(scores) => {
+                let rules = Some(f.regole.replace("\r\n", "\n")).filter(|r| !r.trim().is_empty());
+                payouts::save_scenario(&s.store, &actor, Some(&code), year, &name, &WhatIf { rules, scores }).await.map(|_| ())
+            }
+            Err(e) => Err(e),
+        },
         "approva" => payouts::approve(&s.store, &actor, Some(&code), year, &name).await.map(|_| ()),
         other => Err(traguardi_app::AppError::Refused(format!("azione «{other}» sconosciuta"))),
     };

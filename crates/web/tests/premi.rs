@@ -73,10 +73,19 @@ async fn premi_pages() {
 
     // A forged form is refused; a real one saves a scenario and shows it.
     assert_eq!(send(&state, post(page, &cookie, "csrf=altro&azione=calcola&nome=bis")).await.0, StatusCode::FORBIDDEN);
-    let (status, _, _) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=calcola&nome=bis"))).await;
+    let (status, _, _) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=calcola&nome=bis&regole=&punteggi="))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, body) = send(&state, get(&format!("{page}?scenario=bis&confronta=base"), &cookie)).await;
     assert!(body.contains("Confronto: «bis» e «base»") && body.contains("Sono elencate le persone il cui premio cambia (0)"), "{body}");
+    // What-if from the form: other rules and a changed score.
+    let what_if = format!("csrf={csrf}&azione=calcola&nome=alta&regole=differenziazione.quota_teste+%3D+20%0D%0A&punteggi=M0001%3D100%0D%0A");
+    assert_eq!(send(&state, post(page, &cookie, &what_if)).await.0, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&state, get(&format!("{page}?scenario=alta"), &cookie)).await;
+    assert!(body.contains("di cui 38 maggiorazioni"), "{body}");
+    let bad = format!("csrf={csrf}&azione=calcola&nome=rotta&regole=&punteggi=M0001%3D130");
+    let (status, _, body) = send(&state, post(page, &cookie, &bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("riga 1, colonna «punteggi»"), "{body}");
     // Approval with gates open: refused on the page, saying which.
     let (status, _, body) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
