@@ -47,6 +47,9 @@ pub struct Manager {
     pub punteggio: Option<Decimal>,
     pub differenziazione: Option<Decimal>,
     pub positiva: bool,
+    /// The art. 30 uplift, in cents (included in `totale`).
+    #[serde(default)]
+    pub maggiorazione: i64,
     /// Cents.
     pub totale: i64,
     pub spiegazione: Vec<String>,
@@ -63,6 +66,9 @@ pub struct ManagersPay {
     pub totale_complessivo: i64,
     /// Units held by a manager whose position has no base (`traguardi import posizioni`).
     pub posizioni_mancanti: Vec<String>,
+    /// Problems of the rules against the plan (e.g. the payment-times objective not found).
+    #[serde(default)]
+    pub avvisi: Vec<String>,
 }
 
 fn cents(d: Decimal) -> i64 {
@@ -108,6 +114,14 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
     let mut people: Vec<&traguardi_store::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
     people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
     let mut out = ManagersPay::default();
+    let payment_times: Option<(String, Option<Decimal>)> = rules.payment_times_objective.as_ref().map(|code| {
+        let score =
+            input.scores.objectives.iter().find(|o| &o.code == code).and_then(|o| input.scores.board.objectives.get(&o.id)).and_then(|s| s.outcome.score());
+        (code.clone(), score)
+    });
+    if let Some((code, None)) = &payment_times {
+        out.avvisi.push(format!("l'obiettivo dei tempi di pagamento {code} non è nel piano del {year} o non ha ancora un punteggio"));
+    }
     let mut pay_rows = Vec::new();
     for p in people {
         let posts = &by_person[p.id.as_str()];
@@ -175,6 +189,23 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
                 Some(s)
             }
         };
+        // DL 13/2023 art. 4-bis: a share of the score depends on the payment-times objective.
+        let score = match (score, &payment_times) {
+            (Some(s), Some((code, Some(t)))) => {
+                let q = rules.payment_times_share;
+                let adjusted = (s * (Decimal::ONE_HUNDRED - q) + t * q) / Decimal::ONE_HUNDRED;
+                why.push(format!(
+                    "Tempi di pagamento (DL 13/2023 art. 4-bis): {} × {}% + obiettivo {code} {} × {}% = {}.",
+                    it(s),
+                    (Decimal::ONE_HUNDRED - q).normalize(),
+                    it(*t),
+                    q.normalize(),
+                    it(adjusted)
+                ));
+                Some(adjusted)
+            }
+            (s, _) => s,
+        };
         let positive = score.is_some_and(|s| s >= input.rules.min_score);
         if let Some(s) = score
             && !positive
@@ -205,6 +236,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             punteggio: score,
             differenziazione: differentiation,
             positiva: positive,
+            maggiorazione: 0,
             totale: 0,
             spiegazione: why,
         });
@@ -240,11 +272,51 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             ));
         }
     }
+    uplift(&mut out, rules);
     for m in &mut out.dirigenti {
         m.spiegazione.push(format!("Totale: {} €.", traguardi_domain::budget::euro(m.totale)));
     }
     out.posizioni_mancanti.sort();
     out.posizioni_mancanti.dedup();
-    (out.totale, out.contributi, out.irap, out.totale_complessivo) = (cents(paid.total), cents(paid.contributions), cents(paid.irap), cents(paid.grand_total));
+    // Charges on the total with the uplifts, each rounded to the cent.
+    let total = cents(paid.total) + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<i64>();
+    let charge = |pct: Decimal| cents(traguardi_domain::pay::cents(Decimal::new(total, 2) * pct / Decimal::ONE_HUNDRED));
+    out.totale = total;
+    out.contributi = charge(rules.contributions);
+    out.irap = charge(rules.irap);
+    out.totale_complessivo = out.totale + out.contributi + out.irap;
     out
+}
+
+/// Art. 30 CCNL Area Funzioni Locali: the best-rated quota of the positively evaluated managers
+/// (rounded down, at least one) get `maggiorazione` % of the average result pay more, rounded up
+/// to the cent; ties by matricola.
+fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRules) {
+    if rules.uplift_heads <= Decimal::ZERO {
+        return;
+    }
+    let paid: Vec<usize> = (0..out.dirigenti.len()).filter(|i| out.dirigenti[*i].positiva && out.dirigenti[*i].totale > 0).collect();
+    if paid.is_empty() {
+        return;
+    }
+    let n = Decimal::from(paid.len() as i64);
+    let heads = ((n * rules.uplift_heads / Decimal::ONE_HUNDRED).floor().to_usize().unwrap_or(0)).clamp(1, paid.len());
+    let average = Decimal::from(paid.iter().map(|i| out.dirigenti[*i].totale).sum::<i64>()) / n;
+    let each = (average * rules.uplift / Decimal::ONE_HUNDRED).ceil().to_i64().unwrap_or(0);
+    let mut order = paid;
+    order.sort_by(|a, b| {
+        let (x, y) = (&out.dirigenti[*a], &out.dirigenti[*b]);
+        y.punteggio.cmp(&x.punteggio).then_with(|| x.matricola.cmp(&y.matricola))
+    });
+    for i in order.into_iter().take(heads) {
+        let m = &mut out.dirigenti[i];
+        m.maggiorazione = each;
+        m.totale += each;
+        m.spiegazione.push(format!(
+            "Maggiorazione per la differenziazione (art. 30 CCNL Area Funzioni Locali): tra i {heads} con la valutazione più alta, {}% della retribuzione di risultato media ({} €) = {} €.",
+            rules.uplift.normalize(),
+            traguardi_domain::budget::euro(average.round().to_i64().unwrap_or(0)),
+            traguardi_domain::budget::euro(each)
+        ));
+    }
 }

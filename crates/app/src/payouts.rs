@@ -164,6 +164,7 @@ impl PayContext {
                 }
             }
         }
+        out.extend(a.dirigenti.avvisi.iter().cloned());
         if !a.dirigenti.posizioni_mancanti.is_empty() {
             out.push(format!(
                 "base della retribuzione di risultato non registrata per le posizioni {} (traguardi import posizioni)",

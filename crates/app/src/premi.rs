@@ -125,7 +125,7 @@ impl Allocation {
             matricola: m.matricola.clone(),
             nome: m.nome.clone(),
             punteggio: m.punteggio,
-            voci: vec![("Retribuzione di risultato", m.totale)],
+            voci: vec![("Retribuzione di risultato", m.totale - m.maggiorazione), ("Maggiorazione (art. 30)", m.maggiorazione)],
             totale: m.totale,
             spiegazione: m.spiegazione.clone(),
         })

@@ -130,6 +130,31 @@ async fn story(store: &Store) {
     assert_eq!((o.fondo_organizzativa, o.fondo_individuale, o.total()), (20_000_000, 20_000_000, 40_000_000));
     assert!(describe(payouts::save_scenario(store, &console, E, 2020, "no good", &WhatIf::default()).await).contains("nome di scenario «no good» non valido"));
 
+    // What-if for the managers: the art. 30 uplift to the best 10% (2 of 27) and 30% of the
+    // score on the payment-times objective SAL-02 (DL 13/2023 art. 4-bis).
+    let ctx = PayContext::load(store, &console, E, 2020).await.expect("context");
+    let rules = ctx
+        .rules
+        .to_text()
+        .replace("dirigenti.differenziazione.quota_teste = 0\n", "dirigenti.differenziazione.quota_teste = 10\ndirigenti.tempi_pagamento.obiettivo = SAL-02\n");
+    let (_, m) = payouts::save_scenario(store, &console, E, 2020, "dirigenti", &WhatIf { rules: Some(rules), ..WhatIf::default() }).await.expect("managers");
+    let d = &m.dirigenti;
+    let up: Vec<&traguardi_app::manager_pay::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
+    assert_eq!(up.len(), 2);
+    let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| x.totale - x.maggiorazione).collect();
+    let average = Decimal::from(paid.iter().sum::<i64>()) / Decimal::from(paid.len() as i64);
+    assert_eq!(Decimal::from(up[0].maggiorazione), (average * dec!(0.3)).ceil());
+    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>() + 2 * up[0].maggiorazione);
+    let best = d.dirigenti.iter().filter(|x| x.maggiorazione == 0).filter_map(|x| x.punteggio).max();
+    assert!(up.iter().all(|x| x.punteggio >= best), "the uplift goes to the best scores");
+    let siad = m.explained("D022").expect("D022");
+    assert!(
+        siad.spiegazione.iter().any(|l| l.starts_with("Tempi di pagamento (DL 13/2023 art. 4-bis): ") && l.contains("obiettivo SAL-02")),
+        "{:?}",
+        siad.spiegazione
+    );
+    assert!(m.dirigenti.avvisi.is_empty());
+
     // Gates: the plan is in draft and the Relazione is not validated.
     let msg = describe(payouts::approve(store, &console, E, 2020, "base").await);
     assert!(msg.starts_with("non si può approvare l'erogazione dei premi 2020:\n- Piano degli Obiettivi 2020 non approvato (281 obiettivi su 281"), "{msg}");
@@ -203,7 +228,7 @@ async fn story(store: &Store) {
     let castano = Actor { name: "direttore.siad".into(), kind: ActorKind::User { account_id: account.id, roles: vec!["direttore".into()] } };
     let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
-    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale)]);
+    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione (art. 30)", 0)]);
 
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = payouts::payroll_sheet(&a);

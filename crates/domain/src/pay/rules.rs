@@ -118,6 +118,15 @@ pub struct ManagerRules {
     /// Employer contributions and IRAP, % of the total.
     pub contributions: Decimal,
     pub irap: Decimal,
+    /// Differentiation (art. 30 CCNL Area Funzioni Locali 17/12/2020): % of the positively
+    /// evaluated managers (rounded down, at least one; 0 = not applied) whose result pay is
+    /// raised by `uplift` % of the average result pay.
+    pub uplift_heads: Decimal,
+    pub uplift: Decimal,
+    /// Payment times (DL 13/2023 art. 4-bis): the code of the objective on the payment times
+    /// and the share % of the score that depends on it (at least 30).
+    pub payment_times_objective: Option<String>,
+    pub payment_times_share: Decimal,
 }
 
 impl Default for ManagerRules {
@@ -132,6 +141,10 @@ impl Default for ManagerRules {
             target_spread: Decimal::from(10),
             contributions: Decimal::new(238, 1),
             irap: Decimal::new(85, 1),
+            uplift_heads: Decimal::ZERO,
+            uplift: Decimal::from(30),
+            payment_times_objective: None,
+            payment_times_share: Decimal::from(30),
         }
     }
 }
@@ -306,8 +319,14 @@ impl PayRules {
             }
             r.managers.roles = roles;
         }
+        if let Some((_, v)) = keys.take("dirigenti.tempi_pagamento.obiettivo") {
+            r.managers.payment_times_objective = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        }
         let m = &mut r.managers;
-        let managers: [(&str, &mut Decimal, Decimal, Decimal); 8] = [
+        let managers: [(&str, &mut Decimal, Decimal, Decimal); 11] = [
+            ("dirigenti.differenziazione.quota_teste", &mut m.uplift_heads, Decimal::ZERO, hundred),
+            ("dirigenti.differenziazione.maggiorazione", &mut m.uplift, Decimal::from(30), hundred),
+            ("dirigenti.tempi_pagamento.quota", &mut m.payment_times_share, Decimal::from(30), hundred),
             ("dirigenti.giorni_anno", &mut m.days_in_year, Decimal::ONE, Decimal::from(366)),
             ("dirigenti.quota_interim", &mut m.interim_share, Decimal::ZERO, hundred),
             ("dirigenti.peso_risultati", &mut m.weight_results, Decimal::ZERO, hundred),
@@ -412,6 +431,12 @@ impl PayRules {
         out.push(format!("dirigenti.scarto_obiettivo = {}", n(m.target_spread)));
         out.push(format!("dirigenti.contributi = {}", n(m.contributions)));
         out.push(format!("dirigenti.irap = {}", n(m.irap)));
+        out.push(format!("dirigenti.differenziazione.quota_teste = {}", n(m.uplift_heads)));
+        out.push(format!("dirigenti.differenziazione.maggiorazione = {}", n(m.uplift)));
+        if let Some(o) = &m.payment_times_objective {
+            out.push(format!("dirigenti.tempi_pagamento.obiettivo = {o}"));
+        }
+        out.push(format!("dirigenti.tempi_pagamento.quota = {}", n(m.payment_times_share)));
         if let Some(c) = self.pool_organisational {
             out.push(format!("fondo.organizzativa = {}", Decimal::new(c, 2)));
         }
