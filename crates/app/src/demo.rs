@@ -4,6 +4,7 @@
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_domain::pay::fund::FundKind;
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
@@ -42,6 +43,7 @@ const STAFF_2020: &[u8] = include_bytes!("../demo/milano/dipendenti-2020.csv");
 const EVALUATIONS_2020: &[u8] = include_bytes!("../demo/milano/valutazioni-2020.csv");
 const ABSENCES_2020: &[u8] = include_bytes!("../demo/milano/assenze-2020.csv");
 const FUND_2020: &[u8] = include_bytes!("../demo/milano/fondo-2020.csv");
+const MANAGERS_FUND_2020: &[u8] = include_bytes!("../demo/milano/fondo-dirigenti-2020.csv");
 const POSITIONS_2020: &[u8] = include_bytes!("../demo/milano/posizioni-2020.csv");
 const PAY_RULES_2020: &str = include_str!("../demo/milano/regole-premi-2020.txt");
 /// Acts named in seeds 000 and 003 (GC 838/2020 with its pareri).
@@ -144,11 +146,20 @@ async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, Ap
     let e = Some(code.as_str());
     let mut changes = usize::from(crate::payouts::set_rules(store, actor, e, 2020, PAY_RULES_2020).await?.changed);
     let header = crate::import_fund::FundHeader {
+        kind: FundKind::Dipendenti,
         cap: Some(145_000_000),
         certified_by: Some("Collegio dei Revisori dei Conti (dati dimostrativi)".into()),
         certified_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 30),
     };
     let fund = crate::import_fund::import_fund(store, actor, e, 2020, (FUND_2020, ReadOptions::default()), header, false).await?;
+    changes += usize::from(!fund.unchanged);
+    let header = crate::import_fund::FundHeader {
+        kind: FundKind::Dirigenti,
+        cap: None,
+        certified_by: Some("Collegio dei Revisori dei Conti (dati dimostrativi)".into()),
+        certified_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 30),
+    };
+    let fund = crate::import_fund::import_fund(store, actor, e, 2020, (MANAGERS_FUND_2020, ReadOptions::default()), header, false).await?;
     changes += usize::from(!fund.unchanged);
     let ev = crate::import_evaluations::import_evaluations(store, actor, e, 2020, EVALUATIONS_2020, ReadOptions::default(), false).await?;
     changes += ev.created.len() + ev.updated.len();

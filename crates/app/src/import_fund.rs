@@ -6,7 +6,7 @@
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::parse_euro;
-use traguardi_domain::pay::fund::{FundItem, FundTotals, Nature, Use};
+use traguardi_domain::pay::fund::{FundItem, FundKind, FundTotals, Nature, Use};
 use traguardi_domain::value::parse_yes_no;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::Store;
@@ -21,15 +21,17 @@ const OPTIONAL: [&str; 2] = ["uso", "fuori_limite"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FundReport {
+    pub kind: FundKind,
     pub year: i32,
     pub items: usize,
     pub totals: FundTotals,
     pub unchanged: bool,
 }
 
-/// The fund's header: the cap and the auditors' certification.
+/// Which fund, its cap and the auditors' certification.
 #[derive(Debug, Clone, Default)]
 pub struct FundHeader {
+    pub kind: FundKind,
     pub cap: Option<i64>,
     pub certified_by: Option<String>,
     pub certified_on: Option<chrono::NaiveDate>,
@@ -60,7 +62,18 @@ pub async fn import_fund(
         let nature = Nature::parse(get("natura")).map_err(|k| bad("natura", k)).ok();
         let usage = match (get("uso"), nature) {
             ("", _) => Some(Use::Altro),
-            (u, Some(Nature::Destinazione)) => Use::parse(u).map_err(|k| bad("uso", k)).ok(),
+            (u, Some(Nature::Destinazione)) => match Use::parse(u) {
+                Ok(x) if header.kind.uses().contains(&x) => Some(x),
+                Ok(_) => {
+                    let allowed = header.kind.uses().iter().map(|u| u.code().to_string()).collect();
+                    bad("uso", ProblemKind::NotOneOf { value: u.into(), allowed });
+                    None
+                }
+                Err(k) => {
+                    bad("uso", k);
+                    None
+                }
+            },
             (u, _) => {
                 bad("uso", ProblemKind::BadFormat { value: u.into(), expected: "vuoto: l'uso si indica solo per le destinazioni".into() });
                 None
@@ -97,26 +110,27 @@ pub async fn import_fund(
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     let rules = payouts::rules_of(&mut tx, &ente, &cycle).await?;
-    let wrong = totals.problems(header.cap, rules.individual_min);
+    let kind = header.kind;
+    let wrong = totals.problems(kind, header.cap, rules.individual_min);
     if !wrong.is_empty() {
-        return Err(AppError::Refused(format!("fondo {year} non registrato:\n- {}", wrong.join("\n- "))));
+        return Err(AppError::Refused(format!("{} {year} non registrato:\n- {}", kind.label(), wrong.join("\n- "))));
     }
     let fund = Fund { cap: header.cap, certified_by: header.certified_by, certified_on: header.certified_on, items };
-    let before = pay::fund(&mut tx, &ente.id, &cycle.id).await?;
+    let before = pay::fund(&mut tx, &ente.id, &cycle.id, kind).await?;
     let unchanged = before.as_ref() == Some(&fund);
     if !unchanged && !dry_run {
-        pay::save_fund(&mut tx, &ente.id, &cycle.id, &fund, &crate::now()).await?;
+        pay::save_fund(&mut tx, &ente.id, &cycle.id, kind, &fund, &crate::now()).await?;
         audit::record_in_cycle(
             &mut tx,
             actor,
             &ente.id,
             &cycle.id,
-            Change { action: "import fondo", entity: "fondo", entity_id: Some(&cycle.id), before: before.as_ref(), after: Some(&fund) },
+            Change { action: "import fondo", entity: "fondo", entity_id: Some(kind.code()), before: before.as_ref(), after: Some(&fund) },
         )
         .await?;
     }
     import::finish(tx, dry_run).await?;
-    Ok(FundReport { year, items: fund.items.len(), totals, unchanged })
+    Ok(FundReport { kind, year, items: fund.items.len(), totals, unchanged })
 }
 
 /// A whole-euro or cents amount typed on the command line (`125000`, `125.000,50`).

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use traguardi_docs::export::Sheet;
 use traguardi_domain::budget::euro_decimal;
-use traguardi_domain::pay::fund::FundTotals;
+use traguardi_domain::pay::fund::{FundKind, FundTotals};
 use traguardi_domain::pay::rules::PayRules;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::cycle::Cycle;
@@ -77,7 +77,10 @@ pub struct PayContext {
     pub assignments: Vec<traguardi_store::people::Assignment>,
     pub absences: Vec<pay::AbsenceRow>,
     pub evaluations: Vec<pay::EvaluationRow>,
+    /// The fondo risorse decentrate, the dirigenti's fund, the EQ resources.
     pub fund: Option<pay::Fund>,
+    pub managers_fund: Option<pay::Fund>,
+    pub eq_fund: Option<pay::Fund>,
     pub rules: PayRules,
     pub relazione: Option<pay::Relazione>,
     /// Unit id → result-pay base of its managerial position, in cents.
@@ -95,7 +98,9 @@ impl PayContext {
             assignments: people::assignments_of_cycle(&mut conn, e, c).await?,
             absences: pay::absences(&mut conn, e, c).await?,
             evaluations: pay::evaluations(&mut conn, e, c).await?,
-            fund: pay::fund(&mut conn, e, c).await?,
+            fund: pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
+            managers_fund: pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
+            eq_fund: pay::fund(&mut conn, e, c, FundKind::Eq).await?,
             rules: rules_of(&mut conn, &scores.ente, &scores.cycle).await?,
             relazione: pay::relazione(&mut conn, e, c).await?,
             positions: pay::positions(&mut conn, e, c).await?.into_iter().collect(),
@@ -154,7 +159,7 @@ impl PayContext {
                     out.push("fondo risorse decentrate non certificato dall'organo di revisione".into());
                 }
                 let t = FundTotals::of(&f.items);
-                out.extend(t.problems(f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo: {p}")));
+                out.extend(t.problems(FundKind::Dipendenti, f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo: {p}")));
                 if a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale {
                     out.push(format!(
                         "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
@@ -163,6 +168,29 @@ impl PayContext {
                     ));
                 }
             }
+        }
+        if !a.dirigenti.dirigenti.is_empty() {
+            match &self.managers_fund {
+                None => out.push("fondo dei dirigenti non registrato (traguardi import fondo --fondo dirigenti)".into()),
+                Some(f) => {
+                    if f.certified_by.is_none() {
+                        out.push("fondo dei dirigenti non certificato dall'organo di revisione".into());
+                    }
+                    let t = FundTotals::of(&f.items);
+                    out.extend(t.problems(FundKind::Dirigenti, f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo dei dirigenti: {p}")));
+                    if a.dirigenti.totale > t.result {
+                        out.push(format!(
+                            "la retribuzione di risultato dei dirigenti ({} €) supera la destinazione al risultato del loro fondo ({} €)",
+                            traguardi_domain::budget::euro(a.dirigenti.totale),
+                            traguardi_domain::budget::euro(t.result)
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(f) = &self.eq_fund {
+            let t = FundTotals::of(&f.items);
+            out.extend(t.problems(FundKind::Eq, f.cap, self.rules.individual_min).into_iter().map(|p| format!("risorse delle EQ: {p}")));
         }
         out.extend(a.dirigenti.avvisi.iter().cloned());
         if !a.dirigenti.posizioni_mancanti.is_empty() {

@@ -262,7 +262,7 @@ async fn bad_files(store: &Store) {
     let msg = describe(import_fund::import_fund(store, &console, E, 2020, (fund, opts), import_fund::FundHeader::default(), false).await);
     assert_eq!(
         msg,
-        "fondo 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 80 c.3 CCNL 2019-21)"
+        "fondo risorse decentrate 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 80 c.3 CCNL 2019-21)"
     );
     let wrong = b"voce,descrizione,natura,importo,uso\n00B,,fissa,-5,\n00O,Altro,variabile,10.005,premi_individuale\n";
     let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, opts), import_fund::FundHeader::default(), false).await);
@@ -271,6 +271,11 @@ async fn bad_files(store: &Store) {
     {
         assert!(msg.contains(needle), "{needle} in {msg}");
     }
+    // The dirigenti's fund has no premi; its uses are position and result pay.
+    let managers = import_fund::FundHeader { kind: traguardi_domain::pay::fund::FundKind::Dirigenti, ..import_fund::FundHeader::default() };
+    let wrong = b"voce,descrizione,natura,importo,uso\nD01,Fondo,stabile,1000.00,\nD02,Premi,destinazione,100.00,premi_individuale\n";
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, opts), managers, false).await);
+    assert_eq!(msg, "riga 3, colonna «uso»: valore «premi_individuale» non ammesso; valori possibili: posizione, risultato, altro");
     // Evaluations: every problem of the file at once, nothing written.
     let ev = "matricola,valutatore,risultati,comportamenti,colloquio_iniziale,colloquio_intermedio,contestata_il,conciliazione,punteggio_conciliato\n\
               X999,,80,80,,,,,\nM0001,M0001,101,80,,,,,\nM0002,,80,80,2020-07-01,2020-02-01,,modificata,\nM0002,,80,80,,,,,\n";
@@ -306,7 +311,10 @@ async fn bad_files(store: &Store) {
     let msg = describe(payouts::set_rules(store, &console, E, 2020, "assenze.riducono = ASP, MAT\n").await);
     assert!(msg.contains("MAT") && msg.contains("art. 9 c.3 D.Lgs 150/2009"), "{msg}");
     let after = PayContext::load(store, &console, E, 2020).await.expect("context");
-    assert_eq!((after.fund, after.evaluations, after.absences, after.rules), (before.fund, before.evaluations, before.absences, before.rules));
+    assert_eq!(
+        (after.fund, after.managers_fund, after.evaluations, after.absences, after.rules),
+        (before.fund, before.managers_fund, before.evaluations, before.absences, before.rules)
+    );
 }
 
 #[tokio::test]

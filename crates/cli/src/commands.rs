@@ -106,8 +106,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     out!("{}", l.pick("prova (--dry-run): nulla è stato scritto", "trial (--dry-run): nothing was written"));
                 }
             }
-            ImportKind::Fondo { args, limite, certificato_da, certificato_il } => {
-                crate::premi::import_fund(store, &args, limite.as_deref(), certificato_da, certificato_il.as_deref()).await?;
+            ImportKind::Fondo { args, fondo, limite, certificato_da, certificato_il } => {
+                crate::premi::import_fund(store, &args, &fondo, limite.as_deref(), certificato_da, certificato_il.as_deref()).await?;
             }
             ImportKind::Valutazioni(args) => crate::premi::import_evaluations(store, &args).await?,
             ImportKind::Assenze(args) => crate::premi::import_absences(store, &args).await?,

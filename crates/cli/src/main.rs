@@ -196,10 +196,13 @@ enum ImportKind {
     Pdc(ImportArgs),
     /// Acts with their pareri: organo,numero,data,oggetto[,proposta,immediatamente_eseguibile,albo_dal,parere_…]
     Atti(ImportArgs),
-    /// The fondo risorse decentrate of a cycle: voce,descrizione,natura,importo[,uso,fuori_limite]
+    /// A fund of a cycle (the staff's fondo risorse decentrate, the dirigenti's, the EQ's): voce,descrizione,natura,importo[,uso,fuori_limite]
     Fondo {
         #[command(flatten)]
         args: ImportArgs,
+        /// Which fund: dipendenti (default), dirigenti, eq
+        #[arg(long, default_value = "dipendenti")]
+        fondo: String,
         /// The cap of art. 23 c.2 D.Lgs 75/2017, in euro
         #[arg(long)]
         limite: Option<String>,

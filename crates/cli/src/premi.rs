@@ -26,8 +26,16 @@ fn dry_note(dry_run: bool) {
     }
 }
 
-pub async fn import_fund(store: &Store, args: &ImportArgs, cap: Option<&str>, certified_by: Option<String>, certified_on: Option<&str>) -> Result<()> {
+pub async fn import_fund(
+    store: &Store,
+    args: &ImportArgs,
+    kind: &str,
+    cap: Option<&str>,
+    certified_by: Option<String>,
+    certified_on: Option<&str>,
+) -> Result<()> {
     let header = import_fund::FundHeader {
+        kind: traguardi_domain::pay::fund::FundKind::parse(kind).map_err(|k| AppError::Invalid(Problem::column("--fondo", k).into()))?,
         cap: cap.map(import_fund::parse_amount).transpose()?,
         certified_by,
         certified_on: certified_on.map(|d| parse_date(d).map_err(|k| AppError::Invalid(Problem::column("--certificato-il", k).into()))).transpose()?,
@@ -45,7 +53,8 @@ pub async fn import_fund(store: &Store, args: &ImportArgs, cap: Option<&str>, ce
     .await?;
     let t = r.totals;
     out!(
-        "fondo {year}: {} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} €, di cui premi organizzativa {} € e individuale {} €; non utilizzato {} €{}",
+        "{} {year}: {} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} € (premi organizzativa {} €, individuale {} €; posizione {} €, risultato {} €); non utilizzato {} €{}",
+        r.kind.label(),
         r.items,
         euro(t.resources),
         euro(t.stable),
@@ -54,6 +63,8 @@ pub async fn import_fund(store: &Store, args: &ImportArgs, cap: Option<&str>, ce
         euro(t.destinations),
         euro(t.premi_organizzativa),
         euro(t.premi_individuale),
+        euro(t.position),
+        euro(t.result),
         euro(t.unspent),
         if r.unchanged { " (invariato)" } else { "" }
     );

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::str::FromStr;
-use traguardi_domain::pay::fund::{FundItem, Nature, Use};
+use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
@@ -183,10 +183,11 @@ pub struct Fund {
     pub items: Vec<FundItem>,
 }
 
-pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Fund>, StoreError> {
-    let Some(f) = sqlx::query("SELECT id, cap_cents, certified_by, certified_on FROM fund WHERE ente_id = $1 AND cycle_id = $2")
+pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind) -> Result<Option<Fund>, StoreError> {
+    let Some(f) = sqlx::query("SELECT id, cap_cents, certified_by, certified_on FROM fund WHERE ente_id = $1 AND cycle_id = $2 AND kind = $3")
         .bind(&ente.0)
         .bind(cycle_id)
+        .bind(kind.code())
         .fetch_optional(&mut *conn)
         .await?
     else {
@@ -218,18 +219,25 @@ pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Opti
     }))
 }
 
-/// Replaces the fund of a cycle.
-pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, f: &Fund, at: &str) -> Result<(), StoreError> {
-    if let Some(old) = sqlx::query("SELECT id FROM fund WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id).fetch_optional(&mut *conn).await? {
+/// Replaces a fund of a cycle.
+pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind, f: &Fund, at: &str) -> Result<(), StoreError> {
+    if let Some(old) = sqlx::query("SELECT id FROM fund WHERE ente_id = $1 AND cycle_id = $2 AND kind = $3")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(kind.code())
+        .fetch_optional(&mut *conn)
+        .await?
+    {
         let old = text(&old, "id")?;
         sqlx::query("DELETE FROM fund_item WHERE fund_id = $1").bind(&old).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM fund WHERE id = $1").bind(&old).execute(&mut *conn).await?;
     }
     let id = new_id();
-    sqlx::query("INSERT INTO fund (id, ente_id, cycle_id, cap_cents, certified_by, certified_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    sqlx::query("INSERT INTO fund (id, ente_id, cycle_id, kind, cap_cents, certified_by, certified_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&id)
         .bind(&ente.0)
         .bind(cycle_id)
+        .bind(kind.code())
         .bind(f.cap)
         .bind(f.certified_by.as_deref())
         .bind(f.certified_on.map(iso))

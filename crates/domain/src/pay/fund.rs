@@ -1,7 +1,56 @@
-//! The fondo risorse decentrate of a year (SPEC §4): stable and variable resources, reductions,
-//! the legal cap, and the uses (destinazioni), among which the two pools of premi. Items carry
-//! the Conto Annuale code of their voce (e.g. `00G` premi correlati alla performance
-//! organizzativa, `00H` individuale) so that the fund reconciles with the payroll tables.
+//! The funds of a year (SPEC §4): the fondo risorse decentrate of the staff, the fund of the
+//! dirigenti, and the budget of the EQ. Each has stable and variable resources, reductions, the
+//! legal cap, and its uses (destinazioni): the two pools of premi for the staff, position and
+//! result pay for dirigenti and EQ. Items carry the Conto Annuale code of their voce (e.g. `00G`
+//! premi correlati alla performance organizzativa, `00H` individuale) so that the funds
+//! reconcile with the payroll tables.
+
+/// Which fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum FundKind {
+    /// Fondo risorse decentrate (art. 79 CCNL 2019–21).
+    #[default]
+    Dipendenti,
+    /// Fondo per la retribuzione di posizione e di risultato dei dirigenti.
+    Dirigenti,
+    /// Risorse per gli incarichi di Elevata Qualificazione.
+    Eq,
+}
+
+impl FundKind {
+    pub const ALL: [FundKind; 3] = [FundKind::Dipendenti, FundKind::Dirigenti, FundKind::Eq];
+    pub fn code(self) -> &'static str {
+        match self {
+            FundKind::Dipendenti => "dipendenti",
+            FundKind::Dirigenti => "dirigenti",
+            FundKind::Eq => "eq",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            FundKind::Dipendenti => "fondo risorse decentrate",
+            FundKind::Dirigenti => "fondo dei dirigenti",
+            FundKind::Eq => "risorse degli incarichi di EQ",
+        }
+    }
+    pub fn parse(s: &str) -> Result<FundKind, ProblemKind> {
+        let t = s.trim().to_lowercase();
+        FundKind::ALL
+            .into_iter()
+            .find(|k| k.code() == t)
+            .ok_or_else(|| ProblemKind::NotOneOf { value: s.trim().into(), allowed: FundKind::ALL.iter().map(|k| k.code().to_string()).collect() })
+    }
+    /// The uses a destination of this fund may have.
+    pub fn uses(self) -> &'static [Use] {
+        match self {
+            FundKind::Dipendenti => &[Use::PremiOrganizzativa, Use::PremiIndividuale, Use::Altro],
+            FundKind::Dirigenti | FundKind::Eq => &[Use::Posizione, Use::Risultato, Use::Altro],
+        }
+    }
+}
+
+/// The least share of the EQ resources for result pay (art. 17 c.4 CCNL 2019–21: 15%).
+pub const EQ_RESULT_MIN_PCT: i64 = 15;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -40,15 +89,21 @@ impl Nature {
 pub enum Use {
     PremiOrganizzativa,
     PremiIndividuale,
+    /// Position pay (dirigenti, EQ).
+    Posizione,
+    /// Result pay (dirigenti, EQ).
+    Risultato,
     Altro,
 }
 
 impl Use {
-    pub const ALL: [Use; 3] = [Use::PremiOrganizzativa, Use::PremiIndividuale, Use::Altro];
+    pub const ALL: [Use; 5] = [Use::PremiOrganizzativa, Use::PremiIndividuale, Use::Posizione, Use::Risultato, Use::Altro];
     pub fn code(self) -> &'static str {
         match self {
             Use::PremiOrganizzativa => "premi_organizzativa",
             Use::PremiIndividuale => "premi_individuale",
+            Use::Posizione => "posizione",
+            Use::Risultato => "risultato",
             Use::Altro => "altro",
         }
     }
@@ -87,6 +142,8 @@ pub struct FundTotals {
     pub destinations: i64,
     pub premi_organizzativa: i64,
     pub premi_individuale: i64,
+    pub position: i64,
+    pub result: i64,
     /// resources − destinations: carried over to next year.
     pub unspent: i64,
 }
@@ -104,6 +161,8 @@ impl FundTotals {
                     match i.usage {
                         Use::PremiOrganizzativa => t.premi_organizzativa += i.amount,
                         Use::PremiIndividuale => t.premi_individuale += i.amount,
+                        Use::Posizione => t.position += i.amount,
+                        Use::Risultato => t.result += i.amount,
                         Use::Altro => {}
                     }
                 }
@@ -117,10 +176,10 @@ impl FundTotals {
         t
     }
 
-    /// The fund's own checks: uses within resources, the cap, and the individual pool at
-    /// least `min_individual_pct` % of the premi (art. 80 CCNL 2019–21). Each problem is a
-    /// sentence naming the amounts.
-    pub fn problems(&self, cap: Option<i64>, min_individual_pct: Decimal) -> Vec<String> {
+    /// The fund's own checks: uses within resources, the cap, the individual pool at least
+    /// `min_individual_pct` % of the premi (art. 80 CCNL 2019–21), the EQ result pay at least
+    /// 15% of the EQ resources. Each problem is a sentence naming the amounts.
+    pub fn problems(&self, kind: FundKind, cap: Option<i64>, min_individual_pct: Decimal) -> Vec<String> {
         let e = |c: i64| crate::budget::euro(c);
         let mut out = Vec::new();
         if self.destinations > self.resources {
@@ -138,6 +197,14 @@ impl FundTotals {
                 e(self.premi_individuale),
                 min_individual_pct.normalize(),
                 e(premi)
+            ));
+        }
+        let eq_pay = self.position + self.result;
+        if kind == FundKind::Eq && eq_pay > 0 && self.result * 100 < eq_pay * EQ_RESULT_MIN_PCT {
+            out.push(format!(
+                "la retribuzione di risultato delle EQ ({} €) è meno del {EQ_RESULT_MIN_PCT}% delle risorse per posizione e risultato ({} €; art. 17 c.4 CCNL 2019-21)",
+                e(self.result),
+                e(eq_pay)
             ));
         }
         out
@@ -166,10 +233,23 @@ mod tests {
         ];
         let t = FundTotals::of(&items);
         assert_eq!((t.resources, t.under_cap, t.destinations, t.unspent), (12_500_000, 11_500_000, 12_000_000, 500_000));
-        assert!(t.problems(Some(11_500_000), dec!(30)).is_empty());
-        let p = t.problems(Some(11_000_000), dec!(40));
+        assert!(t.problems(FundKind::Dipendenti, Some(11_500_000), dec!(30)).is_empty());
+        let p = t.problems(FundKind::Dipendenti, Some(11_000_000), dec!(40));
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(p[0], "le risorse soggette al limite (115.000,00 €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 (110.000,00 €)");
         assert_eq!(p[1], "i premi per la performance individuale (20.000,00 €) sono meno del 40% dei premi (60.000,00 €; art. 80 c.3 CCNL 2019-21)");
+        // EQ: result pay at least 15% of position and result pay.
+        let eq = [
+            item("27N", Nature::Stabile, Use::Altro, 10_000_000, false),
+            item("448", Nature::Destinazione, Use::Posizione, 9_000_000, false),
+            item("449", Nature::Destinazione, Use::Risultato, 1_000_000, false),
+        ];
+        let p = FundTotals::of(&eq).problems(FundKind::Eq, None, dec!(30));
+        assert_eq!(
+            p,
+            [
+                "la retribuzione di risultato delle EQ (10.000,00 €) è meno del 15% delle risorse per posizione e risultato (100.000,00 €; art. 17 c.4 CCNL 2019-21)"
+            ]
+        );
     }
 }

@@ -36,11 +36,13 @@ CREATE TABLE evaluation (
 CREATE TABLE fund (
     id              TEXT PRIMARY KEY,
     ente_id         TEXT NOT NULL REFERENCES ente(id),
-    cycle_id        TEXT NOT NULL REFERENCES cycle(id) UNIQUE,
+    cycle_id        TEXT NOT NULL REFERENCES cycle(id),
+    kind            TEXT NOT NULL,                 -- dipendenti | dirigenti | eq
     cap_cents       BIGINT,                        -- art. 23 c.2 D.Lgs 75/2017
     certified_by    TEXT,
     certified_on    TEXT,
-    updated_at      TEXT NOT NULL
+    updated_at      TEXT NOT NULL,
+    UNIQUE (cycle_id, kind)
 );
 
 CREATE TABLE fund_item (
@@ -50,7 +52,7 @@ CREATE TABLE fund_item (
     voce            TEXT NOT NULL,
     description     TEXT NOT NULL,
     nature          TEXT NOT NULL,                 -- stabile | variabile | decurtazione | destinazione
-    usage           TEXT NOT NULL,                 -- premi_organizzativa | premi_individuale | altro
+    usage           TEXT NOT NULL,                 -- premi_organizzativa | premi_individuale | posizione | risultato | altro
     amount_cents    BIGINT NOT NULL,
     outside_cap     BIGINT NOT NULL CHECK (outside_cap IN (0, 1))
 );
