@@ -414,3 +414,52 @@ fn managers_result_pay_calculator() {
         "errore: il file ha 2 problemi; nulla è stato scritto:\n  riga 2, colonna «punteggio»: 120 fuori dall'intervallo 0–100\n  riga 3, colonna «quota»: 0 fuori dall'intervallo 0 (escluso)–100\n"
     );
 }
+
+#[test]
+fn premi_from_the_command_line() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    let ok = |args: &[&str]| {
+        let o = run(&url, args);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{args:?}: {err}");
+        out
+    };
+    let out = ok(&["payout", "scenari", "--cycle", "2020"]);
+    assert!(out.starts_with("base\t192 persone\terogati 400.000,00 € su 400.000,00 €\tda approvare\t"), "{out}");
+    let out = ok(&["payout", "scenario", "--cycle", "2020", "--nome", "alto", "--punteggio", "M0001=100"]);
+    assert!(out.starts_with("scenario «alto» 2020: 192 persone; premi 400.000,00 €"), "{out}");
+    assert!(out.contains("\ndirigenti: 27 con retribuzione di risultato "), "{out}");
+    let csv = ok(&["payout", "confronta", "--cycle", "2020", "base", "alto"]);
+    assert!(csv.starts_with("matricola,nome,base,alto,differenza\n"), "{csv}");
+    let m0001 = csv.lines().find(|l| l.starts_with("M0001,")).expect("M0001");
+    assert!(!m0001.ends_with(",0.00"), "{m0001}");
+    let out = ok(&["payout", "spiega", "--cycle", "2020", "--matricola", "M0037", "--nome", "base"]);
+    assert!(out.starts_with("M0037 Barbieri Giorgio — scenario «base» 2020\n- Presenza: 366 giorni"), "{out}");
+    let rules = ok(&["payout", "regole", "--cycle", "2020"]);
+    assert!(rules.contains("coefficiente.C = 1.2\n") && rules.contains("comportamento.c5 = "), "{rules}");
+    let idx = ok(&["payout", "indici", "--cycle", "2020"]);
+    assert!(idx.starts_with("indice,struttura,nome,valore,spiegazione\nROE,,"), "{idx}");
+
+    // Approval refused while the gates are open: exit status 1, each gate named.
+    let o = run(&url, &["payout", "approva", "--cycle", "2020", "--nome", "base"]);
+    let (_, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(err.contains("non si può approvare l'erogazione dei premi 2020:") && err.contains("Piano degli Obiettivi 2020 non approvato"), "{err}");
+    let o = run(&url, &["payout", "export", "--cycle", "2020"]);
+    assert!(!o.status.success() && text(&o).1.contains("nessuno scenario approvato per il 2020"), "{:?}", text(&o));
+    let csv = ok(&["payout", "export", "--cycle", "2020", "--nome", "base"]);
+    assert!(csv.starts_with("matricola,nome,categoria,struttura,anno,voce,descrizione,importo\n"), "{csv}");
+    assert!(csv.contains(",2020,449,retribuzione di risultato,"), "{csv}");
+    let t = ok(&["payout", "trasparenza", "--cycle", "2020", "--nome", "base", "--format", "json"]);
+    assert!(t.contains("\"destinatari\": \"dirigenti\""), "{t}");
+
+    // Bad input: a score out of range, a fund that spends more than it has.
+    let o = run(&url, &["payout", "scenario", "--cycle", "2020", "--nome", "x", "--punteggio", "M0001=120"]);
+    assert!(!o.status.success() && text(&o).1.contains("riga 1, colonna «--punteggio»"), "{:?}", text(&o));
+    let fund = temp_file("fondo.csv", "voce,descrizione,natura,importo,uso\n00B,Stabile,stabile,100.00,\n00G,Premi,destinazione,200.00,premi_organizzativa\n");
+    let o = run(&url, &["import", "fondo", fund.to_str().unwrap_or_default(), "--cycle", "2020"]);
+    assert!(!o.status.success() && text(&o).1.contains("le destinazioni (200,00 €) superano le risorse del fondo (100,00 €)"), "{:?}", text(&o));
+    let o = run(&url, &["relazione", "--cycle", "2020", "--stato", "validata"]);
+    assert!(!o.status.success() && text(&o).1.contains("può diventare «validata» solo da «approvata»"), "{:?}", text(&o));
+}
