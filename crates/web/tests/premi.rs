@@ -42,6 +42,26 @@ async fn login(state: &AppState, user: &str) -> (String, String) {
     (cookie, token)
 }
 
+async fn open_gates(store: &traguardi_store::Store) {
+    use traguardi_app::workflow::{Move, transition};
+    use traguardi_domain::plan::workflow::State;
+    let console = traguardi_app::Actor::console();
+    let ente = {
+        let mut conn = store.acquire().await.expect("conn");
+        traguardi_app::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
+    };
+    let all = |to| Move { codes: &[], to, act: None, note: None };
+    transition(store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
+    transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
+    let act = b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Atto di prova: approvazione della Relazione 2020,si\n";
+    traguardi_app::import_acts::import_acts(store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
+    let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("day");
+    for (to, act) in [("approvata", Some("GC 1/2021")), ("validata", None)] {
+        let step = traguardi_app::payouts::RelazioneStep { to, act, on: day, note: None };
+        traguardi_app::payouts::relazione_step(store, &console, Some(demo::CODE), 2020, step).await.expect("relazione");
+    }
+}
+
 #[tokio::test]
 async fn premi_pages() {
     let store = testing::sqlite().await.expect("store");
@@ -93,6 +113,18 @@ async fn premi_pages() {
         body.contains("non si può approvare l&#39;erogazione dei premi 2020") || body.contains("non si può approvare l'erogazione dei premi 2020"),
         "{body}"
     );
+
+    // The gates opened by whom they belong to (the plan approved by GC 838/2020, the Relazione
+    // approved by the Giunta and validated by the NIV), the planner approves from the page.
+    open_gates(&state.store).await;
+    let (status, _, _) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&state, get(&format!("{page}?scenario=base"), &cookie)).await;
+    assert!(body.contains("<span class=\"badge bg-success\">approvato</span> da pianificatore"), "{body}");
+    assert!(!body.contains("Approva lo scenario «base»"));
+    // Now the employee sees the premium and why.
+    let (_, _, body) = send(&state, get(mine, &employee)).await;
+    assert!(body.contains("Premi approvati (scenario «base»)") && body.contains("Punteggio organizzativo in ADG (182 giorni)"), "{body}");
 
     let (status, _, csv) = send(&state, get(&format!("{page}/base/export?formato=csv"), &cookie)).await;
     assert_eq!(status, StatusCode::OK);
