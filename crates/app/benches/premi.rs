@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use traguardi_app::engine::{PlanData, compute};
 use traguardi_app::payouts::PayContext;
 use traguardi_app::{Actor, metropoli};
 use traguardi_store::testing;
@@ -22,6 +23,34 @@ fn indices_and_allocation(bencher: divan::Bencher) {
     });
     let none = BTreeMap::new();
     bencher.bench(|| ctx.allocate(&ctx.rules, &none).persone.len());
+}
+
+/// The whole recompute in memory: every score of the plan, the indices, the allocation of both
+/// pools and the managers' result pay (SPEC §8: < 1 s).
+#[divan::bench(sample_count = 10)]
+fn scores_indices_and_allocation(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut ctx = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        PayContext::load(&store, &Actor::console(), Some("099999"), metropoli::YEAR).await.expect("context")
+    });
+    let none = BTreeMap::new();
+    bencher.bench_local(|| {
+        let s = &ctx.scores;
+        let data = PlanData {
+            year: metropoli::YEAR,
+            units: &s.units,
+            dimensions: &s.dimensions,
+            objectives: &s.objectives,
+            kpis: &s.kpis,
+            targets: &s.targets,
+            values: &s.values,
+            previous_year: None,
+        };
+        ctx.scores.board = compute(&data, &s.rules);
+        ctx.allocate(&ctx.rules, &none).persone.len()
+    });
 }
 
 /// What the payroll officer waits for: the plan, the staff, evaluations, absences and fund read

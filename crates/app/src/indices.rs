@@ -84,22 +84,35 @@ impl Indices {
         out
     }
 
-    /// The ROS that applies to a unit: its own, or that of the nearest unit above with one.
-    pub fn ros_for<'a>(&'a self, units: &[OrgUnit], unit_id: &str) -> Option<&'a Index> {
+    /// For every unit, the indices that apply to it: its own ROS or that of the nearest unit
+    /// above with one, the ROD of its Direzione, and the Direzione's code. Built once, so that
+    /// each person's lookup is a map access.
+    pub fn by_unit<'a>(&'a self, units: &'a [OrgUnit]) -> HashMap<&'a str, UnitIndices<'a>> {
         let by_id: HashMap<&str, &OrgUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
-        let mut at = Some(unit_id);
-        while let Some(id) = at {
-            if let Some(i) = self.ros.get(id) {
-                return Some(i);
+        let mut out = HashMap::with_capacity(units.len());
+        for u in units {
+            let mut ros = None;
+            let mut direzione = u;
+            let mut at = Some(u);
+            while let Some(x) = at {
+                if ros.is_none() {
+                    ros = self.ros.get(&x.id);
+                }
+                if x.kind == traguardi_domain::org::UnitKind::Direzione && direzione.kind != traguardi_domain::org::UnitKind::Direzione {
+                    direzione = x;
+                }
+                at = x.parent_id.as_deref().and_then(|p| by_id.get(p).copied());
             }
-            at = by_id.get(id).and_then(|u| u.parent_id.as_deref());
+            out.insert(u.id.as_str(), UnitIndices { ros, rod: self.rod.get(&direzione.id), direzione: direzione.code.as_str() });
         }
-        None
+        out
     }
+}
 
-    /// The ROD of the Direzione a unit belongs to.
-    pub fn rod_for<'a>(&'a self, units: &[OrgUnit], unit_id: &str) -> Option<&'a Index> {
-        let unit = units.iter().find(|u| u.id == unit_id)?;
-        self.rod.get(&enclosing_direzione(units, unit).id)
-    }
+/// The indices that apply to one unit.
+#[derive(Debug, Clone, Copy)]
+pub struct UnitIndices<'a> {
+    pub ros: Option<&'a Index>,
+    pub rod: Option<&'a Index>,
+    pub direzione: &'a str,
 }

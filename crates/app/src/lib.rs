@@ -40,6 +40,7 @@ pub mod payout;
 pub mod payouts;
 pub mod plan_ops;
 pub mod premi;
+pub mod revisions;
 pub mod scores;
 pub mod shared_data;
 pub mod workflow;

@@ -92,6 +92,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
     let units: HashMap<&str, &traguardi_store::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let unit_indices = input.indices.by_unit(&input.scores.units);
     let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
     let matricola_of: HashMap<&str, &str> = input.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
     // The individual scores each evaluator gave.
@@ -136,11 +137,8 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             None => {
                 let (mut sum, mut days) = (Decimal::ZERO, Decimal::ZERO);
                 for (a, d) in posts.iter().filter(|(a, _)| !a.interim) {
-                    let own = if a.role == traguardi_domain::people::Role::Direttore {
-                        input.indices.rod_for(&input.scores.units, &a.unit_id)
-                    } else {
-                        input.indices.ros_for(&input.scores.units, &a.unit_id)
-                    };
+                    let applies = unit_indices.get(a.unit_id.as_str());
+                    let own = if a.role == traguardi_domain::people::Role::Direttore { applies.and_then(|x| x.rod) } else { applies.and_then(|x| x.ros) };
                     if let Some(i) = own
                         && let Some(v) = i.value()
                     {

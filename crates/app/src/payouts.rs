@@ -90,21 +90,47 @@ pub struct PayContext {
 impl PayContext {
     pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
         actor.require(Permission::Administer, "calcolare i premi")?;
-        let scores = scores::load(store, actor, ente_code, year).await?;
-        let mut conn = store.acquire().await?;
-        let (e, c) = (&scores.ente.id, scores.cycle.id.as_str());
+        let (ente, cycle) = {
+            let mut conn = store.acquire().await?;
+            let ente = enti::resolve(&mut conn, ente_code).await?;
+            let cycle = cycles::get(&mut conn, &ente, year).await?;
+            (ente, cycle)
+        };
+        // The plan's scores and the people's data are independent: read them side by side.
+        let (e, c) = (&ente.id, cycle.id.as_str());
+        let code = ente.code.to_string();
+        let (scores, people, assignments, absences, evaluations, (fund, managers_fund, eq_fund), rules, relazione, positions) = tokio::try_join!(
+            scores::load(store, actor, Some(&code), year),
+            scores::read(store, |mut conn| async move { people::persons(&mut conn, e).await }),
+            scores::read(store, |mut conn| async move { people::assignments_of_cycle(&mut conn, e, c).await }),
+            scores::read(store, |mut conn| async move { pay::absences(&mut conn, e, c).await }),
+            scores::read(store, |mut conn| async move { pay::evaluations(&mut conn, e, c).await }),
+            scores::read(store, |mut conn| async move {
+                Ok((
+                    pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
+                    pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
+                    pay::fund(&mut conn, e, c, FundKind::Eq).await?,
+                ))
+            }),
+            async {
+                let mut conn = store.acquire().await?;
+                rules_of(&mut conn, &ente, &cycle).await
+            },
+            scores::read(store, |mut conn| async move { pay::relazione(&mut conn, e, c).await }),
+            scores::read(store, |mut conn| async move { pay::positions(&mut conn, e, c).await }),
+        )?;
         Ok(PayContext {
-            people: people::persons(&mut conn, e).await?,
-            assignments: people::assignments_of_cycle(&mut conn, e, c).await?,
-            absences: pay::absences(&mut conn, e, c).await?,
-            evaluations: pay::evaluations(&mut conn, e, c).await?,
-            fund: pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
-            managers_fund: pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
-            eq_fund: pay::fund(&mut conn, e, c, FundKind::Eq).await?,
-            rules: rules_of(&mut conn, &scores.ente, &scores.cycle).await?,
-            relazione: pay::relazione(&mut conn, e, c).await?,
-            positions: pay::positions(&mut conn, e, c).await?.into_iter().collect(),
             scores,
+            people,
+            assignments,
+            absences,
+            evaluations,
+            fund,
+            managers_fund,
+            eq_fund,
+            rules,
+            relazione,
+            positions: positions.into_iter().collect(),
         })
     }
 

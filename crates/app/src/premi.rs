@@ -196,6 +196,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
     let year = scores.cycle.year();
     let (first, last, year_days) = year_bounds(year, rules);
     let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let unit_indices = indices.by_unit(&scores.units);
     let mut segments: HashMap<&str, Vec<Segment<'_>>> = HashMap::new();
     for a in input.assignments.iter().filter(|a| !a.interim) {
         let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
@@ -249,8 +250,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         for s in segs {
             let share = Decimal::from(s.days) / total_days;
             let w = if s.a.role == Role::PoEq { rules.weights_po } else { rules.weights_staff };
-            let ros = indices.ros_for(&scores.units, &s.a.unit_id);
-            let rod = indices.rod_for(&scores.units, &s.a.unit_id);
+            let applies = unit_indices.get(s.a.unit_id.as_str());
+            let (ros, rod) = (applies.and_then(|x| x.ros), applies.and_then(|x| x.rod));
             let parts: Vec<(&str, Decimal, Option<Decimal>, String)> = vec![
                 ("ROE", w.roe, roe, String::new()),
                 ("ROD", w.rod, rod.and_then(|i| i.value()), rod.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
@@ -327,7 +328,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             candidates.push((idx, Candidate { key: p.matricola.clone(), score: individual_score.unwrap_or_default(), ties, weight: iw }));
         }
         let unit = unit_by_id.get(main.a.unit_id.as_str());
-        let direzione = unit.map(|u| crate::org_tree::enclosing_direzione(&scores.units, u).code.clone()).unwrap_or_default();
+        let direzione = unit_indices.get(main.a.unit_id.as_str()).map(|x| x.direzione.to_string()).unwrap_or_default();
         rows.push(PersonPay {
             matricola: p.matricola.clone(),
             nome: format!("{} {}", p.family_name, p.given_name),

@@ -107,7 +107,7 @@ async fn cycles_before(store: &Store, ente: &Ente, year: i32) -> Result<Option<C
 }
 
 /// Runs one read on a connection of its own.
-async fn read<T, F, Fut>(store: &Store, f: F) -> Result<T, AppError>
+pub(crate) async fn read<T, F, Fut>(store: &Store, f: F) -> Result<T, AppError>
 where
     F: FnOnce(PooledConn) -> Fut,
     Fut: std::future::Future<Output = Result<T, traguardi_store::StoreError>>,

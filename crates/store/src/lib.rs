@@ -16,6 +16,7 @@ pub mod org;
 pub mod pay;
 pub mod people;
 pub mod plan;
+pub mod revisions;
 mod row;
 pub mod testing;
 
