@@ -185,3 +185,28 @@ pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> R
     let cycle = cycles::get(&mut conn, ente, year).await?;
     Ok(revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?)
 }
+
+/// The revisions as a table: `codice`, `campo`, `originale`, `rimodulato`, `dal`, `motivo`,
+/// `atto`, `registrata_il`, `da`.
+pub fn sheet(list: &[Revision]) -> traguardi_docs::export::Sheet {
+    traguardi_docs::export::Sheet {
+        name: "rimodulazioni".into(),
+        header: ["codice", "campo", "originale", "rimodulato", "dal", "motivo", "atto", "registrata_il", "da"].map(String::from).to_vec(),
+        rows: list
+            .iter()
+            .map(|r| {
+                vec![
+                    r.code.clone(),
+                    r.field.clone(),
+                    r.before.clone(),
+                    r.after.clone(),
+                    r.effective_on.to_string(),
+                    r.reason.clone(),
+                    r.act_code.clone(),
+                    r.created_at.clone(),
+                    r.created_by.clone(),
+                ]
+            })
+            .collect(),
+    }
+}

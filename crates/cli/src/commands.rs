@@ -380,6 +380,27 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Override { value, reason: motivazione }).await?;
             out!("{}: {}", a.code, l.pick("risultato sostituito", "score overridden"));
         }
+        PlanAction::Rimodula { ente, cycle, objective, kpi, campo, valore, motivo, atto, dal } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let effective_on = traguardi_domain::value::parse_date(&dal)
+                .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--dal".into()), kind: k }.into()))?;
+            let request = traguardi_app::revisions::Request {
+                objective: objective.as_deref(),
+                kpi: kpi.as_deref(),
+                field: &campo,
+                value: valore.as_deref(),
+                reason: &motivo,
+                act: &atto,
+                effective_on,
+            };
+            let r = traguardi_app::revisions::revise(store, &actor, &ente, cycle, request).await?;
+            out!("{} {}: «{}» → «{}» ({atto})", r.code, r.field, r.before, r.after);
+        }
+        PlanAction::Rimodulazioni { ente, cycle, format, out } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let list = traguardi_app::revisions::of_cycle(store, &actor, &ente, cycle).await?;
+            write_report(format, out.as_deref(), || traguardi_app::revisions::sheet(&list), || &list)?;
+        }
         PlanAction::NotAssessable { ente, cycle, objective, motivazione } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::NotAssessable { reason: motivazione }).await?;

@@ -350,6 +350,42 @@ enum PlanAction {
         #[arg(long)]
         motivazione: String,
     },
+    /// Rimodulazione: an approved mid-year change of a target, a weight, a description, or a removal, with reason and act
+    Rimodula {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long = "obiettivo", conflicts_with = "kpi")]
+        objective: Option<String>,
+        #[arg(long)]
+        kpi: Option<String>,
+        /// target, peso, descrizione or rimozione
+        #[arg(long)]
+        campo: String,
+        /// The revised value (none for a removal)
+        #[arg(long)]
+        valore: Option<String>,
+        #[arg(long)]
+        motivo: String,
+        /// The act that approved it, registered with import atti (e.g. "DDG 6780/2023")
+        #[arg(long)]
+        atto: String,
+        /// The day it takes effect (AAAA-MM-GG or GG/MM/AAAA)
+        #[arg(long)]
+        dal: String,
+    },
+    /// The rimodulazioni of a cycle: original and revised values, reason, act
+    Rimodulazioni {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Declare an objective not assessable (non valutabile), with a mandatory reason
     NotAssessable {
         #[arg(long)]

@@ -275,6 +275,9 @@ struct ObjectivePage {
     year: i32,
     /// None when the objective is linked to no DUP programma.
     resources: Option<(String, Vec<Resource>, String)>,
+    /// Rimodulazioni of the objective and its KPIs: code, field, original, revised, from,
+    /// reason, act.
+    revisions: Vec<[String; 7]>,
 }
 
 async fn objective_page(
@@ -287,7 +290,14 @@ async fn objective_page(
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
         .ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
     let resources = resources_of(&s, &data, &objective, year).await?;
-    html(ObjectivePage { user: user.view(), o, year, resources })
+    let own_id = data.objectives.iter().find(|x| x.code == objective).map(|x| x.id.clone()).unwrap_or_default();
+    let revisions = traguardi_app::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)
+        .await?
+        .into_iter()
+        .filter(|r| r.objective_id == own_id)
+        .map(|r| [r.code, r.field, r.before, r.after, r.effective_on.format("%d/%m/%Y").to_string(), r.reason, r.act_code])
+        .collect();
+    html(ObjectivePage { user: user.view(), o, year, resources, revisions })
 }
 
 /// The objective's resources: the year's PEG lines of its DUP programma, in its Direzione.

@@ -137,3 +137,40 @@ async fn premi_pages() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Retribuzione di risultato") && body.contains("Risultati della struttura SIAD: ROD "), "{body}");
 }
+
+#[tokio::test]
+async fn a_revision_shows_on_the_objective_page() {
+    use traguardi_app::workflow::{Move, transition};
+    use traguardi_domain::plan::workflow::State;
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let console = traguardi_app::Actor::console();
+    let ente = {
+        let mut conn = store.acquire().await.expect("conn");
+        traguardi_app::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
+    };
+    let all = |to| Move { codes: &[], to, act: None, note: None };
+    transition(&store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
+    transition(&store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
+    let act = b"organo,numero,data,oggetto\ndirettore_generale,5,2020-09-30,Rimodulazione\n";
+    traguardi_app::import_acts::import_acts(&store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
+    let request = traguardi_app::revisions::Request {
+        objective: None,
+        kpi: Some("SAL-12-K3"),
+        field: "target",
+        value: Some("12"),
+        reason: "nuovo quadro normativo",
+        act: "DDG 5/2020",
+        effective_on: chrono::NaiveDate::from_ymd_opt(2020, 10, 1).expect("day"),
+    };
+    traguardi_app::revisions::revise(&store, &console, &ente, 2020, request).await.expect("revised");
+    let state = AppState { store };
+    let (status, _, body) = send(&state, get("/enti/015146/cicli/2020/obiettivi/SAL-12", "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains(
+            "<th scope=\"row\">SAL-12-K3</th><td>target</td><td>10</td><td>12</td><td>01/10/2020</td><td>nuovo quadro normativo</td><td>DDG 5/2020</td>"
+        ),
+        "{body}"
+    );
+}
