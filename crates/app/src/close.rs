@@ -216,3 +216,89 @@ pub async fn closed(store: &Store, ente: &Ente, year: i32) -> Result<Option<Clos
 pub async fn is_closed(store: &Store, ente: &Ente, year: i32) -> Result<bool, AppError> {
     Ok(closed(store, ente, year).await?.is_some())
 }
+
+/// What a post-close correction says.
+#[derive(Debug, Clone)]
+pub struct CorrectionRequest<'a> {
+    /// What is corrected, as `--verify` names it (e.g. `valori: SAL-12-K3 al 2020-12-31`).
+    pub subject: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+    pub reason: &'a str,
+    /// The act that orders it, when there is one (registered with `import atti`).
+    pub act: Option<&'a str>,
+}
+
+/// Records a correction of a closed cycle: a new, audited event referencing the snapshot; the
+/// frozen data and the snapshot stay as they are (so `--verify` still passes). Refused on an
+/// open cycle, whose data are corrected directly.
+pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<close::Correction, AppError> {
+    actor.require(Permission::Administer, "correggere un ciclo chiuso")?;
+    for (what, v) in [("--oggetto", r.subject), ("--originale", r.before), ("--corretto", r.after), ("--motivo", r.reason)] {
+        if v.trim().is_empty() {
+            return Err(AppError::Refused(format!("la correzione richiede {what}")));
+        }
+    }
+    let mut tx = store.begin().await?;
+    let cycle = cycles::get(&mut tx, ente, year).await?;
+    let Some(closed) = close::of_cycle(&mut tx, &ente.id, &cycle.id).await? else {
+        return Err(AppError::Refused(format!("il ciclo {year} non è chiuso: i suoi dati si correggono direttamente")));
+    };
+    let act_code = match r.act {
+        Some(a) => Some(crate::import_acts::find(&mut tx, ente, a).await?.code),
+        None => None,
+    };
+    let c = close::Correction {
+        id: traguardi_store::new_id(),
+        snapshot_hash: closed.content_hash,
+        subject: r.subject.trim().into(),
+        before: r.before.trim().into(),
+        after: r.after.trim().into(),
+        reason: r.reason.trim().into(),
+        act_code,
+        created_at: crate::now(),
+        created_by: actor.name.clone(),
+    };
+    close::insert_correction(&mut tx, &ente.id, &cycle.id, &c).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "correzione dopo la chiusura", entity: "correzione", entity_id: Some(&c.id), before: None::<&()>, after: Some(&c) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// The corrections of a closed cycle, oldest first.
+pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<close::Correction>, AppError> {
+    actor.require(Permission::ReadOrg, "leggere le correzioni")?;
+    let mut conn = store.acquire().await?;
+    let cycle = cycles::get(&mut conn, ente, year).await?;
+    Ok(close::corrections(&mut conn, &ente.id, &cycle.id).await?)
+}
+
+/// The corrections as a table.
+pub fn corrections_sheet(list: &[close::Correction]) -> traguardi_docs::export::Sheet {
+    traguardi_docs::export::Sheet {
+        name: "correzioni".into(),
+        header: ["oggetto", "originale", "corretto", "motivo", "atto", "istantanea_sha256", "registrata_il", "da"].map(String::from).to_vec(),
+        rows: list
+            .iter()
+            .map(|c| {
+                vec![
+                    c.subject.clone(),
+                    c.before.clone(),
+                    c.after.clone(),
+                    c.reason.clone(),
+                    c.act_code.clone().unwrap_or_default(),
+                    c.snapshot_hash.clone(),
+                    c.created_at.clone(),
+                    c.created_by.clone(),
+                ]
+            })
+            .collect(),
+    }
+}

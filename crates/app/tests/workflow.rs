@@ -63,6 +63,17 @@ async fn story(store: &Store) {
     assert!(!r.forced);
     assert!(refused(go(2020, all(State::Consuntivato)).await).starts_with("il ciclo 2020 è chiuso dal "));
 
+    // A correction after the close is a new event referencing the snapshot; the frozen data and
+    // the snapshot stay, so the verification still passes.
+    let fix = close::CorrectionRequest { subject: "valori: SAL-12-K3 al 2020-12-31", before: "12", after: "11", reason: "errore di trascrizione", act: None };
+    let c = close::correct(store, &console, &ente, 2020, fix.clone()).await.expect("corrected");
+    assert_eq!((c.snapshot_hash.as_str(), c.before.as_str(), c.after.as_str()), (r.hash.as_str(), "12", "11"));
+    assert_eq!(close::verify(store, &console, &ente, 2020).await.expect("still verifies"), r.hash);
+    assert_eq!(close::corrections(store, &console, &ente, 2020).await.expect("list").len(), 1);
+    assert_eq!(refused(close::correct(store, &console, &ente, 2021, fix.clone()).await), "il ciclo 2021 non è chiuso: i suoi dati si correggono direttamente");
+    let no_reason = close::CorrectionRequest { reason: " ", ..fix };
+    assert_eq!(refused(close::correct(store, &console, &ente, 2020, no_reason).await), "la correzione richiede --motivo");
+
     // Checks: a KPI without target cannot be proposed; a KPI without values cannot be consuntivato.
     sqlx::query(
         "DELETE FROM kpi_target WHERE kpi_id = (SELECT k.id FROM kpi k JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2022 AND k.code = 'DG-2021-01-K1')",

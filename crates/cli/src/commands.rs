@@ -40,6 +40,17 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Relazione { at, stato, atto, data, nota } => {
             crate::premi::relazione(store, at, &stato, atto.as_deref(), data.as_deref(), nota.as_deref()).await?
         }
+        Command::Correzione { ente, cycle, oggetto, originale, corretto, motivo, atto } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let r = traguardi_app::close::CorrectionRequest { subject: &oggetto, before: &originale, after: &corretto, reason: &motivo, act: atto.as_deref() };
+            let c = traguardi_app::close::correct(store, &Actor::console(), &ente, cycle, r).await?;
+            out!("correzione registrata sul ciclo {cycle} (istantanea {}): {} «{}» → «{}»", &c.snapshot_hash[..12], c.subject, c.before, c.after);
+        }
+        Command::Correzioni { ente, cycle, format, out } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let list = traguardi_app::close::corrections(store, &Actor::console(), &ente, cycle).await?;
+            write_report(format, out.as_deref(), || traguardi_app::close::corrections_sheet(&list), || &list)?;
+        }
         Command::Migrate => {
             store.migrate().await?;
             out!("{}", l.pick("schema del database aggiornato", "database schema up to date"));

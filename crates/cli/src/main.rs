@@ -85,6 +85,38 @@ enum Command {
         #[arg(long, requires = "force")]
         reason: Option<String>,
     },
+    /// A correction of a closed cycle: a new, audited event referencing its snapshot (the frozen data stay)
+    Correzione {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// What is corrected, e.g. "valori: SAL-12-K3 al 2020-12-31"
+        #[arg(long)]
+        oggetto: String,
+        /// The value frozen at the close
+        #[arg(long)]
+        originale: String,
+        /// The corrected value
+        #[arg(long)]
+        corretto: String,
+        #[arg(long)]
+        motivo: String,
+        /// The act that orders it, registered with import atti
+        #[arg(long)]
+        atto: Option<String>,
+    },
+    /// The corrections of a closed cycle
+    Correzioni {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The audit trail: every change, chained by hashes
     Audit {
         #[arg(long)]

@@ -55,3 +55,64 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), St
     .await?;
     Ok(())
 }
+
+/// A correction after the close: what, the frozen value, the corrected one, why, by which act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub id: String,
+    pub snapshot_hash: String,
+    pub subject: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    pub act_code: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+pub async fn insert_correction(conn: &mut Conn, ente: &EnteId, cycle_id: &str, c: &Correction) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO close_correction (id, ente_id, cycle_id, snapshot_hash, subject, before_value, after_value, reason, act_code, created_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&c.id)
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .bind(&c.snapshot_hash)
+    .bind(&c.subject)
+    .bind(&c.before)
+    .bind(&c.after)
+    .bind(&c.reason)
+    .bind(c.act_code.as_deref())
+    .bind(&c.created_at)
+    .bind(&c.created_by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn corrections(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Correction>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, snapshot_hash, subject, before_value, after_value, reason, act_code, created_at, created_by FROM close_correction
+         WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, id",
+    )
+    .bind(&ente.0)
+    .bind(cycle_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Correction {
+                id: text(r, "id")?,
+                snapshot_hash: text(r, "snapshot_hash")?,
+                subject: text(r, "subject")?,
+                before: text(r, "before_value")?,
+                after: text(r, "after_value")?,
+                reason: text(r, "reason")?,
+                act_code: opt_text(r, "act_code")?,
+                created_at: text(r, "created_at")?,
+                created_by: text(r, "created_by")?,
+            })
+        })
+        .collect()
+}

@@ -95,6 +95,7 @@ struct PlanPage {
     nav_code: String,
     /// "chiuso il GG/MM/AAAA, SHA-256 …" once the year-end close is done.
     closed: Option<String>,
+    corrections: Vec<[String; 5]>,
 }
 
 /// How a closed cycle is announced on its pages.
@@ -107,11 +108,21 @@ async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Option<String>,
     }))
 }
 
+/// The corrections recorded after the close: subject, frozen value, corrected value, reason, act.
+async fn corrections_of(s: &AppState, user: &CurrentUser, data: &CycleScores) -> Result<Vec<[String; 5]>, WebError> {
+    Ok(traguardi_app::close::corrections(&s.store, &user.actor(), &data.ente, data.cycle.year())
+        .await?
+        .into_iter()
+        .map(|c| [c.subject, c.before, c.after, c.reason, c.act_code.unwrap_or_default()])
+        .collect())
+}
+
 async fn plan_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
     let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
     let v = plan_view(&data);
     let closed = closed_note(&s, &data).await?;
-    html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano", closed })
+    let corrections = corrections_of(&s, &user, &data).await?;
+    html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano", closed, corrections })
 }
 
 fn plan_view(data: &CycleScores) -> PlanView {
