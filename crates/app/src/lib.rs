@@ -35,6 +35,7 @@ pub mod manager_pay;
 pub mod measurements;
 pub mod metropoli;
 pub mod monitoring;
+pub mod niv;
 pub mod org_tree;
 pub mod payout;
 pub mod payouts;

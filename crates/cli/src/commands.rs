@@ -40,6 +40,20 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Relazione { at, stato, atto, data, nota } => {
             crate::premi::relazione(store, at, &stato, atto.as_deref(), data.as_deref(), nota.as_deref()).await?
         }
+        Command::Niv { action: crate::NivAction::Campione { ente, cycle, percentuale, seme, format, out } } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let pct = traguardi_domain::value::parse_percent(&percentuale, NumberStyle::detect(false, [percentuale.as_str()]))
+                .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--percentuale".into()), kind: k }.into()))?;
+            let s = traguardi_app::niv::sample(store, &Actor::console(), &ente, cycle, pct, seme).await?;
+            eprintln!(
+                "campione NIV {cycle}: {} misurazioni su {} approvate (seme {}: --seme {} estrae lo stesso campione)",
+                s.items.len(),
+                s.population,
+                s.seed,
+                s.seed
+            );
+            write_report(format, out.as_deref(), || s.sheet(), || &s)?;
+        }
         Command::Correzione { ente, cycle, oggetto, originale, corretto, motivo, atto } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let r = traguardi_app::close::CorrectionRequest { subject: &oggetto, before: &originale, after: &corretto, reason: &motivo, act: atto.as_deref() };

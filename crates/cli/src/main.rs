@@ -85,6 +85,11 @@ enum Command {
         #[arg(long, requires = "force")]
         reason: Option<String>,
     },
+    /// The NIV's work: a sample of approved measurements to check against their evidence
+    Niv {
+        #[command(subcommand)]
+        action: NivAction,
+    },
     /// A correction of a closed cycle: a new, audited event referencing its snapshot (the frozen data stay)
     Correzione {
         #[arg(long)]
@@ -643,6 +648,25 @@ enum CycleAction {
     List {
         #[arg(long)]
         ente: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NivAction {
+    /// Draw PCT % of the cycle's approved measurements at random (the seed is printed; --seme redraws the same sample)
+    Campione {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long)]
+        percentuale: String,
+        #[arg(long)]
+        seme: Option<u64>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 

@@ -12,6 +12,7 @@ pub mod close;
 pub mod cycle;
 pub mod db;
 pub mod ente;
+pub mod niv;
 pub mod org;
 pub mod pay;
 pub mod people;
