@@ -31,6 +31,7 @@ pub mod import_people;
 pub mod import_plan;
 pub mod import_positions;
 pub mod indices;
+pub mod mail;
 pub mod manager_pay;
 pub mod measurements;
 pub mod metropoli;

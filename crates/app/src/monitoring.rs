@@ -58,6 +58,11 @@ pub struct LateValue {
     pub owner: Option<String>,
     /// Who is told as well once the grace period has passed: the responsible of the unit above.
     pub escalate_to: Option<String>,
+    /// Their person ids.
+    #[serde(skip)]
+    pub owner_id: Option<String>,
+    #[serde(skip)]
+    pub escalate_id: Option<String>,
 }
 
 pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, today: NaiveDate) -> Result<Vec<LateValue>, AppError> {
@@ -90,7 +95,10 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
                 continue;
             }
             let escalate = calendar.add_business_days(due, GRACE_DAYS) < today;
+            let above = unit.filter(|_| escalate).and_then(|u| u.parent_id.as_deref()).and_then(|p| unit_by_id.get(p));
             out.push(LateValue {
+                owner_id: unit.and_then(|u| u.responsible_id.clone()),
+                escalate_id: above.and_then(|p| p.responsible_id.clone()),
                 kpi: k.code.clone(),
                 kpi_name: k.name.clone(),
                 period_end,
@@ -110,6 +118,8 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Reminder {
     pub to: String,
+    #[serde(skip)]
+    pub person_id: String,
     /// `responsabile` for their own unit's values, `superiore` when escalated from below.
     pub reason: &'static str,
     pub units: Vec<String>,
@@ -122,9 +132,9 @@ pub struct Reminder {
 pub fn reminders(late: &[LateValue]) -> (Vec<Reminder>, Vec<String>) {
     let mut out: Vec<Reminder> = Vec::new();
     let mut orphan_units: Vec<String> = Vec::new();
-    let mut add = |to: &str, reason: &'static str, l: &LateValue| {
+    let mut add = |to: &str, person_id: &str, reason: &'static str, l: &LateValue| {
         let unit = l.unit.clone().unwrap_or_default();
-        match out.iter_mut().find(|r| r.to == to && r.reason == reason) {
+        match out.iter_mut().find(|r| r.person_id == person_id && r.reason == reason) {
             Some(r) => {
                 r.values += 1;
                 r.oldest_due = r.oldest_due.min(l.due);
@@ -132,22 +142,117 @@ pub fn reminders(late: &[LateValue]) -> (Vec<Reminder>, Vec<String>) {
                     r.units.push(unit);
                 }
             }
-            None => out.push(Reminder { to: to.into(), reason, units: vec![unit], values: 1, oldest_due: l.due }),
+            None => out.push(Reminder { to: to.into(), person_id: person_id.into(), reason, units: vec![unit], values: 1, oldest_due: l.due }),
         }
     };
     for l in late {
-        match &l.owner {
-            Some(o) => add(o, "responsabile", l),
-            None => {
+        match (&l.owner, &l.owner_id) {
+            (Some(o), Some(id)) => add(o, id, "responsabile", l),
+            _ => {
                 let u = l.unit.clone().unwrap_or_else(|| "(ente)".into());
                 if !orphan_units.contains(&u) {
                     orphan_units.push(u);
                 }
             }
         }
-        if let Some(s) = &l.escalate_to {
-            add(s, "superiore", l);
+        if let (Some(s), Some(id)) = (&l.escalate_to, &l.escalate_id) {
+            add(s, id, "superiore", l);
         }
     }
     (out, orphan_units)
+}
+
+/// What sending the reminders did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sent {
+    /// In-app notifications written (one per person and kind today).
+    pub notified: usize,
+    /// Of those, e-mailed.
+    pub emailed: usize,
+    /// Already reminded today: nothing new.
+    pub already: usize,
+    /// People without an e-mail address (reminded in-app only) while SMTP is configured.
+    pub without_email: Vec<String>,
+    /// E-mails that could not be sent, with why (the in-app notification stays).
+    pub failed: Vec<String>,
+    /// Units with late values and nobody responsible.
+    pub orphans: Vec<String>,
+}
+
+/// Sends today's reminders: an in-app notification to each owner and, after the grace period,
+/// to the level above; by e-mail too when SMTP is configured and the person has an address.
+/// Once a day: a second run on the same day sends nothing new.
+pub async fn send_reminders(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    today: NaiveDate,
+    smtp: Option<&crate::mail::SmtpConfig>,
+) -> Result<Sent, AppError> {
+    actor.require(Permission::Administer, "inviare i solleciti")?;
+    let late = late_values(store, actor, ente_code, year, today).await?;
+    let (who, orphans) = reminders(&late);
+    let mut sent = Sent { orphans, ..Sent::default() };
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let emails: HashMap<String, Option<String>> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.id, p.email)).collect();
+    let day = today.format("%Y-%m-%d").to_string();
+    for r in &who {
+        let kind = if r.reason == "superiore" { "sollecito_superiore" } else { "sollecito" };
+        if traguardi_store::notifications::exists(&mut tx, &ente.id, &cycle.id, &r.person_id, kind, &day).await? {
+            sent.already += 1;
+            continue;
+        }
+        let due = traguardi_domain::cycle::format_date_it(r.oldest_due);
+        let text = if r.reason == "superiore" {
+            format!("{} valori del {year} in ritardo nelle strutture {} che dipendono da lei (scadenza dal {due}).", r.values, r.units.join(", "))
+        } else {
+            format!("{} valori del {year} da inserire per {} (scadenza dal {due}).", r.values, r.units.join(", "))
+        };
+        let mut emailed_to = None;
+        if let Some(cfg) = smtp {
+            match emails.get(&r.person_id).cloned().flatten() {
+                None => sent.without_email.push(r.to.clone()),
+                Some(to) => {
+                    let (cfg2, to2, body) = (cfg.clone(), to.clone(), format!("{}\n\n{text}\n\nTraguardi", r.to));
+                    let result = tokio::task::spawn_blocking(move || {
+                        crate::mail::send(&cfg2, &crate::mail::Message { to: &to2, subject: "Traguardi: valori da inserire", body: &body })
+                    })
+                    .await
+                    .map_err(|e| AppError::Refused(e.to_string()))?;
+                    match result {
+                        Ok(()) => {
+                            sent.emailed += 1;
+                            emailed_to = Some(to);
+                        }
+                        Err(e) => sent.failed.push(format!("{} <{to}>: {e}", r.to)),
+                    }
+                }
+            }
+        }
+        let n = traguardi_store::notifications::Notification {
+            id: traguardi_store::new_id(),
+            cycle_id: cycle.id.clone(),
+            person_id: r.person_id.clone(),
+            kind: kind.into(),
+            day: day.clone(),
+            text,
+            emailed_to,
+            created_at: crate::now(),
+        };
+        traguardi_store::notifications::insert(&mut tx, &ente.id, &n).await?;
+        audit::record_in_cycle(
+            &mut tx,
+            actor,
+            &ente.id,
+            &cycle.id,
+            Change { action: "sollecito", entity: "notifica", entity_id: Some(&n.id), before: None::<&()>, after: Some(&n) },
+        )
+        .await?;
+        sent.notified += 1;
+    }
+    tx.commit().await?;
+    Ok(sent)
 }

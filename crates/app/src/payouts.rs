@@ -719,6 +719,8 @@ pub struct MyPay {
     pub approved: Option<(String, crate::premi::Explained)>,
     /// (year, individual score) of every cycle with an approved scenario, oldest first.
     pub history: Vec<(i32, Option<Decimal>)>,
+    /// In-app notifications (reminders of late values), newest first: (day, text).
+    pub notifications: Vec<(String, String)>,
 }
 
 impl MyPay {
@@ -764,5 +766,6 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         evaluation,
         approved,
         history,
+        notifications: traguardi_store::notifications::of_person(&mut conn, &ente.id, &person_id).await?.into_iter().map(|n| (n.day, n.text)).collect(),
     }))
 }

@@ -1,12 +1,54 @@
 //! Who is late with their values, on Milan's calendar, on SQLite and PostgreSQL.
 
 use chrono::NaiveDate;
-use traguardi_app::{Actor, demo, import_measurements, import_plan, monitoring};
+use traguardi_app::{Actor, demo, import_measurements, import_people, import_plan, mail, monitoring};
 use traguardi_docs::ReadOptions;
 use traguardi_store::{Store, testing};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+/// A relay on a free port that accepts one message; returns its address and, once the message
+/// is in, the conversation as the client wrote it.
+fn fake_smtp() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("addr").to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else { return };
+        let mut out = stream.try_clone().expect("clone");
+        let mut lines = BufReader::new(stream);
+        let mut talk = String::new();
+        let _ = out.write_all(b"220 relay\r\n");
+        let mut in_data = false;
+        loop {
+            let mut line = String::new();
+            if lines.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            talk.push_str(&line);
+            let reply: &[u8] = if in_data {
+                if line != ".\r\n" {
+                    continue;
+                }
+                in_data = false;
+                b"250 ok\r\n"
+            } else if line.starts_with("DATA") {
+                in_data = true;
+                b"354 go\r\n"
+            } else if line.starts_with("QUIT") {
+                let _ = out.write_all(b"221 bye\r\n");
+                break;
+            } else {
+                b"250 ok\r\n"
+            };
+            let _ = out.write_all(reply);
+        }
+        let _ = tx.send(talk);
+    });
+    (address, rx)
 }
 
 async fn story(store: &Store) {
@@ -33,6 +75,31 @@ async fn story(store: &Store) {
     assert_eq!(orphans, ["CRM"], "the AREA CRM has no responsible in 2021");
     assert_eq!(who.len(), 1);
     assert_eq!((who[0].to.as_str(), who[0].reason, who[0].values, who[0].units.clone()), ("Dott. Francesco Castanò", "superiore", 1, vec!["CRM".to_string()]));
+
+    // Sending: an in-app notification and an e-mail through the ente's relay, once a day.
+    let people = "matricola,titolo,nome,cognome,struttura,ruolo,categoria,email\nD022,Dott.,Francesco,Castanò,SIAD,direttore,DI,f.castano@example.org\n";
+    import_people::import_people(store, &console, &milano, 2021, people.as_bytes(), ReadOptions::default(), false).await.expect("email");
+    let (address, transcript) = fake_smtp();
+    let cfg = mail::SmtpConfig { address, from: "traguardi@comune.example.org".into() };
+    let sent = monitoring::send_reminders(store, &console, None, 2021, d("2021-07-29"), Some(&cfg)).await.expect("sent");
+    assert_eq!((sent.notified, sent.emailed, sent.already, sent.orphans.clone()), (1, 1, 0, vec!["CRM".to_string()]));
+    let talk = transcript.recv_timeout(std::time::Duration::from_secs(10)).expect("the relay was used");
+    assert!(talk.contains("MAIL FROM:<traguardi@comune.example.org>\r\nRCPT TO:<f.castano@example.org>\r\nDATA\r\n"), "{talk}");
+    assert!(talk.contains("Subject: Traguardi: valori da inserire\r\n"), "{talk}");
+    assert!(talk.contains("1 valori del 2021 in ritardo nelle strutture CRM che dipendono da lei (scadenza dal 21/07/2021)."), "{talk}");
+    let again = monitoring::send_reminders(store, &console, None, 2021, d("2021-07-29"), Some(&cfg)).await.expect("again");
+    assert_eq!((again.notified, again.already), (0, 1), "once a day");
+    // Without a relay, in-app only.
+    let next_day = monitoring::send_reminders(store, &console, None, 2021, d("2021-07-30"), None).await.expect("in-app");
+    assert_eq!((next_day.notified, next_day.emailed), (1, 0));
+    let castano = {
+        let mut conn = store.acquire().await.expect("conn");
+        let p = traguardi_store::people::person_by_matricola(&mut conn, &milano.id, "D022").await.expect("read").expect("D022");
+        traguardi_store::notifications::of_person(&mut conn, &milano.id, &p.id).await.expect("notifications")
+    };
+    assert_eq!(castano.len(), 2);
+    assert_eq!((castano[1].emailed_to.as_deref(), castano[0].emailed_to.as_deref()), (Some("f.castano@example.org"), None));
+
     // A submitted value ends the reminder; the Direzioni's yearly KPIs are late only in 2022.
     let values = "kpi,data,valore,nota\nCRM-2021-01-K1,2021-06-30,48000,\n";
     import_measurements::import_measurements(store, &console, &milano, 2021, values.as_bytes(), ReadOptions::default(), false).await.expect("values");

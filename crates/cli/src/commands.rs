@@ -171,17 +171,25 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             write_report(format, out.as_deref(), || t.sheet(), || &t.records)?;
         }
         Command::Remind { ente, cycle, oggi, dry_run } => {
-            if !dry_run {
-                return Err(AppError::Refused(
-                    l.pick(
-                        "l'invio dei solleciti non è ancora disponibile: usare --dry-run per vedere chi li riceverebbe",
-                        "sending reminders is not available yet: use --dry-run to see who would get them",
-                    )
-                    .into(),
-                )
-                .into());
-            }
             let today = parse_day(oggi.as_deref())?;
+            if !dry_run {
+                let smtp = traguardi_app::mail::SmtpConfig::from_env()?;
+                let s = traguardi_app::monitoring::send_reminders(store, &Actor::console(), ente.as_deref(), cycle, today, smtp.as_ref()).await?;
+                out!("solleciti: {} notifiche nell'applicazione, {} anche per e-mail, {} già inviati oggi", s.notified, s.emailed, s.already);
+                if smtp.is_none() {
+                    out!("e-mail non configurata (TRAGUARDI_SMTP): solo notifiche nell'applicazione");
+                }
+                for p in &s.without_email {
+                    out!("{p}: nessun indirizzo e-mail, solo notifica nell'applicazione");
+                }
+                for f in &s.failed {
+                    out!("e-mail non inviata a {f}");
+                }
+                for u in &s.orphans {
+                    out!("{u}: valori in ritardo ma nessun responsabile indicato");
+                }
+                return Ok(());
+            }
             let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
             let (who, orphans) = traguardi_app::monitoring::reminders(&late);
             for r in &who {

@@ -137,7 +137,7 @@ enum Command {
         #[arg(long)]
         verify: bool,
     },
-    /// Who would be reminded of late values today (only --dry-run: sending is not available yet)
+    /// Reminders of late values: in-app notifications, and e-mail through TRAGUARDI_SMTP; --dry-run prints who would get them
     Remind {
         #[arg(long)]
         ente: Option<String>,

@@ -356,7 +356,17 @@ fn users_and_roles() {
     let o = run(&url, &["remind", "--cycle", "2021", "--oggi", "2022-02-01", "--dry-run"]);
     let lines = text(&o).0;
     assert!(lines.contains("Dott. Christian Malangone: 2 valori in ritardo (DG; scadenza dal 24/01/2022)\n"), "{lines}");
-    assert_eq!(run(&url, &["remind", "--cycle", "2021"]).status.code(), Some(1), "sending is refused, not pretended");
+    // Sending without a relay: in-app notifications only, said so; the same day again sends nothing.
+    let o = bin().args(["--database-url", &url, "remind", "--cycle", "2021", "--oggi", "2022-02-01"]).env_remove("TRAGUARDI_SMTP").output().expect("runs");
+    let out = text(&o).0;
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(out.starts_with("solleciti: ") && out.contains(" notifiche nell'applicazione, 0 anche per e-mail, 0 già inviati oggi\n"), "{out}");
+    assert!(out.contains("e-mail non configurata (TRAGUARDI_SMTP): solo notifiche nell'applicazione"), "{out}");
+    let again =
+        text(&bin().args(["--database-url", &url, "remind", "--cycle", "2021", "--oggi", "2022-02-01"]).env_remove("TRAGUARDI_SMTP").output().expect("runs")).0;
+    assert!(again.starts_with("solleciti: 0 notifiche nell'applicazione, 0 anche per e-mail, "), "{again}");
+    let o = bin().args(["--database-url", &url, "remind", "--cycle", "2021"]).env("TRAGUARDI_SMTP", "posta.example.org").output().expect("runs");
+    assert!(!o.status.success() && text(&o).1.contains("TRAGUARDI_SMTP «posta.example.org» non valido"), "{:?}", text(&o));
     let o = run(&url, &["ente", "calendar", "--patrono", "13-40"]);
     assert_eq!(text(&o).1, "errore: giorno del santo patrono non valido: usare MM-GG, es. 12-07\n");
     let o = bin().args(["--database-url", &url, "user", "add", "b", "--nome", "B"]).env("TRAGUARDI_PASSWORD", "corta").output().expect("runs");

@@ -13,6 +13,7 @@ pub mod cycle;
 pub mod db;
 pub mod ente;
 pub mod niv;
+pub mod notifications;
 pub mod org;
 pub mod pay;
 pub mod people;

@@ -1,0 +1,74 @@
+//! In-app notifications of a person.
+
+use serde::Serialize;
+
+use crate::row::{opt_text, text};
+use crate::{Conn, EnteId, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: String,
+    pub cycle_id: String,
+    pub person_id: String,
+    pub kind: String,
+    pub day: String,
+    pub text: String,
+    pub emailed_to: Option<String>,
+    pub created_at: String,
+}
+
+/// Whether the person already has this kind of notification for the cycle on that day.
+pub async fn exists(conn: &mut Conn, ente: &EnteId, cycle_id: &str, person_id: &str, kind: &str, day: &str) -> Result<bool, StoreError> {
+    let r = sqlx::query("SELECT id FROM notification WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3 AND kind = $4 AND day = $5")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(person_id)
+        .bind(kind)
+        .bind(day)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(r.is_some())
+}
+
+pub async fn insert(conn: &mut Conn, ente: &EnteId, n: &Notification) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO notification (id, ente_id, cycle_id, person_id, kind, day, text, emailed_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&n.id)
+    .bind(&ente.0)
+    .bind(&n.cycle_id)
+    .bind(&n.person_id)
+    .bind(&n.kind)
+    .bind(&n.day)
+    .bind(&n.text)
+    .bind(n.emailed_to.as_deref())
+    .bind(&n.created_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A person's notifications, newest first.
+pub async fn of_person(conn: &mut Conn, ente: &EnteId, person_id: &str) -> Result<Vec<Notification>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, cycle_id, person_id, kind, day, text, emailed_to, created_at FROM notification WHERE ente_id = $1 AND person_id = $2 ORDER BY day DESC, created_at DESC, id DESC",
+    )
+    .bind(&ente.0)
+    .bind(person_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notification {
+                id: text(r, "id")?,
+                cycle_id: text(r, "cycle_id")?,
+                person_id: text(r, "person_id")?,
+                kind: text(r, "kind")?,
+                day: text(r, "day")?,
+                text: text(r, "text")?,
+                emailed_to: opt_text(r, "emailed_to")?,
+                created_at: text(r, "created_at")?,
+            })
+        })
+        .collect()
+}
