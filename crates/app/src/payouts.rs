@@ -157,6 +157,20 @@ impl PayContext {
         a
     }
 
+    /// A fund's own gates: registered, certified, coherent. Returns its totals when registered.
+    fn fund_gates(&self, kind: FundKind, fund: Option<&pay::Fund>, out: &mut Vec<String>) -> Option<FundTotals> {
+        let Some(f) = fund else {
+            out.push(format!("{} non registrato (traguardi import fondo --fondo {})", kind.label(), kind.code()));
+            return None;
+        };
+        if f.certified_by.is_none() {
+            out.push(format!("{} non certificato dall'organo di revisione", kind.label()));
+        }
+        let t = FundTotals::of(&f.items);
+        out.extend(t.problems(kind, f.cap, self.rules.individual_min).into_iter().map(|p| format!("{}: {p}", kind.label())));
+        Some(t)
+    }
+
     /// The legal gates still open for paying `a` (SPEC §4), each in a sentence; empty = none.
     pub fn open_gates(&self, a: &Allocation) -> Vec<String> {
         let mut out = Vec::new();
@@ -178,45 +192,27 @@ impl PayContext {
                 other.unwrap_or("non registrata")
             )),
         }
-        match &self.fund {
-            None => out.push("fondo risorse decentrate non registrato (traguardi import fondo)".into()),
-            Some(f) => {
-                if f.certified_by.is_none() {
-                    out.push("fondo risorse decentrate non certificato dall'organo di revisione".into());
-                }
-                let t = FundTotals::of(&f.items);
-                out.extend(t.problems(FundKind::Dipendenti, f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo: {p}")));
-                if a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale {
-                    out.push(format!(
-                        "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
-                        traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
-                        traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
-                    ));
-                }
-            }
+        if let Some(t) = self.fund_gates(FundKind::Dipendenti, self.fund.as_ref(), &mut out)
+            && a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale
+        {
+            out.push(format!(
+                "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
+                traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
+                traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
+            ));
         }
-        if !a.dirigenti.dirigenti.is_empty() {
-            match &self.managers_fund {
-                None => out.push("fondo dei dirigenti non registrato (traguardi import fondo --fondo dirigenti)".into()),
-                Some(f) => {
-                    if f.certified_by.is_none() {
-                        out.push("fondo dei dirigenti non certificato dall'organo di revisione".into());
-                    }
-                    let t = FundTotals::of(&f.items);
-                    out.extend(t.problems(FundKind::Dirigenti, f.cap, self.rules.individual_min).into_iter().map(|p| format!("fondo dei dirigenti: {p}")));
-                    if a.dirigenti.totale > t.result {
-                        out.push(format!(
-                            "la retribuzione di risultato dei dirigenti ({} €) supera la destinazione al risultato del loro fondo ({} €)",
-                            traguardi_domain::budget::euro(a.dirigenti.totale),
-                            traguardi_domain::budget::euro(t.result)
-                        ));
-                    }
-                }
-            }
+        if !a.dirigenti.dirigenti.is_empty()
+            && let Some(t) = self.fund_gates(FundKind::Dirigenti, self.managers_fund.as_ref(), &mut out)
+            && a.dirigenti.totale > t.result
+        {
+            out.push(format!(
+                "la retribuzione di risultato dei dirigenti ({} €) supera la destinazione al risultato del loro fondo ({} €)",
+                traguardi_domain::budget::euro(a.dirigenti.totale),
+                traguardi_domain::budget::euro(t.result)
+            ));
         }
-        if let Some(f) = &self.eq_fund {
-            let t = FundTotals::of(&f.items);
-            out.extend(t.problems(FundKind::Eq, f.cap, self.rules.individual_min).into_iter().map(|p| format!("risorse delle EQ: {p}")));
+        if self.eq_fund.is_some() {
+            self.fund_gates(FundKind::Eq, self.eq_fund.as_ref(), &mut out);
         }
         out.extend(a.dirigenti.avvisi.iter().cloned());
         if !a.dirigenti.posizioni_mancanti.is_empty() {
