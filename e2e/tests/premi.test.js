@@ -33,3 +33,20 @@ test('the planner computes, compares and reads a premium', async () => {
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });
+
+test('an employee reads their own evaluation', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(BASE_URL + '/login');
+  await page.getByLabel('Nome utente').fill('dipendente');
+  await page.getByLabel('Password').fill('traguardi-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE_URL + '/');
+  await page.goto(BASE_URL + '/enti/015146/cicli/2020/piano');
+  await page.getByRole('link', { name: 'La mia valutazione' }).click();
+  await page.waitForURL('**/cicli/2020/la-mia-valutazione');
+  assert.match(await page.locator('h1').textContent(), /Giorgio Barbieri/);
+  assert.match(await page.locator('main').textContent(), /I premi del 2020 non sono ancora approvati/);
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
