@@ -370,16 +370,32 @@ pub async fn save_scenario(
 
 /// The scenarios of a cycle with their allocations, oldest first.
 pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
+    load_scenarios(store, actor, ente_code, year, |_| true).await
+}
+
+/// The stored allocation of a scenario; refused when its hash shows it was altered.
+fn allocation_of(s: &Scenario) -> Result<Allocation, AppError> {
+    if hash(&s.result) != s.result_hash {
+        return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
+    }
+    serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))
+}
+
+/// The scenarios `keep` chooses, each read (and checked) only when chosen.
+async fn load_scenarios(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    keep: impl Fn(&Scenario) -> bool,
+) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
     actor.require(Permission::Administer, "leggere i premi")?;
     let mut conn = store.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let mut out = Vec::new();
-    for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await? {
-        let a: Allocation = serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
-        if hash(&s.result) != s.result_hash {
-            return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
-        }
+    for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().filter(|s| keep(s)) {
+        let a = allocation_of(&s)?;
         out.push((summary(&s, &a), a));
     }
     Ok(out)
@@ -387,16 +403,15 @@ pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
 
 /// One scenario by name.
 pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<(ScenarioSummary, Allocation), AppError> {
-    scenarios(store, actor, ente_code, year)
+    load_scenarios(store, actor, ente_code, year, |s| s.name == name)
         .await?
-        .into_iter()
-        .find(|(s, _)| s.name == name)
+        .pop()
         .ok_or_else(|| AppError::NotFound(format!("scenario «{name}» del {year} inesistente")))
 }
 
 /// The approved scenario of a cycle, if any.
 pub async fn approved(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<(ScenarioSummary, Allocation)>, AppError> {
-    Ok(scenarios(store, actor, ente_code, year).await?.into_iter().find(|(s, _)| s.approved))
+    Ok(load_scenarios(store, actor, ente_code, year, |s| s.approved_at.is_some()).await?.pop())
 }
 
 /// Approves a scenario: refused while a legal gate is open (each named), when another is
@@ -745,7 +760,7 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let mut approved = None;
     for c in traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().rev() {
         let Some(s) = pay::scenarios(&mut conn, &ente.id, &c.id).await?.into_iter().find(|s| s.approved_at.is_some()) else { continue };
-        let a: Allocation = serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))?;
+        let a = allocation_of(&s)?;
         if let Some(p) = a.explained(&me.matricola) {
             history.push((c.year(), p.punteggio));
             if c.year() == year {

@@ -310,6 +310,9 @@ async fn bad_files(store: &Store) {
     }
     let msg = describe(payouts::set_rules(store, &console, E, 2020, "assenze.riducono = ASP, MAT\n").await);
     assert!(msg.contains("MAT") && msg.contains("art. 9 c.3 D.Lgs 150/2009"), "{msg}");
+    // A scenario edited in the database is refused, not shown.
+    sqlx::query("UPDATE pay_scenario SET result = result || ' '").execute(&store.pool).await.expect("tamper");
+    assert_eq!(describe(payouts::scenario(store, &console, E, 2020, "base").await), "scenario «base» alterato nel database: l'impronta non corrisponde");
     let after = PayContext::load(store, &console, E, 2020).await.expect("context");
     assert_eq!(
         (after.fund, after.managers_fund, after.evaluations, after.absences, after.rules),
