@@ -70,3 +70,16 @@ fn load_score_and_allocate_sqlite(bencher: divan::Bencher) {
         ctx.allocate(&ctx.rules, &none).persone.len()
     });
 }
+
+/// Reading alone: the plan's scores, the staff, evaluations, absences and funds from SQLite.
+#[divan::bench(sample_count = 10)]
+fn load_sqlite(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        store
+    });
+    let actor = Actor::console();
+    bencher.bench(|| rt.block_on(PayContext::load(&store, &actor, Some("099999"), metropoli::YEAR)).expect("context").people.len());
+}
