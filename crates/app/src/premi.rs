@@ -27,7 +27,7 @@ use traguardi_domain::pay::presence::{Absence, Service, days_within, presence};
 use traguardi_domain::pay::rules::{PayRules, TieBreak};
 use traguardi_domain::people::Role;
 use traguardi_domain::plan::rollup::{Part, weighted_mean};
-use traguardi_domain::plan::round::it;
+use traguardi_domain::plan::round::{it, number};
 use traguardi_store::pay::{AbsenceRow, EvaluationRow, Fund};
 use traguardi_store::people::{Assignment, Person};
 
@@ -147,7 +147,7 @@ pub struct PayInput<'a> {
 }
 
 fn pct(d: Decimal) -> String {
-    format!("{}%", d.normalize().to_string().replace('.', ","))
+    format!("{}%", number(d))
 }
 
 fn euro(c: i64) -> String {
@@ -289,7 +289,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         if segs.len() > 1 {
             why.push(format!("Punteggio organizzativo dell'anno, in proporzione ai giorni di ciascun incarico: {}.", it(org)));
         }
-        why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), coef.normalize().to_string().replace('.', ",")));
+        why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), number(coef)));
         // Individual score.
         let eval = evaluations.get(p.id.as_str());
         let individual_score = match (input.overrides.get(&p.matricola), eval) {
@@ -364,8 +364,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             r.spiegazione.push(format!(
                 "Premio organizzativo: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota del fondo di {} = {}.",
                 it(r.punteggio_organizzativo),
-                r.coefficiente.normalize().to_string().replace('.', ","),
-                (r.presenza.round_dp(4)).normalize().to_string().replace('.', ","),
+                number(r.coefficiente),
+                number(r.presenza.round_dp(4)),
                 it(org_weights[i]),
                 it(org_total_weight),
                 euro(pool_org),
@@ -380,8 +380,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         r.spiegazione.push(format!(
             "Premio individuale: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota di {} (il fondo individuale meno le maggiorazioni) = {}.",
             it(c.score),
-            r.coefficiente.normalize().to_string().replace('.', ","),
-            (r.presenza.round_dp(4)).normalize().to_string().replace('.', ","),
+            number(r.coefficiente),
+            number(r.presenza.round_dp(4)),
             it(c.weight),
             it(ind_total_weight),
             euro(pool_ind - split.uplift * split.heads as i64),
@@ -455,7 +455,7 @@ fn individual_score(
         }
     };
     if !e.items.is_empty() {
-        let items: Vec<String> = e.items.iter().map(|(code, v)| format!("{code} {}", v.normalize().to_string().replace('.', ","))).collect();
+        let items: Vec<String> = e.items.iter().map(|(code, v)| format!("{code} {}", number(*v))).collect();
         why.push(format!(
             "Comportamenti: {} sulla scala da 1 a {}; la media riportata a 100 = {}.",
             items.join(", "),
