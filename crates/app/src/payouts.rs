@@ -96,29 +96,28 @@ impl PayContext {
             let cycle = cycles::get(&mut conn, &ente, year).await?;
             (ente, cycle)
         };
-        // The plan's scores and the people's data are independent: read them side by side.
+        // The plan's scores and the people's data are independent: two readers side by side,
+        // one per core, each reading one table after the other on its own connection.
         let (e, c) = (&ente.id, cycle.id.as_str());
         let code = ente.code.to_string();
-        let (scores, people, assignments, absences, evaluations, (fund, managers_fund, eq_fund), rules, relazione, positions) = tokio::try_join!(
-            scores::load(store, actor, Some(&code), year),
-            scores::read(store, |mut conn| async move { people::persons(&mut conn, e).await }),
-            scores::read(store, |mut conn| async move { people::assignments_of_cycle(&mut conn, e, c).await }),
-            scores::read(store, |mut conn| async move { pay::absences(&mut conn, e, c).await }),
-            scores::read(store, |mut conn| async move { pay::evaluations(&mut conn, e, c).await }),
-            scores::read(store, |mut conn| async move {
-                Ok((
-                    pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
-                    pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
-                    pay::fund(&mut conn, e, c, FundKind::Eq).await?,
-                ))
-            }),
-            async {
-                let mut conn = store.acquire().await?;
-                rules_of(&mut conn, &ente, &cycle).await
-            },
-            scores::read(store, |mut conn| async move { pay::relazione(&mut conn, e, c).await }),
-            scores::read(store, |mut conn| async move { pay::positions(&mut conn, e, c).await }),
-        )?;
+        let people_data = async {
+            let mut conn = store.acquire().await?;
+            let people = people::persons(&mut conn, e).await?;
+            let assignments = people::assignments_of_cycle(&mut conn, e, c).await?;
+            let absences = pay::absences(&mut conn, e, c).await?;
+            let evaluations = pay::evaluations(&mut conn, e, c).await?;
+            let funds = (
+                pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Eq).await?,
+            );
+            let rules = rules_of(&mut conn, &ente, &cycle).await?;
+            let relazione = pay::relazione(&mut conn, e, c).await?;
+            let positions = pay::positions(&mut conn, e, c).await?;
+            Ok::<_, AppError>((people, assignments, absences, evaluations, funds, rules, relazione, positions))
+        };
+        let (scores, (people, assignments, absences, evaluations, (fund, managers_fund, eq_fund), rules, relazione, positions)) =
+            tokio::try_join!(scores::load(store, actor, Some(&code), year), people_data)?;
         Ok(PayContext {
             scores,
             people,
