@@ -176,9 +176,89 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<NewS
 pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String, String)>, AppError> {
     let mut conn = store.acquire().await?;
     let Some((account, csrf)) = accounts::session(&mut conn, &sha(token), &stamp(Utc::now())).await? else { return Ok(None) };
-    let roles = accounts::roles(&mut conn, &account.id).await?.into_iter().map(|g| g.role).collect();
-    let actor = Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles } };
+    let actor = actor_of(&mut conn, &account).await?;
     Ok(Some((actor, csrf, account.display_name)))
+}
+
+/// An account acting with its roles.
+async fn actor_of(conn: &mut traguardi_store::Conn, account: &Account) -> Result<Actor, AppError> {
+    let roles = accounts::roles(conn, &account.id).await?.into_iter().map(|g| g.role).collect();
+    Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles } })
+}
+
+/// The prefix of every API token, so that a leaked one is easy to recognise and search for.
+pub const TOKEN_PREFIX: &str = "trg_";
+
+/// A new API token: shown once, stored as its SHA-256 only.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken {
+    pub id: String,
+    pub token: String,
+}
+
+/// Creates an API token acting as `username` with that account's roles, for integrations.
+pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str) -> Result<NewToken, AppError> {
+    actor.require(Permission::Administer, "creare token per le API")?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(field("--nome", ProblemKind::BadFormat { value: name.into(), expected: "da 1 a 100 caratteri".into() }));
+    }
+    let mut tx = store.begin().await?;
+    let a =
+        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    if accounts::tokens(&mut tx, Some(&a.username)).await?.iter().any(|t| t.name == name) {
+        return Err(AppError::Refused(format!("l'utente {} ha già un token di nome «{name}»", a.username)));
+    }
+    let new = NewToken { id: new_id(), token: format!("{TOKEN_PREFIX}{}", random_token()) };
+    accounts::insert_token(&mut tx, &new.id, &a.id, name, &sha(&new.token), &stamp(Utc::now())).await?;
+    let after = serde_json::json!({ "utente": a.username, "nome": name });
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        Change::<(), _> { action: "crea token API", entity: "token", entity_id: Some(&new.id), before: None, after: Some(&after) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// Every API token (never its secret), or an account's.
+pub async fn tokens(store: &Store, actor: &Actor, username: Option<&str>) -> Result<Vec<accounts::ApiToken>, AppError> {
+    actor.require(Permission::Administer, "elencare i token per le API")?;
+    let mut conn = store.acquire().await?;
+    Ok(accounts::tokens(&mut conn, username.map(|u| u.trim().to_lowercase()).as_deref()).await?)
+}
+
+/// Revokes a token: from then on it is refused; it stays listed with the time of revocation.
+pub async fn revoke_token(store: &Store, actor: &Actor, id: &str) -> Result<accounts::ApiToken, AppError> {
+    actor.require(Permission::Administer, "revocare token per le API")?;
+    let mut tx = store.begin().await?;
+    let before = accounts::token_by_id(&mut tx, id.trim()).await?.ok_or_else(|| AppError::NotFound(format!("token {id} inesistente")))?;
+    if before.revoked_at.is_some() {
+        return Ok(before);
+    }
+    accounts::revoke_token(&mut tx, &before.id, &stamp(Utc::now())).await?;
+    let after = accounts::token_by_id(&mut tx, &before.id).await?.unwrap_or_else(|| before.clone());
+    audit::record(
+        &mut tx,
+        actor,
+        None,
+        Change { action: "revoca token API", entity: "token", entity_id: Some(&before.id), before: Some(&before), after: Some(&after) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The account acting through an API token; `None` when unknown, revoked or the account disabled.
+pub async fn token_actor(store: &Store, token: &str) -> Result<Option<Actor>, AppError> {
+    if !token.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let mut conn = store.acquire().await?;
+    let Some(account) = accounts::token_account(&mut conn, &sha(token), &stamp(Utc::now())).await? else { return Ok(None) };
+    Ok(Some(actor_of(&mut conn, &account).await?))
 }
 
 pub async fn logout(store: &Store, token: &str) -> Result<(), AppError> {

@@ -27,6 +27,12 @@ pub async fn resolve(conn: &mut Conn, code: Option<&str>) -> Result<Ente, AppErr
     }
 }
 
+/// `resolve` on a connection of its own.
+pub async fn find(store: &Store, code: Option<&str>) -> Result<Ente, AppError> {
+    let mut conn = store.acquire().await?;
+    resolve(&mut conn, code).await
+}
+
 pub async fn list(store: &Store) -> Result<Vec<Ente>, AppError> {
     let mut conn = store.pool.acquire().await?;
     Ok(ente::list(&mut conn).await?)

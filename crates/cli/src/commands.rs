@@ -329,6 +329,30 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     traguardi_app::accounts::set_password(store, &actor, &username, &password()?).await?;
                     out!("{username}: {}", l.pick("password cambiata", "password changed"));
                 }
+                UserAction::Token { username, nome } => {
+                    let t = traguardi_app::accounts::add_token(store, &actor, &username, &nome).await?;
+                    out!("{}", t.token);
+                    eprintln!(
+                        "{username}: {} {} ({})",
+                        l.pick("token creato, id", "token created, id"),
+                        t.id,
+                        l.pick("conservarlo ora: non sarà più mostrato", "keep it now: it will not be shown again")
+                    );
+                }
+                UserAction::Tokens { username } => {
+                    let list = traguardi_app::accounts::tokens(store, &actor, username.as_deref()).await?;
+                    for t in &list {
+                        let state = match &t.revoked_at {
+                            Some(at) => format!("{} {at}", l.pick("revocato il", "revoked on")),
+                            None => format!("{} {}", l.pick("ultimo uso", "last used"), t.last_used_at.as_deref().unwrap_or("-")),
+                        };
+                        out!("{}\t{}\t{}\t{}\t{state}", t.id, t.username, t.name, t.created_at);
+                    }
+                }
+                UserAction::RevocaToken { id } => {
+                    let t = traguardi_app::accounts::revoke_token(store, &actor, &id).await?;
+                    out!("{}: {} {}", t.id, l.pick("revocato il", "revoked on"), t.revoked_at.unwrap_or_default());
+                }
                 UserAction::Persona { username, matricola, ente } => {
                     traguardi_app::accounts::link_person(store, &actor, &username, ente.as_deref(), &matricola).await?;
                     out!("{username}: {} {matricola}", l.pick("collegato alla persona", "linked to person"));

@@ -691,6 +691,17 @@ enum UserAction {
         #[arg(long)]
         struttura: Option<String>,
     },
+    /// Create an API token acting as the account, with its roles (`Authorization: Bearer TOKEN`); printed once
+    Token {
+        username: String,
+        /// What the token is for, e.g. the integration's name
+        #[arg(long)]
+        nome: String,
+    },
+    /// List API tokens (never their secret), of every account or of one
+    Tokens { username: Option<String> },
+    /// Revoke an API token by its id (from `user tokens`)
+    RevocaToken { id: String },
     /// Link an account to the person it is (by matricola): its holder then sees their own evaluation and premium
     Persona {
         username: String,

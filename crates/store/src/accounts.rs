@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::row::{int, opt_text, text};
+use crate::row::{int, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,4 +149,78 @@ pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Resu
         .fetch_optional(&mut *conn)
         .await?;
     r.map(|r| crate::row::text(&r, "person_id")).transpose()
+}
+
+/// An API token of an account (its secret is never stored: only its SHA-256).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+pub async fn insert_token(conn: &mut Conn, id: &str, account_id: &str, name: &str, token_hash: &str, at: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO api_token (id, account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(account_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const TOKEN_COLUMNS: &str = "t.id, a.username, t.name, t.created_at, t.last_used_at, t.revoked_at";
+
+fn token_from_row(r: &sqlx::any::AnyRow) -> Result<ApiToken, StoreError> {
+    Ok(ApiToken {
+        id: text(r, "id")?,
+        username: text(r, "username")?,
+        name: text(r, "name")?,
+        created_at: text(r, "created_at")?,
+        last_used_at: opt_text(r, "last_used_at")?,
+        revoked_at: opt_text(r, "revoked_at")?,
+    })
+}
+
+/// Every token, or an account's, oldest first.
+pub async fn tokens(conn: &mut Conn, username: Option<&str>) -> Result<Vec<ApiToken>, StoreError> {
+    let filter = if username.is_some() { "WHERE a.username = $1" } else { "" };
+    let q = sqlx::query(sql(format!("SELECT {TOKEN_COLUMNS} FROM api_token t JOIN account a ON a.id = t.account_id {filter} ORDER BY t.created_at, t.id")));
+    let rows = match username {
+        Some(u) => q.bind(u).fetch_all(&mut *conn).await?,
+        None => q.fetch_all(&mut *conn).await?,
+    };
+    rows.iter().map(token_from_row).collect()
+}
+
+pub async fn token_by_id(conn: &mut Conn, id: &str) -> Result<Option<ApiToken>, StoreError> {
+    let row = sqlx::query(sql(format!("SELECT {TOKEN_COLUMNS} FROM api_token t JOIN account a ON a.id = t.account_id WHERE t.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(token_from_row).transpose()
+}
+
+pub async fn revoke_token(conn: &mut Conn, id: &str, at: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL").bind(id).bind(at).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The active account of a token that is not revoked; marks the token as used at `now`.
+pub async fn token_account(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<Account>, StoreError> {
+    let row = sqlx::query(
+        "SELECT a.id, a.username, a.display_name, a.password_hash, a.active FROM api_token t JOIN account a ON a.id = t.account_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.active = 1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(account) = row.as_ref().map(account_from_row).transpose()? else { return Ok(None) };
+    sqlx::query("UPDATE api_token SET last_used_at = $2 WHERE token_hash = $1").bind(token_hash).bind(now).execute(&mut *conn).await?;
+    Ok(Some(account))
 }

@@ -1,0 +1,199 @@
+//! The cycle driven through the API, on SQLite and PostgreSQL: the demo's 2020 from the plan's
+//! approval to the close with the planner's and the NIV's tokens, every step in the audit
+//! trail under the token's account; refusals as problem+json; tampering found by the check.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use traguardi_app::{Actor, accounts, demo};
+use traguardi_store::{Store, testing};
+use traguardi_web::{AppState, router};
+
+const CYCLE: &str = "/api/v1/enti/015146/cicli/2020";
+
+async fn send(state: &AppState, req: Request<Body>) -> (StatusCode, String, Value) {
+    let res = router(state.clone()).oneshot(req).await.expect("response");
+    let status = res.status();
+    let kind = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, kind, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn post(uri: &str, token: Option<&str>, body: &Value) -> Request<Body> {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    r.body(Body::from(body.to_string())).expect("request")
+}
+
+fn get(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).expect("request")
+}
+
+/// Posts and expects success; returns the JSON answer.
+async fn ok(state: &AppState, uri: &str, token: &str, body: Value) -> Value {
+    let (status, _, answer) = send(state, post(uri, Some(token), &body)).await;
+    assert_eq!(status, StatusCode::OK, "{uri} {body}: {answer}");
+    answer
+}
+
+/// Posts and expects a problem+json with `status`; returns its detail.
+async fn problem(state: &AppState, uri: &str, token: Option<&str>, body: Value, status: StatusCode) -> String {
+    let (got, kind, answer) = send(state, post(uri, token, &body)).await;
+    assert_eq!((got, kind.as_str()), (status, "application/problem+json"), "{uri} {body}: {answer}");
+    assert_eq!(answer["status"], status.as_u16());
+    answer["detail"].as_str().expect("detail").to_string()
+}
+
+async fn story(store: Store) {
+    demo::load(&store).await.expect("demo");
+    let console = Actor::console();
+    let planner = accounts::add_token(&store, &console, "pianificatore", "script di chiusura").await.expect("token").token;
+    let niv = accounts::add_token(&store, &console, "niv", "nucleo").await.expect("token").token;
+    let state = AppState { store: store.clone() };
+    let stato = format!("{CYCLE}/stato");
+
+    // Without a token, with a malformed or an unknown one: refused, never read as the public.
+    let msg = problem(&state, &stato, None, json!({"stato": "proposto"}), StatusCode::UNAUTHORIZED).await;
+    assert!(msg.starts_with("serve un token per le API"), "{msg}");
+    assert_eq!(problem(&state, &stato, Some("trg_sbagliato"), json!({"stato": "proposto"}), StatusCode::UNAUTHORIZED).await, "token sconosciuto o revocato");
+    let basic = Request::post(&stato).header(header::AUTHORIZATION, "Basic eDp5").body(Body::empty()).expect("req");
+    assert_eq!(send(&state, basic).await.0, StatusCode::UNAUTHORIZED);
+    // A body that is not what the step reads says why.
+    let (status, kind, answer) =
+        send(&state, Request::post(&stato).header(header::AUTHORIZATION, format!("Bearer {planner}")).body(Body::from("{")).expect("req")).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "application/problem+json"));
+    assert!(answer["detail"].as_str().is_some_and(|d| d.starts_with("corpo JSON non valido")), "{answer}");
+    let msg = problem(&state, &stato, Some(&planner), json!({"stato": "proposto", "atti": "x"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.contains("unknown field `atti`"), "{msg}");
+    let msg = problem(&state, &stato, Some(&planner), json!({"stato": "approvatissimo"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.contains("approvatissimo") && msg.contains("validato_niv"), "{msg}");
+
+    // The planner proposes and approves with the Giunta's act; a missing act is named.
+    assert_eq!(ok(&state, &stato, &planner, json!({"stato": "proposto"})).await["objectives"].as_array().map(Vec::len), Some(281));
+    let msg = problem(&state, &stato, Some(&planner), json!({"stato": "approvato"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.contains("il passaggio a «approvato» richiede l'atto che lo dispone"), "{msg}");
+    let moved = ok(&state, &stato, &planner, json!({"stato": "approvato", "atto": "GC 838/2020", "nota": "PdO 2020-2022"})).await;
+    assert_eq!((moved["to"].as_str(), moved["objectives"].as_array().map(Vec::len)), (Some("approvato"), Some(281)));
+    for to in ["assegnato", "in_monitoraggio", "consuntivato"] {
+        ok(&state, &stato, &planner, json!({ "stato": to })).await;
+    }
+    // Validation is the NIV's: the planner is told so; the NIV returns one objective, then validates.
+    let msg = problem(&state, &stato, Some(&planner), json!({"stato": "validato_niv"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.contains("spetta a: niv"), "{msg}");
+    let back = ok(&state, &stato, &niv, json!({"stato": "in_monitoraggio", "obiettivi": ["SAL-12"], "nota": "evidenza mancante"})).await;
+    assert_eq!(back["objectives"], json!(["SAL-12"]));
+    ok(&state, &stato, &planner, json!({"stato": "consuntivato", "obiettivi": ["SAL-12"]})).await;
+    assert_eq!(ok(&state, &stato, &niv, json!({"stato": "validato_niv"})).await["objectives"].as_array().map(Vec::len), Some(281));
+
+    // The NIV's sample: the same seed draws the same measurements.
+    let campione = format!("{CYCLE}/niv/campione");
+    let first = ok(&state, &campione, &niv, json!({"percentuale": 5, "seme": 2020})).await;
+    let again = ok(&state, &campione, &niv, json!({"percentuale": "5", "seme": 2020})).await;
+    assert_eq!(first["items"], again["items"]);
+    let drawn = first["items"].as_array().map_or(0, Vec::len);
+    let population = first["population"].as_u64().expect("population") as usize;
+    assert_eq!(drawn, population.div_ceil(20), "5% rounded up of {population}");
+
+    // The Relazione: an act registered through the API, approved by the planner, validated by the NIV only.
+    let csv = "organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Approvazione della Relazione sulla Performance 2020,si\n";
+    let acts = Request::post("/api/v1/enti/015146/atti").header(header::AUTHORIZATION, format!("Bearer {planner}")).body(Body::from(csv)).expect("req");
+    let (status, _, counts) = send(&state, acts).await;
+    assert_eq!((status, counts["created"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{counts}");
+    let relazione = format!("{CYCLE}/relazione");
+    let r = ok(&state, &relazione, &planner, json!({"stato": "approvata", "atto": "GC 1/2021", "data": "20/06/2021"})).await;
+    assert_eq!((r["state"].as_str(), r["act_code"].as_str()), (Some("approvata"), Some("GC 1/2021")), "{r}");
+    problem(&state, &relazione, Some(&planner), json!({"stato": "validata", "data": "30/06/2021"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    ok(&state, &relazione, &niv, json!({"stato": "validata", "data": "30/06/2021"})).await;
+
+    // Reminders, as a trial: nobody is late in a validated year.
+    let r = ok(&state, &format!("{CYCLE}/solleciti"), &planner, json!({"oggi": "15/03/2021", "prova": true})).await;
+    assert!(r["solleciti"].is_array(), "{r}");
+
+    // The close: its hash, the same from the check; afterwards the cycle refuses changes.
+    let chiusura = format!("{CYCLE}/chiusura");
+    assert_eq!(
+        problem(&state, &chiusura, Some(&planner), json!({"forza": true}), StatusCode::UNPROCESSABLE_ENTITY).await,
+        "colonna «motivo»: valore obbligatorio mancante"
+    );
+    let closed = ok(&state, &chiusura, &planner, json!({})).await;
+    let hash = closed["hash"].as_str().expect("hash").to_string();
+    assert_eq!((hash.len(), closed["forced"].as_bool()), (64, Some(false)));
+    let (status, _, verified) = send(&state, get(&format!("{chiusura}/verifica"), &niv)).await;
+    assert_eq!((status, verified), (StatusCode::OK, json!({"integra": true, "sha256": hash})));
+    let msg = problem(&state, &stato, Some(&planner), json!({"stato": "consuntivato"}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}");
+
+    // A correction after the close references the snapshot.
+    let fix = json!({"oggetto": "valori: SAL-12-K3 al 2020-12-31", "originale": "12", "corretto": "11", "motivo": "errore di trascrizione"});
+    let c = ok(&state, &format!("{CYCLE}/correzioni"), &planner, fix).await;
+    assert_eq!(c["snapshot_hash"].as_str(), Some(hash.as_str()));
+
+    // Every step is in the trail under the token's account, and the chain holds.
+    let (status, _, trail) = send(&state, get(&format!("{CYCLE}/audit"), &planner)).await;
+    assert_eq!((status, trail["integro"].as_bool()), (StatusCode::OK, Some(true)), "{trail}");
+    let by =
+        |action: &str, actor: &str| trail["registrazioni"].as_array().expect("records").iter().filter(|r| r["action"] == action && r["actor"] == actor).count();
+    assert_eq!(by("stato obiettivo", "niv"), 282, "281 validated and one returned");
+    assert_eq!(by("chiudi ciclo", "pianificatore"), 1);
+    assert_eq!(by("correzione dopo la chiusura", "pianificatore"), 1);
+    assert_eq!(by("campione NIV", "niv"), 2);
+    // The NIV reads the trail but may not close or correct.
+    let msg = problem(
+        &state,
+        &format!("{CYCLE}/correzioni"),
+        Some(&niv),
+        json!({"oggetto": "x", "originale": "1", "corretto": "2", "motivo": "m"}),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(msg.contains("correggere un ciclo chiuso"), "{msg}");
+
+    // Tampering with a frozen value directly in the database is found.
+    sqlx::query(
+        "UPDATE measurement SET value = '99' WHERE kpi_id = (SELECT k.id FROM kpi k JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2020 AND k.code = 'SAL-12-K3')",
+    )
+    .execute(&store.pool)
+    .await
+    .expect("tamper");
+    let (status, _, answer) = send(&state, get(&format!("{chiusura}/verifica"), &niv)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(answer["detail"].as_str().is_some_and(|d| d.contains("SAL-12-K3")), "{answer}");
+
+    // Values of an open year: entered, approved, and a stale version is a conflict.
+    let valori = "/api/v1/enti/015146/cicli/2021/valori";
+    let kpi = store_kpi_without_value(&store).await;
+    let v = ok(&state, valori, &planner, json!({"kpi": kpi, "data": "31/12/2021", "valore": "7", "invia": true, "versione": 0})).await;
+    assert_eq!((v["version"].as_i64(), v["status"].as_str()), (Some(1), Some("submitted")));
+    let decided = ok(&state, &format!("{valori}/decisione"), &planner, json!({"kpi": kpi, "data": "31/12/2021", "decisione": "approva"})).await;
+    assert_eq!(decided["status"].as_str(), Some("approved"));
+    let msg = problem(&state, valori, Some(&planner), json!({"kpi": kpi, "data": "31/12/2021", "valore": "8", "versione": 0}), StatusCode::CONFLICT).await;
+    assert!(msg.contains("pianificatore"), "{msg}");
+
+    // A revoked token is refused from then on.
+    let list = accounts::tokens(&store, &console, Some("niv")).await.expect("tokens");
+    accounts::revoke_token(&store, &console, &list[0].id).await.expect("revoked");
+    assert_eq!(send(&state, get(&format!("{CYCLE}/audit"), &niv)).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// A KPI of 2021 with no value at the year's end.
+async fn store_kpi_without_value(store: &Store) -> String {
+    let row: (String,) = sqlx::query_as(
+        "SELECT k.code FROM kpi k JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2021
+         AND NOT EXISTS (SELECT 1 FROM measurement m WHERE m.kpi_id = k.id AND m.period_end = '2021-12-31') ORDER BY k.code LIMIT 1",
+    )
+    .fetch_one(&store.pool)
+    .await
+    .expect("a KPI without value");
+    row.0
+}
+
+#[tokio::test]
+async fn the_cycle_through_the_api_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        story(store).await;
+    }
+}
