@@ -342,6 +342,18 @@ fn users_and_roles() {
     assert_eq!(text(&o).0, "anna.neri: password cambiata\n");
     let o = run(&url, &["user", "role", "anna.neri", "--ruolo", "dirigente", "--struttura", "CRM"]);
     assert_eq!(text(&o).0, "anna.neri: ruolo assegnato dirigente\n");
+    // An API token: printed once on stdout, listed without its secret, revoked by id.
+    let o = run(&url, &["user", "token", "anna.neri", "--nome", "cruscotto"]);
+    let (token, said) = text(&o);
+    assert!(token.starts_with("trg_") && token.len() == 4 + 64 + 1, "{token}");
+    assert!(said.contains("conservarlo ora: non sarà più mostrato"), "{said}");
+    let o = run(&url, &["user", "token", "anna.neri", "--nome", "cruscotto"]);
+    assert_eq!(text(&o).1, "errore: l'utente anna.neri ha già un token di nome «cruscotto»\n");
+    let listed = text(&run(&url, &["user", "tokens", "anna.neri"])).0;
+    let id = listed.split('\t').next().unwrap_or_default().to_string();
+    assert!(listed.contains("\tanna.neri\tcruscotto\t") && listed.ends_with("\tultimo uso -\n") && !listed.contains(token.trim()), "{listed}");
+    assert!(text(&run(&url, &["user", "revoca-token", &id])).0.starts_with(&format!("{id}: revocato il 20")));
+    assert!(text(&run(&url, &["user", "tokens"])).0.contains("\trevocato il 20"));
     let o = run(&url, &["user", "role", "anna.neri", "--ruolo", "sindaco"]);
     assert_eq!(
         text(&o).1,

@@ -103,6 +103,10 @@ async fn story(store: Store) {
     let acts = Request::post("/api/v1/enti/015146/atti").header(header::AUTHORIZATION, format!("Bearer {planner}")).body(Body::from(csv)).expect("req");
     let (status, _, counts) = send(&state, acts).await;
     assert_eq!((status, counts["created"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{counts}");
+    let huge = format!("organo,numero,data,oggetto\n{}", "giunta,2,2021-06-10,x\n".repeat(120_000));
+    let acts = Request::post("/api/v1/enti/015146/atti").header(header::AUTHORIZATION, format!("Bearer {planner}")).body(Body::from(huge)).expect("req");
+    let (status, kind, answer) = send(&state, acts).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::PAYLOAD_TOO_LARGE, "application/problem+json"), "{answer}");
     let relazione = format!("{CYCLE}/relazione");
     let r = ok(&state, &relazione, &planner, json!({"stato": "approvata", "atto": "GC 1/2021", "data": "20/06/2021"})).await;
     assert_eq!((r["state"].as_str(), r["act_code"].as_str()), (Some("approvata"), Some("GC 1/2021")), "{r}");

@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -61,8 +62,15 @@ struct DryRun {
 
 /// Registers acts from a CSV body (the columns of `traguardi import atti`); `?prova=true` checks
 /// without writing.
-async fn import_acts(State(s): State<AppState>, caller: Caller, Path(code): Path<String>, Query(q): Query<DryRun>, body: Bytes) -> Answer<Counts> {
+async fn import_acts(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Query(q): Query<DryRun>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer<Counts> {
     let actor = caller.signed_in()?;
+    let body = body.map_err(|r| ApiError::Plain(r.status(), "Richiesta non valida", format!("corpo non leggibile: {}", r.body_text())))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(import_acts::import_acts(&s.store, &actor, &ente, &body, ReadOptions::default(), q.prova).await?))
 }
