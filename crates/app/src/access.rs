@@ -16,8 +16,9 @@ pub enum ActorKind {
     Console,
     /// An anonymous visitor of the public pages.
     Public,
-    /// A logged-in account with its roles (`role` names of `accounts::ROLES`).
-    User { account_id: String, roles: Vec<String> },
+    /// A logged-in account with its roles (`role` names of `accounts::ROLES`) and the units
+    /// (lineage ids) its direttore, dirigente and PO/EQ roles are scoped to, with all below them.
+    User { account_id: String, roles: Vec<String>, units: Vec<String> },
 }
 
 /// What an actor may be asked to do.
@@ -38,6 +39,21 @@ impl Actor {
 
     pub fn public() -> Actor {
         Actor { name: "pubblico".into(), kind: ActorKind::Public }
+    }
+
+    /// An account acting with `roles`, its unit-scoped roles on the units of lineage `units`.
+    pub fn user(name: &str, account_id: &str, roles: &[&str], units: &[&str]) -> Actor {
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        Actor { name: name.into(), kind: ActorKind::User { account_id: account_id.into(), roles: owned(roles), units: owned(units) } }
+    }
+
+    /// The units (lineage ids) the actor's unit-scoped roles act on: `None` for the console.
+    pub fn units(&self) -> Option<&[String]> {
+        match &self.kind {
+            ActorKind::Console => None,
+            ActorKind::Public => Some(&[]),
+            ActorKind::User { units, .. } => Some(units),
+        }
     }
 
     /// The roles the actor acts with: `None` for the console, which holds them all.

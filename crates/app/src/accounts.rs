@@ -182,8 +182,10 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String
 
 /// An account acting with its roles.
 async fn actor_of(conn: &mut traguardi_store::Conn, account: &Account) -> Result<Actor, AppError> {
-    let roles = accounts::roles(conn, &account.id).await?.into_iter().map(|g| g.role).collect();
-    Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles } })
+    let grants = accounts::roles(conn, &account.id).await?;
+    let units = grants.iter().filter(|g| UNIT_ROLES.contains(&g.role.as_str())).filter_map(|g| g.unit_lineage.clone()).collect();
+    let roles = grants.into_iter().map(|g| g.role).collect();
+    Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles, units } })
 }
 
 /// The prefix of every API token, so that a leaked one is easy to recognise and search for.

@@ -9,9 +9,11 @@ use serde_json::json;
 use traguardi_domain::plan::workflow::{State, refusal};
 use traguardi_store::Store;
 use traguardi_store::ente::Ente;
-use traguardi_store::plan;
+use traguardi_store::{org, plan};
 
+use crate::accounts::UNIT_ROLES;
 use crate::audit::{self, Change};
+use crate::org_tree::subtree;
 use crate::{Actor, AppError, cycles};
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -61,6 +63,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         }
         list
     };
+    let scope = Scope::of(&mut tx, actor, ente, &cycle.id).await?;
     let mut reasons = Vec::new();
     for o in &chosen {
         let from = State::parse(&o.state).unwrap_or(State::Bozza);
@@ -68,6 +71,10 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
             continue;
         }
         if let Some(why) = refusal(from, to, actor.roles(), act.is_some()) {
+            reasons.push(format!("obiettivo {}: {why}", o.code));
+            continue;
+        }
+        if let Some(why) = scope.refusal(from, to, o) {
             reasons.push(format!("obiettivo {}: {why}", o.code));
             continue;
         }
@@ -119,4 +126,45 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     }
     tx.commit().await?;
     Ok(moved)
+}
+
+/// Where an actor whose step rests on a unit-scoped role (direttore, dirigente, PO/EQ) may take
+/// it: the objectives owned by his units and the units below them. Roles that are not scoped
+/// (pianificatore, NIV, segretario…) move objectives anywhere.
+struct Scope {
+    /// The actor's roles that are not scoped; `None` for the console.
+    wide: Option<Vec<String>>,
+    /// The unit ids within the actor's scope, and their codes to name them.
+    units: HashSet<String>,
+    names: Vec<String>,
+}
+
+impl Scope {
+    async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<Scope, AppError> {
+        let wide = actor.roles().map(|r| r.iter().filter(|x| !UNIT_ROLES.contains(&x.as_str())).cloned().collect::<Vec<_>>());
+        let (mut units, mut names) = (HashSet::new(), Vec::new());
+        if let Some(lineages) = actor.units().filter(|l| !l.is_empty()) {
+            let all = org::of_cycle(conn, &ente.id, cycle_id).await?;
+            for root in all.iter().filter(|u| lineages.contains(&u.lineage_id)) {
+                names.push(root.code.clone());
+                units.extend(subtree(&all, root).into_iter().map(|u| u.id.clone()));
+            }
+        }
+        Ok(Scope { wide, units, names })
+    }
+
+    fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<String> {
+        // Allowed by a role that is not scoped (or the console): anywhere.
+        if refusal(from, to, self.wide.as_deref(), true).is_none() {
+            return None;
+        }
+        if o.unit_id.as_ref().is_some_and(|u| self.units.contains(u)) {
+            return None;
+        }
+        Some(if self.names.is_empty() {
+            format!("il passaggio a «{}» spetta a chi ha un ruolo su questa struttura", to.label())
+        } else {
+            format!("fuori dalle strutture di competenza ({} e quelle sotto)", self.names.join(", "))
+        })
+    }
 }

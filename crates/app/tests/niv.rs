@@ -2,7 +2,6 @@
 //! drawing the same sample, and who may draw it.
 
 use rust_decimal::dec;
-use traguardi_app::access::ActorKind;
 use traguardi_app::measurements::{At, attach_evidence};
 use traguardi_app::{Actor, AppError, demo, niv};
 use traguardi_store::{Store, testing};
@@ -14,7 +13,7 @@ async fn story(store: &Store) {
     attach_evidence(store, &console, &ente, At { year: 2020, kpi: "SAL-12-K3", period_end: period }, "verbale.pdf", b"%PDF-1.4 verbale")
         .await
         .expect("evidence");
-    let niv_actor = Actor { name: "niv".into(), kind: ActorKind::User { account_id: "n".into(), roles: vec!["niv".into()] } };
+    let niv_actor = Actor::user("niv", "n", &["niv"], &[]);
     // 100% draws everything, with the evidence of each.
     let all = niv::sample(store, &niv_actor, &ente, 2020, dec!(100), Some(7)).await.expect("sample");
     assert_eq!(all.items.len(), all.population);
@@ -30,7 +29,7 @@ async fn story(store: &Store) {
     assert_eq!(a.items, b.items);
     assert_ne!(a.items, c.items);
     // Not for a Direttore; nor a percentage out of range.
-    let direttore = Actor { name: "d".into(), kind: ActorKind::User { account_id: "d".into(), roles: vec!["direttore".into()] } };
+    let direttore = Actor::user("d", "d", &["direttore"], &[]);
     assert!(matches!(niv::sample(store, &direttore, &ente, 2020, dec!(10), None).await, Err(AppError::Forbidden { .. })));
     assert!(matches!(niv::sample(store, &niv_actor, &ente, 2020, dec!(0), None).await, Err(AppError::Refused(_))));
     // Each sample is kept.

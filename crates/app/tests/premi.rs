@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
-use traguardi_app::access::ActorKind;
 use traguardi_app::payouts::{self, PayContext, WhatIf};
 use traguardi_app::premi::Allocation;
 use traguardi_app::workflow::{Move, transition};
@@ -166,7 +165,7 @@ async fn story(store: &Store) {
     let all = |to| Move { codes: &[], to, act: None, note: None };
     transition(store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
     transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
-    let niv = Actor { name: "niv".into(), kind: ActorKind::User { account_id: "n".into(), roles: vec!["niv".into()] } };
+    let niv = Actor::user("niv", "n", &["niv"], &[]);
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("date");
     let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await);
     assert_eq!(msg, "la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»");
@@ -179,7 +178,7 @@ async fn story(store: &Store) {
         .await
         .expect("approved");
     assert_eq!(r.act_code.as_deref(), Some("GC 1/2021"));
-    let planner = Actor { name: "pianificatore".into(), kind: ActorKind::User { account_id: "p".into(), roles: vec!["pianificatore".into()] } };
+    let planner = Actor::user("pianificatore", "p", &["pianificatore"], &[]);
     assert!(
         describe(payouts::relazione_step(store, &planner, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await)
             .contains("solo il NIV")
@@ -209,7 +208,7 @@ async fn story(store: &Store) {
         let mut conn = store.acquire().await.expect("conn");
         traguardi_store::accounts::by_username(&mut conn, "dipendente").await.expect("read").expect("demo account")
     };
-    let me = Actor { name: "dipendente".into(), kind: ActorKind::User { account_id: account.id.clone(), roles: vec!["dipendente".into()] } };
+    let me = Actor::user("dipendente", &account.id, &["dipendente"], &[]);
     let mine = payouts::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
     assert_eq!((mine.matricola.as_str(), mine.name.as_str()), ("M0037", "Giorgio Barbieri"));
     let (scenario, p) = mine.approved.as_ref().expect("approved");
@@ -225,7 +224,7 @@ async fn story(store: &Store) {
         let mut conn = store.acquire().await.expect("conn");
         traguardi_store::accounts::by_username(&mut conn, "direttore.siad").await.expect("read").expect("demo account")
     };
-    let castano = Actor { name: "direttore.siad".into(), kind: ActorKind::User { account_id: account.id, roles: vec!["direttore".into()] } };
+    let castano = Actor::user("direttore.siad", &account.id, &["direttore"], &[]);
     let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
     assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione (art. 30)", 0)]);

@@ -1,7 +1,6 @@
 //! The objectives' workflow on SQLite and PostgreSQL: the demo's 2020 driven from draft to NIV
 //! validation and the close, with every refused step saying who may do what.
 
-use traguardi_app::access::ActorKind;
 use traguardi_app::workflow::{Move, transition};
 use traguardi_app::{Actor, AppError, close, demo};
 use traguardi_domain::Lang;
@@ -30,7 +29,22 @@ async fn story(store: &Store) {
             && msg.contains(": è «bozza»: da qui si passa a «proposto» (pianificatore, amministratore, direttore)"),
         "{msg}"
     );
-    assert_eq!(go(2020, all(State::Proposto)).await.expect("proposed").objectives.len(), 281);
+    // A Direttore moves only the objectives of his Direzione and the units below it.
+    let siad = {
+        let mut conn = store.acquire().await.expect("conn");
+        let cycle = traguardi_store::cycle::by_year(&mut conn, &ente.id, 2020).await.expect("read").expect("2020");
+        traguardi_store::org::by_code(&mut conn, &ente.id, &cycle.id, "SIAD").await.expect("read").expect("SIAD").lineage_id
+    };
+    let castano = Actor::user("direttore.siad", "x", &["direttore"], &[&siad]);
+    let (mine, other) = (["SIAD-2020-01".to_string()], ["SAL-12".to_string()]);
+    let propose = |codes| Move { codes, ..all(State::Proposto) };
+    assert_eq!(transition(store, &castano, &ente, 2020, propose(&mine)).await.expect("his own").objectives, mine);
+    let msg = refused(transition(store, &castano, &ente, 2020, propose(&other)).await);
+    assert_eq!(msg, "nessun obiettivo è passato a «proposto»:\n  obiettivo SAL-12: fuori dalle strutture di competenza (SIAD e quelle sotto)");
+    let unscoped = Actor::user("direttore.senza", "y", &["direttore"], &[]);
+    let msg = refused(transition(store, &unscoped, &ente, 2020, propose(&other)).await);
+    assert!(msg.ends_with("obiettivo SAL-12: il passaggio a «proposto» spetta a chi ha un ruolo su questa struttura"), "{msg}");
+    assert_eq!(go(2020, all(State::Proposto)).await.expect("proposed").objectives.len(), 280);
     let msg = refused(go(2020, all(State::Approvato)).await);
     assert!(msg.contains("il passaggio a «approvato» richiede l'atto che lo dispone"), "{msg}");
     let unknown_act = Move { act: Some("GC 999/2020"), ..all(State::Approvato) };
@@ -39,7 +53,7 @@ async fn story(store: &Store) {
     assert_eq!(go(2020, approve).await.expect("approved").objectives.len(), 281);
 
     // A Direttore may not assign: the message names who may.
-    let direttore = Actor { name: "direttore.siad".into(), kind: ActorKind::User { account_id: "x".into(), roles: vec!["direttore".into()] } };
+    let direttore = Actor::user("direttore.siad", "x", &["direttore"], &[]);
     let msg = refused(transition(store, &direttore, &ente, 2020, all(State::Assegnato)).await);
     assert!(msg.contains("il passaggio a «assegnato» spetta a: pianificatore, amministratore, segretario"), "{msg}");
 
@@ -48,7 +62,7 @@ async fn story(store: &Store) {
     }
     // The NIV returns one objective with a note, then validates all.
     let sal12 = ["SAL-12".to_string()];
-    let niv = Actor { name: "niv".into(), kind: ActorKind::User { account_id: "n".into(), roles: vec!["niv".into()] } };
+    let niv = Actor::user("niv", "n", &["niv"], &[]);
     let back = Move { codes: &sal12, to: State::InMonitoraggio, act: None, note: Some("evidenza del KPI 3 mancante") };
     assert_eq!(transition(store, &niv, &ente, 2020, back).await.expect("returned").objectives, ["SAL-12"]);
     let msg = refused(transition(store, &niv, &ente, 2020, all(State::ValidatoNiv)).await);

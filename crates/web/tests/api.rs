@@ -72,8 +72,14 @@ async fn story(store: Store) {
     let msg = problem(&state, &stato, Some(&planner), json!({"stato": "approvatissimo"}), StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(msg.contains("approvatissimo") && msg.contains("validato_niv"), "{msg}");
 
+    // The Direttore's token proposes his Direzione's objectives, not another's.
+    let direttore = accounts::add_token(&store, &console, "direttore.siad", "siad").await.expect("token").token;
+    ok(&state, &stato, &direttore, json!({"stato": "proposto", "obiettivi": ["SIAD-2020-01"]})).await;
+    let msg = problem(&state, &stato, Some(&direttore), json!({"stato": "proposto", "obiettivi": ["SAL-12"]}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.ends_with("obiettivo SAL-12: fuori dalle strutture di competenza (SIAD e quelle sotto)"), "{msg}");
+
     // The planner proposes and approves with the Giunta's act; a missing act is named.
-    assert_eq!(ok(&state, &stato, &planner, json!({"stato": "proposto"})).await["objectives"].as_array().map(Vec::len), Some(281));
+    assert_eq!(ok(&state, &stato, &planner, json!({"stato": "proposto"})).await["objectives"].as_array().map(Vec::len), Some(280));
     let msg = problem(&state, &stato, Some(&planner), json!({"stato": "approvato"}), StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(msg.contains("il passaggio a «approvato» richiede l'atto che lo dispone"), "{msg}");
     let moved = ok(&state, &stato, &planner, json!({"stato": "approvato", "atto": "GC 838/2020", "nota": "PdO 2020-2022"})).await;
