@@ -41,7 +41,11 @@ pub struct CurrentUser(pub Option<(Actor, String, String)>);
 
 impl CurrentUser {
     pub fn view(&self) -> Option<UserView> {
-        self.0.as_ref().map(|(_, csrf, name)| UserView { name: name.clone(), csrf: csrf.clone() })
+        self.0.as_ref().map(|(actor, csrf, name)| UserView {
+            name: name.clone(),
+            csrf: csrf.clone(),
+            computes_pay: actor.may(traguardi_app::access::Permission::Administer),
+        })
     }
     pub fn actor(&self) -> Actor {
         self.0.as_ref().map_or_else(Actor::public, |(a, _, _)| a.clone())
@@ -53,6 +57,8 @@ impl CurrentUser {
 pub struct UserView {
     pub name: String,
     pub csrf: String,
+    /// Whether the premi's pages are for them (the tab shows only then).
+    pub computes_pay: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

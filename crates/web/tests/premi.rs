@@ -81,11 +81,14 @@ async fn premi_pages() {
     assert!(body.contains("Giorgio Barbieri") && body.contains("M0037"), "{body}");
     assert!(body.contains("Colloquio intermedio</dt><dd class=\"col-sm-8\">16/07/2020"), "{body}");
     assert!(body.contains("I premi del 2020 non sono ancora approvati."));
+    // The premi's tab is only for who computes them.
+    assert!(!body.contains("cicli/2020/premi\">Premi</a>"), "{body}");
 
     let (cookie, csrf) = login(&state, "pianificatore").await;
     let (status, _, body) = send(&state, get(page, &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Scenario «base»"), "{body}");
+    assert!(body.contains("cicli/2020/premi\">Premi</a>"), "{body}");
     assert!(body.contains("250.000,00 € erogati su 250.000,00 €"));
     assert!(body.contains("19 maggiorazioni da 236,85 €"));
     assert!(body.contains("Piano degli Obiettivi 2020 non approvato"));
