@@ -28,6 +28,8 @@ pub enum Permission {
     Administer,
     /// Read an ente's org tree (public in "Amministrazione trasparente").
     ReadOrg,
+    /// Approve or return monitoring values: the planners and the NIV, which validates them.
+    Validate,
 }
 
 impl Actor {
@@ -69,8 +71,9 @@ impl Actor {
         match (&self.kind, p) {
             (ActorKind::Console, _) => true,
             (_, Permission::ReadOrg) => true,
-            (ActorKind::Public, Permission::Administer) => false,
+            (ActorKind::Public, Permission::Administer | Permission::Validate) => false,
             (ActorKind::User { roles, .. }, Permission::Administer) => roles.iter().any(|r| r == "amministratore" || r == "pianificatore"),
+            (ActorKind::User { roles, .. }, Permission::Validate) => roles.iter().any(|r| r == "amministratore" || r == "pianificatore" || r == "niv"),
         }
     }
 

@@ -157,7 +157,10 @@ pub enum Decision {
 /// Moves the latest version of a KPI's value for a period along `draft → submitted →
 /// approved | returned`. Any other move is refused, saying what can be done next.
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
-    actor.require(Permission::Administer, "approvare valori")?;
+    match decision {
+        Decision::Submit => actor.require(Permission::Administer, "inviare valori per l'approvazione")?,
+        Decision::Approve | Decision::Return => actor.require(Permission::Validate, "approvare o restituire valori")?,
+    }
     let At { year, kpi, period_end } = at;
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
@@ -187,6 +190,15 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
         after.note = if after.note.is_empty() { n.trim().into() } else { format!("{}\n{}", after.note, n.trim()) };
     }
     plan::update_measurement_status(&mut tx, &ente.id, &after).await?;
+    if decision == Decision::Return {
+        // Back to its owner: the responsible of the unit that measures the KPI.
+        let unit = match &k.owner_unit_id {
+            Some(u) => Some(u.clone()),
+            None => plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).and_then(|o| o.unit_id),
+        };
+        let what = format!("il valore di {kpi} al {}", traguardi_domain::cycle::format_date_it(period_end));
+        crate::monitoring::notify_return(&mut tx, actor, ente, &cycle.id, unit.as_deref(), &k.code, &what, note).await?;
+    }
     audit::record_in_cycle(
         &mut tx,
         actor,

@@ -256,3 +256,50 @@ pub async fn send_reminders(
     tx.commit().await?;
     Ok(sent)
 }
+
+/// Tells the responsible of `unit` that `what` came back to them (a value or an objective
+/// returned by the NIV or the planner), with the note: an in-app notification, once a day per
+/// item. Nothing when the unit has no responsible.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn notify_return(
+    conn: &mut traguardi_store::Conn,
+    actor: &Actor,
+    ente: &Ente,
+    cycle_id: &str,
+    unit: Option<&str>,
+    code: &str,
+    what: &str,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    let Some(unit) = unit else { return Ok(()) };
+    let Some(person_id) = traguardi_store::org::by_id(conn, &ente.id, unit).await?.and_then(|u| u.responsible_id) else { return Ok(()) };
+    let (kind, day) = (format!("restituzione:{code}"), chrono::Local::now().date_naive().to_string());
+    if traguardi_store::notifications::exists(conn, &ente.id, cycle_id, &person_id, &kind, &day).await? {
+        return Ok(());
+    }
+    let why = note.map(str::trim).filter(|n| !n.is_empty()).map(|n| format!(": «{n}»")).unwrap_or_default();
+    let n = traguardi_store::notifications::Notification {
+        id: traguardi_store::new_id(),
+        cycle_id: cycle_id.into(),
+        person_id,
+        kind,
+        day,
+        text: format!("{} è stato restituito da {}{why}; correggerlo e inviarlo di nuovo.", capitalised(what), actor.name),
+        emailed_to: None,
+        created_at: crate::now(),
+    };
+    traguardi_store::notifications::insert(conn, &ente.id, &n).await?;
+    audit::record_in_cycle(
+        conn,
+        actor,
+        &ente.id,
+        cycle_id,
+        Change { action: "restituzione", entity: "notifica", entity_id: Some(&n.id), before: None::<&()>, after: Some(&n) },
+    )
+    .await
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::json;
-use traguardi_domain::plan::workflow::{State, refusal};
+use traguardi_domain::plan::workflow::{STATES, State, refusal};
 use traguardi_store::Store;
 use traguardi_store::ente::Ente;
 use traguardi_store::{org, plan};
@@ -122,6 +122,12 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
             Change { action: "stato obiettivo", entity: "obiettivo", entity_id: Some(&o.id), before: Some(&before), after: Some(&after) },
         )
         .await?;
+        // A step back (returned by the NIV or the planner) goes back to the objective's owner.
+        let rank = |code: &str| STATES.iter().position(|s| s.code() == code);
+        if rank(to.code()) < rank(&o.state) {
+            let what = format!("l'obiettivo {}", o.code);
+            crate::monitoring::notify_return(&mut tx, actor, ente, &cycle.id, o.unit_id.as_deref(), &o.code, &what, note).await?;
+        }
         moved.objectives.push(o.code.clone());
     }
     tx.commit().await?;
@@ -154,10 +160,9 @@ impl Scope {
     }
 
     fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<String> {
-        // Allowed by a role that is not scoped (or the console): anywhere.
-        if refusal(from, to, self.wide.as_deref(), true).is_none() {
-            return None;
-        }
+        // Allowed by a role that is not scoped (or the console): anywhere. Otherwise the step
+        // rests on a scoped role, and the objective must be within its units.
+        let _only_scoped = refusal(from, to, self.wide.as_deref(), true)?;
         if o.unit_id.as_ref().is_some_and(|u| self.units.contains(u)) {
             return None;
         }

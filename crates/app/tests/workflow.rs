@@ -61,13 +61,26 @@ async fn story(store: &Store) {
         assert_eq!(go(2020, all(to)).await.expect("moved").objectives.len(), 281, "{to:?}");
     }
     // The NIV returns one objective with a note, then validates all.
-    let sal12 = ["SAL-12".to_string()];
+    let returned = ["SAL-12".to_string(), "SIAD-2020-01".to_string()];
     let niv = Actor::user("niv", "n", &["niv"], &[]);
-    let back = Move { codes: &sal12, to: State::InMonitoraggio, act: None, note: Some("evidenza del KPI 3 mancante") };
-    assert_eq!(transition(store, &niv, &ente, 2020, back).await.expect("returned").objectives, ["SAL-12"]);
+    let back = Move { codes: &returned, to: State::InMonitoraggio, act: None, note: Some("evidenza del KPI 3 mancante") };
+    assert_eq!(transition(store, &niv, &ente, 2020, back).await.expect("returned").objectives, returned);
     let msg = refused(transition(store, &niv, &ente, 2020, all(State::ValidatoNiv)).await);
     assert!(msg.contains("obiettivo SAL-12: è «in monitoraggio»: da qui si passa a «consuntivato»"), "{msg}");
-    go(2020, Move { codes: &sal12, ..all(State::Consuntivato) }).await.expect("again");
+    // A returned objective goes back to its owner: the responsible of its unit is told, with the note.
+    let told: Vec<(String, String)> =
+        sqlx::query_as("SELECT p.matricola, n.text FROM notification n JOIN person p ON p.id = n.person_id WHERE n.kind LIKE 'restituzione:%' ORDER BY n.kind")
+            .fetch_all(&store.pool)
+            .await
+            .expect("notifications");
+    assert_eq!(
+        told,
+        [(
+            "D022".to_string(),
+            "L'obiettivo SIAD-2020-01 è stato restituito da niv: «evidenza del KPI 3 mancante»; correggerlo e inviarlo di nuovo.".to_string()
+        )]
+    );
+    go(2020, Move { codes: &returned, ..all(State::Consuntivato) }).await.expect("again");
     let msg = refused(go(2020, all(State::Chiuso)).await);
     assert!(msg.contains("si chiude con la chiusura dell'anno (traguardi close)"), "{msg}");
     assert_eq!(transition(store, &niv, &ente, 2020, all(State::ValidatoNiv)).await.expect("validated").objectives.len(), 281);

@@ -182,6 +182,19 @@ async fn story(store: Store) {
     assert_eq!(decided["status"].as_str(), Some("approved"));
     let msg = problem(&state, valori, Some(&planner), json!({"kpi": kpi, "data": "31/12/2021", "valore": "8", "versione": 0}), StatusCode::CONFLICT).await;
     assert!(msg.contains("pianificatore"), "{msg}");
+    // The NIV returns a value with a note: it goes back to its owner.
+    let v = ok(&state, valori, &planner, json!({"kpi": kpi, "data": "31/12/2021", "valore": "8", "invia": true, "versione": 1})).await;
+    assert_eq!((v["version"].as_i64(), v["status"].as_str()), (Some(2), Some("submitted")));
+    let back =
+        ok(&state, &format!("{valori}/decisione"), &niv, json!({"kpi": kpi, "data": "31/12/2021", "decisione": "restituisci", "nota": "manca l'evidenza"}))
+            .await;
+    assert_eq!((back["status"].as_str(), back["decided_by"].as_str()), (Some("returned"), Some("niv")));
+    let told: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notification WHERE kind = $1 AND text LIKE '%manca l''evidenza%'")
+        .bind(format!("restituzione:{kpi}"))
+        .fetch_one(&store.pool)
+        .await
+        .expect("notification");
+    assert_eq!(told.0, 1);
 
     // A revoked token is refused from then on.
     let list = accounts::tokens(&store, &console, Some("niv")).await.expect("tokens");
