@@ -3,6 +3,7 @@
 //! The router is testable without a socket (`router(state)` + `tower::ServiceExt::oneshot`).
 
 mod api;
+pub use api::openapi_json;
 mod assets;
 pub mod auth;
 mod budget_pages;

@@ -5,12 +5,10 @@
 //! Field names follow the command line's flags (`docs/api.md`).
 
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -24,24 +22,27 @@ use traguardi_domain::plan::workflow::{STATES, State as Stage};
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::audit::AuditRecord;
 
-use super::{ApiError, Body, Caller};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ApiError, Body, CyclePath, EntePath, ProblemJson, Signed};
 use crate::AppState;
 
-pub fn routes() -> Router<AppState> {
-    let cycle = "/api/v1/enti/{code}/cicli/{year}";
-    Router::new()
-        .route("/api/v1/enti/{code}/atti", post(import_acts))
-        .route(&format!("{cycle}/stato"), post(move_objectives))
-        .route(&format!("{cycle}/valori"), post(enter_value))
-        .route(&format!("{cycle}/valori/decisione"), post(decide_value))
-        .route(&format!("{cycle}/rimodulazioni"), get(revisions_of).post(revise))
-        .route(&format!("{cycle}/relazione"), post(relazione))
-        .route(&format!("{cycle}/niv/campione"), post(niv_sample))
-        .route(&format!("{cycle}/solleciti"), post(remind))
-        .route(&format!("{cycle}/chiusura"), post(close_cycle))
-        .route(&format!("{cycle}/chiusura/verifica"), get(verify_close))
-        .route(&format!("{cycle}/correzioni"), get(corrections_of).post(correct))
-        .route(&format!("{cycle}/audit"), get(audit_trail))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_acts))
+        .routes(routes!(move_objectives))
+        .routes(routes!(enter_value))
+        .routes(routes!(decide_value))
+        .routes(routes!(revisions_of, revise))
+        .routes(routes!(relazione))
+        .routes(routes!(niv_sample))
+        .routes(routes!(remind))
+        .routes(routes!(close_cycle))
+        .routes(routes!(verify_close))
+        .routes(routes!(corrections_of, correct))
+        .routes(routes!(audit_trail))
 }
 
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -54,28 +55,32 @@ fn date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
     traguardi_domain::value::parse_date(text).map_err(|k| invalid(field, k))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DryRun {
+    /// Only check the file, write nothing.
     #[serde(default)]
     prova: bool,
 }
 
 /// Registers acts from a CSV body (the columns of `traguardi import atti`); `?prova=true` checks
 /// without writing.
+#[utoipa::path(post, path = "/api/v1/enti/{code}/atti", tag = "ciclo", params(EntePath, DryRun), request_body(content = String, content_type = "text/csv", description = "the columns of traguardi import atti (docs/formats.md)"), security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn import_acts(
     State(s): State<AppState>,
-    caller: Caller,
-    Path(code): Path<String>,
+    Signed(actor): Signed,
+    Path(EntePath { code }): Path<EntePath>,
     Query(q): Query<DryRun>,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<Counts> {
-    let actor = caller.signed_in()?;
     let body = body.map_err(|r| ApiError::Plain(r.status(), "Richiesta non valida", format!("corpo non leggibile: {}", r.body_text())))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(import_acts::import_acts(&s.store, &actor, &ente, &body, ReadOptions::default(), q.prova).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MoveRequest {
     stato: String,
@@ -87,8 +92,15 @@ struct MoveRequest {
 }
 
 /// Moves objectives along their workflow (`traguardi plan stato`).
-async fn move_objectives(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>, Body(r): Body<MoveRequest>) -> Answer<Moved> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/stato", tag = "ciclo", params(CyclePath), request_body = MoveRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn move_objectives(
+    State(s): State<AppState>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
+    Body(r): Body<MoveRequest>,
+) -> Answer<Moved> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     let to = Stage::parse(&r.stato)
         .ok_or_else(|| invalid("stato", ProblemKind::NotOneOf { value: r.stato.clone(), allowed: STATES.iter().map(|s| s.code().to_string()).collect() }))?;
@@ -96,7 +108,7 @@ async fn move_objectives(State(s): State<AppState>, caller: Caller, Path((code, 
     Ok(Json(workflow::transition(&s.store, &actor, &ente, year, m).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ValueRequest {
     kpi: String,
@@ -117,13 +129,15 @@ struct ValueRequest {
 }
 
 /// Enters a value (`traguardi measurement enter`).
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori", tag = "ciclo", params(CyclePath), request_body = ValueRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson), (status = 409, description = "changed by someone else since the version read", body = ProblemJson)))]
 async fn enter_value(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<ValueRequest>,
 ) -> Answer<traguardi_store::plan::Measurement> {
-    let actor = caller.signed_in()?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     let entry = Entry {
         period_end: date("data", &r.data)?,
@@ -138,7 +152,7 @@ async fn enter_value(
     Ok(Json(measurements::enter(&s.store, &actor, &ente, year, &entry).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DecisionRequest {
     kpi: String,
@@ -149,13 +163,15 @@ struct DecisionRequest {
 }
 
 /// Submits, approves or returns the latest version of a value.
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori/decisione", tag = "ciclo", params(CyclePath), request_body = DecisionRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn decide_value(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<DecisionRequest>,
 ) -> Answer<traguardi_store::plan::Measurement> {
-    let actor = caller.signed_in()?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     let decision = match r.decisione.as_str() {
         "invia" => Decision::Submit,
@@ -170,7 +186,7 @@ async fn decide_value(
     Ok(Json(measurements::decide(&s.store, &actor, &ente, at, decision, r.nota.as_deref()).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RevisionRequest {
     obiettivo: Option<String>,
@@ -185,13 +201,15 @@ struct RevisionRequest {
 }
 
 /// A rimodulazione with its act (`traguardi plan rimodula`).
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), request_body = RevisionRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn revise(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<RevisionRequest>,
 ) -> Answer<revisions::Revised> {
-    let actor = caller.signed_in()?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     let request = revisions::Request {
         objective: r.obiettivo.as_deref(),
@@ -205,13 +223,19 @@ async fn revise(
     Ok(Json(revisions::revise(&s.store, &actor, &ente, year, request).await?))
 }
 
-async fn revisions_of(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>) -> Answer<Vec<traguardi_store::revisions::Revision>> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn revisions_of(
+    State(s): State<AppState>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
+) -> Answer<Vec<traguardi_store::revisions::Revision>> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(revisions::of_cycle(&s.store, &actor, &ente, year).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RelazioneRequest {
     /// approvata | validata | pubblicata
@@ -223,13 +247,15 @@ struct RelazioneRequest {
 }
 
 /// One step of the Relazione sulla Performance (`traguardi relazione`).
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/relazione", tag = "ciclo", params(CyclePath), request_body = RelazioneRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn relazione(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<RelazioneRequest>,
 ) -> Answer<traguardi_store::pay::Relazione> {
-    let actor = caller.signed_in()?;
     let on = match r.data.as_deref() {
         Some(d) => date("data", d)?,
         None => chrono::Local::now().date_naive(),
@@ -238,21 +264,30 @@ async fn relazione(
     Ok(Json(payouts::relazione_step(&s.store, &actor, Some(&code), year, step).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct SampleRequest {
+    /// A number or a string, e.g. 5 or "2,5".
+    #[schema(value_type = String)]
     percentuale: Decimal,
     seme: Option<u64>,
 }
 
 /// The NIV's sample of evidence (`traguardi niv campione`): the same seed draws the same sample.
-async fn niv_sample(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>, Body(r): Body<SampleRequest>) -> Answer<niv::Sample> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/niv/campione", tag = "ciclo", params(CyclePath), request_body = SampleRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn niv_sample(
+    State(s): State<AppState>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
+    Body(r): Body<SampleRequest>,
+) -> Answer<niv::Sample> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(niv::sample(&s.store, &actor, &ente, year, r.percentuale, r.seme).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RemindRequest {
     /// The day taken as today (`GG/MM/AAAA`); today when absent.
@@ -270,8 +305,15 @@ enum Reminded {
 }
 
 /// Reminders of late values (`traguardi remind`), in-app and by e-mail through `TRAGUARDI_SMTP`.
-async fn remind(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>, Body(r): Body<RemindRequest>) -> Answer<Reminded> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/solleciti", tag = "ciclo", params(CyclePath), request_body = RemindRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn remind(
+    State(s): State<AppState>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
+    Body(r): Body<RemindRequest>,
+) -> Answer<Reminded> {
     let today = match r.oggi.as_deref() {
         Some(d) => date("oggi", d)?,
         None => chrono::Local::now().date_naive(),
@@ -285,7 +327,7 @@ async fn remind(State(s): State<AppState>, caller: Caller, Path((code, year)): P
     Ok(Json(Reminded::Sent(monitoring::send_reminders(&s.store, &actor, Some(&code), year, today, smtp.as_ref()).await?)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CloseRequest {
     /// Close although objectives are not validated by the NIV; needs `motivo`.
@@ -295,13 +337,15 @@ struct CloseRequest {
 }
 
 /// The year-end close (`traguardi close`): the snapshot's SHA-256.
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/chiusura", tag = "ciclo", params(CyclePath), request_body = CloseRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn close_cycle(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<CloseRequest>,
 ) -> Answer<close::CloseReport> {
-    let actor = caller.signed_in()?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     let force = match (r.forza, r.motivo.as_deref().map(str::trim)) {
         (true, Some(m)) if !m.is_empty() => Some(m),
@@ -311,15 +355,18 @@ async fn close_cycle(
     Ok(Json(close::close(&s.store, &actor, &ente, year, force).await?))
 }
 
-#[derive(Serialize)]
+/// The snapshot is intact.
+#[derive(Serialize, ToSchema)]
 struct Verified {
     integra: bool,
     sha256: String,
 }
 
 /// Recomputes the snapshot (`traguardi close --verify`): 200 when intact, 409 naming what changed.
-async fn verify_close(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>) -> Answer<Verified> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
+    responses((status = 200, description = "done", body = Verified), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson), (status = 409, description = "the snapshot was altered: what changed", body = ProblemJson)))]
+async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     match close::verify(&s.store, &actor, &ente, year).await {
         Ok(sha256) => Ok(Json(Verified { integra: true, sha256 })),
@@ -328,7 +375,7 @@ async fn verify_close(State(s): State<AppState>, caller: Caller, Path((code, yea
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CorrectionRequest {
     oggetto: String,
@@ -339,20 +386,28 @@ struct CorrectionRequest {
 }
 
 /// A correction after the close (`traguardi correzione`), referencing the snapshot.
+#[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), request_body = CorrectionRequest, security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
 async fn correct(
     State(s): State<AppState>,
-    caller: Caller,
-    Path((code, year)): Path<(String, i32)>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<CorrectionRequest>,
 ) -> Answer<traguardi_store::close::Correction> {
-    let actor = caller.signed_in()?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     let request = close::CorrectionRequest { subject: &r.oggetto, before: &r.originale, after: &r.corretto, reason: &r.motivo, act: r.atto.as_deref() };
     Ok(Json(close::correct(&s.store, &actor, &ente, year, request).await?))
 }
 
-async fn corrections_of(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>) -> Answer<Vec<traguardi_store::close::Correction>> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn corrections_of(
+    State(s): State<AppState>,
+    Signed(actor): Signed,
+    Path(CyclePath { code, year }): Path<CyclePath>,
+) -> Answer<Vec<traguardi_store::close::Correction>> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(close::corrections(&s.store, &actor, &ente, year).await?))
 }
@@ -366,8 +421,10 @@ struct Trail {
 }
 
 /// The cycle's audit trail (`traguardi audit --cycle`), with the check of the ente's chain.
-async fn audit_trail(State(s): State<AppState>, caller: Caller, Path((code, year)): Path<(String, i32)>) -> Answer<Trail> {
-    let actor = caller.signed_in()?;
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/audit", tag = "ciclo", params(CyclePath), security(("token" = [])),
+    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
+        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+async fn audit_trail(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Trail> {
     let t = audit::trail(&s.store, &actor, Some(&code), Some(year)).await?;
     Ok(Json(Trail { integro: t.verified.is_ok(), errore: t.verified.err(), registrazioni: t.records }))
 }

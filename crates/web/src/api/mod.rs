@@ -13,20 +13,81 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use traguardi_app::access::ActorKind;
 use traguardi_app::scores::{self, ScoreRow};
 use traguardi_app::{Actor, AppError, accounts};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::status_of;
 
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Traguardi API",
+        description = "The performance cycle of an ente: scores and explanations (public), and the steps of the cycle with an API token (docs/api.md). Error details are in Italian."
+    ),
+    modifiers(&BearerToken),
+    components(schemas(ProblemJson))
+)]
+struct ApiDoc;
+
+/// The API tokens' security scheme.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = SecurityScheme::Http(
+            HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("trg_…").description(Some("traguardi user token UTENTE --nome NOME")).build(),
+        );
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme("token", scheme);
+    }
+}
+
+/// The API's routes and the OpenAPI document describing them, both made from the same
+/// annotated handlers, so that the document cannot drift from what is served.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(scores_of_cycle)).routes(routes!(explanation)).merge(cycle::routes()).split_for_parts()
+}
+
+/// The OpenAPI 3.1 document of the API, as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> String {
+    parts().1.to_pretty_json().unwrap_or_default()
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/enti/{code}/cicli/{year}/punteggi", get(scores_of_cycle))
-        .route("/api/v1/enti/{code}/cicli/{year}/spiegazioni/{item}", get(explanation))
-        .merge(cycle::routes())
+    let (router, doc) = parts();
+    let json = doc.to_pretty_json().unwrap_or_default();
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let json = json.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+        }),
+    )
+}
+
+/// The ente and the year of a cycle, in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CyclePath {
+    /// The ente's ISTAT code, six digits (e.g. 015146).
+    pub code: String,
+    /// The cycle's year.
+    pub year: i32,
+}
+
+/// The ente, in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EntePath {
+    /// The ente's ISTAT code, six digits (e.g. 015146).
+    pub code: String,
 }
 
 /// An error of the API, as problem+json.
@@ -42,8 +103,9 @@ impl From<AppError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ProblemJson {
+/// An error (RFC 9457), its detail in Italian.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemJson {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'static str,
@@ -90,14 +152,20 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-impl Caller {
-    /// The actor of a step that changes data: a token is required.
-    pub fn signed_in(self) -> Result<Actor, ApiError> {
-        match self.0.kind {
+/// A caller with a token, for the steps that change data: without one, 401 before anything
+/// else of the request is read.
+pub struct Signed(pub Actor);
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Caller(actor) = Caller::from_request_parts(parts, state).await?;
+        match actor.kind {
             ActorKind::Public => {
                 Err(unauthorized("serve un token per le API (traguardi user token UTENTE --nome NOME), nell'intestazione Authorization: Bearer"))
             }
-            _ => Ok(self.0),
+            _ => Ok(Signed(actor)),
         }
     }
 }
@@ -116,32 +184,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
-#[derive(Serialize)]
+/// Every score of a cycle.
+#[derive(Serialize, ToSchema)]
 struct Scores {
     ente: String,
     anno: i32,
+    /// KPIs, objectives, units, the ente: the fields of `traguardi report scores`.
+    #[schema(value_type = Vec<Object>)]
     punteggi: Vec<ScoreRow>,
 }
 
-/// Every score of a cycle: KPIs, objectives, units, the ente (fields as `report scores`).
-async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path((code, year)): Path<(String, i32)>) -> Result<Json<Scores>, ApiError> {
-    let data = scores::load(&s.store, &actor, Some(&code), year).await?;
-    Ok(Json(Scores { ente: data.ente.code.to_string(), anno: year, punteggi: data.rows() }))
+/// Every score of a cycle: KPIs, objectives, units, the ente.
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/punteggi", tag = "punteggi", params(CyclePath),
+    responses((status = 200, body = Scores), (status = 404, description = "no such ente or cycle", body = ProblemJson)))]
+async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<CyclePath>) -> Result<Json<Scores>, ApiError> {
+    let data = scores::load(&s.store, &actor, Some(&p.code), p.year).await?;
+    Ok(Json(Scores { ente: data.ente.code.to_string(), anno: p.year, punteggi: data.rows() }))
 }
 
-#[derive(Serialize)]
+/// An explanation, line by line.
+#[derive(Serialize, ToSchema)]
 struct Explanation {
     codice: String,
     righe: Vec<String>,
 }
 
+/// The item of an explanation, in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct ItemPath {
+    /// The ente's ISTAT code, six digits.
+    code: String,
+    /// The cycle's year.
+    year: i32,
+    /// The code of an objective, a KPI or a unit.
+    item: String,
+}
+
 /// How the score of an objective (with everything below it), a KPI or a unit came to be.
-async fn explanation(
-    State(s): State<AppState>,
-    Caller(actor): Caller,
-    Path((code, year, item)): Path<(String, i32, String)>,
-) -> Result<Json<Explanation>, ApiError> {
-    let data = scores::load(&s.store, &actor, Some(&code), year).await?;
-    let righe = data.explain(&item).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {item} nel ciclo {year}")))?;
-    Ok(Json(Explanation { codice: item, righe }))
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/spiegazioni/{item}", tag = "punteggi", params(ItemPath),
+    responses((status = 200, body = Explanation), (status = 404, description = "nothing with that code", body = ProblemJson)))]
+async fn explanation(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<ItemPath>) -> Result<Json<Explanation>, ApiError> {
+    let data = scores::load(&s.store, &actor, Some(&p.code), p.year).await?;
+    let year = p.year;
+    let righe = data.explain(&p.item).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {} nel ciclo {year}", p.item)))?;
+    Ok(Json(Explanation { codice: p.item, righe }))
 }
