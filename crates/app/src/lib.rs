@@ -43,6 +43,7 @@ pub mod payouts;
 pub mod plan_ops;
 pub mod premi;
 pub mod revisions;
+pub mod scope;
 pub mod scores;
 pub mod shared_data;
 pub mod workflow;

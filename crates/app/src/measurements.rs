@@ -14,6 +14,7 @@ use traguardi_store::{Store, Tx, new_id};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::import_measurements::CAUSES;
+use crate::scope::{UnitScope, unit_of_kpi};
 use crate::{Actor, AppError, cycles};
 
 /// Largest evidence file accepted.
@@ -64,6 +65,20 @@ async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi,
     Ok((kpi, cycle))
 }
 
+/// Values are entered and submitted by the planners, or by whoever holds a unit-scoped role
+/// (direttore, dirigente, PO/EQ) on the unit that measures the KPI or a unit above it.
+async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: &str) -> Result<(), AppError> {
+    if actor.may(Permission::Administer) {
+        return Ok(());
+    }
+    let scope = UnitScope::of(tx, actor, ente, cycle_id).await?;
+    let objectives = plan::objectives(tx, &ente.id, cycle_id).await?;
+    if scope.contains(unit_of_kpi(kpi, &objectives)) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden { actor: actor.name.clone(), what: format!("{what} del KPI {} ({})", kpi.code, scope.describe()) })
+}
+
 /// The latest version of a KPI's value for a period.
 async fn latest(tx: &mut Tx, ente: &Ente, cycle_id: &str, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, AppError> {
     Ok(plan::measurements(tx, &ente.id, cycle_id).await?.into_iter().filter(|m| m.kpi_id == kpi_id && m.period_end == period_end).max_by_key(|m| m.version))
@@ -71,9 +86,9 @@ async fn latest(tx: &mut Tx, ente: &Ente, cycle_id: &str, kpi_id: &str, period_e
 
 /// Enters a value as a new version (draft or submitted).
 pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<Measurement, AppError> {
-    actor.require(Permission::Administer, "inserire valori")?;
     let mut tx = store.begin().await?;
     let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &kpi, "inserire valori").await?;
     if kpi.formula.is_some() {
         return Err(invalid("kpi", ProblemKind::BadFormat { value: kpi.code, expected: "un KPI misurato: questo è calcolato dalla sua formula".into() }));
     }
@@ -157,13 +172,15 @@ pub enum Decision {
 /// Moves the latest version of a KPI's value for a period along `draft → submitted →
 /// approved | returned`. Any other move is refused, saying what can be done next.
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
-    match decision {
-        Decision::Submit => actor.require(Permission::Administer, "inviare valori per l'approvazione")?,
-        Decision::Approve | Decision::Return => actor.require(Permission::Validate, "approvare o restituire valori")?,
+    if decision != Decision::Submit {
+        actor.require(Permission::Validate, "approvare o restituire valori")?;
     }
     let At { year, kpi, period_end } = at;
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
+    if decision == Decision::Submit {
+        require_owner(&mut tx, actor, ente, &cycle.id, &k, "inviare valori per l'approvazione").await?;
+    }
     let before =
         latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     let to = match (before.status.as_str(), decision) {
@@ -192,12 +209,9 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     plan::update_measurement_status(&mut tx, &ente.id, &after).await?;
     if decision == Decision::Return {
         // Back to its owner: the responsible of the unit that measures the KPI.
-        let unit = match &k.owner_unit_id {
-            Some(u) => Some(u.clone()),
-            None => plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).and_then(|o| o.unit_id),
-        };
+        let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
         let what = format!("il valore di {kpi} al {}", traguardi_domain::cycle::format_date_it(period_end));
-        crate::monitoring::notify_return(&mut tx, actor, ente, &cycle.id, unit.as_deref(), &k.code, &what, note).await?;
+        crate::monitoring::notify_return(&mut tx, actor, ente, &cycle.id, unit_of_kpi(&k, &objectives), &k.code, &what, note).await?;
     }
     audit::record_in_cycle(
         &mut tx,
@@ -253,4 +267,88 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     .await?;
     tx.commit().await?;
     Ok(sha)
+}
+
+/// A value waiting for a decision: the latest version of a KPI's value for a period, submitted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Waiting {
+    pub kpi: String,
+    pub kpi_name: String,
+    pub objective: String,
+    pub unit: Option<String>,
+    pub period_end: NaiveDate,
+    pub version: i64,
+    pub value: Option<String>,
+    pub not_assessable: bool,
+    pub note: String,
+    pub entered_by: String,
+    pub entered_at: String,
+}
+
+/// Every value of the cycle submitted and waiting to be approved or returned, oldest first:
+/// the inbox of the planners and the NIV.
+pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Waiting>, AppError> {
+    actor.require(Permission::Validate, "vedere i valori da approvare")?;
+    let mut conn = store.acquire().await?;
+    let cycle = cycles::get(&mut conn, ente, year).await?;
+    let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
+    let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
+    let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
+    let mut latest: std::collections::BTreeMap<(&str, NaiveDate), Measurement> = std::collections::BTreeMap::new();
+    let all = plan::measurements(&mut conn, &ente.id, &cycle.id).await?;
+    for m in &all {
+        latest.insert((m.kpi_id.as_str(), m.period_end), m.clone());
+    }
+    let mut out: Vec<Waiting> = latest
+        .into_values()
+        .filter(|m| m.status == "submitted")
+        .filter_map(|m| {
+            let k = kpis.iter().find(|k| k.id == m.kpi_id)?;
+            let objective = objectives.iter().find(|o| o.id == k.objective_id).map(|o| o.code.clone()).unwrap_or_default();
+            let unit = unit_of_kpi(k, &objectives).and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.code.clone());
+            Some(Waiting {
+                kpi: k.code.clone(),
+                kpi_name: k.name.clone(),
+                objective,
+                unit,
+                period_end: m.period_end,
+                version: m.version,
+                value: m.value,
+                not_assessable: m.not_assessable,
+                note: m.note,
+                entered_by: m.entered_by,
+                entered_at: m.entered_at,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.entered_at, &a.kpi, a.period_end).cmp(&(&b.entered_at, &b.kpi, b.period_end)));
+    Ok(out)
+}
+
+/// What the entry form of a KPI shows: the KPI, its periods in the year, and the latest version
+/// of each period's value (whose number the form sends back, so that a change made meanwhile
+/// by someone else is a conflict).
+#[derive(Debug, Clone)]
+pub struct EntrySheet {
+    pub kpi: Kpi,
+    pub objective: String,
+    pub periods: Vec<(NaiveDate, Option<Measurement>)>,
+}
+
+pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str) -> Result<EntrySheet, AppError> {
+    let mut tx = store.begin().await?;
+    let cycle = cycles::get(&mut tx, ente, year).await?;
+    let k = plan::kpis(&mut tx, &ente.id, &cycle.id)
+        .await?
+        .into_iter()
+        .find(|k| k.code == kpi)
+        .ok_or_else(|| AppError::NotFound(format!("KPI {kpi} inesistente nel ciclo {year}")))?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &k, "inserire valori").await?;
+    let objective = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).map(|o| o.code).unwrap_or_default();
+    let all = plan::measurements(&mut tx, &ente.id, &cycle.id).await?;
+    let periods = traguardi_domain::monitoring::period_ends(&k.periodicity, year)
+        .into_iter()
+        .map(|p| (p, all.iter().filter(|m| m.kpi_id == k.id && m.period_end == p).max_by_key(|m| m.version).cloned()))
+        .collect();
+    Ok(EntrySheet { kpi: k, objective, periods })
 }

@@ -9,11 +9,11 @@ use serde_json::json;
 use traguardi_domain::plan::workflow::{STATES, State, refusal};
 use traguardi_store::Store;
 use traguardi_store::ente::Ente;
-use traguardi_store::{org, plan};
+use traguardi_store::plan;
 
 use crate::accounts::UNIT_ROLES;
 use crate::audit::{self, Change};
-use crate::org_tree::subtree;
+use crate::scope::UnitScope;
 use crate::{Actor, AppError, cycles};
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -140,36 +140,26 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
 struct Scope {
     /// The actor's roles that are not scoped; `None` for the console.
     wide: Option<Vec<String>>,
-    /// The unit ids within the actor's scope, and their codes to name them.
-    units: HashSet<String>,
-    names: Vec<String>,
+    units: UnitScope,
 }
 
 impl Scope {
     async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<Scope, AppError> {
         let wide = actor.roles().map(|r| r.iter().filter(|x| !UNIT_ROLES.contains(&x.as_str())).cloned().collect::<Vec<_>>());
-        let (mut units, mut names) = (HashSet::new(), Vec::new());
-        if let Some(lineages) = actor.units().filter(|l| !l.is_empty()) {
-            let all = org::of_cycle(conn, &ente.id, cycle_id).await?;
-            for root in all.iter().filter(|u| lineages.contains(&u.lineage_id)) {
-                names.push(root.code.clone());
-                units.extend(subtree(&all, root).into_iter().map(|u| u.id.clone()));
-            }
-        }
-        Ok(Scope { wide, units, names })
+        Ok(Scope { wide, units: UnitScope::of(conn, actor, ente, cycle_id).await? })
     }
 
     fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<String> {
         // Allowed by a role that is not scoped (or the console): anywhere. Otherwise the step
         // rests on a scoped role, and the objective must be within its units.
         let _only_scoped = refusal(from, to, self.wide.as_deref(), true)?;
-        if o.unit_id.as_ref().is_some_and(|u| self.units.contains(u)) {
+        if self.units.contains(o.unit_id.as_deref()) {
             return None;
         }
-        Some(if self.names.is_empty() {
+        Some(if self.units.names.is_empty() {
             format!("il passaggio a «{}» spetta a chi ha un ruolo su questa struttura", to.label())
         } else {
-            format!("fuori dalle strutture di competenza ({} e quelle sotto)", self.names.join(", "))
+            format!("fuori dalle strutture di competenza ({} e quelle sotto)", self.units.names.join(", "))
         })
     }
 }

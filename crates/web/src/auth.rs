@@ -45,6 +45,7 @@ impl CurrentUser {
             name: name.clone(),
             csrf: csrf.clone(),
             computes_pay: actor.may(traguardi_app::access::Permission::Administer),
+            validates: actor.may(traguardi_app::access::Permission::Validate),
         })
     }
     pub fn actor(&self) -> Actor {
@@ -59,6 +60,8 @@ pub struct UserView {
     pub csrf: String,
     /// Whether the premi's pages are for them (the tab shows only then).
     pub computes_pay: bool,
+    /// Whether they approve or return values (the inbox's tab shows only then).
+    pub validates: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

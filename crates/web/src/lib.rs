@@ -14,6 +14,7 @@ mod pages;
 mod plan_pages;
 mod premi_pages;
 mod security;
+mod values_pages;
 
 use std::net::SocketAddr;
 
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(plan_pages::routes())
         .merge(budget_pages::routes())
         .merge(premi_pages::routes())
+        .merge(values_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

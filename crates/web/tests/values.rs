@@ -1,0 +1,76 @@
+//! Values in the browser: a Direttore enters and sends his Direzione's values, and only those;
+//! a stale form is a conflict; the planner approves or returns them from the inbox, which only
+//! those who validate see; every form needs its CSRF token.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{get, login, post, send};
+use traguardi_app::demo;
+use traguardi_store::{Store, testing};
+use traguardi_web::AppState;
+
+/// The first measured KPI of 2021 whose objective belongs to `unit`.
+async fn kpi_of(store: &Store, unit: &str) -> String {
+    let row: (String,) = sqlx::query_as(
+        "SELECT k.code FROM kpi k JOIN objective o ON o.id = k.objective_id JOIN org_unit u ON u.id = o.unit_id JOIN cycle c ON c.id = k.cycle_id
+         WHERE c.year = 2021 AND u.code = $1 AND k.formula IS NULL AND k.owner_unit_id IS NULL ORDER BY k.code LIMIT 1",
+    )
+    .bind(unit)
+    .fetch_one(&store.pool)
+    .await
+    .expect("a KPI");
+    row.0
+}
+
+#[tokio::test]
+async fn values_from_the_browser() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let state = AppState { store: store.clone() };
+    let (siad, other) = (kpi_of(&store, "SIAD").await, kpi_of(&store, "DG").await);
+    let form = |kpi: &str| format!("/enti/015146/cicli/2021/kpi/{kpi}/valori");
+
+    // The Direttore of SIAD: his KPI's form, with the version read; another Direzione's is refused.
+    let (direttore, csrf) = login(&state, "direttore.siad").await;
+    let (status, _, body) = send(&state, get(&form(&siad), &direttore)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Periodo al 31/12/2021") && body.contains("name=\"versione\" value=\"0\""), "{body}");
+    assert_eq!(send(&state, get(&form(&other), &direttore)).await.0, StatusCode::FORBIDDEN);
+    let entry = |versione: i64, value: &str, csrf: &str| {
+        format!("csrf={csrf}&data=2021-12-31&versione={versione}&valore={value}&nota=dal+sistema+di+protocollo&invia=si")
+    };
+    assert_eq!(send(&state, post(&form(&other), &direttore, &entry(0, "5", &csrf))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(&state, post(&form(&siad), &direttore, &entry(0, "5", "falso"))).await.0, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&state, post(&form(&siad), &direttore, &entry(0, "42,5", &csrf))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&state, get(&format!("{}?esito=inviato", form(&siad)), &direttore)).await;
+    assert!(body.contains("Valore salvato e inviato per l&#39;approvazione."), "{body}");
+    assert!(body.contains("Versione 1: <strong class=\"tabular\">42.5</strong>, inviato, da approvare (inserito da direttore.siad)"), "{body}");
+    // A second form sent with the version read before is a conflict, never an overwrite.
+    let (status, _, body) = send(&state, post(&form(&siad), &direttore, &entry(0, "43", &csrf))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("modificato da direttore.siad"), "{body}");
+    // The inbox is for who validates.
+    let inbox = "/enti/015146/cicli/2021/valori";
+    assert_eq!(send(&state, get(inbox, &direttore)).await.0, StatusCode::FORBIDDEN);
+    let (employee, _) = login(&state, "dipendente").await;
+    assert_eq!(send(&state, get(&form(&siad), &employee)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(send(&state, get(&form(&siad), "")).await.0, StatusCode::SEE_OTHER);
+
+    // The planner sees it waiting and approves it.
+    let (planner, pcsrf) = login(&state, "pianificatore").await;
+    let (status, _, body) = send(&state, get(inbox, &planner)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!("<code>{siad}</code>")) && body.contains("al 31/12/2021") && body.contains("<strong>42.5</strong> (versione 1)"), "{body}");
+    assert!(body.contains("Valori da approvare</a>"), "the tab shows for who validates");
+    let decide = |azione: &str| format!("csrf={pcsrf}&kpi={siad}&data=2021-12-31&azione={azione}&nota=");
+    let (status, headers, _) = send(&state, post(inbox, &planner, &decide("approva"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+    let (_, _, body) = send(&state, get(&format!("{inbox}?esito=approvato"), &planner)).await;
+    assert!(body.contains("Valore approvato.") && body.contains("Nessun valore in attesa di approvazione."), "{body}");
+    // Approving it again says why not.
+    let (status, _, body) = send(&state, post(inbox, &planner, &decide("approva"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("è «approvato»: si può solo inserire una nuova versione"), "{body}");
+}
