@@ -175,6 +175,10 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     if decision != Decision::Submit {
         actor.require(Permission::Validate, "approvare o restituire valori")?;
     }
+    // A value goes back with what to correct.
+    if decision == Decision::Return && note.is_none_or(|n| n.trim().is_empty()) {
+        return Err(invalid("nota", ProblemKind::Required));
+    }
     let At { year, kpi, period_end } = at;
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;

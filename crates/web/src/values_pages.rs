@@ -66,6 +66,15 @@ struct WaitingRow {
     period: String,
     iso: String,
     shown: String,
+    when: String,
+}
+
+/// `2026-11-24T01:46:25Z` as `24/11/2026 alle 01:46` (the time as stored, UTC).
+fn when(stamp: &str) -> String {
+    match (stamp.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()), stamp.get(11..16)) {
+        (Some(d), Some(t)) => format!("{} alle {t}", format_date_it(d)),
+        _ => stamp.to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -90,6 +99,7 @@ async fn render_inbox(s: &AppState, user: &CurrentUser, code: &str, year: i32, d
             period: format_date_it(w.period_end),
             iso: w.period_end.to_string(),
             shown: if w.not_assessable { "non valutabile".into() } else { w.value.clone().unwrap_or_default() },
+            when: when(&w.entered_at),
             w,
         })
         .collect();
@@ -198,7 +208,7 @@ async fn render_entry(
         kpi: sheet.kpi.code.clone(),
         kpi_name: sheet.kpi.name.clone(),
         objective: sheet.objective,
-        measure: format!("{}{}", sheet.kpi.measure.code(), sheet.kpi.unit_label.as_deref().map(|u| format!(" ({u})")).unwrap_or_default()),
+        measure: format!("{}{}", sheet.kpi.measure.code(), sheet.kpi.unit_label.as_deref().map(|u| format!(", in {u}")).unwrap_or_default()),
         periods,
         done,
         message,

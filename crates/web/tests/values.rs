@@ -69,7 +69,10 @@ async fn values_from_the_browser() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
     let (_, _, body) = send(&state, get(&format!("{inbox}?esito=approvato"), &planner)).await;
     assert!(body.contains("Valore approvato.") && body.contains("Nessun valore in attesa di approvazione."), "{body}");
-    // Approving it again says why not.
+    // Returning needs a note; approving it again says why not.
+    let (status, _, body) = send(&state, post(inbox, &planner, &decide("restituisci"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("nota") && body.contains("obbligatori"), "{body}");
     let (status, _, body) = send(&state, post(inbox, &planner, &decide("approva"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("è «approvato»: si può solo inserire una nuova versione"), "{body}");

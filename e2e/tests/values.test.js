@@ -1,0 +1,59 @@
+// Monitoring values in the browser: the Direttore of SIAD enters a value by keyboard only and
+// sends it; the planner approves it from the inbox; each page checked with axe.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, launch, axeViolations } from './helpers.js';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function logIn(context, user) {
+  const page = await context.newPage();
+  await page.goto(BASE_URL + '/login');
+  await page.getByLabel('Nome utente').fill(user);
+  await page.getByLabel('Password').fill('traguardi-demo');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(BASE_URL + '/');
+  return page;
+}
+
+test('a Direttore enters a value by keyboard, the planner approves it', async () => {
+  const direttore = await browser.newContext();
+  const page = await logIn(direttore, 'direttore.siad');
+  await page.goto(BASE_URL + '/enti/015146/cicli/2021/obiettivi/SIAD-2021-02');
+  await page.getByRole('link', { name: 'Inserisci o aggiorna i valori di SIAD-2021-02-K1' }).click();
+  await page.waitForURL('**/cicli/2021/kpi/SIAD-2021-02-K1/valori');
+  assert.deepEqual(await axeViolations(page), []);
+
+  // Keyboard only: Tab to the value, type it, Tab to the note, then to the box and the button.
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.id) === 'valore-2021-12-31') break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'valore-2021-12-31');
+  await page.keyboard.type('17,5');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('dal registro delle pratiche');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'invia-2021-12-31');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/valori?esito=inviato');
+  assert.match(await page.getByRole('status').textContent(), /Valore salvato e inviato per l'approvazione/);
+  assert.match(await page.locator('main').textContent(), /Versione 1: 17\.5, inviato, da approvare/);
+  await direttore.close();
+
+  const planner = await browser.newContext();
+  const inbox = await logIn(planner, 'pianificatore');
+  await inbox.goto(BASE_URL + '/enti/015146/cicli/2021/piano');
+  await inbox.getByRole('link', { name: 'Valori da approvare' }).click();
+  await inbox.waitForURL('**/cicli/2021/valori');
+  assert.deepEqual(await axeViolations(inbox), []);
+  const card = inbox.locator('section', { hasText: 'SIAD-2021-02-K1' });
+  await card.getByRole('button', { name: 'Approva' }).click();
+  await inbox.waitForURL('**/valori?esito=approvato');
+  assert.match(await inbox.getByRole('status').textContent(), /Valore approvato/);
+  assert.equal(await inbox.locator('section', { hasText: 'SIAD-2021-02-K1' }).count(), 0);
+  await planner.close();
+});
