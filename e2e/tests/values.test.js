@@ -21,6 +21,10 @@ async function logIn(context, user) {
 test('a Direttore enters a value by keyboard, the planner approves it', async () => {
   const direttore = await browser.newContext();
   const page = await logIn(direttore, 'direttore.siad');
+  // Home: what he must do now, his Direzione's late values.
+  assert.match(await page.locator('h1').textContent(), /Da fare/);
+  assert.match(await page.locator('main').textContent(), /valori in ritardo nelle strutture di competenza/);
+  assert.deepEqual(await axeViolations(page), []);
   await page.goto(BASE_URL + '/enti/015146/cicli/2021/obiettivi/SIAD-2021-02');
   await page.getByRole('link', { name: 'Inserisci o aggiorna i valori di SIAD-2021-02-K1' }).click();
   await page.waitForURL('**/cicli/2021/kpi/SIAD-2021-02-K1/valori');

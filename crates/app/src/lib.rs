@@ -46,6 +46,7 @@ pub mod revisions;
 pub mod scope;
 pub mod scores;
 pub mod shared_data;
+pub mod todo;
 pub mod workflow;
 
 pub use access::Actor;

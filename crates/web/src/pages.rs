@@ -7,6 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use traguardi_app::enti;
 use traguardi_app::org_tree::{OrgTree, org_tree};
+use traguardi_app::todo::Todo;
 use traguardi_store::ente::Ente;
 
 use crate::AppState;
@@ -22,6 +23,54 @@ pub fn routes() -> Router<AppState> {
 struct Home {
     enti: Vec<Ente>,
     user: Option<UserView>,
+    todo: Vec<TodoView>,
+    /// The enti's cards sit under "Enti", an h1 alone and an h2 after the to-do.
+    card_heading: u8,
+}
+
+/// What the logged-in person must do in one ente, as lines with their links.
+struct TodoView {
+    title: String,
+    items: Vec<TodoItem>,
+}
+
+struct TodoItem {
+    text: String,
+    href: String,
+    /// Details, each with its own link.
+    details: Vec<(String, String)>,
+}
+
+fn todo_view(t: Todo) -> TodoView {
+    let cycle = format!("/enti/{}/cicli/{}", t.ente_code, t.year);
+    let day = traguardi_domain::cycle::format_date_it;
+    let mut items = Vec::new();
+    if let Some(n) = t.waiting.filter(|n| *n > 0) {
+        items.push(TodoItem { text: format!("{n} valori da approvare o restituire"), href: format!("{cycle}/valori"), details: Vec::new() });
+    }
+    if let Some(n) = t.to_validate.filter(|n| *n > 0) {
+        items.push(TodoItem { text: format!("{n} obiettivi consuntivati da validare"), href: format!("{cycle}/piano"), details: Vec::new() });
+    }
+    if t.late_total > 0 {
+        let mut details: Vec<(String, String)> = t
+            .late
+            .iter()
+            .map(|l| (format!("{} {}, al {}: scaduto il {}", l.kpi, l.kpi_name, day(l.period_end), day(l.due)), format!("{cycle}/kpi/{}/valori", l.kpi)))
+            .collect();
+        if t.late_total > t.late.len() {
+            details.push((format!("e altri {}", t.late_total - t.late.len()), String::new()));
+        }
+        items.push(TodoItem { text: format!("{} valori in ritardo nelle strutture di competenza", t.late_total), href: String::new(), details });
+    }
+    if !t.returned.is_empty() {
+        let details = t.returned.iter().map(|(k, p)| (format!("{k} al {}", day(*p)), format!("{cycle}/kpi/{k}/valori"))).collect();
+        items.push(TodoItem { text: format!("{} valori restituiti da correggere", t.returned.len()), href: String::new(), details });
+    }
+    if !t.notifications.is_empty() {
+        let details = t.notifications.iter().map(|(d, text)| (format!("{d}: {text}"), String::new())).collect();
+        items.push(TodoItem { text: "Avvisi".into(), href: format!("{cycle}/la-mia-valutazione"), details });
+    }
+    TodoView { title: format!("{} · ciclo {}", t.ente_name, t.year), items }
 }
 
 #[derive(Template)]
@@ -40,8 +89,11 @@ pub(crate) fn html(t: impl Template) -> Result<Response, WebError> {
     Ok(Html(body).into_response())
 }
 
+/// The enti, and for a logged-in person what they must do now.
 async fn home(State(s): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
-    html(Home { enti: enti::list(&s.store).await?, user: user.view() })
+    let todo: Vec<TodoView> = traguardi_app::todo::of(&s.store, &user.actor(), chrono::Local::now().date_naive()).await?.into_iter().map(todo_view).collect();
+    let card_heading = if todo.is_empty() { 2 } else { 3 };
+    html(Home { enti: enti::list(&s.store).await?, user: user.view(), todo, card_heading })
 }
 
 /// The ente's latest cycle.

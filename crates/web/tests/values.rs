@@ -31,8 +31,12 @@ async fn values_from_the_browser() {
     let (siad, other) = (kpi_of(&store, "SIAD").await, kpi_of(&store, "DG").await);
     let form = |kpi: &str| format!("/enti/015146/cicli/2021/kpi/{kpi}/valori");
 
-    // The Direttore of SIAD: his KPI's form, with the version read; another Direzione's is refused.
+    // The Direttore of SIAD: at home, the late values of his Direzione in the latest cycle (2022).
     let (direttore, csrf) = login(&state, "direttore.siad").await;
+    let (_, _, home) = send(&state, get("/", &direttore)).await;
+    assert!(home.contains("<h1 class=\"mb-4\">Da fare</h1>") && home.contains("3 valori in ritardo nelle strutture di competenza"), "{home}");
+    assert!(home.contains("href=\"/enti/015146/cicli/2022/kpi/SIAD-2021-01-K1/valori\"") && !home.contains("ADG-2021-01-K1"), "{home}");
+    // His KPI's form, with the version read; another Direzione's is refused.
     let (status, _, body) = send(&state, get(&form(&siad), &direttore)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Periodo al 31/12/2021") && body.contains("name=\"versione\" value=\"0\""), "{body}");
@@ -55,11 +59,15 @@ async fn values_from_the_browser() {
     let inbox = "/enti/015146/cicli/2021/valori";
     assert_eq!(send(&state, get(inbox, &direttore)).await.0, StatusCode::FORBIDDEN);
     let (employee, _) = login(&state, "dipendente").await;
+    let (_, _, home) = send(&state, get("/", &employee)).await;
+    assert!(home.contains("<h1 class=\"mb-4\">Enti</h1>") && !home.contains("Da fare"), "nothing to do: {home}");
     assert_eq!(send(&state, get(&form(&siad), &employee)).await.0, StatusCode::FORBIDDEN);
     assert_eq!(send(&state, get(&form(&siad), "")).await.0, StatusCode::SEE_OTHER);
 
     // The planner sees it waiting and approves it.
     let (planner, pcsrf) = login(&state, "pianificatore").await;
+    let (_, _, home) = send(&state, get("/", &planner)).await;
+    assert!(home.contains("94 valori in ritardo nelle strutture di competenza") && home.contains("e altri 84"), "{home}");
     let (status, _, body) = send(&state, get(inbox, &planner)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!("<code>{siad}</code>")) && body.contains("al 31/12/2021") && body.contains("<strong>42.5</strong> (versione 1)"), "{body}");
