@@ -2,6 +2,7 @@
 //! `traguardi report scores`, the plan pages and the API all use these.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -93,6 +94,45 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     };
     let board = compute(&data, &rules);
     Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, dup, contributions, objectives, kpis, targets, values, rules, board })
+}
+
+/// The scores of cycles kept between requests, for the pages and the API. Every change of
+/// data writes the audit trail in its own transaction, so the trail's last record number says
+/// whether anything changed since a cycle was computed; then it is read and computed again.
+/// (The close's check and the premi always read afresh.)
+#[derive(Clone, Default)]
+pub struct Cache {
+    cycles: Arc<tokio::sync::Mutex<HashMap<CycleKey, (i64, Arc<CycleScores>)>>>,
+}
+
+/// An ente's code and a year.
+type CycleKey = (String, i32);
+
+/// Cycles kept at most; past it the cache starts again empty.
+const CACHED: usize = 8;
+
+impl Cache {
+    pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
+        actor.require(Permission::ReadOrg, "leggere il piano")?;
+        let version = {
+            let mut conn = store.acquire().await?;
+            traguardi_store::audit::last_seq(&mut conn).await?
+        };
+        let key = (ente_code.trim().to_string(), year);
+        // Held while a cycle is computed, so that many requests after a change compute it once.
+        let mut cycles = self.cycles.lock().await;
+        if let Some((seen, data)) = cycles.get(&key)
+            && *seen == version
+        {
+            return Ok(data.clone());
+        }
+        let data = Arc::new(load(store, actor, Some(ente_code), year).await?);
+        if cycles.len() >= CACHED {
+            cycles.clear();
+        }
+        cycles.insert(key, (version, data.clone()));
+        Ok(data)
+    }
 }
 
 impl CycleScores {

@@ -640,7 +640,7 @@ pub(crate) fn read_options(decimali: Option<Decimals>) -> ReadOptions {
 
 async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
     let l = say::lang();
-    let state = AppState { store: store.clone() };
+    let state = AppState::new(store.clone());
     traguardi_web::serve(state, bind, |addr| {
         let url = format!("http://{addr}/");
         let listening = l.pick("Traguardi è in ascolto", "Traguardi is listening");

@@ -42,6 +42,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
+/// The number of the last record of the whole trail (0 when empty): it grows with every change.
+pub async fn last_seq(conn: &mut Conn) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?)
+}
+
 /// The next sequence number and the hash the next record of `ente` must chain to.
 pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
     let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?;

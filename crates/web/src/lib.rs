@@ -24,6 +24,14 @@ use traguardi_app::Store;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Computed scores of cycles, kept until the data change.
+    pub scores: traguardi_app::scores::Cache,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState { store, scores: traguardi_app::scores::Cache::default() }
+    }
 }
 
 /// Every route of the application.

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use traguardi_app::AppError;
-use traguardi_app::scores::{self, CycleScores};
+use traguardi_app::scores::CycleScores;
 use traguardi_domain::calendar::Calendar;
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::monitoring::{due_date, period_ends};
@@ -118,7 +118,7 @@ async fn corrections_of(s: &AppState, user: &CurrentUser, data: &CycleScores) ->
 }
 
 async fn plan_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
-    let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
+    let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let v = plan_view(&data);
     let closed = closed_note(&s, &data).await?;
     let corrections = corrections_of(&s, &user, &data).await?;
@@ -296,7 +296,7 @@ async fn objective_page(
     user: CurrentUser,
     Path((code, year, objective)): Path<(String, i32, String)>,
 ) -> Result<Response, WebError> {
-    let data = scores::load(&s.store, &user.actor(), Some(&code), year).await?;
+    let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let calendar = traguardi_app::monitoring::calendar_of(&s.store, &data.ente).await?;
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
         .ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;

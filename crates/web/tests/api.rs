@@ -53,7 +53,7 @@ async fn story(store: Store) {
     let console = Actor::console();
     let planner = accounts::add_token(&store, &console, "pianificatore", "script di chiusura").await.expect("token").token;
     let niv = accounts::add_token(&store, &console, "niv", "nucleo").await.expect("token").token;
-    let state = AppState { store: store.clone() };
+    let state = AppState::new(store.clone());
     let stato = format!("{CYCLE}/stato");
 
     // Without a token, with a malformed or an unknown one: refused, never read as the public.

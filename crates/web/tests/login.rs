@@ -40,7 +40,7 @@ fn value_of<'a>(cookie: &'a str, name: &str) -> &'a str {
 async fn login_and_logout() {
     let store = testing::sqlite().await.expect("store");
     demo::load(&store).await.expect("demo");
-    let state = AppState { store };
+    let state = AppState::new(store);
 
     let form = send(&state, Request::get("/login").body(Body::empty()).expect("req")).await;
     assert_eq!(form.status, StatusCode::OK);

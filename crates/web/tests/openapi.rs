@@ -19,7 +19,7 @@ async fn the_document_is_served_kept_and_true_to_the_routes() {
     let kept = std::fs::read_to_string(&committed).expect("docs/openapi.json");
     assert!(kept == doc, "docs/openapi.json differs from the API: UPDATE_SNAPSHOTS=1 cargo test -p traguardi-web --test openapi, then review the diff");
 
-    let state = AppState { store: testing::sqlite().await.expect("store") };
+    let state = AppState::new(testing::sqlite().await.expect("store"));
     let res = router(state.clone()).oneshot(Request::get("/api/v1/openapi.json").body(Body::empty()).expect("req")).await.expect("res");
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()), doc);

@@ -19,7 +19,7 @@ async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap,
 #[tokio::test]
 async fn pages_on_every_backend() {
     for store in testing::all().await.expect("stores") {
-        let state = AppState { store: store.clone() };
+        let state = AppState::new(store.clone());
 
         let (status, _, body) = get(&state, "/").await;
         assert_eq!(status, StatusCode::OK);

@@ -33,7 +33,7 @@ async fn open_gates(store: &traguardi_store::Store) {
 async fn premi_pages() {
     let store = testing::sqlite().await.expect("store");
     demo::load(&store).await.expect("demo");
-    let state = AppState { store };
+    let state = AppState::new(store);
     let page = "/enti/015146/cicli/2020/premi";
 
     // Personal data: not for the public, nor for an employee's account.
@@ -134,7 +134,7 @@ async fn a_revision_shows_on_the_objective_page() {
         effective_on: chrono::NaiveDate::from_ymd_opt(2020, 10, 1).expect("day"),
     };
     traguardi_app::revisions::revise(&store, &console, &ente, 2020, request).await.expect("revised");
-    let state = AppState { store };
+    let state = AppState::new(store);
     let (status, _, body) = send(&state, get("/enti/015146/cicli/2020/obiettivi/SAL-12", "")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(

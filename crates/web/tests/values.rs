@@ -27,7 +27,7 @@ async fn kpi_of(store: &Store, unit: &str) -> String {
 async fn values_from_the_browser() {
     let store = testing::sqlite().await.expect("store");
     demo::load(&store).await.expect("demo");
-    let state = AppState { store: store.clone() };
+    let state = AppState::new(store.clone());
     let (siad, other) = (kpi_of(&store, "SIAD").await, kpi_of(&store, "DG").await);
     let form = |kpi: &str| format!("/enti/015146/cicli/2021/kpi/{kpi}/valori");
 
@@ -36,6 +36,11 @@ async fn values_from_the_browser() {
     let (_, _, home) = send(&state, get("/", &direttore)).await;
     assert!(home.contains("<h1 class=\"mb-4\">Da fare</h1>") && home.contains("3 valori in ritardo nelle strutture di competenza"), "{home}");
     assert!(home.contains("href=\"/enti/015146/cicli/2022/kpi/SIAD-2021-01-K1/valori\"") && !home.contains("ADG-2021-01-K1"), "{home}");
+    // The objective's page, computed now and kept until the data change.
+    let objective_page = format!("/enti/015146/cicli/2021/obiettivi/{}", siad.trim_end_matches("-K1"));
+    let (status, _, before) = send(&state, get(&objective_page, &direttore)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!before.contains("42,5"), "{before}");
     // His KPI's form, with the version read; another Direzione's is refused.
     let (status, _, body) = send(&state, get(&form(&siad), &direttore)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -77,6 +82,9 @@ async fn values_from_the_browser() {
     assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
     let (_, _, body) = send(&state, get(&format!("{inbox}?esito=approvato"), &planner)).await;
     assert!(body.contains("Valore approvato.") && body.contains("Nessun valore in attesa di approvazione."), "{body}");
+    // The approved value shows on the objective's page at once.
+    let (_, _, after) = send(&state, get(&objective_page, &direttore)).await;
+    assert!(after.contains("42,5"), "{after}");
     // Returning needs a note; approving it again says why not.
     let (status, _, body) = send(&state, post(inbox, &planner, &decide("restituisci"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

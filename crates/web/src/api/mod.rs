@@ -16,7 +16,7 @@ use axum::routing::get;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use traguardi_app::access::ActorKind;
-use traguardi_app::scores::{self, ScoreRow};
+use traguardi_app::scores::ScoreRow;
 use traguardi_app::{Actor, AppError, accounts};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -198,7 +198,7 @@ struct Scores {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/punteggi", tag = "punteggi", params(CyclePath),
     responses((status = 200, body = Scores), (status = 404, description = "no such ente or cycle", body = ProblemJson)))]
 async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<CyclePath>) -> Result<Json<Scores>, ApiError> {
-    let data = scores::load(&s.store, &actor, Some(&p.code), p.year).await?;
+    let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     Ok(Json(Scores { ente: data.ente.code.to_string(), anno: p.year, punteggi: data.rows() }))
 }
 
@@ -225,7 +225,7 @@ struct ItemPath {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/spiegazioni/{item}", tag = "punteggi", params(ItemPath),
     responses((status = 200, body = Explanation), (status = 404, description = "nothing with that code", body = ProblemJson)))]
 async fn explanation(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<ItemPath>) -> Result<Json<Explanation>, ApiError> {
-    let data = scores::load(&s.store, &actor, Some(&p.code), p.year).await?;
+    let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     let year = p.year;
     let righe = data.explain(&p.item).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {} nel ciclo {year}", p.item)))?;
     Ok(Json(Explanation { codice: p.item, righe }))
