@@ -102,11 +102,13 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
 /// (The close's check and the premi always read afresh.)
 #[derive(Clone, Default)]
 pub struct Cache {
-    cycles: Arc<tokio::sync::Mutex<HashMap<CycleKey, (i64, Arc<CycleScores>)>>>,
+    cycles: Arc<tokio::sync::Mutex<HashMap<CycleKey, Computed>>>,
 }
 
 /// An ente's code and a year.
 type CycleKey = (String, i32);
+/// The audit trail's last record when the cycle was computed, and its scores.
+type Computed = (i64, Arc<CycleScores>);
 
 /// Cycles kept at most; past it the cache starts again empty.
 const CACHED: usize = 8;
