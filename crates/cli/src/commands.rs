@@ -73,6 +73,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             store.migrate().await?;
             serve(store, &bind, None).await?;
         }
+        Command::Metropoli => {
+            store.migrate().await?;
+            traguardi_app::metropoli::store(store).await?;
+            out!("metropoli (ente 099999, ciclo {}) scritta nel database", traguardi_app::metropoli::YEAR);
+        }
         Command::Demo { bind, no_serve } => {
             store.migrate().await?;
             let (ente, report) = demo::load(store).await?;

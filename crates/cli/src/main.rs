@@ -44,6 +44,9 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Write the synthetic metropoli of the benchmarks (ente 099999: 60 Direzioni, 400 units,
+    /// 15,000 staff, 3,000 objectives, 12,000 KPIs with their values, funds and rules) into an empty database
+    Metropoli,
     /// Import data from CSV or XLSX
     Import {
         #[command(subcommand)]

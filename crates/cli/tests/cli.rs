@@ -485,3 +485,14 @@ fn premi_from_the_command_line() {
     let o = run(&url, &["relazione", "--cycle", "2020", "--stato", "validata"]);
     assert!(!o.status.success() && text(&o).1.contains("può diventare «validata» solo da «approvata»"), "{:?}", text(&o));
 }
+
+/// The benchmarks' synthetic ente, written by one command.
+#[test]
+fn metropoli_for_the_benchmarks() {
+    let url = temp_sqlite();
+    let o = run(&url, &["metropoli"]);
+    assert_eq!(text(&o).0, "metropoli (ente 099999, ciclo 2025) scritta nel database\n", "{:?}", text(&o));
+    assert!(text(&run(&url, &["ente", "list"])).0.contains("099999"));
+    let o = run(&url, &["metropoli"]);
+    assert!(!o.status.success(), "a second metropoli in the same database is refused");
+}
