@@ -47,6 +47,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
+/// How any step of the cycle may be refused, as problem+json.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum StepRefused {
+    /// no token, or an unknown or revoked one
+    #[response(status = 401)]
+    NoToken(ProblemJson),
+    /// the account's roles do not allow it
+    #[response(status = 403)]
+    Forbidden(ProblemJson),
+    /// step refused, and why (the same words as the command line)
+    #[response(status = 422)]
+    Refused(ProblemJson),
+}
+
 fn invalid(field: &str, kind: ProblemKind) -> AppError {
     AppError::Invalid(Problem { row: None, column: Some(field.into()), kind }.into())
 }
@@ -66,8 +81,7 @@ struct DryRun {
 /// Registers acts from a CSV body (the columns of `traguardi import atti`); `?prova=true` checks
 /// without writing.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/atti", tag = "ciclo", params(EntePath, DryRun), request_body(content = String, content_type = "text/csv", description = "the columns of traguardi import atti (docs/formats.md)"), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn import_acts(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -93,8 +107,7 @@ struct MoveRequest {
 
 /// Moves objectives along their workflow (`traguardi plan stato`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/stato", tag = "ciclo", params(CyclePath), request_body = MoveRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn move_objectives(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -130,8 +143,7 @@ struct ValueRequest {
 
 /// Enters a value (`traguardi measurement enter`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori", tag = "ciclo", params(CyclePath), request_body = ValueRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson), (status = 409, description = "changed by someone else since the version read", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused, (status = 409, description = "changed by someone else since the version read", body = ProblemJson)))]
 async fn enter_value(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -164,8 +176,7 @@ struct DecisionRequest {
 
 /// Submits, approves or returns the latest version of a value.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori/decisione", tag = "ciclo", params(CyclePath), request_body = DecisionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn decide_value(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -202,8 +213,7 @@ struct RevisionRequest {
 
 /// A rimodulazione with its act (`traguardi plan rimodula`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), request_body = RevisionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn revise(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -224,8 +234,7 @@ async fn revise(
 }
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn revisions_of(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -248,8 +257,7 @@ struct RelazioneRequest {
 
 /// One step of the Relazione sulla Performance (`traguardi relazione`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/relazione", tag = "ciclo", params(CyclePath), request_body = RelazioneRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn relazione(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -275,8 +283,7 @@ struct SampleRequest {
 
 /// The NIV's sample of evidence (`traguardi niv campione`): the same seed draws the same sample.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/niv/campione", tag = "ciclo", params(CyclePath), request_body = SampleRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn niv_sample(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -306,8 +313,7 @@ enum Reminded {
 
 /// Reminders of late values (`traguardi remind`), in-app and by e-mail through `TRAGUARDI_SMTP`.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/solleciti", tag = "ciclo", params(CyclePath), request_body = RemindRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn remind(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -338,8 +344,7 @@ struct CloseRequest {
 
 /// The year-end close (`traguardi close`): the snapshot's SHA-256.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/chiusura", tag = "ciclo", params(CyclePath), request_body = CloseRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn close_cycle(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -364,8 +369,7 @@ struct Verified {
 
 /// Recomputes the snapshot (`traguardi close --verify`): 200 when intact, 409 naming what changed.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Verified), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson), (status = 409, description = "the snapshot was altered: what changed", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Verified), StepRefused, (status = 409, description = "the snapshot was altered: what changed", body = ProblemJson)))]
 async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     match close::verify(&s.store, &actor, &ente, year).await {
@@ -387,8 +391,7 @@ struct CorrectionRequest {
 
 /// A correction after the close (`traguardi correzione`), referencing the snapshot.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), request_body = CorrectionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn correct(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -401,8 +404,7 @@ async fn correct(
 }
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn corrections_of(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -422,8 +424,7 @@ struct Trail {
 
 /// The cycle's audit trail (`traguardi audit --cycle`), with the check of the ente's chain.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/audit", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), (status = 401, description = "no token, or an unknown or revoked one", body = ProblemJson),
-        (status = 403, description = "the account's roles do not allow it", body = ProblemJson), (status = 422, description = "step refused, and why", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), StepRefused))]
 async fn audit_trail(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Trail> {
     let t = audit::trail(&s.store, &actor, Some(&code), Some(year)).await?;
     Ok(Json(Trail { integro: t.verified.is_ok(), errore: t.verified.err(), registrazioni: t.records }))
