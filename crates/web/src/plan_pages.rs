@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use traguardi_app::AppError;
@@ -83,6 +83,19 @@ pub struct PlanView {
     pub dimensions: Vec<Line>,
     pub direzioni: Vec<Line>,
     pub groups: Vec<Group>,
+    /// The Direzione whose objectives are listed (`?direzione=CODE`), if one was chosen.
+    pub chosen: Option<String>,
+    /// A large plan with no Direzione chosen: the objectives are listed by Direzione only.
+    pub too_many: bool,
+}
+
+/// Plans with more objectives than this list them one Direzione at a time (a page of thousands
+/// of rows serves nobody, and costs every reader).
+pub const LISTED_AT_ONCE: usize = 500;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PlanQuery {
+    pub direzione: Option<String>,
 }
 
 #[derive(Template)]
@@ -117,15 +130,32 @@ async fn corrections_of(s: &AppState, user: &CurrentUser, data: &CycleScores) ->
         .collect())
 }
 
-async fn plan_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
+async fn plan_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, WebError> {
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
-    let v = plan_view(&data);
+    let chosen = q.direzione.filter(|d| !d.trim().is_empty());
+    if let Some(d) = &chosen
+        && !data.units.iter().any(|u| &u.code == d)
+    {
+        return Err(AppError::NotFound(format!("struttura {d} inesistente nel ciclo {year}")).into());
+    }
+    let v = plan_view(&data, chosen);
     let closed = closed_note(&s, &data).await?;
     let corrections = corrections_of(&s, &user, &data).await?;
     html(PlanPage { user: user.view(), nav_code: v.ente_code.clone(), v, year, section: "piano", closed, corrections })
 }
 
-fn plan_view(data: &CycleScores) -> PlanView {
+fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
+    // The units whose objectives are listed: those of the chosen Direzione, or all.
+    let listed: Option<std::collections::HashSet<&str>> = chosen
+        .as_deref()
+        .and_then(|c| data.units.iter().find(|u| u.code == c))
+        .map(|root| traguardi_app::org_tree::subtree(&data.units, root).into_iter().map(|u| u.id.as_str()).collect());
+    let too_many = listed.is_none() && data.objectives.len() > LISTED_AT_ONCE;
     let unit_name: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
     let ambito_name: HashMap<&str, String> = data.ambiti.iter().map(|a| (a.id.as_str(), a.name.clone())).collect();
     let mut depth: HashMap<&str, usize> = HashMap::new();
@@ -177,8 +207,12 @@ fn plan_view(data: &CycleScores) -> PlanView {
         .iter()
         .filter_map(|d| {
             let mut items = Vec::new();
+            if too_many {
+                return None;
+            }
+            let in_scope = |o: &traguardi_store::plan::Objective| listed.as_ref().is_none_or(|l| o.unit_id.as_deref().is_some_and(|u| l.contains(u)));
             let mut stack: Vec<&traguardi_store::plan::Objective> =
-                children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id).copied().collect()).unwrap_or_default();
+                children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id && in_scope(o)).copied().collect()).unwrap_or_default();
             while let Some(o) = stack.pop() {
                 let s = data.board.objectives.get(&o.id);
                 let place = o
@@ -213,6 +247,8 @@ fn plan_view(data: &CycleScores) -> PlanView {
         dimensions,
         direzioni,
         groups,
+        chosen,
+        too_many,
     }
 }
 

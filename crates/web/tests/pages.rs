@@ -54,6 +54,13 @@ async fn pages_on_every_backend() {
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("281 obiettivi, 328 KPI. Risultato dell'ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>"), "{body}");
         assert!(body.contains("href=\"/enti/015146/cicli/2020/obiettivi/SAL-12\""));
+        // One Direzione's objectives: SIAD's, not the others'; an unknown one is not found.
+        assert!(body.contains("href=\"/enti/015146/cicli/2020/piano?direzione=SIAD#obiettivi\""), "{body}");
+        let (status, _, body) = get(&state, "/enti/015146/cicli/2020/piano?direzione=SIAD").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Obiettivi della struttura <strong>SIAD</strong> e di quelle sotto."), "{body}");
+        assert!(body.contains("/obiettivi/SIAD-2020-01\"") && !body.contains("/obiettivi/SAL-12\""), "{body}");
+        assert_eq!(get(&state, "/enti/015146/cicli/2020/piano?direzione=NOPE").await.0, StatusCode::NOT_FOUND);
         let (status, _, body) = get(&state, "/enti/015146/cicli/2020/obiettivi/SAL-12").await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("<strong class=\"h4\">89,72%</strong>"));
@@ -154,4 +161,18 @@ async fn pages_on_every_backend() {
         let (status, _, _) = get(&state, "/healthz").await;
         assert_eq!(status, StatusCode::OK);
     }
+}
+
+/// A plan of thousands of objectives lists them one Direzione at a time.
+#[tokio::test]
+async fn large_plans_list_one_direzione_at_a_time() {
+    let store = testing::sqlite().await.expect("store");
+    traguardi_app::metropoli::store(&store).await.expect("metropoli");
+    let state = AppState::new(store);
+    let (status, _, body) = get(&state, "/enti/099999/cicli/2025/piano").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Il piano ha 3000 obiettivi: scegliere una Direzione"), "{body}");
+    assert!(!body.contains("/obiettivi/D07-03\""), "no objective listed");
+    let (_, _, body) = get(&state, "/enti/099999/cicli/2025/piano?direzione=D07").await;
+    assert!(body.contains("/obiettivi/D07-03\"") && body.contains("/obiettivi/D07-03-F2\"") && !body.contains("/obiettivi/D08-03\""), "{body}");
 }
