@@ -156,18 +156,17 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
         .and_then(|c| data.units.iter().find(|u| u.code == c))
         .map(|root| traguardi_app::org_tree::subtree(&data.units, root).into_iter().map(|u| u.id.as_str()).collect());
     let too_many = listed.is_none() && data.objectives.len() > LISTED_AT_ONCE;
-    let unit_name: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
-    let ambito_name: HashMap<&str, String> = data.ambiti.iter().map(|a| (a.id.as_str(), a.name.clone())).collect();
-    let mut depth: HashMap<&str, usize> = HashMap::new();
-    let by_id: HashMap<&str, &traguardi_store::plan::Objective> = data.objectives.iter().map(|o| (o.id.as_str(), o)).collect();
+    // One pass over the objectives: top-level ones by dimension, all by unit, children by parent.
+    let (mut by_dimension, mut by_unit): (HashMap<&str, usize>, HashMap<&str, usize>) = (HashMap::new(), HashMap::new());
+    let mut children: HashMap<Option<&str>, Vec<&traguardi_store::plan::Objective>> = HashMap::new();
     for o in &data.objectives {
-        let mut d = 0;
-        let mut cur = o;
-        while let Some(p) = cur.parent_id.as_deref().and_then(|p| by_id.get(p)) {
-            d += 1;
-            cur = p;
+        if o.parent_id.is_none() {
+            *by_dimension.entry(o.dimension_id.as_str()).or_default() += 1;
         }
-        depth.insert(&o.id, d);
+        if let Some(u) = o.unit_id.as_deref() {
+            *by_unit.entry(u).or_default() += 1;
+        }
+        children.entry(o.parent_id.as_deref()).or_default().push(o);
     }
     let dimensions = data
         .dimensions
@@ -177,7 +176,7 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
             Line {
                 code: d.code.clone(),
                 name: d.name.clone(),
-                count: data.objectives.iter().filter(|o| o.dimension_id == d.id && o.parent_id.is_none()).count(),
+                count: by_dimension.get(d.id.as_str()).copied().unwrap_or(0),
                 depth: 0,
                 place: String::new(),
                 score: s.and_then(|s| view(s, data)),
@@ -192,47 +191,36 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
         .filter(|u| u.parent_id.is_none() || u.kind == UnitKind::Direzione)
         .filter_map(|u| {
             let s = data.board.units.get(&u.id)?;
-            let count = data.objectives.iter().filter(|o| o.unit_id.as_deref() == Some(u.id.as_str())).count();
+            let count = by_unit.get(u.id.as_str()).copied().unwrap_or(0);
             Some(Line { code: u.code.clone(), name: u.name.clone(), count, depth: 0, place: String::new(), score: view(s, data), status: status(Some(s)) })
         })
         .collect();
     // Objectives by dimension, each followed by its children (depth-first, in plan order).
-    let mut children: HashMap<Option<&str>, Vec<&traguardi_store::plan::Objective>> = HashMap::new();
-    for o in &data.objectives {
-        children.entry(o.parent_id.as_deref()).or_default().push(o);
-    }
-    let ambiti = &ambito_name;
+    let unit_name: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
+    let ambito_name: HashMap<&str, &str> = data.ambiti.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect();
+    let in_scope = |o: &traguardi_store::plan::Objective| listed.as_ref().is_none_or(|l| o.unit_id.as_deref().is_some_and(|u| l.contains(u)));
     let groups = data
         .dimensions
         .iter()
+        .filter(|_| !too_many)
         .filter_map(|d| {
             let mut items = Vec::new();
-            if too_many {
-                return None;
-            }
-            let in_scope = |o: &traguardi_store::plan::Objective| listed.as_ref().is_none_or(|l| o.unit_id.as_deref().is_some_and(|u| l.contains(u)));
-            let mut stack: Vec<&traguardi_store::plan::Objective> =
-                children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id && in_scope(o)).copied().collect()).unwrap_or_default();
-            while let Some(o) = stack.pop() {
+            let mut stack: Vec<(&traguardi_store::plan::Objective, usize)> =
+                children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id && in_scope(o)).map(|o| (*o, 0)).collect()).unwrap_or_default();
+            while let Some((o, depth)) = stack.pop() {
                 let s = data.board.objectives.get(&o.id);
-                let place = o
-                    .unit_id
-                    .as_deref()
-                    .and_then(|u| unit_name.get(u))
-                    .map(|s| s.to_string())
-                    .or_else(|| o.ambito_id.as_deref().and_then(|a| ambiti.get(a).cloned()))
-                    .unwrap_or_default();
+                let place = o.unit_id.as_deref().and_then(|u| unit_name.get(u)).or_else(|| o.ambito_id.as_deref().and_then(|a| ambito_name.get(a)));
                 items.push(Line {
                     code: o.code.clone(),
                     name: o.title.clone(),
                     count: 0,
-                    depth: depth.get(o.id.as_str()).copied().unwrap_or(0),
-                    place,
+                    depth,
+                    place: place.map(|p| p.to_string()).unwrap_or_default(),
                     score: s.and_then(|s| view(s, data)),
                     status: status(s),
                 });
                 if let Some(kids) = children.get(&Some(o.id.as_str())) {
-                    stack.extend(kids.iter().rev());
+                    stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
                 }
             }
             (!items.is_empty()).then(|| Group { code: d.code.clone(), name: d.name.clone(), items })
