@@ -12,7 +12,7 @@ test('the budget of a Direzione and its REPORT COMMISSIONI', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(BASE_URL + '/enti/015146/cicli/2020/piano');
-  await page.getByRole('link', { name: 'Bilancio' }).click();
+  await page.getByRole('link', { name: 'Bilancio', exact: true }).click();
   await page.waitForURL('**/bilancio/2025');
   await page.getByRole('link', { name: 'DIREZIONE SISTEMI INFORMATIVI E AGENDA DIGITALE' }).click();
   await page.waitForURL('**/bilancio/2025?direzione=SIAD');

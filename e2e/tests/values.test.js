@@ -61,3 +61,18 @@ test('a Direttore enters a value by keyboard, the planner approves it', async ()
   assert.equal(await inbox.locator('section', { hasText: 'SIAD-2021-02-K1' }).count(), 0);
   await planner.close();
 });
+
+test('the NIV draws its sample on the plan state page', async () => {
+  const context = await browser.newContext();
+  const page = await logIn(context, 'niv');
+  await page.goto(BASE_URL + '/enti/015146/cicli/2020/piano');
+  await page.getByRole('link', { name: 'Stato del piano' }).click();
+  await page.waitForURL('**/cicli/2020/stato');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.getByLabel('Percentuale dei valori').fill('2');
+  await page.getByLabel('Seme (vuoto: nuovo)').fill('2020');
+  await page.getByRole('button', { name: 'Estrai il campione' }).click();
+  assert.match(await page.locator('caption').last().textContent(), /seme 2020: lo stesso seme estrae lo stesso campione/);
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});

@@ -46,6 +46,7 @@ impl CurrentUser {
             csrf: csrf.clone(),
             computes_pay: actor.may(traguardi_app::access::Permission::Administer),
             validates: actor.may(traguardi_app::access::Permission::Validate),
+            moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
         })
     }
     pub fn actor(&self) -> Actor {
@@ -62,6 +63,8 @@ pub struct UserView {
     pub computes_pay: bool,
     /// Whether they approve or return values (the inbox's tab shows only then).
     pub validates: bool,
+    /// Whether some step of the plan's workflow is theirs (the tab "Stato del piano").
+    pub moves_plan: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

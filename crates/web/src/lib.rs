@@ -15,6 +15,7 @@ mod plan_pages;
 mod premi_pages;
 mod security;
 mod values_pages;
+mod workflow_pages;
 
 use std::net::SocketAddr;
 
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(budget_pages::routes())
         .merge(premi_pages::routes())
         .merge(values_pages::routes())
+        .merge(workflow_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

@@ -68,6 +68,11 @@ pub const STEPS: [Step; 9] = [
     Step { from: State::ValidatoNiv, to: State::Consuntivato, roles: &["niv"], act: false },
 ];
 
+/// Whether someone holding `role` takes some step of the workflow.
+pub fn moves(role: &str) -> bool {
+    STEPS.iter().any(|s| s.roles.contains(&role))
+}
+
 /// Why a step cannot be taken by someone holding `roles` (`None`: every role, the console).
 pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> Option<String> {
     let Some(step) = STEPS.iter().find(|s| s.from == from && s.to == to) else {

@@ -1,0 +1,53 @@
+//! The plan's workflow from the browser: the planner moves the demo's 2020 on, citing the act;
+//! a refusal says why; the NIV draws its sample; forms need their CSRF token.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{get, login, post, send};
+use traguardi_app::demo;
+use traguardi_store::testing;
+use traguardi_web::AppState;
+
+#[tokio::test]
+async fn the_plan_moves_on_from_the_browser() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let state = AppState::new(store);
+    let page = "/enti/015146/cicli/2020/stato";
+    assert_eq!(send(&state, get(page, "")).await.0, StatusCode::FORBIDDEN);
+
+    let (planner, csrf) = login(&state, "pianificatore").await;
+    let (status, _, body) = send(&state, get(page, &planner)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<th scope=\"row\" class=\"fw-normal\">bozza</th><td class=\"text-end tabular\">281</td>"), "{body}");
+    assert!(body.contains("Stato del piano</a>"), "the tab shows for the planner");
+    let step = |stato: &str, atto: &str| format!("csrf={csrf}&azione=sposta&stato={stato}&obiettivi=&atto={atto}&nota=");
+    assert_eq!(send(&state, post(page, &planner, "csrf=no&azione=sposta&stato=proposto")).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&state, post(page, &planner, &step("proposto", ""))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("281 obiettivi passati a «proposto».") && body.contains(">proposto</th><td class=\"text-end tabular\">281</td>"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &step("approvato", ""))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("richiede l&#39;atto che lo dispone"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &step("approvato", "GC+838%2F2020"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("281 obiettivi passati a «approvato»."), "{body}");
+
+    // The NIV draws a sample of the approved values, the same again from the same seed.
+    let (niv, ncsrf) = login(&state, "niv").await;
+    let draw = format!("csrf={ncsrf}&azione=campione&percentuale=5&seme=2020");
+    let (status, _, first) = send(&state, post(page, &niv, &draw)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert!(first.contains("(seme 2020: lo stesso seme estrae lo stesso campione)"), "{first}");
+    let (_, _, again) = send(&state, post(page, &niv, &draw)).await;
+    let table = |b: &str| b.split("<caption>Campione").nth(1).unwrap_or_default().to_string();
+    assert_eq!(table(&first), table(&again));
+    let (status, _, body) = send(&state, post(page, &niv, &format!("csrf={ncsrf}&azione=campione&percentuale=cento&seme="))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("percentuale"), "{body}");
+    // An employee has no step of the workflow: no tab.
+    let (employee, _) = login(&state, "dipendente").await;
+    let (_, _, body) = send(&state, get("/enti/015146/cicli/2020/piano", &employee)).await;
+    assert!(!body.contains("Stato del piano</a>"), "{body}");
+}
