@@ -79,6 +79,12 @@ async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, 
     Err(AppError::Forbidden { actor: actor.name.clone(), what: format!("{what} del KPI {} ({})", kpi.code, scope.describe()) })
 }
 
+/// The latest version of each KPI's value for each period, from every version of a cycle
+/// (`plan::measurements` lists them by KPI, period and version).
+pub fn latest_versions(all: Vec<Measurement>) -> std::collections::BTreeMap<(String, NaiveDate), Measurement> {
+    all.into_iter().map(|m| ((m.kpi_id.clone(), m.period_end), m)).collect()
+}
+
 /// The latest version of a KPI's value for a period.
 async fn latest(tx: &mut Tx, ente: &Ente, cycle_id: &str, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, AppError> {
     Ok(plan::measurements(tx, &ente.id, cycle_id).await?.into_iter().filter(|m| m.kpi_id == kpi_id && m.period_end == period_end).max_by_key(|m| m.version))
@@ -298,12 +304,7 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
     let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-    let mut latest: std::collections::BTreeMap<(&str, NaiveDate), Measurement> = std::collections::BTreeMap::new();
-    let all = plan::measurements(&mut conn, &ente.id, &cycle.id).await?;
-    for m in &all {
-        latest.insert((m.kpi_id.as_str(), m.period_end), m.clone());
-    }
-    let mut out: Vec<Waiting> = latest
+    let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
         .filter(|m| m.status == "submitted")
         .filter_map(|m| {
@@ -349,10 +350,7 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
         .ok_or_else(|| AppError::NotFound(format!("KPI {kpi} inesistente nel ciclo {year}")))?;
     require_owner(&mut tx, actor, ente, &cycle.id, &k, "inserire valori").await?;
     let objective = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).map(|o| o.code).unwrap_or_default();
-    let all = plan::measurements(&mut tx, &ente.id, &cycle.id).await?;
-    let periods = traguardi_domain::monitoring::period_ends(&k.periodicity, year)
-        .into_iter()
-        .map(|p| (p, all.iter().filter(|m| m.kpi_id == k.id && m.period_end == p).max_by_key(|m| m.version).cloned()))
-        .collect();
+    let mut latest = latest_versions(plan::measurements(&mut tx, &ente.id, &cycle.id).await?);
+    let periods = traguardi_domain::monitoring::period_ends(&k.periodicity, year).into_iter().map(|p| (p, latest.remove(&(k.id.clone(), p)))).collect();
     Ok(EntrySheet { kpi: k, objective, periods })
 }

@@ -1,11 +1,13 @@
 //! What a logged-in person must do now, for the home page: the values waiting for their
 //! approval (planners, NIV), the objectives waiting for the NIV's validation, the values late
 //! or returned in their units (a Direttore's Direzione; every unit for the planners), and their
-//! latest notifications. Read for each ente's latest cycle.
+//! latest notifications. For every cycle not yet closed, newest first.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use traguardi_store::cycle::Cycle;
+use traguardi_store::ente::Ente;
 use traguardi_store::{Store, accounts, notifications, org, plan};
 
 use crate::access::{ActorKind, Permission};
@@ -44,53 +46,69 @@ impl Todo {
     }
 }
 
-/// The to-do of a logged-in account in each ente where it has something to do.
+/// The to-do of a logged-in account in each cycle, not yet closed, where it has something to do.
 pub async fn of(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Vec<Todo>, AppError> {
-    let ActorKind::User { account_id, roles, .. } = &actor.kind else { return Ok(Vec::new()) };
+    if !matches!(actor.kind, ActorKind::User { .. }) {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
     for ente in enti::list(store).await? {
-        let mut conn = store.acquire().await?;
-        let Some(cycle) = traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().next() else { continue };
-        let year = cycle.year();
-        let mut todo = Todo { ente_code: ente.code.to_string(), ente_name: ente.name.clone(), year, ..Todo::default() };
-        if actor.may(Permission::Validate) {
-            todo.waiting = Some(measurements::waiting(store, actor, &ente, year).await?.len());
-        }
-        let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
-        if roles.iter().any(|r| r == "niv") {
-            todo.to_validate = Some(objectives.iter().filter(|o| o.state == "consuntivato").count());
-        }
-        let scope = UnitScope::of(&mut conn, actor, &ente, &cycle.id).await?;
-        let everywhere = actor.may(Permission::Administer);
-        if everywhere || !scope.units.is_empty() {
-            let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-            let mine: HashSet<&str> = units.iter().filter(|u| everywhere || scope.units.contains(&u.id)).map(|u| u.code.as_str()).collect();
-            let late: Vec<LateValue> = late_values(store, actor, Some(&todo.ente_code), year, today)
-                .await?
-                .into_iter()
-                .filter(|l| l.unit.as_deref().is_some_and(|u| mine.contains(u)))
-                .collect();
-            todo.late_total = late.len();
-            todo.late = late.into_iter().take(LISTED).collect();
-            // The latest version of each value; those returned, in the actor's units.
-            let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
-            let mut latest = BTreeMap::new();
-            for m in plan::measurements(&mut conn, &ente.id, &cycle.id).await? {
-                latest.insert((m.kpi_id.clone(), m.period_end), m);
+        let cycles = {
+            let mut conn = store.acquire().await?;
+            traguardi_store::cycle::list(&mut conn, &ente.id).await?
+        };
+        for cycle in cycles {
+            // A closed year has nothing left to do.
+            if crate::close::is_closed(store, &ente, cycle.year()).await? {
+                continue;
             }
-            for ((kpi_id, period), m) in latest {
-                let Some(k) = kpis.iter().find(|k| k.id == kpi_id) else { continue };
-                if m.status == "returned" && (everywhere || scope.contains(unit_of_kpi(k, &objectives))) {
-                    todo.returned.push((k.code.clone(), period));
-                }
+            let todo = of_cycle(store, actor, &ente, &cycle, today).await?;
+            if !todo.is_empty() {
+                out.push(todo);
             }
-        }
-        if let Some(person) = accounts::person_of(&mut conn, account_id, &ente.id).await? {
-            todo.notifications = notifications::of_person(&mut conn, &ente.id, &person).await?.into_iter().take(5).map(|n| (n.day, n.text)).collect();
-        }
-        if !todo.is_empty() {
-            out.push(todo);
         }
     }
     Ok(out)
+}
+
+async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, today: NaiveDate) -> Result<Todo, AppError> {
+    let ActorKind::User { account_id, roles, .. } = &actor.kind else { return Ok(Todo::default()) };
+    let mut conn = store.acquire().await?;
+    let year = cycle.year();
+    let mut todo = Todo { ente_code: ente.code.to_string(), ente_name: ente.name.clone(), year, ..Todo::default() };
+    // The latest version of every value of the cycle: those submitted wait for a decision.
+    let latest = measurements::latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?);
+    if actor.may(Permission::Validate) {
+        todo.waiting = Some(latest.values().filter(|m| m.status == "submitted").count());
+    }
+    let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
+    if roles.iter().any(|r| r == "niv") {
+        todo.to_validate = Some(objectives.iter().filter(|o| o.state == "consuntivato").count());
+    }
+    let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id).await?;
+    let everywhere = actor.may(Permission::Administer);
+    if everywhere || !scope.units.is_empty() {
+        let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
+        let mine: HashSet<&str> = units.iter().filter(|u| everywhere || scope.units.contains(&u.id)).map(|u| u.code.as_str()).collect();
+        let late: Vec<LateValue> = late_values(store, actor, Some(&todo.ente_code), year, today)
+            .await?
+            .into_iter()
+            .filter(|l| l.unit.as_deref().is_some_and(|u| mine.contains(u)))
+            .collect();
+        todo.late_total = late.len();
+        todo.late = late.into_iter().take(LISTED).collect();
+        // The values returned, in the actor's units.
+        let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
+        for ((kpi_id, period), m) in &latest {
+            let Some(k) = kpis.iter().find(|k| &k.id == kpi_id) else { continue };
+            if m.status == "returned" && (everywhere || scope.contains(unit_of_kpi(k, &objectives))) {
+                todo.returned.push((k.code.clone(), *period));
+            }
+        }
+    }
+    if let Some(person) = accounts::person_of(&mut conn, account_id, &ente.id).await? {
+        let of_this_cycle = notifications::of_person(&mut conn, &ente.id, &person).await?.into_iter().filter(|n| n.cycle_id == cycle.id);
+        todo.notifications = of_this_cycle.take(5).map(|n| (n.day, n.text)).collect();
+    }
+    Ok(todo)
 }

@@ -41,15 +41,28 @@ struct TodoItem {
     details: Vec<(String, String)>,
 }
 
+/// `1 valore`, `3 valori`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn todo_view(t: Todo) -> TodoView {
     let cycle = format!("/enti/{}/cicli/{}", t.ente_code, t.year);
     let day = traguardi_domain::cycle::format_date_it;
     let mut items = Vec::new();
     if let Some(n) = t.waiting.filter(|n| *n > 0) {
-        items.push(TodoItem { text: format!("{n} valori da approvare o restituire"), href: format!("{cycle}/valori"), details: Vec::new() });
+        items.push(TodoItem {
+            text: counted(n, "valore da approvare o restituire", "valori da approvare o restituire"),
+            href: format!("{cycle}/valori"),
+            details: Vec::new(),
+        });
     }
     if let Some(n) = t.to_validate.filter(|n| *n > 0) {
-        items.push(TodoItem { text: format!("{n} obiettivi consuntivati da validare"), href: format!("{cycle}/piano"), details: Vec::new() });
+        items.push(TodoItem {
+            text: counted(n, "obiettivo consuntivato da validare", "obiettivi consuntivati da validare"),
+            href: format!("{cycle}/stato"),
+            details: Vec::new(),
+        });
     }
     if t.late_total > 0 {
         let mut details: Vec<(String, String)> = t
@@ -60,11 +73,16 @@ fn todo_view(t: Todo) -> TodoView {
         if t.late_total > t.late.len() {
             details.push((format!("e altri {}", t.late_total - t.late.len()), String::new()));
         }
-        items.push(TodoItem { text: format!("{} valori in ritardo nelle strutture di competenza", t.late_total), href: String::new(), details });
+        let text = counted(t.late_total, "valore in ritardo nelle strutture di competenza", "valori in ritardo nelle strutture di competenza");
+        items.push(TodoItem { text, href: String::new(), details });
     }
     if !t.returned.is_empty() {
         let details = t.returned.iter().map(|(k, p)| (format!("{k} al {}", day(*p)), format!("{cycle}/kpi/{k}/valori"))).collect();
-        items.push(TodoItem { text: format!("{} valori restituiti da correggere", t.returned.len()), href: String::new(), details });
+        items.push(TodoItem {
+            text: counted(t.returned.len(), "valore restituito da correggere", "valori restituiti da correggere"),
+            href: String::new(),
+            details,
+        });
     }
     if !t.notifications.is_empty() {
         let details = t.notifications.iter().map(|(d, text)| (format!("{d}: {text}"), String::new())).collect();

@@ -73,6 +73,8 @@ async fn values_from_the_browser() {
     let (planner, pcsrf) = login(&state, "pianificatore").await;
     let (_, _, home) = send(&state, get("/", &planner)).await;
     assert!(home.contains("94 valori in ritardo nelle strutture di competenza") && home.contains("e altri 84"), "{home}");
+    // Every cycle not closed has its card: the Direttore's value of 2021 waits in the 2021 one.
+    assert!(home.contains("ciclo 2021</h2>") && home.contains(">1 valore da approvare o restituire</a>"), "{home}");
     let (status, _, body) = send(&state, get(inbox, &planner)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!("<code>{siad}</code>")) && body.contains("al 31/12/2021") && body.contains("<strong>42.5</strong> (versione 1)"), "{body}");
