@@ -79,9 +79,9 @@ pub struct Read {
 
 /// Reads `bytes` through `mapping` (pure: no database).
 pub fn read(mapping: &Mapping, bytes: &[u8], opts: ReadOptions) -> Result<Read, Problems> {
-    let opts = ReadOptions { decimals: opts.decimals.or(mapping.decimals), ..opts };
-    let table = read_table(bytes, opts)?;
-    let style = opts.decimals.unwrap_or(table.number_style);
+    let decimals = opts.decimals.or(mapping.decimals);
+    let table = read_table(bytes, ReadOptions { decimals, ..opts })?;
+    let style = decimals.unwrap_or(table.number_style);
     match &mapping.form {
         Form::Righe { fields, measures } => read_rows(mapping, &table, style, fields, measures),
         Form::Matrice { .. } => read_matrix(mapping, &table, style),

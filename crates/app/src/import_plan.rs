@@ -24,7 +24,7 @@ use crate::audit::{self, Change};
 use crate::dimensions::{self, same_name};
 use crate::{Actor, AppError, cycles, import};
 
-const REQUIRED: [&str; 13] = [
+pub(crate) const REQUIRED: [&str; 13] = [
     "dimensione",
     "ambito",
     "struttura",
@@ -39,7 +39,7 @@ const REQUIRED: [&str; 13] = [
     "target",
     "kpi_peso",
 ];
-const OPTIONAL: [&str; 22] = [
+pub(crate) const OPTIONAL: [&str; 22] = [
     "padre",
     "target_anno2",
     "target_anno3",

@@ -30,6 +30,7 @@ pub mod import_peg;
 pub mod import_people;
 pub mod import_plan;
 pub mod import_positions;
+pub mod import_wizard;
 pub mod indices;
 pub mod mail;
 pub mod manager_pay;

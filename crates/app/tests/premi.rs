@@ -253,18 +253,18 @@ async fn story(store: &Store) {
 async fn bad_files(store: &Store) {
     demo::load(store).await.expect("demo");
     let console = Actor::console();
-    let opts = ReadOptions::default();
+
     let before = PayContext::load(store, &console, E, 2020).await.expect("context");
 
     // A fund whose uses exceed its resources: refused, the stored fund untouched.
     let fund = b"voce,descrizione,natura,importo,uso\n00B,Unico importo,stabile,1000.00,\n00G,Premi,destinazione,900.00,premi_organizzativa\n00H,Premi,destinazione,200.00,premi_individuale\n";
-    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (fund, opts), import_fund::FundHeader::default(), false).await);
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (fund, ReadOptions::default()), import_fund::FundHeader::default(), false).await);
     assert_eq!(
         msg,
         "fondo risorse decentrate 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 80 c.3 CCNL 2019-21)"
     );
     let wrong = b"voce,descrizione,natura,importo,uso\n00B,,fissa,-5,\n00O,Altro,variabile,10.005,premi_individuale\n";
-    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, opts), import_fund::FundHeader::default(), false).await);
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, ReadOptions::default()), import_fund::FundHeader::default(), false).await);
     for needle in
         ["riga 2, colonna «descrizione»", "riga 2, colonna «natura»", "riga 2, colonna «importo»", "riga 3, colonna «importo»", "riga 3, colonna «uso»"]
     {
@@ -273,12 +273,12 @@ async fn bad_files(store: &Store) {
     // The dirigenti's fund has no premi; its uses are position and result pay.
     let managers = import_fund::FundHeader { kind: traguardi_domain::pay::fund::FundKind::Dirigenti, ..import_fund::FundHeader::default() };
     let wrong = b"voce,descrizione,natura,importo,uso\nD01,Fondo,stabile,1000.00,\nD02,Premi,destinazione,100.00,premi_individuale\n";
-    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, opts), managers, false).await);
+    let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, ReadOptions::default()), managers, false).await);
     assert_eq!(msg, "riga 3, colonna «uso»: valore «premi_individuale» non ammesso; valori possibili: posizione, risultato, altro");
     // Evaluations: every problem of the file at once, nothing written.
     let ev = "matricola,valutatore,risultati,comportamenti,colloquio_iniziale,colloquio_intermedio,contestata_il,conciliazione,punteggio_conciliato\n\
               X999,,80,80,,,,,\nM0001,M0001,101,80,,,,,\nM0002,,80,80,2020-07-01,2020-02-01,,modificata,\nM0002,,80,80,,,,,\n";
-    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, ev.as_bytes(), opts, false).await);
+    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, ev.as_bytes(), ReadOptions::default(), false).await);
     for needle in [
         "riga 2, colonna «matricola»",
         "riga 3, colonna «valutatore»",
@@ -293,7 +293,7 @@ async fn bad_files(store: &Store) {
     // Behaviours item by item: an unknown behaviour, a score off the 1–5 scale, a managers'
     // behaviour for an employee, and both the items and the overall score.
     let items = "matricola,comportamento.c1,comportamento.c5,comportamento.zz,comportamenti\nM0001,6,4,,\nM0002,4,,,80\n";
-    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, items.as_bytes(), opts, false).await);
+    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, items.as_bytes(), ReadOptions::default(), false).await);
     for needle in [
         "riga 1, colonna «comportamento.zz»",
         "riga 2, colonna «comportamento.c1»",
@@ -303,7 +303,7 @@ async fn bad_files(store: &Store) {
         assert!(msg.contains(needle), "{needle} in {msg}");
     }
     let ab = b"matricola,causale,giorni\nM0001,ASP,400\nM0001,asp,3\nNOPE,MAL,2\n";
-    let msg = describe(import_absences::import_absences(store, &console, E, 2020, ab, opts, false).await);
+    let msg = describe(import_absences::import_absences(store, &console, E, 2020, ab, ReadOptions::default(), false).await);
     for needle in ["riga 2, colonna «giorni»", "riga 3, colonna «causale»", "riga 4, colonna «matricola»"] {
         assert!(msg.contains(needle), "{needle} in {msg}");
     }

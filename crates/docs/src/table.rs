@@ -12,16 +12,19 @@ use traguardi_domain::{Problem, ProblemKind, Problems};
 /// The default upload limit: larger files are refused before they are read.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub max_bytes: usize,
     /// `--decimali it|en`: overrides the detected number style.
     pub decimals: Option<NumberStyle>,
+    /// The columns as the user mapped them (the import wizard): (header in the file, expected
+    /// name). When given, it names every column: the file's other columns are left out.
+    pub columns: Option<Vec<(String, String)>>,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_bytes: DEFAULT_MAX_BYTES, decimals: None }
+        ReadOptions { max_bytes: DEFAULT_MAX_BYTES, decimals: None, columns: None }
     }
 }
 
@@ -57,7 +60,10 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         return Err(Problem::file(ProblemKind::TooLarge { limit: opts.max_bytes }).into());
     }
     let (headers, rows, format) = if is_spreadsheet(bytes) { read_xlsx(bytes)? } else { read_csv(bytes)? };
-    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+    let mut headers: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
+    if let Some(map) = &opts.columns {
+        headers = headers.iter().map(|h| map.iter().find(|(from, _)| from.trim().to_lowercase() == *h).map(|(_, to)| to.clone()).unwrap_or_default()).collect();
+    }
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Problem::file(ProblemKind::EmptyFile).into());
     }

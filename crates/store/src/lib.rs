@@ -12,6 +12,7 @@ pub mod close;
 pub mod cycle;
 pub mod db;
 pub mod ente;
+pub mod imports;
 pub mod niv;
 pub mod notifications;
 pub mod org;

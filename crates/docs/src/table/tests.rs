@@ -89,7 +89,7 @@ fn wrong_encodings_are_refused() {
 fn empty_files_and_size_limit() {
     assert_eq!(messages(read(b"")), "il file non contiene righe di dati");
     assert_eq!(messages(read(b"codice,nome\n")), "il file non contiene righe di dati");
-    let small = ReadOptions { max_bytes: 4, decimals: None };
+    let small = ReadOptions { max_bytes: 4, ..Default::default() };
     assert_eq!(messages(read_table(b"codice,nome\n", small)), "il file supera il limite di 0 MB");
 }
 
@@ -163,4 +163,16 @@ fn real_multiline_cells_keep_their_starting_line() {
 fn crlf_rows_keep_their_line_numbers() {
     let t = read(b"a;b\r\n1;2\r\n3;4\r\n").expect("reads");
     assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
+}
+
+#[test]
+fn a_column_mapping_names_the_columns_and_leaves_the_others_out() {
+    let bytes = "Codice KPI;Data;Importo;kpi\nSAL-1-K1;31/12/2020;12,5;vecchio\n".as_bytes();
+    let map = vec![("codice kpi".to_string(), "kpi".to_string()), ("Importo".to_string(), "valore".to_string())];
+    let t = read_table(bytes, ReadOptions { columns: Some(map), ..Default::default() }).unwrap();
+    assert_eq!(t.headers, ["kpi", "", "valore", ""]);
+    let cols = Columns::find(&t, &["kpi", "valore"], &["data"]).unwrap();
+    assert_eq!(cols.get(&t.rows[0], "kpi"), "SAL-1-K1");
+    assert_eq!(cols.get(&t.rows[0], "valore"), "12,5");
+    assert!(!cols.has("data"));
 }

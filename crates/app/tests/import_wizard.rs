@@ -1,0 +1,100 @@
+//! The import wizard on SQLite and PostgreSQL: upload, mapping, preview with every problem by
+//! row, a corrected file, commit; nothing is written before the commit.
+
+use std::collections::BTreeMap;
+
+use traguardi_app::import_wizard::{self, Kind};
+use traguardi_app::{Actor, AppError, demo, import_plan, measurements};
+use traguardi_docs::ReadOptions;
+use traguardi_domain::Lang;
+use traguardi_store::{Store, testing};
+
+fn chosen(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+async fn story(store: &Store) {
+    let console = Actor::console();
+    let (milano, _) = demo::load(store).await.expect("demo");
+    let plan = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,periodicita\n\
+                direzione,,CRM,CRM-2021-01,Contact center,1,CRM-2021-01-K1,Chiamate gestite,numero,crescente,,100000,1,semestrale\n";
+    import_plan::import_plan(store, &console, &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
+    let planner = Actor::user("paola.rossi", "a1", &["pianificatore"], &[]);
+
+    // A file with the office's own headers (semicolons, Italian decimals) and a wrong date.
+    let file = "Codice KPI;Data fine periodo;Valore;Nota;Ufficio\nCRM-2021-01-K1;30/06/2021;48.000;primo semestre;CRM\nCRM-2021-01-K1;31/13/2021;97.500;secondo semestre;CRM\n";
+    let id = import_wizard::upload(store, &planner, &milano, Kind::Misurazioni, 2021, "C:\\dati\\valori.csv", file.as_bytes()).await.expect("upload");
+    let shown = import_wizard::show(store, &planner, &milano, &id).await.expect("show");
+    assert_eq!((shown.filename.as_str(), shown.rows, shown.mapped), ("valori.csv", 2, false));
+    assert_eq!(shown.headers, ["codice kpi", "data fine periodo", "valore", "nota", "ufficio"]);
+    // Headers equal to a column name are chosen already.
+    let guessed: Vec<(&str, Option<&str>)> = shown.choices.iter().map(|c| (c.name, c.chosen.as_deref())).collect();
+    assert_eq!(guessed, [("kpi", None), ("data", None), ("valore", Some("valore")), ("nota", Some("nota")), ("non_valutabile", None), ("causa", None)]);
+
+    // Before a mapping there is no preview; a mapping that leaves out a required column, names
+    // an unknown header or uses one twice is refused whole.
+    assert!(matches!(import_wizard::preview(store, &planner, &milano, &id).await, Err(AppError::Refused(_))));
+    let bad = chosen(&[("kpi", "codice kpi"), ("valore", "valore"), ("nota", "valore"), ("causa", "motivo")]);
+    match import_wizard::map(store, &planner, &milano, &id, &bad).await {
+        Err(AppError::Invalid(p)) => assert_eq!(
+            p.describe(Lang::It),
+            "colonna «causa»: valore «motivo» non ammesso; valori possibili: codice kpi, data fine periodo, valore, nota, ufficio\n\
+             colonna «valore»: «valore» non è valido: atteso una colonna del file non già scelta per un'altra\n\
+             colonna «data»: colonna obbligatoria assente nell'intestazione"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let good = chosen(&[("kpi", "Codice KPI"), ("data", "data fine periodo"), ("valore", "valore"), ("nota", "nota"), ("causa", "")]);
+    import_wizard::map(store, &planner, &milano, &id, &good).await.expect("map");
+
+    // The preview names the row and the file's column; nothing is written.
+    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    assert_eq!((p.problem_count, p.summary.as_deref()), (1, None));
+    assert_eq!(
+        p.columns.iter().map(|(n, h)| format!("{n}={h}")).collect::<Vec<_>>(),
+        ["kpi=codice kpi", "data=data fine periodo", "valore=valore", "nota=nota"]
+    );
+    assert_eq!(p.rows.len(), 2);
+    assert_eq!((p.rows[0].line, p.rows[0].problems.len()), (2, 0));
+    assert_eq!(p.rows[1].line, 3);
+    assert_eq!(p.rows[1].cells, ["CRM-2021-01-K1", "31/13/2021", "97.500", "secondo semestre"]);
+    assert_eq!(p.rows[1].problems, ["colonna «data fine periodo» (data): data «31/13/2021» non valida (usare AAAA-MM-GG o GG/MM/AAAA)"]);
+    assert!(measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet").periods.iter().all(|(_, m)| m.is_none()));
+    assert!(matches!(import_wizard::commit(store, &planner, &milano, &id).await, Err(AppError::Invalid(_))), "a file with problems is never imported");
+
+    // Only its owner sees an upload; a user who may not import cannot start one.
+    let other = Actor::user("mario.verdi", "a2", &["pianificatore"], &[]);
+    assert!(matches!(import_wizard::show(store, &other, &milano, &id).await, Err(AppError::NotFound(_))));
+    let employee = Actor::user("dipendente", "a3", &["dipendente"], &[]);
+    assert!(matches!(
+        import_wizard::upload(store, &employee, &milano, Kind::Misurazioni, 2021, "v.csv", file.as_bytes()).await,
+        Err(AppError::Forbidden { .. })
+    ));
+
+    // The corrected file keeps the mapping; the preview says what the import will do; commit.
+    let fixed = file.replace("31/13/2021", "31/12/2021");
+    import_wizard::replace(store, &planner, &milano, &id, "valori-corretti.csv", fixed.as_bytes()).await.expect("replace");
+    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    assert_eq!((p.problem_count, p.upload.filename.as_str()), (0, "valori-corretti.csv"));
+    assert_eq!(p.summary.as_deref(), Some("2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."));
+    let (kind, done) = import_wizard::commit(store, &planner, &milano, &id).await.expect("commit");
+    assert_eq!((kind, done.as_str()), (Kind::Misurazioni, "2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."));
+    let sheet = measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet");
+    let values: Vec<Option<String>> = sheet.periods.iter().map(|(_, m)| m.as_ref().and_then(|m| m.value.clone())).collect();
+    assert_eq!(values, [Some("48000".to_string()), Some("97500".to_string())]);
+    // Committed, the upload is gone.
+    assert!(matches!(import_wizard::show(store, &planner, &milano, &id).await, Err(AppError::NotFound(_))));
+
+    // A file that is not a table is refused at upload, saying why.
+    match import_wizard::upload(store, &planner, &milano, Kind::Piano, 2021, "vuoto.csv", b"").await {
+        Err(AppError::Invalid(p)) => assert_eq!(p.describe(Lang::It), "il file non contiene righe di dati"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn import_wizard_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        story(&store).await;
+    }
+}
