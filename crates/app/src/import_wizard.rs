@@ -111,8 +111,9 @@ pub struct Preview {
     pub rows: Vec<PreviewRow>,
     /// Problems of the whole file or of a column, on no row.
     pub general: Vec<String>,
-    /// How many problems in all.
+    /// How many problems in all, and on how many rows.
     pub problem_count: usize,
+    pub problem_rows: usize,
     /// What the import would do, when nothing is wrong.
     pub summary: Option<String>,
 }
@@ -218,7 +219,16 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Res
         Err(e) => return Err(e),
     };
     let columns: Vec<(String, String)> = upload.choices.iter().filter_map(|c| c.chosen.clone().map(|h| (c.name.to_string(), h))).collect();
-    Ok(Preview { rows: rows_of(&table, &columns, &problems), general: general(&problems, &pairs), problem_count: problems.len(), columns, summary, upload })
+    let problem_rows = problems.0.iter().filter_map(|p| p.row.filter(|&r| r > 1)).collect::<HashSet<_>>().len();
+    Ok(Preview {
+        rows: rows_of(&table, &columns, &problems),
+        general: general(&problems, &pairs),
+        problem_count: problems.len(),
+        problem_rows,
+        columns,
+        summary,
+        upload,
+    })
 }
 
 /// Runs the import for real and removes the upload; returns what was done.

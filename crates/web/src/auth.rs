@@ -44,7 +44,7 @@ impl CurrentUser {
         self.0.as_ref().map(|(actor, csrf, name)| UserView {
             name: name.clone(),
             csrf: csrf.clone(),
-            computes_pay: actor.may(traguardi_app::access::Permission::Administer),
+            administers: actor.may(traguardi_app::access::Permission::Administer),
             validates: actor.may(traguardi_app::access::Permission::Validate),
             moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
         })
@@ -59,8 +59,8 @@ impl CurrentUser {
 pub struct UserView {
     pub name: String,
     pub csrf: String,
-    /// Whether the premi's pages are for them (the tab shows only then).
-    pub computes_pay: bool,
+    /// Whether they administer the ente: the premi and the imports are theirs (the tabs show only then).
+    pub administers: bool,
     /// Whether they approve or return values (the inbox's tab shows only then).
     pub validates: bool,
     /// Whether some step of the plan's workflow is theirs (the tab "Stato del piano").

@@ -10,10 +10,12 @@ mod budget_pages;
 pub mod documents;
 mod error;
 mod health;
+mod import_pages;
 mod pages;
 mod plan_pages;
 mod premi_pages;
 mod security;
+mod upload;
 mod values_pages;
 mod workflow_pages;
 
@@ -47,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(premi_pages::routes())
         .merge(values_pages::routes())
         .merge(workflow_pages::routes())
+        .merge(import_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

@@ -41,3 +41,34 @@ pub async fn login(state: &AppState, user: &str) -> (String, String) {
     let token = home.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf in header").to_string();
     (cookie, token)
 }
+
+/// Sends a request; returns the status, where it redirects to (empty if nowhere) and the body.
+pub async fn send_to(state: &AppState, req: Request<Body>) -> (StatusCode, String, String) {
+    let res = router(state.clone()).oneshot(req).await.expect("response");
+    let status = res.status();
+    let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    (status, location, body)
+}
+
+/// A multipart form with text fields and, when given, a file in the part named `file`.
+pub fn multipart(uri: &str, cookie: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Request<Body> {
+    const BOUNDARY: &str = "traguardi-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .expect("request")
+}
