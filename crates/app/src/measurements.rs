@@ -247,7 +247,6 @@ fn state_it(s: &str) -> &str {
 
 /// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.
 pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
-    actor.require(Permission::Administer, "allegare evidenze")?;
     let At { year, kpi, period_end } = at;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
@@ -262,6 +261,7 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     }
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &k, "allegare evidenze").await?;
     let m = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     let sha = hex::encode(Sha256::digest(bytes));
     let id = new_id();
@@ -337,7 +337,8 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
 pub struct EntrySheet {
     pub kpi: Kpi,
     pub objective: String,
-    pub periods: Vec<(NaiveDate, Option<Measurement>)>,
+    /// Each period's latest value and the evidence attached to any of its versions.
+    pub periods: Vec<(NaiveDate, Option<Measurement>, Vec<plan::Evidence>)>,
 }
 
 pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str) -> Result<EntrySheet, AppError> {
@@ -350,7 +351,28 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
         .ok_or_else(|| AppError::NotFound(format!("KPI {kpi} inesistente nel ciclo {year}")))?;
     require_owner(&mut tx, actor, ente, &cycle.id, &k, "inserire valori").await?;
     let objective = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).map(|o| o.code).unwrap_or_default();
-    let mut latest = latest_versions(plan::measurements(&mut tx, &ente.id, &cycle.id).await?);
-    let periods = traguardi_domain::monitoring::period_ends(&k.periodicity, year).into_iter().map(|p| (p, latest.remove(&(k.id.clone(), p)))).collect();
+    let all = plan::measurements(&mut tx, &ente.id, &cycle.id).await?;
+    let period_of: std::collections::HashMap<String, NaiveDate> = all.iter().filter(|m| m.kpi_id == k.id).map(|m| (m.id.clone(), m.period_end)).collect();
+    let mut evidence: std::collections::HashMap<NaiveDate, Vec<plan::Evidence>> = std::collections::HashMap::new();
+    for e in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
+        if let Some(p) = period_of.get(&e.measurement_id) {
+            evidence.entry(*p).or_default().push(e);
+        }
+    }
+    let mut latest = latest_versions(all);
+    let periods = traguardi_domain::monitoring::period_ends(&k.periodicity, year)
+        .into_iter()
+        .map(|p| (p, latest.remove(&(k.id.clone(), p)), evidence.remove(&p).unwrap_or_default()))
+        .collect();
     Ok(EntrySheet { kpi: k, objective, periods })
+}
+
+/// An evidence file to download: for anyone logged in (the NIV checks them, the owners keep
+/// them), never for the public.
+pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(plan::Evidence, Vec<u8>), AppError> {
+    if matches!(actor.kind, crate::access::ActorKind::Public) {
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "scaricare le evidenze (serve l'accesso)".into() });
+    }
+    let mut conn = store.acquire().await?;
+    plan::evidence_file(&mut conn, &ente.id, id).await?.ok_or_else(|| AppError::NotFound("evidenza inesistente".into()))
 }

@@ -59,8 +59,8 @@ pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percen
     let code_of: HashMap<&str, (&str, &str)> =
         kpis.iter().map(|k| (k.id.as_str(), (k.code.as_str(), objectives.get(&k.objective_id).map_or("", String::as_str)))).collect();
     let mut evidence: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (m, name, _, sha) in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
-        evidence.entry(m).or_default().push((name, sha));
+    for e in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
+        evidence.entry(e.measurement_id).or_default().push((e.filename, e.sha256));
     }
     // The latest approved version of each KPI and period, in a fixed order.
     let mut latest: BTreeMap<(String, NaiveDate), plan::Measurement> = BTreeMap::new();

@@ -605,18 +605,54 @@ pub async fn insert_evidence(
     Ok(())
 }
 
-/// Evidence of the cycle's measurements, without the bytes: (measurement id, filename, size, sha256).
-pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, String, i64, String)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT e.measurement_id, e.filename, e.size, e.sha256 FROM evidence e
+/// A file attached to a value, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub id: String,
+    pub measurement_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+}
+
+const EVIDENCE_COLUMNS: &str = "e.id, e.measurement_id, e.filename, e.content_type, e.size, e.sha256, e.uploaded_by";
+
+fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<Evidence, StoreError> {
+    Ok(Evidence {
+        id: text(r, "id")?,
+        measurement_id: text(r, "measurement_id")?,
+        filename: text(r, "filename")?,
+        content_type: text(r, "content_type")?,
+        size: int(r, "size")?,
+        sha256: text(r, "sha256")?,
+        uploaded_by: text(r, "uploaded_by")?,
+    })
+}
+
+/// Evidence of the cycle's measurements, without the bytes, in the order they came.
+pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Evidence>, StoreError> {
+    let rows = sqlx::query(sql(format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM evidence e
          JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id
-         WHERE e.ente_id = $1 AND k.cycle_id = $2 ORDER BY e.uploaded_at, e.filename",
-    )
+         WHERE e.ente_id = $1 AND k.cycle_id = $2 ORDER BY e.uploaded_at, e.filename"
+    )))
     .bind(&ente.0)
     .bind(cycle_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok((text(r, "measurement_id")?, text(r, "filename")?, int(r, "size")?, text(r, "sha256")?))).collect()
+    rows.iter().map(evidence_from_row).collect()
+}
+
+/// One evidence file with its bytes.
+pub async fn evidence_file(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<(Evidence, Vec<u8>)>, StoreError> {
+    let row = sqlx::query(sql(format!("SELECT {EVIDENCE_COLUMNS}, e.data FROM evidence e WHERE e.ente_id = $1 AND e.id = $2")))
+        .bind(&ente.0)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| Ok((evidence_from_row(&r)?, sqlx::Row::try_get(&r, "data")?))).transpose()
 }
 
 pub async fn update_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {

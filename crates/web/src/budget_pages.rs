@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -208,6 +207,5 @@ async fn download(
         Scope::Cdr(c) => format!("commissioni-{year}-cdr-{c}"),
     };
     let doc = crate::documents::commissioni(&report, f.formato.as_deref().unwrap_or("pdf"))?;
-    let disposition = format!("attachment; filename=\"{name}.{}\"", doc.ext);
-    Ok(([(header::CONTENT_TYPE, doc.mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], doc.bytes).into_response())
+    Ok(doc.download(&name))
 }

@@ -11,6 +11,25 @@ pub struct Document {
     pub ext: &'static str,
 }
 
+impl Document {
+    /// The document as a download named `stem` and its extension.
+    pub fn download(self, stem: &str) -> axum::response::Response {
+        attachment(self.mime, &format!("{stem}.{}", self.ext), self.bytes)
+    }
+}
+
+/// Bytes as a file to save, never shown inline. The name is given plain (ASCII, no quotes) and
+/// in full (RFC 6266 `filename*`), since uploaded names may hold anything.
+pub fn attachment(mime: &str, filename: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let plain: String = filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let encoded: String =
+        filename.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}");
+    ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
 pub const FORMATS: [&str; 4] = ["pdf", "xlsx", "csv", "json"];
 
 fn failed(e: impl std::fmt::Display) -> AppError {

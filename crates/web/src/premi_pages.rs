@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Router, http::StatusCode};
@@ -202,8 +201,7 @@ async fn export(
 ) -> Result<Response, WebError> {
     let (_, a) = payouts::scenario(&s.store, &user.actor(), Some(&code), year, &scenario).await?;
     let doc = crate::documents::sheet(&payouts::payroll_sheet(&a), c.formato.as_deref().unwrap_or("csv"))?;
-    let disposition = format!("attachment; filename=\"premi-{year}-{scenario}.{}\"", doc.ext);
-    Ok(([(header::CONTENT_TYPE, doc.mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], doc.bytes).into_response())
+    Ok(doc.download(&format!("premi-{year}-{scenario}")))
 }
 
 #[derive(Template)]

@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use traguardi_app::measurements::{self, At, Decision, Entry, Waiting};
+use traguardi_app::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
 use traguardi_app::{AppError, enti};
 use traguardi_domain::Lang;
 use traguardi_domain::cycle::format_date_it;
@@ -19,11 +19,14 @@ use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::{WebError, page};
 use crate::pages::html;
+use crate::upload;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/enti/{code}/cicli/{year}/valori", get(inbox).post(decide))
         .route("/enti/{code}/cicli/{year}/kpi/{kpi}/valori", get(entry_page).post(enter))
+        .route("/enti/{code}/cicli/{year}/kpi/{kpi}/evidenze", post(attach).layer(upload::body_limit(MAX_EVIDENCE_BYTES)))
+        .route("/enti/{code}/evidenze/{id}", get(download))
 }
 
 /// What the page says after a step, by a fixed code (never text from the address, which
@@ -40,6 +43,7 @@ impl Notice {
             "inviato" => "Valore salvato e inviato per l'approvazione.",
             "approvato" => "Valore approvato.",
             "restituito" => "Valore restituito al responsabile, con la nota.",
+            "allegato" => "Evidenza allegata al valore.",
             _ => return None,
         };
         Some(said.into())
@@ -158,6 +162,17 @@ struct PeriodRow {
     status: &'static str,
     note: String,
     by: String,
+    /// (id, file name, size)
+    evidence: Vec<(String, String, String)>,
+}
+
+/// `2.048` bytes as `2 kB`, `3.500.000` as `3,3 MB`.
+fn size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} byte"),
+        b if b < 1024 * 1024 => format!("{} kB", b / 1024),
+        b => format!("{},{} MB", b / (1024 * 1024), (b % (1024 * 1024)) * 10 / (1024 * 1024)),
+    }
 }
 
 #[derive(Template)]
@@ -173,6 +188,8 @@ struct EntryPage {
     objective: String,
     measure: String,
     periods: Vec<PeriodRow>,
+    evidence_types: String,
+    max_mb: usize,
     done: Option<String>,
     message: Option<String>,
 }
@@ -189,7 +206,7 @@ async fn render_entry(
     let periods = sheet
         .periods
         .iter()
-        .map(|(p, m)| PeriodRow {
+        .map(|(p, m, files)| PeriodRow {
             label: format_date_it(*p),
             iso: p.to_string(),
             version: m.as_ref().map_or(0, |m| m.version),
@@ -197,6 +214,7 @@ async fn render_entry(
             status: m.as_ref().map_or("", |m| status_it(&m.status)),
             note: m.as_ref().map(|m| m.note.clone()).unwrap_or_default(),
             by: m.as_ref().map(|m| m.entered_by.clone()).unwrap_or_default(),
+            evidence: files.iter().map(|e| (e.id.clone(), e.filename.clone(), size(e.size))).collect(),
         })
         .collect();
     html(EntryPage {
@@ -210,6 +228,8 @@ async fn render_entry(
         objective: sheet.objective,
         measure: format!("{}{}", sheet.kpi.measure.code(), sheet.kpi.unit_label.as_deref().map(|u| format!(", in {u}")).unwrap_or_default()),
         periods,
+        evidence_types: EVIDENCE_TYPES.iter().map(|(e, _)| format!(".{e}")).collect::<Vec<_>>().join(","),
+        max_mb: MAX_EVIDENCE_BYTES / (1024 * 1024),
         done,
         message,
     })
@@ -273,4 +293,44 @@ async fn enter(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The evidence form: `csrf`, `data` (the period) and the file.
+async fn attach(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year, kpi)): Path<(String, i32, String)>,
+    form: Multipart,
+) -> Result<Response, WebError> {
+    let form = match upload::read(form, MAX_EVIDENCE_BYTES).await {
+        Ok(f) => f,
+        Err(r) => return Ok(r),
+    };
+    if user.view().is_none_or(|u| u.csrf != form.field("csrf")) {
+        return Ok(forged());
+    }
+    let ente = enti::find(&s.store, Some(&code)).await?;
+    let outcome = match (NaiveDate::parse_from_str(form.field("data"), "%Y-%m-%d"), &form.file) {
+        (Err(_), _) => Err(AppError::Refused("periodo mancante o non valido: ricaricare la pagina".into())),
+        (Ok(_), None) => Err(AppError::Refused("scegliere il file da allegare".into())),
+        (Ok(period_end), Some((name, bytes))) => {
+            measurements::attach_evidence(&s.store, &user.actor(), &ente, At { year, kpi: &kpi, period_end }, name, bytes).await.map(|_| ())
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/kpi/{kpi}/valori?esito=allegato")).into_response()),
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound(_))) => {
+            let mut r = render_entry(&s, &user, (&code, year, &kpi), None, Some(e.describe(Lang::It))).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An evidence file, as an attachment (never shown inline: it comes from a user).
+async fn download(State(s): State<AppState>, user: CurrentUser, Path((code, id)): Path<(String, String)>) -> Result<Response, WebError> {
+    let ente = enti::find(&s.store, Some(&code)).await?;
+    let (e, data) = measurements::evidence_file(&s.store, &user.actor(), &ente, &id).await?;
+    Ok(crate::documents::attachment(&e.content_type, &e.filename, data))
 }

@@ -5,7 +5,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{get, login, post, send};
+use common::{get, login, multipart, post, send, send_to};
+use tower::ServiceExt;
 use traguardi_app::demo;
 use traguardi_store::{Store, testing};
 use traguardi_web::AppState;
@@ -60,6 +61,27 @@ async fn values_from_the_browser() {
     let (status, _, body) = send(&state, post(&form(&siad), &direttore, &entry(0, "43", &csrf))).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("modificato da direttore.siad"), "{body}");
+    // Evidence: attached by the Direttore to his value, listed with its link, downloaded as a
+    // file; a type not accepted is refused; the public cannot download it.
+    let attach = format!("/enti/015146/cicli/2021/kpi/{siad}/evidenze");
+    let evidence = |name: &'static str, csrf: &str| {
+        multipart(&attach, &direttore, &[("csrf", csrf), ("data", "2021-12-31")], Some((name, b"%PDF-1.4 verbale".as_slice())))
+    };
+    assert_eq!(send(&state, evidence("verbale.pdf", "falso")).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&state, evidence("programma.exe", &csrf)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("«programma.exe» non ammesso"), "{body}");
+    let (status, to, _) = send_to(&state, evidence("verbale protocollo.pdf", &csrf)).await;
+    assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{}?esito=allegato", form(&siad))));
+    let (_, _, body) = send(&state, get(&format!("{}?esito=allegato", form(&siad)), &direttore)).await;
+    assert!(body.contains("Evidenza allegata al valore."), "{body}");
+    let link = body.split("href=\"/enti/015146/evidenze/").nth(1).and_then(|r| r.split('"').next()).expect("evidence link");
+    assert!(body.contains(">verbale protocollo.pdf</a> (16 byte)"), "{body}");
+    let res = traguardi_web::router(state.clone()).oneshot(get(&format!("/enti/015146/evidenze/{link}"), &direttore)).await.expect("download");
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"verbale protocollo.pdf\"; filename*=UTF-8''verbale%20protocollo.pdf");
+    assert_eq!(send(&state, get(&format!("/enti/015146/evidenze/{link}"), "")).await.0, StatusCode::FORBIDDEN);
+
     // The inbox is for who validates.
     let inbox = "/enti/015146/cicli/2021/valori";
     assert_eq!(send(&state, get(inbox, &direttore)).await.0, StatusCode::FORBIDDEN);
