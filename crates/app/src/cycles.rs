@@ -148,3 +148,11 @@ pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, c
     tx.commit().await?;
     Ok(unit)
 }
+
+/// The years of the ente's cycles, oldest first.
+pub async fn years(store: &Store, ente: &Ente) -> Result<Vec<i32>, AppError> {
+    let mut conn = store.acquire().await?;
+    let mut years: Vec<i32> = cycle::list(&mut conn, &ente.id).await?.iter().map(Cycle::year).collect();
+    years.sort_unstable();
+    Ok(years)
+}

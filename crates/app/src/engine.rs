@@ -62,6 +62,8 @@ pub struct Scoreboard {
     pub objectives: HashMap<String, Scored>,
     pub units: HashMap<String, Scored>,
     pub dimensions: HashMap<String, Scored>,
+    /// Each ambito: its top-level objectives, as a dimension is scored.
+    pub ambiti: HashMap<String, Scored>,
     pub ente: Option<Scored>,
 }
 
@@ -82,6 +84,14 @@ pub fn compute(data: &PlanData<'_>, rules: &EngineRules) -> Scoreboard {
             board.dimensions.insert(d.id.clone(), s);
         }
     }
+    let mut by_ambito: HashMap<&str, Vec<Part<'_>>> = HashMap::new();
+    for o in data.objectives.iter().filter(|o| o.parent_id.is_none()) {
+        if let (Some(a), Some(s)) = (o.ambito_id.as_deref(), board.objectives.get(&o.id)) {
+            by_ambito.entry(a).or_default().push(Part { code: &o.code, weight: o.weight, outcome: &s.outcome });
+        }
+    }
+    let ambiti: HashMap<String, Scored> = by_ambito.into_iter().map(|(a, parts)| (a.to_string(), weighted_mean(&parts, rules.cap))).collect();
+    board.ambiti = ambiti;
     board
 }
 

@@ -10,6 +10,7 @@ pub mod budget;
 pub mod close;
 pub mod commissioni;
 pub mod cycles;
+pub mod dashboard;
 pub mod demo;
 pub mod dimensions;
 pub mod engine;

@@ -7,6 +7,7 @@ pub use api::openapi_json;
 mod assets;
 pub mod auth;
 mod budget_pages;
+mod dashboard_pages;
 pub mod documents;
 mod error;
 mod health;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .merge(plan_pages::routes())
+        .merge(dashboard_pages::routes())
         .merge(budget_pages::routes())
         .merge(premi_pages::routes())
         .merge(values_pages::routes())
