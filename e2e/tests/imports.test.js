@@ -76,3 +76,16 @@ test('import a file with an error, fix it, see the dashboard change', async () =
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the transparency page is public and accessible', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(BASE_URL + '/enti/015146/trasparenza');
+  assert.match(await page.locator('h1').textContent(), /Amministrazione trasparente: Performance/);
+  assert.equal(await page.getByRole('heading', { name: 'Ciclo 2020' }).count(), 1);
+  assert.deepEqual(await axeViolations(page), []);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'punteggi 2020 (CSV)' }).click();
+  assert.equal((await download).suggestedFilename(), 'punteggi-015146-2020.csv');
+  await context.close();
+});

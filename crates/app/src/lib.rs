@@ -49,6 +49,7 @@ pub mod scope;
 pub mod scores;
 pub mod shared_data;
 pub mod todo;
+pub mod transparency;
 pub mod workflow;
 
 pub use access::Actor;

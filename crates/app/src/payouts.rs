@@ -389,6 +389,16 @@ async fn load_scenarios(
     keep: impl Fn(&Scenario) -> bool,
 ) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
     actor.require(Permission::Administer, "leggere i premi")?;
+    read_scenarios(store, ente_code, year, keep).await
+}
+
+/// The scenarios `keep` chooses, with no check of who asks: callers check.
+async fn read_scenarios(
+    store: &Store,
+    ente_code: Option<&str>,
+    year: i32,
+    keep: impl Fn(&Scenario) -> bool,
+) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
     let mut conn = store.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
@@ -411,6 +421,12 @@ pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
 /// The approved scenario of a cycle, if any.
 pub async fn approved(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<(ScenarioSummary, Allocation)>, AppError> {
     Ok(load_scenarios(store, actor, ente_code, year, |s| s.approved_at.is_some()).await?.pop())
+}
+
+/// The art. 20 tables of the approved scenario, for everyone ("Amministrazione trasparente"):
+/// amounts and their distribution only, never a person's premium.
+pub async fn published_tables(store: &Store, ente_code: &str, year: i32) -> Result<Option<(ScenarioSummary, Sheet)>, AppError> {
+    Ok(read_scenarios(store, Some(ente_code), year, |s| s.approved_at.is_some()).await?.pop().map(|(s, a)| (s, transparency_sheet(&a))))
 }
 
 /// Approves a scenario: refused while a legal gate is open (each named), when another is

@@ -16,6 +16,7 @@ mod pages;
 mod plan_pages;
 mod premi_pages;
 mod security;
+mod transparency_pages;
 mod upload;
 mod values_pages;
 mod workflow_pages;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(values_pages::routes())
         .merge(workflow_pages::routes())
         .merge(import_pages::routes())
+        .merge(transparency_pages::routes())
         .merge(assets::routes())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))

@@ -51,6 +51,20 @@ async fn premi_pages() {
     // The premi's tab is only for who computes them.
     assert!(!body.contains("cicli/2020/premi\">Premi</a>"), "{body}");
 
+    // "Amministrazione trasparente", public: no premi published before an approval.
+    let public = "/enti/015146/trasparenza";
+    let (status, _, body) = send(&state, get(public, "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Ciclo 2020</h2>") && body.contains("Ciclo 2022</h2>") && body.contains("La distribuzione dei premi non è ancora approvata."),
+        "{body}"
+    );
+    assert!(
+        body.contains("281 obiettivi</a>, in preparazione (non ancora approvato)") && body.contains("82,86% (<a href=\"/enti/015146/cicli/2020/cruscotto\">"),
+        "{body}"
+    );
+    assert_eq!(send(&state, get(&format!("{public}/2020/premi.csv"), "")).await.0, StatusCode::NOT_FOUND);
+
     let (cookie, csrf) = login(&state, "pianificatore").await;
     let (status, _, body) = send(&state, get(page, &cookie)).await;
     assert_eq!(status, StatusCode::OK);
@@ -92,6 +106,40 @@ async fn premi_pages() {
     let (_, _, body) = send(&state, get(&format!("{page}?scenario=base"), &cookie)).await;
     assert!(body.contains("<span class=\"badge bg-success\">approvato</span> da pianificatore"), "{body}");
     assert!(!body.contains("Approva lo scenario «base»"));
+    // Published: the art. 20 tables, with the amounts of the approved scenario, and no name.
+    let (_, _, body) = send(&state, get(public, "")).await;
+    assert!(
+        body.contains("281 obiettivi</a>, approvato") && body.contains("Relazione sulla Performance</dt>\n    <dd class=\"col-sm-8\">validata dal NIV il "),
+        "{body}"
+    );
+    for (item, value) in [
+        ("premi performance organizzativa", "250.000,00 €"),
+        ("premi performance individuale (con maggiorazioni)", "150.000,00 €"),
+        ("medio", "2.105,26 €"),
+        ("massimo", "2.992,23 €"),
+        ("coefficiente di variazione dei premi (%)", "17,30%"),
+        ("retribuzione di risultato", "634.844,04 €"),
+    ] {
+        assert!(body.contains(&format!("<th scope=\"row\" class=\"fw-normal\">{item}</th><td class=\"text-end tabular\">{value}</td>")), "{item}: {body}");
+    }
+    assert!(!body.contains("Barbieri") && !body.contains("M0037"), "no person is named");
+    let (status, _, csv) = send(&state, get(&format!("{public}/2020/premi.csv"), "")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("destinatari,sezione,voce,valore\npersonale,stanziato,premi performance organizzativa,"), "{csv}");
+    assert!(csv.contains("personale,differenziazione,personale con la maggiorazione (art. 81),19\n"), "{csv}");
+    let (_, _, pkg) = send(&state, get(&format!("{public}/2020/datapackage.json"), "")).await;
+    let pkg: serde_json::Value = serde_json::from_str(&pkg).expect("json");
+    assert_eq!(
+        pkg["resources"].as_array().map(|r| r.iter().map(|x| x["path"].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>()),
+        Some(vec!["punteggi.csv".to_string(), "premi.csv".to_string()])
+    );
+    let (_, _, scores) = send(&state, get(&format!("{public}/2020/punteggi.csv"), "")).await;
+    assert!(
+        scores.starts_with("livello,codice,percentuale,stato,semaforo,nome,dimensione,struttura,valore,target,spiegazione\n")
+            && scores.contains("\nente,015146,82.86,valutato,verde,"),
+        "{scores}"
+    );
+
     // Now the employee sees the premium and why.
     let (_, _, body) = send(&state, get(mine, &employee)).await;
     assert!(body.contains("Premi approvati (scenario «base»)") && body.contains("Punteggio organizzativo in ADG (182 giorni)"), "{body}");
