@@ -59,7 +59,7 @@ async fn story(store: &Store) {
     assert_eq!(p.rows[1].line, 3);
     assert_eq!(p.rows[1].cells, ["CRM-2021-01-K1", "31/13/2021", "97.500", "secondo semestre"]);
     assert_eq!(p.rows[1].problems, ["colonna «data fine periodo» (data): data «31/13/2021» non valida (usare AAAA-MM-GG o GG/MM/AAAA)"]);
-    assert!(measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet").periods.iter().all(|(_, m)| m.is_none()));
+    assert!(measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet").periods.iter().all(|(_, m, _)| m.is_none()));
     assert!(matches!(import_wizard::commit(store, &planner, &milano, &id).await, Err(AppError::Invalid(_))), "a file with problems is never imported");
 
     // Only its owner sees an upload; a user who may not import cannot start one.
@@ -80,7 +80,7 @@ async fn story(store: &Store) {
     let (kind, done) = import_wizard::commit(store, &planner, &milano, &id).await.expect("commit");
     assert_eq!((kind, done.as_str()), (Kind::Misurazioni, "2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."));
     let sheet = measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet");
-    let values: Vec<Option<String>> = sheet.periods.iter().map(|(_, m)| m.as_ref().and_then(|m| m.value.clone())).collect();
+    let values: Vec<Option<String>> = sheet.periods.iter().map(|(_, m, _)| m.as_ref().and_then(|m| m.value.clone())).collect();
     assert_eq!(values, [Some("48000".to_string()), Some("97500".to_string())]);
     // Committed, the upload is gone.
     assert!(matches!(import_wizard::show(store, &planner, &milano, &id).await, Err(AppError::NotFound(_))));

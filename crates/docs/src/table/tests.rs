@@ -169,9 +169,9 @@ fn crlf_rows_keep_their_line_numbers() {
 fn a_column_mapping_names_the_columns_and_leaves_the_others_out() {
     let bytes = "Codice KPI;Data;Importo;kpi\nSAL-1-K1;31/12/2020;12,5;vecchio\n".as_bytes();
     let map = vec![("codice kpi".to_string(), "kpi".to_string()), ("Importo".to_string(), "valore".to_string())];
-    let t = read_table(bytes, ReadOptions { columns: Some(map), ..Default::default() }).unwrap();
+    let t = read_table(bytes, ReadOptions { columns: Some(map), ..Default::default() }).expect("reads");
     assert_eq!(t.headers, ["kpi", "", "valore", ""]);
-    let cols = Columns::find(&t, &["kpi", "valore"], &["data"]).unwrap();
+    let cols = Columns::find(&t, &["kpi", "valore"], &["data"]).expect("columns");
     assert_eq!(cols.get(&t.rows[0], "kpi"), "SAL-1-K1");
     assert_eq!(cols.get(&t.rows[0], "valore"), "12,5");
     assert!(!cols.has("data"));
