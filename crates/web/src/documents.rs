@@ -19,14 +19,15 @@ impl Document {
 }
 
 /// Bytes as a file to save, never shown inline. The name is given plain (ASCII, no quotes) and
-/// in full (RFC 6266 `filename*`), since uploaded names may hold anything.
+/// in full (RFC 6266 `filename*`) when that differs, since uploaded names may hold anything.
 pub fn attachment(mime: &str, filename: &str, bytes: Vec<u8>) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
     let plain: String = filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded: String =
         filename.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
-    let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}");
+    let disposition =
+        if plain == filename { format!("attachment; filename=\"{plain}\"") } else { format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}") };
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 

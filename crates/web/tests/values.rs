@@ -71,15 +71,15 @@ async fn values_from_the_browser() {
     let (status, _, body) = send(&state, evidence("programma.exe", &csrf)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("«programma.exe» non ammesso"), "{body}");
-    let (status, to, _) = send_to(&state, evidence("verbale protocollo.pdf", &csrf)).await;
+    let (status, to, _) = send_to(&state, evidence("verbale protocollo è.pdf", &csrf)).await;
     assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("{}?esito=allegato", form(&siad))));
     let (_, _, body) = send(&state, get(&format!("{}?esito=allegato", form(&siad)), &direttore)).await;
     assert!(body.contains("Evidenza allegata al valore."), "{body}");
     let link = body.split("href=\"/enti/015146/evidenze/").nth(1).and_then(|r| r.split('"').next()).expect("evidence link");
-    assert!(body.contains(">verbale protocollo.pdf</a> (16 byte)"), "{body}");
+    assert!(body.contains(">verbale protocollo è.pdf</a> (16 byte)"), "{body}");
     let res = traguardi_web::router(state.clone()).oneshot(get(&format!("/enti/015146/evidenze/{link}"), &direttore)).await.expect("download");
     assert_eq!(res.headers()["content-type"], "application/pdf");
-    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"verbale protocollo.pdf\"; filename*=UTF-8''verbale%20protocollo.pdf");
+    assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"verbale protocollo _.pdf\"; filename*=UTF-8''verbale%20protocollo%20%C3%A8.pdf");
     assert_eq!(send(&state, get(&format!("/enti/015146/evidenze/{link}"), "")).await.0, StatusCode::FORBIDDEN);
 
     // The inbox is for who validates.
