@@ -23,8 +23,15 @@ pub struct SampleItem {
     pub period_end: NaiveDate,
     pub version: i64,
     pub value: String,
-    /// (file name, SHA-256)
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<SampleFile>,
+}
+
+/// An evidence file of a sampled value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SampleFile {
+    pub id: String,
+    pub name: String,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,9 +65,9 @@ pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percen
     let objectives: HashMap<String, String> = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.code)).collect();
     let code_of: HashMap<&str, (&str, &str)> =
         kpis.iter().map(|k| (k.id.as_str(), (k.code.as_str(), objectives.get(&k.objective_id).map_or("", String::as_str)))).collect();
-    let mut evidence: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut evidence: HashMap<String, Vec<SampleFile>> = HashMap::new();
     for e in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
-        evidence.entry(e.measurement_id).or_default().push((e.filename, e.sha256));
+        evidence.entry(e.measurement_id).or_default().push(SampleFile { id: e.id, name: e.filename, sha256: e.sha256 });
     }
     // The latest approved version of each KPI and period, in a fixed order.
     let mut latest: BTreeMap<(String, NaiveDate), plan::Measurement> = BTreeMap::new();
@@ -131,7 +138,7 @@ impl Sample {
                 .items
                 .iter()
                 .map(|i| {
-                    let files: Vec<String> = i.evidence.iter().map(|(f, sha)| format!("{f} ({})", &sha[..12.min(sha.len())])).collect();
+                    let files: Vec<String> = i.evidence.iter().map(|f| format!("{} ({})", f.name, &f.sha256[..12.min(f.sha256.len())])).collect();
                     vec![i.kpi.clone(), i.objective.clone(), i.period_end.to_string(), i.version.to_string(), i.value.clone(), files.join("; ")]
                 })
                 .collect(),

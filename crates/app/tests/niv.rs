@@ -20,7 +20,14 @@ async fn story(store: &Store) {
     assert!(all.population > 300, "{}", all.population);
     let sal = all.items.iter().find(|i| i.kpi == "SAL-12-K3" && i.period_end == period).expect("SAL-12-K3");
     assert_eq!((sal.objective.as_str(), sal.value.as_str(), sal.evidence.len()), ("SAL-12", "12", 1));
-    assert_eq!(sal.evidence[0].0, "verbale.pdf");
+    assert_eq!(sal.evidence[0].name, "verbale.pdf");
+    // The NIV opens the file sampled; the public may not.
+    let (file, bytes) = traguardi_app::measurements::evidence_file(store, &niv_actor, &ente, &sal.evidence[0].id).await.expect("file");
+    assert_eq!(
+        (file.content_type.as_str(), bytes.as_slice(), file.sha256.as_str()),
+        ("application/pdf", b"%PDF-1.4 verbale".as_slice(), sal.evidence[0].sha256.as_str())
+    );
+    assert!(traguardi_app::measurements::evidence_file(store, &Actor::public(), &ente, &sal.evidence[0].id).await.is_err());
     // 10%, rounded up; the same seed draws the same sample, another seed another.
     let a = niv::sample(store, &niv_actor, &ente, 2020, dec!(10), Some(42)).await.expect("sample");
     let b = niv::sample(store, &niv_actor, &ente, 2020, dec!(10), Some(42)).await.expect("sample");

@@ -32,7 +32,8 @@ struct SampleRow {
     objective: String,
     period: String,
     value: String,
-    evidence: String,
+    /// (id, file name) of each evidence file, to download.
+    evidence: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -173,7 +174,7 @@ async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store
             objective: i.objective,
             period: format_date_it(i.period_end),
             value: i.value,
-            evidence: if i.evidence.is_empty() { "nessuna".into() } else { i.evidence.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ") },
+            evidence: i.evidence.iter().map(|f| (f.id.clone(), f.name.clone())).collect(),
         })
         .collect();
     Ok(Outcome { sample: Some((heading, rows)), ..Outcome::default() })
