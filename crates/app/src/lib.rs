@@ -16,6 +16,7 @@ pub mod dimensions;
 pub mod engine;
 pub mod enti;
 pub mod error;
+pub mod evaluation_answer;
 mod import;
 pub mod import_absences;
 pub mod import_acts;

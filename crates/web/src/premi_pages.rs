@@ -1,7 +1,8 @@
 //! The premi of a cycle for the payroll officer: scenarios with their totals and open legal
 //! gates, one scenario person by person, two side by side, a new scenario, the approval, the
 //! payroll download, and each person's explanation. Personal data: only for those who may
-//! compute the premi.
+//! compute the premi. And each person's own page: their evaluation, which they sign or contest,
+//! and their premium.
 
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -9,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Router, http::StatusCode};
 use serde::Deserialize;
+use traguardi_app::evaluation_answer::{self, Answer};
 use traguardi_app::payouts::{self, PayContext, ScenarioSummary, WhatIf};
 use traguardi_app::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::budget::euro;
@@ -24,7 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enti/{code}/cicli/{year}/premi", get(premi_page).post(premi_action))
         .route("/enti/{code}/cicli/{year}/premi/{scenario}/export", get(export))
         .route("/enti/{code}/cicli/{year}/premi/{scenario}/persone/{matricola}", get(person_page))
-        .route("/enti/{code}/cicli/{year}/la-mia-valutazione", get(my_page))
+        .route("/enti/{code}/cicli/{year}/la-mia-valutazione", get(my_page).post(my_answer))
 }
 
 #[derive(Deserialize, Default)]
@@ -250,6 +252,11 @@ struct MyPage {
     facts: Vec<(&'static str, String)>,
     history: Vec<(i32, String)>,
     average: Option<String>,
+    /// Whether the person may still sign, and still contest.
+    may_sign: bool,
+    may_contest: bool,
+    done: Option<String>,
+    message: Option<String>,
 }
 
 impl MyPage {
@@ -259,11 +266,64 @@ impl MyPage {
 }
 
 /// The logged-in person's own evaluation, premium (once approved) and past scores.
-async fn my_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
-    let mine = payouts::mine(&s.store, &user.actor(), Some(&code), year).await?;
+async fn my_page(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Query(n): Query<MyNotice>,
+) -> Result<Response, WebError> {
+    let done = match n.esito.as_deref() {
+        Some("firmata") => Some("Valutazione firmata per presa visione.".to_string()),
+        Some("contestata") => Some("Contestazione registrata: il valutatore e il revisore la esaminano nella conciliazione.".to_string()),
+        _ => None,
+    };
+    render_mine(&s, &user, (&code, year), done, None).await
+}
+
+#[derive(Deserialize, Default)]
+struct MyNotice {
+    esito: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    csrf: String,
+    /// firma | contesta
+    azione: String,
+    #[serde(default)]
+    motivi: String,
+}
+
+async fn my_answer(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year)): Path<(String, i32)>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    if user.view().is_none_or(|u| u.csrf != f.csrf) {
+        return Ok(crate::error::page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina."));
+    }
+    let (answer, esito) = match f.azione.as_str() {
+        "firma" => (Answer::Sign, "firmata"),
+        _ => (Answer::Contest { reason: &f.motivi }, "contestata"),
+    };
+    let today = chrono::Utc::now().date_naive();
+    match evaluation_answer::answer(&s.store, &user.actor(), Some(&code), year, answer, today).await {
+        Ok(_) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/la-mia-valutazione?esito={esito}")).into_response()),
+        Err(e @ traguardi_app::AppError::Refused(_)) => {
+            let mut r = render_mine(&s, &user, (&code, year), None, Some(e.describe(traguardi_domain::Lang::It))).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn render_mine(s: &AppState, user: &CurrentUser, (code, year): (&str, i32), done: Option<String>, message: Option<String>) -> Result<Response, WebError> {
+    let mine = payouts::mine(&s.store, &user.actor(), Some(code), year).await?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
-        traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
+        traguardi_app::enti::resolve(&mut conn, Some(code)).await?
     };
     let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.format("%d/%m/%Y").to_string());
     let score = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "—".to_string(), it);
@@ -284,5 +344,21 @@ async fn my_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)
     };
     let history = mine.as_ref().map(|m| m.history.iter().map(|(y, s)| (*y, score(*s))).collect()).unwrap_or_default();
     let average = mine.as_ref().and_then(|m| m.average_of_last(3)).map(it);
-    html(MyPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "mia", mine, facts, history, average })
+    let evaluation = mine.as_ref().and_then(|m| m.evaluation.as_ref()).filter(|e| e.interview_final.is_some());
+    let (may_sign, may_contest) = evaluation.map_or((false, false), |e| (e.signed_on.is_none(), e.contested_on.is_none()));
+    html(MyPage {
+        user: user.view(),
+        ente_name: ente.name.clone(),
+        nav_code: ente.code.to_string(),
+        year,
+        section: "mia",
+        mine,
+        facts,
+        history,
+        average,
+        may_sign,
+        may_contest,
+        done,
+        message,
+    })
 }

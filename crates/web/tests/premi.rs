@@ -38,7 +38,7 @@ async fn premi_pages() {
 
     // Personal data: not for the public, nor for an employee's account.
     assert_eq!(send(&state, get(page, "")).await.0, StatusCode::FORBIDDEN);
-    let (employee, _) = login(&state, "dipendente").await;
+    let (employee, ecsrf) = login(&state, "dipendente").await;
     assert_eq!(send(&state, get(page, &employee)).await.0, StatusCode::FORBIDDEN);
     // The employee's own page: the evaluation, and the premium not yet approved.
     let mine = "/enti/015146/cicli/2020/la-mia-valutazione";
@@ -48,6 +48,17 @@ async fn premi_pages() {
     assert!(body.contains("Giorgio Barbieri") && body.contains("M0037"), "{body}");
     assert!(body.contains("Colloquio intermedio</dt><dd class=\"col-sm-8\">16/07/2020"), "{body}");
     assert!(body.contains("I premi del 2020 non sono ancora approvati."));
+    // Signed already (25/02/2021), he may still contest, with his reasons and the form's token.
+    assert!(!body.contains("Firma per presa visione") && body.contains("Contesta la valutazione"), "{body}");
+    assert_eq!(send(&state, post(mine, &employee, "csrf=falso&azione=contesta&motivi=non+sono+d%27accordo+con+il+punteggio")).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&state, post(mine, &employee, &format!("csrf={ecsrf}&azione=contesta&motivi=breve"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("scrivere i motivi della contestazione (almeno 10 caratteri)"), "{body}");
+    let (status, _, _) = send(&state, post(mine, &employee, &format!("csrf={ecsrf}&azione=contesta&motivi=non+sono+d%27accordo+con+il+punteggio"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, body) = send(&state, get(&format!("{mine}?esito=contestata"), &employee)).await;
+    assert!(body.contains("Contestazione registrata") && !body.contains("Contesta la valutazione"), "{body}");
+    assert!(body.contains(": non sono d&#39;accordo con il punteggio</p>"), "{body}");
     // The premi's tab is only for who computes them.
     assert!(!body.contains("cicli/2020/premi\">Premi</a>"), "{body}");
 
