@@ -112,7 +112,7 @@ struct PlanPage {
 }
 
 /// How a closed cycle is announced on its pages.
-async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Option<String>, WebError> {
+pub(crate) async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Option<String>, WebError> {
     let c = traguardi_app::close::closed(&s.store, &data.ente, data.cycle.year()).await?;
     Ok(c.map(|c| {
         let day = chrono::NaiveDate::parse_from_str(&c.closed_at[..10.min(c.closed_at.len())], "%Y-%m-%d").map_or(c.closed_at.clone(), format_date_it);

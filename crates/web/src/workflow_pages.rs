@@ -52,6 +52,8 @@ struct StatePage {
     message: Option<String>,
     /// The sample just drawn: its heading, and its lines.
     sample: Option<(String, Vec<SampleRow>)>,
+    /// How the close is announced, once done.
+    closed: Option<String>,
 }
 
 async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome: Outcome) -> Result<Response, WebError> {
@@ -72,6 +74,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         done: outcome.done,
         message: outcome.message,
         sample: outcome.sample,
+        closed: crate::plan_pages::closed_note(s, &data).await?,
     })
 }
 
@@ -90,7 +93,7 @@ async fn state_page(State(s): State<AppState>, user: CurrentUser, Path((code, ye
 #[derive(Deserialize)]
 struct StepForm {
     csrf: String,
-    /// sposta | campione
+    /// sposta | campione | chiudi | verifica
     azione: String,
     #[serde(default)]
     stato: String,
@@ -105,6 +108,10 @@ struct StepForm {
     percentuale: String,
     #[serde(default)]
     seme: String,
+    /// Present when "chiudi anche se non tutto è validato" is ticked.
+    forza: Option<String>,
+    #[serde(default)]
+    motivo: String,
 }
 
 /// Moves objectives, or draws the NIV's sample; the page says what happened or why not.
@@ -117,6 +124,11 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
     let result = match f.azione.as_str() {
         "sposta" => move_objectives(&s, &actor, &ente, year, &f).await,
         "campione" => draw(&s, &actor, &ente, year, &f).await,
+        "chiudi" => close_cycle(&s, &actor, &ente, year, &f).await,
+        "verifica" => traguardi_app::close::verify(&s.store, &actor, &ente, year).await.map(|hash| Outcome {
+            done: Some(format!("Verifica superata: i dati congelati del {year} corrispondono all'istantanea SHA-256 {hash}.")),
+            ..Outcome::default()
+        }),
         other => Err(AppError::Refused(format!("azione «{other}» sconosciuta"))),
     };
     match result {
@@ -141,6 +153,24 @@ async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &trag
     let m = Move { codes: &codes, to, act: filled(&f.atto), note: filled(&f.nota) };
     let moved = workflow::transition(&s.store, actor, ente, year, m).await?;
     Ok(Outcome { done: Some(format!("{} obiettivi passati a «{}».", moved.objectives.len(), to.label())), ..Outcome::default() })
+}
+
+/// The year-end close: refused while objectives wait for the NIV, unless forced with a reason.
+async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+    let force = match f.forza {
+        Some(_) if f.motivo.trim().is_empty() => {
+            return Err(AppError::Refused("indicare il motivo della chiusura forzata: resta nel registro di audit".into()));
+        }
+        Some(_) => Some(f.motivo.trim()),
+        None => None,
+    };
+    let r = traguardi_app::close::close(&s.store, actor, ente, year, force).await?;
+    let forced = if r.forced {
+        format!(" (chiusura forzata con {} obiettivi non validati: il motivo è nel registro di audit)", r.not_validated)
+    } else {
+        String::new()
+    };
+    Ok(Outcome { done: Some(format!("Ciclo {year} chiuso{forced}. Istantanea SHA-256 {}.", r.hash)), ..Outcome::default() })
 }
 
 /// A field's text, or nothing when left blank.

@@ -46,6 +46,26 @@ async fn the_plan_moves_on_from_the_browser() {
     let (status, _, body) = send(&state, post(page, &niv, &format!("csrf={ncsrf}&azione=campione&percentuale=cento&seme="))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("percentuale"), "{body}");
+    // The NIV may not close; the planner may, not while objectives wait for the NIV unless he
+    // says why; then the page says it is closed and verifies the snapshot.
+    assert!(!first.contains("Chiudi il ciclo 2020"), "the close is for who administers");
+    let (status, _, _) = send(&state, post(page, &niv, &format!("csrf={ncsrf}&azione=chiudi&motivo="))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let close = |extra: &str| format!("csrf={csrf}&azione=chiudi{extra}");
+    let (status, _, body) = send(&state, post(page, &planner, &close("&motivo="))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("il ciclo 2020 ha 281 obiettivi non ancora validati dal NIV"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &close("&forza=si&motivo=+"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("indicare il motivo della chiusura forzata"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &close("&forza=si&motivo=validazione+del+NIV+su+carta%2C+verbale+3%2F2021"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Ciclo 2020 chiuso (chiusura forzata con 281 obiettivi non validati") && body.contains("Istantanea SHA-256 "), "{body}");
+    assert!(body.contains("Verifica l'istantanea") && !body.contains("Chiudi il ciclo 2020"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &format!("csrf={csrf}&azione=verifica"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Verifica superata: i dati congelati del 2020 corrispondono all&#39;istantanea SHA-256"), "{body}");
+
     // An employee has no step of the workflow: no tab.
     let (employee, _) = login(&state, "dipendente").await;
     let (_, _, body) = send(&state, get("/enti/015146/cicli/2020/piano", &employee)).await;
