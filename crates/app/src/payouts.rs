@@ -661,6 +661,13 @@ pub struct RelazioneStep<'a> {
     pub note: Option<&'a str>,
 }
 
+/// Where the Relazione of a cycle stands (public: its path is published).
+pub async fn relazione(store: &Store, ente: &Ente, year: i32) -> Result<Option<pay::Relazione>, AppError> {
+    let mut conn = store.acquire().await?;
+    let cycle = cycles::get(&mut conn, ente, year).await?;
+    Ok(pay::relazione(&mut conn, &ente.id, &cycle.id).await?)
+}
+
 /// The Relazione's path (SPEC §5): bozza → approvata (with the Giunta's act) → validata (by
 /// the NIV) → pubblicata. Each step only from the one before.
 pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, step: RelazioneStep<'_>) -> Result<pay::Relazione, AppError> {

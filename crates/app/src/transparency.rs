@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use traguardi_docs::export::Sheet;
 use traguardi_domain::plan::round::report;
 use traguardi_domain::plan::workflow::State;
-use traguardi_store::pay::{self, Relazione};
+use traguardi_store::pay::Relazione;
 
 use crate::payouts::{self, ScenarioSummary};
 use crate::scores::CycleScores;
@@ -28,10 +28,7 @@ pub struct Published {
 /// What is published of `year`, given its computed scores.
 pub async fn published(store: &Store, data: &CycleScores) -> Result<Published, AppError> {
     let year = data.cycle.year();
-    let relazione = {
-        let mut conn = store.acquire().await?;
-        pay::relazione(&mut conn, &data.ente.id, &data.cycle.id).await?
-    };
+    let relazione = payouts::relazione(store, &data.ente, year).await?;
     let approved = |state: &str| State::parse(state).is_some_and(|s| s >= State::Approvato);
     Ok(Published {
         year,

@@ -45,8 +45,9 @@ struct TransparencyPage {
     cycles: Vec<CycleView>,
 }
 
-fn relazione_text(p: &Published) -> String {
-    let Some(r) = &p.relazione else { return "non ancora redatta".into() };
+/// Where the Relazione stands, in words: "approvata dalla Giunta il 10/06/2021 (GC 1/2021)".
+pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> String {
+    let Some(r) = r else { return "non ancora redatta".into() };
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| format!(" il {}", format_date_it(d))).unwrap_or_default();
     match r.state.as_str() {
         "pubblicata" => format!("pubblicata{}", day(r.published_on)),
@@ -95,7 +96,7 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
         };
         cycles.push(CycleView {
             score: p.ente_score.map(|v| format!("{}%", it(v))).unwrap_or_else(|| "in attesa di dati".into()),
-            relazione: relazione_text(&p),
+            relazione: relazione_text(p.relazione.as_ref()),
             premi,
             premi_note,
             p,

@@ -54,6 +54,8 @@ struct StatePage {
     sample: Option<(String, Vec<SampleRow>)>,
     /// How the close is announced, once done.
     closed: Option<String>,
+    /// Where the Relazione stands, in words.
+    relazione: String,
 }
 
 async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome: Outcome) -> Result<Response, WebError> {
@@ -75,6 +77,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         message: outcome.message,
         sample: outcome.sample,
         closed: crate::plan_pages::closed_note(s, &data).await?,
+        relazione: crate::transparency_pages::relazione_text(traguardi_app::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
     })
 }
 
@@ -93,7 +96,7 @@ async fn state_page(State(s): State<AppState>, user: CurrentUser, Path((code, ye
 #[derive(Deserialize)]
 struct StepForm {
     csrf: String,
-    /// sposta | campione | chiudi | verifica
+    /// sposta | campione | chiudi | verifica | relazione
     azione: String,
     #[serde(default)]
     stato: String,
@@ -125,6 +128,7 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
         "sposta" => move_objectives(&s, &actor, &ente, year, &f).await,
         "campione" => draw(&s, &actor, &ente, year, &f).await,
         "chiudi" => close_cycle(&s, &actor, &ente, year, &f).await,
+        "relazione" => relazione_step(&s, &actor, &ente, year, &f).await,
         "verifica" => traguardi_app::close::verify(&s.store, &actor, &ente, year).await.map(|hash| Outcome {
             done: Some(format!("Verifica superata: i dati congelati del {year} corrispondono all'istantanea SHA-256 {hash}.")),
             ..Outcome::default()
@@ -153,6 +157,13 @@ async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &trag
     let m = Move { codes: &codes, to, act: filled(&f.atto), note: filled(&f.nota) };
     let moved = workflow::transition(&s.store, actor, ente, year, m).await?;
     Ok(Outcome { done: Some(format!("{} obiettivi passati a «{}».", moved.objectives.len(), to.label())), ..Outcome::default() })
+}
+
+/// A step of the Relazione: approved with the Giunta's act, validated by the NIV, published.
+async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+    let step = traguardi_app::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
+    let r = traguardi_app::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
+    Ok(Outcome { done: Some(format!("Relazione sulla Performance {year}: {}.", crate::transparency_pages::relazione_text(Some(&r)))), ..Outcome::default() })
 }
 
 /// The year-end close: refused while objectives wait for the NIV, unless forced with a reason.

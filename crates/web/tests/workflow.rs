@@ -13,7 +13,7 @@ use traguardi_web::AppState;
 async fn the_plan_moves_on_from_the_browser() {
     let store = testing::sqlite().await.expect("store");
     demo::load(&store).await.expect("demo");
-    let state = AppState::new(store);
+    let state = AppState::new(store.clone());
     let page = "/enti/015146/cicli/2020/stato";
     assert_eq!(send(&state, get(page, "")).await.0, StatusCode::FORBIDDEN);
 
@@ -46,6 +46,27 @@ async fn the_plan_moves_on_from_the_browser() {
     let (status, _, body) = send(&state, post(page, &niv, &format!("csrf={ncsrf}&azione=campione&percentuale=cento&seme="))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("percentuale"), "{body}");
+    // The Relazione: approved by the planner citing the Giunta's act, validated by the NIV only.
+    let ente = traguardi_app::enti::find(&store, Some("015146")).await.expect("ente");
+    let act = b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Approvazione della Relazione sulla Performance 2020,si\n";
+    traguardi_app::import_acts::import_acts(&store, &traguardi_app::Actor::console(), &ente, act, traguardi_docs::ReadOptions::default(), false)
+        .await
+        .expect("act");
+    assert!(first.contains("Stato: <strong>non ancora redatta</strong>"), "{first}");
+    let relazione = |csrf: &str, stato: &str, atto: &str| format!("csrf={csrf}&azione=relazione&stato={stato}&atto={atto}&nota=");
+    let (status, _, body) = send(&state, post(page, &niv, &relazione(&ncsrf, "validata", ""))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»"), "{body}");
+    let (status, _, body) = send(&state, post(page, &niv, &relazione(&ncsrf, "approvata", "GC+1%2F2021"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("solo il pianificatore può portare la Relazione allo stato «approvata»"), "{body}");
+    let (status, _, body) = send(&state, post(page, &planner, &relazione(&csrf, "approvata", "GC+1%2F2021"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Relazione sulla Performance 2020: approvata dalla Giunta il 10/06/2021 (GC 1/2021)."), "{body}");
+    let (status, _, body) = send(&state, post(page, &niv, &relazione(&ncsrf, "validata", ""))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Relazione sulla Performance 2020: validata dal NIV il "), "{body}");
+
     // The NIV may not close; the planner may, not while objectives wait for the NIV unless he
     // says why; then the page says it is closed and verifies the snapshot.
     assert!(!first.contains("Chiudi il ciclo 2020"), "the close is for who administers");
