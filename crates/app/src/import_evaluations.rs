@@ -17,7 +17,7 @@ use traguardi_store::{Store, people};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::import_plan::Counts;
-use crate::{Actor, AppError, cycles, enti, import};
+use crate::{Actor, AppError, cycles, enti, evaluations, import};
 
 const REQUIRED: [&str; 1] = ["matricola"];
 const OPTIONAL: [&str; 12] = [
@@ -124,32 +124,26 @@ pub async fn import_evaluations(
         let (results, mut behaviours, conciliated) = (score("risultati"), score("comportamenti"), score("punteggio_conciliato"));
         // Behaviours item by item, on the scale of the rules: their mean as a % of the scale.
         let cat = person.as_ref().and_then(|id| category.get(id)).map(|(_, c)| *c);
-        let mut items: Vec<(String, Decimal)> = Vec::new();
+        let mut given: Vec<(String, Decimal)> = Vec::new();
         for (i, code) in &item_columns {
             let col = format!("comportamento.{}", code.to_lowercase());
             let cell = rec.cells.get(*i).map_or("", |c| c.trim());
-            if cell.is_empty() {
-                continue;
-            }
-            let Some(b) = rules.behaviours.iter().find(|b| &b.code == code) else { continue };
-            if let Some(c) = cat
-                && !b.applies_to(c)
-            {
-                problems.push(Problem::cell(
-                    line,
-                    &col,
-                    ProblemKind::BadFormat { value: cell.into(), expected: format!("vuoto: {code} non si applica alla categoria {}", c.code()) },
-                ));
+            // Codes outside the catalogue are reported once, on the header.
+            if cell.is_empty() || !rules.behaviours.iter().any(|b| &b.code == code) {
                 continue;
             }
             match style.parse(cell) {
-                Some(v) if v >= Decimal::ONE && v <= rules.scale => items.push((code.clone(), v)),
-                _ => problems.push(Problem::cell(
+                Some(v) => given.push((code.clone(), v)),
+                None => problems.push(Problem::cell(
                     line,
                     &col,
                     ProblemKind::OutOfRange { value: cell.into(), min: "1".into(), max: rules.scale.normalize().to_string() },
                 )),
             }
+        }
+        let (items, item_problems) = evaluations::check_items(&rules.behaviours, rules.scale, cat, &given);
+        for (code, kind) in item_problems {
+            problems.push(Problem::cell(line, &format!("comportamento.{}", code.to_lowercase()), kind));
         }
         if !items.is_empty() {
             if behaviours.is_some() {
@@ -159,9 +153,7 @@ pub async fn import_evaluations(
                     ProblemKind::BadFormat { value: get("comportamenti").into(), expected: "vuoto quando i comportamenti sono valutati uno per uno".into() },
                 ));
             }
-            items.sort();
-            let mean = items.iter().map(|(_, v)| *v).sum::<Decimal>() / Decimal::from(items.len() as i64);
-            behaviours = Some((mean / rules.scale * Decimal::ONE_HUNDRED).normalize());
+            behaviours = evaluations::behaviours_score(&items, rules.scale);
         }
         let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
         let mut day = |c: &str| -> Option<NaiveDate> {
@@ -173,13 +165,8 @@ pub async fn import_evaluations(
         let (start, mid, end) = (day("colloquio_iniziale"), day("colloquio_intermedio"), day("colloquio_finale"));
         let (signed, contested) = (day("firmata_il"), day("contestata_il"));
         let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
-        // The interviews come in their order.
-        for ((a, _), (b, cb)) in [((start, "colloquio_iniziale"), (mid, "colloquio_intermedio")), ((mid, "colloquio_intermedio"), (end, "colloquio_finale"))] {
-            if let (Some(a), Some(b)) = (a, b)
-                && b < a
-            {
-                bad(cb, ProblemKind::EndBeforeStart { start: a.format("%d/%m/%Y").to_string(), end: b.format("%d/%m/%Y").to_string() });
-            }
+        for (column, kind) in evaluations::interviews_in_order(start, mid, end) {
+            bad(column, kind);
         }
         let conciliation = match get("conciliazione") {
             "" => None,

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod enti;
 pub mod error;
 pub mod evaluation_answer;
+pub mod evaluations;
 mod import;
 pub mod import_absences;
 pub mod import_acts;

@@ -47,6 +47,8 @@ for d in DIREZIONI:
         if n == 60:
             e.update({f"comportamento.{c}": v for c, v in zip(STAFF_BEHAVIOURS, [2, 3, 3, 2])}, firmata_il="", contestata_il="2021-03-01",
                      conciliazione="modificata", punteggio_conciliato=78, note="punteggio rivisto dopo la conciliazione")
+        if n == 168:
+            e.update(colloquio_finale="", firmata_il="")  # still open: the Direttore of SIAD completes it in the browser
         evals.append(e)
         if n % 19 == 0:
             absences.append(dict(matricola=m, causale="ASP", giorni=30))
