@@ -34,7 +34,7 @@ test('the planner computes, compares and reads a premium', async () => {
   await context.close();
 });
 
-test('an employee reads their own evaluation', async () => {
+test('an employee reads their own evaluation and contests it', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(BASE_URL + '/login');
@@ -47,6 +47,13 @@ test('an employee reads their own evaluation', async () => {
   await page.waitForURL('**/cicli/2020/la-mia-valutazione');
   assert.match(await page.locator('h1').textContent(), /Giorgio Barbieri/);
   assert.match(await page.locator('main').textContent(), /I premi del 2020 non sono ancora approvati/);
+  assert.deepEqual(await axeViolations(page), []);
+  // Signed already, he contests it with his reasons.
+  await page.getByLabel(/Motivi della contestazione/).fill('il punteggio non considera il progetto seguito da settembre');
+  await page.getByRole('button', { name: 'Contesta la valutazione' }).click();
+  await page.waitForURL('**/la-mia-valutazione?esito=contestata');
+  assert.match(await page.getByRole('status').first().textContent(), /Contestazione registrata/);
+  assert.match(await page.locator('main').textContent(), /Contestazione del \d\d\/\d\d\/\d{4}: il punteggio non considera il progetto seguito da settembre/);
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });

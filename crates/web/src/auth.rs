@@ -47,6 +47,8 @@ impl CurrentUser {
             administers: actor.may(traguardi_app::access::Permission::Administer),
             validates: actor.may(traguardi_app::access::Permission::Validate),
             moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
+            evaluates: actor.may(traguardi_app::access::Permission::Administer)
+                || actor.roles().is_some_and(|r| r.iter().any(|x| traguardi_app::accounts::UNIT_ROLES.contains(&x.as_str()))),
         })
     }
     pub fn actor(&self) -> Actor {
@@ -65,6 +67,8 @@ pub struct UserView {
     pub validates: bool,
     /// Whether some step of the plan's workflow is theirs (the tab "Stato del piano").
     pub moves_plan: bool,
+    /// Whether they evaluate staff: managers over units, and who administers (the tab "Valutazioni").
+    pub evaluates: bool,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -10,6 +10,7 @@ mod budget_pages;
 mod dashboard_pages;
 pub mod documents;
 mod error;
+mod evaluation_pages;
 mod health;
 mod import_pages;
 mod pages;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard_pages::routes())
         .merge(budget_pages::routes())
         .merge(premi_pages::routes())
+        .merge(evaluation_pages::routes())
         .merge(values_pages::routes())
         .merge(workflow_pages::routes())
         .merge(import_pages::routes())
