@@ -23,6 +23,9 @@ use crate::audit::{self, Change};
 use crate::scope::UnitScope;
 use crate::{Actor, AppError, cycles, enti};
 
+/// Scores by behaviour code.
+pub type Items = Vec<(String, Decimal)>;
+
 /// Behaviour scores given one by one: each must belong to the catalogue, apply to the
 /// category and lie between 1 and the scale. Returns the scores kept (sorted by code) and the
 /// problems, each with its behaviour's code.
@@ -31,7 +34,7 @@ pub fn check_items(
     scale: Decimal,
     category: Option<Category>,
     given: &[(String, Decimal)],
-) -> (Vec<(String, Decimal)>, Vec<(String, ProblemKind)>) {
+) -> (Items, Vec<(String, ProblemKind)>) {
     let (mut kept, mut problems) = (Vec::new(), Vec::new());
     for (code, v) in given {
         let Some(b) = behaviours.iter().find(|b| &b.code == code) else {
