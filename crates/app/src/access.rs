@@ -18,7 +18,9 @@ pub enum ActorKind {
     Public,
     /// A logged-in account with its roles (`role` names of `accounts::ROLES`) and the units
     /// (lineage ids) its direttore, dirigente and PO/EQ roles are scoped to, with all below them.
-    User { account_id: String, roles: Vec<String>, units: Vec<String> },
+    /// `grants` says in which ente each role was given (`None`: everywhere, the administrator);
+    /// `roles` are those in force: all of them until the actor is narrowed to one ente.
+    User { account_id: String, roles: Vec<String>, units: Vec<String>, grants: Vec<(Option<String>, String)> },
 }
 
 /// What an actor may be asked to do.
@@ -46,7 +48,21 @@ impl Actor {
     /// An account acting with `roles`, its unit-scoped roles on the units of lineage `units`.
     pub fn user(name: &str, account_id: &str, roles: &[&str], units: &[&str]) -> Actor {
         let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-        Actor { name: name.into(), kind: ActorKind::User { account_id: account_id.into(), roles: owned(roles), units: owned(units) } }
+        let grants = roles.iter().map(|r| (None, r.to_string())).collect();
+        Actor { name: name.into(), kind: ActorKind::User { account_id: account_id.into(), roles: owned(roles), units: owned(units), grants } }
+    }
+
+    /// The actor acting in one ente (by id): only the roles granted there, or everywhere. Every
+    /// request about an ente narrows its actor so, before any permission is asked.
+    pub fn within(&self, ente_id: &str) -> Actor {
+        match &self.kind {
+            ActorKind::User { account_id, units, grants, .. } => {
+                let mut roles: Vec<String> = grants.iter().filter(|(e, _)| e.as_deref().is_none_or(|e| e == ente_id)).map(|(_, r)| r.clone()).collect();
+                roles.dedup();
+                Actor { name: self.name.clone(), kind: ActorKind::User { account_id: account_id.clone(), roles, units: units.clone(), grants: grants.clone() } }
+            }
+            _ => self.clone(),
+        }
     }
 
     /// The units (lineage ids) the actor's unit-scoped roles act on: `None` for the console.
@@ -85,6 +101,20 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_counts_only_in_the_ente_it_was_given_in() {
+        let mut a = Actor::user("paola", "a1", &[], &[]);
+        if let ActorKind::User { roles, grants, .. } = &mut a.kind {
+            *grants = vec![(Some("milano".into()), "pianificatore".into()), (Some("torino".into()), "niv".into())];
+            *roles = grants.iter().map(|(_, r)| r.clone()).collect();
+        }
+        assert!(a.within("milano").may(Permission::Administer));
+        assert!(!a.within("torino").may(Permission::Administer));
+        assert!(a.within("torino").may(Permission::Validate));
+        assert!(!a.within("bergamo").may(Permission::Validate));
+        assert_eq!(Actor::console().within("bergamo"), Actor::console());
+    }
 
     #[test]
     fn public_reads_but_never_administers() {

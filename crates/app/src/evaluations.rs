@@ -29,12 +29,7 @@ pub type Items = Vec<(String, Decimal)>;
 /// Behaviour scores given one by one: each must belong to the catalogue, apply to the
 /// category and lie between 1 and the scale. Returns the scores kept (sorted by code) and the
 /// problems, each with its behaviour's code.
-pub fn check_items(
-    behaviours: &[Behaviour],
-    scale: Decimal,
-    category: Option<Category>,
-    given: &[(String, Decimal)],
-) -> (Items, Vec<(String, ProblemKind)>) {
+pub fn check_items(behaviours: &[Behaviour], scale: Decimal, category: Option<Category>, given: &[(String, Decimal)]) -> (Items, Vec<(String, ProblemKind)>) {
     let (mut kept, mut problems) = (Vec::new(), Vec::new());
     for (code, v) in given {
         let Some(b) = behaviours.iter().find(|b| &b.code == code) else {

@@ -77,7 +77,26 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(CurrentUser(None)) };
         // A database error while reading the session means: not logged in (the page says so).
-        Ok(CurrentUser(accounts::session(&state.store, &token).await.ok().flatten()))
+        let Some((actor, csrf, name)) = accounts::session(&state.store, &token).await.ok().flatten() else { return Ok(CurrentUser(None)) };
+        Ok(CurrentUser(Some((narrowed(state, parts, actor).await, csrf, name))))
+    }
+}
+
+/// The ente a request is about: `/enti/CODE/…` or `/api/v1/enti/CODE/…`.
+fn ente_in_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/v1").unwrap_or(path).strip_prefix("/enti/")?;
+    Some(rest.split('/').next().unwrap_or(rest)).filter(|c| !c.is_empty())
+}
+
+/// The actor with only the roles given in the ente the request is about (an unknown ente: only
+/// the roles given everywhere). Requests about no ente keep every role.
+pub(crate) async fn narrowed(state: &AppState, parts: &Parts, actor: Actor) -> Actor {
+    match ente_in_path(parts.uri.path()) {
+        None => actor,
+        Some(code) => match traguardi_app::enti::find(&state.store, Some(code)).await {
+            Ok(ente) => actor.within(&ente.id.0),
+            Err(_) => actor.within(""),
+        },
     }
 }
 
@@ -149,4 +168,19 @@ async fn logout(State(s): State<AppState>, headers: HeaderMap, user: CurrentUser
     let mut res = Redirect::to("/").into_response();
     res.headers_mut().append(SET_COOKIE, HeaderValue::from_static("traguardi_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ente_in_path;
+
+    #[test]
+    fn the_ente_of_a_request_is_read_from_its_path() {
+        assert_eq!(ente_in_path("/enti/015146/cicli/2020/piano"), Some("015146"));
+        assert_eq!(ente_in_path("/api/v1/enti/015146/cicli/2020/stato"), Some("015146"));
+        assert_eq!(ente_in_path("/enti/015146"), Some("015146"));
+        assert_eq!(ente_in_path("/"), None);
+        assert_eq!(ente_in_path("/login"), None);
+        assert_eq!(ente_in_path("/enti/"), None);
+    }
 }

@@ -146,7 +146,7 @@ impl FromRequestParts<AppState> for Caller {
             return Err(unauthorized("intestazione Authorization non valida: si attende «Bearer» seguito dal token"));
         };
         match accounts::token_actor(&state.store, token).await? {
-            Some(actor) => Ok(Caller(actor)),
+            Some(actor) => Ok(Caller(crate::auth::narrowed(state, parts, actor).await)),
             None => Err(unauthorized("token sconosciuto o revocato")),
         }
     }
