@@ -177,9 +177,32 @@ pub enum Decision {
 
 /// Moves the latest version of a KPI's value for a period along `draft → submitted →
 /// approved | returned`. Any other move is refused, saying what can be done next.
+/// Whether the actor approves values as a Direttore: within his Direzione, never his own.
+pub fn approves_as_direttore(actor: &Actor) -> bool {
+    !actor.may(Permission::Validate) && actor.roles().is_some_and(|r| r.iter().any(|x| x == "direttore"))
+}
+
+/// Values are approved or returned by the planners and the NIV anywhere, and by a Direttore
+/// within his Direzione for the values entered by others (who enters does not approve).
+async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, entered_by: &str) -> Result<(), AppError> {
+    if actor.may(Permission::Validate) {
+        return Ok(());
+    }
+    if !approves_as_direttore(actor) {
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "approvare o restituire valori".into() });
+    }
+    if entered_by == actor.name {
+        return Err(AppError::Refused(format!(
+            "il valore di {} è stato inserito da {entered_by}: lo approva il NIV o il controllo di gestione, non chi lo ha inserito",
+            kpi.code
+        )));
+    }
+    require_owner(tx, actor, ente, cycle_id, kpi, "approvare o restituire valori").await
+}
+
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
-    if decision != Decision::Submit {
-        actor.require(Permission::Validate, "approvare o restituire valori")?;
+    if decision != Decision::Submit && !actor.may(Permission::Validate) && !approves_as_direttore(actor) {
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "approvare o restituire valori".into() });
     }
     // A value goes back with what to correct.
     if decision == Decision::Return && note.is_none_or(|n| n.trim().is_empty()) {
@@ -193,6 +216,9 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     }
     let before =
         latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    if decision != Decision::Submit {
+        require_decider(&mut tx, actor, ente, &cycle.id, &k, &before.entered_by).await?;
+    }
     let to = match (before.status.as_str(), decision) {
         ("draft" | "returned", Decision::Submit) => "submitted",
         ("submitted", Decision::Approve) => "approved",
@@ -298,17 +324,27 @@ pub struct Waiting {
 /// Every value of the cycle submitted and waiting to be approved or returned, oldest first:
 /// the inbox of the planners and the NIV.
 pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Waiting>, AppError> {
-    actor.require(Permission::Validate, "vedere i valori da approvare")?;
+    let direttore = approves_as_direttore(actor);
+    if !direttore {
+        actor.require(Permission::Validate, "vedere i valori da approvare")?;
+    }
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
     let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
+    // A Direttore's inbox: his Direzione's values entered by others.
+    let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id).await?) } else { None };
     let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
         .filter(|m| m.status == "submitted")
         .filter_map(|m| {
             let k = kpis.iter().find(|k| k.id == m.kpi_id)?;
+            if let Some(scope) = &scope
+                && (m.entered_by == actor.name || !scope.contains(unit_of_kpi(k, &objectives)))
+            {
+                return None;
+            }
             let objective = objectives.iter().find(|o| o.id == k.objective_id).map(|o| o.code.clone()).unwrap_or_default();
             let unit = unit_of_kpi(k, &objectives).and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.code.clone());
             Some(Waiting {

@@ -75,9 +75,13 @@ pub async fn of(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Vec<To
 
 async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, today: NaiveDate) -> Result<Todo, AppError> {
     let ActorKind::User { account_id, roles, .. } = &actor.kind else { return Ok(Todo::default()) };
-    let mut conn = store.acquire().await?;
     let year = cycle.year();
     let mut todo = Todo { ente_code: ente.code.to_string(), ente_name: ente.name.clone(), year, ..Todo::default() };
+    // A Direttore approves his Direzione's values entered by others.
+    if measurements::approves_as_direttore(actor) {
+        todo.waiting = Some(measurements::waiting(store, actor, ente, year).await?.len());
+    }
+    let mut conn = store.acquire().await?;
     // The latest version of every value of the cycle: those submitted wait for a decision.
     let latest = measurements::latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?);
     if actor.may(Permission::Validate) {

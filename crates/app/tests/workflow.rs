@@ -181,3 +181,55 @@ async fn workflow_on_every_backend() {
         story(&store).await;
     }
 }
+
+/// A Direttore approves his Direzione's values entered by others, never his own, nor others'.
+async fn direttore_approves(store: &Store) {
+    use traguardi_app::measurements::{self, At, Decision, Entry};
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let (siad, dg) = {
+        let mut conn = store.acquire().await.expect("conn");
+        let cycle = traguardi_store::cycle::by_year(&mut conn, &ente.id, 2021).await.expect("read").expect("2021");
+        let siad = traguardi_store::org::by_code(&mut conn, &ente.id, &cycle.id, "SIAD").await.expect("read").expect("SIAD").lineage_id;
+        let dg = traguardi_store::org::by_code(&mut conn, &ente.id, &cycle.id, "DG").await.expect("read").expect("DG").lineage_id;
+        (siad, dg)
+    };
+    let dirigente = Actor::user("dirigente.siad", "d1", &["dirigente"], &[&siad]);
+    let castano = Actor::user("direttore.siad", "d2", &["direttore"], &[&siad]);
+    let other = Actor::user("direttore.dg", "d3", &["direttore"], &[&dg]);
+    let day = chrono::NaiveDate::from_ymd_opt(2021, 12, 31).expect("date");
+    let entry = |kpi: &str| Entry {
+        kpi: kpi.into(),
+        period_end: day,
+        value: "12".into(),
+        note: String::new(),
+        cause: None,
+        not_assessable: false,
+        submit: true,
+        based_on: Some(0),
+    };
+    measurements::enter(store, &dirigente, &ente, 2021, &entry("SIAD-2021-01-K1")).await.expect("dirigente's value");
+    measurements::enter(store, &castano, &ente, 2021, &entry("SIAD-2021-02-K1")).await.expect("direttore's value");
+    // His inbox: the dirigente's value only; the other Direttore's: nothing of SIAD.
+    let inbox: Vec<String> = measurements::waiting(store, &castano, &ente, 2021).await.expect("inbox").into_iter().map(|w| w.kpi).collect();
+    assert_eq!(inbox, ["SIAD-2021-01-K1"]);
+    assert!(measurements::waiting(store, &other, &ente, 2021).await.expect("inbox").is_empty());
+    let at = |kpi| At { year: 2021, kpi, period_end: day };
+    assert!(matches!(measurements::decide(store, &other, &ente, at("SIAD-2021-01-K1"), Decision::Approve, None).await, Err(AppError::Forbidden { .. })));
+    let own = measurements::decide(store, &castano, &ente, at("SIAD-2021-02-K1"), Decision::Approve, None).await;
+    assert_eq!(
+        refused(own),
+        "il valore di SIAD-2021-02-K1 è stato inserito da direttore.siad: lo approva il NIV o il controllo di gestione, non chi lo ha inserito"
+    );
+    let m = measurements::decide(store, &castano, &ente, at("SIAD-2021-01-K1"), Decision::Approve, None).await.expect("approved");
+    assert_eq!((m.status.as_str(), m.decided_by.as_deref()), ("approved", Some("direttore.siad")));
+    // Employees approve nothing.
+    let employee = Actor::user("dipendente", "d4", &["dipendente"], &[]);
+    assert!(matches!(measurements::waiting(store, &employee, &ente, 2021).await, Err(AppError::Forbidden { .. })));
+}
+
+#[tokio::test]
+async fn direttore_approves_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        direttore_approves(&store).await;
+    }
+}

@@ -45,7 +45,7 @@ impl CurrentUser {
             name: name.clone(),
             csrf: csrf.clone(),
             administers: actor.may(traguardi_app::access::Permission::Administer),
-            validates: actor.may(traguardi_app::access::Permission::Validate),
+            validates: actor.may(traguardi_app::access::Permission::Validate) || traguardi_app::measurements::approves_as_direttore(actor),
             moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
             evaluates: actor.may(traguardi_app::access::Permission::Administer)
                 || actor.roles().is_some_and(|r| r.iter().any(|x| traguardi_app::accounts::UNIT_ROLES.contains(&x.as_str()))),
@@ -63,7 +63,7 @@ pub struct UserView {
     pub csrf: String,
     /// Whether they administer the ente: the premi and the imports are theirs (the tabs show only then).
     pub administers: bool,
-    /// Whether they approve or return values (the inbox's tab shows only then).
+    /// Whether they approve or return values, anywhere or as a Direttore (the inbox's tab shows only then).
     pub validates: bool,
     /// Whether some step of the plan's workflow is theirs (the tab "Stato del piano").
     pub moves_plan: bool,
