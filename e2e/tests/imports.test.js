@@ -63,10 +63,10 @@ test('import a file with an error, fix it, see the dashboard change', async () =
   await page.getByLabel(/^File corretto/).setInputFiles({ name: 'valori.csv', mimeType: 'text/csv', buffer: Buffer.from(file.replace('circa metà', '50')) });
   await page.getByRole('button', { name: 'Carica e ricontrolla' }).click();
   await page.waitForURL('**/anteprima');
-  assert.match(await page.getByRole('status').first().textContent(), /Nessun errore\. Con la conferma: 2 righe: 2 valori nuovi/);
+  assert.match(await page.getByRole('status').first().textContent(), /Nessun errore\. Con la conferma: misurazioni 2021: 2 righe lette, 2 valori nuovi/);
   await page.getByRole('button', { name: "Conferma l'importazione" }).click();
   await page.waitForURL('**/conferma');
-  assert.match(await page.getByRole('status').textContent(), /Valori dei KPI \(misurazioni\) importato\. 2 righe: 2 valori nuovi/);
+  assert.match(await page.getByRole('status').textContent(), /Valori dei KPI \(misurazioni\) importato: misurazioni 2021: 2 righe lette, 2 valori nuovi/);
 
   // The dashboard: two objectives fewer wait for data.
   await page.getByRole('link', { name: 'Cruscotto' }).click();

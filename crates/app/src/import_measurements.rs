@@ -33,6 +33,24 @@ pub struct MeasurementsReport {
     pub dry_run: bool,
 }
 
+impl MeasurementsReport {
+    /// What the import did, in one sentence (the command line adds the trial note).
+    pub fn summary(&self, l: traguardi_domain::Lang) -> String {
+        let r = self;
+        match l {
+            traguardi_domain::Lang::It => {
+                format!(
+                    "misurazioni {}: {} righe lette, {} valori nuovi, {} nuove versioni, {} invariati",
+                    r.year, r.rows, r.created, r.new_versions, r.unchanged
+                )
+            }
+            traguardi_domain::Lang::En => {
+                format!("measurements {}: {} rows read, {} new values, {} new versions, {} unchanged", r.year, r.rows, r.created, r.new_versions, r.unchanged)
+            }
+        }
+    }
+}
+
 pub async fn import_measurements(
     store: &Store,
     actor: &Actor,

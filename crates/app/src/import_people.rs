@@ -52,6 +52,23 @@ struct AssignmentRow {
     responsible: Option<bool>,
 }
 
+impl PeopleReport {
+    /// What the import did, in one sentence (the command line adds the trial and cycle notes).
+    pub fn summary(&self, l: traguardi_domain::Lang) -> String {
+        let r = self;
+        match l {
+            traguardi_domain::Lang::It => format!(
+                "personale {}: {} righe lette, {} persone nuove, {} aggiornate, {} invariate, {} incarichi scritti",
+                r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
+            ),
+            traguardi_domain::Lang::En => format!(
+                "people {}: {} rows read, {} new people, {} updated, {} unchanged, {} assignments written",
+                r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
+            ),
+        }
+    }
+}
+
 pub async fn import_people(
     store: &Store,
     actor: &Actor,

@@ -86,6 +86,24 @@ pub struct PlanReport {
     pub dry_run: bool,
 }
 
+impl PlanReport {
+    /// What the import did, in one sentence (the command line adds the trial and cycle notes).
+    pub fn summary(&self, l: traguardi_domain::Lang) -> String {
+        let (r, o, k) = (self, &self.objectives, &self.kpis);
+        let (created, updated) = ((o.created.len(), k.created.len()), (o.updated.len(), k.updated.len()));
+        match l {
+            traguardi_domain::Lang::It => format!(
+                "piano {}: {} righe lette; obiettivi: {} nuovi, {} aggiornati, {} invariati; KPI: {} nuovi, {} aggiornati, {} invariati",
+                r.year, r.rows, created.0, updated.0, o.unchanged, created.1, updated.1, k.unchanged
+            ),
+            traguardi_domain::Lang::En => format!(
+                "plan {}: {} rows read; objectives: {} new, {} updated, {} unchanged; KPIs: {} new, {} updated, {} unchanged",
+                r.year, r.rows, created.0, updated.0, o.unchanged, created.1, updated.1, k.unchanged
+            ),
+        }
+    }
+}
+
 pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PlanReport, AppError> {
     actor.require(Permission::Administer, "importare il piano")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;

@@ -305,31 +305,9 @@ fn plain(header: &str) -> String {
 async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, dry_run: bool) -> Result<String, AppError> {
     let year = u.cycle_year.ok_or_else(|| AppError::Refused("il file non indica il ciclo".into()))?;
     Ok(match Kind::parse(&u.kind)? {
-        Kind::Misurazioni => {
-            let r = import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, dry_run).await?;
-            format!("{} righe: {} valori nuovi, {} nuove versioni, {} invariati.", r.rows, r.created, r.new_versions, r.unchanged)
-        }
-        Kind::Piano => {
-            let r = import_plan::import_plan(store, actor, ente, year, &u.data, opts, dry_run).await?;
-            let (o, k) = (&r.objectives, &r.kpis);
-            format!(
-                "{} righe: obiettivi {} nuovi, {} aggiornati, {} invariati; KPI {} nuovi, {} aggiornati, {} invariati.",
-                r.rows,
-                o.created.len(),
-                o.updated.len(),
-                o.unchanged,
-                k.created.len(),
-                k.updated.len(),
-                k.unchanged
-            )
-        }
-        Kind::Persone => {
-            let r = import_people::import_people(store, actor, ente, year, &u.data, opts, dry_run).await?;
-            format!(
-                "{} righe: persone {} nuove, {} aggiornate, {} invariate; {} assegnazioni.",
-                r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
-            )
-        }
+        Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
+        Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
+        Kind::Persone => import_people::import_people(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
     })
 }
 

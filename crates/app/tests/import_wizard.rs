@@ -76,9 +76,9 @@ async fn story(store: &Store) {
     import_wizard::replace(store, &planner, &milano, &id, "valori-corretti.csv", fixed.as_bytes()).await.expect("replace");
     let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
     assert_eq!((p.problem_count, p.upload.filename.as_str()), (0, "valori-corretti.csv"));
-    assert_eq!(p.summary.as_deref(), Some("2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."));
+    assert_eq!(p.summary.as_deref(), Some("misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati"));
     let (kind, done) = import_wizard::commit(store, &planner, &milano, &id).await.expect("commit");
-    assert_eq!((kind, done.as_str()), (Kind::Misurazioni, "2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."));
+    assert_eq!((kind, done.as_str()), (Kind::Misurazioni, "misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati"));
     let sheet = measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet");
     let values: Vec<Option<String>> = sheet.periods.iter().map(|(_, m, _)| m.as_ref().and_then(|m| m.value.clone())).collect();
     assert_eq!(values, [Some("48000".to_string()), Some("97500".to_string())]);

@@ -56,18 +56,7 @@ pub fn org_report(r: &ImportReport) -> String {
 
 pub fn people_report(r: &PeopleReport) -> String {
     let l = lang();
-    let mut s = match l {
-        Lang::It => format!(
-            "personale {}: {} righe lette, {} persone nuove, {} aggiornate, {} invariate, {} incarichi scritti",
-            r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
-        ),
-        Lang::En => format!(
-            "people {}: {} rows read, {} new people, {} updated, {} unchanged, {} assignments written",
-            r.year, r.rows, r.people_created, r.people_updated, r.people_unchanged, r.assignments
-        ),
-    };
-    s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
-    s
+    format!("{}{}", r.summary(l), tail(l, r.cycle_created, r.dry_run, r.year))
 }
 
 fn tail(l: Lang, cycle_created: bool, dry_run: bool, year: i32) -> String {
@@ -86,47 +75,12 @@ fn tail(l: Lang, cycle_created: bool, dry_run: bool, year: i32) -> String {
 
 pub fn plan_report(r: &PlanReport) -> String {
     let l = lang();
-    let (o, k) = (&r.objectives, &r.kpis);
-    let mut s = match l {
-        Lang::It => format!(
-            "piano {}: {} righe lette; obiettivi: {} nuovi, {} aggiornati, {} invariati; KPI: {} nuovi, {} aggiornati, {} invariati",
-            r.year,
-            r.rows,
-            o.created.len(),
-            o.updated.len(),
-            o.unchanged,
-            k.created.len(),
-            k.updated.len(),
-            k.unchanged
-        ),
-        Lang::En => format!(
-            "plan {}: {} rows read; objectives: {} new, {} updated, {} unchanged; KPIs: {} new, {} updated, {} unchanged",
-            r.year,
-            r.rows,
-            o.created.len(),
-            o.updated.len(),
-            o.unchanged,
-            k.created.len(),
-            k.updated.len(),
-            k.unchanged
-        ),
-    };
-    s.push_str(&tail(l, r.cycle_created, r.dry_run, r.year));
-    s
+    format!("{}{}", r.summary(l), tail(l, r.cycle_created, r.dry_run, r.year))
 }
 
 pub fn measurements_report(r: &MeasurementsReport) -> String {
     let l = lang();
-    let mut s = match l {
-        Lang::It => {
-            format!("misurazioni {}: {} righe lette, {} valori nuovi, {} nuove versioni, {} invariati", r.year, r.rows, r.created, r.new_versions, r.unchanged)
-        }
-        Lang::En => {
-            format!("measurements {}: {} rows read, {} new values, {} new versions, {} unchanged", r.year, r.rows, r.created, r.new_versions, r.unchanged)
-        }
-    };
-    s.push_str(&tail(l, false, r.dry_run, r.year));
-    s
+    format!("{}{}", r.summary(l), tail(l, false, r.dry_run, r.year))
 }
 
 pub fn dup_report(r: &DupReport) -> String {

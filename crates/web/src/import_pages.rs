@@ -262,7 +262,7 @@ async fn confirm(
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
     match import_wizard::commit(&s.store, &user.actor(), &ente, &id).await {
-        Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(format!("{} importato. {summary}", kind.label())), None).await,
+        Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(format!("{} importato: {summary}.", kind.label())), None).await,
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {
             unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(Lang::It))).await)
         }

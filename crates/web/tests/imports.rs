@@ -68,10 +68,10 @@ async fn import_wizard_from_the_browser() {
     let (status, to, _) = send_to(&state, req(&[("csrf", csrf.clone())], Some(("valori.csv", fixed.as_bytes())), &planner, &format!("{columns}/file"))).await;
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, preview.as_str()));
     let (_, _, body) = send(&state, get(&preview, &planner)).await;
-    assert!(body.contains("Nessun errore. Con la conferma: 2 righe: 2 valori nuovi, 0 nuove versioni, 0 invariati."), "{body}");
+    assert!(body.contains("Nessun errore. Con la conferma: misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati."), "{body}");
     let (status, _, body) = send(&state, post(&format!("{columns}/conferma"), &planner, &format!("csrf={csrf}"))).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Valori dei KPI (misurazioni) importato. 2 righe: 2 valori nuovi"), "{body}");
+    assert!(body.contains("Valori dei KPI (misurazioni) importato: misurazioni 2021: 2 righe lette, 2 valori nuovi"), "{body}");
     let (_, _, objective) = send(&state, get("/enti/015146/cicli/2021/obiettivi/SIAD-2021-01", &planner)).await;
     assert!(objective.contains("42,5"), "{objective}");
     // Done: the upload is gone.
