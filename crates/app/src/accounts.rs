@@ -172,6 +172,24 @@ pub async fn login(store: &Store, username: &str, password: &str) -> Result<NewS
     Ok(NewSession { token, csrf, display_name: account.display_name })
 }
 
+/// Opens a session for an account whose holder an identity provider has vouched for (OIDC):
+/// no password, but the account must exist and be active, created by the administrator.
+pub async fn login_external(store: &Store, username: &str) -> Result<NewSession, AppError> {
+    let username = username.trim().to_lowercase();
+    let now = Utc::now();
+    let mut tx = store.begin().await?;
+    let account = accounts::by_username(&mut tx, &username).await?.filter(|a| a.active);
+    accounts::record_attempt(&mut tx, &username, &stamp(now), account.is_some()).await?;
+    let Some(account) = account else {
+        tx.commit().await?;
+        return Err(AppError::Refused(format!("nessun utente attivo «{username}» in Traguardi: l'amministratore lo crea con traguardi user add {username}")));
+    };
+    let (token, csrf) = (random_token(), random_token());
+    accounts::insert_session(&mut tx, &sha(&token), &account.id, &csrf, &stamp(now), &stamp(now + Duration::hours(SESSION_HOURS))).await?;
+    tx.commit().await?;
+    Ok(NewSession { token, csrf, display_name: account.display_name })
+}
+
 /// The actor of a session token, with its CSRF token; `None` when unknown or expired.
 pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String, String)>, AppError> {
     let mut conn = store.acquire().await?;

@@ -646,6 +646,12 @@ pub(crate) fn read_options(decimali: Option<Decimals>) -> ReadOptions {
 async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
     let l = say::lang();
     let state = AppState::new(store.clone());
+    #[cfg(feature = "oidc")]
+    let state = match traguardi_web::oidc::Config::from_env() {
+        None => state,
+        Some(Err(m)) => anyhow::bail!("OpenID Connect: {m}"),
+        Some(Ok(config)) => tokio::task::spawn_blocking(move || state.with_oidc(config)).await?.map_err(|m| anyhow::anyhow!("OpenID Connect: {m}"))?,
+    };
     traguardi_web::serve(state, bind, |addr| {
         let url = format!("http://{addr}/");
         let listening = l.pick("Traguardi è in ascolto", "Traguardi is listening");

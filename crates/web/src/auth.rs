@@ -88,6 +88,11 @@ fn ente_in_path(path: &str) -> Option<&str> {
     Some(rest.split('/').next().unwrap_or(rest)).filter(|c| !c.is_empty())
 }
 
+/// The cookie that carries a new session.
+pub(crate) fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", accounts::SESSION_HOURS * 3600)
+}
+
 /// The actor with only the roles given in the ente the request is about (an unknown ente: only
 /// the roles given everywhere). Requests about no ente keep every role.
 pub(crate) async fn narrowed(state: &AppState, parts: &Parts, actor: Actor) -> Actor {
@@ -105,12 +110,14 @@ pub(crate) async fn narrowed(state: &AppState, parts: &Parts, actor: Actor) -> A
 struct LoginPage {
     csrf: String,
     error: Option<String>,
+    /// The button of the identity provider, when one is configured (feature `oidc`).
+    external: Option<String>,
     user: Option<UserView>,
 }
 
-fn login_page(status: StatusCode, error: Option<String>) -> Response {
+fn login_page(s: &AppState, status: StatusCode, error: Option<String>) -> Response {
     let csrf = accounts::random_token();
-    let body = LoginPage { csrf: csrf.clone(), error, user: None }.render().unwrap_or_default();
+    let body = LoginPage { csrf: csrf.clone(), error, external: s.external_login(), user: None }.render().unwrap_or_default();
     let mut res = (status, Html(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict")) {
         res.headers_mut().append(SET_COOKIE, v);
@@ -118,8 +125,8 @@ fn login_page(status: StatusCode, error: Option<String>) -> Response {
     res
 }
 
-async fn login_form() -> Response {
-    login_page(StatusCode::OK, None)
+async fn login_form(State(s): State<AppState>) -> Response {
+    login_page(&s, StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
@@ -136,15 +143,14 @@ async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<Logi
     match accounts::login(&s.store, &f.utente, &f.password).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
-            let cookie = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", session.token, accounts::SESSION_HOURS * 3600);
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
+            if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token)) {
                 res.headers_mut().append(SET_COOKIE, v);
             }
             res
         }
         Err(AppError::Refused(m)) => {
             let status = if m.starts_with("troppi") { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
-            login_page(status, Some(m))
+            login_page(&s, status, Some(m))
         }
         Err(e) => crate::error::WebError(e).into_response(),
     }

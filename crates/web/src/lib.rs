@@ -13,6 +13,8 @@ mod error;
 mod evaluation_pages;
 mod health;
 mod import_pages;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 mod pages;
 mod plan_pages;
 mod premi_pages;
@@ -32,11 +34,35 @@ pub struct AppState {
     pub store: Store,
     /// Computed scores of cycles, kept until the data change.
     pub scores: traguardi_app::scores::Cache,
+    /// The identity provider, when login through OpenID Connect is configured.
+    #[cfg(feature = "oidc")]
+    pub oidc: Option<std::sync::Arc<oidc::Provider>>,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
-        AppState { store, scores: traguardi_app::scores::Cache::default() }
+        AppState {
+            store,
+            scores: traguardi_app::scores::Cache::default(),
+            #[cfg(feature = "oidc")]
+            oidc: None,
+        }
+    }
+
+    /// With login through the provider of `config` (its discovery is read now: blocking).
+    #[cfg(feature = "oidc")]
+    pub fn with_oidc(mut self, config: oidc::Config) -> Result<AppState, String> {
+        self.oidc = Some(std::sync::Arc::new(oidc::Provider::discover(config)?));
+        Ok(self)
+    }
+
+    /// The login page's button for the identity provider, if there is one.
+    fn external_login(&self) -> Option<String> {
+        #[cfg(feature = "oidc")]
+        if let Some(p) = &self.oidc {
+            return Some(p.config.label.clone());
+        }
+        None
     }
 }
 
@@ -45,6 +71,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(auth::routes())
+        .merge(external_login_routes())
         .merge(api::routes())
         .merge(pages::routes())
         .merge(plan_pages::routes())
@@ -60,6 +87,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
+}
+
+#[cfg(feature = "oidc")]
+fn external_login_routes() -> Router<AppState> {
+    oidc::routes()
+}
+
+#[cfg(not(feature = "oidc"))]
+fn external_login_routes() -> Router<AppState> {
+    Router::new()
 }
 
 /// Serves until Ctrl-C or SIGTERM. `on_ready` receives the bound address (port 0 picks one).
