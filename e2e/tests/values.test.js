@@ -76,3 +76,20 @@ test('the NIV draws its sample on the plan state page', async () => {
   assert.deepEqual(await axeViolations(page), []);
   await context.close();
 });
+
+test('phone layout of the data-entry pages: nothing wider than the screen', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await logIn(context, 'direttore.siad');
+  for (const path of [
+    '/enti/015146/cicli/2021/kpi/SIAD-2021-01-K1/valori',
+    '/enti/015146/cicli/2020/valutazioni',
+    '/enti/015146/cicli/2020/valutazioni/M0168',
+    '/enti/015146/cicli/2020/cruscotto',
+    '/enti/015146/trasparenza',
+  ]) {
+    await page.goto(BASE_URL + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${path}: page wider than the screen by ${overflow}px`);
+  }
+  await context.close();
+});

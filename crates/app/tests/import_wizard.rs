@@ -85,6 +85,23 @@ async fn story(store: &Store) {
     // Committed, the upload is gone.
     assert!(matches!(import_wizard::show(store, &planner, &milano, &id).await, Err(AppError::NotFound(_))));
 
+    // A spreadsheet goes the same way: its first sheet, with its own headers.
+    let sheet = traguardi_docs::export::Sheet {
+        name: "valori".into(),
+        header: vec!["Indicatore".into(), "Al".into(), "Misura".into(), "Commento".into()],
+        rows: vec![vec!["CRM-2021-01-K1".into(), "2021-06-30".into(), "50000".into(), "rettifica".into()]],
+    };
+    let xlsx = traguardi_docs::export::to_xlsx(&sheet).expect("xlsx");
+    let id = import_wizard::upload(store, &planner, &milano, Kind::Misurazioni, 2021, "valori.xlsx", &xlsx).await.expect("upload");
+    assert_eq!(import_wizard::show(store, &planner, &milano, &id).await.expect("show").headers, ["indicatore", "al", "misura", "commento"]);
+    import_wizard::map(store, &planner, &milano, &id, &chosen(&[("kpi", "indicatore"), ("data", "al"), ("valore", "misura"), ("nota", "commento")]))
+        .await
+        .expect("map");
+    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    assert_eq!(p.summary.as_deref(), Some("misurazioni 2021: 1 righe lette, 0 valori nuovi, 1 nuove versioni, 0 invariati"));
+    import_wizard::discard(store, &planner, &milano, &id).await.expect("discard");
+    assert!(matches!(import_wizard::show(store, &planner, &milano, &id).await, Err(AppError::NotFound(_))));
+
     // A file that is not a table is refused at upload, saying why.
     match import_wizard::upload(store, &planner, &milano, Kind::Piano, 2021, "vuoto.csv", b"").await {
         Err(AppError::Invalid(p)) => assert_eq!(p.describe(Lang::It), "il file non contiene righe di dati"),
