@@ -164,7 +164,7 @@ struct LogoutForm {
 async fn logout(State(s): State<AppState>, headers: HeaderMap, user: CurrentUser, Form(f): Form<LogoutForm>) -> Response {
     let Some((_, csrf, _)) = &user.0 else { return Redirect::to("/").into_response() };
     if *csrf != f.csrf {
-        return page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito.");
+        return crate::error::forged();
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
         && let Err(e) = accounts::logout(&s.store, &token).await

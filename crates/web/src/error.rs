@@ -19,6 +19,11 @@ pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
     (status, Html(body)).into_response()
 }
 
+/// The answer to a form whose CSRF token is not the session's: it did not come from our page.
+pub fn forged() -> Response {
+    page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina.")
+}
+
 pub async fn not_found() -> Response {
     page(StatusCode::NOT_FOUND, "Pagina non trovata", "L'indirizzo richiesto non corrisponde ad alcuna pagina.")
 }

@@ -20,7 +20,7 @@ use traguardi_domain::plan::round::it;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
-use crate::error::{WebError, page};
+use crate::error::WebError;
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -177,7 +177,7 @@ async fn save(
 ) -> Result<Response, WebError> {
     let field = |n: &str| fields.iter().find(|(k, _)| k == n).map_or("", |(_, v)| v.trim());
     if user.view().is_none_or(|u| u.csrf != field("csrf")) {
-        return Ok(page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina."));
+        return Ok(crate::error::forged());
     }
     let mut problems = traguardi_domain::Problems::default();
     let mut day = |n: &str| match field(n) {

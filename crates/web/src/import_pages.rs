@@ -16,7 +16,7 @@ use traguardi_domain::Lang;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
-use crate::error::{WebError, page};
+use crate::error::{WebError, forged};
 use crate::pages::html;
 use crate::upload;
 
@@ -27,10 +27,6 @@ pub fn routes() -> Router<AppState> {
         .route("/enti/{code}/cicli/{year}/importa/{id}/anteprima", get(preview_page))
         .route("/enti/{code}/cicli/{year}/importa/{id}/file", post(replace_file).layer(upload::body_limit(MAX_BYTES)))
         .route("/enti/{code}/cicli/{year}/importa/{id}/conferma", post(confirm))
-}
-
-fn forged() -> Response {
-    page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina.")
 }
 
 fn base(code: &str, year: i32) -> String {

@@ -168,7 +168,7 @@ async fn premi_action(
     Form(f): Form<ActionForm>,
 ) -> Result<Response, WebError> {
     if user.view().is_none_or(|u| u.csrf != f.csrf) {
-        return Ok(crate::error::page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito."));
+        return Ok(crate::error::forged());
     }
     let actor = user.actor();
     let name = f.nome.trim().to_string();
@@ -301,7 +301,7 @@ async fn my_answer(
     Form(f): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     if user.view().is_none_or(|u| u.csrf != f.csrf) {
-        return Ok(crate::error::page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina."));
+        return Ok(crate::error::forged());
     }
     let (answer, esito) = match f.azione.as_str() {
         "firma" => (Answer::Sign, "firmata"),

@@ -17,7 +17,7 @@ use traguardi_domain::cycle::format_date_it;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
-use crate::error::{WebError, page};
+use crate::error::{WebError, forged};
 use crate::pages::html;
 use crate::upload;
 
@@ -48,10 +48,6 @@ impl Notice {
         };
         Some(said.into())
     }
-}
-
-fn forged() -> Response {
-    page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina.")
 }
 
 fn status_it(s: &str) -> &'static str {

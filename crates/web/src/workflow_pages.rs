@@ -19,7 +19,7 @@ use traguardi_domain::plan::workflow::{STATES, State as Stage};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
-use crate::error::{WebError, page};
+use crate::error::{WebError, forged};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -120,7 +120,7 @@ struct StepForm {
 /// Moves objectives, or draws the NIV's sample; the page says what happened or why not.
 async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>, Form(f): Form<StepForm>) -> Result<Response, WebError> {
     if user.view().is_none_or(|u| u.csrf != f.csrf) {
-        return Ok(page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina."));
+        return Ok(forged());
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let actor = user.actor();
