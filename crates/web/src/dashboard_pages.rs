@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use rust_decimal::Decimal;
+use traguardi_app::cycles;
 use traguardi_app::dashboard::{self, Bar, Dashboard, Trend};
-use traguardi_app::{cycles, enti};
 use traguardi_domain::plan::round::it;
 
 use crate::AppState;
@@ -70,8 +70,7 @@ impl DashboardPage {
 async fn dashboard_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
     let actor = user.actor();
     let data = s.scores.load(&s.store, &actor, &code, year).await?;
-    let ente = enti::find(&s.store, Some(&code)).await?;
-    let years: Vec<i32> = cycles::years(&s.store, &ente).await?.into_iter().filter(|y| *y <= year).collect();
+    let years: Vec<i32> = cycles::years(&s.store, &data.ente).await?.into_iter().filter(|y| *y <= year).collect();
     let mut past = Vec::new();
     for y in years.iter().rev().take(TREND_YEARS) {
         past.push(if *y == year { data.clone() } else { s.scores.load(&s.store, &actor, &code, *y).await? });
@@ -79,8 +78,8 @@ async fn dashboard_page(State(s): State<AppState>, user: CurrentUser, Path((code
     let trend = dashboard::trend(&past.iter().map(|c| c.as_ref()).collect::<Vec<_>>());
     html(DashboardPage {
         user: user.view(),
-        ente_name: ente.name,
-        nav_code: ente.code.to_string(),
+        ente_name: data.ente.name.clone(),
+        nav_code: data.ente.code.to_string(),
         year,
         section: "cruscotto",
         d: dashboard::build(&data),
