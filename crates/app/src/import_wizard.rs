@@ -206,14 +206,14 @@ pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &B
     Ok(())
 }
 
-/// Runs the import as a trial: nothing is written. Every problem is listed by row.
-pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<Preview, AppError> {
+/// Runs the import as a trial: nothing is written. Every problem is listed by row, in `lang`.
+pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<Preview, AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let upload = describe(&u, &read_table(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?)?;
     let pairs = mapping(&u)?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(pairs.clone()), ..Default::default() };
     let table = read_table(&u.data, opts.clone())?;
-    let (summary, problems) = match run(store, actor, ente, &u, opts, true).await {
+    let (summary, problems) = match run(store, actor, ente, &u, opts, true, lang).await {
         Ok(summary) => (Some(summary), Problems::default()),
         Err(AppError::Invalid(p)) => (None, p),
         Err(e) => return Err(e),
@@ -221,8 +221,8 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Res
     let columns: Vec<(String, String)> = upload.choices.iter().filter_map(|c| c.chosen.clone().map(|h| (c.name.to_string(), h))).collect();
     let problem_rows = problems.0.iter().filter_map(|p| p.row.filter(|&r| r > 1)).collect::<HashSet<_>>().len();
     Ok(Preview {
-        rows: rows_of(&table, &columns, &problems),
-        general: general(&problems, &pairs),
+        rows: rows_of(&table, &columns, &problems, lang),
+        general: general(&problems, &pairs, lang),
         problem_count: problems.len(),
         problem_rows,
         columns,
@@ -231,11 +231,11 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Res
     })
 }
 
-/// Runs the import for real and removes the upload; returns what was done.
-pub async fn commit(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(Kind, String), AppError> {
+/// Runs the import for real and removes the upload; returns what was done, in `lang`.
+pub async fn commit(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<(Kind, String), AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(mapping(&u)?), ..Default::default() };
-    let summary = run(store, actor, ente, &u, opts, false).await?;
+    let summary = run(store, actor, ente, &u, opts, false, lang).await?;
     let mut conn = store.acquire().await?;
     imports::delete(&mut conn, &ente.id, id).await?;
     Ok((Kind::parse(&u.kind)?, summary))
@@ -302,30 +302,30 @@ fn plain(header: &str) -> String {
     header.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect()
 }
 
-async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, dry_run: bool) -> Result<String, AppError> {
+async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, dry_run: bool, lang: Lang) -> Result<String, AppError> {
     let year = u.cycle_year.ok_or_else(|| AppError::Refused("il file non indica il ciclo".into()))?;
     Ok(match Kind::parse(&u.kind)? {
-        Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
-        Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
-        Kind::Persone => import_people::import_people(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(Lang::It),
+        Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
+        Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
+        Kind::Persone => import_people::import_people(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
     })
 }
 
 /// The rows with a problem and the first few, with their problems (the column named as in the
 /// file, then as the import calls it).
-fn rows_of(table: &Table, columns: &[(String, String)], problems: &Problems) -> Vec<PreviewRow> {
+fn rows_of(table: &Table, columns: &[(String, String)], problems: &Problems, lang: Lang) -> Vec<PreviewRow> {
     let header_of = |name: &str| columns.iter().find(|(n, _)| n == name).map(|(_, h)| h.clone());
     let mut by_line: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for p in &problems.0 {
         if let Some(line) = p.row.filter(|&r| r > 1) {
             let place = match p.column.as_deref() {
                 Some(c) => match header_of(c) {
-                    Some(h) if h != c => format!("colonna «{h}» ({c}): "),
-                    _ => format!("colonna «{c}»: "),
+                    Some(h) if h != c => column(lang, &h, Some(c)),
+                    _ => column(lang, c, None),
                 },
                 None => String::new(),
             };
-            by_line.entry(line).or_default().push(format!("{place}{}", p.kind.describe(Lang::It)));
+            by_line.entry(line).or_default().push(format!("{place}{}", p.kind.describe(lang)));
         }
     }
     let at: std::collections::HashMap<usize, &traguardi_docs::Record> = table.rows.iter().map(|r| (r.line, r)).collect();
@@ -342,14 +342,26 @@ fn rows_of(table: &Table, columns: &[(String, String)], problems: &Problems) -> 
 }
 
 /// Problems of the whole file, of the header or of a column.
-fn general(problems: &Problems, pairs: &[(String, String)]) -> Vec<String> {
+fn general(problems: &Problems, pairs: &[(String, String)], lang: Lang) -> Vec<String> {
     problems
         .0
         .iter()
         .filter(|p| p.row.is_none_or(|r| r <= 1))
         .map(|p| match p.column.as_deref().and_then(|c| pairs.iter().find(|(_, to)| to == c)) {
-            Some((from, to)) if from != to => format!("colonna «{from}» ({to}): {}", p.kind.describe(Lang::It)),
-            _ => p.describe(Lang::It),
+            Some((from, to)) if from != to => format!("{}{}", column(lang, from, Some(to)), p.kind.describe(lang)),
+            _ => p.describe(lang),
         })
         .collect()
+}
+
+/// `colonna «Valore» (valore): `: a column named as in the file, then as the import calls it.
+fn column(lang: Lang, header: &str, name: Option<&str>) -> String {
+    let word = match lang {
+        Lang::It => "colonna",
+        Lang::En => "column",
+    };
+    match name {
+        Some(n) => format!("{word} «{header}» ({n}): "),
+        None => format!("{word} «{header}»: "),
+    }
 }

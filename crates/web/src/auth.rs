@@ -15,6 +15,7 @@ use traguardi_app::{Actor, AppError, accounts};
 
 use crate::AppState;
 use crate::error::page;
+use crate::i18n::{Translate, t, t1};
 
 pub const SESSION_COOKIE: &str = "traguardi_session";
 const LOGIN_CSRF_COOKIE: &str = "traguardi_csrf";
@@ -138,7 +139,11 @@ struct LoginForm {
 
 async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     if cookie(&headers, LOGIN_CSRF_COOKIE).is_none_or(|c| c != f.csrf) {
-        return page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo è scaduto o non proviene da questo sito: ricaricare la pagina di accesso.");
+        return page(
+            StatusCode::FORBIDDEN,
+            t("Richiesta non valida"),
+            t("Il modulo è scaduto o non proviene da questo sito: ricaricare la pagina di accesso."),
+        );
     }
     match accounts::login(&s.store, &f.utente, &f.password).await {
         Ok(session) => {
@@ -148,10 +153,11 @@ async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<Logi
             }
             res
         }
-        Err(AppError::Refused(m)) => {
-            let status = if m.starts_with("troppi") { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
-            login_page(&s, status, Some(m))
+        // The two refusals of a login, said again here in the page's language.
+        Err(AppError::Refused(m)) if m.starts_with("troppi") => {
+            login_page(&s, StatusCode::TOO_MANY_REQUESTS, Some(t1("troppi tentativi falliti: riprovare tra {} minuti", accounts::LOCK_MINUTES)))
         }
+        Err(AppError::Refused(_)) => login_page(&s, StatusCode::UNAUTHORIZED, Some(t("utente o password non corretti").to_string())),
         Err(e) => crate::error::WebError(e).into_response(),
     }
 }

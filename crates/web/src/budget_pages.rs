@@ -16,6 +16,7 @@ use traguardi_store::cycle;
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, t, word};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -87,7 +88,7 @@ async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
         enti::resolve(&mut conn, Some(&code)).await?
     };
     let years = budget::years(&s.store, &ente.id).await?;
-    let year = years.first().ok_or_else(|| AppError::NotFound("nessun PEG caricato per questo ente (traguardi import peg)".into()))?;
+    let year = years.first().ok_or_else(|| AppError::NotFound(t("nessun PEG caricato per questo ente (traguardi import peg)").into()))?;
     Ok(Redirect::to(&format!("/enti/{}/bilancio/{year}", ente.code)).into_response())
 }
 
@@ -172,14 +173,14 @@ async fn budget_page(
         years,
         headings: report.years,
         scope_label: match &scope {
-            Scope::Ente => "tutto l'ente".into(),
-            _ => format!("{} {} ({})", report.scope_kind, report.scope_code, report.scope_name),
+            Scope::Ente => t("tutto l'ente").into(),
+            _ => format!("{} {} ({})", word(&report.scope_kind), report.scope_code, report.scope_name),
         },
         scope_query,
         direzioni: with_lines,
         summaries: vec![
-            ("Spese correnti per Missione e Programma", summary(&report.correnti, "Totale spese correnti")),
-            ("Spese in conto capitale per Missione e Programma", summary(&report.capitale, "Totale spese in conto capitale")),
+            (t("Spese correnti per Missione e Programma"), summary(&report.correnti, t("Totale spese correnti"))),
+            (t("Spese in conto capitale per Missione e Programma"), summary(&report.capitale, t("Totale spese in conto capitale"))),
         ],
         bars,
         cdr,

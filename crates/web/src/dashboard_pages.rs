@@ -16,6 +16,7 @@ use traguardi_domain::plan::round::it;
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, t};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -44,11 +45,11 @@ impl DashboardPage {
     }
     fn light_label(&self, code: &str) -> &'static str {
         match code {
-            "verde" => "Verde",
-            "giallo" => "Giallo",
-            "rosso" => "Rosso",
-            "non_valutabile" => "Non valutabili",
-            _ => "In attesa di dati",
+            "verde" => t("Verde"),
+            "giallo" => t("Giallo"),
+            "rosso" => t("Rosso"),
+            "non_valutabile" => t("Non valutabili"),
+            _ => t("In attesa di dati"),
         }
     }
     fn badge(&self, light: &str) -> &'static str {
@@ -60,8 +61,8 @@ impl DashboardPage {
     }
     fn status_label(&self, b: &Bar) -> &'static str {
         match b.status {
-            "non_valutabile" => "non valutabile",
-            "in_attesa" => "in attesa di dati",
+            "non_valutabile" => t("non valutabile"),
+            "in_attesa" => t("in attesa di dati"),
             _ => "",
         }
     }

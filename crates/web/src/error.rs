@@ -1,10 +1,10 @@
-//! Errors as pages: what went wrong in Italian, with the right status, never a stack trace.
+//! Errors as pages: what went wrong in the person's language, with the right status, never a stack trace.
 
+use crate::i18n::{Translate, lang, t};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use traguardi_app::AppError;
-use traguardi_domain::Lang;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -21,11 +21,11 @@ pub fn page(status: StatusCode, title: &str, message: &str) -> Response {
 
 /// The answer to a form whose CSRF token is not the session's: it did not come from our page.
 pub fn forged() -> Response {
-    page(StatusCode::FORBIDDEN, "Richiesta non valida", "Il modulo non proviene da questo sito: ricaricare la pagina.")
+    page(StatusCode::FORBIDDEN, t("Richiesta non valida"), t("Il modulo non proviene da questo sito: ricaricare la pagina."))
 }
 
 pub async fn not_found() -> Response {
-    page(StatusCode::NOT_FOUND, "Pagina non trovata", "L'indirizzo richiesto non corrisponde ad alcuna pagina.")
+    page(StatusCode::NOT_FOUND, t("Pagina non trovata"), t("L'indirizzo richiesto non corrisponde ad alcuna pagina."))
 }
 
 /// A use-case error as an HTTP answer.
@@ -42,16 +42,16 @@ impl From<AppError> for WebError {
 pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
     match e {
         AppError::NoSuchEnte { .. } | AppError::NoSuchCycle { .. } | AppError::NoEnte | AppError::NotFound(_) => {
-            (StatusCode::NOT_FOUND, "Non trovato", e.describe(Lang::It))
+            (StatusCode::NOT_FOUND, t("Non trovato"), e.describe(lang()))
         }
-        AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Accesso negato", e.describe(Lang::It)),
-        AppError::Conflict(_) => (StatusCode::CONFLICT, "Modificato da altri", e.describe(Lang::It)),
+        AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, t("Accesso negato"), e.describe(lang())),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, t("Modificato da altri"), e.describe(lang())),
         AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, "Richiesta non valida", e.describe(Lang::It))
+            (StatusCode::UNPROCESSABLE_ENTITY, t("Richiesta non valida"), e.describe(lang()))
         }
         AppError::Store(db) => {
             tracing::error!("database: {db}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Errore interno", "Il servizio non è al momento disponibile. Riprovare tra poco.".into())
+            (StatusCode::INTERNAL_SERVER_ERROR, t("Errore interno"), t("Il servizio non è al momento disponibile. Riprovare tra poco.").into())
         }
     }
 }

@@ -14,13 +14,13 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 use traguardi_app::AppError;
 use traguardi_app::evaluations::{self, Evaluee, Filled};
-use traguardi_domain::Lang;
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::round::it;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, lang, t, t1};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -31,19 +31,19 @@ pub fn routes() -> Router<AppState> {
 
 /// Where an evaluation stands, in words.
 fn stage(e: &Evaluee) -> String {
-    let Some(v) = &e.evaluation else { return "da iniziare".into() };
+    let Some(v) = &e.evaluation else { return t("da iniziare").into() };
     let day = |d: Option<NaiveDate>| d.map(format_date_it);
     if let Some(d) = day(v.contested_on) {
-        return format!("contestata il {d}");
+        return t1("contestata il {}", d);
     }
     if let Some(d) = day(v.signed_on) {
-        return format!("firmata il {d}");
+        return t1("firmata il {}", d);
     }
     match (day(v.interview_final), day(v.interview_mid), day(v.interview_start)) {
-        (Some(d), _, _) => format!("colloquio finale il {d}, in attesa della firma"),
-        (None, Some(d), _) => format!("colloquio intermedio il {d}"),
-        (None, None, Some(d)) => format!("colloquio iniziale il {d}"),
-        _ => "da iniziare".into(),
+        (Some(d), _, _) => t1("colloquio finale il {}, in attesa della firma", d),
+        (None, Some(d), _) => t1("colloquio intermedio il {}", d),
+        (None, None, Some(d)) => t1("colloquio iniziale il {}", d),
+        _ => t("da iniziare").into(),
     }
 }
 
@@ -163,7 +163,7 @@ async fn form_page(
     Path((code, year, matricola)): Path<(String, i32, String)>,
     Query(n): Query<Notice>,
 ) -> Result<Response, WebError> {
-    let done = (n.esito.as_deref() == Some("salvata")).then(|| "Valutazione salvata.".to_string());
+    let done = (n.esito.as_deref() == Some("salvata")).then(|| t("Valutazione salvata.").to_string());
     render_form(&s, &user, (&code, year, &matricola), done, None).await
 }
 
@@ -206,7 +206,7 @@ async fn save(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/valutazioni/{matricola}?esito=salvata")).into_response()),
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => {
-            let mut r = render_form(&s, &user, (&code, year, &matricola), None, Some(e.describe(Lang::It))).await?;
+            let mut r = render_form(&s, &user, (&code, year, &matricola), None, Some(e.describe(lang()))).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use traguardi_app::import_wizard::{self, Kind, MAX_BYTES, Preview, Uploaded};
 use traguardi_app::{AppError, enti};
-use traguardi_domain::Lang;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::{WebError, forged};
+use crate::i18n::{Translate, lang, t, t2};
 use crate::pages::html;
 use crate::upload;
 
@@ -66,7 +66,7 @@ async fn render_start(
         nav_code: ente.code.to_string(),
         year,
         section: "importa",
-        kinds: Kind::ALL.iter().map(|k| (k.code(), k.label(), k.columns().0.join(", "))).collect(),
+        kinds: Kind::ALL.iter().map(|k| (k.code(), t(k.label()), k.columns().0.join(", "))).collect(),
         max_mb: MAX_BYTES / (1024 * 1024),
         done,
         message,
@@ -88,12 +88,12 @@ async fn start(State(s): State<AppState>, user: CurrentUser, Path((code, year)):
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (Kind::parse(form.field("tipo")), &form.file) {
         (Err(e), _) => Err(e),
-        (Ok(_), None) => Err(AppError::Refused("scegliere il file da importare".into())),
+        (Ok(_), None) => Err(AppError::Refused(t("scegliere il file da importare").into())),
         (Ok(kind), Some((name, bytes))) => import_wizard::upload(&s.store, &user.actor(), &ente, kind, year, name, bytes).await,
     };
     match outcome {
         Ok(id) => Ok(Redirect::to(&format!("{}/{id}", base(&code, year))).into_response()),
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_start(&s, &user, (&code, year), None, Some(e.describe(Lang::It))).await),
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_start(&s, &user, (&code, year), None, Some(e.describe(lang()))).await),
         Err(e) => Err(e.into()),
     }
 }
@@ -132,7 +132,7 @@ async fn render_columns(s: &AppState, user: &CurrentUser, (code, year, id): (&st
         nav_code: ente.code.to_string(),
         year,
         section: "importa",
-        kind_label: up.kind.label(),
+        kind_label: t(up.kind.label()),
         up,
         message,
     })
@@ -161,9 +161,7 @@ async fn choose_columns(
     let chosen: BTreeMap<String, String> = fields.iter().filter_map(|(k, v)| k.strip_prefix("col.").map(|n| (n.to_string(), v.clone()))).collect();
     match import_wizard::map(&s.store, &user.actor(), &ente, &id, &chosen).await {
         Ok(()) => Ok(Redirect::to(&format!("{}/{id}/anteprima", base(&code, year))).into_response()),
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => {
-            unprocessable(render_columns(&s, &user, (&code, year, &id), Some(e.describe(Lang::It))).await)
-        }
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_columns(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await),
         Err(e) => Err(e.into()),
     }
 }
@@ -190,7 +188,7 @@ async fn render_preview(s: &AppState, user: &CurrentUser, (code, year, id): (&st
         return Ok(Redirect::to("/login").into_response());
     }
     let ente = enti::find(&s.store, Some(code)).await?;
-    let p = match import_wizard::preview(&s.store, &user.actor(), &ente, id).await {
+    let p = match import_wizard::preview(&s.store, &user.actor(), &ente, id, lang()).await {
         Ok(p) => p,
         // No mapping yet: back to the columns.
         Err(AppError::Refused(_)) => return Ok(Redirect::to(&format!("{}/{id}", base(code, year))).into_response()),
@@ -203,7 +201,7 @@ async fn render_preview(s: &AppState, user: &CurrentUser, (code, year, id): (&st
         nav_code: ente.code.to_string(),
         year,
         section: "importa",
-        kind_label: p.upload.kind.label(),
+        kind_label: t(p.upload.kind.label()),
         p,
         max_mb: MAX_BYTES / (1024 * 1024),
         more,
@@ -230,14 +228,12 @@ async fn replace_file(
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match &form.file {
-        None => Err(AppError::Refused("scegliere il file corretto".into())),
+        None => Err(AppError::Refused(t("scegliere il file corretto").into())),
         Some((name, bytes)) => import_wizard::replace(&s.store, &user.actor(), &ente, &id, name, bytes).await,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{}/{id}/anteprima", base(&code, year))).into_response()),
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => {
-            unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(Lang::It))).await)
-        }
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await),
         Err(e) => Err(e.into()),
     }
 }
@@ -257,10 +253,10 @@ async fn confirm(
         return Ok(forged());
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
-    match import_wizard::commit(&s.store, &user.actor(), &ente, &id).await {
-        Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(format!("{} importato: {summary}.", kind.label())), None).await,
+    match import_wizard::commit(&s.store, &user.actor(), &ente, &id, lang()).await {
+        Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(t2("{} importato: {}.", t(kind.label()), summary)), None).await,
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {
-            unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(Lang::It))).await)
+            unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await)
         }
         Err(e) => Err(e.into()),
     }

@@ -1,4 +1,4 @@
-//! The web server of Traguardi: HTML pages (Italian first, Bootstrap Italia), health endpoints,
+//! The web server of Traguardi: HTML pages (Italian first, English second; Bootstrap Italia), health endpoints,
 //! static files embedded in the binary, and the security headers every answer carries.
 //! The router is testable without a socket (`router(state)` + `tower::ServiceExt::oneshot`).
 
@@ -12,6 +12,7 @@ pub mod documents;
 mod error;
 mod evaluation_pages;
 mod health;
+pub mod i18n;
 mod import_pages;
 #[cfg(feature = "oidc")]
 pub mod oidc;
@@ -84,7 +85,9 @@ pub fn router(state: AppState) -> Router {
         .merge(import_pages::routes())
         .merge(transparency_pages::routes())
         .merge(assets::routes())
+        .route("/lingua/{code}", axum::routing::get(i18n::switch))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(i18n::middleware))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

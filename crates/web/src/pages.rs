@@ -13,6 +13,7 @@ use traguardi_store::ente::Ente;
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, counted, t, t1, t2, t4};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home)).route("/enti/{code}", get(ente_home)).route("/enti/{code}/cicli/{year}/struttura", get(org_page))
@@ -41,54 +42,49 @@ struct TodoItem {
     details: Vec<(String, String)>,
 }
 
-/// `1 valore`, `3 valori`.
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-fn todo_view(t: Todo) -> TodoView {
-    let cycle = format!("/enti/{}/cicli/{}", t.ente_code, t.year);
+fn todo_view(todo: Todo) -> TodoView {
+    let cycle = format!("/enti/{}/cicli/{}", todo.ente_code, todo.year);
     let day = traguardi_domain::cycle::format_date_it;
     let mut items = Vec::new();
-    if let Some(n) = t.waiting.filter(|n| *n > 0) {
+    if let Some(n) = todo.waiting.filter(|n| *n > 0) {
         items.push(TodoItem {
             text: counted(n, "valore da approvare o restituire", "valori da approvare o restituire"),
             href: format!("{cycle}/valori"),
             details: Vec::new(),
         });
     }
-    if let Some(n) = t.to_validate.filter(|n| *n > 0) {
+    if let Some(n) = todo.to_validate.filter(|n| *n > 0) {
         items.push(TodoItem {
             text: counted(n, "obiettivo consuntivato da validare", "obiettivi consuntivati da validare"),
             href: format!("{cycle}/stato"),
             details: Vec::new(),
         });
     }
-    if t.late_total > 0 {
-        let mut details: Vec<(String, String)> = t
+    if todo.late_total > 0 {
+        let mut details: Vec<(String, String)> = todo
             .late
             .iter()
-            .map(|l| (format!("{} {}, al {}: scaduto il {}", l.kpi, l.kpi_name, day(l.period_end), day(l.due)), format!("{cycle}/kpi/{}/valori", l.kpi)))
+            .map(|l| (t4("{} {}, al {}: scaduto il {}", &l.kpi, &l.kpi_name, day(l.period_end), day(l.due)), format!("{cycle}/kpi/{}/valori", l.kpi)))
             .collect();
-        if t.late_total > t.late.len() {
-            details.push((format!("e altri {}", t.late_total - t.late.len()), String::new()));
+        if todo.late_total > todo.late.len() {
+            details.push((t1("e altri {}", todo.late_total - todo.late.len()), String::new()));
         }
-        let text = counted(t.late_total, "valore in ritardo nelle strutture di competenza", "valori in ritardo nelle strutture di competenza");
+        let text = counted(todo.late_total, "valore in ritardo nelle strutture di competenza", "valori in ritardo nelle strutture di competenza");
         items.push(TodoItem { text, href: String::new(), details });
     }
-    if !t.returned.is_empty() {
-        let details = t.returned.iter().map(|(k, p)| (format!("{k} al {}", day(*p)), format!("{cycle}/kpi/{k}/valori"))).collect();
+    if !todo.returned.is_empty() {
+        let details = todo.returned.iter().map(|(k, p)| (t2("{} al {}", k, day(*p)), format!("{cycle}/kpi/{k}/valori"))).collect();
         items.push(TodoItem {
-            text: counted(t.returned.len(), "valore restituito da correggere", "valori restituiti da correggere"),
+            text: counted(todo.returned.len(), "valore restituito da correggere", "valori restituiti da correggere"),
             href: String::new(),
             details,
         });
     }
-    if !t.notifications.is_empty() {
-        let details = t.notifications.iter().map(|(d, text)| (format!("{d}: {text}"), String::new())).collect();
-        items.push(TodoItem { text: "Avvisi".into(), href: format!("{cycle}/la-mia-valutazione"), details });
+    if !todo.notifications.is_empty() {
+        let details = todo.notifications.iter().map(|(d, text)| (format!("{d}: {text}"), String::new())).collect();
+        items.push(TodoItem { text: t("Avvisi").into(), href: format!("{cycle}/la-mia-valutazione"), details });
     }
-    TodoView { title: format!("{} · ciclo {}", t.ente_name, t.year), items }
+    TodoView { title: t2("{} · ciclo {}", &todo.ente_name, todo.year), items }
 }
 
 #[derive(Template)]
@@ -103,7 +99,7 @@ struct OrgPage {
 }
 
 pub(crate) fn html(t: impl Template) -> Result<Response, WebError> {
-    let body = t.render().map_err(|e| WebError(traguardi_app::AppError::Refused(format!("pagina non generata: {e}"))))?;
+    let body = t.render().map_err(|e| WebError(traguardi_app::AppError::Refused(t1("pagina non generata: {}", e))))?;
     Ok(Html(body).into_response())
 }
 

@@ -21,6 +21,7 @@ use traguardi_domain::plan::score::{Outcome, Scored};
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, t, t1, t2, word};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -40,7 +41,7 @@ fn view(s: &Scored, data: &CycleScores) -> Option<ScoreView> {
     let light = data.rules.lights.of(v);
     Some(ScoreView {
         value: it(v),
-        light: light.code(),
+        light: t(light.code()),
         badge: match light {
             Light::Verde => "bg-success",
             Light::Giallo => "bg-warning",
@@ -52,9 +53,9 @@ fn view(s: &Scored, data: &CycleScores) -> Option<ScoreView> {
 
 fn status(s: Option<&Scored>) -> &'static str {
     match s.map(|s| &s.outcome) {
-        Some(Outcome::NotAssessable(_)) => "non valutabile",
-        Some(Outcome::Score(_)) => "valutato",
-        _ => "in attesa di dati",
+        Some(Outcome::NotAssessable(_)) => t("non valutabile"),
+        Some(Outcome::Score(_)) => t("valutato"),
+        _ => t("in attesa di dati"),
     }
 }
 
@@ -116,8 +117,15 @@ pub(crate) async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Opti
     let c = traguardi_app::close::closed(&s.store, &data.ente, data.cycle.year()).await?;
     Ok(c.map(|c| {
         let day = chrono::NaiveDate::parse_from_str(&c.closed_at[..10.min(c.closed_at.len())], "%Y-%m-%d").map_or(c.closed_at.clone(), format_date_it);
-        let forced = if c.forced { " (chiusura forzata: il motivo è nel registro di audit)" } else { "" };
-        format!("Ciclo chiuso il {day}{forced}. I dati sono congelati nell'istantanea SHA-256 {}.", c.content_hash)
+        if c.forced {
+            t2(
+                "Ciclo chiuso il {} (chiusura forzata: il motivo è nel registro di audit). I dati sono congelati nell'istantanea SHA-256 {}.",
+                day,
+                &c.content_hash,
+            )
+        } else {
+            t2("Ciclo chiuso il {}. I dati sono congelati nell'istantanea SHA-256 {}.", day, &c.content_hash)
+        }
     }))
 }
 
@@ -141,7 +149,7 @@ async fn plan_page(
     if let Some(d) = &chosen
         && !data.units.iter().any(|u| &u.code == d)
     {
-        return Err(AppError::NotFound(format!("struttura {d} inesistente nel ciclo {year}")).into());
+        return Err(AppError::NotFound(t2("struttura {} inesistente nel ciclo {}", d, year)).into());
     }
     let v = plan_view(&data, chosen);
     let closed = closed_note(&s, &data).await?;
@@ -245,8 +253,8 @@ pub fn value_it(v: &Value) -> String {
     match v {
         Value::Number(d) => number(*d),
         Value::Date(Some(d)) => format_date_it(*d),
-        Value::Date(None) => "non completato".into(),
-        Value::Bool(b) => (if *b { "sì" } else { "no" }).into(),
+        Value::Date(None) => t("non completato").into(),
+        Value::Bool(b) => (if *b { t("sì") } else { t("no") }).into(),
     }
 }
 
@@ -323,7 +331,7 @@ async fn objective_page(
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let calendar = traguardi_app::monitoring::calendar_of(&s.store, &data.ente).await?;
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
-        .ok_or_else(|| WebError(AppError::NotFound(format!("obiettivo {objective} inesistente nel ciclo {year}"))))?;
+        .ok_or_else(|| WebError(AppError::NotFound(t2("obiettivo {} inesistente nel ciclo {}", &objective, year))))?;
     let resources = resources_of(&s, &data, &objective, year).await?;
     let own_id = data.objectives.iter().find(|x| x.code == objective).map(|x| x.id.clone()).unwrap_or_default();
     let revisions = traguardi_app::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)
@@ -352,7 +360,7 @@ async fn resources_of(s: &AppState, data: &CycleScores, code: &str, year: i32) -
             amount: traguardi_domain::budget::euro(l.previsione),
         })
         .collect();
-    Ok(Some((format!("Missione {m}, Programma {p}"), rows, total)))
+    Ok(Some((t2("Missione {}, Programma {}", m, p), rows, total)))
 }
 
 /// "Valore non aggiornato" when the latest period whose values are due has no value.
@@ -370,8 +378,8 @@ fn staleness(
     if last.is_some_and(|l| l >= expected) {
         return None;
     }
-    let last = last.map_or_else(|| "nessun valore".to_string(), |l| format!("ultimo valore al {}", format_date_it(l)));
-    Some(format!("Valore non aggiornato: {last}, atteso al {}", format_date_it(expected)))
+    let last = last.map_or_else(|| t("nessun valore").to_string(), |l| t1("ultimo valore al {}", format_date_it(l)));
+    Some(t2("Valore non aggiornato: {}, atteso al {}", last, format_date_it(expected)))
 }
 
 fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), today: chrono::NaiveDate) -> Option<ObjectiveView> {
@@ -393,7 +401,7 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
                 .filter_map(|t| {
                     let label = match t.period_end {
                         None => t.year.to_string(),
-                        Some(d) => format!("al {}", format_date_it(d)),
+                        Some(d) => t1("al {}", format_date_it(d)),
                     };
                     Value::from_text(k.measure, &t.value).map(|v| (label, value_it(&v)))
                 })
@@ -401,9 +409,9 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
             KpiView {
                 code: k.code.clone(),
                 name: k.name.clone(),
-                measure: k.measure.code(),
-                direction: k.direction.code(),
-                aggregation: k.aggregation.code(),
+                measure: t(k.measure.code()),
+                direction: t(k.direction.code()),
+                aggregation: t(k.aggregation.code()),
                 weight: k.weight.normalize().to_string().replace('.', ","),
                 unit_label: k.unit_label.clone(),
                 formula: k.formula.clone(),
@@ -411,7 +419,7 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
                 targets,
                 source: k.source.clone(),
                 periods: r
-                    .map(|r| r.periods.iter().map(|(d, v)| (format_date_it(*d), v.as_ref().map_or_else(|| "non valutabile".into(), value_it))).collect())
+                    .map(|r| r.periods.iter().map(|(d, v)| (format_date_it(*d), v.as_ref().map_or_else(|| t("non valutabile").into(), value_it))).collect())
                     .unwrap_or_default(),
                 score: scored.and_then(|s| view(s, data)),
                 status: status(scored),
@@ -431,13 +439,13 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
         ambito: o.ambito_id.as_deref().and_then(|a| data.ambiti.iter().find(|x| x.id == a)).map(|a| a.name.clone()),
         unit: o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.name.clone()),
         weight: o.weight.normalize().to_string().replace('.', ","),
-        state: o.state.replace('_', " "),
+        state: traguardi_domain::plan::workflow::State::parse(&o.state).map_or_else(|| o.state.clone(), |st| word(&st.label())),
         tags: o.tags.clone(),
         parent: o.parent_id.as_deref().and_then(code_title),
         dup: o.dup_id.as_deref().and_then(|d| data.dup.iter().find(|x| x.id == d)).map(|d| {
             let mp = match (&d.missione, &d.programma) {
-                (Some(m), Some(p)) => format!(" (Missione {m}, Programma {p})"),
-                (Some(m), None) => format!(" (Missione {m})"),
+                (Some(m), Some(p)) => format!(" ({})", t2("Missione {}, Programma {}", m, p)),
+                (Some(m), None) => format!(" ({})", t1("Missione {}", m)),
                 _ => String::new(),
             };
             format!("{} {}{mp}", d.code, d.title)

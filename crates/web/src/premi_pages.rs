@@ -19,6 +19,7 @@ use traguardi_domain::plan::round::it;
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
+use crate::i18n::{Translate, lang, t, t1, t2};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -181,13 +182,13 @@ async fn premi_action(
             Err(e) => Err(e),
         },
         "approva" => payouts::approve(&s.store, &actor, Some(&code), year, &name).await.map(|_| ()),
-        other => Err(traguardi_app::AppError::Refused(format!("azione «{other}» sconosciuta"))),
+        other => Err(traguardi_app::AppError::Refused(t1("azione «{}» sconosciuta", other))),
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/premi?scenario={name}")).into_response()),
         Err(e @ (traguardi_app::AppError::Refused(_) | traguardi_app::AppError::Invalid(_))) => {
             let c = Choice { scenario: Some(name).filter(|n| !n.is_empty()), ..Choice::default() };
-            let mut r = render(&s, &user, &code, year, &c, Some(e.describe(traguardi_domain::Lang::It))).await?;
+            let mut r = render(&s, &user, &code, year, &c, Some(e.describe(lang()))).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -231,7 +232,7 @@ async fn person_page(
 ) -> Result<Response, WebError> {
     let actor = user.actor();
     let (_, a) = payouts::scenario(&s.store, &actor, Some(&code), year, &scenario).await?;
-    let person = a.explained(&matricola).ok_or_else(|| traguardi_app::AppError::NotFound(format!("{matricola} non è nello scenario «{scenario}»")))?;
+    let person = a.explained(&matricola).ok_or_else(|| traguardi_app::AppError::NotFound(t2("{} non è nello scenario «{}»", &matricola, &scenario)))?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
         traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
@@ -273,8 +274,8 @@ async fn my_page(
     Query(n): Query<MyNotice>,
 ) -> Result<Response, WebError> {
     let done = match n.esito.as_deref() {
-        Some("firmata") => Some("Valutazione firmata per presa visione.".to_string()),
-        Some("contestata") => Some("Contestazione registrata: il valutatore e il revisore la esaminano nella conciliazione.".to_string()),
+        Some("firmata") => Some(t("Valutazione firmata per presa visione.").to_string()),
+        Some("contestata") => Some(t("Contestazione registrata: il valutatore e il revisore la esaminano nella conciliazione.").to_string()),
         _ => None,
     };
     render_mine(&s, &user, (&code, year), done, None).await
@@ -311,7 +312,7 @@ async fn my_answer(
     match evaluation_answer::answer(&s.store, &user.actor(), Some(&code), year, answer, today).await {
         Ok(_) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/la-mia-valutazione?esito={esito}")).into_response()),
         Err(e @ traguardi_app::AppError::Refused(_)) => {
-            let mut r = render_mine(&s, &user, (&code, year), None, Some(e.describe(traguardi_domain::Lang::It))).await?;
+            let mut r = render_mine(&s, &user, (&code, year), None, Some(e.describe(lang()))).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -330,16 +331,16 @@ async fn render_mine(s: &AppState, user: &CurrentUser, (code, year): (&str, i32)
     let facts = match mine.as_ref().and_then(|m| m.evaluation.as_ref().map(|e| (m, e))) {
         None => Vec::new(),
         Some((m, e)) => vec![
-            ("Valutatore", m.evaluator.clone().unwrap_or_else(|| "—".into())),
-            ("Revisore (secondo livello)", m.reviewer.clone().unwrap_or_else(|| "—".into())),
-            ("Risultati", e.results.map_or_else(|| "dagli obiettivi del piano".to_string(), it)),
-            ("Comportamenti", score(e.behaviours)),
-            ("Colloquio iniziale", day(e.interview_start)),
-            ("Colloquio intermedio", day(e.interview_mid)),
-            ("Colloquio finale", day(e.interview_final)),
-            ("Firmata il", day(e.signed_on)),
-            ("Contestata il", day(e.contested_on)),
-            ("Conciliazione", e.conciliation.clone().map_or_else(|| "—".to_string(), |c| format!("{c} {}", e.conciliated.map(it).unwrap_or_default()))),
+            (t("Valutatore"), m.evaluator.clone().unwrap_or_else(|| "—".into())),
+            (t("Revisore (secondo livello)"), m.reviewer.clone().unwrap_or_else(|| "—".into())),
+            (t("Risultati"), e.results.map_or_else(|| t("dagli obiettivi del piano").to_string(), it)),
+            (t("Comportamenti"), score(e.behaviours)),
+            (t("Colloquio iniziale"), day(e.interview_start)),
+            (t("Colloquio intermedio"), day(e.interview_mid)),
+            (t("Colloquio finale"), day(e.interview_final)),
+            (t("Firmata il"), day(e.signed_on)),
+            (t("Contestata il"), day(e.contested_on)),
+            (t("Conciliazione"), e.conciliation.clone().map_or_else(|| "—".to_string(), |c| format!("{c} {}", e.conciliated.map(it).unwrap_or_default()))),
         ],
     };
     let history = mine.as_ref().map(|m| m.history.iter().map(|(y, s)| (*y, score(*s))).collect()).unwrap_or_default();

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::documents::attachment;
 use crate::error::WebError;
+use crate::i18n::{Translate, t, t1};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -47,13 +48,13 @@ struct TransparencyPage {
 
 /// Where the Relazione stands, in words: "approvata dalla Giunta il 10/06/2021 (GC 1/2021)".
 pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> String {
-    let Some(r) = r else { return "non ancora redatta".into() };
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| format!(" il {}", format_date_it(d))).unwrap_or_default();
+    let Some(r) = r else { return t("non ancora redatta").into() };
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| format!(" {}", t1("il {}", format_date_it(d)))).unwrap_or_default();
     match r.state.as_str() {
-        "pubblicata" => format!("pubblicata{}", day(r.published_on)),
-        "validata" => format!("validata dal NIV{}", day(r.validated_on)),
-        "approvata" => format!("approvata dalla Giunta{}{}", day(r.approved_on), r.act_code.as_deref().map(|a| format!(" ({a})")).unwrap_or_default()),
-        _ => "in redazione".into(),
+        "pubblicata" => format!("{}{}", t("pubblicata"), day(r.published_on)),
+        "validata" => format!("{}{}", t("validata dal NIV"), day(r.validated_on)),
+        "approvata" => format!("{}{}{}", t("approvata dalla Giunta"), day(r.approved_on), r.act_code.as_deref().map(|a| format!(" ({a})")).unwrap_or_default()),
+        _ => t("in redazione").into(),
     }
 }
 
@@ -84,18 +85,18 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
             .map(|(_, sheet)| sheet.rows.iter().map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), shown(&r[1], &r[2], &r[3])]).collect())
             .unwrap_or_default();
         let premi_note = match &p.premi {
-            Some((sc, _)) => format!(
+            Some((sc, _)) => t1(
                 "Distribuzione approvata il {}.",
                 sc.approved_at
                     .as_deref()
                     .and_then(|a| a.get(..10))
                     .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .map_or_else(String::new, format_date_it)
+                    .map_or_else(String::new, format_date_it),
             ),
-            None => "La distribuzione dei premi non è ancora approvata.".into(),
+            None => t("La distribuzione dei premi non è ancora approvata.").into(),
         };
         cycles.push(CycleView {
-            score: p.ente_score.map(|v| format!("{}%", it(v))).unwrap_or_else(|| "in attesa di dati".into()),
+            score: p.ente_score.map(|v| format!("{}%", it(v))).unwrap_or_else(|| t("in attesa di dati").into()),
             relazione: relazione_text(p.relazione.as_ref()),
             premi,
             premi_note,
@@ -116,13 +117,13 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
 async fn open_data(State(s): State<AppState>, user: CurrentUser, Path((code, year, file)): Path<(String, i32, String)>) -> Result<Response, WebError> {
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let premi = || async { traguardi_app::payouts::published_tables(&s.store, &code, year).await };
-    let csv = |sheet: &traguardi_docs::export::Sheet| traguardi_docs::export::to_csv(sheet).map_err(|e| AppError::Refused(format!("CSV non generato: {e}")));
+    let csv = |sheet: &traguardi_docs::export::Sheet| traguardi_docs::export::to_csv(sheet).map_err(|e| AppError::Refused(t1("CSV non generato: {}", e)));
     let stem = format!("{code}-{year}");
     Ok(match file.as_str() {
         "punteggi.csv" => attachment("text/csv; charset=utf-8", &format!("punteggi-{stem}.csv"), csv(&data.sheet())?),
         "premi.csv" => match premi().await? {
             Some((_, sheet)) => attachment("text/csv; charset=utf-8", &format!("premi-{stem}.csv"), csv(&sheet)?),
-            None => return Err(AppError::NotFound(format!("la distribuzione dei premi {year} non è ancora approvata")).into()),
+            None => return Err(AppError::NotFound(t1("la distribuzione dei premi {} non è ancora approvata", year)).into()),
         },
         "datapackage.json" => {
             let pkg = transparency::datapackage(&code, &data.ente.name, year, premi().await?.is_some());
@@ -130,6 +131,6 @@ async fn open_data(State(s): State<AppState>, user: CurrentUser, Path((code, yea
             bytes.push(b'\n');
             attachment("application/json", "datapackage.json", bytes)
         }
-        other => return Err(AppError::NotFound(format!("«{other}» non è tra i dati aperti: punteggi.csv, premi.csv, datapackage.json")).into()),
+        other => return Err(AppError::NotFound(t1("«{}» non è tra i dati aperti: punteggi.csv, premi.csv, datapackage.json", other)).into()),
     })
 }

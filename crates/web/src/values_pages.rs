@@ -12,12 +12,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use traguardi_app::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
 use traguardi_app::{AppError, enti};
-use traguardi_domain::Lang;
 use traguardi_domain::cycle::format_date_it;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::{WebError, forged};
+use crate::i18n::{Translate, lang, t, t1, t2};
 use crate::pages::html;
 use crate::upload;
 
@@ -39,11 +39,11 @@ struct Notice {
 impl Notice {
     fn text(&self) -> Option<String> {
         let said = match self.esito.as_deref()? {
-            "salvato" => "Valore salvato come bozza: inviarlo per l'approvazione quando è pronto.",
-            "inviato" => "Valore salvato e inviato per l'approvazione.",
-            "approvato" => "Valore approvato.",
-            "restituito" => "Valore restituito al responsabile, con la nota.",
-            "allegato" => "Evidenza allegata al valore.",
+            "salvato" => t("Valore salvato come bozza: inviarlo per l'approvazione quando è pronto."),
+            "inviato" => t("Valore salvato e inviato per l'approvazione."),
+            "approvato" => t("Valore approvato."),
+            "restituito" => t("Valore restituito al responsabile, con la nota."),
+            "allegato" => t("Evidenza allegata al valore."),
             _ => return None,
         };
         Some(said.into())
@@ -52,10 +52,10 @@ impl Notice {
 
 fn status_it(s: &str) -> &'static str {
     match s {
-        "draft" => "bozza",
-        "submitted" => "inviato, da approvare",
-        "approved" => "approvato",
-        "returned" => "restituito",
+        "draft" => t("bozza"),
+        "submitted" => t("inviato, da approvare"),
+        "approved" => t("approvato"),
+        "returned" => t("restituito"),
         _ => "",
     }
 }
@@ -72,7 +72,7 @@ struct WaitingRow {
 /// `2026-11-24T01:46:25Z` as `24/11/2026 alle 01:46` (the time as stored, UTC).
 fn when(stamp: &str) -> String {
     match (stamp.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()), stamp.get(11..16)) {
-        (Some(d), Some(t)) => format!("{} alle {t}", format_date_it(d)),
+        (Some(d), Some(time)) => t2("{} alle {}", format_date_it(d), time),
         _ => stamp.to_string(),
     }
 }
@@ -98,7 +98,7 @@ async fn render_inbox(s: &AppState, user: &CurrentUser, code: &str, year: i32, d
         .map(|w| WaitingRow {
             period: format_date_it(w.period_end),
             iso: w.period_end.to_string(),
-            shown: if w.not_assessable { "non valutabile".into() } else { w.value.clone().unwrap_or_default() },
+            shown: if w.not_assessable { t("non valutabile").into() } else { w.value.clone().unwrap_or_default() },
             when: when(&w.entered_at),
             w,
         })
@@ -134,14 +134,14 @@ async fn decide(
     let (decision, esito) = match f.azione.as_str() {
         "approva" => (Decision::Approve, "approvato"),
         "restituisci" => (Decision::Return, "restituito"),
-        other => return Err(AppError::Refused(format!("azione «{other}» sconosciuta")).into()),
+        other => return Err(AppError::Refused(t1("azione «{}» sconosciuta", other)).into()),
     };
     let at = At { year, kpi: &f.kpi, period_end: f.data };
     let note = Some(f.nota.trim()).filter(|n| !n.is_empty());
     match measurements::decide(&s.store, &user.actor(), &ente, at, decision, note).await {
         Ok(_) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/valori?esito={esito}")).into_response()),
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let mut r = render_inbox(&s, &user, &code, year, None, Some(e.describe(Lang::It))).await?;
+            let mut r = render_inbox(&s, &user, &code, year, None, Some(e.describe(lang()))).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -222,7 +222,7 @@ async fn render_entry(
         kpi: sheet.kpi.code.clone(),
         kpi_name: sheet.kpi.name.clone(),
         objective: sheet.objective,
-        measure: format!("{}{}", sheet.kpi.measure.code(), sheet.kpi.unit_label.as_deref().map(|u| format!(", in {u}")).unwrap_or_default()),
+        measure: format!("{}{}", t(sheet.kpi.measure.code()), sheet.kpi.unit_label.as_deref().map(|u| format!(", {}", t1("in {}", u))).unwrap_or_default()),
         periods,
         evidence_types: EVIDENCE_TYPES.iter().map(|(e, _)| format!(".{e}")).collect::<Vec<_>>().join(","),
         max_mb: MAX_EVIDENCE_BYTES / (1024 * 1024),
@@ -283,7 +283,7 @@ async fn enter(
         }
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {
             let status = if matches!(e, AppError::Conflict(_)) { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let mut r = render_entry(&s, &user, (&code, year, &kpi), None, Some(e.describe(Lang::It))).await?;
+            let mut r = render_entry(&s, &user, (&code, year, &kpi), None, Some(e.describe(lang()))).await?;
             *r.status_mut() = status;
             Ok(r)
         }
@@ -307,8 +307,8 @@ async fn attach(
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (NaiveDate::parse_from_str(form.field("data"), "%Y-%m-%d"), &form.file) {
-        (Err(_), _) => Err(AppError::Refused("periodo mancante o non valido: ricaricare la pagina".into())),
-        (Ok(_), None) => Err(AppError::Refused("scegliere il file da allegare".into())),
+        (Err(_), _) => Err(AppError::Refused(t("periodo mancante o non valido: ricaricare la pagina").into())),
+        (Ok(_), None) => Err(AppError::Refused(t("scegliere il file da allegare").into())),
         (Ok(period_end), Some((name, bytes))) => {
             measurements::attach_evidence(&s.store, &user.actor(), &ente, At { year, kpi: &kpi, period_end }, name, bytes).await.map(|_| ())
         }
@@ -316,7 +316,7 @@ async fn attach(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/kpi/{kpi}/valori?esito=allegato")).into_response()),
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::NotFound(_))) => {
-            let mut r = render_entry(&s, &user, (&code, year, &kpi), None, Some(e.describe(Lang::It))).await?;
+            let mut r = render_entry(&s, &user, (&code, year, &kpi), None, Some(e.describe(lang()))).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }

@@ -13,13 +13,13 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use traguardi_app::workflow::{self, Move};
 use traguardi_app::{AppError, enti, niv};
-use traguardi_domain::Lang;
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::{WebError, forged};
+use crate::i18n::{Translate, lang, t, t1, t2, t3, word};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -60,11 +60,11 @@ struct StatePage {
 
 async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome: Outcome) -> Result<Response, WebError> {
     if user.view().is_none() {
-        return Err(AppError::Forbidden { actor: "pubblico".into(), what: "muovere gli obiettivi (serve l'accesso)".into() }.into());
+        return Err(AppError::Forbidden { actor: t("pubblico").into(), what: t("muovere gli obiettivi (serve l'accesso)").into() }.into());
     }
     let data = s.scores.load(&s.store, &user.actor(), code, year).await?;
     let counts = STATES.iter().map(|st| (st.label(), data.objectives.iter().filter(|o| o.state == st.code()).count())).filter(|(_, n)| *n > 0).collect();
-    let targets = STATES.iter().filter(|st| **st != Stage::Chiuso).map(|st| (st.code(), st.label())).collect();
+    let targets = STATES.iter().filter(|st| **st != Stage::Chiuso).map(|st| (st.code(), word(&st.label()))).collect();
     html(StatePage {
         user: user.view(),
         ente_name: data.ente.name.clone(),
@@ -130,10 +130,10 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
         "chiudi" => close_cycle(&s, &actor, &ente, year, &f).await,
         "relazione" => relazione_step(&s, &actor, &ente, year, &f).await,
         "verifica" => traguardi_app::close::verify(&s.store, &actor, &ente, year).await.map(|hash| Outcome {
-            done: Some(format!("Verifica superata: i dati congelati del {year} corrispondono all'istantanea SHA-256 {hash}.")),
+            done: Some(t2("Verifica superata: i dati congelati del {} corrispondono all'istantanea SHA-256 {}.", year, hash)),
             ..Outcome::default()
         }),
-        other => Err(AppError::Refused(format!("azione «{other}» sconosciuta"))),
+        other => Err(AppError::Refused(t1("azione «{}» sconosciuta", other))),
     };
     match result {
         Ok(outcome) => render(&s, &user, &code, year, outcome).await,
@@ -143,7 +143,7 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
                 AppError::NotFound(_) => StatusCode::NOT_FOUND,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let mut r = render(&s, &user, &code, year, Outcome { message: Some(e.describe(Lang::It)), ..Outcome::default() }).await?;
+            let mut r = render(&s, &user, &code, year, Outcome { message: Some(e.describe(lang())), ..Outcome::default() }).await?;
             *r.status_mut() = status;
             Ok(r)
         }
@@ -152,36 +152,41 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
 }
 
 async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
-    let to = Stage::parse(&f.stato).ok_or_else(|| AppError::Refused(format!("stato «{}» inesistente", f.stato)))?;
+    let to = Stage::parse(&f.stato).ok_or_else(|| AppError::Refused(t1("stato «{}» inesistente", &f.stato)))?;
     let codes: Vec<String> = f.obiettivi.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|c| !c.is_empty()).map(String::from).collect();
     let m = Move { codes: &codes, to, act: filled(&f.atto), note: filled(&f.nota) };
     let moved = workflow::transition(&s.store, actor, ente, year, m).await?;
-    Ok(Outcome { done: Some(format!("{} obiettivi passati a «{}».", moved.objectives.len(), to.label())), ..Outcome::default() })
+    Ok(Outcome { done: Some(t2("{} obiettivi passati a «{}».", moved.objectives.len(), word(&to.label()))), ..Outcome::default() })
 }
 
 /// A step of the Relazione: approved with the Giunta's act, validated by the NIV, published.
 async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let step = traguardi_app::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
     let r = traguardi_app::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
-    Ok(Outcome { done: Some(format!("Relazione sulla Performance {year}: {}.", crate::transparency_pages::relazione_text(Some(&r)))), ..Outcome::default() })
+    Ok(Outcome { done: Some(t2("Relazione sulla Performance {}: {}.", year, crate::transparency_pages::relazione_text(Some(&r)))), ..Outcome::default() })
 }
 
 /// The year-end close: refused while objectives wait for the NIV, unless forced with a reason.
 async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let force = match f.forza {
         Some(_) if f.motivo.trim().is_empty() => {
-            return Err(AppError::Refused("indicare il motivo della chiusura forzata: resta nel registro di audit".into()));
+            return Err(AppError::Refused(t("indicare il motivo della chiusura forzata: resta nel registro di audit").into()));
         }
         Some(_) => Some(f.motivo.trim()),
         None => None,
     };
     let r = traguardi_app::close::close(&s.store, actor, ente, year, force).await?;
-    let forced = if r.forced {
-        format!(" (chiusura forzata con {} obiettivi non validati: il motivo è nel registro di audit)", r.not_validated)
+    let done = if r.forced {
+        t3(
+            "Ciclo {} chiuso (chiusura forzata con {} obiettivi non validati: il motivo è nel registro di audit). Istantanea SHA-256 {}.",
+            year,
+            r.not_validated,
+            &r.hash,
+        )
     } else {
-        String::new()
+        t2("Ciclo {} chiuso. Istantanea SHA-256 {}.", year, &r.hash)
     };
-    Ok(Outcome { done: Some(format!("Ciclo {year} chiuso{forced}. Istantanea SHA-256 {}.", r.hash)), ..Outcome::default() })
+    Ok(Outcome { done: Some(done), ..Outcome::default() })
 }
 
 /// A field's text, or nothing when left blank.
@@ -195,18 +200,13 @@ async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store
     let percent: Decimal = traguardi_domain::value::parse_percent(&f.percentuale, style).map_err(|k| invalid("percentuale", k))?;
     let seed = match f.seme.trim() {
         "" => None,
-        t => Some(
-            t.parse::<u64>()
-                .map_err(|_| invalid("seme", traguardi_domain::ProblemKind::BadFormat { value: t.into(), expected: "un numero intero non negativo".into() }))?,
-        ),
+        text => Some(text.parse::<u64>().map_err(|_| {
+            invalid("seme", traguardi_domain::ProblemKind::BadFormat { value: text.into(), expected: t("un numero intero non negativo").into() })
+        })?),
     };
     let sample = niv::sample(&s.store, actor, ente, year, percent, seed).await?;
-    let heading = format!(
-        "Campione di {} valori su {} approvati (seme {}: lo stesso seme estrae lo stesso campione)",
-        sample.items.len(),
-        sample.population,
-        sample.seed
-    );
+    let heading =
+        t3("Campione di {} valori su {} approvati (seme {}: lo stesso seme estrae lo stesso campione)", sample.items.len(), sample.population, sample.seed);
     let rows = sample
         .items
         .into_iter()

@@ -17,7 +17,8 @@
     box.className = 'grafico' + (table.dataset.grafico === 'barre' && table.tBodies[0].rows.length > 8 ? ' grafico-alto' : '');
     box.setAttribute('role', 'img');
     var caption = table.caption ? table.caption.textContent.trim() : '';
-    box.setAttribute('aria-label', 'Grafico: ' + caption + '. Le stesse cifre sono nella tabella che segue.');
+    // The sentence comes translated from the page: `{}` is where the caption goes.
+    box.setAttribute('aria-label', (table.dataset.descrizione || '{}').replace('{}', caption));
     var wrap = table.closest('.table-responsive') || table;
     wrap.parentNode.insertBefore(box, wrap);
     return echarts.init(box, null, { renderer: 'svg' });

@@ -2,7 +2,7 @@
 //! a stale form is a conflict; the planner approves or returns them from the inbox, which only
 //! those who validate see; every form needs its CSRF token.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, multipart, post, send, send_to};

@@ -1,7 +1,7 @@
 //! The dashboard: public, the demo's 2020 figures by light, dimension, Direzione and ambito,
 //! the trend over the cycles, and a change of data seen at once.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, send};
@@ -26,7 +26,7 @@ async fn dashboard_of_the_demo() {
     // Public, like the plan.
     let (status, _, page) = send(&state, get("/enti/015146/cicli/2020/cruscotto", "")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Risultato dell'ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>, su 281 obiettivi."), "{page}");
+    assert!(page.contains("Risultato dell&#39;ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>, su 281 obiettivi."), "{page}");
     assert!(page.contains("<script src=\"/static/vendor/echarts/echarts.min.js\" defer></script>") && page.contains("data-grafico=\"torta\""), "{page}");
     // Objectives by light: 256 green, 24 yellow, none red, one not assessable.
     for (label, n) in [("Verde", 256), ("Giallo", 24), ("Rosso", 0), ("Non valutabili", 1), ("In attesa di dati", 0)] {
@@ -44,7 +44,7 @@ async fn dashboard_of_the_demo() {
 
     // 2021: every objective waits for data; the trend shows 2020 beside it.
     let (_, _, page) = send(&state, get("/enti/015146/cicli/2021/cruscotto", "")).await;
-    assert!(page.contains("Risultato dell'ente: in attesa di dati, su 96 obiettivi."), "{page}");
+    assert!(page.contains("Risultato dell&#39;ente: in attesa di dati, su 96 obiettivi."), "{page}");
     assert!(row(&page, "In attesa di dati").contains("data-valore=\"96\""));
     assert!(
         page.contains("<th scope=\"col\" class=\"text-end\" data-anno=\"2020\">2020</th><th scope=\"col\" class=\"text-end\" data-anno=\"2021\">2021</th>"),

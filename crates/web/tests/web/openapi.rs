@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document: served at `/api/v1/openapi.json`, made from the same handlers as
 //! the routes, and kept in `docs/openapi.json` by this snapshot test (after a deliberate change
-//! of the API: `UPDATE_SNAPSHOTS=1 cargo test -p traguardi-web --test openapi`, then review the diff).
+//! of the API: `UPDATE_SNAPSHOTS=1 cargo test -p traguardi-web --test web openapi`, then review the diff).
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -17,7 +17,7 @@ async fn the_document_is_served_kept_and_true_to_the_routes() {
         std::fs::write(&committed, &doc).expect("write the snapshot");
     }
     let kept = std::fs::read_to_string(&committed).expect("docs/openapi.json");
-    assert!(kept == doc, "docs/openapi.json differs from the API: UPDATE_SNAPSHOTS=1 cargo test -p traguardi-web --test openapi, then review the diff");
+    assert!(kept == doc, "docs/openapi.json differs from the API: UPDATE_SNAPSHOTS=1 cargo test -p traguardi-web --test web openapi, then review the diff");
 
     let state = AppState::new(testing::sqlite().await.expect("store"));
     let res = router(state.clone()).oneshot(Request::get("/api/v1/openapi.json").body(Body::empty()).expect("req")).await.expect("res");

@@ -52,7 +52,10 @@ async fn pages_on_every_backend() {
 
         let (status, _, body) = get(&state, "/enti/015146/cicli/2020/piano").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.contains("281 obiettivi, 328 KPI. Risultato dell'ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>"), "{body}");
+        assert!(
+            body.contains("281 obiettivi, 328 KPI. Risultato dell&#39;ente: <strong>82,86%</strong> <span class=\"badge bg-success\">verde</span>"),
+            "{body}"
+        );
         assert!(body.contains("href=\"/enti/015146/cicli/2020/obiettivi/SAL-12\""));
         // One Direzione's objectives: SIAD's, not the others'; an unknown one is not found.
         assert!(body.contains("href=\"/enti/015146/cicli/2020/piano?direzione=SIAD#obiettivi\""), "{body}");

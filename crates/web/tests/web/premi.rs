@@ -1,7 +1,7 @@
 //! The premi pages through the router: only for who may compute them; a scenario saved and
 //! refused approval from the browser's forms, with CSRF; the payroll file; a person's reasons.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send};

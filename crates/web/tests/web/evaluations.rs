@@ -1,7 +1,7 @@
 //! Evaluating staff from the browser: the Direttore of SIAD sees his people, completes the open
 //! evaluation, finds the signed ones read-only; nobody else's staff; the form needs its token.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send, send_to};

@@ -63,7 +63,7 @@ async fn story(store: &Store) {
     assert!(refused(measurements::enter(store, &console, &ente, 2020, &entry).await).starts_with(frozen));
     let adj = Adjustment::NotAssessable { reason: "prova".into() };
     assert!(refused(plan_ops::adjust(store, &console, &ente, 2020, "SAL-12", adj).await).starts_with(frozen));
-    let plan = include_bytes!("../demo/milano/piano-2020.csv");
+    let plan = include_bytes!("../../demo/milano/piano-2020.csv");
     assert!(refused(import_plan::import_plan(store, &console, &ente, 2020, plan, ReadOptions::default(), true).await).starts_with(frozen));
     // The demo loads again without touching the closed years.
     demo::load(store).await.expect("demo again");

@@ -2,7 +2,7 @@
 //! corrected file, confirmation; the value then counts on the objective's page. Forms need
 //! their CSRF token, files have a size limit, and only who administers imports.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, multipart, post, send, send_to};

@@ -1,7 +1,7 @@
 //! The plan's workflow from the browser: the planner moves the demo's 2020 on, citing the act;
 //! a refusal says why; the NIV draws its sample; forms need their CSRF token.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send};
@@ -82,7 +82,7 @@ async fn the_plan_moves_on_from_the_browser() {
     let (status, _, body) = send(&state, post(page, &planner, &close("&forza=si&motivo=validazione+del+NIV+su+carta%2C+verbale+3%2F2021"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Ciclo 2020 chiuso (chiusura forzata con 281 obiettivi non validati") && body.contains("Istantanea SHA-256 "), "{body}");
-    assert!(body.contains("Verifica l'istantanea") && !body.contains("Chiudi il ciclo 2020"), "{body}");
+    assert!(body.contains("Verifica l&#39;istantanea") && !body.contains("Chiudi il ciclo 2020"), "{body}");
     let (status, _, body) = send(&state, post(page, &planner, &format!("csrf={csrf}&azione=verifica"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("Verifica superata: i dati congelati del 2020 corrispondono all&#39;istantanea SHA-256"), "{body}");

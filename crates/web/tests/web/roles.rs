@@ -1,7 +1,7 @@
 //! Roles count in the ente they were given in: a planner of Milano administers Milano only,
 //! from the pages and through the API, and her home lists only Milano's work.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

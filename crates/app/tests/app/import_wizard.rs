@@ -33,7 +33,7 @@ async fn story(store: &Store) {
 
     // Before a mapping there is no preview; a mapping that leaves out a required column, names
     // an unknown header or uses one twice is refused whole.
-    assert!(matches!(import_wizard::preview(store, &planner, &milano, &id).await, Err(AppError::Refused(_))));
+    assert!(matches!(import_wizard::preview(store, &planner, &milano, &id, Lang::It).await, Err(AppError::Refused(_))));
     let bad = chosen(&[("kpi", "codice kpi"), ("valore", "valore"), ("nota", "valore"), ("causa", "motivo")]);
     match import_wizard::map(store, &planner, &milano, &id, &bad).await {
         Err(AppError::Invalid(p)) => assert_eq!(
@@ -48,7 +48,7 @@ async fn story(store: &Store) {
     import_wizard::map(store, &planner, &milano, &id, &good).await.expect("map");
 
     // The preview names the row and the file's column; nothing is written.
-    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    let p = import_wizard::preview(store, &planner, &milano, &id, Lang::It).await.expect("preview");
     assert_eq!((p.problem_count, p.summary.as_deref()), (1, None));
     assert_eq!(
         p.columns.iter().map(|(n, h)| format!("{n}={h}")).collect::<Vec<_>>(),
@@ -59,8 +59,15 @@ async fn story(store: &Store) {
     assert_eq!(p.rows[1].line, 3);
     assert_eq!(p.rows[1].cells, ["CRM-2021-01-K1", "31/13/2021", "97.500", "secondo semestre"]);
     assert_eq!(p.rows[1].problems, ["colonna «data fine periodo» (data): data «31/13/2021» non valida (usare AAAA-MM-GG o GG/MM/AAAA)"]);
+    // The same preview for a person who reads the pages in English.
+    let en = import_wizard::preview(store, &planner, &milano, &id, Lang::En).await.expect("preview in English");
+    assert_eq!(en.rows[1].problems.len(), 1);
+    assert!(en.rows[1].problems[0].starts_with("column «data fine periodo» (data): "), "{:?}", en.rows[1].problems);
     assert!(measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet").periods.iter().all(|(_, m, _)| m.is_none()));
-    assert!(matches!(import_wizard::commit(store, &planner, &milano, &id).await, Err(AppError::Invalid(_))), "a file with problems is never imported");
+    assert!(
+        matches!(import_wizard::commit(store, &planner, &milano, &id, Lang::It).await, Err(AppError::Invalid(_))),
+        "a file with problems is never imported"
+    );
 
     // Only its owner sees an upload; a user who may not import cannot start one.
     let other = Actor::user("mario.verdi", "a2", &["pianificatore"], &[]);
@@ -74,10 +81,10 @@ async fn story(store: &Store) {
     // The corrected file keeps the mapping; the preview says what the import will do; commit.
     let fixed = file.replace("31/13/2021", "31/12/2021");
     import_wizard::replace(store, &planner, &milano, &id, "valori-corretti.csv", fixed.as_bytes()).await.expect("replace");
-    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    let p = import_wizard::preview(store, &planner, &milano, &id, Lang::It).await.expect("preview");
     assert_eq!((p.problem_count, p.upload.filename.as_str()), (0, "valori-corretti.csv"));
     assert_eq!(p.summary.as_deref(), Some("misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati"));
-    let (kind, done) = import_wizard::commit(store, &planner, &milano, &id).await.expect("commit");
+    let (kind, done) = import_wizard::commit(store, &planner, &milano, &id, Lang::It).await.expect("commit");
     assert_eq!((kind, done.as_str()), (Kind::Misurazioni, "misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati"));
     let sheet = measurements::entry_sheet(store, &console, &milano, 2021, "CRM-2021-01-K1").await.expect("sheet");
     let values: Vec<Option<String>> = sheet.periods.iter().map(|(_, m, _)| m.as_ref().and_then(|m| m.value.clone())).collect();
@@ -97,7 +104,7 @@ async fn story(store: &Store) {
     import_wizard::map(store, &planner, &milano, &id, &chosen(&[("kpi", "indicatore"), ("data", "al"), ("valore", "misura"), ("nota", "commento")]))
         .await
         .expect("map");
-    let p = import_wizard::preview(store, &planner, &milano, &id).await.expect("preview");
+    let p = import_wizard::preview(store, &planner, &milano, &id, Lang::It).await.expect("preview");
     assert_eq!(p.summary.as_deref(), Some("misurazioni 2021: 1 righe lette, 0 valori nuovi, 1 nuove versioni, 0 invariati"));
     import_wizard::discard(store, &planner, &milano, &id).await.expect("discard");
     assert!(matches!(import_wizard::show(store, &planner, &milano, &id).await, Err(AppError::NotFound(_))));

@@ -1,0 +1,16 @@
+//! The app crate's use cases, each story on SQLite and on PostgreSQL. One test binary holds
+//! them all (a binary per file would link the whole workspace once per file).
+
+mod accounts;
+mod budget;
+mod close;
+mod evaluation_answer;
+mod evaluations;
+mod foundation;
+mod import_wizard;
+mod monitoring;
+mod niv;
+mod plan;
+mod premi;
+mod revisions;
+mod workflow;
