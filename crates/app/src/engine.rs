@@ -224,7 +224,12 @@ fn a_year_before(d: NaiveDate) -> Option<NaiveDate> {
 fn not_assessable(reason: &str, rule: &str) -> Scored {
     Scored {
         outcome: Outcome::NotAssessable(reason.to_string()),
-        explanation: Explanation { rule: rule.into(), inputs: vec![("motivazione".into(), reason.into())], text: format!("Non valutabile: {reason}.") },
+        explanation: Explanation {
+            rule: rule.into(),
+            inputs: vec![("motivazione".into(), reason.into())],
+            text: format!("Non valutabile: {reason}."),
+            en: format!("Not assessable: {reason}."),
+        },
     }
 }
 

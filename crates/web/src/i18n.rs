@@ -113,6 +113,9 @@ pub trait Translate {
     fn t4(&self, it: &'static str, a: impl Display, b: impl Display, c: impl Display, d: impl Display) -> String {
         t4(it, a, b, c, d)
     }
+    fn word(&self, it: &str) -> String {
+        word(it)
+    }
     /// The page's `lang` attribute.
     fn lang_code(&self) -> &'static str {
         code(lang())

@@ -21,7 +21,7 @@ use traguardi_domain::plan::score::{Outcome, Scored};
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
-use crate::i18n::{Translate, t, t1, t2, word};
+use crate::i18n::{Translate, lang, t, t1, t2, word};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -47,7 +47,7 @@ fn view(s: &Scored, data: &CycleScores) -> Option<ScoreView> {
             Light::Giallo => "bg-warning",
             Light::Rosso => "bg-danger",
         },
-        explanation: s.explanation.text.clone(),
+        explanation: s.explanation.in_lang(lang()).to_string(),
     })
 }
 
@@ -423,7 +423,7 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
                     .unwrap_or_default(),
                 score: scored.and_then(|s| view(s, data)),
                 status: status(scored),
-                explanation: scored.map(|s| s.explanation.text.clone()).unwrap_or_default(),
+                explanation: scored.map(|s| s.explanation.in_lang(lang()).to_string()).unwrap_or_default(),
                 stale: staleness(k, r.and_then(|r| r.periods.last().map(|(d, _)| *d)), data.cycle.year(), calendar, today),
             }
         })
@@ -465,7 +465,7 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
         children: data.objectives.iter().filter(|c| c.parent_id.as_deref() == Some(o.id.as_str())).map(|c| (c.code.clone(), c.title.clone())).collect(),
         score: s.and_then(|s| view(s, data)),
         status: status(s),
-        explanation: s.map(|s| s.explanation.text.clone()).unwrap_or_default(),
+        explanation: s.map(|s| s.explanation.in_lang(lang()).to_string()).unwrap_or_default(),
         kpis,
     })
 }

@@ -35,44 +35,61 @@ pub fn weighted_mean(parts: &[Part<'_>], cap: Decimal) -> Scored {
     let weight: Decimal = counted.iter().map(|(p, _)| p.weight).sum();
     if counted.is_empty() || weight <= Decimal::ZERO {
         let waiting = parts.iter().any(|p| p.outcome == &Outcome::NoData);
-        let (outcome, text) = if parts.is_empty() {
-            (Outcome::NoData, "Nessun elemento da aggregare.".to_string())
+        let (outcome, text, en) = if parts.is_empty() {
+            (Outcome::NoData, "Nessun elemento da aggregare.", "Nothing to aggregate.")
         } else if counted.is_empty() && waiting {
-            (Outcome::NoData, "Nessun elemento con valore: in attesa di dati.".to_string())
+            (Outcome::NoData, "Nessun elemento con valore: in attesa di dati.", "No part has a value: awaiting data.")
         } else if counted.is_empty() {
-            (Outcome::NotAssessable("tutti gli elementi non valutabili".into()), "Tutti gli elementi sono non valutabili: non valutabile.".to_string())
+            (
+                Outcome::NotAssessable("tutti gli elementi non valutabili".into()),
+                "Tutti gli elementi sono non valutabili: non valutabile.",
+                "No part can be assessed: not assessable.",
+            )
         } else {
-            (Outcome::NotAssessable("pesi nulli".into()), "I pesi degli elementi valutabili sono nulli: non valutabile.".to_string())
+            (
+                Outcome::NotAssessable("pesi nulli".into()),
+                "I pesi degli elementi valutabili sono nulli: non valutabile.",
+                "The weights of the assessable parts are zero: not assessable.",
+            )
         };
-        return Scored { outcome, explanation: Explanation { rule: "media_ponderata".into(), inputs, text } };
+        return Scored { outcome, explanation: Explanation { rule: "media_ponderata".into(), inputs, text: text.into(), en: en.into() } };
     }
     let raw = counted.iter().map(|(p, s)| *s * p.weight).sum::<Decimal>() / weight;
     let s = raw.min(cap);
     let terms = counted.iter().map(|(p, s)| format!("{} × {}", it(*s), p.weight.normalize())).collect::<Vec<_>>().join(" + ");
-    let mut text = format!("Media ponderata: ({terms}) / {} = {}", weight.normalize(), it(raw));
+    let mean = format!("({terms}) / {} = {}", weight.normalize(), it(raw));
+    let (mut text, mut en) = (format!("Media ponderata: {mean}"), format!("Weighted mean: {mean}"));
     if left_out > 0 {
         text.push_str(&format!("; {left_out} element{} escluso/i e pesi rinormalizzati", if left_out == 1 { "o" } else { "i" }));
+        en.push_str(&format!("; {left_out} part{} left out and weights renormalised", if left_out == 1 { "" } else { "s" }));
     }
     if s < raw {
         text.push_str(&format!("; limitato a {}", it(s)));
+        en.push_str(&format!("; capped at {}", it(s)));
     }
     text.push('.');
-    Scored { outcome: Outcome::Score(s), explanation: Explanation { rule: "media_ponderata".into(), inputs, text } }
+    en.push('.');
+    Scored { outcome: Outcome::Score(s), explanation: Explanation { rule: "media_ponderata".into(), inputs, text, en } }
 }
 
 /// A computed score replaced by hand, with its mandatory reason (visible to the NIV).
 pub fn overridden(computed: &Scored, value: Decimal, reason: &str) -> Scored {
-    let was = match &computed.outcome {
-        Outcome::Score(s) => it(*s),
-        Outcome::NotAssessable(_) => "non valutabile".into(),
-        Outcome::NoData => "in attesa di dati".into(),
+    let (was, was_en) = match &computed.outcome {
+        Outcome::Score(s) => (it(*s), it(*s)),
+        Outcome::NotAssessable(_) => ("non valutabile".into(), "not assessable".into()),
+        Outcome::NoData => ("in attesa di dati".into(), "awaiting data".into()),
     };
     let mut inputs = computed.explanation.inputs.clone();
     inputs.push(("calcolato".into(), was.clone()));
     inputs.push(("motivazione".into(), reason.into()));
     Scored {
         outcome: Outcome::Score(value),
-        explanation: Explanation { rule: "sostituzione".into(), inputs, text: format!("Valore calcolato {was} sostituito con {}: {reason}.", it(value)) },
+        explanation: Explanation {
+            rule: "sostituzione".into(),
+            inputs,
+            text: format!("Valore calcolato {was} sostituito con {}: {reason}.", it(value)),
+            en: format!("Computed value {} replaced by {}: {reason}.", was_en, it(value)),
+        },
     }
 }
 
@@ -93,6 +110,7 @@ mod tests {
         let r = weighted_mean(&parts, dec!(100));
         assert_eq!(r.outcome, sc(dec!(72.5)));
         assert_eq!(r.explanation.text, "Media ponderata: (80,00 × 3 + 50,00 × 1) / 4 = 72,50.");
+        assert_eq!(r.explanation.en, "Weighted mean: (80,00 × 3 + 50,00 × 1) / 4 = 72,50.");
     }
 
     #[test]
@@ -102,6 +120,7 @@ mod tests {
         let r = weighted_mean(&parts, dec!(100));
         assert_eq!(r.outcome, sc(dec!(60)));
         assert!(r.explanation.text.ends_with("1 elemento escluso/i e pesi rinormalizzati."));
+        assert!(r.explanation.en.ends_with("; 1 part left out and weights renormalised."), "{}", r.explanation.en);
         let all = [Part { code: "K2", weight: dec!(9), outcome: &nv }];
         assert_eq!(weighted_mean(&all, dec!(100)).outcome, Outcome::NotAssessable("tutti gli elementi non valutabili".into()));
         let waiting = Outcome::NoData;
@@ -124,6 +143,7 @@ mod tests {
         let o = overridden(&computed, dec!(90), "evento esterno documentato");
         assert_eq!(o.outcome, sc(dec!(90)));
         assert_eq!(o.explanation.text, "Valore calcolato 40,00 sostituito con 90,00: evento esterno documentato.");
+        assert_eq!(o.explanation.en, "Computed value 40,00 replaced by 90,00: evento esterno documentato.");
     }
 
     proptest! {

@@ -26,7 +26,8 @@ impl Outcome {
     }
 }
 
-/// How a number came to be: the rule applied, its inputs, and a sentence in Italian.
+/// How a number came to be: the rule applied, its inputs, and a sentence in Italian (the one
+/// frozen at the close and printed in the documents) and in English (for the English pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     /// Machine-readable code of the rule (e.g. `rapporto_decrescente`).
@@ -34,6 +35,19 @@ pub struct Explanation {
     /// The inputs as label → value, values in Italian number format.
     pub inputs: Vec<(String, String)>,
     pub text: String,
+    /// The same sentence in English, numbers still in the Italian form.
+    #[serde(default)]
+    pub en: String,
+}
+
+impl Explanation {
+    /// The sentence in `lang` (Italian when no English was written).
+    pub fn in_lang(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::En if !self.en.is_empty() => &self.en,
+            _ => &self.text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,8 +56,9 @@ pub struct Scored {
     pub explanation: Explanation,
 }
 
-fn scored(outcome: Outcome, rule: &str, inputs: Vec<(&str, String)>, text: String) -> Scored {
-    Scored { outcome, explanation: Explanation { rule: rule.into(), inputs: inputs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), text } }
+/// A score with its explanation: `(Italian, English)`.
+fn scored(outcome: Outcome, rule: &str, inputs: Vec<(&str, String)>, (text, en): (String, String)) -> Scored {
+    Scored { outcome, explanation: Explanation { rule: rule.into(), inputs: inputs.into_iter().map(|(k, v)| (k.to_string(), v)).collect(), text, en } }
 }
 
 /// The parts of a KPI that scoring needs.
@@ -73,7 +88,12 @@ fn num(d: Decimal) -> String {
 /// Scores the year's value of a KPI.
 pub fn score_kpi(spec: &KpiSpec<'_>, actual: Option<&Value>) -> Scored {
     let Some(actual) = actual else {
-        return scored(Outcome::NoData, "nessun_valore", vec![], "Nessun valore approvato: in attesa di dati.".into());
+        return scored(
+            Outcome::NoData,
+            "nessun_valore",
+            vec![],
+            ("Nessun valore approvato: in attesa di dati.".into(), "No approved value: awaiting data.".into()),
+        );
     };
     match (spec.measure, actual) {
         (Measure::Scadenza, Value::Date(done)) => deadline(spec, *done),
@@ -84,11 +104,15 @@ pub fn score_kpi(spec: &KpiSpec<'_>, actual: Option<&Value>) -> Scored {
             };
             let s = if *b == wanted { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
             let yn = |b: bool| if b { "sì" } else { "no" };
+            let yes_no = |b: bool| if b { "yes" } else { "no" };
             scored(
                 Outcome::Score(s),
                 "si_no",
                 vec![("valore", yn(*b).into()), ("target", yn(wanted).into())],
-                format!("Valore «{}» contro target «{}»: {}.", yn(*b), yn(wanted), it(s)),
+                (
+                    format!("Valore «{}» contro target «{}»: {}.", yn(*b), yn(wanted), it(s)),
+                    format!("Value «{}» against target «{}»: {}.", yes_no(*b), yes_no(wanted), it(s)),
+                ),
             )
         }
         (_, Value::Number(v)) => number(spec, *v),
@@ -96,7 +120,7 @@ pub fn score_kpi(spec: &KpiSpec<'_>, actual: Option<&Value>) -> Scored {
             Outcome::NotAssessable("valore di tipo diverso dalla misura".into()),
             "tipo_errato",
             vec![],
-            "Il valore non è del tipo della misura del KPI.".into(),
+            ("Il valore non è del tipo della misura del KPI.".into(), "The value is not of the KPI's measure.".into()),
         ),
     }
 }
@@ -110,12 +134,15 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             Direction::Decrescente => v > min,
         };
         if below {
-            let word = if spec.direction == Direction::Crescente { "sotto" } else { "sopra" };
+            let (word, en) = if spec.direction == Direction::Crescente { ("sotto", "below") } else { ("sopra", "above") };
             return scored(
                 Outcome::Score(Decimal::ZERO),
                 "soglia_minima",
                 vec![("valore", num(v)), ("soglia", num(min))],
-                format!("Valore {} {word} la soglia minima {}: 0.", num(v), num(min)),
+                (
+                    format!("Valore {} {word} la soglia minima {}: 0.", num(v), num(min)),
+                    format!("Value {} {en} the minimum threshold {}: 0.", num(v), num(min)),
+                ),
             );
         }
     }
@@ -127,7 +154,7 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             Outcome::NotAssessable("target non definito".into()),
             "senza_target",
             vec![("valore", num(v))],
-            "Target non definito: il KPI non è valutabile.".into(),
+            ("Target non definito: il KPI non è valutabile.".into(), "No target set: the KPI cannot be assessed.".into()),
         );
     };
     let inputs = vec![("valore", num(v)), ("target", num(target))];
@@ -136,44 +163,75 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
             if target <= Decimal::ZERO {
                 // Target 0 (or negative): reached when the value is at least the target.
                 let s = if v >= target { Decimal::ONE_HUNDRED } else { Decimal::ZERO };
+                let reached = v >= target;
                 (
                     s,
                     "rapporto_crescente",
-                    format!(
-                        "Più alto è meglio, target {} ≤ 0: valore {} {} il target: {}",
-                        num(target),
-                        num(v),
-                        if v >= target { "raggiunge" } else { "non raggiunge" },
-                        it(s)
+                    (
+                        format!(
+                            "Più alto è meglio, target {} ≤ 0: valore {} {} il target: {}",
+                            num(target),
+                            num(v),
+                            if reached { "raggiunge" } else { "non raggiunge" },
+                            it(s)
+                        ),
+                        format!(
+                            "Higher is better, target {} ≤ 0: value {} {} the target: {}",
+                            num(target),
+                            num(v),
+                            if reached { "reaches" } else { "does not reach" },
+                            it(s)
+                        ),
                     ),
                 )
             } else {
                 let r = (v / target * Decimal::ONE_HUNDRED).max(Decimal::ZERO);
-                (r, "rapporto_crescente", format!("Più alto è meglio: {} / {} × 100 = {}", num(v), num(target), it(r)))
+                let ratio = format!("{} / {} × 100 = {}", num(v), num(target), it(r));
+                (r, "rapporto_crescente", (format!("Più alto è meglio: {ratio}"), format!("Higher is better: {ratio}")))
             }
         }
         Direction::Decrescente => {
             if v <= target {
                 let r = if v > Decimal::ZERO && target > Decimal::ZERO { target / v * Decimal::ONE_HUNDRED } else { ceiling };
                 let r = if rule.cap.is_some() { r } else { Decimal::ONE_HUNDRED };
-                (r, "rapporto_decrescente", format!("Più basso è meglio: valore {} entro il target {}: {}", num(v), num(target), it(r)))
+                (
+                    r,
+                    "rapporto_decrescente",
+                    (
+                        format!("Più basso è meglio: valore {} entro il target {}: {}", num(v), num(target), it(r)),
+                        format!("Lower is better: value {} within the target {}: {}", num(v), num(target), it(r)),
+                    ),
+                )
             } else if v > Decimal::ZERO && target > Decimal::ZERO {
                 let r = target / v * Decimal::ONE_HUNDRED;
-                (r, "rapporto_decrescente", format!("Più basso è meglio: {} / {} × 100 = {}", num(target), num(v), it(r)))
+                let ratio = format!("{} / {} × 100 = {}", num(target), num(v), it(r));
+                (r, "rapporto_decrescente", (format!("Più basso è meglio: {ratio}"), format!("Lower is better: {ratio}")))
             } else {
-                (Decimal::ZERO, "rapporto_decrescente", format!("Più basso è meglio: valore {} oltre il target {}: 0,00", num(v), num(target)))
+                (
+                    Decimal::ZERO,
+                    "rapporto_decrescente",
+                    (
+                        format!("Più basso è meglio: valore {} oltre il target {}: 0,00", num(v), num(target)),
+                        format!("Lower is better: value {} beyond the target {}: 0,00", num(v), num(target)),
+                    ),
+                )
             }
         }
     };
     let s = raw.min(ceiling);
-    let capped = if s < raw { format!(", limitato a {}", it(s)) } else { String::new() };
-    scored(Outcome::Score(s), rule_code, inputs, format!("{how}{capped}."))
+    let (capped, capped_en) = if s < raw { (format!(", limitato a {}", it(s)), format!(", capped at {}", it(s))) } else { Default::default() };
+    scored(Outcome::Score(s), rule_code, inputs, (format!("{}{capped}.", how.0), format!("{}{capped_en}.", how.1)))
 }
 
 fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
     let inputs = vec![("valore", num(v))];
     let Some(i) = bands.iter().rposition(|b| b.from <= v) else {
-        return scored(Outcome::Score(Decimal::ZERO), "fasce", inputs, format!("Valore {} sotto la prima fascia: 0.", num(v)));
+        return scored(
+            Outcome::Score(Decimal::ZERO),
+            "fasce",
+            inputs,
+            (format!("Valore {} sotto la prima fascia: 0.", num(v)), format!("Value {} below the first band: 0.", num(v))),
+        );
     };
     let b = &bands[i];
     let interval = match b.to {
@@ -187,10 +245,18 @@ fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
                 Outcome::Score(s),
                 "fasce_interpolate",
                 inputs,
-                format!("Valore {} nella fascia {interval}: interpolato tra {} e {} = {}.", num(v), it(b.score), it(next.score), it(s)),
+                (
+                    format!("Valore {} nella fascia {interval}: interpolato tra {} e {} = {}.", num(v), it(b.score), it(next.score), it(s)),
+                    format!("Value {} in the band {interval}: interpolated between {} and {} = {}.", num(v), it(b.score), it(next.score), it(s)),
+                ),
             )
         }
-        _ => scored(Outcome::Score(b.score), "fasce", inputs, format!("Valore {} nella fascia {interval}: {}.", num(v), it(b.score))),
+        _ => scored(
+            Outcome::Score(b.score),
+            "fasce",
+            inputs,
+            (format!("Valore {} nella fascia {interval}: {}.", num(v), it(b.score)), format!("Value {} in the band {interval}: {}.", num(v), it(b.score))),
+        ),
     }
 }
 
@@ -200,28 +266,46 @@ fn deadline(spec: &KpiSpec<'_>, done: Option<chrono::NaiveDate>) -> Scored {
             Outcome::NotAssessable("scadenza non definita".into()),
             "senza_target",
             vec![],
-            "Scadenza non definita: il KPI non è valutabile.".into(),
+            ("Scadenza non definita: il KPI non è valutabile.".into(), "No deadline set: the KPI cannot be assessed.".into()),
         );
     };
     let due_it = crate::cycle::format_date_it(*due);
     let Some(done) = done else {
-        return scored(Outcome::Score(Decimal::ZERO), "scadenza", vec![("scadenza", due_it.clone())], format!("Non completato (scadenza {due_it}): 0,00."));
+        return scored(
+            Outcome::Score(Decimal::ZERO),
+            "scadenza",
+            vec![("scadenza", due_it.clone())],
+            (format!("Non completato (scadenza {due_it}): 0,00."), format!("Not completed (deadline {due_it}): 0,00.")),
+        );
     };
     let done_it = crate::cycle::format_date_it(done);
     let inputs = vec![("scadenza", due_it.clone()), ("completato", done_it.clone())];
     if done <= *due {
-        return scored(Outcome::Score(Decimal::ONE_HUNDRED), "scadenza", inputs, format!("Completato il {done_it}, entro la scadenza {due_it}: 100,00."));
+        return scored(
+            Outcome::Score(Decimal::ONE_HUNDRED),
+            "scadenza",
+            inputs,
+            (format!("Completato il {done_it}, entro la scadenza {due_it}: 100,00."), format!("Completed on {done_it}, within the deadline {due_it}: 100,00.")),
+        );
     }
     let days = Decimal::from((done - *due).num_days());
     let s = match spec.rule.late_penalty_per_day {
         Some(p) => (Decimal::ONE_HUNDRED - p * days).max(Decimal::ZERO),
         None => Decimal::ZERO,
     };
-    let how = match spec.rule.late_penalty_per_day {
-        Some(p) => format!("100 − {} × {} giorni", num(p), days),
-        None => "in ritardo".into(),
+    let (how, how_en) = match spec.rule.late_penalty_per_day {
+        Some(p) => (format!("100 − {} × {} giorni", num(p), days), format!("100 − {} × {} days", num(p), days)),
+        None => ("in ritardo".into(), "late".into()),
     };
-    scored(Outcome::Score(s), "scadenza", inputs, format!("Completato il {done_it}, {days} giorni dopo la scadenza {due_it}: {how} = {}.", it(s)))
+    scored(
+        Outcome::Score(s),
+        "scadenza",
+        inputs,
+        (
+            format!("Completato il {done_it}, {days} giorni dopo la scadenza {due_it}: {how} = {}.", it(s)),
+            format!("Completed on {done_it}, {days} days after the deadline {due_it}: {how_en} = {}.", it(s)),
+        ),
+    )
 }
 
 #[cfg(test)]

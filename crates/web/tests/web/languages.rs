@@ -67,6 +67,9 @@ async fn pages_in_english() {
         "{page}"
     );
     assert!(page.contains("Indicators (KPIs)") && page.contains("higher is better, aggregation"), "{page}");
+    // The explanation of every score, numbers in the Italian form.
+    assert!(page.contains("Weighted mean: (80,00 × 1 + 100,00 × 1 + 83,33 × 1 + 95,56 × 1) / 4 = 89,72."), "{page}");
+    assert!(page.contains("Lower is better: 10 / 12 × 100 = 83,33."), "{page}");
 
     // The dashboard's traffic lights and the chart's description for screen readers.
     let (_, _, page) = send(&state, get("/enti/015146/cicli/2020/cruscotto", EN)).await;

@@ -24,6 +24,8 @@ fn lower_is_better_cost_per_certificate() {
     let s = score_kpi(&spec(Direction::Decrescente, Some(&t), &rule), Some(&n(dec!(15))));
     assert_eq!(report(score(&s)), dec!(66.67));
     assert_eq!(s.explanation.text, "Più basso è meglio: 10 / 15 × 100 = 66,67.");
+    assert_eq!(s.explanation.in_lang(crate::Lang::En), "Lower is better: 10 / 15 × 100 = 66,67.");
+    assert_eq!(s.explanation.in_lang(crate::Lang::It), s.explanation.text);
     assert_eq!(s.explanation.rule, "rapporto_decrescente");
 }
 
@@ -61,6 +63,7 @@ fn higher_is_better_edges() {
     let s = score_kpi(&spec(Direction::Crescente, Some(&t), &over), Some(&n(dec!(100))));
     assert_eq!(score(&s), dec!(120));
     assert_eq!(s.explanation.text, "Più alto è meglio: 100 / 80 × 100 = 125,00, limitato a 120,00.");
+    assert_eq!(s.explanation.en, "Higher is better: 100 / 80 × 100 = 125,00, capped at 120,00.");
 }
 
 #[test]
@@ -89,6 +92,7 @@ fn bands_with_and_without_interpolation() {
     let s = score_kpi(&kpi(&lin), Some(&n(dec!(75))));
     assert_eq!(score(&s), dec!(85));
     assert_eq!(s.explanation.text, "Valore 75 nella fascia [70, 90): interpolato tra 80,00 e 100,00 = 85,00.");
+    assert_eq!(s.explanation.en, "Value 75 in the band [70, 90): interpolated between 80,00 and 100,00 = 85,00.");
     assert_eq!(score(&score_kpi(&kpi(&lin), Some(&n(dec!(50))))), dec!(40));
     assert_eq!(score(&score_kpi(&kpi(&lin), Some(&n(dec!(200))))), dec!(100));
 }
@@ -106,6 +110,7 @@ fn deadlines() {
     let s = score_kpi(&spec_of(&penalty), Some(&Value::Date(Some(d(7, 10)))));
     assert_eq!(score(&s), dec!(80));
     assert_eq!(s.explanation.text, "Completato il 10/07/2020, 10 giorni dopo la scadenza 30/06/2020: 100 − 2 × 10 giorni = 80,00.");
+    assert_eq!(s.explanation.en, "Completed on 10/07/2020, 10 days after the deadline 30/06/2020: 100 − 2 × 10 days = 80,00.");
     assert_eq!(score(&score_kpi(&spec_of(&penalty), Some(&Value::Date(Some(d(12, 31)))))), dec!(0));
 }
 
@@ -115,7 +120,9 @@ fn yes_no_and_milestones() {
     let yes = Value::Bool(true);
     let yn = KpiSpec { measure: Measure::SiNo, direction: Direction::Crescente, target: Some(&yes), rule: &rule };
     assert_eq!(score(&score_kpi(&yn, Some(&Value::Bool(true)))), dec!(100));
-    assert_eq!(score(&score_kpi(&yn, Some(&Value::Bool(false)))), dec!(0));
+    let no = score_kpi(&yn, Some(&Value::Bool(false)));
+    assert_eq!(score(&no), dec!(0));
+    assert_eq!((no.explanation.text.as_str(), no.explanation.en.as_str()), ("Valore «no» contro target «sì»: 0,00.", "Value «no» against target «yes»: 0,00."));
     let hundred = n(dec!(100));
     let milestone = KpiSpec { measure: Measure::Avanzamento, direction: Direction::Crescente, target: Some(&hundred), rule: &rule };
     assert_eq!(score(&score_kpi(&milestone, Some(&n(dec!(65))))), dec!(65));
