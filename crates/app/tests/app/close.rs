@@ -5,17 +5,11 @@ use chrono::NaiveDate;
 use traguardi_app::close::{self, VALIDATED};
 use traguardi_app::measurements::{self, Entry};
 use traguardi_app::plan_ops::{self, Adjustment};
-use traguardi_app::{Actor, AppError, audit, demo, import_plan};
+use traguardi_app::{Actor, audit, demo, import_plan};
 use traguardi_docs::ReadOptions;
-use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
 
-fn refused(r: Result<impl std::fmt::Debug, AppError>) -> String {
-    match r {
-        Err(e @ AppError::Refused(_)) => e.describe(Lang::It),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use crate::common::refused;
 
 async fn story(store: &Store) {
     let (ente, _) = demo::load(store).await.expect("demo");

@@ -4,6 +4,7 @@
 mod accounts;
 mod budget;
 mod close;
+mod common;
 mod evaluation_answer;
 mod evaluations;
 mod foundation;

@@ -11,12 +11,7 @@ fn all(to: State) -> Move<'static> {
     Move { codes: &[], to, act: None, note: None }
 }
 
-fn refused<T: std::fmt::Debug>(r: Result<T, AppError>) -> String {
-    match r {
-        Err(e @ AppError::Refused(_)) => e.describe(Lang::It),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
+use crate::common::refused;
 
 async fn story(store: &Store) {
     let (ente, _) = demo::load(store).await.expect("demo");
