@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
-use traguardi_domain::budget::{euro, euro_decimal, tables};
+use traguardi_domain::budget::{euro, tables};
+use traguardi_domain::money::euros;
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
@@ -317,7 +318,7 @@ impl Report {
     /// line and one per printed total, with `tipo` saying which.
     pub fn sheets(&self) -> Vec<traguardi_docs::export::Sheet> {
         let [a, b, c] = self.years;
-        let money = |v: i64| euro_decimal(v).to_string();
+        let money = |v: i64| euros(v).to_string();
         let mut header: Vec<String> =
             ["sezione", "tipo", "cdr", "macroaggregato", "capitolo", "articolo", "pdc", "vincolo", "descrizione", "missione", "programma"]
                 .map(String::from)
@@ -375,7 +376,7 @@ impl Report {
     /// The data for JSON output: amounts as decimal euro with two places (`"3631120.00"`).
     pub fn to_json(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
-        convert_amounts(&mut v, &|n| euro_decimal(n).to_string().into());
+        convert_amounts(&mut v, &|n| euros(n).to_string().into());
         v
     }
 

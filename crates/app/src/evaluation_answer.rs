@@ -37,6 +37,7 @@ pub async fn answer(
         return Err(AppError::Refused("questo utente non è collegato a una persona dell'ente".into()));
     };
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let before = pay::evaluations(&mut tx, &ente.id, &cycle.id)
         .await?
         .into_iter()

@@ -150,7 +150,9 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
                 (None, Some(_)) => scope.contains(Some(&a.unit_id)),
                 _ => false,
             };
-            (administers || mine).then(|| {
+            // Nobody evaluates the person linked to their own account, whatever their role.
+            let myself = Some(&a.person_id) == me.as_ref();
+            ((administers || mine) && !myself).then(|| {
                 let p = persons.get(&a.person_id);
                 Evaluee {
                     person_id: a.person_id.clone(),
@@ -226,6 +228,7 @@ pub async fn evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
     }
     let mut tx = store.begin().await?;
     let (ctx, evaluee) = pick(context(&mut tx, actor, ente_code, year).await?, actor, matricola)?;
+    crate::close::ensure_open(&mut tx, &ctx.ente, &ctx.cycle).await?;
     if let Some(why) = locked(&evaluee.evaluation) {
         return Err(AppError::Refused(format!("la valutazione di {matricola} è {why}")));
     }

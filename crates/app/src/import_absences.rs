@@ -40,6 +40,7 @@ pub async fn import_absences(
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut rows = Vec::new();

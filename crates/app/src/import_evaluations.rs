@@ -51,7 +51,13 @@ pub async fn import_evaluations(
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
+    // The person linked to the importing account: nobody records their own evaluation.
+    let me = match &actor.kind {
+        crate::access::ActorKind::User { account_id, .. } => traguardi_store::accounts::person_of(&mut tx, account_id, &ente.id).await?,
+        _ => None,
+    };
     // Each person's category: that of their longest assignment in the cycle.
     let mut category: HashMap<String, (i64, Category)> = HashMap::new();
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
@@ -116,6 +122,15 @@ pub async fn import_evaluations(
         let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
         if evaluator.is_some() && evaluator == person {
             bad("valutatore", ProblemKind::BadFormat { value: matricola.clone(), expected: "una persona diversa dal valutato".into() });
+        }
+        if me.is_some() && me == person {
+            bad(
+                "matricola",
+                ProblemKind::BadFormat {
+                    value: matricola.clone(),
+                    expected: "una persona diversa da quella del proprio account: nessuno registra la propria valutazione".into(),
+                },
+            );
         }
         let mut score = |c: &str| match get(c) {
             "" => None,

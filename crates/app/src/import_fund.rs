@@ -109,9 +109,10 @@ pub async fn import_fund(
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let rules = payouts::rules_of(&mut tx, &ente, &cycle).await?;
     let kind = header.kind;
-    let wrong = totals.problems(kind, header.cap, rules.individual_min);
+    let wrong = totals.problems(kind, header.cap, rules.individual_min, rules.contract);
     if !wrong.is_empty() {
         return Err(AppError::Refused(format!("{} {year} non registrato:\n- {}", kind.label(), wrong.join("\n- "))));
     }

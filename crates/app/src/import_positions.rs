@@ -29,6 +29,7 @@ pub async fn import_positions(
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();

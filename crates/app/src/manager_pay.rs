@@ -16,13 +16,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
+use traguardi_domain::money::{self, Rounding};
 use traguardi_domain::pay::presence::{Service, days_within};
 use traguardi_domain::pay::{ResultPayRow, ResultPayRules, result_pay};
 use traguardi_domain::plan::round::it;
 use traguardi_store::pay::EvaluationRow;
 use traguardi_store::people::Assignment;
 
-use crate::premi::{PayInput, PersonPay};
+use crate::premi::{PayInput, PersonPay, posts_in_force};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagerRow {
@@ -71,8 +72,9 @@ pub struct ManagersPay {
     pub avvisi: Vec<String>,
 }
 
+/// An amount of euro already rounded to the cent, in cents.
 fn cents(d: Decimal) -> i64 {
-    (d * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0)
+    money::cents(d, Rounding::HalfUp).unwrap_or(0)
 }
 
 /// Population standard deviation, by Newton's method in decimals.
@@ -105,12 +107,23 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             given.entry(ev.as_str()).or_default().push(*s);
         }
     }
+    // Main posts: each day once (the later post in force), only those of the managers' roles,
+    // so days paid by the premi are never paid again here. Interim posts come on top.
     let mut by_person: HashMap<&str, Vec<(&Assignment, i64)>> = HashMap::new();
-    for a in input.assignments.iter().filter(|a| rules.roles.contains(&a.role)) {
+    for (person, (segments, _)) in posts_in_force(input.assignments, first, last) {
+        for s in segments.into_iter().filter(|s| rules.roles.contains(&s.a.role)) {
+            by_person.entry(person).or_default().push((s.a, s.days));
+        }
+    }
+    for a in input.assignments.iter().filter(|a| a.interim && rules.roles.contains(&a.role)) {
         let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
         if days > 0 {
             by_person.entry(a.person_id.as_str()).or_default().push((a, days));
         }
+    }
+    for posts in by_person.values_mut() {
+        let code = |a: &Assignment| units.get(a.unit_id.as_str()).map(|u| u.code.clone()).unwrap_or_default();
+        posts.sort_by_key(|(a, _)| (a.interim, a.starts, code(a)));
     }
     let mut people: Vec<&traguardi_store::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
     people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
@@ -270,7 +283,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             ));
         }
     }
-    uplift(&mut out, rules);
+    uplift(&mut out, rules, input.rules.contract.managers_differentiation_article());
     for m in &mut out.dirigenti {
         m.spiegazione.push(format!("Totale: {} €.", traguardi_domain::budget::euro(m.totale)));
     }
@@ -278,7 +291,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
     out.posizioni_mancanti.dedup();
     // Charges on the total with the uplifts, each rounded to the cent.
     let total = cents(paid.total) + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<i64>();
-    let charge = |pct: Decimal| cents(traguardi_domain::pay::cents(Decimal::new(total, 2) * pct / Decimal::ONE_HUNDRED));
+    let charge = |pct: Decimal| money::cents(money::euros(total) * pct / Decimal::ONE_HUNDRED, Rounding::HalfUp).unwrap_or(0);
     out.totale = total;
     out.contributi = charge(rules.contributions);
     out.irap = charge(rules.irap);
@@ -286,10 +299,14 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
     out
 }
 
-/// Art. 30 CCNL Area Funzioni Locali: the best-rated quota of the positively evaluated managers
-/// (rounded down, at least one) get `maggiorazione` % of the average result pay more, rounded up
-/// to the cent; ties by matricola.
-fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRules) {
+/// Art. 30 c.2 CCNL Area Funzioni Locali 17/12/2020: the best-rated managers within a limited
+/// quota (`quota_teste` % of the positively evaluated, rounded down, at least one; ties by
+/// matricola) receive result pay at least `maggiorazione` % above the average result pay of the
+/// positively evaluated, computed before the uplift. Each gets what they lack to reach that
+/// minimum, rounded up to the cent; one already above it gets nothing more. The uplift is paid
+/// from the result-pay resources: the total with it must fit the dirigenti fund's destination
+/// to result pay, a gate of the approval.
+fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRules, article: &str) {
     if rules.uplift_heads <= Decimal::ZERO {
         return;
     }
@@ -298,9 +315,9 @@ fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRu
         return;
     }
     let n = Decimal::from(paid.len() as i64);
-    let heads = ((n * rules.uplift_heads / Decimal::ONE_HUNDRED).floor().to_usize().unwrap_or(0)).clamp(1, paid.len());
+    let heads = Rounding::Down.whole_cents(n * rules.uplift_heads / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, paid.len() as i64) as usize;
     let average = Decimal::from(paid.iter().map(|i| out.dirigenti[*i].totale).sum::<i64>()) / n;
-    let each = (average * rules.uplift / Decimal::ONE_HUNDRED).ceil().to_i64().unwrap_or(0);
+    let minimum = Rounding::Up.whole_cents(average * (Decimal::ONE_HUNDRED + rules.uplift) / Decimal::ONE_HUNDRED).unwrap_or(0);
     let mut order = paid;
     order.sort_by(|a, b| {
         let (x, y) = (&out.dirigenti[*a], &out.dirigenti[*b]);
@@ -308,13 +325,14 @@ fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRu
     });
     for i in order.into_iter().take(heads) {
         let m = &mut out.dirigenti[i];
-        m.maggiorazione = each;
-        m.totale += each;
+        m.maggiorazione = (minimum - m.totale).max(0);
+        m.totale += m.maggiorazione;
         m.spiegazione.push(format!(
-            "Maggiorazione per la differenziazione (art. 30 CCNL Area Funzioni Locali): tra i {heads} con la valutazione più alta, {}% della retribuzione di risultato media ({} €) = {} €.",
+            "Differenziazione ({article}): tra i {heads} con la valutazione più alta, almeno la retribuzione di risultato media dei valutati positivamente ({} €) aumentata del {}% = {} €; maggiorazione {} €, pagata dalle risorse della retribuzione di risultato.",
+            traguardi_domain::budget::euro(Rounding::HalfUp.whole_cents(average).unwrap_or(0)),
             rules.uplift.normalize(),
-            traguardi_domain::budget::euro(average.round().to_i64().unwrap_or(0)),
-            traguardi_domain::budget::euro(each)
+            traguardi_domain::budget::euro(minimum),
+            traguardi_domain::budget::euro(m.maggiorazione)
         ));
     }
 }

@@ -112,7 +112,7 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
     let value = if e.not_assessable {
         None
     } else {
-        let style = NumberStyle::detect(false, [e.value.as_str()]);
+        let style = NumberStyle::typed(&e.value).map_err(|k| invalid("valore", k))?;
         Some(Value::parse(kpi.measure, &e.value, style).map_err(|k| invalid("valore", k))?.ok_or_else(|| invalid("valore", ProblemKind::Required))?.to_text())
     };
     let prev = latest(&mut tx, ente, &cycle.id, &kpi.id, e.period_end).await?;

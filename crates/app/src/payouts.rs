@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use traguardi_docs::export::Sheet;
-use traguardi_domain::budget::euro_decimal;
+use traguardi_domain::money::{euros, report};
 use traguardi_domain::pay::fund::{FundKind, FundTotals};
 use traguardi_domain::pay::rules::PayRules;
 use traguardi_domain::plan::workflow::State;
@@ -26,8 +26,8 @@ use crate::{Actor, AppError, cycles, enti, scores};
 /// The rules in force for a cycle: the latest version stored, or the defaults.
 pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
     match pay::current_rules(conn, &ente.id, &cycle.id).await? {
-        None => Ok(PayRules::default()),
-        Some((_, text, ..)) => PayRules::parse(&text).map_err(AppError::Invalid),
+        None => Ok(PayRules::for_year(cycle.year())),
+        Some((_, text, ..)) => PayRules::parse(&text, cycle.year()).map_err(AppError::Invalid),
     }
 }
 
@@ -40,10 +40,11 @@ pub struct RulesReport {
 /// Stores a new version of the rules of the premi when they differ from those in force.
 pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
     actor.require(Permission::Administer, "fissare le regole dei premi")?;
-    let rules = PayRules::parse(text).map_err(AppError::Invalid)?;
+    let rules = PayRules::parse(text, year).map_err(AppError::Invalid)?;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
+    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let current = pay::current_rules(&mut tx, &ente.id, &cycle.id).await?;
     let canonical = rules.to_text();
     if let Some((v, text, ..)) = &current
@@ -166,7 +167,7 @@ impl PayContext {
             out.push(format!("{} non certificato dall'organo di revisione", kind.label()));
         }
         let t = FundTotals::of(&f.items);
-        out.extend(t.problems(kind, f.cap, self.rules.individual_min).into_iter().map(|p| format!("{}: {p}", kind.label())));
+        out.extend(t.problems(kind, f.cap, self.rules.individual_min, self.rules.contract).into_iter().map(|p| format!("{}: {p}", kind.label())));
         Some(t)
     }
 
@@ -220,6 +221,20 @@ impl PayContext {
                 a.dirigenti.posizioni_mancanti.join(", ")
             ));
         }
+        if let Some(problem) = self.rules.individual_pool_problem(a.fondo_organizzativa, a.fondo_individuale) {
+            out.push(format!("pool dei premi: {}", problem.describe(traguardi_domain::Lang::It)));
+        }
+        let matricola: std::collections::HashMap<&str, &str> = self.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
+        let mut contested: Vec<&str> = self
+            .evaluations
+            .iter()
+            .filter(|e| e.contested_on.is_some() && e.conciliation.is_none() && e.conciliated.is_none())
+            .filter_map(|e| matricola.get(e.person_id.as_str()).copied())
+            .collect();
+        contested.sort();
+        if !contested.is_empty() {
+            out.push(format!("valutazioni contestate senza l'esito della conciliazione: {}", contested.join(", ")));
+        }
         let missing: Vec<&str> = a
             .persone
             .iter()
@@ -259,7 +274,7 @@ impl WhatIf {
                 continue;
             };
             let v = v.trim();
-            match traguardi_domain::value::parse_percent(v, traguardi_domain::value::NumberStyle::detect(false, [v])) {
+            match traguardi_domain::value::NumberStyle::typed(v).and_then(|style| traguardi_domain::value::parse_percent(v, style)) {
                 Ok(v) => {
                     out.insert(m.trim().to_string(), v);
                 }
@@ -323,10 +338,14 @@ pub async fn save_scenario(
     check_name(name)?;
     let ctx = PayContext::load(store, actor, ente_code, year).await?;
     let rules = match &what_if.rules {
-        Some(text) => PayRules::parse(text).map_err(AppError::Invalid)?,
+        Some(text) => PayRules::parse(text, year).map_err(AppError::Invalid)?,
         None => ctx.rules.clone(),
     };
     let allocation = ctx.allocate(&rules, &what_if.scores);
+    // The individual pool is at least the contract's share in every scenario, what-if or not.
+    if let Some(problem) = rules.individual_pool_problem(allocation.fondo_organizzativa, allocation.fondo_individuale) {
+        return Err(AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("fondo.individuale", problem)])));
+    }
     let result = serde_json::to_string(&allocation).map_err(|e| AppError::Refused(e.to_string()))?;
     let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
     let mut tx = store.begin().await?;
@@ -429,32 +448,63 @@ pub async fn published_tables(store: &Store, ente_code: &str, year: i32) -> Resu
     Ok(read_scenarios(store, Some(ente_code), year, |s| s.approved_at.is_some()).await?.pop().map(|(s, a)| (s, transparency_sheet(&a))))
 }
 
-/// Approves a scenario: refused while a legal gate is open (each named), when another is
-/// already approved, or when the data changed since it was computed (recompute it first).
+/// Approves a scenario. Only what the records support is approved:
+/// - a scenario with changed scores or rules other than those in force is a simulation, to save
+///   and compare, never to approve;
+/// - the allocation is computed again from the recorded evaluations and the rules in force, and
+///   must be the stored one (else the data changed: recompute it first);
+/// - every legal gate must be closed (each open one is named);
+/// - one approved scenario per cycle: checked inside the approving transaction, and enforced by
+///   the database (a unique index), so two approvals racing each other cannot both succeed;
+/// - the cycle must not be closed.
 pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<ScenarioSummary, AppError> {
     let (summary, allocation) = scenario(store, actor, ente_code, year, name).await?;
-    if let Some((other, _)) = approved(store, actor, ente_code, year).await? {
-        return Err(AppError::Refused(format!("lo scenario «{}» del {year} è già approvato ({})", other.name, other.approved_at.unwrap_or_default())));
-    }
     let ctx = PayContext::load(store, actor, ente_code, year).await?;
+    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
+    let stored = {
+        let mut conn = store.acquire().await?;
+        pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name).ok_or_else(|| AppError::NotFound(name.into()))?
+    };
+    let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
+    if !overrides.is_empty() {
+        return Err(AppError::Refused(format!(
+            "lo scenario «{name}» è una simulazione: cambia i punteggi di {} ({}); si salva e si confronta, non si approva. Si approva uno scenario calcolato dalle valutazioni registrate",
+            overrides.len(),
+            overrides.keys().take(5).cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    if stored.rules != ctx.rules.to_text() {
+        return Err(AppError::Refused(format!(
+            "lo scenario «{name}» è una simulazione: usa regole dei premi diverse da quelle in vigore; si salva e si confronta, non si approva. Per pagarle, fissarle come regole del ciclo (traguardi payout regole --cycle {year} --file FILE) e ricalcolare lo scenario"
+        )));
+    }
     let gates = ctx.open_gates(&allocation);
     if !gates.is_empty() {
         return Err(AppError::Refused(format!("non si può approvare l'erogazione dei premi {year}:\n- {}", gates.join("\n- "))));
     }
-    // The scenario must still be what its rules give on today's data.
-    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
-    let mut tx = store.begin().await?;
-    let stored = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name).ok_or_else(|| AppError::NotFound(name.into()))?;
-    let rules = PayRules::parse(&stored.rules).map_err(AppError::Invalid)?;
-    let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
-    let now = ctx.allocate(&rules, &overrides);
-    if now != allocation {
+    // What the records give today, with the rules in force and nobody's score changed.
+    if ctx.allocate(&ctx.rules, &BTreeMap::new()) != allocation {
         return Err(AppError::Refused(format!(
-            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi premi scenario --cycle {year} --nome {name}) e poi approvarlo"
+            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi payout scenario --cycle {year} --nome {name}) e poi approvarlo"
         )));
     }
+    let mut tx = store.begin().await?;
+    crate::close::ensure_open(&mut tx, ente, cycle).await?;
+    let now = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?;
+    if let Some(other) = now.iter().find(|s| s.approved_at.is_some()) {
+        return Err(AppError::Refused(format!("lo scenario «{}» del {year} è già approvato ({})", other.name, other.approved_at.clone().unwrap_or_default())));
+    }
+    if now.iter().find(|s| s.name == name).is_none_or(|s| s.result_hash != stored.result_hash) {
+        return Err(AppError::Refused(format!("lo scenario «{name}» è cambiato durante l'approvazione: riprovare")));
+    }
     let at = crate::now();
-    pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await?;
+    if let Err(e) = pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await {
+        return Err(if e.is_unique_violation() {
+            AppError::Refused(format!("un altro scenario del {year} è stato approvato nel frattempo: uno solo per ciclo"))
+        } else {
+            e.into()
+        });
+    }
     audit::record_in_cycle(
         &mut tx,
         actor,
@@ -511,15 +561,7 @@ impl Comparison {
             rows: self
                 .rows
                 .iter()
-                .map(|r| {
-                    vec![
-                        r.matricola.clone(),
-                        r.nome.clone(),
-                        euro_decimal(r.a).to_string(),
-                        euro_decimal(r.b).to_string(),
-                        euro_decimal(r.differenza).to_string(),
-                    ]
-                })
+                .map(|r| vec![r.matricola.clone(), r.nome.clone(), euros(r.a).to_string(), euros(r.b).to_string(), euros(r.differenza).to_string()])
                 .collect(),
         }
     }
@@ -538,7 +580,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
         let items = [
             (VOCE_ORGANIZZATIVA, "premio performance organizzativa", p.organizzativa),
             (VOCE_INDIVIDUALE, "premio performance individuale", p.individuale),
-            (VOCE_INDIVIDUALE, "maggiorazione premio individuale (art. 81 CCNL 2019-21)", p.maggiorazione),
+            (VOCE_INDIVIDUALE, "maggiorazione premio individuale per la differenziazione", p.maggiorazione),
         ];
         for (voce, what, cents) in items.into_iter().filter(|(_, _, c)| *c > 0) {
             rows.push(vec![
@@ -549,7 +591,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
                 a.anno.to_string(),
                 voce.into(),
                 what.into(),
-                euro_decimal(cents).to_string(),
+                euros(cents).to_string(),
             ]);
         }
     }
@@ -569,9 +611,23 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
                 a.anno.to_string(),
                 voce.into(),
                 what.into(),
-                euro_decimal(r.importo).to_string(),
+                euros(r.importo).to_string(),
             ]);
         }
+    }
+    // The managers' art. 30 uplift is result pay too.
+    for m in a.dirigenti.dirigenti.iter().filter(|m| m.maggiorazione > 0) {
+        let struttura = a.dirigenti.righe.iter().find(|r| r.matricola == m.matricola && !r.interim).map(|r| r.struttura.clone()).unwrap_or_default();
+        rows.push(vec![
+            m.matricola.clone(),
+            m.nome.clone(),
+            "DI".into(),
+            struttura,
+            a.anno.to_string(),
+            VOCE_RISULTATO.into(),
+            "maggiorazione retribuzione di risultato per la differenziazione".into(),
+            euros(m.maggiorazione).to_string(),
+        ]);
     }
     Sheet {
         name: "premi".into(),
@@ -584,7 +640,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
 /// and paid, the average and highest premium, distribution by band of the highest, and the
 /// degree of differentiation.
 pub fn transparency_sheet(a: &Allocation) -> Sheet {
-    let e = |c: i64| euro_decimal(c).to_string();
+    let e = |c: i64| euros(c).to_string();
     let line = |who: &str, section: &str, what: &str, value: String| vec![who.to_string(), section.to_string(), what.to_string(), value];
     let mut rows = vec![
         line("personale", "stanziato", "premi performance organizzativa", e(a.fondo_organizzativa)),
@@ -596,7 +652,7 @@ pub fn transparency_sheet(a: &Allocation) -> Sheet {
     rows.push(line(
         "personale",
         "differenziazione",
-        "personale con la maggiorazione (art. 81)",
+        "personale con la maggiorazione per la differenziazione",
         a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
     ));
     let d = &a.dirigenti;
@@ -619,8 +675,8 @@ fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
     let mut rows = vec![
         line("destinatari", "valutati".into(), paid.len().to_string()),
         line("destinatari", "con premio".into(), n.to_string()),
-        line("premio", "medio".into(), (avg / Decimal::ONE_HUNDRED).round_dp(2).to_string()),
-        line("premio", "massimo".into(), euro_decimal(max).to_string()),
+        line("premio", "medio".into(), report(avg / Decimal::ONE_HUNDRED).to_string()),
+        line("premio", "massimo".into(), euros(max).to_string()),
     ];
     for (lo, hi) in [(0, 25), (25, 50), (50, 75), (75, 100)] {
         let count = with_premium.iter().filter(|c| **c * 100 > max * lo && **c * 100 <= max * hi).count();
@@ -633,7 +689,7 @@ fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
     } else {
         Decimal::ZERO
     };
-    rows.push(line("differenziazione", "coefficiente di variazione dei premi (%)".into(), cv.round_dp(2).to_string()));
+    rows.push(line("differenziazione", "coefficiente di variazione dei premi (%)".into(), report(cv).to_string()));
     rows
 }
 
@@ -801,4 +857,23 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         history,
         notifications: traguardi_store::notifications::of_person(&mut conn, &ente.id, &person_id).await?.into_iter().map(|n| (n.day, n.text)).collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(rows: &[Vec<String>], what: &str) -> String {
+        rows.iter().find(|r| r[2] == what).map(|r| r[3].clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_published_average_is_the_rounded_mean_of_the_rows() {
+        // Premi of 1,01 € and 1,00 €: the mean is 1,005 €, published 1,01 (half-up; half-even
+        // would print 1,00). The rows are cents already; the average is rounded once.
+        let rows = distribution("personale", &[101, 100, 0]);
+        assert_eq!(value(&rows, "medio"), "1.01");
+        assert_eq!(value(&rows, "massimo"), "1.01");
+        assert_eq!((value(&rows, "con premio"), value(&rows, "senza premio")), ("2".to_string(), "1".to_string()));
+    }
 }

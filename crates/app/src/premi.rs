@@ -2,8 +2,12 @@
 //! person's assignments, absences and evaluation, and the fund, to every person's premium for
 //! performance organizzativa and individuale, to the cent, each with its explanation.
 //!
-//! - Who: people whose main assignment in the year (the longest, interim posts aside) has a
-//!   role of `premi.ruoli` (default: dipendente).
+//! - Who: people with days in the year in a post (interim posts aside) whose role is one of
+//!   `premi.ruoli` (default: dipendente). Each day counts once: where posts overlap, the later
+//!   one is in force ([`days_in_force`]), and only the days of those roles count, so someone
+//!   who becomes a dirigente on 01/08 gets the premi for the days until 31/07 and result pay
+//!   for the rest. Absences carry no dates: a year's absences are apportioned to the premi in
+//!   proportion to those days.
 //! - Organisational score: α·ROE + β·ROD + γ·ROS of each main assignment (weights of PO/EQ
 //!   or of the other staff), averaged over the days of each assignment; an index missing (no
 //!   objectives) drops out and the other weights renormalise. Interim posts never count, so no
@@ -19,11 +23,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
+use traguardi_domain::money::{Rounding, report};
 use traguardi_domain::pay::allocation::{Candidate, individual, largest_remainder};
 use traguardi_domain::pay::fund::FundTotals;
-use traguardi_domain::pay::presence::{Absence, Service, days_within, presence};
+use traguardi_domain::pay::presence::{Absence, Served, Service, days_in_force, presence};
 use traguardi_domain::pay::rules::{PayRules, TieBreak};
 use traguardi_domain::people::Role;
 use traguardi_domain::plan::rollup::{Part, weighted_mean};
@@ -64,6 +68,9 @@ pub struct PersonPay {
 pub struct Allocation {
     pub anno: i32,
     pub contratto: String,
+    /// The article of the differentiation of the individual premium under that contract.
+    #[serde(default)]
+    pub articolo_differenziazione: String,
     /// Where the pools come from, in words.
     pub fonte_fondo: String,
     /// Cents.
@@ -114,7 +121,7 @@ impl Allocation {
                 voci: vec![
                     ("Performance organizzativa", p.organizzativa),
                     ("Performance individuale", p.individuale),
-                    ("Maggiorazione (art. 81)", p.maggiorazione),
+                    ("Maggiorazione per la differenziazione", p.maggiorazione),
                 ],
                 totale: p.totale,
                 spiegazione: p.spiegazione.clone(),
@@ -125,7 +132,7 @@ impl Allocation {
             matricola: m.matricola.clone(),
             nome: m.nome.clone(),
             punteggio: m.punteggio,
-            voci: vec![("Retribuzione di risultato", m.totale - m.maggiorazione), ("Maggiorazione (art. 30)", m.maggiorazione)],
+            voci: vec![("Retribuzione di risultato", m.totale - m.maggiorazione), ("Maggiorazione per la differenziazione", m.maggiorazione)],
             totale: m.totale,
             spiegazione: m.spiegazione.clone(),
         })
@@ -169,7 +176,7 @@ fn pools(fund: Option<&Fund>, rules: &PayRules) -> (i64, i64, String) {
     let (mut org, mut ind, mut source) = if totals.premi_individuale > 0 {
         (totals.premi_organizzativa, totals.premi_individuale, "fondo risorse decentrate: destinazioni ai premi".to_string())
     } else if premi > 0 {
-        let ind = (Decimal::from(premi) * rules.individual_share / Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(0);
+        let ind = Rounding::HalfUp.whole_cents(Decimal::from(premi) * rules.individual_share / Decimal::ONE_HUNDRED).unwrap_or(0);
         (premi - ind, ind, format!("fondo risorse decentrate: premi divisi con quota individuale {}", pct(rules.individual_share)))
     } else {
         (0, 0, "nessun fondo registrato".to_string())
@@ -185,10 +192,29 @@ fn pools(fund: Option<&Fund>, rules: &PayRules) -> (i64, i64, String) {
     (org, ind, source)
 }
 
-/// One main assignment's part of the year.
-struct Segment<'a> {
-    days: i64,
-    a: &'a Assignment,
+/// One post's days in force in the year.
+pub(crate) struct Segment<'a> {
+    pub days: i64,
+    pub a: &'a Assignment,
+}
+
+/// Each person's posts (interim posts aside) with the days each is in force, every day once,
+/// and the person's days in all of them.
+pub(crate) fn posts_in_force(assignments: &[Assignment], first: NaiveDate, last: NaiveDate) -> HashMap<&str, (Vec<Segment<'_>>, i64)> {
+    let mut by_person: HashMap<&str, Vec<&Assignment>> = HashMap::new();
+    for a in assignments.iter().filter(|a| !a.interim) {
+        by_person.entry(a.person_id.as_str()).or_default().push(a);
+    }
+    by_person
+        .into_iter()
+        .map(|(person, posts)| {
+            let services: Vec<Service> = posts.iter().map(|a| Service { starts: a.starts, ends: a.ends, part_time: a.part_time }).collect();
+            let days = days_in_force(&services, first, last);
+            let total = days.iter().sum();
+            let segments = posts.into_iter().zip(days).filter(|(_, d)| *d > 0).map(|(a, days)| Segment { days, a }).collect();
+            (person, (segments, total))
+        })
+        .collect()
 }
 
 pub fn allocate(input: &PayInput<'_>) -> Allocation {
@@ -197,13 +223,12 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
     let (first, last, year_days) = year_bounds(year, rules);
     let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
     let unit_indices = indices.by_unit(&scores.units);
-    let mut segments: HashMap<&str, Vec<Segment<'_>>> = HashMap::new();
-    for a in input.assignments.iter().filter(|a| !a.interim) {
-        let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
-        if days > 0 {
-            segments.entry(a.person_id.as_str()).or_default().push(Segment { days, a });
-        }
-    }
+    // The days of the premi's roles only: the other days are paid by result pay, or not here.
+    let segments: HashMap<&str, (Vec<Segment<'_>>, i64)> = posts_in_force(input.assignments, first, last)
+        .into_iter()
+        .map(|(p, (segs, total))| (p, (segs.into_iter().filter(|s| rules.roles.contains(&s.a.role)).collect::<Vec<_>>(), total)))
+        .filter(|(_, (segs, _))| !segs.is_empty())
+        .collect();
     let mut absences: HashMap<&str, Vec<Absence>> = HashMap::new();
     for a in input.absences {
         absences.entry(a.person_id.as_str()).or_default().push(Absence { cause: a.cause.clone(), days: a.days });
@@ -224,16 +249,24 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
     let mut org_weights: Vec<Decimal> = Vec::new();
     let mut candidates: Vec<(usize, Candidate)> = Vec::new();
     for p in people {
-        let Some(segs) = segments.get(p.id.as_str()) else { continue };
+        let Some((segs, all_days)) = segments.get(p.id.as_str()) else { continue };
         let Some(main) = segs.iter().max_by_key(|s| (s.days, s.a.starts)) else { continue };
-        if !rules.roles.contains(&main.a.role) {
-            continue;
-        }
         let mut why = Vec::new();
-        // Presence.
-        let services: Vec<Service> = segs.iter().map(|s| Service { starts: s.a.starts, ends: s.a.ends, part_time: s.a.part_time }).collect();
-        let abs = absences.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let pres = presence(&services, abs, first, last, year_days, &rules.absences_reducing, &rules.absences_protected);
+        // Presence, in the days of the premi's roles.
+        let served: Vec<Served> = segs.iter().map(|s| Served { days: s.days, part_time: s.a.part_time }).collect();
+        let pool_days: i64 = segs.iter().map(|s| s.days).sum();
+        let mut abs: Vec<Absence> = absences.get(p.id.as_str()).cloned().unwrap_or_default();
+        if pool_days < *all_days {
+            let share = Decimal::from(pool_days) / Decimal::from(*all_days);
+            for a in &mut abs {
+                a.days *= share;
+            }
+            why.push(format!(
+                "Giorni dei ruoli dei premi: {pool_days} su {all_days} giorni di servizio nel {year} (gli altri sono pagati da un altro istituto); le assenze dell'anno contano in proporzione, {}.",
+                pct(report(share * Decimal::ONE_HUNDRED))
+            ));
+        }
+        let pres = presence(&served, &abs, year_days, &rules.absences_reducing, &rules.absences_protected);
         why.push(format!(
             "Presenza: {} giorni in servizio nel {year} ({} ponderati per il part-time), meno {} giorni di assenze che la riducono ({} giorni di assenze che non la riducono), su {} giorni = {}.",
             pres.calendar_days,
@@ -241,10 +274,10 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             it(pres.reduced_days),
             it(pres.kept_days),
             year_days.normalize(),
-            pct((pres.fraction * Decimal::ONE_HUNDRED).round_dp(2)),
+            pct(report(pres.fraction * Decimal::ONE_HUNDRED)),
         ));
         // Organisational score and coefficient, by days of each main assignment.
-        let total_days: Decimal = segs.iter().map(|s| Decimal::from(s.days)).sum();
+        let total_days = Decimal::from(pool_days);
         let (mut org, mut coef, mut ros_w, mut rod_w) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
         let (mut ros_any, mut rod_any) = (false, false);
         for s in segs {
@@ -289,7 +322,17 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         if segs.len() > 1 {
             why.push(format!("Punteggio organizzativo dell'anno, in proporzione ai giorni di ciascun incarico: {}.", it(org)));
         }
-        why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), number(coef)));
+        if segs.iter().any(|s| s.a.category != main.a.category) {
+            let terms: Vec<String> =
+                segs.iter().map(|s| format!("{} {} × {} giorni", s.a.category.code(), number(rules.coefficient(s.a.category)), s.days)).collect();
+            why.push(format!(
+                "Coefficiente di categoria in proporzione ai giorni: ({}) / {pool_days} = {}.",
+                terms.join(" + "),
+                number(Rounding::HalfUp.round(coef, 4).normalize())
+            ));
+        } else {
+            why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), number(coef)));
+        }
         // Individual score.
         let eval = evaluations.get(p.id.as_str());
         let individual_score = match (input.overrides.get(&p.matricola), eval) {
@@ -365,7 +408,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
                 "Premio organizzativo: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota del fondo di {} = {}.",
                 it(r.punteggio_organizzativo),
                 number(r.coefficiente),
-                number(r.presenza.round_dp(4)),
+                number(Rounding::HalfUp.round(r.presenza, 4).normalize()),
                 it(org_weights[i]),
                 it(org_total_weight),
                 euro(pool_org),
@@ -381,7 +424,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             "Premio individuale: punteggio {} × coefficiente {} × presenza {} = peso {} su {} in tutto; quota di {} (il fondo individuale meno le maggiorazioni) = {}.",
             it(c.score),
             number(r.coefficiente),
-            number(r.presenza.round_dp(4)),
+            number(Rounding::HalfUp.round(r.presenza, 4).normalize()),
             it(c.weight),
             it(ind_total_weight),
             euro(pool_ind - split.uplift * split.heads as i64),
@@ -389,10 +432,11 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         ));
         if r.maggiorazione > 0 {
             r.spiegazione.push(format!(
-                "Maggiorazione per la differenziazione (art. 81 CCNL 2019-21): tra i {} con la valutazione più alta, {} del premio individuale medio ({}) = {}.",
+                "Maggiorazione per la differenziazione ({}): tra i {} con la valutazione più alta, {} del premio individuale medio ({}) = {}.",
+                rules.contract.differentiation_article(),
                 split.heads,
                 pct(rules.uplift),
-                euro(split.average.round().to_i64().unwrap_or(0)),
+                euro(Rounding::HalfUp.whole_cents(split.average).unwrap_or(0)),
                 euro(r.maggiorazione)
             ));
         }
@@ -405,7 +449,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
     let paid_ind: i64 = rows.iter().map(|r| r.individuale + r.maggiorazione).sum();
     Allocation {
         anno: year,
-        contratto: rules.contract.clone(),
+        contratto: rules.contract.name().to_string(),
+        articolo_differenziazione: rules.contract.differentiation_article().to_string(),
         fonte_fondo: source,
         fondo_organizzativa: pool_org,
         fondo_individuale: pool_ind,

@@ -10,8 +10,10 @@
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use traguardi_domain::Problem;
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::workflow::State;
+use traguardi_domain::value::NumberStyle;
 use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Target};
 use traguardi_store::revisions::{self, Revision};
@@ -96,21 +98,23 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
         ("target", Some(k)) => {
             let k = &k;
             let mut targets: Vec<Target> = plan::targets(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|t| t.kpi_id == k.id).collect();
-            if Value::from_text(k.measure, value).is_none() {
+            // Typed alone: one rule for its numbers (never «1.000» taken as one), stored in the
+            // canonical form every target has.
+            let style = NumberStyle::typed(value).map_err(|kind| AppError::Invalid(Problem::column("--valore", kind).into()))?;
+            let Some(parsed) = Value::parse(k.measure, value, style).ok().flatten() else {
                 return Err(refused(format!("target «{value}» non valido per il KPI {} ({})", k.code, k.measure.code())));
-            }
+            };
             let before = targets.iter().find(|t| t.year == year && t.period_end.is_none()).map(|t| t.value.clone()).unwrap_or_default();
             targets.retain(|t| !(t.year == year && t.period_end.is_none()));
-            targets.push(Target { kpi_id: k.id.clone(), year, period_end: None, value: value.to_string() });
+            targets.push(Target { kpi_id: k.id.clone(), year, period_end: None, value: parsed.to_text() });
             plan::replace_targets(&mut tx, &ente.id, &k.id, &targets).await?;
-            (before, value.to_string())
+            (before, parsed.to_text())
         }
         ("target", None) => return Err(refused("il target si rimodula per un KPI (--kpi)")),
         ("peso", k) => {
-            let w: Decimal = value
-                .replace(',', ".")
-                .parse()
-                .ok()
+            let style = NumberStyle::typed(value).map_err(|kind| AppError::Invalid(Problem::column("--valore", kind).into()))?;
+            let w: Decimal = style
+                .parse(value)
                 .filter(|w: &Decimal| *w > Decimal::ZERO)
                 .ok_or_else(|| refused(format!("peso «{value}» non valido: un numero maggiore di zero")))?;
             match k {

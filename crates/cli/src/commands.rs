@@ -42,7 +42,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Niv { action: crate::NivAction::Campione { ente, cycle, percentuale, seme, format, out } } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let pct = traguardi_domain::value::parse_percent(&percentuale, NumberStyle::detect(false, [percentuale.as_str()]))
+            let pct = NumberStyle::typed(&percentuale)
+                .and_then(|style| traguardi_domain::value::parse_percent(&percentuale, style))
                 .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--percentuale".into()), kind: k }.into()))?;
             let s = traguardi_app::niv::sample(store, &Actor::console(), &ente, cycle, pct, seme).await?;
             eprintln!(
@@ -437,7 +438,8 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
         }
         PlanAction::Override { ente, cycle, objective, valore, motivazione } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let value = traguardi_domain::value::parse_percent(&valore, NumberStyle::detect(false, [valore.as_str()]))
+            let value = NumberStyle::typed(&valore)
+                .and_then(|style| traguardi_domain::value::parse_percent(&valore, style))
                 .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--valore".into()), kind: k }.into()))?;
             let a = plan_ops::adjust(store, &actor, &ente, cycle, &objective, plan_ops::Adjustment::Override { value, reason: motivazione }).await?;
             out!("{}: {}", a.code, l.pick("risultato sostituito", "score overridden"));
@@ -540,7 +542,8 @@ fn payout(what: PayoutKind) -> Result<()> {
         anyhow::bail!("only the calculator runs without a database");
     };
     let pct = |flag: &str, v: &str| {
-        traguardi_domain::value::parse_percent(v, NumberStyle::detect(false, [v]))
+        NumberStyle::typed(v)
+            .and_then(|style| traguardi_domain::value::parse_percent(v, style))
             .map_err(|k| AppError::Invalid(Problem { row: None, column: Some(flag.into()), kind: k }.into()))
     };
     let rules = traguardi_domain::pay::ResultPayRules {

@@ -9,6 +9,7 @@ pub mod cycle;
 pub mod ente;
 pub mod keyvalue;
 pub mod lang;
+pub mod money;
 pub mod monitoring;
 pub mod org;
 pub mod pay;

@@ -20,6 +20,33 @@ impl NumberStyle {
         if semicolon_separated || cells.into_iter().any(has_decimal_comma) { NumberStyle::It } else { NumberStyle::En }
     }
 
+    /// The style of one number typed alone — a command-line option, a form field — where no
+    /// file tells the style (docs/formats.md, "Numbers typed alone"): Italian when it has a
+    /// decimal comma (`0,75`, `1.234,5`) or more than one `.` (`1.000.000`); `.` is the
+    /// decimal point otherwise (`12.5`), except that a single `.` followed by exactly three
+    /// digits (`1.000`, `12.345`) is refused: in a file it is one thousand, typed alone it could
+    /// be one, so it is never taken silently either way.
+    pub fn typed(s: &str) -> Result<NumberStyle, ProblemKind> {
+        let t = s.trim();
+        if has_decimal_comma(t) || t.matches('.').count() > 1 {
+            return Ok(NumberStyle::It);
+        }
+        let body = t.trim_start_matches(['-', '+']);
+        if let Some((int, frac)) = body.split_once('.')
+            && (1..=3).contains(&int.len())
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.len() == 3
+            && frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            let (whole, point) = (format!("{int}{frac}"), format!("{int},{frac}"));
+            return Err(ProblemKind::BadFormat {
+                value: t.into(),
+                expected: format!("un numero non ambiguo: {whole} (senza separatore delle migliaia) oppure {point} (con la virgola decimale)"),
+            });
+        }
+        Ok(NumberStyle::En)
+    }
+
     pub fn parse(&self, s: &str) -> Option<Decimal> {
         parse_decimal(s, *self)
     }
@@ -156,6 +183,23 @@ mod tests {
         assert_eq!(NumberStyle::detect(true, ["12.5"]), NumberStyle::It);
         assert_eq!(NumberStyle::detect(false, ["12", "1,5"]), NumberStyle::It);
         assert_eq!(NumberStyle::detect(false, ["12", "1.5", "a,b"]), NumberStyle::En);
+    }
+
+    #[test]
+    fn numbers_typed_alone_are_never_ambiguous() {
+        let typed = |s: &str| NumberStyle::typed(s).map(|st| parse_decimal(s, st));
+        assert_eq!(typed("12.5"), Ok(Some(dec!(12.5))));
+        assert_eq!(typed("0,75"), Ok(Some(dec!(0.75))));
+        assert_eq!(typed("1.234,5"), Ok(Some(dec!(1234.5))));
+        assert_eq!(typed("1.000.000"), Ok(Some(dec!(1000000))));
+        assert_eq!(typed("1000"), Ok(Some(dec!(1000))));
+        assert_eq!(typed("1.0000"), Ok(Some(dec!(1.0000))));
+        assert_eq!(typed("si"), Ok(None));
+        // One thousand in a file, maybe one typed alone: refused, saying how to write either.
+        for s in ["1.000", "-12.345", " 100.000 "] {
+            let e = NumberStyle::typed(s).expect_err("ambiguous");
+            assert!(matches!(&e, ProblemKind::BadFormat { expected, .. } if expected.contains("oppure")), "{s}: {e:?}");
+        }
     }
 
     #[test]

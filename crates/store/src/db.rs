@@ -35,6 +35,16 @@ pub enum StoreError {
     Corrupt { table: &'static str, column: &'static str, value: String },
 }
 
+impl StoreError {
+    /// Whether a unique constraint or index refused the write, on either backend.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Sql(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
 /// The connection pool and what it points to.
 #[derive(Clone, Debug)]
 pub struct Store {

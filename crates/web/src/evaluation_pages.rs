@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 use traguardi_app::AppError;
 use traguardi_app::evaluations::{self, Evaluee, Filled};
@@ -135,7 +134,8 @@ async fn render_form(
     let f = evaluations::form(&s.store, &user.actor(), Some(code), year, matricola).await?;
     let v = f.evaluee.evaluation.as_ref();
     let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let whole = |d: Decimal| d.round().to_i64().unwrap_or_default();
+    // A behaviour's score on the scale, shown as the whole number entered.
+    let whole = |d: Decimal| traguardi_domain::money::Rounding::HalfUp.whole_cents(d).unwrap_or_default();
     html(FormPage {
         user: user.view(),
         ente_name: ente.name,

@@ -7,7 +7,6 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
-use rust_decimal::prelude::ToPrimitive;
 use traguardi_app::transparency::{self, Published};
 use traguardi_app::{AppError, enti};
 use traguardi_domain::cycle::format_date_it;
@@ -63,7 +62,7 @@ pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> Str
 fn shown(section: &str, item: &str, value: &str) -> String {
     let money = matches!(section, "stanziato" | "erogato" | "premio");
     match value.parse::<rust_decimal::Decimal>() {
-        Ok(v) if money => match (v * rust_decimal::Decimal::ONE_HUNDRED).round().to_i64() {
+        Ok(v) if money => match traguardi_domain::money::exact_cents(v) {
             Some(cents) => format!("{} €", traguardi_domain::budget::euro(cents)),
             None => value.to_string(),
         },

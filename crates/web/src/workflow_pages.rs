@@ -196,7 +196,7 @@ fn filled(t: &str) -> Option<&str> {
 
 async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let invalid = |field: &str, kind| AppError::Invalid(traguardi_domain::Problem { row: None, column: Some(field.into()), kind }.into());
-    let style = traguardi_domain::value::NumberStyle::detect(false, [f.percentuale.as_str()]);
+    let style = traguardi_domain::value::NumberStyle::typed(&f.percentuale).map_err(|k| invalid("percentuale", k))?;
     let percent: Decimal = traguardi_domain::value::parse_percent(&f.percentuale, style).map_err(|k| invalid("percentuale", k))?;
     let seed = match f.seme.trim() {
         "" => None,

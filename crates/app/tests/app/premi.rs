@@ -55,7 +55,24 @@ fn managers(a: &Allocation) {
         assert_eq!(Decimal::from(r.importo), exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero), "{r:?}");
         assert_eq!(r.giorni, 365, "366 days of 2020 capped at 365");
     }
-    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>());
+    // The art. 30 differentiation is on by default (10% of the 27 positively evaluated: 2 heads):
+    // each of them gets at least the average result pay, before the uplift, increased by 30%.
+    let up: Vec<&traguardi_app::manager_pay::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
+    assert_eq!(up.len(), 2, "{:?}", d.dirigenti.iter().map(|x| (&x.matricola, x.totale, x.maggiorazione)).collect::<Vec<_>>());
+    let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| x.totale - x.maggiorazione).collect();
+    let average = Decimal::from(paid.iter().sum::<i64>()) / Decimal::from(paid.len() as i64);
+    let minimum = (average * dec!(1.3)).ceil();
+    for x in &up {
+        assert_eq!(Decimal::from(x.totale), minimum.max(Decimal::from(x.totale - x.maggiorazione)), "{x:?}");
+        assert!(
+            x.spiegazione
+                .iter()
+                .any(|l| l.contains("art. 30 CCNL Area Funzioni Locali 17/12/2020") && l.contains("pagata dalle risorse della retribuzione di risultato"))
+        );
+    }
+    let best = d.dirigenti.iter().filter(|x| x.maggiorazione == 0).filter_map(|x| x.punteggio).max();
+    assert!(up.iter().all(|x| x.punteggio >= best), "the uplift goes to the best scores");
+    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>() + up.iter().map(|x| x.maggiorazione).sum::<i64>());
     // Contributions 23,8% and IRAP 8,5% of the total, each rounded to the cent.
     let pct = |p: Decimal| (Decimal::from(d.totale) * p / dec!(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     assert_eq!((Decimal::from(d.contributi), Decimal::from(d.irap)), (pct(dec!(23.8)), pct(dec!(8.5))));
@@ -129,23 +146,11 @@ async fn story(store: &Store) {
     assert_eq!((o.fondo_organizzativa, o.fondo_individuale, o.total()), (20_000_000, 20_000_000, 40_000_000));
     assert!(describe(payouts::save_scenario(store, &console, E, 2020, "no good", &WhatIf::default()).await).contains("nome di scenario «no good» non valido"));
 
-    // What-if for the managers: the art. 30 uplift to the best 10% (2 of 27) and 30% of the
-    // score on the payment-times objective SAL-02 (DL 13/2023 art. 4-bis).
+    // What-if for the managers: 30% of the score on the payment-times objective SAL-02
+    // (DL 13/2023 art. 4-bis).
     let ctx = PayContext::load(store, &console, E, 2020).await.expect("context");
-    let rules = ctx
-        .rules
-        .to_text()
-        .replace("dirigenti.differenziazione.quota_teste = 0\n", "dirigenti.differenziazione.quota_teste = 10\ndirigenti.tempi_pagamento.obiettivo = SAL-02\n");
+    let rules = ctx.rules.to_text() + "dirigenti.tempi_pagamento.obiettivo = SAL-02\n";
     let (_, m) = payouts::save_scenario(store, &console, E, 2020, "dirigenti", &WhatIf { rules: Some(rules), ..WhatIf::default() }).await.expect("managers");
-    let d = &m.dirigenti;
-    let up: Vec<&traguardi_app::manager_pay::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
-    assert_eq!(up.len(), 2);
-    let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| x.totale - x.maggiorazione).collect();
-    let average = Decimal::from(paid.iter().sum::<i64>()) / Decimal::from(paid.len() as i64);
-    assert_eq!(Decimal::from(up[0].maggiorazione), (average * dec!(0.3)).ceil());
-    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>() + 2 * up[0].maggiorazione);
-    let best = d.dirigenti.iter().filter(|x| x.maggiorazione == 0).filter_map(|x| x.punteggio).max();
-    assert!(up.iter().all(|x| x.punteggio >= best), "the uplift goes to the best scores");
     let siad = m.explained("D022").expect("D022");
     assert!(
         siad.spiegazione.iter().any(|l| l.starts_with("Tempi di pagamento (DL 13/2023 art. 4-bis): ") && l.contains("obiettivo SAL-02")),
@@ -193,11 +198,27 @@ async fn story(store: &Store) {
     .await
     .expect("validated");
 
+    // A simulation is never approved: changed scores, or rules other than those in force.
+    let msg = describe(payouts::approve(store, &console, E, 2020, "m0001-100").await);
+    assert!(msg.starts_with("lo scenario «m0001-100» è una simulazione: cambia i punteggi di 1 (M0001)"), "{msg}");
+    let msg = describe(payouts::approve(store, &console, E, 2020, "meta").await);
+    assert!(msg.starts_with("lo scenario «meta» è una simulazione: usa regole dei premi diverse da quelle in vigore"), "{msg}");
+    // A contested evaluation without the conciliation's outcome is an open gate.
+    let set = |sql: &'static str| sqlx::query(sql).execute(&store.pool);
+    set("UPDATE evaluation SET contested_on = '2021-02-15' WHERE person_id = (SELECT id FROM person WHERE matricola = 'M0002')").await.expect("contested");
+    let msg = describe(payouts::approve(store, &console, E, 2020, "base").await);
+    assert_eq!(msg, "non si può approvare l'erogazione dei premi 2020:\n- valutazioni contestate senza l'esito della conciliazione: M0002");
+    set("UPDATE evaluation SET conciliation = 'confermata' WHERE person_id = (SELECT id FROM person WHERE matricola = 'M0002')").await.expect("concluded");
+    payouts::save_scenario(store, &console, E, 2020, "bis", &WhatIf::default()).await.expect("computed");
+
     // The data changed since "base" was computed? No: approve it.
     let s = payouts::approve(store, &console, E, 2020, "base").await.expect("approved");
     assert!(s.approved);
-    let msg = describe(payouts::approve(store, &console, E, 2020, "meta").await);
+    let msg = describe(payouts::approve(store, &console, E, 2020, "bis").await);
     assert!(msg.starts_with("lo scenario «base» del 2020 è già approvato"), "{msg}");
+    // The database holds one approved scenario per cycle, whatever the application does.
+    let forced = sqlx::query("UPDATE pay_scenario SET approved_at = '2021-07-01T00:00:00Z', approved_by = 'x' WHERE name = 'bis'").execute(&store.pool).await;
+    assert!(forced.is_err(), "a second approved scenario in the database");
     let msg = describe(payouts::save_scenario(store, &console, E, 2020, "base", &WhatIf::default()).await);
     assert!(msg.contains("è approvato e non si può ricalcolare"), "{msg}");
     let (approved, _) = payouts::approved(store, &console, E, 2020).await.expect("read").expect("one approved");
@@ -227,21 +248,22 @@ async fn story(store: &Store) {
     let castano = Actor::user("direttore.siad", &account.id, &["direttore"], &[]);
     let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
-    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione (art. 30)", 0)]);
+    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", 0)]);
 
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = payouts::payroll_sheet(&a);
     assert_eq!(sheet.header, ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"]);
     let sum = |voce: &str| -> Decimal { sheet.rows.iter().filter(|r| r[5] == voce).map(|r| r[7].parse::<Decimal>().expect("amount")).sum() };
     assert_eq!((sum("00G"), sum("00H")), (dec!(250000.00), dec!(150000.00)));
-    assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione")).count(), 19);
+    assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione premio")).count(), 19);
+    assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione retribuzione")).count(), 2);
     assert_eq!(sum("449"), Decimal::new(a.dirigenti.totale, 2));
     let t = payouts::transparency_sheet(&a);
     let value = |who: &str, voce: &str| t.rows.iter().find(|r| r[0] == who && r[2] == voce).map(|r| r[3].clone()).unwrap_or_default();
     assert_eq!(value("personale", "premi performance organizzativa"), "250000.00");
     assert_eq!(value("personale", "con premio"), "190");
     assert_eq!(value("personale", "senza premio"), "2");
-    assert_eq!(value("personale", "personale con la maggiorazione (art. 81)"), "19");
+    assert_eq!(value("personale", "personale con la maggiorazione per la differenziazione"), "19");
     assert_eq!(value("dirigenti", "valutati"), "27");
     assert_eq!(value("dirigenti", "retribuzione di risultato"), Decimal::new(a.dirigenti.totale, 2).to_string());
 
@@ -261,7 +283,7 @@ async fn bad_files(store: &Store) {
     let msg = describe(import_fund::import_fund(store, &console, E, 2020, (fund, ReadOptions::default()), import_fund::FundHeader::default(), false).await);
     assert_eq!(
         msg,
-        "fondo risorse decentrate 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 80 c.3 CCNL 2019-21)"
+        "fondo risorse decentrate 2020 non registrato:\n- le destinazioni (1.100,00 €) superano le risorse del fondo (1.000,00 €)\n- i premi per la performance individuale (200,00 €) sono meno del 30% dei premi (1.100,00 €; art. 68 c.3 CCNL Funzioni Locali 21/05/2018)"
     );
     let wrong = b"voce,descrizione,natura,importo,uso\n00B,,fissa,-5,\n00O,Altro,variabile,10.005,premi_individuale\n";
     let msg = describe(import_fund::import_fund(store, &console, E, 2020, (wrong, ReadOptions::default()), import_fund::FundHeader::default(), false).await);
@@ -317,6 +339,82 @@ async fn bad_files(store: &Store) {
         (after.fund, after.managers_fund, after.evaluations, after.absences, after.rules),
         (before.fund, before.managers_fund, before.evaluations, before.absences, before.rules)
     );
+}
+
+/// Each day is paid once, by the right contract; nobody evaluates themselves; the pools keep
+/// the contract's share in every scenario; a closed cycle's pay rules do not move.
+async fn what_the_law_says(store: &Store) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let console = Actor::console();
+
+    // M0001, an employee all of 2020, becomes the dirigente of SIAD from 01/08 (her staff post
+    // left open, as payroll files often do): staff premi for 01/01–31/07 (213 days of the leap
+    // year), result pay for 01/08–31/12 (153 days), never both for the same day.
+    sqlx::query(
+        "INSERT INTO assignment (id, ente_id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim) \
+         SELECT 'test-m0001-di', a.ente_id, a.cycle_id, a.person_id, u.id, 'dirigente', 'DI', '100', 'pieno', '2020-08-01', NULL, 0 \
+         FROM assignment a JOIN person p ON p.id = a.person_id JOIN cycle c ON c.id = a.cycle_id AND c.year = 2020 \
+         JOIN org_unit u ON u.cycle_id = a.cycle_id AND u.code = 'SIAD' \
+         WHERE p.matricola = 'M0001' AND a.interim = 0",
+    )
+    .execute(&store.pool)
+    .await
+    .expect("the new post");
+    let (_, a) = payouts::save_scenario(store, &console, E, 2020, "promossa", &WhatIf::default()).await.expect("computed");
+    let staff = person(&a, "M0001");
+    assert!(staff.spiegazione[0].starts_with("Giorni dei ruoli dei premi: 213 su 366 giorni di servizio nel 2020"), "{:?}", staff.spiegazione);
+    assert!(staff.spiegazione[1].starts_with("Presenza: 213 giorni in servizio nel 2020"), "{:?}", staff.spiegazione);
+    assert!(staff.presenza <= dec!(213) / dec!(366), "{}", staff.presenza);
+    let rows: Vec<_> = a.dirigenti.righe.iter().filter(|r| r.matricola == "M0001").collect();
+    assert_eq!(rows.iter().map(|r| (r.struttura.as_str(), r.giorni)).collect::<Vec<_>>(), [("SIAD", 153)]);
+    // 2020 follows the CCNL of 21/05/2018: its articles on every explanation.
+    assert!(a.contratto.starts_with("CCNL Funzioni Locali 2016-2018"), "{}", a.contratto);
+    let up = a.persone.iter().find(|p| p.maggiorazione > 0).expect("an uplift");
+    assert!(
+        up.spiegazione.iter().any(|l| l.starts_with("Maggiorazione per la differenziazione (art. 69 CCNL Funzioni Locali 21/05/2018)")),
+        "{:?}",
+        up.spiegazione
+    );
+
+    // A what-if pool of 15% of the premi is refused, citing the year's contract.
+    let low = WhatIf { rules: Some("fondo.organizzativa = 340000\nfondo.individuale = 60000\n".into()), ..WhatIf::default() };
+    let msg = describe(payouts::save_scenario(store, &console, E, 2020, "basso", &low).await);
+    assert!(msg.contains("«fondo.individuale»") && msg.contains("15,00%") && msg.contains("art. 68 c.3 CCNL Funzioni Locali 21/05/2018"), "{msg}");
+    // Only one pool set: the other is the fund's, and the share is checked on the two.
+    let low = WhatIf { rules: Some("fondo.individuale = 50000\n".into()), ..WhatIf::default() };
+    let msg = describe(payouts::save_scenario(store, &console, E, 2020, "basso", &low).await);
+    assert!(msg.contains("«fondo.individuale»") && msg.contains("16,67%"), "{msg}");
+
+    // A planner linked to M0002 does not evaluate M0002, though planners evaluate everyone else.
+    let planner_account = {
+        let mut conn = store.acquire().await.expect("conn");
+        traguardi_store::accounts::by_username(&mut conn, "pianificatore").await.expect("read").expect("demo account")
+    };
+    traguardi_app::accounts::link_person(store, &console, "pianificatore", E, "M0002").await.expect("linked");
+    let planner = Actor::user("pianificatore", &planner_account.id, &["pianificatore"], &[]);
+    let list = traguardi_app::evaluations::to_evaluate(store, &planner, E, 2020).await.expect("list");
+    assert!(list.iter().any(|e| e.matricola == "M0003") && !list.iter().any(|e| e.matricola == "M0002"));
+    let msg = describe(traguardi_app::evaluations::form(store, &planner, E, 2020, "M0002").await);
+    assert!(msg.contains("valutare M0002"), "{msg}");
+    let own = "matricola,risultati,comportamenti\nM0002,100,100\n";
+    let msg = describe(import_evaluations::import_evaluations(store, &planner, E, 2020, own.as_bytes(), ReadOptions::default(), false).await);
+    assert!(msg.contains("riga 2, colonna «matricola»") && msg.contains("nessuno registra la propria valutazione"), "{msg}");
+
+    // After the close, the rules of the premi and the evaluations are frozen too.
+    traguardi_app::close::close(store, &console, &ente, 2020, Some("prova della chiusura")).await.expect("closed");
+    let msg = describe(payouts::set_rules(store, &console, E, 2020, "punteggio_minimo = 50\n").await);
+    assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}");
+    let ev = "matricola,risultati,comportamenti\nM0003,90,90\n";
+    let msg = describe(import_evaluations::import_evaluations(store, &console, E, 2020, ev.as_bytes(), ReadOptions::default(), false).await);
+    assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}");
+}
+
+#[tokio::test]
+async fn the_law_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        what_the_law_says(&store).await;
+        store.close().await;
+    }
 }
 
 #[tokio::test]

@@ -83,6 +83,9 @@ async fn story(store: &Store) {
         ),
         (ask(Some("SAL-12-K3"), None, "target", Some("molti")), "target «molti» non valido per il KPI SAL-12-K3"),
         (ask(None, Some("SAL-01"), "peso", Some("0")), "peso «0» non valido"),
+        // One thousand in a file, maybe one typed alone: never taken silently either way.
+        (ask(Some("SAL-12-K3"), None, "target", Some("1.000")), "«1.000» non è valido: atteso un numero non ambiguo: 1000 (senza separatore delle migliaia) oppure 1,000"),
+        (ask(None, Some("SAL-01"), "peso", Some("1.000")), "colonna «--valore»"),
         (Request { reason: " ", ..ask(None, Some("SAL-01"), "peso", Some("2")) }, "richiede la motivazione"),
         (ask(None, Some("NOPE"), "peso", Some("2")), "obiettivo NOPE inesistente nel 2020"),
     ];
@@ -91,6 +94,9 @@ async fn story(store: &Store) {
         assert!(msg.contains(needle), "{needle} in {msg}");
     }
     assert_eq!(of_cycle(store, &console, &ente, 2020).await.expect("list").len(), 4, "refusals write nothing");
+    // An Italian target typed alone is stored in the canonical form of every target.
+    let r = revise(store, &console, &ente, 2020, ask(Some("SAL-12-K3"), None, "target", Some("11,5"))).await.expect("revised");
+    assert_eq!(r.after, "11.5");
 }
 
 #[tokio::test]

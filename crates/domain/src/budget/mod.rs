@@ -5,7 +5,6 @@ pub mod mapping;
 pub mod pdc;
 pub mod tables;
 
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 pub use pdc::PdcCode;
@@ -42,19 +41,10 @@ impl Side {
     }
 }
 
-/// Euro amounts are stored and summed as integer cents; an amount with more than two decimals
-/// is refused by the importers rather than rounded, because a budget figure is exact.
-pub fn to_cents(d: Decimal) -> Option<i64> {
-    if d.normalize().scale() > 2 {
-        return None;
-    }
-    (d * Decimal::ONE_HUNDRED).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).try_into().ok()
-}
-
 /// An amount as written in a file, in cents: a number in the file's style with at most two decimals.
 pub fn parse_euro(s: &str, style: crate::value::NumberStyle) -> Result<i64, crate::ProblemKind> {
     let d = style.parse(s).ok_or_else(|| crate::ProblemKind::BadNumber { value: s.into() })?;
-    to_cents(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
+    crate::money::exact_cents(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
 }
 
 /// Italian form of an amount in cents, as the budget documents print it: `3.631.120,00`.
@@ -65,15 +55,9 @@ pub fn euro(cents: i64) -> String {
     format!("{sign}{grouped},{:02}", abs % 100)
 }
 
-/// The amount in cents as a decimal number of euro with two places (`3631120.00`), for CSV and JSON.
-pub fn euro_decimal(cents: i64) -> Decimal {
-    Decimal::new(cents, 2)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal::dec;
 
     #[test]
     fn euro_is_written_as_the_seed_prints_it() {
@@ -82,16 +66,6 @@ mod tests {
         assert_eq!(euro(5), "0,05");
         assert_eq!(euro(-123_456), "-1.234,56");
         assert_eq!(euro(100_000), "1.000,00");
-        assert_eq!(euro_decimal(363_112_000).to_string(), "3631120.00");
-    }
-
-    #[test]
-    fn cents_are_exact_or_refused() {
-        assert_eq!(to_cents(dec!(3631120.00)), Some(363_112_000));
-        assert_eq!(to_cents(dec!(0.1)), Some(10));
-        assert_eq!(to_cents(dec!(-2.5)), Some(-250));
-        assert_eq!(to_cents(dec!(1.005)), None);
-        assert_eq!(to_cents(dec!(1.000)), Some(100));
     }
 
     #[test]

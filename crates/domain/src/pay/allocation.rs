@@ -14,6 +14,8 @@
 //! that it is never below the legal minimum, unless that would exceed the pool.
 
 use rust_decimal::Decimal;
+
+use crate::money::Rounding;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
@@ -79,8 +81,8 @@ pub fn individual(pool: i64, candidates: &[Candidate], quota_pct: Decimal, uplif
         return IndividualSplit { shares: vec![0; n], uplifts: vec![0; n], average: Decimal::ZERO, heads: 0, uplift: 0, residual: pool.max(0) };
     }
     let average = Decimal::from(pool) / Decimal::from(n as i64);
-    let heads = ((Decimal::from(n as i64) * quota_pct / Decimal::ONE_HUNDRED).floor().to_usize().unwrap_or(0)).clamp(1, n);
-    let wanted = (average * uplift_pct / Decimal::ONE_HUNDRED).ceil().to_i64().unwrap_or(0);
+    let heads = Rounding::Down.whole_cents(Decimal::from(n as i64) * quota_pct / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, n as i64) as usize;
+    let wanted = Rounding::Up.whole_cents(average * uplift_pct / Decimal::ONE_HUNDRED).unwrap_or(0);
     let uplift = wanted.min(pool / heads as i64).max(0);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {

@@ -177,9 +177,10 @@ impl FundTotals {
     }
 
     /// The fund's own checks: uses within resources, the cap, the individual pool at least
-    /// `min_individual_pct` % of the premi (art. 80 CCNL 2019–21), the EQ result pay at least
-    /// 15% of the EQ resources. Each problem is a sentence naming the amounts.
-    pub fn problems(&self, kind: FundKind, cap: Option<i64>, min_individual_pct: Decimal) -> Vec<String> {
+    /// `min_individual_pct` % of the premi, the EQ (PO) result pay at least 15% of their
+    /// resources, each citing the article of the `contract`. Each problem is a sentence naming
+    /// the amounts.
+    pub fn problems(&self, kind: FundKind, cap: Option<i64>, min_individual_pct: Decimal, contract: super::contract::Contract) -> Vec<String> {
         let e = |c: i64| crate::budget::euro(c);
         let mut out = Vec::new();
         if self.destinations > self.resources {
@@ -193,18 +194,20 @@ impl FundTotals {
         let premi = self.premi_organizzativa + self.premi_individuale;
         if premi > 0 && Decimal::from(self.premi_individuale) * Decimal::ONE_HUNDRED < Decimal::from(premi) * min_individual_pct {
             out.push(format!(
-                "i premi per la performance individuale ({} €) sono meno del {}% dei premi ({} €; art. 80 c.3 CCNL 2019-21)",
+                "i premi per la performance individuale ({} €) sono meno del {}% dei premi ({} €; {})",
                 e(self.premi_individuale),
                 min_individual_pct.normalize(),
-                e(premi)
+                e(premi),
+                contract.individual_share_article()
             ));
         }
         let eq_pay = self.position + self.result;
         if kind == FundKind::Eq && eq_pay > 0 && self.result * 100 < eq_pay * EQ_RESULT_MIN_PCT {
             out.push(format!(
-                "la retribuzione di risultato delle EQ ({} €) è meno del {EQ_RESULT_MIN_PCT}% delle risorse per posizione e risultato ({} €; art. 17 c.4 CCNL 2019-21)",
+                "la retribuzione di risultato delle EQ ({} €) è meno del {EQ_RESULT_MIN_PCT}% delle risorse per posizione e risultato ({} €; {})",
                 e(self.result),
-                e(eq_pay)
+                e(eq_pay),
+                contract.po_result_article()
             ));
         }
         out
@@ -214,6 +217,7 @@ impl FundTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pay::contract::Contract;
     use rust_decimal::dec;
 
     fn item(voce: &str, nature: Nature, usage: Use, amount: i64, outside_cap: bool) -> FundItem {
@@ -233,22 +237,27 @@ mod tests {
         ];
         let t = FundTotals::of(&items);
         assert_eq!((t.resources, t.under_cap, t.destinations, t.unspent), (12_500_000, 11_500_000, 12_000_000, 500_000));
-        assert!(t.problems(FundKind::Dipendenti, Some(11_500_000), dec!(30)).is_empty());
-        let p = t.problems(FundKind::Dipendenti, Some(11_000_000), dec!(40));
+        assert!(t.problems(FundKind::Dipendenti, Some(11_500_000), dec!(30), Contract::Fl2019_2021).is_empty());
+        let p = t.problems(FundKind::Dipendenti, Some(11_000_000), dec!(40), Contract::Fl2019_2021);
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(p[0], "le risorse soggette al limite (115.000,00 €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 (110.000,00 €)");
-        assert_eq!(p[1], "i premi per la performance individuale (20.000,00 €) sono meno del 40% dei premi (60.000,00 €; art. 80 c.3 CCNL 2019-21)");
+        assert_eq!(
+            p[1],
+            "i premi per la performance individuale (20.000,00 €) sono meno del 40% dei premi (60.000,00 €; art. 80 c.3 CCNL Funzioni Locali 16/11/2022)"
+        );
+        // The 2018 contract's article for a cycle under it.
+        assert!(t.problems(FundKind::Dipendenti, None, dec!(40), Contract::Fl2016_2018)[0].ends_with("art. 68 c.3 CCNL Funzioni Locali 21/05/2018)"));
         // EQ: result pay at least 15% of position and result pay.
         let eq = [
             item("27N", Nature::Stabile, Use::Altro, 10_000_000, false),
             item("448", Nature::Destinazione, Use::Posizione, 9_000_000, false),
             item("449", Nature::Destinazione, Use::Risultato, 1_000_000, false),
         ];
-        let p = FundTotals::of(&eq).problems(FundKind::Eq, None, dec!(30));
+        let p = FundTotals::of(&eq).problems(FundKind::Eq, None, dec!(30), Contract::Fl2019_2021);
         assert_eq!(
             p,
             [
-                "la retribuzione di risultato delle EQ (10.000,00 €) è meno del 15% delle risorse per posizione e risultato (100.000,00 €; art. 17 c.4 CCNL 2019-21)"
+                "la retribuzione di risultato delle EQ (10.000,00 €) è meno del 15% delle risorse per posizione e risultato (100.000,00 €; art. 17 c.4 CCNL Funzioni Locali 16/11/2022 (elevate qualificazioni))"
             ]
         );
     }

@@ -6,7 +6,12 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::cents;
+use crate::money::Rounding;
+
+/// Money to the cent, half-up, as every row and charge of result pay.
+fn cents_of(d: Decimal) -> Decimal {
+    Rounding::HalfUp.round(d, 2)
+}
 use crate::ProblemKind;
 
 /// One assignment of a manager in the year.
@@ -39,7 +44,7 @@ impl ResultPayRow {
     /// The row's amount, rounded to the cent.
     pub fn amount(&self, rules: &ResultPayRules) -> Decimal {
         let days = self.days.min(rules.days_in_year);
-        cents(self.base * days / rules.days_in_year * self.score / Decimal::ONE_HUNDRED * self.share / Decimal::ONE_HUNDRED)
+        cents_of(self.base * days / rules.days_in_year * self.score / Decimal::ONE_HUNDRED * self.share / Decimal::ONE_HUNDRED)
     }
 
     /// Checks the ranges: base ≥ 0, 0 ≤ days, 0 ≤ score ≤ 100, 0 < share ≤ 100. Returns the
@@ -84,9 +89,9 @@ pub fn result_pay(rows: &[ResultPayRow], rules: &ResultPayRules) -> ResultPay {
         }
     }
     let total: Decimal = rows.iter().map(|(_, a)| a).sum();
-    let contributions = cents(total * rules.contributions / Decimal::ONE_HUNDRED);
-    let irap = cents(total * rules.irap / Decimal::ONE_HUNDRED);
-    ResultPay { grand_total: total + contributions + irap, rows, by_manager, total: cents(total), contributions, irap }
+    let contributions = cents_of(total * rules.contributions / Decimal::ONE_HUNDRED);
+    let irap = cents_of(total * rules.irap / Decimal::ONE_HUNDRED);
+    ResultPay { grand_total: total + contributions + irap, rows, by_manager, total: cents_of(total), contributions, irap }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::contract::Contract;
 use crate::keyvalue::{Keys, list};
 use crate::people::{Category, Role};
 use crate::{Problem, ProblemKind, Problems};
@@ -43,8 +44,8 @@ impl TieBreak {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayRules {
-    /// The contract whose rules these are (shown on every document).
-    pub contract: String,
+    /// The contract whose rules and articles apply (shown on every document).
+    pub contract: Contract,
     /// The denominator of presence: `None` = the days of the cycle's year (365 or 366).
     pub days_in_year: Option<Decimal>,
     /// Dimension codes whose objectives make each index; empty = all.
@@ -73,7 +74,8 @@ pub struct PayRules {
     pub tie_break: Vec<TieBreak>,
     /// Payroll cause codes of absences that reduce presence.
     pub absences_reducing: Vec<String>,
-    /// Maternity, paternity, parental leave: never reduce presence.
+    /// Maternity, paternity, parental leave and any other cause the CCDI protects: never
+    /// reduce presence. Always holds [`LAW_PROTECTED`]. Codes are upper case.
     pub absences_protected: Vec<String>,
     /// What-if: the pools in cents, replacing those of the fund.
     pub pool_organisational: Option<i64>,
@@ -141,7 +143,7 @@ impl Default for ManagerRules {
             target_spread: Decimal::from(10),
             contributions: Decimal::new(238, 1),
             irap: Decimal::new(85, 1),
-            uplift_heads: Decimal::ZERO,
+            uplift_heads: Decimal::from(10),
             uplift: Decimal::from(30),
             payment_times_objective: None,
             payment_times_share: Decimal::from(30),
@@ -149,11 +151,30 @@ impl Default for ManagerRules {
     }
 }
 
+/// The payroll causes of maternity, paternity and parental leave, which never reduce presence
+/// (art. 9 c.3 D.Lgs 150/2009), whatever the rules say.
+pub const LAW_PROTECTED: [&str; 3] = ["MAT", "PAT", "PAR"];
+
+/// The article that protects them, cited when rules try to make them reduce presence.
+pub const PROTECTED_ARTICLE: &str = "art. 9 c.3 D.Lgs 150/2009";
+
+/// A payroll cause code as compared everywhere: trimmed, upper case.
+pub fn cause_code(s: &str) -> String {
+    s.trim().to_uppercase()
+}
+
 impl Default for PayRules {
     fn default() -> Self {
+        PayRules::for_year(2022)
+    }
+}
+
+impl PayRules {
+    /// The defaults of a cycle's year: its contract's rules.
+    pub fn for_year(year: i32) -> Self {
         let pct = |roe: i64, rod: i64, ros: i64| OrgWeights { roe: Decimal::from(roe), rod: Decimal::from(rod), ros: Decimal::from(ros) };
         PayRules {
-            contract: "CCNL Funzioni Locali 2019-2021".into(),
+            contract: Contract::for_year(year),
             days_in_year: None,
             ros_dimensions: Vec::new(),
             rod_dimensions: vec!["direzione".into()],
@@ -170,7 +191,7 @@ impl Default for PayRules {
             uplift: Decimal::from(30),
             tie_break: vec![TieBreak::PunteggioOrganizzativo, TieBreak::Presenza],
             absences_reducing: Vec::new(),
-            absences_protected: ["MAT", "PAT", "PAR"].map(String::from).to_vec(),
+            absences_protected: LAW_PROTECTED.map(String::from).to_vec(),
             pool_organisational: None,
             pool_individual: None,
             managers: ManagerRules::default(),
@@ -200,13 +221,21 @@ fn pct_in(keys: &mut Keys, line: usize, k: &str, v: &str, min: Decimal, max: Dec
 }
 
 impl PayRules {
-    /// Reads a rules text over the defaults; every problem names its line and key.
-    pub fn parse(text: &str) -> Result<PayRules, Problems> {
-        let mut r = PayRules::default();
+    /// Reads a rules text over the defaults of the cycle's `year`; every problem names its line
+    /// and key.
+    pub fn parse(text: &str, year: i32) -> Result<PayRules, Problems> {
+        let mut r = PayRules::for_year(year);
         let mut keys = Keys::parse(text);
         let hundred = Decimal::ONE_HUNDRED;
-        if let Some((_, v)) = keys.take("contratto") {
-            r.contract = v;
+        if let Some((line, v)) = keys.take("contratto") {
+            match Contract::parse(&v) {
+                Some(c) => r.contract = c,
+                None => keys.problems.push(Problem::cell(
+                    line,
+                    "contratto",
+                    ProblemKind::NotOneOf { value: v, allowed: Contract::ALL.iter().map(|c| c.code().to_string()).collect() },
+                )),
+            }
         }
         if let Some((line, v)) = keys.take("giorni_anno") {
             r.days_in_year = match v.as_str() {
@@ -284,18 +313,32 @@ impl PayRules {
             r.tie_break = order;
         }
         if let Some((_, v)) = keys.take("assenze.riducono") {
-            r.absences_reducing = list(&v);
+            r.absences_reducing = list(&v).iter().map(|c| cause_code(c)).collect();
         }
-        if let Some((_, v)) = keys.take("assenze.tutelate") {
-            r.absences_protected = list(&v);
+        if let Some((line, v)) = keys.take("assenze.tutelate") {
+            r.absences_protected = list(&v).iter().map(|c| cause_code(c)).collect();
+            let missing: Vec<&str> = LAW_PROTECTED.into_iter().filter(|c| !r.absences_protected.iter().any(|p| p == c)).collect();
+            if !missing.is_empty() {
+                keys.problems.push(Problem::cell(
+                    line,
+                    "assenze.tutelate",
+                    ProblemKind::BadFormat {
+                        value: v.clone(),
+                        expected: format!(
+                            "le causali tutelate con {}: maternità, paternità e congedi parentali non riducono mai la presenza ({PROTECTED_ARTICLE})",
+                            missing.join(", ")
+                        ),
+                    },
+                ));
+                r.absences_protected.extend(missing.into_iter().map(String::from));
+            }
         }
-        for c in r.absences_reducing.iter().filter(|c| r.absences_protected.contains(c)) {
+        for c in r.absences_reducing.iter().filter(|c| r.absences_protected.contains(c) || LAW_PROTECTED.contains(&c.as_str())) {
             keys.problems.push(Problem::column(
                 "assenze.riducono",
                 ProblemKind::BadFormat {
                     value: c.clone(),
-                    expected: "una causale che riduce la presenza: maternità, paternità e congedi parentali non la riducono mai (art. 9 c.3 D.Lgs 150/2009)"
-                        .into(),
+                    expected: format!("una causale che riduce la presenza: maternità, paternità e congedi parentali non la riducono mai ({PROTECTED_ARTICLE})"),
                 },
             ));
         }
@@ -385,6 +428,22 @@ impl PayRules {
                 ProblemKind::OutOfRange { value: r.individual_share.to_string(), min: r.individual_min.to_string(), max: "100".into() },
             ));
         }
+        // What-if pools: the individual one is at least the least share of the two.
+        if let (Some(o), Some(i)) = (r.pool_organisational, r.pool_individual)
+            && let Some(problem) = r.individual_pool_problem(o, i)
+        {
+            keys.problems.push(Problem::column("fondo.individuale", problem));
+        }
+        // Each day is paid once: a role is in the premi or in the result pay, never both.
+        for role in r.roles.iter().filter(|x| r.managers.roles.contains(x)) {
+            keys.problems.push(Problem::column(
+                "dirigenti.ruoli",
+                ProblemKind::BadFormat {
+                    value: role.code().into(),
+                    expected: "ruoli diversi da premi.ruoli: ogni giorno di servizio è pagato da un solo istituto (premi o retribuzione di risultato)".into(),
+                },
+            ));
+        }
         keys.finish("una chiave delle regole dei premi (docs/formats.md)")?;
         Ok(r)
     }
@@ -395,7 +454,7 @@ impl PayRules {
         let w = |o: &OrgWeights| format!("{}, {}, {}", n(o.roe), n(o.rod), n(o.ros));
         let dims = |d: &[String]| if d.is_empty() { "*".to_string() } else { d.join(", ") };
         let mut out = vec![
-            format!("contratto = {}", self.contract),
+            format!("contratto = {}", self.contract.code()),
             format!("giorni_anno = {}", self.days_in_year.map_or("anno".into(), n)),
             format!("ros.dimensioni = {}", dims(&self.ros_dimensions)),
             format!("rod.dimensioni = {}", dims(&self.rod_dimensions)),
@@ -446,6 +505,31 @@ impl PayRules {
         out.join("\n") + "\n"
     }
 
+    /// Why an individual pool of `individual` cents beside an organisational one of
+    /// `organisational` breaks the contract's least share (art. 68 c.3 / art. 80 c.3), if it does.
+    pub fn individual_pool_problem(&self, organisational: i64, individual: i64) -> Option<ProblemKind> {
+        let total = Decimal::from(organisational) + Decimal::from(individual);
+        if total <= Decimal::ZERO || Decimal::from(individual) * Decimal::ONE_HUNDRED >= total * self.individual_min {
+            return None;
+        }
+        let share = Decimal::from(individual) * Decimal::ONE_HUNDRED / total;
+        Some(ProblemKind::BadFormat {
+            value: format!("{}%", crate::plan::round::it(share)),
+            expected: format!(
+                "un fondo individuale di almeno il {}% dei premi ({})",
+                self.individual_min.normalize(),
+                self.contract.individual_share_article()
+            ),
+        })
+    }
+
+    /// Whether a payroll cause reduces presence: listed as reducing and never protected, by law
+    /// or by the rules; compared without regard to case.
+    pub fn reduces_presence(&self, cause: &str) -> bool {
+        let c = cause_code(cause);
+        self.absences_reducing.contains(&c) && !self.absences_protected.contains(&c) && !LAW_PROTECTED.contains(&c.as_str())
+    }
+
     /// The coefficient of a category (1 when not listed).
     pub fn coefficient(&self, c: Category) -> Decimal {
         self.coefficients.get(c.code()).copied().unwrap_or(Decimal::ONE)
@@ -459,9 +543,14 @@ mod tests {
 
     #[test]
     fn defaults_round_trip() {
-        let r = PayRules::default();
-        assert_eq!(PayRules::parse(&r.to_text()), Ok(r.clone()));
-        assert_eq!(PayRules::parse(""), Ok(r));
+        for year in [2020, 2023, 2026] {
+            let r = PayRules::for_year(year);
+            assert_eq!(PayRules::parse(&r.to_text(), year), Ok(r.clone()));
+            assert_eq!(PayRules::parse("", year), Ok(r));
+        }
+        // A stored text names its contract, whatever the year it is read for.
+        let r2018 = PayRules::for_year(2020);
+        assert_eq!(PayRules::parse(&r2018.to_text(), 2024).map(|r| r.contract), Ok(Contract::Fl2016_2018));
     }
 
     #[test]
@@ -471,6 +560,7 @@ mod tests {
              differenziazione.quota_teste = 15\nassenze.riducono = ASP, AST\nfondo.individuale = 30000.50\ngiorni_anno = 365\n\
              dirigenti.quota_interim = 30\ndirigenti.ruoli = direttore, dirigente, segretario\n\
              comportamento.C1 = Orientamento al risultato\ncomportamento.C2 = Valutazione dei collaboratori\ncomportamento_categorie.c2 = DI\ncomportamenti.scala = 4\n",
+            2023,
         )
         .expect("parses");
         assert_eq!(r.weights_staff, OrgWeights { roe: dec!(25), rod: dec!(25), ros: dec!(50) });
@@ -480,18 +570,19 @@ mod tests {
         assert_eq!((r.managers.interim_share, r.managers.roles.len()), (dec!(30), 3));
         assert_eq!((r.scale, r.behaviours.len(), r.behaviours[1].code.as_str()), (dec!(4), 2, "C2"));
         assert!(r.behaviours[0].applies_to(Category::A) && !r.behaviours[1].applies_to(Category::A) && r.behaviours[1].applies_to(Category::Dirigente));
-        assert_eq!(PayRules::parse(&r.to_text()), Ok(r));
+        assert_eq!(PayRules::parse(&r.to_text(), 2023), Ok(r));
     }
 
     #[test]
     fn every_bad_key_is_named() {
         let e = PayRules::parse(
             "pesi.dipendenti = 30, 30, 30\ncoefficiente.Z = 1\ndifferenziazione.maggiorazione = 20\nassenze.riducono = ASP, MAT\nquota_individuale = 20\nsconosciuta = 1\n\
-             dirigenti.peso_risultati = 30\n",
+             dirigenti.peso_risultati = 30\ncontratto = 2020-2022\n",
+            2023,
         )
         .expect_err("refused");
         let text: Vec<String> = e.0.iter().map(|p| p.describe(crate::Lang::It)).collect();
-        assert_eq!(text.len(), 7, "{text:#?}");
+        assert_eq!(text.len(), 8, "{text:#?}");
         let joined = text.join("\n");
         for needle in [
             "«pesi.dipendenti»",
@@ -501,8 +592,52 @@ mod tests {
             "«quota_individuale»",
             "«sconosciuta»",
             "«dirigenti.peso_risultati»",
+            "«contratto»",
         ] {
             assert!(joined.contains(needle), "{needle} in {joined}");
         }
+    }
+
+    fn refusal(text: &str) -> String {
+        let e = PayRules::parse(text, 2023).expect_err("refused");
+        e.0.iter().map(|p| p.describe(crate::Lang::It)).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn protected_leave_cannot_be_made_to_reduce() {
+        // Listed as reducing, in any case.
+        assert!(refusal("assenze.riducono = ASP, mat\n").contains("art. 9 c.3 D.Lgs 150/2009"));
+        // Removed from the protected causes.
+        let r = refusal("assenze.tutelate = MAT, PAR\n");
+        assert!(r.contains("«assenze.tutelate»") && r.contains("PAT") && r.contains("art. 9 c.3"), "{r}");
+        // Codes are compared without regard to case.
+        let ok = PayRules::parse("assenze.riducono = asp, Mal\nassenze.tutelate = mat, pat, par, l104\n", 2023).expect("parses");
+        assert_eq!(ok.absences_reducing, ["ASP", "MAL"]);
+        assert!(ok.reduces_presence("asp") && ok.reduces_presence("MAL") && !ok.reduces_presence("Mat") && !ok.reduces_presence("L104"));
+    }
+
+    #[test]
+    fn the_individual_pool_is_at_least_thirty_percent() {
+        // 15% of 100.000 €: refused with the year's article.
+        let r = refusal("fondo.organizzativa = 85000\nfondo.individuale = 15000\n");
+        assert!(r.contains("«fondo.individuale»") && r.contains("15,00%") && r.contains("art. 80 c.3"), "{r}");
+        let e = PayRules::parse("fondo.organizzativa = 85000\nfondo.individuale = 15000\n", 2020).expect_err("refused");
+        assert!(e.0[0].describe(crate::Lang::It).contains("art. 68 c.3"));
+        // Exactly 30% is enough.
+        assert!(PayRules::parse("fondo.organizzativa = 70000\nfondo.individuale = 30000\n", 2023).is_ok());
+        let r = PayRules::for_year(2023);
+        assert!(r.individual_pool_problem(7_000_001, 2_999_999).is_some());
+        assert_eq!(r.individual_pool_problem(0, 0), None);
+    }
+
+    #[test]
+    fn a_role_is_paid_by_one_pool_only() {
+        let r = refusal("premi.ruoli = dipendente, po_eq\ndirigenti.ruoli = dirigente, po_eq\n");
+        assert!(r.contains("«dirigenti.ruoli»") && r.contains("po_eq"), "{r}");
+    }
+
+    #[test]
+    fn the_managers_differentiation_is_on_by_default() {
+        assert_eq!(PayRules::for_year(2020).managers.uplift_heads, dec!(10));
     }
 }

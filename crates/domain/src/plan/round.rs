@@ -1,15 +1,9 @@
 //! Reported values: 2 decimals, half-up (SPEC §3). Intermediate values keep full precision.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Rounds a reported percentage: 2 decimals, half away from zero (66.665 → 66.67), always
-/// written with two decimals (120 → 120.00).
-pub fn report(d: Decimal) -> Decimal {
-    let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(2);
-    r
-}
+pub use crate::money::report;
 
 /// Italian form of a reported value: `66,67`.
 pub fn it(d: Decimal) -> String {

@@ -137,7 +137,7 @@ async fn premi_pages() {
     let (status, _, csv) = send(&state, get(&format!("{public}/2020/premi.csv"), "")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.starts_with("destinatari,sezione,voce,valore\npersonale,stanziato,premi performance organizzativa,"), "{csv}");
-    assert!(csv.contains("personale,differenziazione,personale con la maggiorazione (art. 81),19\n"), "{csv}");
+    assert!(csv.contains("personale,differenziazione,personale con la maggiorazione per la differenziazione,19\n"), "{csv}");
     let (_, _, pkg) = send(&state, get(&format!("{public}/2020/datapackage.json"), "")).await;
     let pkg: serde_json::Value = serde_json::from_str(&pkg).expect("json");
     assert_eq!(
