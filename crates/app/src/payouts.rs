@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use traguardi_docs::export::Sheet;
+use traguardi_domain::act;
 use traguardi_domain::money::{euros, report};
 use traguardi_domain::pay::fund::{FundKind, FundTotals};
 use traguardi_domain::pay::rules::PayRules;
@@ -768,10 +769,26 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
         "approvata" => {
             let code = act.ok_or_else(|| AppError::Refused("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)".into()))?;
             let registered = crate::import_acts::find(&mut tx, &ente, code).await?;
+            let facts =
+                act::ActFacts { code: &registered.code, organ: &registered.organ, adopted_on: registered.adopted_on, executive_on: registered.executive_on };
+            if let Some(why) = act::unfit(act::Purpose::ApproveRelazione, facts, year, on) {
+                return Err(AppError::Refused(why));
+            }
             r.act_code = Some(registered.code);
             r.approved_on = Some(registered.adopted_on);
         }
         "validata" => {
+            // The NIV validates what the Giunta approved: never before its deliberation.
+            if let Some(approved) = r.approved_on
+                && on < approved
+            {
+                return Err(AppError::Refused(format!(
+                    "la validazione del NIV ({}) non può precedere l'approvazione della Relazione da parte della Giunta ({}, {})",
+                    on.format("%d/%m/%Y"),
+                    approved.format("%d/%m/%Y"),
+                    r.act_code.as_deref().unwrap_or_default()
+                )));
+            }
             r.validated_on = Some(on);
             r.validated_by = Some(actor.name.clone());
         }

@@ -3,6 +3,7 @@
 //! and every reason is listed.
 
 use std::collections::{HashMap, HashSet};
+use traguardi_domain::act;
 
 use serde::Serialize;
 use serde_json::json;
@@ -39,11 +40,11 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     let act = act.map(str::trim).filter(|a| !a.is_empty());
     let mut tx = store.begin().await?;
     // The act must be registered: its code is what the audit trail keeps.
-    let act = match act {
-        Some(code) => Some(crate::import_acts::find(&mut tx, ente, code).await?.code),
+    let registered = match act {
+        Some(code) => Some(crate::import_acts::find(&mut tx, ente, code).await?),
         None => None,
     };
-    let act = act.as_deref();
+    let act = registered.as_ref().map(|a| a.code.as_str());
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
@@ -100,6 +101,17 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
                     reasons.push(format!("obiettivo {}: KPI {} senza valori approvati", o.code, k.code));
                 }
             }
+        }
+    }
+    // The Piano is approved by the right act: a Giunta deliberation (a DG's determination for
+    // details of I-level objectives only), of the year or the year before, executive.
+    if to == State::Approvato
+        && let Some(a) = &registered
+    {
+        let details_only = chosen.iter().filter(|o| o.state != to.code()).all(|o| o.parent_id.is_some());
+        let facts = act::ActFacts { code: &a.code, organ: &a.organ, adopted_on: a.adopted_on, executive_on: a.executive_on };
+        if let Some(why) = act::unfit(act::Purpose::ApprovePlan { details_only }, facts, year, chrono::Utc::now().date_naive()) {
+            reasons.push(why);
         }
     }
     if !reasons.is_empty() {

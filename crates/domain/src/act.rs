@@ -19,7 +19,11 @@ pub const OUTCOMES: [&str; 4] = ["favorevole", "sfavorevole", "non_dovuto", "con
 
 /// Days of publication on the Albo Pretorio (art. 124 TUEL: fifteen consecutive days).
 pub const ALBO_DAYS: u64 = 15;
-/// Days after the start of publication when a deliberation becomes executive (art. 134 c. 3 TUEL).
+/// Art. 134 c.3 TUEL: a deliberation not declared immediately executable becomes executive
+/// "dopo il decimo giorno dalla pubblicazione". The ten days are counted from the day after the
+/// first day of publication (the first day is not counted), so the act is executive on the
+/// eleventh day after publication starts: published from 28/07, the ten days are 29/07–07/08
+/// and it is executive from 08/08.
 pub const EXECUTIVE_AFTER: u64 = 10;
 
 /// The code of an act: organ prefix, number, year (`GC 838/2020`).
@@ -38,12 +42,81 @@ pub fn albo_to(from: NaiveDate) -> NaiveDate {
 }
 
 /// When the act takes effect: on adoption when declared immediately executable (art. 134 c. 4),
-/// else ten days after publication starts; unknown while it is not published.
+/// else the day after the tenth day of publication, the first day not counted
+/// ([`EXECUTIVE_AFTER`]); unknown while it is not published.
 pub fn executive_on(adopted_on: NaiveDate, immediate: bool, albo_from: Option<NaiveDate>) -> Option<NaiveDate> {
     if immediate {
         return Some(adopted_on);
     }
-    albo_from.and_then(|f| f.checked_add_days(Days::new(EXECUTIVE_AFTER)))
+    albo_from.and_then(|f| f.checked_add_days(Days::new(EXECUTIVE_AFTER + 1)))
+}
+
+/// What a step of the cycle asks of the act it cites (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The Piano degli Obiettivi: a Giunta deliberation; when only details of the I-level
+    /// objectives move (objectives below the top level), a determination of the Direttore
+    /// Generale serves too. Adopted in the cycle's year or the year before, and executive.
+    ApprovePlan { details_only: bool },
+    /// The Relazione sulla Performance: a Giunta deliberation adopted after the end of the
+    /// cycle's year.
+    ApproveRelazione,
+}
+
+/// The facts of a registered act that decide whether it may dispose a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActFacts<'a> {
+    pub code: &'a str,
+    pub organ: &'a str,
+    pub adopted_on: NaiveDate,
+    pub executive_on: Option<NaiveDate>,
+}
+
+/// Why `act` cannot dispose `purpose` in the cycle of `year` on `today`, or `None` when it can.
+pub fn unfit(purpose: Purpose, act: ActFacts<'_>, year: i32, today: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    match purpose {
+        Purpose::ApprovePlan { details_only } => {
+            let organs: &[&str] = if details_only { &["giunta", "direttore_generale"] } else { &["giunta"] };
+            if !organs.contains(&act.organ) {
+                return Some(format!(
+                    "l'atto {} non approva il Piano degli Obiettivi: serve una deliberazione della Giunta{}",
+                    act.code,
+                    if details_only {
+                        " o una determinazione del Direttore Generale"
+                    } else {
+                        " (la determinazione del Direttore Generale approva solo il dettaglio degli obiettivi di I livello)"
+                    }
+                ));
+            }
+            let adopted = act.adopted_on.year();
+            if adopted != year && adopted != year - 1 {
+                return Some(format!("l'atto {} è del {adopted}: il Piano {year} si approva con un atto del {} o del {year}", act.code, year - 1));
+            }
+            match act.executive_on {
+                None => Some(format!(
+                    "l'atto {} non è ancora esecutivo: registrarne la pubblicazione all'Albo o l'immediata eseguibilità (art. 134 TUEL)",
+                    act.code
+                )),
+                Some(e) if e > today => Some(format!("l'atto {} sarà esecutivo dal {} (art. 134 c.3 TUEL)", act.code, day(e))),
+                Some(_) => None,
+            }
+        }
+        Purpose::ApproveRelazione => {
+            if act.organ != "giunta" {
+                return Some(format!("l'atto {} non approva la Relazione sulla Performance: serve una deliberazione della Giunta", act.code));
+            }
+            let year_end = NaiveDate::from_ymd_opt(year, 12, 31)?;
+            (act.adopted_on <= year_end).then(|| {
+                format!(
+                    "l'atto {} è del {}: la Relazione {year} si approva con una deliberazione adottata dopo la fine dell'anno",
+                    act.code,
+                    day(act.adopted_on)
+                )
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -66,10 +139,42 @@ mod tests {
     fn publication_and_executivity() {
         // GC 838/2020 was declared immediately executable: in force on the day.
         assert_eq!(executive_on(d("2020-07-24"), true, None), Some(d("2020-07-24")));
-        // Otherwise ten days after the Albo publication starts; fifteen days on the Albo.
-        assert_eq!(executive_on(d("2020-07-24"), false, Some(d("2020-07-28"))), Some(d("2020-08-07")));
+        // Fifteen days on the Albo.
+        // Otherwise the day after the tenth day of publication, the first day not counted:
+        // published from 28/07, the ten days are 29/07–07/08, executive from 08/08.
+        assert_eq!(executive_on(d("2020-07-24"), false, Some(d("2020-07-28"))), Some(d("2020-08-08")));
         assert_eq!(executive_on(d("2020-07-24"), false, None), None);
         assert_eq!(albo_to(d("2020-07-28")), d("2020-08-11"));
         assert_eq!(albo_to(d("2024-02-20")), d("2024-03-05"), "across a leap day");
+    }
+
+    #[test]
+    fn the_right_act_for_each_step() {
+        let act = |code: &'static str, organ: &'static str, adopted: &str, exec: Option<&str>| ActFacts {
+            code,
+            organ,
+            adopted_on: d(adopted),
+            executive_on: exec.map(d),
+        };
+        let today = d("2020-09-01");
+        let plan = Purpose::ApprovePlan { details_only: false };
+        let details = Purpose::ApprovePlan { details_only: true };
+        let gc838 = act("GC 838/2020", "giunta", "2020-07-24", Some("2020-07-24"));
+        assert_eq!(unfit(plan, gc838, 2020, today), None);
+        assert_eq!(unfit(plan, gc838, 2021, today), None, "the year before");
+        assert!(unfit(plan, gc838, 2022, today).is_some_and(|m| m.contains("è del 2020")));
+        let ddg = act("DDG 5/2020", "direttore_generale", "2020-09-30", Some("2020-09-30"));
+        assert!(unfit(plan, ddg, 2020, d("2020-10-01")).is_some_and(|m| m.contains("serve una deliberazione della Giunta")));
+        assert_eq!(unfit(details, ddg, 2020, d("2020-10-01")), None);
+        let dd = act("DD 12/2020", "dirigente", "2020-03-01", Some("2020-03-01"));
+        assert!(unfit(details, dd, 2020, today).is_some());
+        let pending = act("GC 900/2020", "giunta", "2020-08-20", Some("2020-09-04"));
+        assert!(unfit(plan, pending, 2020, today).is_some_and(|m| m.contains("sarà esecutivo dal 04/09/2020")));
+        assert!(unfit(plan, act("GC 901/2020", "giunta", "2020-08-20", None), 2020, today).is_some_and(|m| m.contains("non è ancora esecutivo")));
+        // The Relazione: a Giunta deliberation adopted after the end of the year.
+        let rel = Purpose::ApproveRelazione;
+        assert!(unfit(rel, gc838, 2020, today).is_some_and(|m| m.contains("dopo la fine dell'anno")));
+        assert_eq!(unfit(rel, act("GC 1/2021", "giunta", "2021-06-10", Some("2021-06-10")), 2020, today), None);
+        assert!(unfit(rel, act("DDG 1/2021", "direttore_generale", "2021-06-10", None), 2020, today).is_some());
     }
 }

@@ -176,6 +176,11 @@ async fn story(store: &Store) {
     assert_eq!(msg, "la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»");
     let msg = describe(payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: None, on: day, note: None }).await);
     assert!(msg.contains("richiede l'atto della Giunta"), "{msg}");
+    // The Piano's deliberation does not approve the Relazione: it must come after the year.
+    let msg = describe(
+        payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: Some("GC 838/2020"), on: day, note: None }).await,
+    );
+    assert_eq!(msg, "l'atto GC 838/2020 è del 24/07/2020: la Relazione 2020 si approva con una deliberazione adottata dopo la fine dell'anno");
     let act =
         b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Atto di prova: approvazione della Relazione sulla Performance 2020,si\n";
     import_acts::import_acts(store, &console, &ente, act, ReadOptions::default(), false).await.expect("act");
@@ -188,6 +193,10 @@ async fn story(store: &Store) {
         describe(payouts::relazione_step(store, &planner, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await)
             .contains("solo il NIV")
     );
+    // The NIV validates after the Giunta's approval, never before it.
+    let early = chrono::NaiveDate::from_ymd_opt(2021, 6, 1).expect("date");
+    let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: early, note: None }).await);
+    assert_eq!(msg, "la validazione del NIV (01/06/2021) non può precedere l'approvazione della Relazione da parte della Giunta (10/06/2021, GC 1/2021)");
     payouts::relazione_step(
         store,
         &niv,

@@ -84,7 +84,10 @@ async fn story(store: &Store) {
         (ask(Some("SAL-12-K3"), None, "target", Some("molti")), "target «molti» non valido per il KPI SAL-12-K3"),
         (ask(None, Some("SAL-01"), "peso", Some("0")), "peso «0» non valido"),
         // One thousand in a file, maybe one typed alone: never taken silently either way.
-        (ask(Some("SAL-12-K3"), None, "target", Some("1.000")), "«1.000» non è valido: atteso un numero non ambiguo: 1000 (senza separatore delle migliaia) oppure 1,000"),
+        (
+            ask(Some("SAL-12-K3"), None, "target", Some("1.000")),
+            "«1.000» non è valido: atteso un numero non ambiguo: 1000 (senza separatore delle migliaia) oppure 1,000",
+        ),
         (ask(None, Some("SAL-01"), "peso", Some("1.000")), "colonna «--valore»"),
         (Request { reason: " ", ..ask(None, Some("SAL-01"), "peso", Some("2")) }, "richiede la motivazione"),
         (ask(None, Some("NOPE"), "peso", Some("2")), "obiettivo NOPE inesistente nel 2020"),

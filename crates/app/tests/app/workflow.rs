@@ -2,7 +2,8 @@
 //! validation and the close, with every refused step saying who may do what.
 
 use traguardi_app::workflow::{Move, transition};
-use traguardi_app::{Actor, AppError, close, demo};
+use traguardi_app::{Actor, AppError, close, demo, import_acts};
+use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::{Store, testing};
@@ -44,6 +45,21 @@ async fn story(store: &Store) {
     assert!(msg.contains("il passaggio a «approvato» richiede l'atto che lo dispone"), "{msg}");
     let unknown_act = Move { act: Some("GC 999/2020"), ..all(State::Approvato) };
     assert_eq!(refused(go(2020, unknown_act).await), "atto «GC 999/2020» non registrato: registrarlo con traguardi import atti (codice come «GC 838/2020»)");
+    // The right act: a Giunta deliberation (a DG's determination only for details of I-level
+    // objectives), of the year or the year before, executive.
+    let acts = "organo,numero,data,oggetto,immediatamente_eseguibile,albo_dal\n\
+                direttore_generale,7,2020-07-30,Dettaglio degli obiettivi,si,\n\
+                giunta,12,2018-02-01,Piano 2018,si,\n\
+                giunta,950,2020-09-01,Non ancora pubblicata,no,\n";
+    import_acts::import_acts(store, &console, &ente, acts.as_bytes(), ReadOptions::default(), false).await.expect("acts");
+    for (code, needle) in [
+        ("DDG 7/2020", "l'atto DDG 7/2020 non approva il Piano degli Obiettivi: serve una deliberazione della Giunta"),
+        ("GC 12/2018", "l'atto GC 12/2018 è del 2018: il Piano 2020 si approva con un atto del 2019 o del 2020"),
+        ("GC 950/2020", "l'atto GC 950/2020 non è ancora esecutivo"),
+    ] {
+        let msg = refused(go(2020, Move { act: Some(code), ..all(State::Approvato) }).await);
+        assert!(msg.contains(needle), "{code}: {msg}");
+    }
     let approve = Move { act: Some("GC 838/2020"), ..all(State::Approvato) };
     assert_eq!(go(2020, approve).await.expect("approved").objectives.len(), 281);
 
@@ -136,13 +152,14 @@ async fn acts(store: &Store) {
             ("regolarita_tecnica", "favorevole", "2020-07-22".to_string()),
         ]
     );
-    // A deliberation that is not immediately executable takes effect ten days into publication.
+    // A deliberation that is not immediately executable is executive after the tenth day of
+    // publication, the first day not counted: published from 15/01, executive from 26/01.
     let file = "organo,numero,data,oggetto,albo_dal\ngiunta,12,10/01/2024,Prova,15/01/2024\n";
     let console = Actor::console();
     traguardi_app::import_acts::import_acts(store, &console, &ente, file.as_bytes(), Default::default(), false).await.expect("imports");
     let mut conn = store.acquire().await.expect("conn");
     let a = traguardi_store::acts::list(&mut conn, &ente.id).await.expect("acts").into_iter().find(|a| a.code == "GC 12/2024").expect("GC 12/2024");
-    assert_eq!((a.albo_to.map(|d| d.to_string()), a.executive_on.map(|d| d.to_string())), (Some("2024-01-29".into()), Some("2024-01-25".into())));
+    assert_eq!((a.albo_to.map(|d| d.to_string()), a.executive_on.map(|d| d.to_string())), (Some("2024-01-29".into()), Some("2024-01-26".into())));
     drop(conn);
     let bad = "organo,numero,data,oggetto,parere_tecnico,parere_tecnico_da\nassessore,1,32/01/2024,,forse,\ngiunta,12,10/01/2024,Doppio,,\ngiunta,12,11/01/2024,Doppio,,\n";
     match traguardi_app::import_acts::import_acts(store, &console, &ente, bad.as_bytes(), Default::default(), false).await {

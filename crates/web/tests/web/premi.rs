@@ -112,8 +112,17 @@ async fn premi_pages() {
     // The gates opened by whom they belong to (the plan approved by GC 838/2020, the Relazione
     // approved by the Giunta and validated by the NIV), the planner approves from the page.
     open_gates(&state.store).await;
-    let (status, _, _) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    // M0037 contested his evaluation above: approval waits for the conciliation's outcome,
+    // which confirms the score.
+    let (status, _, body) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("valutazioni contestate senza l&#39;esito della conciliazione: M0037"), "{body}");
+    sqlx::query("UPDATE evaluation SET conciliation = 'confermata' WHERE person_id = (SELECT id FROM person WHERE matricola = 'M0037')")
+        .execute(&state.store.pool)
+        .await
+        .expect("conciliation");
+    let (status, _, body) = send(&state, post(page, &cookie, &format!("csrf={csrf}&azione=approva&nome=base"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let (_, _, body) = send(&state, get(&format!("{page}?scenario=base"), &cookie)).await;
     assert!(body.contains("<span class=\"badge bg-success\">approvato</span> da pianificatore"), "{body}");
     assert!(!body.contains("Approva lo scenario «base»"));
@@ -129,7 +138,7 @@ async fn premi_pages() {
         ("medio", "2.105,26 €"),
         ("massimo", "2.992,23 €"),
         ("coefficiente di variazione dei premi (%)", "17,30%"),
-        ("retribuzione di risultato", "634.844,04 €"),
+        ("retribuzione di risultato", "666.490,32 €"),
     ] {
         assert!(body.contains(&format!("<th scope=\"row\" class=\"fw-normal\">{item}</th><td class=\"text-end tabular\">{value}</td>")), "{item}: {body}");
     }
