@@ -277,7 +277,12 @@ fn score_objectives(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreb
     }
 }
 
-fn score_units(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard) {
+/// The parts of a weighted mean: each objective with its score.
+fn parts_of<'b>(objectives: &[&'b Objective], scores: &'b HashMap<String, Scored>) -> Vec<Part<'b>> {
+    objectives.iter().filter_map(|o| scores.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome })).collect()
+}
+
+fn score_units<'a>(data: &PlanData<'a>, rules: &EngineRules, board: &mut Scoreboard) {
     let mut own: HashMap<&str, Vec<&Objective>> = HashMap::new();
     for o in data.objectives {
         if let Some(u) = &o.unit_id {
@@ -299,23 +304,54 @@ fn score_units(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard)
         }
         out
     };
+    // Each objective counts once. An objective's ancestors (the template a `plan assign` copy
+    // came from, the I-level objective a detail belongs to) already hold its score, so where an
+    // ancestor is counted the objective is not counted again.
+    let parent: HashMap<&str, &str> = data.objectives.iter().filter_map(|o| o.parent_id.as_deref().map(|p| (o.id.as_str(), p))).collect();
+    let has_ancestor_in = |o: &Objective, counted: &HashSet<&str>| {
+        let mut at = o.id.as_str();
+        // At most as many steps as objectives: a damaged tree with a loop cannot hang us.
+        for _ in 0..=parent.len() {
+            match parent.get(at) {
+                Some(p) if counted.contains(p) => return true,
+                Some(p) => at = p,
+                None => return false,
+            }
+        }
+        false
+    };
+    let counted_once =
+        |set: Vec<&'a Objective>, counted: &HashSet<&str>| -> Vec<&'a Objective> { set.into_iter().filter(|o| !has_ancestor_in(o, counted)).collect() };
+    let scores = &board.objectives;
+    let mut sets: HashMap<&str, Vec<&Objective>> = HashMap::new();
+    let mut scored: Vec<(String, Scored)> = Vec::new();
     for u in data.units {
         let objectives =
             if u.kind == UnitKind::Direzione && rules.direzione_includes_units { subtree(u) } else { own.get(u.id.as_str()).cloned().unwrap_or_default() };
-        let parts: Vec<Part<'_>> =
-            objectives.iter().filter_map(|o| board.objectives.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome })).collect();
+        let ids: HashSet<&str> = objectives.iter().map(|o| o.id.as_str()).collect();
+        let objectives = counted_once(objectives, &ids);
+        let parts = parts_of(&objectives, scores);
         if !parts.is_empty() {
-            board.units.insert(u.id.clone(), weighted_mean(&parts, rules.cap));
+            scored.push((u.id.clone(), weighted_mean(&parts, rules.cap)));
+        }
+        sets.insert(u.id.as_str(), objectives);
+    }
+    // The ente: the top-level units (the Direzioni), each counting once, and each objective in
+    // one of them only: a copy whose template is counted under another Direzione rolls up there.
+    let tops: Vec<&OrgUnit> = data.units.iter().filter(|u| u.parent_id.is_none()).collect();
+    let everywhere: HashSet<&str> = tops.iter().flat_map(|u| sets.get(u.id.as_str()).into_iter().flatten().map(|o| o.id.as_str())).collect();
+    let mut top_scores: Vec<(&str, Scored)> = Vec::new();
+    for u in &tops {
+        let set = counted_once(sets.get(u.id.as_str()).cloned().unwrap_or_default(), &everywhere);
+        let parts = parts_of(&set, scores);
+        if !parts.is_empty() {
+            top_scores.push((&u.code, weighted_mean(&parts, rules.cap)));
         }
     }
-    // The ente: the top-level units (the Direzioni), each counting once.
-    let top: Vec<Part<'_>> = data
-        .units
-        .iter()
-        .filter(|u| u.parent_id.is_none())
-        .filter_map(|u| board.units.get(&u.id).map(|s| Part { code: &u.code, weight: Decimal::ONE, outcome: &s.outcome }))
-        .collect();
+    let top: Vec<Part<'_>> = top_scores.iter().map(|(code, s)| Part { code, weight: Decimal::ONE, outcome: &s.outcome }).collect();
     if !top.is_empty() {
-        board.ente = Some(weighted_mean(&top, rules.cap));
+        let ente = weighted_mean(&top, rules.cap);
+        board.ente = Some(ente);
     }
+    board.units.extend(scored);
 }

@@ -247,6 +247,16 @@ CRM-T-K2@CRM,2021-12-31,300,
             "  KPI CRM-T-K3@CRM «Quota online»: 75,00%. Più alto è meglio: 30 / 40 × 100 = 75,00.",
         ]
     );
+    // Each objective counts once: SIAD's result takes in the template CRM-T, whose score holds
+    // its copies; the copies of CRM and OSP (units of SIAD) are not counted again beside it. CRM
+    // counts its own copy.
+    let unit_inputs = |code: &str| -> Vec<String> {
+        let u = s.units.iter().find(|u| u.code == code).expect("unit");
+        s.board.units[&u.id].explanation.inputs.iter().map(|(k, _)| k.clone()).collect()
+    };
+    let siad = unit_inputs("SIAD");
+    assert!(siad.contains(&"CRM-T".to_string()) && !siad.iter().any(|c| c.contains('@')), "{siad:?}");
+    assert_eq!(unit_inputs("CRM"), ["CRM-T@CRM"]);
     let msg = invalid(plan_ops::adjust(store, &console, &milano, 2021, "CRM-T@CRM", Adjustment::Override { value: dec!(90), reason: " ".into() }).await);
     assert_eq!(msg, "colonna «--motivazione»: valore obbligatorio mancante");
     plan_ops::adjust(
