@@ -12,7 +12,7 @@ use traguardi_domain::plan::formula::{self, Expr, When};
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::rollup::{Part, overridden, weighted_mean};
 use traguardi_domain::plan::round::Lights;
-use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, aggregate, score_kpi};
+use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, score_kpi, year_value};
 use traguardi_store::org::OrgUnit;
 use traguardi_store::plan::{ApprovedValue, Dimension, Kpi, Objective, Target};
 
@@ -203,12 +203,17 @@ fn score_kpis(data: &PlanData<'_>, board: &mut Scoreboard) {
     for k in data.kpis {
         let ps = periods.remove(&k.code).unwrap_or_default();
         let target = targets.get(k.id.as_str()).and_then(|t| Value::from_text(k.measure, &t.value));
-        let values: Vec<Value> = ps.iter().filter_map(|(_, v)| v.clone()).collect();
-        let year_value = aggregate(k.aggregation, &values);
+        let year_end = NaiveDate::from_ymd_opt(data.year, 12, 31).unwrap_or_default();
+        let (year_value, arithmetic) = match year_value(k.aggregation, &ps, year_end) {
+            Ok(v) => (v, None),
+            Err(e) => (None, Some(e)),
+        };
         let scored = if let Some(err) = formula_errors.get(&k.code) {
             not_assessable(err, "formula")
         } else if let Some(note) = neutralised.get(k.code.as_str()) {
             not_assessable(note, "non_valutabile")
+        } else if let Some(err) = arithmetic {
+            not_assessable(&err, "aritmetica")
         } else {
             score_kpi(&KpiSpec { measure: k.measure, direction: k.direction, target: target.as_ref(), rule: &k.rule }, year_value.as_ref())
         };

@@ -50,7 +50,10 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
     let with_target: HashSet<String> = plan::targets(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|t| t.kpi_id).collect();
-    let with_value: HashSet<String> = plan::approved_values(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|v| v.kpi_id).collect();
+    // The year's result needs each KPI's final period (31/12), a value or a non valutabile.
+    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let with_value: HashSet<String> =
+        plan::approved_values(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|v| v.period_end >= year_end).map(|v| v.kpi_id).collect();
     let mut kpis_of: HashMap<&str, Vec<&plan::Kpi>> = HashMap::new();
     for k in &kpis {
         kpis_of.entry(k.objective_id.as_str()).or_default().push(k);
@@ -98,7 +101,10 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         if to == State::Consuntivato && o.not_assessable.is_none() {
             for k in own {
                 if k.formula.is_none() && !with_value.contains(&k.id) {
-                    reasons.push(format!("obiettivo {}: KPI {} senza valori approvati", o.code, k.code));
+                    reasons.push(format!(
+                        "obiettivo {}: KPI {} senza il valore approvato del periodo finale (31/12/{year}) né un «non valutabile»",
+                        o.code, k.code
+                    ));
                 }
             }
         }

@@ -125,8 +125,14 @@ async fn story(store: &Store) {
     go(2021, Move { act: Some("gc 838/2020"), ..all(State::Approvato) }).await.expect("approved");
     go(2021, all(State::Assegnato)).await.expect("assigned");
     go(2021, all(State::InMonitoraggio)).await.expect("monitoring");
+    // A first half's value is not the year's: the final period (31/12) is needed.
+    let half = "kpi,data,valore,nota\nDG-2021-02-K1,2021-06-30,40,\n";
+    traguardi_app::import_measurements::import_measurements(store, &console, &ente, 2021, half.as_bytes(), ReadOptions::default(), false).await.expect("value");
     let msg = refused(go(2021, all(State::Consuntivato)).await);
-    assert!(msg.contains(": KPI ") && msg.contains(" senza valori approvati"), "{msg}");
+    assert!(msg.contains(": KPI DG-2021-02-K1 senza il valore approvato del periodo finale (31/12/2021) né un «non valutabile»"), "{msg}");
+    let s = traguardi_app::scores::load(store, &console, None, 2021).await.expect("scores");
+    let k = s.kpis.iter().find(|k| k.code == "DG-2021-02-K1").expect("kpi");
+    assert_eq!(s.board.kpis[&k.id].scored.outcome, traguardi_domain::plan::score::Outcome::NoData, "waiting for the final value");
     let unknown = ["NOPE".to_string()];
     assert!(matches!(go(2021, Move { codes: &unknown, ..all(State::Consuntivato) }).await, Err(AppError::NotFound(_))));
 }

@@ -1,5 +1,6 @@
 //! A KPI's score for the year, with the explanation of how it was obtained (SPEC §3).
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -70,15 +71,31 @@ pub struct KpiSpec<'a> {
     pub rule: &'a Rule,
 }
 
-/// The year's value from the approved values of its periods, in period order.
-pub fn aggregate(aggregation: Aggregation, values: &[Value]) -> Option<Value> {
-    let last = values.last()?.clone();
-    let numbers: Option<Vec<Decimal>> = values.iter().map(Value::number).collect();
-    match (aggregation, numbers) {
-        (Aggregation::Ultimo, _) | (_, None) => Some(last),
-        (Aggregation::Somma, Some(n)) => Some(Value::Number(n.iter().sum())),
-        (Aggregation::Media, Some(n)) => Some(Value::Number(n.iter().sum::<Decimal>() / Decimal::from(n.len()))),
-    }
+/// The year's value of a KPI from the approved values of its periods, in period order
+/// (`None`: a neutralised period), in a year ending on `year_end` (docs/formats.md, "The year's
+/// value"):
+/// - the year is complete only with the value of its last period, the one ending on
+///   `year_end` (every periodicity has one): without it the KPI waits for data (`Ok(None)`),
+///   never falling back silently on an earlier period;
+/// - `ultimo`: that last value;
+/// - `somma`: the sum of the periods entered (a period missing adds nothing);
+/// - `media`: the mean of the periods entered (a period missing is left out, not counted as 0);
+/// - values that are not numbers (dates, yes/no) take the last value.
+///
+/// A sum beyond the range of decimal numbers is an error, never a panic.
+pub fn year_value(aggregation: Aggregation, periods: &[(NaiveDate, Option<Value>)], year_end: NaiveDate) -> Result<Option<Value>, String> {
+    let Some((_, Some(last))) = periods.iter().filter(|(d, _)| *d >= year_end).next_back() else {
+        return Ok(None);
+    };
+    let values: Vec<&Value> = periods.iter().filter_map(|(_, v)| v.as_ref()).collect();
+    let numbers: Option<Vec<Decimal>> = values.iter().map(|v| v.number()).collect::<Option<Vec<Decimal>>>();
+    let overflow = || "la somma dei periodi supera l'intervallo dei numeri ammessi".to_string();
+    let sum = |n: &Vec<Decimal>| n.iter().try_fold(Decimal::ZERO, |acc, x| acc.checked_add(*x)).ok_or_else(overflow);
+    Ok(Some(match (aggregation, numbers) {
+        (Aggregation::Ultimo, _) | (_, None) => last.clone(),
+        (Aggregation::Somma, Some(n)) => Value::Number(sum(&n)?),
+        (Aggregation::Media, Some(n)) => Value::Number(sum(&n)? / Decimal::from(n.len())),
+    }))
 }
 
 fn num(d: Decimal) -> String {

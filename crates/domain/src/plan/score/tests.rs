@@ -136,12 +136,24 @@ fn missing_things() {
 }
 
 #[test]
-fn aggregation_over_periods() {
-    let vals = [n(dec!(10)), n(dec!(20)), n(dec!(45))];
-    assert_eq!(aggregate(Aggregation::Ultimo, &vals), Some(n(dec!(45))));
-    assert_eq!(aggregate(Aggregation::Somma, &vals), Some(n(dec!(75))));
-    assert_eq!(aggregate(Aggregation::Media, &vals), Some(n(dec!(25))));
-    assert_eq!(aggregate(Aggregation::Media, &[]), None);
+fn the_year_value_comes_from_the_years_periods() {
+    let d = |m: u32, day: u32| NaiveDate::from_ymd_opt(2020, m, day).expect("date");
+    let end = d(12, 31);
+    let quarters = [(d(3, 31), Some(n(dec!(10)))), (d(6, 30), Some(n(dec!(20)))), (d(9, 30), None), (d(12, 31), Some(n(dec!(45))))];
+    assert_eq!(year_value(Aggregation::Ultimo, &quarters, end), Ok(Some(n(dec!(45)))));
+    // A period missing (neutralised at 30/09): the sum adds nothing for it, the mean leaves it out.
+    assert_eq!(year_value(Aggregation::Somma, &quarters, end), Ok(Some(n(dec!(75)))));
+    assert_eq!(year_value(Aggregation::Media, &quarters, end), Ok(Some(n(dec!(25)))));
+    // Without the final period's value the KPI waits: never the value of 30/06.
+    for a in [Aggregation::Ultimo, Aggregation::Somma, Aggregation::Media] {
+        assert_eq!(year_value(a, &quarters[..2], end), Ok(None), "{a:?}");
+        // …nor a final period neutralised without its reason carried elsewhere.
+        assert_eq!(year_value(a, &quarters[..3], end), Ok(None), "{a:?}");
+    }
+    assert_eq!(year_value(Aggregation::Media, &[], end), Ok(None));
+    // A sum past the decimal range is an error, not a panic.
+    let huge = [(d(6, 30), Some(n(Decimal::MAX))), (d(12, 31), Some(n(Decimal::MAX)))];
+    assert!(year_value(Aggregation::Somma, &huge, end).is_err());
 }
 
 fn decimal(range: std::ops::Range<i64>) -> impl Strategy<Value = Decimal> {
