@@ -84,7 +84,7 @@ pub struct KpiSpec<'a> {
 ///
 /// A sum beyond the range of decimal numbers is an error, never a panic.
 pub fn year_value(aggregation: Aggregation, periods: &[(NaiveDate, Option<Value>)], year_end: NaiveDate) -> Result<Option<Value>, String> {
-    let Some((_, Some(last))) = periods.iter().filter(|(d, _)| *d >= year_end).next_back() else {
+    let Some((_, Some(last))) = periods.iter().rfind(|(d, _)| *d >= year_end) else {
         return Ok(None);
     };
     let values: Vec<&Value> = periods.iter().filter_map(|(_, v)| v.as_ref()).collect();
