@@ -75,10 +75,30 @@ pub fn group_thousands(digits: &str) -> String {
     grouped
 }
 
+/// The largest magnitude a number in a file or a form may have: 10^15 (a thousand million
+/// million). Far beyond any budget or KPI of an ente, and small enough that every score, ratio
+/// and weighted mean computed from such numbers stays inside the range of decimal arithmetic.
+pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// A number in `style`, within ±[`MAX_MAGNITUDE`]; `None` otherwise.
+pub fn parse_decimal(s: &str, style: NumberStyle) -> Option<Decimal> {
+    parse_number(s, style).ok()
+}
+
+/// A number in `style`: a clear problem when it is not a number or lies beyond
+/// ±[`MAX_MAGNITUDE`] (docs/formats.md).
+pub fn parse_number(s: &str, style: NumberStyle) -> Result<Decimal, ProblemKind> {
+    let v = parse_unbounded(s, style).ok_or_else(|| ProblemKind::BadNumber { value: s.trim().into() })?;
+    if v.abs() > MAX_MAGNITUDE {
+        return Err(ProblemKind::OutOfRange { value: s.trim().into(), min: "-1.000.000.000.000.000".into(), max: "1.000.000.000.000.000".into() });
+    }
+    Ok(v)
+}
+
 /// Parses a number in the given style. Italian: `.` groups thousands (only in groups of three),
 /// `,` is the decimal point, so `1.000` is one thousand. English: `.` is the decimal point and
 /// `,` may group thousands.
-pub fn parse_decimal(s: &str, style: NumberStyle) -> Option<Decimal> {
+fn parse_unbounded(s: &str, style: NumberStyle) -> Option<Decimal> {
     let s = s.trim();
     if s.is_empty() {
         return None;
@@ -183,6 +203,16 @@ mod tests {
         assert_eq!(NumberStyle::detect(true, ["12.5"]), NumberStyle::It);
         assert_eq!(NumberStyle::detect(false, ["12", "1,5"]), NumberStyle::It);
         assert_eq!(NumberStyle::detect(false, ["12", "1.5", "a,b"]), NumberStyle::En);
+    }
+
+    #[test]
+    fn numbers_have_a_range() {
+        assert_eq!(MAX_MAGNITUDE, dec!(1_000_000_000_000_000));
+        assert_eq!(parse_number("1000000000000000", NumberStyle::En), Ok(dec!(1000000000000000)));
+        assert_eq!(parse_number("-1.000.000.000.000.000", NumberStyle::It), Ok(dec!(-1000000000000000)));
+        assert!(matches!(parse_number("1000000000000001", NumberStyle::En), Err(ProblemKind::OutOfRange { .. })));
+        assert!(matches!(parse_number("79228162514264337593543950335", NumberStyle::En), Err(ProblemKind::OutOfRange { .. })));
+        assert_eq!(parse_decimal("1e3", NumberStyle::En), None);
     }
 
     #[test]

@@ -121,6 +121,10 @@ async fn story(store: &Store) {
                   SIAD-X-F1-K2;30/06/2020;1.000;\n\
                   SIAD-X-F1-K2;31/12/2020;1.250;\n\
                   SIAD-X-F2-K1;31/12/2020;3,5;indagine di dicembre\n";
+    // Values past the documented range (±10^15) are refused, saying the range.
+    let huge = "kpi,data,valore,nota\nSIAD-X-F1-K1,2020-12-31,10000000000000000,\n";
+    let msg = invalid(import_measurements::import_measurements(store, &console, &milano, 2020, huge.as_bytes(), ReadOptions::default(), false).await);
+    assert!(msg.starts_with("riga 2, colonna «valore»") && msg.contains("1.000.000.000.000.000"), "{msg}");
     let m = import_measurements::import_measurements(store, &console, &milano, 2020, values.as_bytes(), ReadOptions::default(), false).await.expect("values");
     assert_eq!((m.created, m.new_versions, m.unchanged), (5, 0, 0));
     let rows = scores::load(store, &console, None, 2020).await.expect("scores").rows();

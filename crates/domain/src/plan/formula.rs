@@ -57,6 +57,8 @@ impl std::fmt::Display for FormulaError {
 pub enum EvalError {
     Missing(String, When),
     DivisionByZero,
+    /// A result beyond the range of decimal numbers.
+    Overflow,
 }
 
 impl std::fmt::Display for EvalError {
@@ -66,6 +68,7 @@ impl std::fmt::Display for EvalError {
             EvalError::Missing(code, When::PreviousPeriod) => write!(f, "manca il valore di {code} del periodo precedente"),
             EvalError::Missing(code, When::PreviousYear) => write!(f, "manca il valore di {code} dell'anno precedente"),
             EvalError::DivisionByZero => f.write_str("divisione per zero"),
+            EvalError::Overflow => f.write_str("risultato oltre l'intervallo dei numeri ammessi"),
         }
     }
 }
@@ -246,15 +249,16 @@ impl Expr {
             Expr::Num(n) => *n,
             Expr::Ref(c, w) => value(c, *w).ok_or_else(|| EvalError::Missing(c.clone(), *w))?,
             Expr::Neg(e) => -ev(e)?,
-            Expr::Add(a, b) => ev(a)? + ev(b)?,
-            Expr::Sub(a, b) => ev(a)? - ev(b)?,
-            Expr::Mul(a, b) => ev(a)? * ev(b)?,
+            // Checked: a result past the decimal range is an error of this formula, not a panic.
+            Expr::Add(a, b) => ev(a)?.checked_add(ev(b)?).ok_or(EvalError::Overflow)?,
+            Expr::Sub(a, b) => ev(a)?.checked_sub(ev(b)?).ok_or(EvalError::Overflow)?,
+            Expr::Mul(a, b) => ev(a)?.checked_mul(ev(b)?).ok_or(EvalError::Overflow)?,
             Expr::Div(a, b) => {
                 let d = ev(b)?;
                 if d.is_zero() {
                     return Err(EvalError::DivisionByZero);
                 }
-                ev(a)? / d
+                ev(a)?.checked_div(d).ok_or(EvalError::Overflow)?
             }
             Expr::Min(v) => v.iter().map(ev).collect::<Result<Vec<_>, _>>()?.into_iter().min().unwrap_or_default(),
             Expr::Max(v) => v.iter().map(ev).collect::<Result<Vec<_>, _>>()?.into_iter().max().unwrap_or_default(),

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ProblemKind;
-use crate::value::{NumberStyle, parse_date, parse_decimal, parse_yes_no};
+use crate::value::{NumberStyle, parse_date, parse_number, parse_yes_no};
 
 /// Closed lists of codes as users write them in files.
 macro_rules! coded_enum {
@@ -77,7 +77,7 @@ impl Value {
             }
             _ if t.is_empty() => Ok(None),
             Measure::SiNo => parse_yes_no(t).map(|b| Some(Value::Bool(b))),
-            _ => parse_decimal(t, style).map(|d| Some(Value::Number(d))).ok_or_else(|| ProblemKind::BadNumber { value: t.into() }),
+            _ => parse_number(t, style).map(|d| Some(Value::Number(d))),
         }
     }
 

@@ -6,6 +6,9 @@ use rust_decimal::Decimal;
 use super::round::it;
 use super::score::{Explanation, Outcome, Scored};
 
+/// Why a computation could not be made: its numbers go past the decimal range.
+pub const OVERFLOW: &str = "calcolo oltre l'intervallo dei numeri ammessi";
+
 /// One part of a roll-up: its code (for the explanation), weight and outcome.
 #[derive(Debug, Clone)]
 pub struct Part<'a> {
@@ -32,7 +35,13 @@ pub fn weighted_mean(parts: &[Part<'_>], cap: Decimal) -> Scored {
             (p.code.to_string(), v)
         })
         .collect();
-    let weight: Decimal = counted.iter().map(|(p, _)| p.weight).sum();
+    // Checked sums: weights and scores past the decimal range leave the result not assessable
+    // with that reason, never a panic.
+    let weight = counted.iter().try_fold(Decimal::ZERO, |acc, (p, _)| acc.checked_add(p.weight));
+    let total = counted.iter().try_fold(Decimal::ZERO, |acc, (p, s)| acc.checked_add(s.checked_mul(p.weight)?));
+    let (Some(weight), Some(total)) = (weight, total) else {
+        return beyond_range(inputs);
+    };
     if counted.is_empty() || weight <= Decimal::ZERO {
         let waiting = parts.iter().any(|p| p.outcome == &Outcome::NoData);
         let (outcome, text, en) = if parts.is_empty() {
@@ -54,7 +63,9 @@ pub fn weighted_mean(parts: &[Part<'_>], cap: Decimal) -> Scored {
         };
         return Scored { outcome, explanation: Explanation { rule: "media_ponderata".into(), inputs, text: text.into(), en: en.into() } };
     }
-    let raw = counted.iter().map(|(p, s)| *s * p.weight).sum::<Decimal>() / weight;
+    let Some(raw) = total.checked_div(weight) else {
+        return beyond_range(inputs);
+    };
     let s = raw.min(cap);
     let terms = counted.iter().map(|(p, s)| format!("{} × {}", it(*s), p.weight.normalize())).collect::<Vec<_>>().join(" + ");
     let mean = format!("({terms}) / {} = {}", weight.normalize(), it(raw));
@@ -70,6 +81,19 @@ pub fn weighted_mean(parts: &[Part<'_>], cap: Decimal) -> Scored {
     text.push('.');
     en.push('.');
     Scored { outcome: Outcome::Score(s), explanation: Explanation { rule: "media_ponderata".into(), inputs, text, en } }
+}
+
+/// A roll-up whose numbers go past the decimal range: not assessable, saying so.
+fn beyond_range(inputs: Vec<(String, String)>) -> Scored {
+    Scored {
+        outcome: Outcome::NotAssessable(OVERFLOW.into()),
+        explanation: Explanation {
+            rule: "media_ponderata".into(),
+            inputs,
+            text: format!("Non valutabile: {OVERFLOW}."),
+            en: "Not assessable: the computation goes beyond the range of numbers.".into(),
+        },
+    }
 }
 
 /// A computed score replaced by hand, with its mandatory reason (visible to the NIV).

@@ -98,6 +98,23 @@ pub fn year_value(aggregation: Aggregation, periods: &[(NaiveDate, Option<Value>
     }))
 }
 
+/// `a / b × 100`, or `None` past the decimal range (values are bounded at import, but a tiny
+/// target can still make the ratio too large).
+fn percent_of(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_div(b)?.checked_mul(Decimal::ONE_HUNDRED)
+}
+
+/// A KPI whose numbers go past the decimal range: not assessable, saying so, never a panic.
+fn beyond_range(inputs: Vec<(&str, String)>) -> Scored {
+    let why = super::rollup::OVERFLOW;
+    scored(
+        Outcome::NotAssessable(why.into()),
+        "aritmetica",
+        inputs,
+        (format!("Non valutabile: {why}."), "Not assessable: the computation goes beyond the range of numbers.".into()),
+    )
+}
+
 fn num(d: Decimal) -> String {
     super::round::number(d)
 }
@@ -202,14 +219,20 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
                     ),
                 )
             } else {
-                let r = (v / target * Decimal::ONE_HUNDRED).max(Decimal::ZERO);
+                let Some(r) = percent_of(v, target) else { return beyond_range(inputs) };
+                let r = r.max(Decimal::ZERO);
                 let ratio = format!("{} / {} × 100 = {}", num(v), num(target), it(r));
                 (r, "rapporto_crescente", (format!("Più alto è meglio: {ratio}"), format!("Higher is better: {ratio}")))
             }
         }
         Direction::Decrescente => {
             if v <= target {
-                let r = if v > Decimal::ZERO && target > Decimal::ZERO { target / v * Decimal::ONE_HUNDRED } else { ceiling };
+                let r = if v > Decimal::ZERO && target > Decimal::ZERO {
+                    let Some(r) = percent_of(target, v) else { return beyond_range(inputs) };
+                    r
+                } else {
+                    ceiling
+                };
                 let r = if rule.cap.is_some() { r } else { Decimal::ONE_HUNDRED };
                 (
                     r,
@@ -220,7 +243,7 @@ fn number(spec: &KpiSpec<'_>, v: Decimal) -> Scored {
                     ),
                 )
             } else if v > Decimal::ZERO && target > Decimal::ZERO {
-                let r = target / v * Decimal::ONE_HUNDRED;
+                let Some(r) = percent_of(target, v) else { return beyond_range(inputs) };
                 let ratio = format!("{} / {} × 100 = {}", num(target), num(v), it(r));
                 (r, "rapporto_decrescente", (format!("Più basso è meglio: {ratio}"), format!("Lower is better: {ratio}")))
             } else {
@@ -257,7 +280,9 @@ fn bands(bands: &[Band], interpolate: bool, v: Decimal) -> Scored {
     };
     match (interpolate, b.to, bands.get(i + 1)) {
         (true, Some(to), Some(next)) if v < to => {
-            let s = b.score + (v - b.from) / (to - b.from) * (next.score - b.score);
+            let interpolated =
+                (|| b.score.checked_add(v.checked_sub(b.from)?.checked_div(to.checked_sub(b.from)?)?.checked_mul(next.score.checked_sub(b.score)?)?))();
+            let Some(s) = interpolated else { return beyond_range(inputs) };
             scored(
                 Outcome::Score(s),
                 "fasce_interpolate",
@@ -307,7 +332,7 @@ fn deadline(spec: &KpiSpec<'_>, done: Option<chrono::NaiveDate>) -> Scored {
     }
     let days = Decimal::from((done - *due).num_days());
     let s = match spec.rule.late_penalty_per_day {
-        Some(p) => (Decimal::ONE_HUNDRED - p * days).max(Decimal::ZERO),
+        Some(p) => p.checked_mul(days).and_then(|lost| Decimal::ONE_HUNDRED.checked_sub(lost)).unwrap_or(Decimal::ZERO).max(Decimal::ZERO),
         None => Decimal::ZERO,
     };
     let (how, how_en) = match spec.rule.late_penalty_per_day {

@@ -181,3 +181,34 @@ proptest! {
         prop_assert!(down(lo) >= down(hi));
     }
 }
+
+#[test]
+fn arithmetic_past_the_range_is_a_problem_not_a_panic() {
+    let rule = Rule::default();
+    // The largest value an import takes against a tiny target: the ratio is past the range.
+    let target = n(dec!(0.0000000000001));
+    let s = score_kpi(&spec(Direction::Crescente, Some(&target), &rule), Some(&n(crate::value::MAX_MAGNITUDE)));
+    assert_eq!(s.outcome, Outcome::NotAssessable(crate::plan::rollup::OVERFLOW.into()));
+    let s = score_kpi(&spec(Direction::Decrescente, Some(&n(Decimal::MAX)), &rule), Some(&n(dec!(0.0000000000001))));
+    assert!(matches!(s.outcome, Outcome::NotAssessable(_) | Outcome::Score(_)));
+    // Weights near the top of the range in a roll-up.
+    let (a, b) = (Outcome::Score(dec!(90)), Outcome::Score(dec!(80)));
+    let parts = [
+        crate::plan::rollup::Part { code: "A", weight: Decimal::MAX, outcome: &a },
+        crate::plan::rollup::Part { code: "B", weight: Decimal::MAX, outcome: &b },
+    ];
+    let s = crate::plan::rollup::weighted_mean(&parts, dec!(100));
+    assert_eq!(s.outcome, Outcome::NotAssessable(crate::plan::rollup::OVERFLOW.into()));
+    // A formula multiplying past the range.
+    let e = crate::plan::formula::parse("A * A * A").expect("formula");
+    let big = |_: &str, _| Some(dec!(100000000000000));
+    assert_eq!(e.eval(&big), Err(crate::plan::formula::EvalError::Overflow));
+    // A late deadline with a huge penalty is 0, not a panic.
+    let late = Rule { late_penalty_per_day: Some(Decimal::MAX), ..Rule::default() };
+    let due = Value::Date(NaiveDate::from_ymd_opt(2020, 6, 30));
+    let s = score_kpi(
+        &KpiSpec { measure: Measure::Scadenza, direction: Direction::Crescente, target: Some(&due), rule: &late },
+        Some(&Value::Date(NaiveDate::from_ymd_opt(2020, 7, 30))),
+    );
+    assert_eq!(s.outcome, Outcome::Score(Decimal::ZERO));
+}
