@@ -111,13 +111,19 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"errore\":\"{e}\"}}"))
 }
 
-/// The audit trail of an ente (of one cycle when `year` is given), and whether the whole
-/// chain of the ente checks out.
+/// The audit trail of an ente (of one cycle when `year` is given), and whether it checks out:
+/// the ente's chain of hashes, the sequence numbers of the whole log without gaps, and every
+/// head recorded by a close still reached.
 pub struct Trail {
     pub records: Vec<AuditRecord>,
     /// The year of each cycle id, for the `ciclo` column.
     pub years: std::collections::HashMap<String, i32>,
     pub verified: Result<usize, String>,
+    /// The head of the ente's chain now: (sequence number, hash) of its last record, to be kept
+    /// elsewhere and checked later with [`Trail::reaches`].
+    pub head: Option<(i64, String)>,
+    /// Every record of the ente: (sequence number, hash).
+    chain: Vec<(i64, String)>,
 }
 
 pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: Option<i32>) -> Result<Trail, AppError> {
@@ -125,8 +131,29 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
     let mut conn = store.acquire().await?;
     let ente = crate::enti::resolve(&mut conn, ente_code).await?;
     let all = audit::of_ente(&mut conn, &ente.id).await?;
-    let verified = verify_chain(&all).map(|()| all.len());
-    let years = traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.id.clone(), c.year())).collect();
+    let years: std::collections::HashMap<String, i32> =
+        traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.id.clone(), c.year())).collect();
+    let mut verified = verify_chain(&all).map(|()| all.len());
+    if verified.is_ok()
+        && let Some(gap) = audit::first_gap(&mut conn).await?
+    {
+        verified = Err(format!("numeri di sequenza del registro di audit non contigui: manca il n. {gap} (record rimosso)"));
+    }
+    let chain: Vec<(i64, String)> = all.iter().map(|r| (r.seq, r.hash.clone())).collect();
+    if verified.is_ok() {
+        for c in traguardi_store::close::of_ente(&mut conn, &ente.id).await? {
+            let Some((seq, hash)) = &c.audit_head else { continue };
+            if !chain.iter().any(|(s, h)| s == seq && h == hash) {
+                let y = years.get(&c.cycle_id).map_or_else(String::new, |y| format!(" del {y}"));
+                verified = Err(format!(
+                    "il registro di audit non raggiunge la testa registrata dalla chiusura{y} (n. {seq}, {}): record rimossi",
+                    &hash[..12.min(hash.len())]
+                ));
+                break;
+            }
+        }
+    }
+    let head = chain.last().cloned();
     let records = match year {
         Some(y) => {
             let cycle = crate::cycles::get(&mut conn, &ente, y).await?;
@@ -134,10 +161,26 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
         }
         None => all,
     };
-    Ok(Trail { records, years, verified })
+    Ok(Trail { records, years, verified, head, chain })
+}
+
+/// A head written `SEQ:HASH`, as `audit --verify` prints it.
+pub fn parse_head(s: &str) -> Result<(i64, String), AppError> {
+    let bad = || AppError::Refused(format!("testa «{s}» non valida: SEQ:HASH, come la stampa traguardi audit --verify"));
+    let (seq, hash) = s.trim().split_once(':').ok_or_else(bad)?;
+    let seq = seq.parse::<i64>().map_err(|_| bad())?;
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    Ok((seq, hash.to_lowercase()))
 }
 
 impl Trail {
+    /// Whether the ente's chain still holds the record `seq` with `hash` (a head kept elsewhere).
+    pub fn reaches(&self, seq: i64, hash: &str) -> bool {
+        self.chain.iter().any(|(s, h)| *s == seq && h == hash)
+    }
+
     /// One row per change: when, who, what, before and after (JSON), and the chain.
     pub fn sheet(&self) -> traguardi_docs::export::Sheet {
         let header = ["seq", "quando", "chi", "azione", "oggetto", "id", "ciclo", "prima", "dopo", "hash_precedente", "hash"];

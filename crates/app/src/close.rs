@@ -3,7 +3,7 @@
 //! every change to the cycle's frozen data is refused; `verify` recomputes the snapshot from
 //! the database and fails if anything frozen was altered, even directly in the database.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -17,9 +17,12 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::scores::{self, CycleScores};
 use crate::{Actor, AppError, cycles};
+use traguardi_store::plan;
 
 /// The state an objective reaches when the NIV has validated it.
 pub const VALIDATED: &str = "validato_niv";
+/// The state every objective reaches at the close.
+pub const CLOSED: &str = "chiuso";
 /// Objectives listed by name in a refusal; the rest are counted.
 const LISTED: usize = 20;
 
@@ -30,46 +33,149 @@ pub struct CloseReport {
     pub forced: bool,
     /// Objectives not yet validated when the close was forced.
     pub not_validated: usize,
+    /// The audit chain's head recorded by the close: (sequence number, hash).
+    pub audit_head: Option<(i64, String)>,
 }
 
-/// Everything frozen, as canonical JSON: object keys sorted (serde_json's map), lists sorted by
-/// code, amounts and scores as decimal strings.
-fn snapshot(data: &CycleScores) -> Value {
-    let code_of_unit = |id: &Option<String>| id.as_ref().and_then(|p| data.units.iter().find(|u| &u.id == p)).map(|u| u.code.clone());
-    let kpi_code = |id: &str| data.kpis.iter().find(|k| k.id == id).map_or_else(|| id.to_string(), |k| k.code.clone());
-    let mut units: Vec<Value> = data
-        .units
-        .iter()
-        .map(|u| json!({ "codice": u.code, "nome": u.name, "tipo": u.kind.code(), "padre": code_of_unit(&u.parent_id), "cdr": u.cdr }))
-        .collect();
-    units.sort_by_key(|v| v["codice"].as_str().unwrap_or_default().to_string());
-    let mut objectives = data.objectives.clone();
-    objectives.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut kpis = data.kpis.clone();
-    kpis.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut targets: Vec<Value> =
-        data.targets.iter().map(|t| json!({ "kpi": kpi_code(&t.kpi_id), "anno": t.year, "al": t.period_end, "valore": t.value })).collect();
-    targets.sort_by_key(|v| v.to_string());
-    let mut values: Vec<Value> = data
-        .values
-        .iter()
-        .map(|v| json!({ "kpi": kpi_code(&v.kpi_id), "al": v.period_end, "versione": v.version, "valore": v.value, "non_valutabile": v.not_assessable, "nota": v.note }))
-        .collect();
-    values.sort_by_key(|v| v.to_string());
-    let mut contributions: Vec<Value> = data.contributions.iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect();
-    contributions.sort_by_key(|v| v.to_string());
+/// Everything that decides a score or a euro of the year, as canonical JSON of business data
+/// only — codes, names, values, dates, acts, rules — never a database id, a row position or a
+/// load time, so that the same data closed in any database, SQLite or PostgreSQL, gives the
+/// same bytes and the same SHA-256. Object keys are sorted (serde_json's map); every list is
+/// sorted by its codes.
+async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, AppError> {
+    let data = scores::read(conn, ente.clone(), cycle.clone()).await?;
+    let (e, c) = (&ente.id, cycle.id.as_str());
+    let matricola: HashMap<String, String> = traguardi_store::people::persons(conn, e).await?.into_iter().map(|p| (p.id, p.matricola)).collect();
+    let pay_rules = crate::payouts::rules_of(conn, ente, cycle).await?;
+    let revisions = traguardi_store::revisions::of_cycle(conn, e, c).await?;
+    let approved = traguardi_store::pay::scenarios(conn, e, c).await?.into_iter().find(|s| s.approved_at.is_some());
+    let approved = match approved {
+        None => Value::Null,
+        Some(s) => {
+            let allocation: Value = serde_json::from_str(&s.result).map_err(|err| AppError::Refused(format!("scenario «{}» illeggibile: {err}", s.name)))?;
+            json!({ "nome": s.name, "regole": s.rules, "sha256": s.result_hash, "ripartizione": allocation })
+        }
+    };
+    let indices = crate::indices::Indices::compute(&data, &pay_rules);
+    Ok(canonical(&data, &matricola, &pay_rules, &revisions, &indices, approved))
+}
+
+fn canonical(
+    data: &CycleScores,
+    matricola: &HashMap<String, String>,
+    pay_rules: &traguardi_domain::pay::rules::PayRules,
+    revisions: &[traguardi_store::revisions::Revision],
+    indices: &crate::indices::Indices,
+    approved: Value,
+) -> Value {
+    let unit: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
+    let dimension: HashMap<&str, &str> = data.dimensions.iter().map(|d| (d.id.as_str(), d.code.as_str())).collect();
+    let ambito: HashMap<&str, &str> = data.ambiti.iter().map(|a| (a.id.as_str(), a.code.as_str())).collect();
+    let objective: HashMap<&str, &str> = data.objectives.iter().map(|o| (o.id.as_str(), o.code.as_str())).collect();
+    let kpi: HashMap<&str, &str> = data.kpis.iter().map(|k| (k.id.as_str(), k.code.as_str())).collect();
+    let dup: HashMap<&str, &str> = data.dup.iter().map(|d| (d.id.as_str(), d.code.as_str())).collect();
+    let code = |m: &HashMap<&str, &str>, id: Option<&str>| id.and_then(|i| m.get(i)).map(|c| c.to_string());
+    let sorted = |mut v: Vec<Value>| {
+        v.sort_by_key(|x| x.to_string());
+        Value::Array(v)
+    };
+    let units = sorted(
+        data.units
+            .iter()
+            .map(|u| json!({ "codice": u.code, "nome": u.name, "tipo": u.kind.code(), "padre": code(&unit, u.parent_id.as_deref()), "cdr": u.cdr }))
+            .collect(),
+    );
+    let dimensions = sorted(
+        data.dimensions
+            .iter()
+            .map(|d| {
+                let ambiti: Vec<Value> = {
+                    let mut a: Vec<&traguardi_store::plan::Ambito> = data.ambiti.iter().filter(|a| a.dimension_id == d.id).collect();
+                    a.sort_by(|x, y| x.code.cmp(&y.code));
+                    a.iter().map(|a| json!({ "codice": a.code, "nome": a.name })).collect()
+                };
+                json!({ "codice": d.code, "nome": d.name, "ambiti": ambiti })
+            })
+            .collect(),
+    );
+    let objectives = sorted(
+        data.objectives
+            .iter()
+            .map(|o| {
+                json!({
+                    "codice": o.code, "titolo": o.title, "descrizione": o.description,
+                    "dimensione": code(&dimension, Some(&o.dimension_id)), "ambito": code(&ambito, o.ambito_id.as_deref()),
+                    "struttura": code(&unit, o.unit_id.as_deref()), "persona": o.person_id.as_ref().and_then(|p| matricola.get(p)),
+                    "padre": code(&objective, o.parent_id.as_deref()), "peso": o.weight.normalize().to_string(),
+                    "dup": code(&dup, o.dup_id.as_deref()), "tag": o.tags, "dal": o.starts, "al": o.ends, "stato": o.state,
+                    "punteggio_fissato": o.override_score.map(|v| v.normalize().to_string()), "motivo_punteggio": o.override_reason,
+                    "non_valutabile": o.not_assessable,
+                })
+            })
+            .collect(),
+    );
+    let kpis = sorted(
+        data.kpis
+            .iter()
+            .map(|k| {
+                json!({
+                    "codice": k.code, "obiettivo": code(&objective, Some(&k.objective_id)), "nome": k.name, "natura": k.nature,
+                    "misura": k.measure.code(), "verso": k.direction.code(), "unita_misura": k.unit_label, "baseline": k.baseline,
+                    "peso": k.weight.normalize().to_string(), "aggregazione": k.aggregation.code(), "periodicita": k.periodicity,
+                    "formula": k.formula, "regola": k.rule, "struttura_responsabile": code(&unit, k.owner_unit_id.as_deref()), "fonte": k.source,
+                })
+            })
+            .collect(),
+    );
+    let targets =
+        sorted(data.targets.iter().map(|t| json!({ "kpi": code(&kpi, Some(&t.kpi_id)), "anno": t.year, "al": t.period_end, "valore": t.value })).collect());
+    let values = sorted(
+        data.values
+            .iter()
+            .map(|v| {
+                json!({ "kpi": code(&kpi, Some(&v.kpi_id)), "al": v.period_end, "versione": v.version, "valore": v.value, "non_valutabile": v.not_assessable, "nota": v.note })
+            })
+            .collect(),
+    );
+    let contributions = sorted(
+        data.contributions
+            .iter()
+            .map(|c| json!({ "obiettivo": code(&objective, Some(&c.objective_id)), "struttura": code(&unit, Some(&c.unit_id)), "quota": c.share.map(|q| q.normalize().to_string()) }))
+            .collect(),
+    );
+    let revisions = sorted(
+        revisions
+            .iter()
+            .map(|r| {
+                json!({
+                    "codice": r.code, "obiettivo": code(&objective, Some(&r.objective_id)), "kpi": code(&kpi, r.kpi_id.as_deref()), "campo": r.field,
+                    "originale": r.before, "rimodulato": r.after, "dal": r.effective_on, "motivo": r.reason, "atto": r.act_code,
+                })
+            })
+            .collect(),
+    );
+    let index = |i: &crate::indices::Index| json!({ "indice": i.kind, "struttura": i.unit_code, "valore": i.value().map(|v| v.to_string()) });
+    let indices = json!({
+        "roe": indices.roe.as_ref().map(index),
+        "rod": sorted(indices.rod.values().map(index).collect()),
+        "ros": sorted(indices.ros.values().map(index).collect()),
+    });
     json!({
         "ente": data.ente.code.to_string(),
         "anno": data.cycle.year(),
         "strutture": units,
-        "dimensioni": data.dimensions,
+        "dimensioni": dimensions,
         "obiettivi": objectives,
         "kpi": kpis,
         "target": targets,
         "valori": values,
         "contributi": contributions,
+        "rimodulazioni": revisions,
         "regole": data.rules,
         "punteggi": data.rows(),
+        "indici": indices,
+        "regole_premi": pay_rules.to_text(),
+        "premi_approvati": approved,
     })
 }
 
@@ -98,8 +204,12 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     if force.is_some_and(|r| r.trim().is_empty()) {
         return Err(AppError::Refused("--force richiede --reason TESTO: il motivo resta nel registro di audit".into()));
     }
-    let data = scores::load(store, actor, Some(ente.code.as_str()), year).await?;
-    let open: Vec<&str> = data.objectives.iter().filter(|o| o.state != VALIDATED).map(|o| o.code.as_str()).collect();
+    // One transaction: what is checked, moved, frozen and stored is the same data.
+    let mut tx = store.begin().await?;
+    let cycle = cycles::get(&mut tx, ente, year).await?;
+    ensure_open(&mut tx, ente, &cycle).await?;
+    let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
+    let open: Vec<&str> = objectives.iter().filter(|o| o.state != VALIDATED).map(|o| o.code.as_str()).collect();
     if !open.is_empty() && force.is_none() {
         let more = open.len().saturating_sub(LISTED);
         let tail = if more > 0 { format!(" e altri {more}") } else { String::new() };
@@ -109,21 +219,22 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
             open[..open.len().min(LISTED)].join(", ")
         )));
     }
-    let text = snapshot(&data).to_string();
+    let not_validated = open.len();
+    // Every objective reaches `chiuso`, the last state, and is frozen so.
+    plan::set_state_of_cycle(&mut tx, &ente.id, &cycle.id, CLOSED).await?;
+    let text = snapshot(&mut tx, ente, &cycle).await?.to_string();
     let closed = Closed {
-        cycle_id: data.cycle.id.clone(),
+        cycle_id: cycle.id.clone(),
         closed_at: crate::now(),
         closed_by: actor.name.clone(),
         content_hash: sha256(&text),
         snapshot: text,
         forced: force.is_some(),
         reason: force.map(|r| r.trim().to_string()),
+        audit_head: None,
     };
-    let mut tx = store.begin().await?;
-    let cycle = cycles::get(&mut tx, ente, year).await?;
-    ensure_open(&mut tx, ente, &cycle).await?;
     close::insert(&mut tx, &ente.id, &closed).await?;
-    let after = json!({ "sha256": closed.content_hash, "forzata": closed.forced, "motivo": closed.reason, "obiettivi_non_validati": open.len() });
+    let after = json!({ "sha256": closed.content_hash, "forzata": closed.forced, "motivo": closed.reason, "obiettivi_non_validati": not_validated });
     audit::record_in_cycle(
         &mut tx,
         actor,
@@ -132,8 +243,12 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
         Change { action: "chiudi ciclo", entity: "ciclo", entity_id: Some(&cycle.id), before: None::<&()>, after: Some(&after) },
     )
     .await?;
+    // The audit chain's head is the close's own record: `audit --verify` checks that the trail
+    // still reaches it, so removing the close's record, or any after it, is found.
+    let head = traguardi_store::audit::last_of_ente(&mut tx, &ente.id).await?;
+    close::set_audit_head(&mut tx, &ente.id, &cycle.id, head.as_ref()).await?;
     tx.commit().await?;
-    Ok(CloseReport { year, hash: closed.content_hash, forced: closed.forced, not_validated: open.len() })
+    Ok(CloseReport { year, hash: closed.content_hash, forced: closed.forced, not_validated, audit_head: head })
 }
 
 /// Recomputes the snapshot of a closed cycle from the database and compares it with the one
@@ -147,13 +262,22 @@ pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Res
     if sha256(&closed.snapshot) != closed.content_hash {
         return Err(AppError::Refused(format!("istantanea del ciclo {year} alterata: il suo SHA-256 non è più {}", closed.content_hash)));
     }
-    let data = scores::load(store, actor, Some(ente.code.as_str()), year).await?;
-    let now = snapshot(&data);
+    actor.require(Permission::ReadOrg, "verificare la chiusura")?;
+    let now = {
+        let mut conn = store.acquire().await?;
+        let cycle = cycles::get(&mut conn, ente, year).await?;
+        snapshot(&mut conn, ente, &cycle).await?
+    };
     let hash = sha256(&now.to_string());
     if hash == closed.content_hash {
         return Ok(hash);
     }
     let frozen: Value = serde_json::from_str(&closed.snapshot).map_err(|e| AppError::Refused(format!("istantanea illeggibile: {e}")))?;
+    // Dimensions and ambiti belong to the ente and may be renamed for later years: the closed
+    // year keeps their names as they were, and only their codes must still be there.
+    if without_names(&frozen) == without_names(&now) {
+        return Ok(closed.content_hash);
+    }
     let changed = differences(&frozen, &now);
     Err(AppError::Refused(format!(
         "dati del ciclo {year} alterati dopo la chiusura (SHA-256 {} invece di {}): {}",
@@ -161,6 +285,24 @@ pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Res
         closed.content_hash,
         changed.join("; ")
     )))
+}
+
+/// A snapshot with the names of its dimensions and ambiti left out.
+fn without_names(snapshot: &Value) -> Value {
+    let mut s = snapshot.clone();
+    if let Some(dims) = s.get_mut("dimensioni").and_then(Value::as_array_mut) {
+        for d in dims {
+            if let Some(o) = d.as_object_mut() {
+                o.remove("nome");
+                for a in o.get_mut("ambiti").and_then(Value::as_array_mut).into_iter().flatten() {
+                    if let Some(a) = a.as_object_mut() {
+                        a.remove("nome");
+                    }
+                }
+            }
+        }
+    }
+    s
 }
 
 /// What differs between two snapshots: section and item (by code, or by KPI and date).

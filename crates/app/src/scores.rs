@@ -61,26 +61,31 @@ pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
+    read(&mut conn, ente, cycle).await
+}
+
+/// The plan of a cycle with its scores, read on `conn` (a transaction's, for the close).
+pub async fn read(conn: &mut traguardi_store::Conn, ente: Ente, cycle: Cycle) -> Result<CycleScores, AppError> {
+    let year = cycle.year();
     // One connection, one read after the other: on SQLite each row crosses from the database's
     // thread to ours, so reading side by side on several connections only adds switching
     // between threads (measured slower on two cores).
     let (e, c) = (&ente.id, cycle.id.as_str());
-    let dims = plan::dimensions(&mut conn, e).await?;
-    let ambiti = plan::ambiti(&mut conn, e).await?;
-    let units = org::of_cycle(&mut conn, e, c).await?;
-    let objectives = plan::objectives(&mut conn, e, c).await?;
-    let kpis = plan::kpis(&mut conn, e, c).await?;
-    let targets = plan::targets(&mut conn, e, c).await?;
-    let values = plan::approved_values(&mut conn, e, c).await?;
-    let dup = plan::dup_objectives(&mut conn, e).await?;
-    let contributions = plan::contributions(&mut conn, e, c).await?;
+    let dims = plan::dimensions(conn, e).await?;
+    let ambiti = plan::ambiti(conn, e).await?;
+    let units = org::of_cycle(conn, e, c).await?;
+    let objectives = plan::objectives(conn, e, c).await?;
+    let kpis = plan::kpis(conn, e, c).await?;
+    let targets = plan::targets(conn, e, c).await?;
+    let values = plan::approved_values(conn, e, c).await?;
+    let dup = plan::dup_objectives(conn, e).await?;
+    let contributions = plan::contributions(conn, e, c).await?;
     // Last year's values, for formulas that read `anno_prec(K)`.
     let reads_last_year = kpis.iter().any(|k| k.formula.as_deref().is_some_and(|f| f.contains("anno_prec") || f.contains("prev_year")));
-    let previous = match traguardi_store::cycle::by_year(&mut conn, e, year - 1).await? {
-        Some(pc) if reads_last_year => Some((plan::kpis(&mut conn, e, &pc.id).await?, plan::approved_values(&mut conn, e, &pc.id).await?)),
+    let previous = match traguardi_store::cycle::by_year(conn, e, year - 1).await? {
+        Some(pc) if reads_last_year => Some((plan::kpis(conn, e, &pc.id).await?, plan::approved_values(conn, e, &pc.id).await?)),
         _ => None,
     };
-    drop(conn);
     let rules = EngineRules::default();
     let data = PlanData {
         year,

@@ -164,13 +164,29 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         },
         Command::Plan { action } => plan_command(store, action).await?,
         Command::Measurement { action } => measurement_command(store, action).await?,
-        Command::Audit { ente, cycle, format, out, verify } => {
+        Command::Audit { ente, cycle, format, out, verify, head } => {
             let t = traguardi_app::audit::trail(store, &Actor::console(), ente.as_deref(), cycle).await?;
             if verify {
-                let n = t.verified.map_err(AppError::Refused)?;
+                let n = t.verified.clone().map_err(AppError::Refused)?;
+                if let Some(kept) = head {
+                    let (seq, hash) = traguardi_app::audit::parse_head(&kept)?;
+                    if !t.reaches(seq, &hash) {
+                        return Err(AppError::Refused(match l {
+                            Lang::It => format!("il registro di audit non raggiunge la testa {seq}:{hash}: record alterati o rimossi dopo di essa"),
+                            Lang::En => format!("the audit trail no longer reaches the head {seq}:{hash}: records altered or removed after it"),
+                        })
+                        .into());
+                    }
+                }
                 match l {
                     Lang::It => out!("registro di audit integro: {n} record verificati"),
                     Lang::En => out!("audit trail intact: {n} records verified"),
+                }
+                if let Some((seq, hash)) = &t.head {
+                    match l {
+                        Lang::It => out!("testa della catena (da conservare altrove): {seq}:{hash}"),
+                        Lang::En => out!("head of the chain (keep it elsewhere): {seq}:{hash}"),
+                    }
                 }
                 return Ok(());
             }
@@ -244,6 +260,12 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 match l {
                     Lang::It => out!("ciclo {cycle} chiuso: SHA-256 {}", r.hash),
                     Lang::En => out!("cycle {cycle} closed: SHA-256 {}", r.hash),
+                }
+                if let Some((seq, hash)) = &r.audit_head {
+                    match l {
+                        Lang::It => out!("testa del registro di audit alla chiusura: {seq}:{hash}"),
+                        Lang::En => out!("audit trail head at the close: {seq}:{hash}"),
+                    }
                 }
                 if r.forced {
                     match l {

@@ -136,9 +136,13 @@ enum Command {
         format: Format,
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Check the chain of hashes instead of printing it; fails if a record was altered or removed
+        /// Check the chain of hashes instead of printing it; fails if a record was altered or removed.
+        /// Prints the chain's head (SEQ:HASH), to be kept elsewhere
         #[arg(long)]
         verify: bool,
+        /// With --verify: a head kept earlier (SEQ:HASH); fails if the trail no longer reaches it
+        #[arg(long, requires = "verify")]
+        head: Option<String>,
     },
     /// Reminders of late values: in-app notifications, and e-mail through TRAGUARDI_SMTP; --dry-run prints who would get them
     Remind {

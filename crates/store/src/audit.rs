@@ -47,6 +47,26 @@ pub async fn last_seq(conn: &mut Conn) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?)
 }
 
+/// The ente's last record: (sequence number, hash), the head of its chain.
+pub async fn last_of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Option<(i64, String)>, StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_log WHERE ente_id = $1 ORDER BY seq DESC LIMIT 1").bind(&ente.0).fetch_optional(&mut *conn).await?;
+    row.map(|r| Ok((int(&r, "seq")?, text(&r, "hash")?))).transpose()
+}
+
+/// The first sequence number missing from the whole log (every ente's records share one
+/// sequence, from 1), or `None` when it has no gap.
+pub async fn first_gap(conn: &mut Conn) -> Result<Option<i64>, StoreError> {
+    let (count, min, max): (i64, i64, i64) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(MIN(seq), 1) AS BIGINT), CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM audit_log")
+            .fetch_one(&mut *conn)
+            .await?;
+    if min == 1 && count == max {
+        return Ok(None);
+    }
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq").fetch_all(&mut *conn).await?;
+    Ok(seqs.iter().zip(1..).find(|(s, expected)| **s != *expected).map(|(_, expected)| expected).or(Some(max + 1)))
+}
+
 /// The next sequence number and the hash the next record of `ente` must chain to.
 pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
     let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?;

@@ -16,32 +16,48 @@ pub struct Closed {
     pub snapshot: String,
     pub forced: bool,
     pub reason: Option<String>,
+    /// The ente's audit chain head at the close: (sequence number, hash) of its last record.
+    pub audit_head: Option<(i64, String)>,
+}
+
+const CLOSE_COLUMNS: &str = "cycle_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash";
+
+fn closed_from_row(r: &sqlx::any::AnyRow) -> Result<Closed, StoreError> {
+    let seq: Option<i64> = sqlx::Row::try_get(r, "audit_seq")?;
+    Ok(Closed {
+        cycle_id: text(r, "cycle_id")?,
+        closed_at: text(r, "closed_at")?,
+        closed_by: text(r, "closed_by")?,
+        content_hash: text(r, "content_hash")?,
+        snapshot: text(r, "snapshot")?,
+        forced: boolean(r, "forced")?,
+        reason: opt_text(r, "reason")?,
+        audit_head: seq.zip(opt_text(r, "audit_hash")?),
+    })
+}
+
+/// Every close of an ente, by cycle id.
+pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Closed>, StoreError> {
+    let rows = sqlx::query(crate::row::sql(format!("SELECT {CLOSE_COLUMNS} FROM cycle_close WHERE ente_id = $1 ORDER BY cycle_id")))
+        .bind(&ente.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(closed_from_row).collect()
 }
 
 pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Closed>, StoreError> {
-    let row =
-        sqlx::query("SELECT cycle_id, closed_at, closed_by, content_hash, snapshot, forced, reason FROM cycle_close WHERE ente_id = $1 AND cycle_id = $2")
-            .bind(&ente.0)
-            .bind(cycle_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    row.map(|r| {
-        Ok(Closed {
-            cycle_id: text(&r, "cycle_id")?,
-            closed_at: text(&r, "closed_at")?,
-            closed_by: text(&r, "closed_by")?,
-            content_hash: text(&r, "content_hash")?,
-            snapshot: text(&r, "snapshot")?,
-            forced: boolean(&r, "forced")?,
-            reason: opt_text(&r, "reason")?,
-        })
-    })
-    .transpose()
+    let row = sqlx::query(crate::row::sql(format!("SELECT {CLOSE_COLUMNS} FROM cycle_close WHERE ente_id = $1 AND cycle_id = $2")))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(closed_from_row).transpose()
 }
 
 pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO cycle_close (cycle_id, ente_id, closed_at, closed_by, content_hash, snapshot, forced, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO cycle_close (cycle_id, ente_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&c.cycle_id)
     .bind(&ente.0)
@@ -51,8 +67,22 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), St
     .bind(&c.snapshot)
     .bind(i64::from(c.forced))
     .bind(c.reason.as_deref())
+    .bind(c.audit_head.as_ref().map(|(s, _)| *s))
+    .bind(c.audit_head.as_ref().map(|(_, h)| h.as_str()))
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Records the audit chain's head reached by the close.
+pub async fn set_audit_head(conn: &mut Conn, ente: &EnteId, cycle_id: &str, head: Option<&(i64, String)>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE cycle_close SET audit_seq = $1, audit_hash = $2 WHERE ente_id = $3 AND cycle_id = $4")
+        .bind(head.map(|(s, _)| *s))
+        .bind(head.map(|(_, h)| h.as_str()))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -265,6 +265,12 @@ fn kpi_from_row(r: &sqlx::any::AnyRow) -> Result<Kpi, StoreError> {
     })
 }
 
+/// Moves every objective of a cycle to `state` (the close moves them all to `chiuso`).
+pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, state: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE objective SET state = $1 WHERE ente_id = $2 AND cycle_id = $3").bind(state).bind(&ente.0).bind(cycle_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
 pub async fn kpis(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Kpi>, StoreError> {
     let rows = sqlx::query(sql(format!("SELECT {KPI_COLUMNS} FROM kpi WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")))
         .bind(&ente.0)

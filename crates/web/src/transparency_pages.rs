@@ -31,6 +31,9 @@ struct CycleView {
     /// The art. 20 rows: (recipients, section, item, value as shown).
     premi: Vec<[String; 4]>,
     premi_note: String,
+    /// The year-end close: when, the snapshot's SHA-256 and the audit trail's head it recorded,
+    /// so that anyone can keep them and check them later.
+    close: Option<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -94,7 +97,12 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
             ),
             None => t("La distribuzione dei premi non è ancora approvata.").into(),
         };
+        let close = traguardi_app::close::closed(&s.store, &ente, year).await?.map(|c| {
+            let day = chrono::NaiveDate::parse_from_str(c.closed_at.get(..10).unwrap_or_default(), "%Y-%m-%d").map(format_date_it).unwrap_or_default();
+            (day, c.content_hash, c.audit_head.map(|(seq, hash)| format!("{seq}:{hash}")).unwrap_or_default())
+        });
         cycles.push(CycleView {
+            close,
             score: p.ente_score.map(|v| format!("{}%", it(v))).unwrap_or_else(|| t("in attesa di dati").into()),
             relazione: relazione_text(p.relazione.as_ref()),
             premi,

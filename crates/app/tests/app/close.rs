@@ -93,6 +93,76 @@ async fn story(store: &Store) {
     assert_eq!(msg, format!("istantanea del ciclo 2020 alterata: il suo SHA-256 non è più {}", r.hash));
 }
 
+/// The demo's 2020 closed in a fresh database: its hash, the snapshot, and the database's ids.
+async fn close_the_demo(store: &Store) -> (String, String, Vec<String>) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let r = close::close(store, &Actor::console(), &ente, 2020, Some("validazione del NIV su carta")).await.expect("closed");
+    let closed = close::closed(store, &ente, 2020).await.expect("read").expect("closed");
+    assert_eq!(closed.content_hash, r.hash);
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM objective UNION SELECT id FROM org_unit UNION SELECT id FROM kpi UNION SELECT id FROM ente")
+        .fetch_all(&store.pool)
+        .await
+        .expect("ids");
+    (r.hash, closed.snapshot, ids)
+}
+
+/// A NIV recomputes a closed year on another machine, on the other backend, and gets the same
+/// hash: the snapshot holds business data only, never a database id.
+#[tokio::test]
+async fn the_same_year_closes_to_the_same_hash_everywhere() {
+    let mut closes = Vec::new();
+    let mut stores = testing::all().await.expect("stores");
+    stores.push(testing::sqlite().await.expect("a second SQLite database"));
+    for store in &stores {
+        closes.push(close_the_demo(store).await);
+    }
+    let (hash, snapshot, ids) = &closes[0];
+    for (other, _, _) in &closes[1..] {
+        assert_eq!(other, hash, "two loads of the demo, on every backend, close to the same SHA-256");
+    }
+    for id in ids {
+        assert!(!snapshot.contains(id.as_str()), "a database id ({id}) in the snapshot");
+    }
+    // Everything that decides a score or a euro of the year is in it.
+    let v: serde_json::Value = serde_json::from_str(snapshot).expect("json");
+    for section in
+        ["strutture", "dimensioni", "obiettivi", "kpi", "target", "valori", "rimodulazioni", "regole", "punteggi", "indici", "regole_premi", "premi_approvati"]
+    {
+        assert!(v.get(section).is_some(), "{section} in the snapshot");
+    }
+    assert!(v["regole_premi"].as_str().is_some_and(|r| r.contains("contratto = 2016-2018")));
+    assert!(v["indici"]["roe"]["valore"].is_string());
+    // Every objective reached `chiuso`.
+    assert!(v["obiettivi"].as_array().is_some_and(|o| o.len() == 281 && o.iter().all(|x| x["stato"] == "chiuso")));
+
+    let store = &stores[0];
+    let console = Actor::console();
+    let ente = traguardi_app::enti::find(store, Some(demo::CODE)).await.expect("ente");
+    // Renaming a dimension for later years changes neither the closed year nor its check.
+    sqlx::query("UPDATE dimension SET name = 'Nome nuovo' WHERE code = 'solidale'").execute(&store.pool).await.expect("rename");
+    assert_eq!(&close::verify(store, &console, &ente, 2020).await.expect("still intact"), hash);
+
+    // The audit trail reaches the head the close recorded; the head can be kept elsewhere.
+    let trail = audit::trail(store, &console, Some(demo::CODE), None).await.expect("trail");
+    assert!(trail.verified.is_ok(), "{:?}", trail.verified);
+    let (seq, head) = trail.head.clone().expect("a head");
+    assert!(trail.reaches(seq, &head) && !trail.reaches(seq, &"0".repeat(64)));
+    let closed = close::closed(store, &ente, 2020).await.expect("read").expect("closed");
+    assert_eq!(closed.audit_head.as_ref().map(|(s, _)| *s), Some(seq), "the close's own record is the head");
+    // Removing the last records of the trail, the close's among them, is found.
+    sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(seq).execute(&store.pool).await.expect("remove the close's record");
+    let trail = audit::trail(store, &console, Some(demo::CODE), None).await.expect("trail");
+    let why = trail.verified.expect_err("found");
+    assert!(why.starts_with("il registro di audit non raggiunge la testa registrata dalla chiusura del 2020"), "{why}");
+    // A record removed in the middle is a gap in the sequence.
+    sqlx::query("DELETE FROM audit_log WHERE seq = 5").execute(&store.pool).await.expect("remove one");
+    let why = audit::trail(store, &console, Some(demo::CODE), None).await.expect("trail").verified.expect_err("found");
+    assert!(why.contains("manca il n. 5") || why.starts_with("registro di audit interrotto"), "{why}");
+    for s in stores {
+        s.close().await;
+    }
+}
+
 #[tokio::test]
 async fn close_on_every_backend() {
     for store in testing::all().await.expect("stores") {

@@ -174,6 +174,16 @@ async fn premi_pages() {
     let (status, _, body) = send(&state, get(&format!("{page}/base/persone/D022"), &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Retribuzione di risultato") && body.contains("Risultati della struttura SIAD: ROD "), "{body}");
+
+    // Closed, the year publishes its snapshot's hash and the audit trail's head, for anyone to keep.
+    let (_, _, body) = send(&state, get(public, "")).await;
+    assert!(body.contains("<dt class=\"col-sm-4\">Chiusura dell&#39;anno</dt>\n    <dd class=\"col-sm-8\">non ancora chiuso</dd>"), "{body}");
+    let ente = traguardi_app::enti::find(&state.store, Some(demo::CODE)).await.expect("ente");
+    let r = traguardi_app::close::close(&state.store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("closed");
+    let (seq, head) = r.audit_head.expect("a head");
+    let (_, _, body) = send(&state, get(public, "")).await;
+    assert!(body.contains(&format!("istantanea SHA-256 <code class=\"text-break\">{}</code>", r.hash)), "{body}");
+    assert!(body.contains(&format!("testa del registro di audit <code class=\"text-break\">{seq}:{head}</code>")), "{body}");
 }
 
 #[tokio::test]
