@@ -1,8 +1,9 @@
 //! Full recompute of every score of the metropoli (SPEC §8: < 1 s, release build).
 //! `cargo bench -p traguardi-app --bench recompute`
 
-use traguardi_app::engine::{EngineRules, compute};
+use traguardi_app::engine::compute;
 use traguardi_app::{Actor, metropoli, scores};
+use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_store::plan::Dimension;
 use traguardi_store::testing;
 
@@ -22,7 +23,7 @@ fn dimensions() -> Vec<Dimension> {
 #[divan::bench(sample_count = 10)]
 fn engine_in_memory(bencher: divan::Bencher) {
     let m = metropoli::generate("cycle", dimensions());
-    let rules = EngineRules::default();
+    let rules = ScoringRules::default();
     bencher.bench(|| compute(&m.plan_data(), &rules));
 }
 

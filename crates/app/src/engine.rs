@@ -11,26 +11,10 @@ use traguardi_domain::org::UnitKind;
 use traguardi_domain::plan::formula::{self, Expr, When};
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::rollup::{Part, overridden, weighted_mean};
-use traguardi_domain::plan::round::Lights;
+use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, score_kpi, year_value};
 use traguardi_store::org::OrgUnit;
 use traguardi_store::plan::{ApprovedValue, Dimension, Kpi, Objective, Target};
-
-/// The scoring rules of a cycle that are not part of each KPI.
-#[derive(Debug, Clone, Serialize)]
-pub struct EngineRules {
-    /// Objective-level cap: 100, or the over-achievement cap the cycle allows.
-    pub cap: Decimal,
-    pub lights: Lights,
-    /// Whether a Direzione's score takes in the objectives of its units (default yes).
-    pub direzione_includes_units: bool,
-}
-
-impl Default for EngineRules {
-    fn default() -> Self {
-        EngineRules { cap: Decimal::ONE_HUNDRED, lights: Lights::default(), direzione_includes_units: true }
-    }
-}
 
 /// Everything the engine reads.
 pub struct PlanData<'a> {
@@ -67,7 +51,7 @@ pub struct Scoreboard {
     pub ente: Option<Scored>,
 }
 
-pub fn compute(data: &PlanData<'_>, rules: &EngineRules) -> Scoreboard {
+pub fn compute(data: &PlanData<'_>, rules: &ScoringRules) -> Scoreboard {
     let mut board = Scoreboard::default();
     score_kpis(data, &mut board);
     score_objectives(data, rules, &mut board);
@@ -238,7 +222,7 @@ fn not_assessable(reason: &str, rule: &str) -> Scored {
     }
 }
 
-fn score_objectives(data: &PlanData<'_>, rules: &EngineRules, board: &mut Scoreboard) {
+fn score_objectives(data: &PlanData<'_>, rules: &ScoringRules, board: &mut Scoreboard) {
     let mut children: HashMap<&str, Vec<&Objective>> = HashMap::new();
     for o in data.objectives {
         if let Some(p) = &o.parent_id {
@@ -287,7 +271,7 @@ fn parts_of<'b>(objectives: &[&'b Objective], scores: &'b HashMap<String, Scored
     objectives.iter().filter_map(|o| scores.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome })).collect()
 }
 
-fn score_units<'a>(data: &PlanData<'a>, rules: &EngineRules, board: &mut Scoreboard) {
+fn score_units<'a>(data: &PlanData<'a>, rules: &ScoringRules, board: &mut Scoreboard) {
     let mut own: HashMap<&str, Vec<&Objective>> = HashMap::new();
     for o in data.objectives {
         if let Some(u) = &o.unit_id {

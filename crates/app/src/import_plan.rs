@@ -118,6 +118,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
     let stored_objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let stored_kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
     let stored_targets = plan::targets(&mut tx, &ente.id, &cycle.id).await?;
+    let scoring = crate::cycle_rules::scoring(&mut tx, ente, &cycle).await?;
     let stored_contributions = plan::contributions(&mut tx, &ente.id, &cycle.id).await?;
     let dup: HashMap<String, (String, String)> = plan::dup_objectives(&mut tx, &ente.id).await?.into_iter().map(|d| (d.code, (d.id, d.kind))).collect();
     let top_units: Vec<String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|u| u.parent_id.is_none()).map(|u| u.id).collect();
@@ -343,6 +344,10 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         };
         if let Err(k) = rule.check() {
             bad(if rule.cap.is_some_and(|c| c < Decimal::ONE_HUNDRED) { "tetto" } else { "fasce" }, k);
+        }
+        // Above 100 only where the cycle's scoring rules allow over-achievement.
+        if let Some(k) = rule.cap.and_then(|c| scoring.kpi_cap_problem(c)) {
+            bad("tetto", k);
         }
         let formula_text = Some(get("formula").to_string()).filter(|f| !f.is_empty());
         if let Some(f) = &formula_text {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod budget;
 pub mod close;
 pub mod commissioni;
+pub mod cycle_rules;
 pub mod cycles;
 pub mod dashboard;
 pub mod demo;

@@ -342,7 +342,7 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let who: Vec<String> = st.absences.iter().map(|a| a.person_id.clone()).collect();
     pay::replace_absences(&mut tx, &e.id, &c.id, &who, &st.absences).await?;
     pay::save_fund(&mut tx, &e.id, &c.id, traguardi_domain::pay::fund::FundKind::Dipendenti, &st.fund, "2025-12-01T00:00:00Z").await?;
-    pay::add_rules(&mut tx, &e.id, &c.id, PAY_RULES, "metropoli", "2025-12-01T00:00:00Z").await?;
+    traguardi_store::rules::add(&mut tx, traguardi_store::rules::Rules::Premi, &e.id, &c.id, PAY_RULES, "metropoli", "2025-12-01T00:00:00Z").await?;
     tx.commit().await?;
     Ok(m)
 }

@@ -20,22 +20,18 @@ use traguardi_store::{Conn, Store, new_id, people};
 
 use crate::access::Permission;
 use crate::audit::{self, Change};
+pub use crate::cycle_rules::RulesReport;
 use crate::indices::Indices;
 use crate::premi::{Allocation, PayInput, allocate};
-use crate::{Actor, AppError, cycles, enti, scores};
+use crate::{Actor, AppError, cycle_rules, cycles, enti, scores};
+use traguardi_store::rules::Rules;
 
 /// The rules in force for a cycle: the latest version stored, or the defaults.
 pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
-    match pay::current_rules(conn, &ente.id, &cycle.id).await? {
+    match traguardi_store::rules::current(conn, Rules::Premi, &ente.id, &cycle.id).await? {
         None => Ok(PayRules::for_year(cycle.year())),
         Some((_, text, ..)) => PayRules::parse(&text, cycle.year()).map_err(AppError::Invalid),
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RulesReport {
-    pub version: i64,
-    pub changed: bool,
 }
 
 /// Stores a new version of the rules of the premi when they differ from those in force.
@@ -45,31 +41,9 @@ pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
-    crate::close::ensure_open(&mut tx, &ente, &cycle).await?;
-    let current = pay::current_rules(&mut tx, &ente.id, &cycle.id).await?;
-    let canonical = rules.to_text();
-    if let Some((v, text, ..)) = &current
-        && *text == canonical
-    {
-        return Ok(RulesReport { version: *v, changed: false });
-    }
-    let version = pay::add_rules(&mut tx, &ente.id, &cycle.id, &canonical, &actor.name, &crate::now()).await?;
-    audit::record_in_cycle(
-        &mut tx,
-        actor,
-        &ente.id,
-        &cycle.id,
-        Change {
-            action: "regole premi",
-            entity: "regole_premi",
-            entity_id: Some(&version.to_string()),
-            before: current.as_ref().map(|c| &c.1),
-            after: Some(&canonical),
-        },
-    )
-    .await?;
+    let report = cycle_rules::save(&mut tx, actor, &ente, &cycle, Rules::Premi, &rules.to_text()).await?;
     tx.commit().await?;
-    Ok(RulesReport { version, changed: true })
+    Ok(report)
 }
 
 /// Everything a payout is computed from, read once.

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use traguardi_docs::export::Sheet;
-use traguardi_domain::plan::round::report;
 use traguardi_domain::plan::score::{Outcome, Scored};
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
@@ -16,8 +15,9 @@ use traguardi_store::plan::{self, Ambito, ApprovedValue, Contribution, Dimension
 use traguardi_store::{Store, org};
 
 use crate::access::Permission;
-use crate::engine::{EngineRules, PlanData, Scoreboard, compute};
+use crate::engine::{PlanData, Scoreboard, compute};
 use crate::{Actor, AppError, cycles, enti};
+use traguardi_domain::plan::rules::ScoringRules;
 
 /// The plan of a cycle with its scores.
 #[derive(Debug, Clone, Serialize)]
@@ -33,7 +33,7 @@ pub struct CycleScores {
     pub kpis: Vec<Kpi>,
     pub targets: Vec<Target>,
     pub values: Vec<ApprovedValue>,
-    pub rules: EngineRules,
+    pub rules: ScoringRules,
     pub board: Scoreboard,
 }
 
@@ -86,7 +86,7 @@ pub async fn read(conn: &mut traguardi_store::Conn, ente: Ente, cycle: Cycle) ->
         Some(pc) if reads_last_year => Some((plan::kpis(conn, e, &pc.id).await?, plan::approved_values(conn, e, &pc.id).await?)),
         _ => None,
     };
-    let rules = EngineRules::default();
+    let rules = crate::cycle_rules::scoring(conn, &ente, &cycle).await?;
     let data = PlanData {
         year,
         units: &units,
@@ -153,7 +153,7 @@ impl CycleScores {
             livello,
             codice: codice.into(),
             nome: nome.into(),
-            percentuale: s.outcome.score().map(report),
+            percentuale: s.outcome.score().map(|v| self.rules.report(v)),
             stato: match s.outcome {
                 Outcome::Score(_) => "valutato",
                 Outcome::NotAssessable(_) => "non_valutabile",

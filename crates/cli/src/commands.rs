@@ -432,6 +432,17 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
     let l = say::lang();
     let actor = Actor::console();
     match action {
+        PlanAction::Regole { ente, cycle, file } => match file {
+            Some(f) => {
+                let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
+                let r = traguardi_app::cycle_rules::set_scoring(store, &Actor::console(), ente.as_deref(), cycle, &text).await?;
+                out!("regole del punteggio {cycle}: versione {}{}", r.version, if r.changed { "" } else { " (invariate)" });
+            }
+            None => {
+                let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
+                print!("{}", s.rules.to_text());
+            }
+        },
         PlanAction::Stato { ente, cycle, stato, objectives, atto, nota } => {
             let ente = resolve(store, ente.as_deref()).await?;
             let to = State::parse(&stato).ok_or_else(|| {

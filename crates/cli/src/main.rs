@@ -344,6 +344,16 @@ enum MeasurementAction {
 
 #[derive(Subcommand)]
 enum PlanAction {
+    /// The scoring rules of a cycle (cap, over-achievement, traffic lights, Direzione, rounding): prints them, or stores a new version from --file
+    Regole {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// A rules file (chiave = valore, docs/formats.md)
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
     /// Move objectives along the workflow: bozza, proposto, approvato, assegnato, in_monitoraggio, consuntivato, validato_niv
     Stato {
         #[arg(long)]

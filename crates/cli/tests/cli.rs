@@ -460,6 +460,20 @@ fn premi_from_the_command_line() {
     assert!(out.starts_with("M0037 Barbieri Giorgio — scenario «base» 2020\n- Presenza: 366 giorni"), "{out}");
     let rules = ok(&["payout", "regole", "--cycle", "2020"]);
     assert!(rules.contains("coefficiente.C = 1.2\n") && rules.contains("comportamento.c5 = "), "{rules}");
+    assert!(rules.contains("contratto = 2016-2018\n"), "the 2020 premi follow the 2018 contract: {rules}");
+    // The cycle's scoring rules: printed, then a new version from a file.
+    let scoring = ok(&["plan", "regole", "--cycle", "2020"]);
+    assert!(scoring.starts_with("sovraraggiungimento = no\ntetto = 100\nsemaforo.giallo = 33\nsemaforo.verde = 66\n"), "{scoring}");
+    let file = temp_file("regole-punteggio.txt", "sovraraggiungimento = si\ntetto = 120\n");
+    let out = ok(&["plan", "regole", "--cycle", "2020", "--file", file.to_str().unwrap_or_default()]);
+    assert_eq!(out, "regole del punteggio 2020: versione 1\n");
+    assert!(ok(&["plan", "regole", "--cycle", "2020"]).contains("tetto = 120\n"));
+    let bad = temp_file("regole-sbagliate.txt", "tetto = 120\nsovraraggiungimento = no\n");
+    let o = run(&url, &["plan", "regole", "--cycle", "2020", "--file", bad.to_str().unwrap_or_default()]);
+    assert!(!o.status.success() && text(&o).1.contains("colonna «tetto»"), "{:?}", text(&o));
+    // A number typed alone is never ambiguous: «1.000» is refused, not taken as one.
+    let o = run(&url, &["plan", "override", "--cycle", "2020", "--obiettivo", "SAL-12", "--valore", "1.000", "--motivazione", "prova"]);
+    assert!(!o.status.success() && text(&o).1.contains("«1.000» non è valido"), "{:?}", text(&o));
     let idx = ok(&["payout", "indici", "--cycle", "2020"]);
     assert!(idx.starts_with("indice,struttura,nome,valore,spiegazione\nROE,,"), "{idx}");
 

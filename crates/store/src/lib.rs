@@ -21,6 +21,7 @@ pub mod people;
 pub mod plan;
 pub mod revisions;
 mod row;
+pub mod rules;
 pub mod testing;
 
 pub use db::{Backend, Conn, PooledConn, Store, StoreError, Tx};

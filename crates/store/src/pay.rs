@@ -263,32 +263,6 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: Fun
     Ok(())
 }
 
-/// The latest rules of the premi of a cycle: (version, text, by, at).
-pub async fn current_rules(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<(i64, String, String, String)>, StoreError> {
-    let r = sqlx::query("SELECT version, rules, created_by, created_at FROM pay_rules WHERE ente_id = $1 AND cycle_id = $2 ORDER BY version DESC LIMIT 1")
-        .bind(&ente.0)
-        .bind(cycle_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    r.map(|r| Ok((int(&r, "version")?, text(&r, "rules")?, text(&r, "created_by")?, text(&r, "created_at")?))).transpose()
-}
-
-/// Stores a new version of the rules; returns its number.
-pub async fn add_rules(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rules: &str, by: &str, at: &str) -> Result<i64, StoreError> {
-    let version = current_rules(conn, ente, cycle_id).await?.map_or(1, |(v, ..)| v + 1);
-    sqlx::query("INSERT INTO pay_rules (id, ente_id, cycle_id, version, rules, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(new_id())
-        .bind(&ente.0)
-        .bind(cycle_id)
-        .bind(version)
-        .bind(rules)
-        .bind(at)
-        .bind(by)
-        .execute(&mut *conn)
-        .await?;
-    Ok(version)
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scenario {
     pub id: String,

@@ -428,3 +428,68 @@ async fn plan_story_on_every_backend() {
         story(&store).await;
     }
 }
+
+/// The scoring rules are configuration of the cycle: versioned, used by the engine, checked
+/// against the plan, frozen by the close.
+async fn scoring_rules(store: &Store) {
+    let (ente, _) = demo::load(store).await.expect("demo");
+    let console = Actor::console();
+    let set = |text: &'static str| traguardi_app::cycle_rules::set_scoring(store, &console, Some(demo::CODE), 2020, text);
+    let before = scores::load(store, &console, None, 2020).await.expect("scores");
+    assert_eq!(before.rules, traguardi_domain::plan::rules::ScoringRules::default());
+    let siad_before = pct(&before.rows(), "struttura", "SIAD");
+
+    // A cap above 100 needs over-achievement; a KPI's own cap above 100 too.
+    let msg = invalid(set("tetto = 120\n").await);
+    assert!(msg.contains("colonna «tetto»") && msg.contains("sovraraggiungimento = si"), "{msg}");
+    let plan = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,tetto\n\
+                direzione,,SIAD,SIAD-OVER,Oltre il target,1,SIAD-OVER-K1,Pratiche,numero,crescente,,100,1,150\n";
+    let msg = invalid(import_plan::import_plan(store, &console, &ente, 2020, plan.as_bytes(), ReadOptions::default(), false).await);
+    assert!(msg.starts_with("riga 2, colonna «tetto»: «150» non è valido: atteso al più 100"), "{msg}");
+
+    // Over-achievement up to 150, other lights, a Direzione with only its own objectives.
+    let r = set("sovraraggiungimento = si\ntetto = 150\nsemaforo.giallo = 50\nsemaforo.verde = 90\ndirezione.include_strutture = no\n").await.expect("set");
+    assert_eq!((r.version, r.changed), (1, true));
+    assert!(
+        !set("sovraraggiungimento = si\ntetto = 150\nsemaforo.giallo = 50\nsemaforo.verde = 90\ndirezione.include_strutture = no\n")
+            .await
+            .expect("same")
+            .changed
+    );
+    import_plan::import_plan(store, &console, &ente, 2020, plan.as_bytes(), ReadOptions::default(), false).await.expect("a KPI capped at 150");
+    let values = "kpi,data,valore,nota\nSIAD-OVER-K1,2020-12-31,130,\n";
+    import_measurements::import_measurements(store, &console, &ente, 2020, values.as_bytes(), ReadOptions::default(), false).await.expect("value");
+    let after = scores::load(store, &console, None, 2020).await.expect("scores");
+    let rows = after.rows();
+    assert_eq!(pct(&rows, "kpi", "SIAD-OVER-K1"), Some(dec!(130.00)));
+    assert_eq!(pct(&rows, "obiettivo", "SIAD-OVER"), Some(dec!(130.00)), "the objective is capped at 150, not 100");
+    assert_ne!(pct(&rows, "struttura", "SIAD"), siad_before, "SIAD without its units' objectives, with a new one");
+    let ente_row = row(&rows, "ente", demo::CODE);
+    let expected = if ente_row.percentuale.is_some_and(|v| v >= dec!(90)) {
+        "verde"
+    } else if ente_row.percentuale.is_some_and(|v| v >= dec!(50)) {
+        "giallo"
+    } else {
+        "rosso"
+    };
+    assert_eq!(ente_row.semaforo, Some(expected));
+    // Rules that the plan does not satisfy are refused, naming the KPI.
+    let msg = invalid(set("sovraraggiungimento = no\n").await);
+    assert!(msg.contains("tetto del KPI SIAD-OVER-K1"), "{msg}");
+    // Frozen by the close, with the rules in the snapshot.
+    traguardi_app::close::close(store, &console, &ente, 2020, Some("prova")).await.expect("closed");
+    match set("semaforo.verde = 70\n").await {
+        Err(AppError::Refused(msg)) => assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    let closed = traguardi_app::close::closed(store, &ente, 2020).await.expect("read").expect("closed");
+    assert!(closed.snapshot.contains("\"regole\":{\"cap\":\"150\""), "{}", &closed.snapshot[..200]);
+}
+
+#[tokio::test]
+async fn scoring_rules_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        scoring_rules(&store).await;
+        store.close().await;
+    }
+}

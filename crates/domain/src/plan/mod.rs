@@ -5,5 +5,6 @@ pub mod formula;
 pub mod kpi;
 pub mod rollup;
 pub mod round;
+pub mod rules;
 pub mod score;
 pub mod workflow;
