@@ -73,9 +73,22 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+/// The longest formula accepted, in characters.
+pub const MAX_LENGTH: usize = 1000;
+/// How deep brackets, minus signs and function calls may nest.
+pub const MAX_DEPTH: usize = 32;
+/// How many operators one formula may have (each adds a level to its tree).
+pub const MAX_OPERATORS: usize = 200;
+
+/// Parses a formula. Its length, nesting and number of operators are bounded (docs/formats.md),
+/// so neither parsing nor evaluating a formula, at import or from the database, can exhaust
+/// the stack.
 pub fn parse(text: &str) -> Result<Expr, FormulaError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut p = Parser { chars, pos: 0 };
+    if chars.len() > MAX_LENGTH {
+        return Err(FormulaError { position: MAX_LENGTH + 1, message: format!("formula troppo lunga: al più {MAX_LENGTH} caratteri") });
+    }
+    let mut p = Parser { chars, pos: 0, depth: 0, operators: 0 };
     p.skip_ws();
     if p.pos == p.chars.len() {
         return Err(p.error("formula vuota"));
@@ -91,11 +104,30 @@ pub fn parse(text: &str) -> Result<Expr, FormulaError> {
 struct Parser {
     chars: Vec<char>,
     pos: usize,
+    /// Current nesting of brackets, minus signs and calls.
+    depth: usize,
+    operators: usize,
 }
 
 impl Parser {
     fn error(&self, message: &str) -> FormulaError {
         FormulaError { position: self.pos + 1, message: message.into() }
+    }
+    /// One level deeper; refused past [`MAX_DEPTH`].
+    fn enter(&mut self) -> Result<(), FormulaError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(&format!("formula annidata troppo in profondità: al più {MAX_DEPTH} livelli")));
+        }
+        Ok(())
+    }
+    /// One operator more; refused past [`MAX_OPERATORS`].
+    fn operator(&mut self) -> Result<(), FormulaError> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(self.error(&format!("formula con troppi operatori: al più {MAX_OPERATORS}")));
+        }
+        Ok(())
     }
     fn skip_ws(&mut self) {
         while self.chars.get(self.pos).is_some_and(|c| c.is_whitespace()) {
@@ -117,6 +149,7 @@ impl Parser {
     fn expr(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.term()?;
         while let Some(op @ ('+' | '-')) = self.peek() {
+            self.operator()?;
             self.pos += 1;
             let right = self.term()?;
             left = if op == '+' { Expr::Add(Box::new(left), Box::new(right)) } else { Expr::Sub(Box::new(left), Box::new(right)) };
@@ -126,6 +159,7 @@ impl Parser {
     fn term(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.unary()?;
         while let Some(op @ ('*' | '/')) = self.peek() {
+            self.operator()?;
             self.pos += 1;
             let right = self.unary()?;
             left = if op == '*' { Expr::Mul(Box::new(left), Box::new(right)) } else { Expr::Div(Box::new(left), Box::new(right)) };
@@ -134,10 +168,17 @@ impl Parser {
     }
     fn unary(&mut self) -> Result<Expr, FormulaError> {
         if self.peek() == Some('-') {
+            self.operator()?;
+            self.enter()?;
             self.pos += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            let e = Expr::Neg(Box::new(self.unary()?));
+            self.depth -= 1;
+            return Ok(e);
         }
-        self.primary()
+        self.enter()?;
+        let e = self.primary();
+        self.depth -= 1;
+        e
     }
     fn primary(&mut self) -> Result<Expr, FormulaError> {
         match self.peek() {
@@ -387,6 +428,21 @@ mod tests {
         assert_eq!(eval("A - prec(A)"), Ok(dec!(10)));
         assert_eq!(eval("(A - anno_prec(A)) / anno_prec(A) * 100"), Ok(dec!(20)));
         assert_eq!(eval("prev_year([A])"), Ok(dec!(25)));
+    }
+
+    #[test]
+    fn formulas_have_a_bottom() {
+        // Nested thousands deep: refused with a message, never a stack overflow.
+        let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(parse(&deep).is_err_and(|e| e.message.contains("formula troppo lunga")));
+        let deep = format!("{}1{}", "(".repeat(400), ")".repeat(400));
+        assert!(parse(&deep).is_err_and(|e| e.message.contains("al più 32 livelli")));
+        assert!(parse(&format!("{}1", "-".repeat(500))).is_err_and(|e| e.message.contains("livelli")));
+        assert!(parse(&vec!["A"; 300].join("+")).is_err_and(|e| e.message.contains("al più 200")));
+        // Within the limits, as before.
+        let ok = format!("{}A{}", "(".repeat(30), ")".repeat(30));
+        assert_eq!(parse(&ok).map(|e| e.to_string()), Ok("[A]".to_string()));
+        assert!(parse(&vec!["A"; 200].join("+")).is_ok());
     }
 
     #[test]
