@@ -62,3 +62,20 @@ impl IntoResponse for WebError {
         page(status, title, &message)
     }
 }
+
+/// A request that panicked: a log line saying where, and a 500 problem answer (RFC 9457) that
+/// says nothing of the inside. The process and every other request go on.
+pub fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response<String> {
+    let what = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("panic");
+    tracing::error!(panic = what, "a request panicked; answered 500");
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": "Errore interno",
+        "status": 500,
+        "detail": "La richiesta non è stata completata per un errore interno, registrato nel log del server. Riprovare; se si ripete, segnalarlo.",
+    });
+    let mut res = Response::new(body.to_string());
+    *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    res.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+    res
+}

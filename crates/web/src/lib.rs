@@ -69,7 +69,7 @@ impl AppState {
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(health::routes())
         .merge(auth::routes())
         .merge(external_login_routes())
@@ -89,7 +89,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(i18n::middleware))
         .layer(axum::middleware::from_fn(security::headers))
-        .with_state(state)
+        .with_state(state);
+    catch_panics(routes)
+}
+
+/// A panic in a request becomes a 500 problem answer and a log line; it never takes the
+/// process down.
+pub fn catch_panics(router: Router) -> Router {
+    router.layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panicked))
 }
 
 #[cfg(feature = "oidc")]

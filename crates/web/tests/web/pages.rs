@@ -179,3 +179,19 @@ async fn large_plans_list_one_direzione_at_a_time() {
     let (_, _, body) = get(&state, "/enti/099999/cicli/2025/piano?direzione=D07").await;
     assert!(body.contains("/obiettivi/D07-03\"") && body.contains("/obiettivi/D07-03-F2\"") && !body.contains("/obiettivi/D08-03\""), "{body}");
 }
+
+/// A request that panics gets a 500 problem answer; the next request is served as usual.
+#[tokio::test]
+async fn a_panic_is_a_500_not_a_crash() {
+    async fn boom() -> &'static str {
+        panic!("a bug in a handler")
+    }
+    let app = traguardi_web::catch_panics(axum::Router::new().route("/boom", axum::routing::get(boom)).route("/ok", axum::routing::get(|| async { "ok" })));
+    let res = app.clone().oneshot(Request::get("/boom").body(Body::empty()).expect("request")).await.expect("response");
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    assert!(body.contains("\"status\":500") && !body.contains("a bug in a handler"), "{body}");
+    let res = app.oneshot(Request::get("/ok").body(Body::empty()).expect("request")).await.expect("response");
+    assert_eq!(res.status(), StatusCode::OK);
+}
