@@ -11,6 +11,10 @@
 
   function number(s) { return s === undefined || s === null || s === '' ? null : Number(s); }
   function it(v) { return v === null ? '—' : v.toLocaleString('it-IT', { maximumFractionDigits: 2 }); }
+  // Tooltips are HTML: names come from the ente's data and are escaped before they get there.
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
 
   function place(table) {
     var box = document.createElement('div');
@@ -37,7 +41,7 @@
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', min: 0, max: function (v) { return Math.max(100, Math.ceil(v.max)); }, axisLabel: { formatter: '{value}%' } },
       yAxis: { type: 'category', data: data.map(function (d) { return d.label; }), axisLabel: { width: 220, overflow: 'truncate' } },
-      tooltip: { trigger: 'item', formatter: function (p) { return p.name + ': ' + it(p.value) + '%'; } },
+      tooltip: { trigger: 'item', formatter: function (p) { return esc(p.name) + ': ' + it(p.value) + '%'; } },
       series: [{ type: 'bar', data: data.map(function (d) { return { value: d.value, itemStyle: { color: LIGHTS[d.light] || LIGHTS.in_attesa } }; }),
                  label: { show: true, position: 'right', formatter: function (p) { return p.value === null ? '' : it(p.value) + '%'; } } }]
     });
@@ -47,7 +51,7 @@
     var data = rows(table).filter(function (d) { return d.value > 0; });
     place(table).setOption({
       textStyle: FONT, animation: false,
-      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+      tooltip: { trigger: 'item', formatter: function (p) { return esc(p.name) + ': ' + p.value + ' (' + it(p.percent) + '%)'; } },
       series: [{ type: 'pie', radius: ['40%', '70%'], label: { formatter: '{b}: {c}' },
                  data: data.map(function (d) { return { name: d.label, value: d.value, itemStyle: { color: LIGHTS[d.light] } }; }) }]
     });
