@@ -69,6 +69,11 @@ pub async fn first_gap(conn: &mut Conn) -> Result<Option<i64>, StoreError> {
 
 /// The next sequence number and the hash the next record of `ente` must chain to.
 pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
+    // One sequence for the whole log: on PostgreSQL concurrent transactions would read the same
+    // last number, so each takes this lock until it ends (SQLite's writers are one at a time).
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock(7340331)").execute(&mut *conn).await?;
+    }
     let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?;
     let last = match ente {
         Some(e) => sqlx::query("SELECT hash FROM audit_log WHERE ente_id = $1 ORDER BY seq DESC LIMIT 1").bind(&e.0),

@@ -109,8 +109,21 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// A transaction. On SQLite it starts as `BEGIN IMMEDIATE`: it takes the write lock at once,
+    /// waiting for it up to the busy timeout, so two writers never both read and then fail to
+    /// upgrade (a deferred transaction would get `SQLITE_BUSY` at its first write, whatever the
+    /// timeout); a lock still busy after the timeout is tried again a few times.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(self.pool.begin().await?)
+        if self.backend == Backend::Postgres {
+            return Ok(self.pool.begin().await?);
+        }
+        let mut tries = 0;
+        loop {
+            match self.pool.begin_with("BEGIN IMMEDIATE").await {
+                Err(sqlx::Error::Database(e)) if tries < 3 && e.message().contains("locked") => tries += 1,
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// Whether the database answers (for `/readyz`).

@@ -5,6 +5,7 @@ mod accounts;
 mod budget;
 mod close;
 mod common;
+mod concurrency;
 mod evaluation_answer;
 mod evaluations;
 mod foundation;
