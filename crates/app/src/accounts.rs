@@ -18,9 +18,20 @@ pub const ROLES: [&str; 9] = ["amministratore", "pianificatore", "direttore", "d
 /// Roles scoped to a unit (and everything below it).
 pub const UNIT_ROLES: [&str; 3] = ["direttore", "dirigente", "po_eq"];
 pub const MIN_PASSWORD: usize = 10;
-/// After this many failed attempts in `LOCK_MINUTES`, a username is refused until they pass.
+/// After this many failed attempts for one username from one client address within
+/// `LOCK_MINUTES`, that client waits before trying that username again, twice as long at each
+/// further failure (1, 2, 4… minutes, at most `LOCK_MINUTES`). Other addresses, the real user's
+/// among them, are not held back.
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
+/// Failed attempts from one client address, for any username, within `LOCK_MINUTES` before it
+/// is refused outright until they pass.
+pub const MAX_CLIENT_FAILURES: i64 = 50;
+/// The longest username and password a login reads; longer ones are refused unread and unstored.
+pub const MAX_USERNAME: usize = 128;
+pub const MAX_PASSWORD: usize = 1024;
+/// Login attempts are kept this many days, then purged.
+pub const ATTEMPTS_KEPT_DAYS: i64 = 30;
 pub const SESSION_HOURS: i64 = 8;
 
 fn stamp(t: chrono::DateTime<Utc>) -> String {
@@ -151,26 +162,58 @@ pub struct NewSession {
 
 /// Checks the password; refused with the same message for an unknown user or a wrong password,
 /// and refused outright after `MAX_FAILURES` failures in `LOCK_MINUTES`.
-pub async fn login(store: &Store, username: &str, password: &str) -> Result<NewSession, AppError> {
-    let username = username.trim().to_lowercase();
-    let now = Utc::now();
-    let mut tx = store.begin().await?;
-    if accounts::failures_since(&mut tx, &username, &stamp(now - Duration::minutes(LOCK_MINUTES))).await? >= MAX_FAILURES {
-        return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+pub async fn login(store: &Store, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
+    let wrong = || AppError::Refused("utente o password non corretti".into());
+    // Bounded before anything is read, hashed or stored.
+    if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD {
+        return Err(wrong());
     }
-    let account = accounts::by_username(&mut tx, &username).await?.filter(|a| a.active);
-    let ok =
-        account.as_ref().is_some_and(|a| PasswordHash::new(&a.password_hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()));
-    accounts::record_attempt(&mut tx, &username, &stamp(now), ok).await?;
+    let username = username.trim().to_lowercase();
+    let client: String = client.chars().take(64).collect();
+    let now = Utc::now();
+    let account = {
+        let mut conn = store.acquire().await?;
+        let since = stamp(now - Duration::minutes(LOCK_MINUTES));
+        let (pair, any, last) = accounts::failures_since(&mut conn, &username, &client, &since).await?;
+        if any >= MAX_CLIENT_FAILURES {
+            return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+        }
+        if pair >= MAX_FAILURES {
+            let wait = Duration::minutes((1i64 << (pair - MAX_FAILURES).min(4)).min(LOCK_MINUTES));
+            let last = last.and_then(|l| chrono::DateTime::parse_from_rfc3339(&l).ok()).map(|l| l.with_timezone(&Utc));
+            if last.is_some_and(|l| now < l + wait) {
+                return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+            }
+        }
+        accounts::by_username(&mut conn, &username).await?.filter(|a| a.active)
+    };
+    // Argon2 off the async workers and outside any transaction; an unknown username costs the
+    // same work as a known one, so the time of the answer does not tell which exist.
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let typed = password.to_string();
+    let ok = tokio::task::spawn_blocking(move || {
+        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        let matches = PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(typed.as_bytes(), &h).is_ok());
+        matches && hash != *DUMMY_HASH
+    })
+    .await
+    .map_err(|e| AppError::Refused(format!("verifica della password interrotta: {e}")))?;
+    let mut tx = store.begin().await?;
+    accounts::record_attempt(&mut tx, &username, &client, &stamp(now), ok).await?;
+    accounts::purge(&mut tx, &stamp(now - Duration::days(ATTEMPTS_KEPT_DAYS)), &stamp(now)).await?;
     let Some(account) = account.filter(|_| ok) else {
         tx.commit().await?;
-        return Err(AppError::Refused("utente o password non corretti".into()));
+        return Err(wrong());
     };
     let (token, csrf) = (random_token(), random_token());
     accounts::insert_session(&mut tx, &sha(&token), &account.id, &csrf, &stamp(now), &stamp(now + Duration::hours(SESSION_HOURS))).await?;
     tx.commit().await?;
     Ok(NewSession { token, csrf, display_name: account.display_name })
 }
+
+/// A hash no password matches in practice, checked when the username is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| Argon2::default().hash_password(random_token().as_bytes()).map(|h| h.to_string()).unwrap_or_default());
 
 /// Opens a session for an account whose holder an identity provider has vouched for (OIDC):
 /// no password, but the account must exist and be active, created by the administrator.
@@ -179,7 +222,7 @@ pub async fn login_external(store: &Store, username: &str) -> Result<NewSession,
     let now = Utc::now();
     let mut tx = store.begin().await?;
     let account = accounts::by_username(&mut tx, &username).await?.filter(|a| a.active);
-    accounts::record_attempt(&mut tx, &username, &stamp(now), account.is_some()).await?;
+    accounts::record_attempt(&mut tx, &username, "oidc", &stamp(now), account.is_some()).await?;
     let Some(account) = account else {
         tx.commit().await?;
         return Err(AppError::Refused(format!("nessun utente attivo «{username}» in Traguardi: l'amministratore lo crea con traguardi user add {username}")));

@@ -109,10 +109,11 @@ pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), Sto
     Ok(())
 }
 
-pub async fn record_attempt(conn: &mut Conn, username: &str, at: &str, success: bool) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO login_attempt (id, username, at, success) VALUES ($1, $2, $3, $4)")
+pub async fn record_attempt(conn: &mut Conn, username: &str, client: &str, at: &str, success: bool) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO login_attempt (id, username, client, at, success) VALUES ($1, $2, $3, $4, $5)")
         .bind(crate::new_id())
         .bind(username)
+        .bind(client)
         .bind(at)
         .bind(i64::from(success))
         .execute(&mut *conn)
@@ -120,13 +121,29 @@ pub async fn record_attempt(conn: &mut Conn, username: &str, at: &str, success: 
     Ok(())
 }
 
-/// Failed attempts for a username since `since` (ISO timestamps compare as text).
-pub async fn failures_since(conn: &mut Conn, username: &str, since: &str) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempt WHERE username = $1 AND at > $2 AND success = 0")
-        .bind(username)
+/// Failed attempts since `since` (ISO timestamps compare as text) from `client`: for that
+/// username, and for any username; and the time of the last failure for the username.
+pub async fn failures_since(conn: &mut Conn, username: &str, client: &str, since: &str) -> Result<(i64, i64, Option<String>), StoreError> {
+    let (pair, last): (i64, Option<String>) =
+        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT), MAX(at) FROM login_attempt WHERE username = $1 AND client = $2 AND at > $3 AND success = 0")
+            .bind(username)
+            .bind(client)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?;
+    let any: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempt WHERE client = $1 AND at > $2 AND success = 0")
+        .bind(client)
         .bind(since)
         .fetch_one(&mut *conn)
-        .await?)
+        .await?;
+    Ok((pair, any, last))
+}
+
+/// Forgets login attempts older than `before` and sessions expired by `now`.
+pub async fn purge(conn: &mut Conn, before: &str, now: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(before).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM session WHERE expires_at < $1").bind(now).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Links an account to the person it is in an ente (replacing an earlier link).

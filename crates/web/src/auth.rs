@@ -137,7 +137,19 @@ struct LoginForm {
     csrf: String,
 }
 
-async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+/// The address a request came from, as the server saw it ("sconosciuto" when served without
+/// one, as in the router's tests): login attempts are throttled by it and the username together.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(addr.unwrap_or_else(|| "sconosciuto".into())))
+    }
+}
+
+async fn login(State(s): State<AppState>, ClientAddr(client): ClientAddr, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     if cookie(&headers, LOGIN_CSRF_COOKIE).is_none_or(|c| c != f.csrf) {
         return page(
             StatusCode::FORBIDDEN,
@@ -145,7 +157,7 @@ async fn login(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<Logi
             t("Il modulo è scaduto o non proviene da questo sito: ricaricare la pagina di accesso."),
         );
     }
-    match accounts::login(&s.store, &f.utente, &f.password).await {
+    match accounts::login(&s.store, &f.utente, &f.password, &client).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
             if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token)) {

@@ -113,7 +113,7 @@ fn external_login_routes() -> Router<AppState> {
 pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await
 }
 
 async fn shutdown() {

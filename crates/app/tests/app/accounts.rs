@@ -24,7 +24,7 @@ async fn story(store: &Store) {
     accounts::grant_role(store, &console, "paola.rossi", Some("015146"), "direttore", Some("SIAD")).await.expect("scoped role");
 
     // Login, the session, logout.
-    let s = accounts::login(store, "Paola.Rossi", "una-password-lunga").await.expect("login");
+    let s = accounts::login(store, "Paola.Rossi", "una-password-lunga", "10.0.0.1").await.expect("login");
     assert_eq!(s.display_name, "Paola Rossi");
     assert_eq!((s.token.len(), s.csrf.len()), (64, 64));
     let (actor, csrf, name) = accounts::session(store, &s.token).await.expect("lookup").expect("session");
@@ -34,19 +34,31 @@ async fn story(store: &Store) {
     accounts::logout(store, &s.token).await.expect("logout");
     assert!(accounts::session(store, &s.token).await.expect("lookup").is_none());
 
-    // The same answer for an unknown user and a wrong password; five failures lock the name.
+    // The same answer for an unknown user and a wrong password.
     for who in ["nessuno", "paola.rossi"] {
-        assert!(matches!(accounts::login(store, who, "sbagliata-davvero").await, Err(AppError::Refused(ref m)) if m == "utente o password non corretti"));
+        assert!(
+            matches!(accounts::login(store, who, "sbagliata-davvero", "10.0.0.66").await, Err(AppError::Refused(ref m)) if m == "utente o password non corretti")
+        );
     }
+    // Five failures from one address hold that address back for that name…
     for _ in 0..4 {
-        let _ = accounts::login(store, "paola.rossi", "sbagliata-davvero").await;
+        let _ = accounts::login(store, "paola.rossi", "sbagliata-davvero", "10.0.0.66").await;
     }
-    let locked = accounts::login(store, "paola.rossi", "una-password-lunga").await;
-    assert!(matches!(locked, Err(AppError::Refused(ref m)) if m == "troppi tentativi falliti: riprovare tra 15 minuti"), "{locked:?}");
+    let held = accounts::login(store, "paola.rossi", "una-password-lunga", "10.0.0.66").await;
+    assert!(matches!(held, Err(AppError::Refused(ref m)) if m == "troppi tentativi falliti: riprovare tra 15 minuti"), "{held:?}");
+    // …never the real user, from her own address.
+    accounts::login(store, "paola.rossi", "una-password-lunga", "10.0.0.1").await.expect("the real user is never locked out");
+    // Huge names and passwords are refused unread: nothing is stored.
+    let attempts = || sqlx::query_scalar::<_, i64>("SELECT CAST(COUNT(*) AS BIGINT) FROM login_attempt").fetch_one(&store.pool);
+    let before = attempts().await.expect("count");
+    let huge = "x".repeat(1_000_000);
+    assert!(matches!(accounts::login(store, &huge, "una-password-lunga", "10.0.0.2").await, Err(AppError::Refused(_))));
+    assert!(matches!(accounts::login(store, "paola.rossi", &huge, "10.0.0.2").await, Err(AppError::Refused(_))));
+    assert_eq!(attempts().await.expect("count"), before);
 
     // Only administrators and planners create users.
     accounts::add_user(store, &console, "mario.verdi", "Mario Verdi", "altra-password-lunga").await.expect("user");
-    let s = accounts::login(store, "mario.verdi", "altra-password-lunga").await.expect("login");
+    let s = accounts::login(store, "mario.verdi", "altra-password-lunga", "10.0.0.3").await.expect("login");
     let (mario, _, _) = accounts::session(store, &s.token).await.expect("lookup").expect("session");
     assert!(!mario.may(Permission::Administer));
     assert!(matches!(accounts::add_user(store, &mario, "x.y", "X", "password-lunghissima").await, Err(AppError::Forbidden { .. })));

@@ -8,7 +8,7 @@ use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
 
 async fn logged_in(store: &Store, user: &str) -> Actor {
-    let s = accounts::login(store, user, demo::PASSWORD).await.expect("login");
+    let s = accounts::login(store, user, demo::PASSWORD, "test").await.expect("login");
     accounts::session(store, &s.token).await.expect("session").expect("valid").0
 }
 

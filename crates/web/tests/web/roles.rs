@@ -30,7 +30,7 @@ async fn roles_are_scoped_to_their_ente() {
     let state = AppState::new(store.clone());
     let (cookie, csrf) = {
         // The demo's login helper knows only the demo's password.
-        let s = accounts::login(&store, "paola", "una-password-lunga").await.expect("login");
+        let s = accounts::login(&store, "paola", "una-password-lunga", "test").await.expect("login");
         let cookie = format!("traguardi_session={}", s.token);
         (cookie, s.csrf)
     };
