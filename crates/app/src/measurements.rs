@@ -403,12 +403,28 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
     Ok(EntrySheet { kpi: k, objective, periods })
 }
 
-/// An evidence file to download: for anyone logged in (the NIV checks them, the owners keep
-/// them), never for the public.
+/// An evidence file to download: only with a role in that ente — the planners, the NIV, the
+/// administrators, the Segretario and the Ragioneria for every KPI, a Direttore, Dirigente or
+/// PO/EQ for the KPIs of their units — or for who uploaded it; never for the public.
 pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(plan::Evidence, Vec<u8>), AppError> {
+    let actor = actor.within(&ente.id.0);
+    let refused =
+        || AppError::Forbidden { actor: actor.name.clone(), what: "scaricare questa evidenza (serve un ruolo nell'ente, sulla struttura del KPI)".into() };
     if matches!(actor.kind, crate::access::ActorKind::Public) {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "scaricare le evidenze (serve l'accesso)".into() });
+        return Err(refused());
     }
     let mut conn = store.acquire().await?;
-    plan::evidence_file(&mut conn, &ente.id, id).await?.ok_or_else(|| AppError::NotFound("evidenza inesistente".into()))
+    let not_found = || AppError::NotFound("evidenza inesistente".into());
+    let (cycle_id, unit_id) = plan::evidence_place(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;
+    let allowed = match actor.roles() {
+        None => true,
+        Some(roles) => {
+            const WIDE: [&str; 5] = ["amministratore", "pianificatore", "niv", "segretario", "ragioneria"];
+            let unit_scoped = roles.iter().any(|r| crate::accounts::UNIT_ROLES.contains(&r.as_str()));
+            roles.iter().any(|r| WIDE.contains(&r.as_str()))
+                || (unit_scoped && crate::scope::UnitScope::of(&mut conn, &actor, ente, &cycle_id).await?.contains(unit_id.as_deref()))
+        }
+    };
+    let (evidence, data) = plan::evidence_file(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;
+    if allowed || evidence.uploaded_by == actor.name { Ok((evidence, data)) } else { Err(refused()) }
 }

@@ -651,6 +651,21 @@ pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Re
     rows.iter().map(evidence_from_row).collect()
 }
 
+/// The cycle and the unit that measures the KPI an evidence file belongs to (the KPI's owner,
+/// else its objective's unit).
+pub async fn evidence_place(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<(String, Option<String>)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT k.cycle_id, COALESCE(k.owner_unit_id, o.unit_id) AS unit_id FROM evidence e
+         JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id JOIN objective o ON o.id = k.objective_id
+         WHERE e.ente_id = $1 AND e.id = $2",
+    )
+    .bind(&ente.0)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok((text(&r, "cycle_id")?, opt_text(&r, "unit_id")?))).transpose()
+}
+
 /// One evidence file with its bytes.
 pub async fn evidence_file(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<(Evidence, Vec<u8>)>, StoreError> {
     let row = sqlx::query(sql(format!("SELECT {EVIDENCE_COLUMNS}, e.data FROM evidence e WHERE e.ente_id = $1 AND e.id = $2")))

@@ -400,6 +400,48 @@ async fn measurement_workflow(store: &Store) {
     // Evidence: type and size checked, content hashed.
     let sha = measurements::attach_evidence(store, &console, &milano, at, "report/crm-dicembre.csv", b"mese,tasso\n12,88.2\n").await.expect("evidence");
     assert_eq!(sha, "dc5b38715edda871a0ad05b534d242a91d8cebde11374d48011ae5b64b039845");
+    // Downloaded only with a role in this ente, within the unit scope.
+    // SAL-12-K4 belongs to no unit; SIAD-2020-01-K1 to SIAD.
+    let siad_at = At { year: 2020, kpi: "SIAD-2020-01-K1", period_end: d("2020-12-31") };
+    measurements::attach_evidence(store, &console, &milano, siad_at, "verbale.txt", b"collaudo del 30/11").await.expect("evidence of SIAD");
+    let evidence_of = |code: &'static str| {
+        sqlx::query_scalar::<_, String>(
+            "SELECT e.id FROM evidence e JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id WHERE k.code = $1",
+        )
+        .bind(code)
+        .fetch_one(&store.pool)
+    };
+    let (id, siad_id) = (evidence_of("SAL-12-K4").await.expect("id"), evidence_of("SIAD-2020-01-K1").await.expect("id"));
+    let lineage = |code: &'static str| sqlx::query_scalar::<_, String>("SELECT lineage_id FROM org_unit WHERE code = $1").bind(code).fetch_one(&store.pool);
+    let (own, other) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
+    let granted = |roles: &[&str], units: &[&str], ente: &str| {
+        let mut a = Actor::user("qualcuno", "acc", &[], units);
+        if let traguardi_app::access::ActorKind::User { roles: r, grants, .. } = &mut a.kind {
+            *grants = roles.iter().map(|x| (Some(ente.to_string()), x.to_string())).collect();
+            *r = roles.iter().map(|x| x.to_string()).collect();
+        }
+        a
+    };
+    let here = milano.id.0.clone();
+    for (actor, allowed) in [
+        (granted(&["pianificatore"], &[], &here), true),
+        (granted(&["niv"], &[], &here), true),
+        (granted(&["pianificatore"], &[], "un-altro-ente"), false),
+        (granted(&["direttore"], &[own.as_str()], &here), true),
+        (granted(&["direttore"], &[other.as_str()], &here), false),
+        (granted(&["dipendente"], &[], &here), false),
+        (Actor::public(), false),
+    ] {
+        let unit_scoped = matches!(&actor.kind, traguardi_app::access::ActorKind::User { units, .. } if !units.is_empty());
+        // A KPI of no unit is for the ente's wide roles only.
+        let got = measurements::evidence_file(store, &actor, &milano, &id).await;
+        assert_eq!(got.is_ok(), allowed && !unit_scoped, "{:?}: {:?}", actor.kind, got.as_ref().err());
+        let got = measurements::evidence_file(store, &actor, &milano, &siad_id).await;
+        assert_eq!(got.is_ok(), allowed, "{:?}: {:?}", actor.kind, got.as_ref().err());
+        if !allowed {
+            assert!(matches!(got, Err(AppError::Forbidden { .. })));
+        }
+    }
     let msg = invalid(measurements::attach_evidence(store, &console, &milano, at, "virus.exe", b"MZ").await);
     assert_eq!(msg, "colonna «file»: valore «virus.exe» non ammesso; valori possibili: .pdf, .png, .jpg, .jpeg, .csv, .txt, .xlsx, .docx, .odt");
     let big = vec![b'a'; measurements::MAX_EVIDENCE_BYTES + 1];
