@@ -35,7 +35,7 @@ pub async fn import_absences(
     dry_run: bool,
 ) -> Result<AbsenceReport, AppError> {
     actor.require(Permission::Administer, "registrare le assenze")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[])?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;

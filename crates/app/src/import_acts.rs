@@ -38,7 +38,7 @@ const OPINION_COLUMNS: [(&str, &str); 3] =
 pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
     actor.require(Permission::Administer, "registrare atti")?;
     debug_assert_eq!(OPINION_COLUMNS.len(), OPINIONS.len());
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = store.begin().await?;
     let stored: HashMap<String, Act> = acts::list(&mut tx, &ente.id).await?.into_iter().map(|a| (a.code.clone(), a)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();

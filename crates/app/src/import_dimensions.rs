@@ -46,7 +46,7 @@ pub async fn import_dimensions(
     dry_run: bool,
 ) -> Result<DimensionsReport, AppError> {
     actor.require(Permission::Administer, "configurare le dimensioni del piano")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[])?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let mut tx = store.begin().await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
     let mut rows = Vec::new();

@@ -30,7 +30,7 @@ pub struct DupReport {
 
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
     actor.require(Permission::Administer, "importare il DUP")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = store.begin().await?;
     let stored = plan::dup_objectives(&mut tx, &ente.id).await?;
     // Owners are Direzioni of the latest cycle, kept across cycles by their lineage.

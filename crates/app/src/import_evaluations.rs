@@ -46,7 +46,7 @@ pub async fn import_evaluations(
     dry_run: bool,
 ) -> Result<Counts, AppError> {
     actor.require(Permission::Administer, "registrare le valutazioni individuali")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;

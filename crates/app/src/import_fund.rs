@@ -47,7 +47,7 @@ pub async fn import_fund(
     dry_run: bool,
 ) -> Result<FundReport, AppError> {
     actor.require(Permission::Administer, "registrare il fondo risorse decentrate")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut items = Vec::new();
     for rec in &table.rows {

@@ -61,7 +61,7 @@ pub async fn import_measurements(
     dry_run: bool,
 ) -> Result<MeasurementsReport, AppError> {
     actor.require(Permission::Administer, "importare le misurazioni")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
 
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;

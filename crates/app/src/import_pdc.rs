@@ -35,7 +35,7 @@ pub struct PdcReport {
 
 pub async fn import_pdc(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PdcReport, AppError> {
     actor.require(Permission::Administer, "caricare il piano dei conti")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut report = PdcReport { rows: table.rows.len(), dry_run, ..Default::default() };
     let mut seen: HashMap<(Side, String), usize> = HashMap::new();
     let mut codes = Vec::with_capacity(table.rows.len());

@@ -52,7 +52,7 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
 
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
     actor.require(Permission::Administer, "importare il PEG")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = store.begin().await?;
     let glossary = Glossary::load(&mut tx, &ente.id).await?;

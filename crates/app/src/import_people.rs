@@ -79,7 +79,7 @@ pub async fn import_people(
     dry_run: bool,
 ) -> Result<PeopleReport, AppError> {
     actor.require(Permission::Administer, "importare il personale")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut rows = Vec::new();
     let mut unit_cells = Vec::new();

@@ -106,7 +106,7 @@ impl PlanReport {
 
 pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PlanReport, AppError> {
     actor.require(Permission::Administer, "importare il piano")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
 
     let mut tx = store.begin().await?;

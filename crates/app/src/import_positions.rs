@@ -24,7 +24,7 @@ pub async fn import_positions(
     dry_run: bool,
 ) -> Result<usize, AppError> {
     actor.require(Permission::Administer, "registrare le posizioni dirigenziali")?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[])?;
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;

@@ -28,8 +28,8 @@ pub struct PayLine {
     pub importo: String,
 }
 
-pub fn dirigenti_from_file(bytes: &[u8], opts: ReadOptions, rules: &ResultPayRules) -> Result<(ResultPay, Vec<PayLine>), AppError> {
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL)?;
+pub async fn dirigenti_from_file(bytes: &[u8], opts: ReadOptions, rules: &ResultPayRules) -> Result<(ResultPay, Vec<PayLine>), AppError> {
+    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut rows = Vec::new();
     for rec in &table.rows {

@@ -25,7 +25,7 @@ use crate::{
 pub async fn run(cli: Cli) -> Result<()> {
     // Calculators read a file and need no database.
     if let Command::Payout { what: what @ PayoutKind::Dirigenti { .. } } = cli.command {
-        return payout(what);
+        return payout(what).await;
     }
     let store = Store::connect(&cli.database_url).await?;
     let result = dispatch(&store, cli.command).await;
@@ -570,7 +570,7 @@ fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app
     traguardi_app::measurements::At { year: v.cycle, kpi: &v.kpi, period_end }
 }
 
-fn payout(what: PayoutKind) -> Result<()> {
+async fn payout(what: PayoutKind) -> Result<()> {
     let PayoutKind::Dirigenti { input, contributi, irap, format, giorni_anno, out, decimali } = what else {
         anyhow::bail!("only the calculator runs without a database");
     };
@@ -585,7 +585,7 @@ fn payout(what: PayoutKind) -> Result<()> {
         irap: pct("--irap", &irap)?,
     };
     let bytes = read_file(&input)?;
-    let (_, lines) = traguardi_app::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules)?;
+    let (_, lines) = traguardi_app::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules).await?;
     write_report(format, out.as_deref(), || traguardi_app::payout::sheet(&lines), || &lines)
 }
 

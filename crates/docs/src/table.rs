@@ -11,6 +11,12 @@ use traguardi_domain::{Problem, ProblemKind, Problems};
 
 /// The default upload limit: larger files are refused before they are read.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// The most rows a table may have (a spreadsheet's declared size included).
+pub const MAX_ROWS: usize = 1_000_000;
+/// The most columns a table may have.
+pub const MAX_COLUMNS: usize = 1_000;
+/// The longest cell, in characters (a spreadsheet's own limit).
+pub const MAX_CELL: usize = 32_767;
 
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -60,16 +66,28 @@ pub fn read_table(bytes: &[u8], opts: ReadOptions) -> Result<Table, Problems> {
         return Err(Problem::file(ProblemKind::TooLarge { limit: opts.max_bytes }).into());
     }
     let (headers, rows, format) = if is_spreadsheet(bytes) { read_xlsx(bytes)? } else { read_csv(bytes)? };
+    if headers.len() > MAX_COLUMNS {
+        return Err(too_big(format!("{} colonne", headers.len()), format!("al più {MAX_COLUMNS} colonne")));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(too_big(format!("{} righe", rows.len()), format!("al più {MAX_ROWS} righe")));
+    }
+    if let Some(r) = rows.iter().find(|r| r.cells.iter().any(|c| c.len() > MAX_CELL && c.chars().count() > MAX_CELL)) {
+        return Err(too_big(format!("una cella troppo lunga alla riga {}", r.line), format!("celle di al più {MAX_CELL} caratteri")));
+    }
     let mut headers: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
     if let Some(map) = &opts.columns {
-        headers = headers.iter().map(|h| map.iter().find(|(from, _)| from.trim().to_lowercase() == *h).map(|(_, to)| to.clone()).unwrap_or_default()).collect();
+        let map: std::collections::HashMap<String, &String> = map.iter().map(|(from, to)| (from.trim().to_lowercase(), to)).collect();
+        headers = headers.iter().map(|h| map.get(h).map(|to| to.to_string()).unwrap_or_default()).collect();
     }
     if headers.iter().all(|h| h.is_empty()) {
         return Err(Problem::file(ProblemKind::EmptyFile).into());
     }
+    // One pass with a set: a header of many columns costs linear time, not quadratic.
     let mut problems = Problems::default();
-    for (i, h) in headers.iter().enumerate() {
-        if !h.is_empty() && headers[..i].contains(h) {
+    let mut seen = std::collections::HashSet::new();
+    for h in &headers {
+        if !h.is_empty() && !seen.insert(h.as_str()) {
             problems.push(Problem { row: Some(1), column: Some(h.clone()), kind: ProblemKind::DuplicateColumn });
         }
     }
@@ -243,7 +261,67 @@ fn detect_separator(text: &str) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
+/// A file past the documented limits (docs/formats.md): refused before it is read further.
+fn too_big(what: String, limit: String) -> Problems {
+    Problems::from(Problem::file(ProblemKind::BadFormat { value: what, expected: format!("un file entro i limiti: {limit}") }))
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Parsed, Problems> {
+    let malformed = |e: String| Problems::from(Problem::file(ProblemKind::Malformed { detail: e }));
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return read_legacy_xls(bytes);
+    }
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e: calamine::XlsxError| malformed(e.to_string()))?;
+    let first = book.sheet_names().into_iter().next().ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?;
+    let mut reader = book.worksheet_cells_reader(&first).map_err(|e| malformed(e.to_string()))?;
+    // The size the sheet declares is checked before anything is allocated for it, and every
+    // cell's place and length as it is read: a small file that claims the last cell of the
+    // grid is refused, not allocated.
+    let d = reader.dimensions();
+    let (rows, cols) = ((d.end.0.saturating_sub(d.start.0)) as usize + 1, (d.end.1.saturating_sub(d.start.1)) as usize + 1);
+    if rows > MAX_ROWS + 1 || cols > MAX_COLUMNS {
+        return Err(too_big(format!("un foglio dichiarato di {rows} righe e {cols} colonne"), format!("al più {MAX_ROWS} righe e {MAX_COLUMNS} colonne")));
+    }
+    let mut cells: std::collections::BTreeMap<u32, Vec<(u32, String)>> = std::collections::BTreeMap::new();
+    let (mut min_col, mut max_col) = (u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| malformed(e.to_string()))? {
+        let (r, c) = cell.get_position();
+        if r as usize > MAX_ROWS || c as usize >= MAX_COLUMNS {
+            return Err(too_big(format!("una cella alla riga {} e colonna {}", r + 1, c + 1), format!("al più {MAX_ROWS} righe e {MAX_COLUMNS} colonne")));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.chars().count() > MAX_CELL {
+            return Err(too_big(
+                format!("una cella di {} caratteri alla riga {}", text.chars().count(), r + 1),
+                format!("celle di al più {MAX_CELL} caratteri"),
+            ));
+        }
+        if text.is_empty() {
+            continue;
+        }
+        min_col = min_col.min(c);
+        max_col = max_col.max(c);
+        cells.entry(r).or_default().push((c, text));
+    }
+    let (Some(&first_row), Some(&last_row)) = (cells.keys().next(), cells.keys().next_back()) else {
+        return Err(Problems::from(Problem::file(ProblemKind::EmptyFile)));
+    };
+    // Rows from the first used to the last, columns from the first used to the last, as the
+    // sheet shows them (empty rows in between stay, so line numbers match the sheet's).
+    let width = (max_col - min_col + 1) as usize;
+    let mut lines = (first_row..=last_row).map(|r| {
+        let mut row = vec![String::new(); width];
+        for (c, text) in cells.remove(&r).unwrap_or_default() {
+            row[(c - min_col) as usize] = text;
+        }
+        Record { line: r as usize + 1, cells: row }
+    });
+    let header = lines.next().ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?;
+    Ok((header.cells, lines.collect(), SourceFormat::Xlsx))
+}
+
+/// An old XLS workbook (OLE2): its format bounds a sheet at 65.536 rows and 256 columns.
+fn read_legacy_xls(bytes: &[u8]) -> Result<Parsed, Problems> {
     let malformed = |e: String| Problems::from(Problem::file(ProblemKind::Malformed { detail: e }));
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(|e| malformed(e.to_string()))?;
     let range = book.worksheet_range_at(0).ok_or_else(|| Problems::from(Problem::file(ProblemKind::EmptyFile)))?.map_err(|e| malformed(e.to_string()))?;

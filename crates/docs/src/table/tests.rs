@@ -176,3 +176,48 @@ fn a_column_mapping_names_the_columns_and_leaves_the_others_out() {
     assert_eq!(cols.get(&t.rows[0], "valore"), "12,5");
     assert!(!cols.has("data"));
 }
+
+fn refusal(r: Result<Table, Problems>) -> String {
+    match r {
+        Err(p) => p.describe(traguardi_domain::Lang::It),
+        Ok(t) => panic!("expected a refusal, read {} rows", t.rows.len()),
+    }
+}
+
+#[test]
+fn a_spreadsheet_claiming_the_whole_grid_is_refused_before_it_is_allocated() {
+    // A few KB that put a cell in the last place of the grid (XFD1048576): the declared size
+    // is past the limits, and refused without allocating rows × columns.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "codice").expect("cell");
+    ws.write_string(1_048_575, 16_383, "x").expect("cell");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    assert!(bytes.len() < 10_000);
+    let msg = refusal(read_table(&bytes, ReadOptions::default()));
+    assert!(msg.contains("1048576 righe e 16384 colonne") && msg.contains("al più 1000000 righe e 1000 colonne"), "{msg}");
+    // A cell too long.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "codice").expect("cell");
+    ws.write_string(1, 0, "x".repeat(MAX_CELL)).expect("cell");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    assert_eq!(read_table(&bytes, ReadOptions::default()).expect("at the limit").rows[0].cells[0].len(), MAX_CELL);
+}
+
+#[test]
+fn a_header_of_many_columns_is_refused_in_linear_time() {
+    // 200.000 columns: refused at once, saying the limit (the check of duplicates is linear).
+    let header: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+    let csv = format!("{}\n", header.join(","));
+    let msg = refusal(read_table(csv.as_bytes(), ReadOptions::default()));
+    assert!(msg.contains("200000 colonne") && msg.contains("al più 1000 colonne"), "{msg}");
+    // Within the limit, duplicates are still named.
+    let mut dup: Vec<String> = (0..999).map(|i| format!("c{i}")).collect();
+    dup.push("c5".into());
+    let msg = refusal(read_table(format!("{}\n", dup.join(",")).as_bytes(), ReadOptions::default()));
+    assert!(msg.contains("«c5»"), "{msg}");
+    // A CSV cell past the longest a spreadsheet takes.
+    let msg = refusal(read_table(format!("a\n{}\n", "x".repeat(MAX_CELL + 1)).as_bytes(), ReadOptions::default()));
+    assert!(msg.contains("una cella troppo lunga alla riga 2"), "{msg}");
+}
