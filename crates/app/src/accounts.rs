@@ -84,6 +84,8 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &str, password
     let a =
         accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
     accounts::set_password(&mut tx, &a.id, &hash_password(password)?).await?;
+    // A new password ends whatever the old one opened: every session and API token.
+    accounts::end_sessions_and_tokens(&mut tx, &a.id, &stamp(Utc::now())).await?;
     audit::record(&mut tx, actor, None, Change::<(), _> { action: "cambia password", entity: "utente", entity_id: Some(&a.id), before: None, after: Some(&a) })
         .await?;
     tx.commit().await?;

@@ -139,6 +139,13 @@ pub async fn failures_since(conn: &mut Conn, username: &str, client: &str, since
     Ok((pair, any, last))
 }
 
+/// Ends every session of an account and revokes its API tokens (its password changed).
+pub async fn end_sessions_and_tokens(conn: &mut Conn, account_id: &str, at: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM session WHERE account_id = $1").bind(account_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE api_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL").bind(account_id).bind(at).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Forgets login attempts older than `before` and sessions expired by `now`.
 pub async fn purge(conn: &mut Conn, before: &str, now: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM login_attempt WHERE at < $1").bind(before).execute(&mut *conn).await?;

@@ -90,8 +90,11 @@ fn ente_in_path(path: &str) -> Option<&str> {
 }
 
 /// The cookie that carries a new session.
-pub(crate) fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", accounts::SESSION_HOURS * 3600)
+/// The session cookie; `Secure` when the site is reached over HTTPS, so the browser never sends
+/// it over plain HTTP.
+pub(crate) fn session_cookie(token: &str, secure: bool) -> String {
+    let flag = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{flag}", accounts::SESSION_HOURS * 3600)
 }
 
 /// The actor with only the roles given in the ente the request is about (an unknown ente: only
@@ -160,7 +163,7 @@ async fn login(State(s): State<AppState>, ClientAddr(client): ClientAddr, header
     match accounts::login(&s.store, &f.utente, &f.password, &client).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
-            if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token)) {
+            if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token, s.https.of(&headers))) {
                 res.headers_mut().append(SET_COOKIE, v);
             }
             res

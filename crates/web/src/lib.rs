@@ -38,6 +38,29 @@ pub struct AppState {
     /// The identity provider, when login through OpenID Connect is configured.
     #[cfg(feature = "oidc")]
     pub oidc: Option<std::sync::Arc<oidc::Provider>>,
+    /// How the site is reached: decides the session cookie's `Secure` flag.
+    pub https: Https,
+}
+
+/// Whether the site is served over HTTPS (docs/security.md): directly (`TRAGUARDI_HTTPS=si`),
+/// or behind a trusted proxy that says so in `X-Forwarded-Proto` (`TRAGUARDI_TRUSTED_PROXY=si`).
+/// Read once at start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Https {
+    pub always: bool,
+    pub trusted_proxy: bool,
+}
+
+impl Https {
+    pub fn from_env() -> Https {
+        let on = |k: &str| std::env::var(k).is_ok_and(|v| matches!(v.trim().to_lowercase().as_str(), "si" | "sì" | "1" | "true" | "yes"));
+        Https { always: on("TRAGUARDI_HTTPS"), trusted_proxy: on("TRAGUARDI_TRUSTED_PROXY") }
+    }
+
+    /// Whether this request reached the site over HTTPS.
+    pub fn of(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.always || (self.trusted_proxy && headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
+    }
 }
 
 impl AppState {
@@ -47,6 +70,7 @@ impl AppState {
             scores: traguardi_app::scores::Cache::default(),
             #[cfg(feature = "oidc")]
             oidc: None,
+            https: Https::from_env(),
         }
     }
 

@@ -206,7 +206,7 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
     match accounts::login_external(&s.store, &username).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
-            if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token)) {
+            if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token, s.https.of(&headers))) {
                 res.headers_mut().append(SET_COOKIE, v);
             }
             res.headers_mut().append(SET_COOKIE, HeaderValue::from_static("traguardi_oidc=; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age=0"));

@@ -76,3 +76,37 @@ async fn login_and_logout() {
     let after = send(&state, Request::get("/").header(header::COOKIE, format!("traguardi_session={token}")).body(Body::empty()).expect("req")).await;
     assert!(after.body.contains("href=\"/login\">Accedi</a>"), "the session is gone from the database");
 }
+
+/// The session cookie is `Secure` when the site is served over HTTPS: directly, or behind a
+/// trusted proxy that says so; a password change ends the account's sessions.
+#[tokio::test]
+async fn secure_cookies_and_sessions_ended_by_a_new_password() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let log_in = |state: AppState, proto: Option<&'static str>| async move {
+        let form = send(&state, Request::get("/login").body(Body::empty()).expect("req")).await;
+        let csrf = value_of(form.cookies.iter().find(|c| c.starts_with("traguardi_csrf=")).expect("csrf"), "traguardi_csrf").to_string();
+        let mut req = post("/login", &format!("traguardi_csrf={csrf}"), &format!("utente=pianificatore&password=traguardi-demo&csrf={csrf}"));
+        if let Some(p) = proto {
+            req.headers_mut().insert("x-forwarded-proto", axum::http::HeaderValue::from_static(p));
+        }
+        let ok = send(&state, req).await;
+        ok.cookies.into_iter().find(|c| c.starts_with("traguardi_session=")).expect("session cookie")
+    };
+    let plain = AppState { https: traguardi_web::Https::default(), ..AppState::new(store.clone()) };
+    assert!(!log_in(plain.clone(), Some("https")).await.contains("Secure"), "a proxy's header counts only when the proxy is trusted");
+    let direct = AppState { https: traguardi_web::Https { always: true, trusted_proxy: false }, ..AppState::new(store.clone()) };
+    assert!(log_in(direct, None).await.ends_with("; Secure"));
+    let proxied = AppState { https: traguardi_web::Https { always: false, trusted_proxy: true }, ..AppState::new(store.clone()) };
+    assert!(log_in(proxied.clone(), Some("https")).await.ends_with("; Secure"));
+    let cookie = log_in(proxied, Some("http")).await;
+    assert!(!cookie.contains("Secure"));
+    // A new password ends the session opened with the old one.
+    let token = value_of(&cookie, "traguardi_session").to_string();
+    assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_some());
+    let api = traguardi_app::accounts::add_token(&store, &traguardi_app::Actor::console(), "pianificatore", "contabilità").await.expect("token");
+    assert!(traguardi_app::accounts::token_actor(&store, &api.token).await.expect("lookup").is_some());
+    traguardi_app::accounts::set_password(&store, &traguardi_app::Actor::console(), "pianificatore", "una-nuova-password").await.expect("new password");
+    assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_none());
+    assert!(traguardi_app::accounts::token_actor(&store, &api.token).await.expect("lookup").is_none(), "its API tokens are revoked");
+}
