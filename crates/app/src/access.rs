@@ -32,6 +32,9 @@ pub enum Permission {
     ReadOrg,
     /// Approve or return monitoring values: the planners and the NIV, which validates them.
     Validate,
+    /// Read what is kept for the ente's own people (the API's reminders, rimodulazioni,
+    /// corrections, the check of the close): any role in that ente.
+    ReadEnte,
 }
 
 impl Actor {
@@ -87,7 +90,8 @@ impl Actor {
         match (&self.kind, p) {
             (ActorKind::Console, _) => true,
             (_, Permission::ReadOrg) => true,
-            (ActorKind::Public, Permission::Administer | Permission::Validate) => false,
+            (ActorKind::Public, Permission::Administer | Permission::Validate | Permission::ReadEnte) => false,
+            (ActorKind::User { roles, .. }, Permission::ReadEnte) => !roles.is_empty(),
             (ActorKind::User { roles, .. }, Permission::Administer) => roles.iter().any(|r| r == "amministratore" || r == "pianificatore"),
             (ActorKind::User { roles, .. }, Permission::Validate) => roles.iter().any(|r| r == "amministratore" || r == "pianificatore" || r == "niv"),
         }

@@ -196,6 +196,27 @@ async fn story(store: Store) {
         .expect("notification");
     assert_eq!(told.0, 1);
 
+    // An account with a role only in another ente reads none of this ente's reminders,
+    // rimodulazioni, corrections or the check of its close.
+    accounts::add_user(&store, &console, "altro.ente", "Di un altro ente", "password-lunga-abbastanza").await.expect("user");
+    let torino = traguardi_domain::ente::NewEnte {
+        code: traguardi_domain::ente::EnteCode::parse("001272").expect("code"),
+        name: "Comune di Torino".into(),
+        codice_fiscale: None,
+        kind: traguardi_domain::ente::EnteKind::Comune,
+        staff_size: 10,
+        has_dirigenti: false,
+    };
+    traguardi_app::enti::create(&store, &console, &torino).await.expect("another ente");
+    accounts::grant_role(&store, &console, "altro.ente", Some("001272"), "pianificatore", None).await.expect("role elsewhere");
+    let outsider = accounts::add_token(&store, &console, "altro.ente", "torino").await.expect("token").token;
+    for uri in [format!("{CYCLE}/rimodulazioni"), format!("{CYCLE}/correzioni"), format!("{CYCLE}/chiusura/verifica")] {
+        assert_eq!(send(&state, get(&uri, &outsider)).await.0, StatusCode::FORBIDDEN, "{uri}");
+    }
+    let (status, _, _) = send(&state, post(&format!("{CYCLE}/solleciti"), Some(&outsider), &json!({"prova": true}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&state, get(&format!("{CYCLE}/rimodulazioni"), &planner)).await.0, StatusCode::OK);
+
     // A revoked token is refused from then on.
     let list = accounts::tokens(&store, &console, Some("niv")).await.expect("tokens");
     accounts::revoke_token(&store, &console, &list[0].id).await.expect("revoked");
