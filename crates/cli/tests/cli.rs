@@ -396,6 +396,17 @@ fn unreachable_database_is_one_line() {
     assert_eq!(text(&o).1, "errore: indirizzo del database non valido «mysql://x»: usare sqlite://FILE oppure postgres://UTENTE@HOST:PORTA/DB\n");
 }
 
+/// SQLite's `synchronous` is a setting: the documented values work, any other is one line.
+#[test]
+fn sqlite_synchronous_is_a_setting() {
+    let url = temp_sqlite();
+    let with = |v: &str| bin().env("TRAGUARDI_SQLITE_SYNCHRONOUS", v).arg("--database-url").arg(&url).arg("migrate").output().expect("runs");
+    assert!(with("FULL").status.success(), "{:?}", text(&with("FULL")));
+    let o = with("OFF");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o).1, "errore: impostazione TRAGUARDI_SQLITE_SYNCHRONOUS non valida «OFF»: NORMAL, FULL o EXTRA\n");
+}
+
 #[test]
 fn managers_result_pay_calculator() {
     // Italian numbers (`;`): 20.000 for a whole year at 90; an interim at 50% for 120 days; a

@@ -31,8 +31,25 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("errore del database: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("impostazione {name} non valida «{value}»: {expected}")]
+    BadSetting { name: &'static str, value: String, expected: &'static str },
     #[error("dato non valido nel database ({table}.{column}): «{value}»")]
     Corrupt { table: &'static str, column: &'static str, value: String },
+}
+
+/// SQLite's `synchronous` (`TRAGUARDI_SQLITE_SYNCHRONOUS`): `NORMAL` by default — with WAL, a
+/// power cut may lose the last transactions but never corrupts the file — or `FULL` (every commit
+/// reaches the disk) or `EXTRA`.
+pub fn sqlite_synchronous() -> Result<&'static str, StoreError> {
+    match std::env::var("TRAGUARDI_SQLITE_SYNCHRONOUS").map(|v| v.trim().to_uppercase()) {
+        Err(_) => Ok("NORMAL"),
+        Ok(v) => match v.as_str() {
+            "" | "NORMAL" => Ok("NORMAL"),
+            "FULL" => Ok("FULL"),
+            "EXTRA" => Ok("EXTRA"),
+            _ => Err(StoreError::BadSetting { name: "TRAGUARDI_SQLITE_SYNCHRONOUS", value: v, expected: "NORMAL, FULL o EXTRA" }),
+        },
+    }
 }
 
 impl StoreError {
@@ -59,6 +76,7 @@ impl Store {
         let (backend, url_full) = normalise(url)?;
         let shown = redact(url);
         let options = AnyConnectOptions::from_str(&url_full).map_err(|_| StoreError::BadUrl { url: shown.clone() })?.disable_statement_logging();
+        let synchronous = sqlite_synchronous()?;
         let max = match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,
@@ -82,9 +100,10 @@ impl Store {
                         // shared by every connection through the OS page cache) make reading a
                         // whole cycle — scores, premi — about 40% faster than copying pages
                         // into each connection's own cache.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;",
-                        )
+                        // `synchronous` comes from a fixed list (`sqlite_synchronous`).
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = {synchronous}; PRAGMA mmap_size = 268435456;"
+                        )))
                         .await?;
                     }
                     Ok(())

@@ -133,11 +133,31 @@ fn external_login_routes() -> Router<AppState> {
     Router::new()
 }
 
-/// Serves until Ctrl-C or SIGTERM. `on_ready` receives the bound address (port 0 picks one).
+/// How long requests in flight may take to finish once the server is asked to stop; past it,
+/// the server stops anyway (a transaction not committed is rolled back by the database).
+pub const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish within
+/// [`SHUTDOWN_DEADLINE`]. `on_ready` receives the bound address (port 0 picks one).
 pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(async move {
+        shutdown().await;
+        let _ = stop.send(());
+    });
+    let deadline = async move {
+        let _ = stopped.await;
+        tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+    };
+    tokio::select! {
+        served = server => served,
+        () = deadline => {
+            tracing::warn!("requests still in flight {} s after the stop: stopping anyway", SHUTDOWN_DEADLINE.as_secs());
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown() {
