@@ -71,8 +71,12 @@ pub async fn read(conn: &mut traguardi_store::Conn, ente: Ente, cycle: Cycle) ->
     // thread to ours, so reading side by side on several connections only adds switching
     // between threads (measured slower on two cores).
     let (e, c) = (&ente.id, cycle.id.as_str());
-    let dims = plan::dimensions(conn, e).await?;
-    let ambiti = plan::ambiti(conn, e).await?;
+    let mut dims = plan::dimensions(conn, e).await?;
+    let mut ambiti = plan::ambiti(conn, e).await?;
+    // A closed year shows its dimensions and ambiti as they were named then.
+    if let Some(closed) = traguardi_store::close::of_cycle(conn, e, c).await? {
+        frozen_names(&closed.snapshot, &mut dims, &mut ambiti);
+    }
     let units = org::of_cycle(conn, e, c).await?;
     let objectives = plan::objectives(conn, e, c).await?;
     let kpis = plan::kpis(conn, e, c).await?;
@@ -99,6 +103,25 @@ pub async fn read(conn: &mut traguardi_store::Conn, ente: Ente, cycle: Cycle) ->
     };
     let board = compute(&data, &rules);
     Ok(CycleScores { ente, cycle, units, dimensions: dims, ambiti, dup, contributions, objectives, kpis, targets, values, rules, board })
+}
+
+/// Puts back the names the dimensions and ambiti had when the cycle was closed (the close's
+/// snapshot keeps them); those added later keep theirs.
+fn frozen_names(snapshot: &str, dims: &mut [Dimension], ambiti: &mut [Ambito]) {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(snapshot) else { return };
+    let dim_code: HashMap<String, String> = dims.iter().map(|d| (d.id.clone(), d.code.clone())).collect();
+    for frozen in v["dimensioni"].as_array().into_iter().flatten() {
+        let (Some(code), Some(name)) = (frozen["codice"].as_str(), frozen["nome"].as_str()) else { continue };
+        if let Some(d) = dims.iter_mut().find(|d| d.code == code) {
+            d.name = name.to_string();
+        }
+        for a in frozen["ambiti"].as_array().into_iter().flatten() {
+            let (Some(ac), Some(an)) = (a["codice"].as_str(), a["nome"].as_str()) else { continue };
+            if let Some(x) = ambiti.iter_mut().find(|x| x.code == ac && dim_code.get(&x.dimension_id).is_some_and(|c| c == code)) {
+                x.name = an.to_string();
+            }
+        }
+    }
 }
 
 /// The scores of cycles kept between requests, for the pages and the API. Every change of

@@ -141,6 +141,13 @@ async fn the_same_year_closes_to_the_same_hash_everywhere() {
     // Renaming a dimension for later years changes neither the closed year nor its check.
     sqlx::query("UPDATE dimension SET name = 'Nome nuovo' WHERE code = 'solidale'").execute(&store.pool).await.expect("rename");
     assert_eq!(&close::verify(store, &console, &ente, 2020).await.expect("still intact"), hash);
+    let name_in = |year: i32| async move {
+        let s = traguardi_app::scores::load(store, &Actor::console(), Some(demo::CODE), year).await.expect("scores");
+        s.dimensions.iter().find(|d| d.code == "solidale").map(|d| d.name.clone()).expect("solidale")
+    };
+    let frozen = v["dimensioni"].as_array().and_then(|d| d.iter().find(|x| x["codice"] == "solidale")).and_then(|x| x["nome"].as_str()).expect("frozen name");
+    assert_eq!(name_in(2020).await, frozen, "the closed year's pages show the name it had");
+    assert_eq!(name_in(2021).await, "Nome nuovo", "an open year shows the new name");
 
     // The audit trail reaches the head the close recorded; the head can be kept elsewhere.
     let trail = audit::trail(store, &console, Some(demo::CODE), None).await.expect("trail");
