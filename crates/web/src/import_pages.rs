@@ -78,13 +78,10 @@ async fn start_page(State(s): State<AppState>, user: CurrentUser, Path((code, ye
 }
 
 async fn start(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>, form: Multipart) -> Result<Response, WebError> {
-    let form = match upload::read(form, MAX_BYTES).await {
+    let form = match upload::read(form, MAX_BYTES, user.view().map(|u| u.csrf).as_deref()).await {
         Ok(f) => f,
         Err(r) => return Ok(r),
     };
-    if user.view().is_none_or(|u| u.csrf != form.field("csrf")) {
-        return Ok(forged());
-    }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (Kind::parse(form.field("tipo")), &form.file) {
         (Err(e), _) => Err(e),
@@ -219,13 +216,10 @@ async fn replace_file(
     Path((code, year, id)): Path<(String, i32, String)>,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let form = match upload::read(form, MAX_BYTES).await {
+    let form = match upload::read(form, MAX_BYTES, user.view().map(|u| u.csrf).as_deref()).await {
         Ok(f) => f,
         Err(r) => return Ok(r),
     };
-    if user.view().is_none_or(|u| u.csrf != form.field("csrf")) {
-        return Ok(forged());
-    }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match &form.file {
         None => Err(AppError::Refused(t("scegliere il file corretto").into())),

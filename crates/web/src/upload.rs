@@ -23,7 +23,11 @@ impl FileForm {
 
 /// Reads every part; the one named `file` is the file. `limit` is said in the message when the
 /// body was cut short by the route's body limit.
-pub async fn read(mut form: Multipart, limit: usize) -> Result<FileForm, Response> {
+///
+/// The form must come from a session and carry its CSRF token as its first part (the pages put
+/// the hidden `csrf` input first): without a session, or when the first part is not the
+/// session's token, the upload is refused before the rest of the body — the file — is read.
+pub async fn read(mut form: Multipart, limit: usize, session_csrf: Option<&str>) -> Result<FileForm, Response> {
     let too_large = || {
         page(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -32,7 +36,17 @@ pub async fn read(mut form: Multipart, limit: usize) -> Result<FileForm, Respons
         )
     };
     let broken = || page(StatusCode::BAD_REQUEST, "Richiesta non valida", "Il modulo inviato è incompleto o malformato: ricaricare la pagina e riprovare.");
-    let mut out = FileForm { fields: HashMap::new(), file: None };
+    let Some(expected) = session_csrf else { return Err(crate::error::forged()) };
+    match form.next_field().await {
+        Ok(Some(first)) if first.name() == Some("csrf") => match first.text().await {
+            Ok(token) if token == expected => {}
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            _ => return Err(crate::error::forged()),
+        },
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+        _ => return Err(crate::error::forged()),
+    }
+    let mut out = FileForm { fields: HashMap::from([("csrf".to_string(), expected.to_string())]), file: None };
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,

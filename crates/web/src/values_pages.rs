@@ -298,13 +298,10 @@ async fn attach(
     Path((code, year, kpi)): Path<(String, i32, String)>,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let form = match upload::read(form, MAX_EVIDENCE_BYTES).await {
+    let form = match upload::read(form, MAX_EVIDENCE_BYTES, user.view().map(|u| u.csrf).as_deref()).await {
         Ok(f) => f,
         Err(r) => return Ok(r),
     };
-    if user.view().is_none_or(|u| u.csrf != form.field("csrf")) {
-        return Ok(forged());
-    }
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (NaiveDate::parse_from_str(form.field("data"), "%Y-%m-%d"), &form.file) {
         (Err(_), _) => Err(AppError::Refused(t("periodo mancante o non valido: ricaricare la pagina").into())),

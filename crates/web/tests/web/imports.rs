@@ -33,6 +33,10 @@ async fn import_wizard_from_the_browser() {
         multipart(uri, who, &f, file)
     };
     assert_eq!(send(&state, req(&fields("misurazioni", "falso"), Some(("v.csv", file.as_bytes())), &planner, start)).await.0, StatusCode::FORBIDDEN);
+    // Refused before the file is read: without a session, or without the token as the first part.
+    assert_eq!(send(&state, req(&fields("misurazioni", &csrf), Some(("v.csv", file.as_bytes())), "", start)).await.0, StatusCode::FORBIDDEN);
+    let late_token = vec![("tipo", "misurazioni".to_string()), ("csrf", csrf.clone())];
+    assert_eq!(send(&state, req(&late_token, Some(("v.csv", file.as_bytes())), &planner, start)).await.0, StatusCode::FORBIDDEN);
     let (status, _, body) = send(&state, req(&fields("misurazioni", &csrf), None, &planner, start)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("scegliere il file da importare"), "{body}");
