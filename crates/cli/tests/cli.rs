@@ -26,8 +26,13 @@ fn temp_sqlite() -> String {
     format!("sqlite://{}", p.display())
 }
 
+/// A suffix no other call of this test process returns: tests run in parallel, and two of them
+/// sharing a database file would see each other's enti.
 fn rand_suffix() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() % 1000)
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) as u128;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    nanos * 1000 + n
 }
 
 fn temp_file(name: &str, content: &str) -> PathBuf {
@@ -72,7 +77,7 @@ fn demo_story(url: &str) {
     let o = run(url, &["demo", "--no-serve"]);
     assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): già presente\n");
     let o = run(url, &["cycle", "list"]);
-    assert_eq!(text(&o).0, "2022 (2022–2024)\n2021 (2021–2023)\n2020 (2020–2022)\n");
+    assert_eq!(text(&o).0, "2022 (2022–2024)\n2021 (2021–2023)\n2020 (2020–2022)\n", "{url}: {}", text(&o).1);
 
     // The scores of the demo's 2020, in every format.
     let o = run(url, &["report", "scores", "--cycle", "2020"]);
