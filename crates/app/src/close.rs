@@ -186,6 +186,7 @@ fn sha256(text: &str) -> String {
 /// Refuses a change to a closed cycle's frozen data. Every use case that writes a cycle's plan,
 /// values or structure calls it inside its transaction.
 pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<(), AppError> {
+    traguardi_store::cycle::lock(conn, &cycle.id, false).await?;
     match close::of_cycle(conn, &ente.id, &cycle.id).await? {
         None => Ok(()),
         Some(c) => Err(AppError::Refused(format!(
@@ -207,6 +208,8 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     // One transaction: what is checked, moved, frozen and stored is the same data.
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
+    // Waits for the changes in flight; every change after it finds the cycle closed.
+    traguardi_store::cycle::lock(&mut tx, &cycle.id, true).await?;
     ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let open: Vec<&str> = objectives.iter().filter(|o| o.state != VALIDATED).map(|o| o.code.as_str()).collect();

@@ -70,3 +70,16 @@ pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreErr
     let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 ORDER BY year DESC"))).bind(&ente.0).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Locks a cycle's row until the transaction ends: `exclusive` for the close, shared for every
+/// change of the cycle's data. On PostgreSQL this closes the race between a change that checked
+/// the cycle open and a close committing meanwhile: the close waits for the changes in flight,
+/// and a change after it sees it closed. (SQLite's transactions are one writer at a time.)
+pub async fn lock(conn: &mut Conn, cycle_id: &str, exclusive: bool) -> Result<(), StoreError> {
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    let sql = if exclusive { "SELECT id FROM cycle WHERE id = $1 FOR UPDATE" } else { "SELECT id FROM cycle WHERE id = $1 FOR SHARE" };
+    sqlx::query(sql).bind(cycle_id).execute(&mut *conn).await?;
+    Ok(())
+}

@@ -42,3 +42,66 @@ async fn twenty_people_save_at_once() {
         store.close().await;
     }
 }
+
+/// A close racing people who save values: each value is either in the frozen snapshot or
+/// refused as after the close, never committed after it (verify passes).
+#[tokio::test]
+async fn a_close_racing_writers_freezes_exactly_what_came_before() {
+    for store in testing::all().await.expect("stores") {
+        let (ente, _) = demo::load(&store).await.expect("demo");
+        let kpis: Vec<String> = {
+            let s = traguardi_app::scores::load(&store, &Actor::console(), None, 2021).await.expect("scores");
+            s.kpis.iter().filter(|k| k.formula.is_none()).take(16).map(|k| k.code.clone()).collect()
+        };
+        let mut tasks = Vec::new();
+        for (i, kpi) in kpis.into_iter().enumerate() {
+            let (s, e) = (store.clone(), ente.clone());
+            tasks.push(tokio::spawn(async move {
+                let entry = Entry {
+                    kpi,
+                    period_end: NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
+                    value: format!("{}", 50 + i),
+                    note: "inserito durante la chiusura".into(),
+                    cause: None,
+                    not_assessable: false,
+                    submit: false,
+                    based_on: None,
+                };
+                measurements::enter(&s, &Actor::console(), &e, 2021, &entry).await.map(|_| ())
+            }));
+            if i == 8 {
+                let (s, e) = (store.clone(), ente.clone());
+                tasks.push(tokio::spawn(
+                    async move { traguardi_app::close::close(&s, &Actor::console(), &e, 2021, Some("chiusura di prova")).await.map(|_| ()) },
+                ));
+            }
+        }
+        for t in tasks {
+            match t.await.expect("task") {
+                Ok(_) => {}
+                Err(traguardi_app::AppError::Refused(m)) => assert!(m.starts_with("il ciclo 2021 è chiuso dal "), "{m}"),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        traguardi_app::close::verify(&store, &Actor::console(), &ente, 2021).await.expect("nothing committed after the close");
+        store.close().await;
+    }
+}
+
+/// The close waits for a change that found the cycle open and has not committed yet.
+#[tokio::test]
+async fn the_close_waits_for_changes_in_flight() {
+    for store in testing::all().await.expect("stores") {
+        let (ente, _) = demo::load(&store).await.expect("demo");
+        let mut writer = store.begin().await.expect("a change begins");
+        let cycle = traguardi_app::cycles::get(&mut writer, &ente, 2021).await.expect("cycle");
+        traguardi_app::close::ensure_open(&mut writer, &ente, &cycle).await.expect("open");
+        let (s, e) = (store.clone(), ente.clone());
+        let closing = tokio::spawn(async move { traguardi_app::close::close(&s, &Actor::console(), &e, 2021, Some("prova")).await });
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        assert!(!closing.is_finished(), "the close must wait for the change in flight");
+        writer.commit().await.expect("the change commits");
+        closing.await.expect("task").expect("then the cycle closes");
+        store.close().await;
+    }
+}
