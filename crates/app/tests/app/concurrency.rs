@@ -6,6 +6,20 @@ use traguardi_app::measurements::{self, Entry};
 use traguardi_app::{Actor, audit, demo};
 use traguardi_store::testing;
 
+/// A year-end value of 2021 for `kpi`.
+fn entry(kpi: String, value: usize, note: &str) -> Entry {
+    Entry {
+        kpi,
+        period_end: NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
+        value: value.to_string(),
+        note: note.into(),
+        cause: None,
+        not_assessable: false,
+        submit: false,
+        based_on: None,
+    }
+}
+
 #[tokio::test]
 async fn twenty_people_save_at_once() {
     for store in testing::all().await.expect("stores") {
@@ -20,17 +34,7 @@ async fn twenty_people_save_at_once() {
         for (i, kpi) in kpis.into_iter().enumerate() {
             let (store, ente) = (store.clone(), ente.clone());
             tasks.push(tokio::spawn(async move {
-                let entry = Entry {
-                    kpi,
-                    period_end: NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
-                    value: format!("{}", 10 + i),
-                    note: "inserito in contemporanea".into(),
-                    cause: None,
-                    not_assessable: false,
-                    submit: false,
-                    based_on: None,
-                };
-                measurements::enter(&store, &Actor::console(), &ente, 2021, &entry).await
+                measurements::enter(&store, &Actor::console(), &ente, 2021, &entry(kpi, 10 + i, "inserito in contemporanea")).await
             }));
         }
         for t in tasks {
@@ -57,17 +61,7 @@ async fn a_close_racing_writers_freezes_exactly_what_came_before() {
         for (i, kpi) in kpis.into_iter().enumerate() {
             let (s, e) = (store.clone(), ente.clone());
             tasks.push(tokio::spawn(async move {
-                let entry = Entry {
-                    kpi,
-                    period_end: NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
-                    value: format!("{}", 50 + i),
-                    note: "inserito durante la chiusura".into(),
-                    cause: None,
-                    not_assessable: false,
-                    submit: false,
-                    based_on: None,
-                };
-                measurements::enter(&s, &Actor::console(), &e, 2021, &entry).await.map(|_| ())
+                measurements::enter(&s, &Actor::console(), &e, 2021, &entry(kpi, 50 + i, "inserito durante la chiusura")).await.map(|_| ())
             }));
             if i == 8 {
                 let (s, e) = (store.clone(), ente.clone());
