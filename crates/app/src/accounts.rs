@@ -166,6 +166,7 @@ pub struct NewSession {
 /// and refused outright after `MAX_FAILURES` failures in `LOCK_MINUTES`.
 pub async fn login(store: &Store, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
     let wrong = || AppError::Refused("utente o password non corretti".into());
+    let throttled = || AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti"));
     // Bounded before anything is read, hashed or stored.
     if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD {
         return Err(wrong());
@@ -178,13 +179,13 @@ pub async fn login(store: &Store, username: &str, password: &str, client: &str) 
         let since = stamp(now - Duration::minutes(LOCK_MINUTES));
         let (pair, any, last) = accounts::failures_since(&mut conn, &username, &client, &since).await?;
         if any >= MAX_CLIENT_FAILURES {
-            return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+            return Err(throttled());
         }
         if pair >= MAX_FAILURES {
             let wait = Duration::minutes((1i64 << (pair - MAX_FAILURES).min(4)).min(LOCK_MINUTES));
             let last = last.and_then(|l| chrono::DateTime::parse_from_rfc3339(&l).ok()).map(|l| l.with_timezone(&Utc));
             if last.is_some_and(|l| now < l + wait) {
-                return Err(AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti")));
+                return Err(throttled());
             }
         }
         accounts::by_username(&mut conn, &username).await?.filter(|a| a.active)
