@@ -74,6 +74,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             store.migrate().await?;
             serve(store, &bind, None).await?;
         }
+        Command::Backup { out, ente } => crate::operations::backup(store, &out, ente.as_deref()).await?,
+        Command::Restore { file } => crate::operations::restore(store, &file).await?,
         Command::Metropoli => {
             store.migrate().await?;
             traguardi_app::metropoli::store(store).await?;

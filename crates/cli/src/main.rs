@@ -9,6 +9,7 @@ macro_rules! out {
 }
 
 mod commands;
+mod operations;
 mod premi;
 mod say;
 
@@ -47,6 +48,16 @@ enum Command {
     /// Write the synthetic metropoli of the benchmarks (ente 099999: 60 Direzioni, 400 units,
     /// 15,000 staff, 3,000 objectives, 12,000 KPIs with their values, funds and rules) into an empty database
     Metropoli,
+    /// A portable archive (.jsonl.gz) of the whole database or of one ente, consistent while the server runs
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this ente's data (and its accounts)
+        #[arg(long)]
+        ente: Option<String>,
+    },
+    /// Load an archive written by `backup` into an empty database, SQLite or PostgreSQL
+    Restore { file: PathBuf },
     /// Import data from CSV or XLSX
     Import {
         #[command(subcommand)]

@@ -526,3 +526,40 @@ fn metropoli_for_the_benchmarks() {
     let o = run(&url, &["metropoli"]);
     assert!(!o.status.success(), "a second metropoli in the same database is refused");
 }
+
+/// A SQLite database archived while it could be in use, restored into PostgreSQL (a comune
+/// outgrowing one file) or another SQLite file: the trail verifies there and the close too.
+#[tokio::test]
+async fn backup_and_restore_from_the_command_line() {
+    let source = temp_sqlite();
+    assert!(run(&source, &["demo", "--no-serve"]).status.success());
+    let o = run(&source, &["close", "--cycle", "2021", "--force", "--reason", "validazione su carta"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let archive = temp_file("copia.jsonl.gz", "");
+    let o = run(&source, &["backup", "--out", archive.to_str().expect("path")]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.starts_with(&format!("copia di sicurezza scritta in {}: 41 tabelle, ", archive.display())), "{out}");
+    assert!(!std::path::Path::new(&format!("{}.partial", archive.display())).exists(), "no partial file left");
+
+    let mut targets = vec![temp_sqlite()];
+    targets.extend(testing::postgres_url().await.expect("postgres"));
+    for target in &targets {
+        let o = run(target, &["restore", archive.to_str().expect("path")]);
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(out.contains("ente 015146: registro di audit integro, "), "{out}");
+        let o = run(target, &["close", "--cycle", "2021", "--verify"]);
+        assert!(o.status.success(), "the close verifies after the restore: {:?}", text(&o));
+        let o = run(target, &["audit", "--verify"]);
+        assert!(o.status.success(), "{:?}", text(&o));
+        // Never over data.
+        let o = bin().arg("--database-url").arg(target).args(["restore", archive.to_str().expect("path")]).env("LANG", "en_US.UTF-8").output().expect("runs");
+        assert_eq!(o.status.code(), Some(1));
+        assert!(text(&o).1.contains("il database di destinazione contiene già dati"), "{:?}", text(&o));
+    }
+    // A backup that cannot be written says where, and leaves nothing behind.
+    let o = run(&source, &["backup", "--out", "/nonexistent-dir/copia.jsonl.gz"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("impossibile creare /nonexistent-dir/copia.jsonl.gz.partial"), "{:?}", text(&o));
+}

@@ -54,17 +54,28 @@ pub async fn last_of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Option<(i64,
 }
 
 /// The first sequence number missing from the whole log (every ente's records share one
-/// sequence, from 1), or `None` when it has no gap.
+/// sequence, from 1), or `None` when it has no gap. After a restore of one ente's archive the
+/// other enti's numbers are missing up to the archive's last record, which must be there.
 pub async fn first_gap(conn: &mut Conn) -> Result<Option<i64>, StoreError> {
-    let (count, min, max): (i64, i64, i64) =
-        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(MIN(seq), 1) AS BIGINT), CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM audit_log")
-            .fetch_one(&mut *conn)
-            .await?;
-    if min == 1 && count == max {
+    let floor: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(MAX(last_seq), 0) AS BIGINT) FROM restore_log WHERE ente_code IS NOT NULL").fetch_one(&mut *conn).await?;
+    if floor > 0 {
+        let there: Option<i64> = sqlx::query_scalar("SELECT seq FROM audit_log WHERE seq = $1").bind(floor).fetch_optional(&mut *conn).await?;
+        if there.is_none() {
+            return Ok(Some(floor));
+        }
+    }
+    let (count, min, max): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(MIN(seq), $1 + 1) AS BIGINT), CAST(COALESCE(MAX(seq), $1) AS BIGINT) FROM audit_log WHERE seq > $1",
+    )
+    .bind(floor)
+    .fetch_one(&mut *conn)
+    .await?;
+    if min == floor + 1 && count == max - floor {
         return Ok(None);
     }
-    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM audit_log ORDER BY seq").fetch_all(&mut *conn).await?;
-    Ok(seqs.iter().zip(1..).find(|(s, expected)| **s != *expected).map(|(_, expected)| expected).or(Some(max + 1)))
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM audit_log WHERE seq > $1 ORDER BY seq").bind(floor).fetch_all(&mut *conn).await?;
+    Ok(seqs.iter().zip(floor + 1..).find(|(s, expected)| **s != *expected).map(|(_, expected)| expected).or(Some(max + 1)))
 }
 
 /// The next sequence number and the hash the next record of `ente` must chain to.

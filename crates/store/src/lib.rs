@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod acts;
 pub mod audit;
+pub mod backup;
 pub mod budget;
 pub mod close;
 pub mod cycle;

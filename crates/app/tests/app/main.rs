@@ -2,6 +2,7 @@
 //! them all (a binary per file would link the whole workspace once per file).
 
 mod accounts;
+mod backup;
 mod budget;
 mod close;
 mod common;

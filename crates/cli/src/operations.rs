@@ -1,0 +1,58 @@
+//! The operations of an installation's IT: backup and restore.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use traguardi_app::{Actor, AppError, Store};
+use traguardi_domain::Lang;
+
+use crate::say;
+
+/// Writes the archive next to `out` and renames it into place once complete, so that a failed
+/// backup never leaves a file that looks whole.
+pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()> {
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let file = std::fs::File::create(&partial).with_context(|| format!("impossibile creare {}", partial.display()))?;
+    let written = traguardi_app::backup::backup(store, &Actor::console(), ente, std::io::BufWriter::new(file)).await;
+    let summary = match written {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+    };
+    std::fs::rename(&partial, out).with_context(|| format!("impossibile scrivere {}", out.display()))?;
+    let what = summary.ente.as_deref().map(|c| format!(" (ente {c})")).unwrap_or_default();
+    match say::lang() {
+        Lang::It => {
+            out!("copia di sicurezza{what} scritta in {}: {} tabelle, {} righe, sha256 {}", out.display(), summary.tables, summary.rows, summary.sha256)
+        }
+        Lang::En => out!("backup{what} written to {}: {} tables, {} rows, sha256 {}", out.display(), summary.tables, summary.rows, summary.sha256),
+    }
+    Ok(())
+}
+
+/// Loads an archive and reports, per ente, whether its audit trail verifies.
+pub async fn restore(store: &Store, file: &Path) -> Result<()> {
+    let input = std::fs::File::open(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
+    let r = traguardi_app::backup::restore(store, &Actor::console(), std::io::BufReader::new(input)).await?;
+    let l = say::lang();
+    match l {
+        Lang::It => out!("ripristinate {} righe di {} tabelle da {} (sha256 {})", r.archive.rows, r.archive.tables, file.display(), r.archive.sha256),
+        Lang::En => out!("restored {} rows of {} tables from {} (sha256 {})", r.archive.rows, r.archive.tables, file.display(), r.archive.sha256),
+    }
+    let mut broken = Vec::new();
+    for (code, verified) in &r.audit {
+        match (verified, l) {
+            (Ok(n), Lang::It) => out!("ente {code}: registro di audit integro, {n} record verificati"),
+            (Ok(n), Lang::En) => out!("ente {code}: audit trail intact, {n} records verified"),
+            (Err(e), _) => broken.push(format!("ente {code}: {e}")),
+        }
+    }
+    if !broken.is_empty() {
+        return Err(AppError::Refused(broken.join("; ")).into());
+    }
+    Ok(())
+}
