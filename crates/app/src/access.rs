@@ -16,11 +16,12 @@ pub enum ActorKind {
     Console,
     /// An anonymous visitor of the public pages.
     Public,
-    /// A logged-in account with its roles (`role` names of `accounts::ROLES`) and the units
-    /// (lineage ids) its direttore, dirigente and PO/EQ roles are scoped to, with all below them.
+    /// A logged-in account with its roles (`role` names of `accounts::ROLES`) and, for each of
+    /// its direttore, dirigente and PO/EQ roles, the unit (lineage id) it is scoped to, with all
+    /// below it: `(role, lineage)`, so that each role acts on its own units only.
     /// `grants` says in which ente each role was given (`None`: everywhere, the administrator);
     /// `roles` are those in force: all of them until the actor is narrowed to one ente.
-    User { account_id: String, roles: Vec<String>, units: Vec<String>, grants: Vec<(Option<String>, String)> },
+    User { account_id: String, roles: Vec<String>, units: Vec<(String, String)>, grants: Vec<(Option<String>, String)> },
 }
 
 /// What an actor may be asked to do.
@@ -48,11 +49,20 @@ impl Actor {
         Actor { name: "pubblico".into(), kind: ActorKind::Public }
     }
 
-    /// An account acting with `roles`, its unit-scoped roles on the units of lineage `units`.
+    /// An account acting with `roles`, each of its unit-scoped roles on every unit of lineage
+    /// `units` (see [`Actor::scoped`] for one role per unit).
     pub fn user(name: &str, account_id: &str, roles: &[&str], units: &[&str]) -> Actor {
-        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
-        let grants = roles.iter().map(|r| (None, r.to_string())).collect();
-        Actor { name: name.into(), kind: ActorKind::User { account_id: account_id.into(), roles: owned(roles), units: owned(units), grants } }
+        let scoped: Vec<(&str, &str)> =
+            roles.iter().filter(|r| crate::accounts::UNIT_ROLES.contains(r)).flat_map(|r| units.iter().map(move |u| (*r, *u))).collect();
+        Actor::scoped(name, account_id, roles, &scoped)
+    }
+
+    /// An account acting with `roles`, its unit-scoped roles each on its own units: `(role, lineage)`.
+    pub fn scoped(name: &str, account_id: &str, roles: &[&str], units: &[(&str, &str)]) -> Actor {
+        let roles: Vec<String> = roles.iter().map(|s| s.to_string()).collect();
+        let units = units.iter().map(|(r, u)| (r.to_string(), u.to_string())).collect();
+        let grants = roles.iter().map(|r| (None, r.clone())).collect();
+        Actor { name: name.into(), kind: ActorKind::User { account_id: account_id.into(), roles, units, grants } }
     }
 
     /// The actor acting in one ente (by id): only the roles granted there, or everywhere. Every
@@ -68,12 +78,14 @@ impl Actor {
         }
     }
 
-    /// The units (lineage ids) the actor's unit-scoped roles act on: `None` for the console.
-    pub fn units(&self) -> Option<&[String]> {
+    /// The units (lineage ids) on which the actor holds one of `roles`: `None` for the console.
+    pub fn units_of(&self, roles: &[&str]) -> Option<Vec<&str>> {
         match &self.kind {
             ActorKind::Console => None,
-            ActorKind::Public => Some(&[]),
-            ActorKind::User { units, .. } => Some(units),
+            ActorKind::Public => Some(Vec::new()),
+            ActorKind::User { units, roles: in_force, .. } => {
+                Some(units.iter().filter(|(r, _)| roles.contains(&r.as_str()) && in_force.contains(r)).map(|(_, u)| u.as_str()).collect())
+            }
         }
     }
 

@@ -247,7 +247,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String
 /// An account acting with its roles.
 async fn actor_of(conn: &mut traguardi_store::Conn, account: &Account) -> Result<Actor, AppError> {
     let grants = accounts::roles(conn, &account.id).await?;
-    let units = grants.iter().filter(|g| UNIT_ROLES.contains(&g.role.as_str())).filter_map(|g| g.unit_lineage.clone()).collect();
+    let units = grants.iter().filter(|g| UNIT_ROLES.contains(&g.role.as_str())).filter_map(|g| Some((g.role.clone(), g.unit_lineage.clone()?))).collect();
     let roles = grants.iter().map(|g| g.role.clone()).collect();
     let grants = grants.into_iter().map(|g| (g.ente_id, g.role)).collect();
     Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles, units, grants } })

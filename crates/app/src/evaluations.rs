@@ -124,7 +124,7 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
         ActorKind::User { account_id, .. } => traguardi_store::accounts::person_of(conn, account_id, &ente.id).await?,
         _ => None,
     };
-    let scope = UnitScope::of(conn, actor, &ente, &cycle.id).await?;
+    let scope = UnitScope::of(conn, actor, &ente, &cycle.id, &crate::accounts::UNIT_ROLES).await?;
     let units: HashMap<String, String> = traguardi_store::org::of_cycle(conn, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.id, u.code)).collect();
     let evaluations: HashMap<String, EvaluationRow> =
         pay::evaluations(conn, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();

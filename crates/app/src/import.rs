@@ -3,7 +3,7 @@
 
 use traguardi_docs::{Columns, ReadOptions, Table, read_table};
 use traguardi_domain::Problems;
-use traguardi_store::Tx;
+use traguardi_store::{EnteId, Store, Tx};
 
 use crate::AppError;
 
@@ -31,11 +31,55 @@ pub(crate) async fn open(
     Ok((table, cols, problems))
 }
 
-pub(crate) async fn finish(tx: Tx, dry_run: bool) -> Result<(), AppError> {
-    if dry_run {
-        tx.rollback().await?;
-    } else {
-        tx.commit().await?;
+/// How an import ends.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending<'a> {
+    /// A trial: everything is rolled back.
+    DryRun,
+    Commit,
+    /// Commit, consuming the file waiting in the import wizard in the same transaction: the
+    /// file is claimed (removed) first, so a second submit of the same file waits for the first
+    /// and, once it committed, finds it gone and imports nothing.
+    Upload {
+        ente: &'a EnteId,
+        id: &'a str,
+    },
+}
+
+impl Ending<'_> {
+    pub fn is_dry_run(self) -> bool {
+        matches!(self, Ending::DryRun)
+    }
+}
+
+impl From<bool> for Ending<'_> {
+    /// `dry_run` as the importers' callers pass it.
+    fn from(dry_run: bool) -> Self {
+        if dry_run { Ending::DryRun } else { Ending::Commit }
+    }
+}
+
+/// The import's transaction: a trial one for a dry run (see [`Store::begin_trial`]); for a file
+/// of the wizard, one that has claimed it.
+pub(crate) async fn begin(store: &Store, ending: impl Into<Ending<'_>>) -> Result<Tx, AppError> {
+    match ending.into() {
+        Ending::DryRun => Ok(store.begin_trial().await?),
+        Ending::Commit => Ok(store.begin().await?),
+        Ending::Upload { ente, id } => {
+            let mut tx = store.begin().await?;
+            if !traguardi_store::imports::delete(&mut tx, ente, id).await? {
+                tx.rollback().await?;
+                return Err(AppError::Conflict("questo file è già stato importato (invio ripetuto): nulla è stato importato una seconda volta".into()));
+            }
+            Ok(tx)
+        }
+    }
+}
+
+pub(crate) async fn finish<'a>(tx: Tx, ending: impl Into<Ending<'a>>) -> Result<(), AppError> {
+    match ending.into() {
+        Ending::DryRun => tx.rollback().await?,
+        Ending::Commit | Ending::Upload { .. } => tx.commit().await?,
     }
     Ok(())
 }

@@ -39,7 +39,7 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
     actor.require(Permission::Administer, "registrare atti")?;
     debug_assert_eq!(OPINION_COLUMNS.len(), OPINIONS.len());
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let stored: HashMap<String, Act> = acts::list(&mut tx, &ente.id).await?.into_iter().map(|a| (a.code.clone(), a)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();

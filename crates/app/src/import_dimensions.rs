@@ -47,7 +47,7 @@ pub async fn import_dimensions(
 ) -> Result<DimensionsReport, AppError> {
     actor.require(Permission::Administer, "configurare le dimensioni del piano")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
     let mut rows = Vec::new();
     let mut names: HashMap<String, (String, usize)> = HashMap::new();

@@ -31,7 +31,7 @@ pub struct DupReport {
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
     actor.require(Permission::Administer, "importare il DUP")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let stored = plan::dup_objectives(&mut tx, &ente.id).await?;
     // Owners are Direzioni of the latest cycle, kept across cycles by their lineage.
     let latest = cycle::list(&mut tx, &ente.id).await?.into_iter().next();

@@ -48,7 +48,7 @@ pub async fn import_evaluations(
     actor.require(Permission::Administer, "registrare le valutazioni individuali")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::close::ensure_open(&mut tx, &ente, &cycle).await?;

@@ -106,7 +106,7 @@ pub async fn import_fund(
     }
     problems.into_result()?;
     let totals = FundTotals::of(&items);
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::close::ensure_open(&mut tx, &ente, &cycle).await?;

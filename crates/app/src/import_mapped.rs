@@ -326,7 +326,7 @@ pub async fn import_mapped(
         dry_run,
         ..MappedReport::default()
     };
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     report.replaced = budget::replace_amounts(&mut tx, &ente.id, &mapping.name, &mapping.fase, &mapping.side.letter().to_string(), &read.amounts).await?;
     if !dry_run {
         let summary = serde_json::json!({ "fonte": report.fonte, "importi": report.amounts, "controlli": report.checks.len() });

@@ -51,19 +51,21 @@ impl MeasurementsReport {
     }
 }
 
-pub async fn import_measurements(
+pub async fn import_measurements<'a>(
     store: &Store,
     actor: &Actor,
     ente: &Ente,
     year: i32,
     bytes: &[u8],
     opts: ReadOptions,
-    dry_run: bool,
+    dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<MeasurementsReport, AppError> {
     actor.require(Permission::Administer, "importare le misurazioni")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
 
-    let mut tx = store.begin().await?;
+    let ending = dry_run.into();
+    let dry_run = ending.is_dry_run();
+    let mut tx = import::begin(store, ending).await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();
@@ -191,6 +193,6 @@ pub async fn import_measurements(
         )
         .await?;
     }
-    import::finish(tx, dry_run).await?;
+    import::finish(tx, ending).await?;
     Ok(report)
 }

@@ -64,7 +64,7 @@ pub async fn import_org(
     let table = read_table(bytes, opts)?;
     let (rows, mut problems) = parse_rows(&table)?;
 
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();

@@ -92,7 +92,7 @@ pub async fn import_pdc(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
     }
     problems.into_result()?;
 
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     report.replaced = budget::pdc_count(&mut tx, &ente.id).await?;
     if !dry_run {
         budget::replace_pdc(&mut tx, &ente.id, &codes).await?;

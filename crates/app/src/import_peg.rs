@@ -54,7 +54,7 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
     actor.require(Permission::Administer, "importare il PEG")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
-    let mut tx = store.begin().await?;
+    let mut tx = import::begin(store, dry_run).await?;
     let glossary = Glossary::load(&mut tx, &ente.id).await?;
     let mut org = OrgByYear::new(&ente.id);
 

@@ -69,14 +69,14 @@ impl PeopleReport {
     }
 }
 
-pub async fn import_people(
+pub async fn import_people<'a>(
     store: &Store,
     actor: &Actor,
     ente: &Ente,
     year: i32,
     bytes: &[u8],
     opts: ReadOptions,
-    dry_run: bool,
+    dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PeopleReport, AppError> {
     actor.require(Permission::Administer, "importare il personale")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
@@ -158,7 +158,9 @@ pub async fn import_people(
         }
     }
 
-    let mut tx = store.begin().await?;
+    let ending = dry_run.into();
+    let dry_run = ending.is_dry_run();
+    let mut tx = import::begin(store, ending).await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let cal = cycle.calendar.clone();
@@ -287,6 +289,6 @@ pub async fn import_people(
             .await?;
         }
     }
-    import::finish(tx, dry_run).await?;
+    import::finish(tx, ending).await?;
     Ok(report)
 }

@@ -104,12 +104,22 @@ impl PlanReport {
     }
 }
 
-pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PlanReport, AppError> {
+pub async fn import_plan<'a>(
+    store: &Store,
+    actor: &Actor,
+    ente: &Ente,
+    year: i32,
+    bytes: &[u8],
+    opts: ReadOptions,
+    dry_run: impl Into<import::Ending<'a>>,
+) -> Result<PlanReport, AppError> {
     actor.require(Permission::Administer, "importare il piano")?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
 
-    let mut tx = store.begin().await?;
+    let ending = dry_run.into();
+    let dry_run = ending.is_dry_run();
+    let mut tx = import::begin(store, ending).await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
     crate::close::ensure_open(&mut tx, ente, &cycle).await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
@@ -523,7 +533,7 @@ pub async fn import_plan(store: &Store, actor: &Actor, ente: &Ente, year: i32, b
         )
         .await?;
     }
-    import::finish(tx, dry_run).await?;
+    import::finish(tx, ending).await?;
     Ok(report)
 }
 

@@ -12,6 +12,7 @@ use traguardi_store::imports::{self, Upload};
 use traguardi_store::{Store, new_id};
 
 use crate::access::Permission;
+use crate::import::Ending;
 use crate::{Actor, AppError, import_measurements, import_people, import_plan};
 
 /// Larger files are refused before they are read.
@@ -213,7 +214,7 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: 
     let pairs = mapping(&u)?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(pairs.clone()), ..Default::default() };
     let table = read_table(&u.data, opts.clone())?;
-    let (summary, problems) = match run(store, actor, ente, &u, opts, true, lang).await {
+    let (summary, problems) = match run(store, actor, ente, &u, opts, Ending::DryRun, lang).await {
         Ok(summary) => (Some(summary), Problems::default()),
         Err(AppError::Invalid(p)) => (None, p),
         Err(e) => return Err(e),
@@ -235,9 +236,8 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: 
 pub async fn commit(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<(Kind, String), AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(mapping(&u)?), ..Default::default() };
-    let summary = run(store, actor, ente, &u, opts, false, lang).await?;
-    let mut conn = store.acquire().await?;
-    imports::delete(&mut conn, &ente.id, id).await?;
+    // The import and the removal of the file are one transaction: a double submit imports once.
+    let summary = run(store, actor, ente, &u, opts, Ending::Upload { ente: &ente.id, id }, lang).await?;
     Ok((Kind::parse(&u.kind)?, summary))
 }
 
@@ -302,12 +302,12 @@ fn plain(header: &str) -> String {
     header.trim().to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect()
 }
 
-async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, dry_run: bool, lang: Lang) -> Result<String, AppError> {
+async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, ending: Ending<'_>, lang: Lang) -> Result<String, AppError> {
     let year = u.cycle_year.ok_or_else(|| AppError::Refused("il file non indica il ciclo".into()))?;
     Ok(match Kind::parse(&u.kind)? {
-        Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
-        Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
-        Kind::Persone => import_people::import_people(store, actor, ente, year, &u.data, opts, dry_run).await?.summary(lang),
+        Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, ending).await?.summary(lang),
+        Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, ending).await?.summary(lang),
+        Kind::Persone => import_people::import_people(store, actor, ente, year, &u.data, opts, ending).await?.summary(lang),
     })
 }
 

@@ -12,6 +12,7 @@ use traguardi_store::plan::{self, Kpi, Measurement};
 use traguardi_store::{Store, Tx, new_id};
 
 use crate::access::Permission;
+use crate::accounts::UNIT_ROLES;
 use crate::audit::{self, Change};
 use crate::import_measurements::CAUSES;
 use crate::scope::{UnitScope, unit_of_kpi};
@@ -68,10 +69,16 @@ async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi,
 /// Values are entered and submitted by the planners, or by whoever holds a unit-scoped role
 /// (direttore, dirigente, PO/EQ) on the unit that measures the KPI or a unit above it.
 async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: &str) -> Result<(), AppError> {
+    require_on_unit(tx, actor, ente, cycle_id, kpi, what, &UNIT_ROLES).await
+}
+
+/// The KPI's unit is within the units where the actor holds one of `roles` (or the actor
+/// administers the ente).
+async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: &str, roles: &[&str]) -> Result<(), AppError> {
     if actor.may(Permission::Administer) {
         return Ok(());
     }
-    let scope = UnitScope::of(tx, actor, ente, cycle_id).await?;
+    let scope = UnitScope::of(tx, actor, ente, cycle_id, roles).await?;
     let objectives = plan::objectives(tx, &ente.id, cycle_id).await?;
     if scope.contains(unit_of_kpi(kpi, &objectives)) {
         return Ok(());
@@ -197,7 +204,7 @@ async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
             kpi.code
         )));
     }
-    require_owner(tx, actor, ente, cycle_id, kpi, "approvare o restituire valori").await
+    require_on_unit(tx, actor, ente, cycle_id, kpi, "approvare o restituire valori", &["direttore"]).await
 }
 
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
@@ -334,7 +341,7 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
     // A Direttore's inbox: his Direzione's values entered by others.
-    let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id).await?) } else { None };
+    let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id, &["direttore"]).await?) } else { None };
     let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
         .filter(|m| m.status == "submitted")
@@ -422,7 +429,7 @@ pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) 
             const WIDE: [&str; 5] = ["amministratore", "pianificatore", "niv", "segretario", "ragioneria"];
             let unit_scoped = roles.iter().any(|r| crate::accounts::UNIT_ROLES.contains(&r.as_str()));
             roles.iter().any(|r| WIDE.contains(&r.as_str()))
-                || (unit_scoped && crate::scope::UnitScope::of(&mut conn, &actor, ente, &cycle_id).await?.contains(unit_id.as_deref()))
+                || (unit_scoped && crate::scope::UnitScope::of(&mut conn, &actor, ente, &cycle_id, &UNIT_ROLES).await?.contains(unit_id.as_deref()))
         }
     };
     let (evidence, data) = plan::evidence_file(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;

@@ -1,5 +1,7 @@
-//! Where an account's unit-scoped roles (direttore, dirigente, PO/EQ) act: the units it was
-//! granted, by lineage, and every unit below them, in one cycle.
+//! Where an account's unit-scoped roles (direttore, dirigente, PO/EQ) act: the units each role
+//! was granted on, by lineage, and every unit below them, in one cycle. A power is asked with
+//! the roles that carry it, so a person who is direttore of one Direzione and PO/EQ in another
+//! has the direttore's powers in the first only.
 
 use std::collections::HashSet;
 
@@ -18,13 +20,13 @@ pub struct UnitScope {
 }
 
 impl UnitScope {
-    /// The actor's scope in a cycle (empty for the console and the public: the console is not
-    /// limited by it, the public has none).
-    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<UnitScope, AppError> {
+    /// Where the actor's `roles` act in a cycle (empty for the console and the public: the
+    /// console is not limited by it, the public has none).
+    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[&str]) -> Result<UnitScope, AppError> {
         let mut scope = UnitScope::default();
-        if let Some(lineages) = actor.units().filter(|l| !l.is_empty()) {
+        if let Some(lineages) = actor.units_of(roles).filter(|l| !l.is_empty()) {
             let all = org::of_cycle(conn, &ente.id, cycle_id).await?;
-            for root in all.iter().filter(|u| lineages.contains(&u.lineage_id)) {
+            for root in all.iter().filter(|u| lineages.contains(&u.lineage_id.as_str())) {
                 scope.names.push(root.code.clone());
                 scope.units.extend(subtree(&all, root).into_iter().map(|u| u.id.clone()));
             }

@@ -91,7 +91,7 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
     if roles.iter().any(|r| r == "niv") {
         todo.to_validate = Some(objectives.iter().filter(|o| o.state == "consuntivato").count());
     }
-    let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id).await?;
+    let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id, &crate::accounts::UNIT_ROLES).await?;
     let everywhere = actor.may(Permission::Administer);
     if everywhere || !scope.units.is_empty() {
         let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;

@@ -153,31 +153,39 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
 }
 
 /// Where an actor whose step rests on a unit-scoped role (direttore, dirigente, PO/EQ) may take
-/// it: the objectives owned by his units and the units below them. Roles that are not scoped
-/// (pianificatore, NIV, segretario…) move objectives anywhere.
+/// it: the objectives owned by the units of a role that may take that step, and the units below
+/// them. Roles that are not scoped (pianificatore, NIV, segretario…) move objectives anywhere.
 struct Scope {
     /// The actor's roles that are not scoped; `None` for the console.
     wide: Option<Vec<String>>,
-    units: UnitScope,
+    /// Each unit-scoped role the actor holds, with its units.
+    scoped: Vec<(String, UnitScope)>,
 }
 
 impl Scope {
     async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<Scope, AppError> {
         let wide = actor.roles().map(|r| r.iter().filter(|x| !UNIT_ROLES.contains(&x.as_str())).cloned().collect::<Vec<_>>());
-        Ok(Scope { wide, units: UnitScope::of(conn, actor, ente, cycle_id).await? })
+        let mut scoped = Vec::new();
+        for role in UNIT_ROLES.iter().filter(|r| actor.roles().is_some_and(|held| held.iter().any(|h| h == *r))) {
+            scoped.push((role.to_string(), UnitScope::of(conn, actor, ente, cycle_id, &[role]).await?));
+        }
+        Ok(Scope { wide, scoped })
     }
 
     fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<String> {
         // Allowed by a role that is not scoped (or the console): anywhere. Otherwise the step
-        // rests on a scoped role, and the objective must be within its units.
+        // rests on a scoped role that may take it, and the objective must be within its units.
         let _only_scoped = refusal(from, to, self.wide.as_deref(), true)?;
-        if self.units.contains(o.unit_id.as_deref()) {
+        let able: Vec<&UnitScope> =
+            self.scoped.iter().filter(|(role, _)| refusal(from, to, Some(std::slice::from_ref(role)), true).is_none()).map(|(_, units)| units).collect();
+        if able.iter().any(|units| units.contains(o.unit_id.as_deref())) {
             return None;
         }
-        Some(if self.units.names.is_empty() {
+        let names: Vec<&str> = able.iter().flat_map(|u| u.names.iter().map(String::as_str)).collect();
+        Some(if names.is_empty() {
             format!("il passaggio a «{}» spetta a chi ha un ruolo su questa struttura", to.label())
         } else {
-            format!("fuori dalle strutture di competenza ({} e quelle sotto)", self.units.names.join(", "))
+            format!("fuori dalle strutture di competenza ({} e quelle sotto)", names.join(", "))
         })
     }
 }

@@ -145,6 +145,17 @@ impl Store {
         }
     }
 
+    /// A transaction for a trial run (an import's dry run, the wizard's preview) that is rolled
+    /// back at the end. On SQLite it starts deferred, so it takes the write lock only if it comes
+    /// to write (a cycle or dimensions created on the way), never for reading: people saving
+    /// meanwhile are not kept waiting by a preview.
+    pub async fn begin_trial(&self) -> Result<Tx, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN").await?),
+            Backend::Postgres => self.begin().await,
+        }
+    }
+
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

@@ -60,9 +60,10 @@ pub async fn set_columns(conn: &mut Conn, ente: &EnteId, id: &str, columns: &str
     Ok(())
 }
 
-pub async fn delete(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM import_upload WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(id).execute(&mut *conn).await?;
-    Ok(())
+/// Removes an upload; whether it was there (a second submit of the same file finds it gone).
+pub async fn delete(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM import_upload WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Removes the uploads older than `before` (an RFC 3339 time); returns how many.

@@ -49,6 +49,15 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
         AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, t("Richiesta non valida"), e.describe(lang()))
         }
+        // Two people saving the same thing at the same moment: the database kept the first.
+        AppError::Store(db) if db.is_unique_violation() => {
+            tracing::info!("concurrent write refused by a unique constraint: {db}");
+            (
+                StatusCode::CONFLICT,
+                t("Modificato da altri"),
+                t("Qualcun altro ha salvato lo stesso dato nello stesso momento: ricaricare la pagina e riprovare.").into(),
+            )
+        }
         AppError::Store(db) => {
             tracing::error!("database: {db}");
             (StatusCode::INTERNAL_SERVER_ERROR, t("Errore interno"), t("Il servizio non è al momento disponibile. Riprovare tra poco.").into())

@@ -249,9 +249,12 @@ async fn confirm(
     let ente = enti::find(&s.store, Some(&code)).await?;
     match import_wizard::commit(&s.store, &user.actor(), &ente, &id, lang()).await {
         Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(t2("{} importato: {}.", t(kind.label()), summary)), None).await,
-        Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {
-            unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await)
+        // Confirmed twice (a double click, a second tab): the first confirmation imported it.
+        Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {
+            let page = render_start(&s, &user, (&code, year), None, Some(e.describe(lang()))).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
+        Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_preview(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await),
         Err(e) => Err(e.into()),
     }
 }

@@ -13,13 +13,18 @@ fn chosen(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
-async fn story(store: &Store) {
-    let console = Actor::console();
+/// The demo with a half-yearly KPI of the contact centre in 2021, and a planner.
+async fn milano_with_crm(store: &Store) -> (traguardi_store::ente::Ente, Actor) {
     let (milano, _) = demo::load(store).await.expect("demo");
     let plan = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,periodicita\n\
                 direzione,,CRM,CRM-2021-01,Contact center,1,CRM-2021-01-K1,Chiamate gestite,numero,crescente,,100000,1,semestrale\n";
-    import_plan::import_plan(store, &console, &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
-    let planner = Actor::user("paola.rossi", "a1", &["pianificatore"], &[]);
+    import_plan::import_plan(store, &Actor::console(), &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
+    (milano, Actor::user("paola.rossi", "a1", &["pianificatore"], &[]))
+}
+
+async fn story(store: &Store) {
+    let console = Actor::console();
+    let (milano, planner) = milano_with_crm(store).await;
 
     // A file with the office's own headers (semicolons, Italian decimals) and a wrong date.
     let file = "Codice KPI;Data fine periodo;Valore;Nota;Ufficio\nCRM-2021-01-K1;30/06/2021;48.000;primo semestre;CRM\nCRM-2021-01-K1;31/13/2021;97.500;secondo semestre;CRM\n";
@@ -120,5 +125,40 @@ async fn story(store: &Store) {
 async fn import_wizard_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         story(&store).await;
+    }
+}
+
+/// Confirming twice (a double click, a second tab) imports once; a preview runs while someone
+/// else holds SQLite's write lock, because a preview never takes it.
+#[tokio::test]
+async fn a_double_submit_imports_once_and_a_preview_waits_for_no_writer() {
+    for store in testing::all().await.expect("stores") {
+        let (milano, planner) = milano_with_crm(&store).await;
+        let file = "kpi,data,valore,nota\nCRM-2021-01-K1,2021-06-30,48000,\nCRM-2021-01-K1,2021-12-31,97500,\n";
+        let id = import_wizard::upload(&store, &planner, &milano, Kind::Misurazioni, 2021, "valori.csv", file.as_bytes()).await.expect("upload");
+        import_wizard::map(&store, &planner, &milano, &id, &chosen(&[("kpi", "kpi"), ("data", "data"), ("valore", "valore"), ("nota", "nota")]))
+            .await
+            .expect("map");
+
+        let writer = store.begin().await.expect("someone saving holds the write lock");
+        let preview = tokio::time::timeout(std::time::Duration::from_secs(5), import_wizard::preview(&store, &planner, &milano, &id, Lang::It))
+            .await
+            .expect("the preview does not wait for the writer")
+            .expect("preview");
+        assert_eq!(preview.summary.as_deref(), Some("misurazioni 2021: 2 righe lette, 2 valori nuovi, 0 nuove versioni, 0 invariati"));
+        writer.rollback().await.expect("rollback");
+
+        let (a, b) =
+            tokio::join!(import_wizard::commit(&store, &planner, &milano, &id, Lang::It), import_wizard::commit(&store, &planner, &milano, &id, Lang::It));
+        let outcomes = [&a, &b];
+        assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1, "{a:?} {b:?}");
+        let refused = outcomes.iter().find_map(|r| r.as_ref().err()).expect("one refused");
+        assert!(matches!(refused, AppError::Conflict(_) | AppError::NotFound(_)), "{refused:?}");
+        let versions: i64 =
+            sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM measurement m JOIN kpi k ON k.id = m.kpi_id WHERE k.code = 'CRM-2021-01-K1'")
+                .fetch_one(&store.pool)
+                .await
+                .expect("count");
+        assert_eq!(versions, 2, "each value once, on {:?}", store.backend);
     }
 }

@@ -415,10 +415,9 @@ async fn measurement_workflow(store: &Store) {
     let lineage = |code: &'static str| sqlx::query_scalar::<_, String>("SELECT lineage_id FROM org_unit WHERE code = $1").bind(code).fetch_one(&store.pool);
     let (own, other) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
     let granted = |roles: &[&str], units: &[&str], ente: &str| {
-        let mut a = Actor::user("qualcuno", "acc", &[], units);
-        if let traguardi_app::access::ActorKind::User { roles: r, grants, .. } = &mut a.kind {
+        let mut a = Actor::user("qualcuno", "acc", roles, units);
+        if let traguardi_app::access::ActorKind::User { grants, .. } = &mut a.kind {
             *grants = roles.iter().map(|x| (Some(ente.to_string()), x.to_string())).collect();
-            *r = roles.iter().map(|x| x.to_string()).collect();
         }
         a
     };
@@ -533,5 +532,48 @@ async fn scoring_rules_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         scoring_rules(&store).await;
         store.close().await;
+    }
+}
+
+/// Someone who is direttore of SIAD and PO/EQ in CULT approves SIAD's values only: the
+/// direttore's power does not reach the PO/EQ's units. As PO/EQ they enter CULT's values.
+#[tokio::test]
+async fn each_unit_role_acts_on_its_own_units() {
+    for store in testing::all().await.expect("stores") {
+        let store = &store;
+        let (milano, _) = demo::load(store).await.expect("demo");
+        let console = Actor::console();
+        let lineage = |code: &'static str| sqlx::query_scalar::<_, String>("SELECT lineage_id FROM org_unit WHERE code = $1").bind(code).fetch_one(&store.pool);
+        let (siad, cult) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
+        let both = Actor::scoped("doppio.ruolo", "acc", &["direttore", "po_eq"], &[("direttore", &siad), ("po_eq", &cult)]);
+        let december = chrono::NaiveDate::from_ymd_opt(2020, 12, 31).expect("date");
+        let entry = |kpi: &str| Entry {
+            kpi: kpi.into(),
+            period_end: december,
+            value: "7".into(),
+            note: String::new(),
+            cause: None,
+            not_assessable: false,
+            submit: true,
+            based_on: None,
+        };
+        for kpi in ["SIAD-2020-01-K1", "CULT-2020-01-K1"] {
+            measurements::enter(store, &console, &milano, 2020, &entry(kpi)).await.expect("submitted by the office");
+        }
+        let at = |kpi| At { year: 2020, kpi, period_end: december };
+        measurements::decide(store, &both, &milano, at("SIAD-2020-01-K1"), Decision::Approve, None)
+            .await
+            .expect("the direttore approves his Direzione's value");
+        let got = measurements::decide(store, &both, &milano, at("CULT-2020-01-K1"), Decision::Approve, None).await;
+        match got {
+            Err(AppError::Forbidden { what, .. }) => {
+                assert_eq!(what, "approvare o restituire valori del KPI CULT-2020-01-K1 (strutture di competenza: SIAD e quelle sotto)")
+            }
+            other => panic!("a PO/EQ's unit is not the direttore's: {other:?}"),
+        }
+        let waiting = measurements::waiting(store, &both, &milano, 2020).await.expect("inbox");
+        assert!(waiting.iter().all(|w| w.kpi != "CULT-2020-01-K1"), "CULT's value is not in the direttore's inbox");
+        // As PO/EQ of CULT they enter CULT's values.
+        measurements::enter(store, &both, &milano, 2020, &Entry { submit: false, ..entry("CULT-2020-01-K1") }).await.expect("the PO/EQ enters CULT's value");
     }
 }
