@@ -131,6 +131,14 @@ fn frozen_names(snapshot: &str, dims: &mut [Dimension], ambiti: &mut [Ambito]) {
 #[derive(Clone, Default)]
 pub struct Cache {
     cycles: Arc<tokio::sync::Mutex<HashMap<CycleKey, Computed>>>,
+    recomputed: Arc<Recomputed>,
+}
+
+/// How many times cycles were read and computed again, and the time it took (for `/metrics`).
+#[derive(Default)]
+struct Recomputed {
+    count: std::sync::atomic::AtomicU64,
+    micros: std::sync::atomic::AtomicU64,
 }
 
 /// An ente's code and a year.
@@ -156,12 +164,22 @@ impl Cache {
         {
             return Ok(data.clone());
         }
+        let started = std::time::Instant::now();
         let data = Arc::new(load(store, actor, Some(ente_code), year).await?);
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.recomputed.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.recomputed.micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
         if cycles.len() >= CACHED {
             cycles.clear();
         }
         cycles.insert(key, (version, data.clone()));
         Ok(data)
+    }
+
+    /// How many cycles were computed since the start, and the microseconds spent on them.
+    pub fn recomputed(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.recomputed.count.load(Relaxed), self.recomputed.micros.load(Relaxed))
     }
 }
 

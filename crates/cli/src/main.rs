@@ -775,12 +775,22 @@ enum EnteAction {
     },
 }
 
+/// Log lines on standard error: which ones by `TRAGUARDI_LOG` (default `warn`; `info` adds a
+/// line per request), as text or, with `TRAGUARDI_LOG_FORMAT=json`, one JSON object per line
+/// with the request's span (its id, method and path) for a log collector.
+fn logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TRAGUARDI_LOG").unwrap_or_else(|_| "warn".into());
+    let log = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("TRAGUARDI_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json")) {
+        log.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        log.init();
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TRAGUARDI_LOG").unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    logging();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

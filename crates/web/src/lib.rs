@@ -14,6 +14,7 @@ mod evaluation_pages;
 mod health;
 pub mod i18n;
 mod import_pages;
+pub mod observe;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 mod pages;
@@ -40,6 +41,10 @@ pub struct AppState {
     pub oidc: Option<std::sync::Arc<oidc::Provider>>,
     /// How the site is reached: decides the session cookie's `Secure` flag.
     pub https: Https,
+    /// Requests counted for `/metrics`.
+    pub metrics: std::sync::Arc<observe::Metrics>,
+    /// The bearer token that opens `/metrics` to other machines (`TRAGUARDI_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
 }
 
 /// Whether the site is served over HTTPS (docs/security.md): directly (`TRAGUARDI_HTTPS=si`),
@@ -71,6 +76,8 @@ impl AppState {
             #[cfg(feature = "oidc")]
             oidc: None,
             https: Https::from_env(),
+            metrics: std::sync::Arc::default(),
+            metrics_token: std::env::var("TRAGUARDI_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()),
         }
     }
 
@@ -95,6 +102,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::routes())
+        .merge(observe::routes())
         .merge(auth::routes())
         .merge(external_login_routes())
         .merge(api::routes())
@@ -113,8 +121,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(i18n::middleware))
         .layer(axum::middleware::from_fn(security::headers))
-        .with_state(state);
-    catch_panics(routes)
+        .with_state(state.clone());
+    // Outside the catch of panics, so that a panic's 500 is logged and counted too.
+    catch_panics(routes).layer(axum::middleware::from_fn_with_state(state, observe::middleware))
 }
 
 /// A panic in a request becomes a 500 problem answer and a log line; it never takes the

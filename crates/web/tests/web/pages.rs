@@ -195,3 +195,48 @@ async fn a_panic_is_a_500_not_a_crash() {
     let res = app.oneshot(Request::get("/ok").body(Body::empty()).expect("request")).await.expect("response");
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Every answer carries its request id (the proxy's when plain); `/metrics` counts requests by
+/// route pattern and opens only to the machine itself or to the bearer of the token.
+#[tokio::test]
+async fn request_ids_and_metrics() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let mut state = AppState::new(store);
+    let send = |state: &AppState, req: Request<Body>| {
+        let state = state.clone();
+        async move {
+            let res = router(state).oneshot(req).await.expect("response");
+            let (status, id) = (res.status(), res.headers().get("x-request-id").map(|v| v.to_str().unwrap_or_default().to_string()));
+            let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+            (status, id, body)
+        }
+    };
+    let (_, id, _) = send(&state, Request::get("/healthz").header("x-request-id", "proxy-42").body(Body::empty()).expect("req")).await;
+    assert_eq!(id.as_deref(), Some("proxy-42"));
+    let (_, id, _) = send(&state, Request::get("/healthz").header("x-request-id", "<script>").body(Body::empty()).expect("req")).await;
+    assert!(id.is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())), "a new id");
+    for _ in 0..2 {
+        send(&state, Request::get("/enti/015146/cicli/2020/cruscotto").body(Body::empty()).expect("req")).await;
+    }
+
+    // From elsewhere, without a token: refused.
+    let (status, _, _) = send(&state, Request::get("/metrics").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // From the machine itself.
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], 9000));
+    let req = Request::get("/metrics").extension(axum::extract::ConnectInfo(local)).body(Body::empty()).expect("req");
+    let (status, _, body) = send(&state, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("traguardi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2\n"), "{body}");
+    assert!(body.contains("traguardi_http_requests_total{method=\"GET\",route=\"/enti/{code}/cicli/{year}/cruscotto\",status=\"200\"} 2\n"), "{body}");
+    assert!(body.contains("traguardi_http_request_duration_seconds_count{route=\"/enti/{code}/cicli/{year}/cruscotto\"} 2\n"), "{body}");
+    assert!(body.contains("traguardi_scores_recompute_seconds_count 1\n"), "computed once, then kept: {body}");
+    assert!(body.contains("traguardi_db_pool_max_connections 8\n"), "{body}");
+    // With a token: only its bearer, wherever from.
+    state.metrics_token = Some("segreto-del-monitoraggio".into());
+    let (status, _, _) = send(&state, Request::get("/metrics").header("authorization", "Bearer altro").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let req = Request::get("/metrics").header("authorization", "Bearer segreto-del-monitoraggio").body(Body::empty()).expect("req");
+    assert_eq!(send(&state, req).await.0, StatusCode::OK);
+}
