@@ -152,7 +152,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `/metrics`: with `TRAGUARDI_METRICS_TOKEN` set, for whoever sends it as a bearer token;
-/// without it, for the machine itself only (a Prometheus on the same host, or a tunnel).
+/// without it, for the machine itself only (a Prometheus on the same host, or a tunnel) — a
+/// request a proxy forwarded (`X-Forwarded-For`, `Forwarded`) comes from elsewhere.
 async fn metrics(State(s): State<AppState>, ClientAddr(client): ClientAddr, headers: HeaderMap) -> Response {
     let allowed = match &s.metrics_token {
         Some(token) => headers
@@ -160,7 +161,10 @@ async fn metrics(State(s): State<AppState>, ClientAddr(client): ClientAddr, head
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| crate::security::same(given.as_bytes(), token.as_bytes())),
-        None => client.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        None => {
+            let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(axum::http::header::FORWARDED);
+            !forwarded && client.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
     };
     if !allowed {
         return (StatusCode::FORBIDDEN, "metriche riservate: dalla macchina stessa, o con TRAGUARDI_METRICS_TOKEN come token Bearer\n").into_response();

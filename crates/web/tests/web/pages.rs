@@ -233,6 +233,9 @@ async fn request_ids_and_metrics() {
     assert!(body.contains("traguardi_http_request_duration_seconds_count{route=\"/enti/{code}/cicli/{year}/cruscotto\"} 2\n"), "{body}");
     assert!(body.contains("traguardi_scores_recompute_seconds_count 1\n"), "computed once, then kept: {body}");
     assert!(body.contains("traguardi_db_pool_max_connections 8\n"), "{body}");
+    // Through a proxy on the same machine: from elsewhere.
+    let req = Request::get("/metrics").header("x-forwarded-for", "203.0.113.9").extension(axum::extract::ConnectInfo(local)).body(Body::empty()).expect("req");
+    assert_eq!(send(&state, req).await.0, StatusCode::FORBIDDEN);
     // With a token: only its bearer, wherever from.
     state.metrics_token = Some("segreto-del-monitoraggio".into());
     let (status, _, _) = send(&state, Request::get("/metrics").header("authorization", "Bearer altro").body(Body::empty()).expect("req")).await;
