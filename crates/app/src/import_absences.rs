@@ -15,7 +15,7 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, cycles, enti, import};
 
-const REQUIRED: [&str; 3] = ["matricola", "causale", "giorni"];
+pub const REQUIRED: [&str; 3] = ["matricola", "causale", "giorni"];
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AbsenceReport {

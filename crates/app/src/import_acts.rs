@@ -16,8 +16,8 @@ use crate::audit::{self, Change};
 use crate::import_plan::Counts;
 use crate::{Actor, AppError, import};
 
-const REQUIRED: [&str; 4] = ["organo", "numero", "data", "oggetto"];
-const OPTIONAL: [&str; 12] = [
+pub const REQUIRED: [&str; 4] = ["organo", "numero", "data", "oggetto"];
+pub const OPTIONAL: [&str; 12] = [
     "proposta",
     "immediatamente_eseguibile",
     "albo_dal",

@@ -16,7 +16,7 @@ use crate::audit::{self, Change};
 use crate::import_plan::Counts;
 use crate::{Actor, AppError, Store, dimensions, import};
 
-const REQUIRED: [&str; 4] = ["dimensione", "nome", "ambito", "ambito_nome"];
+pub const REQUIRED: [&str; 4] = ["dimensione", "nome", "ambito", "ambito_nome"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DimensionsReport {

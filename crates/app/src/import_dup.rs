@@ -17,8 +17,8 @@ use crate::audit::{self, Change};
 use crate::import_plan::Counts;
 use crate::{Actor, AppError, import};
 
-const REQUIRED: [&str; 6] = ["codice", "tipo", "titolo", "missione", "programma", "padre"];
-const OPTIONAL: [&str; 3] = ["direzione", "tag", "finalita"];
+pub const REQUIRED: [&str; 6] = ["codice", "tipo", "titolo", "missione", "programma", "padre"];
+pub const OPTIONAL: [&str; 3] = ["direzione", "tag", "finalita"];
 pub const KINDS: [&str; 2] = ["strategico", "operativo"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

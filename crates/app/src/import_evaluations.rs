@@ -19,8 +19,8 @@ use crate::audit::{self, Change};
 use crate::import_plan::Counts;
 use crate::{Actor, AppError, cycles, enti, evaluations, import};
 
-const REQUIRED: [&str; 1] = ["matricola"];
-const OPTIONAL: [&str; 12] = [
+pub const REQUIRED: [&str; 1] = ["matricola"];
+pub const OPTIONAL: [&str; 12] = [
     "valutatore",
     "revisore",
     "risultati",

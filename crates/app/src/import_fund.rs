@@ -16,8 +16,8 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, cycles, enti, import, payouts};
 
-const REQUIRED: [&str; 4] = ["voce", "descrizione", "natura", "importo"];
-const OPTIONAL: [&str; 2] = ["uso", "fuori_limite"];
+pub const REQUIRED: [&str; 4] = ["voce", "descrizione", "natura", "importo"];
+pub const OPTIONAL: [&str; 2] = ["uso", "fuori_limite"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FundReport {

@@ -19,8 +19,8 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, cycles, import};
 
-pub(crate) const REQUIRED: [&str; 4] = ["kpi", "data", "valore", "nota"];
-pub(crate) const OPTIONAL: [&str; 2] = ["non_valutabile", "causa"];
+pub const REQUIRED: [&str; 4] = ["kpi", "data", "valore", "nota"];
+pub const OPTIONAL: [&str; 2] = ["non_valutabile", "causa"];
 pub const CAUSES: [&str; 2] = ["endogena", "esogena"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -22,8 +22,8 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, cycles, import};
 
-const REQUIRED: [&str; 5] = ["codice", "nome", "tipo", "padre", "cdr"];
-const OPTIONAL: [&str; 4] = ["responsabile", "inizio", "fine", "codice_precedente"];
+pub const REQUIRED: [&str; 5] = ["codice", "nome", "tipo", "padre", "cdr"];
+pub const OPTIONAL: [&str; 4] = ["responsabile", "inizio", "fine", "codice_precedente"];
 
 /// What an import did, or would do with `--dry-run`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

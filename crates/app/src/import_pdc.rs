@@ -16,8 +16,8 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, import};
 
-const REQUIRED: [&str; 3] = ["codice_voce", "macro", "descrizione"];
-const OPTIONAL: [&str; 2] = ["titolo", "macroaggregato"];
+pub const REQUIRED: [&str; 3] = ["codice_voce", "macro", "descrizione"];
+pub const OPTIONAL: [&str; 2] = ["titolo", "macroaggregato"];
 /// `macro` of the treasury's placeholder rows (`0.00.00.99.995` …): not codes of the plan.
 const PLACEHOLDER: &str = "none";
 

@@ -23,8 +23,8 @@ use crate::audit::{self, Change};
 use crate::cycles::{self, overlaps};
 use crate::{Actor, AppError, import};
 
-pub(crate) const REQUIRED: [&str; 6] = ["matricola", "cognome", "nome", "struttura", "ruolo", "categoria"];
-pub(crate) const OPTIONAL: [&str; 8] = ["titolo", "email", "part_time", "tipo_part_time", "inizio", "fine", "interim", "responsabile"];
+pub const REQUIRED: [&str; 6] = ["matricola", "cognome", "nome", "struttura", "ruolo", "categoria"];
+pub const OPTIONAL: [&str; 8] = ["titolo", "email", "part_time", "tipo_part_time", "inizio", "fine", "interim", "responsabile"];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PeopleReport {

@@ -24,7 +24,7 @@ use crate::audit::{self, Change};
 use crate::dimensions::{self, same_name};
 use crate::{Actor, AppError, cycles, import};
 
-pub(crate) const REQUIRED: [&str; 13] = [
+pub const REQUIRED: [&str; 13] = [
     "dimensione",
     "ambito",
     "struttura",
@@ -39,7 +39,7 @@ pub(crate) const REQUIRED: [&str; 13] = [
     "target",
     "kpi_peso",
 ];
-pub(crate) const OPTIONAL: [&str; 22] = [
+pub const OPTIONAL: [&str; 22] = [
     "padre",
     "target_anno2",
     "target_anno3",

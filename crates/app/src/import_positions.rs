@@ -13,7 +13,7 @@ use crate::access::Permission;
 use crate::audit::{self, Change};
 use crate::{Actor, AppError, cycles, enti, import};
 
-const REQUIRED: [&str; 2] = ["struttura", "base"];
+pub const REQUIRED: [&str; 2] = ["struttura", "base"];
 
 pub async fn import_positions(
     store: &Store,

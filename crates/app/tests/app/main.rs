@@ -10,6 +10,7 @@ mod concurrency;
 mod evaluation_answer;
 mod evaluations;
 mod foundation;
+mod fuzz;
 mod import_wizard;
 mod monitoring;
 mod niv;
