@@ -92,9 +92,9 @@ pub fn latest_versions(all: Vec<Measurement>) -> std::collections::BTreeMap<(Str
     all.into_iter().map(|m| ((m.kpi_id.clone(), m.period_end), m)).collect()
 }
 
-/// The latest version of a KPI's value for a period.
-async fn latest(tx: &mut Tx, ente: &Ente, cycle_id: &str, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, AppError> {
-    Ok(plan::measurements(tx, &ente.id, cycle_id).await?.into_iter().filter(|m| m.kpi_id == kpi_id && m.period_end == period_end).max_by_key(|m| m.version))
+/// The latest version of a KPI's value for a period (the KPI locked until the transaction ends).
+async fn latest(tx: &mut Tx, ente: &Ente, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, AppError> {
+    Ok(plan::latest_measurement_locked(tx, &ente.id, kpi_id, period_end).await?)
 }
 
 /// Enters a value as a new version (draft or submitted).
@@ -122,7 +122,7 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         let style = NumberStyle::typed(&e.value).map_err(|k| invalid("valore", k))?;
         Some(Value::parse(kpi.measure, &e.value, style).map_err(|k| invalid("valore", k))?.ok_or_else(|| invalid("valore", ProblemKind::Required))?.to_text())
     };
-    let prev = latest(&mut tx, ente, &cycle.id, &kpi.id, e.period_end).await?;
+    let prev = latest(&mut tx, ente, &kpi.id, e.period_end).await?;
     let current = prev.as_ref().map_or(0, |p| p.version);
     if let Some(seen) = e.based_on
         && seen != current
@@ -222,7 +222,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
         require_owner(&mut tx, actor, ente, &cycle.id, &k, "inviare valori per l'approvazione").await?;
     }
     let before =
-        latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+        latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     if decision != Decision::Submit {
         require_decider(&mut tx, actor, ente, &cycle.id, &k, &before.entered_by).await?;
     }
@@ -295,7 +295,7 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
     require_owner(&mut tx, actor, ente, &cycle.id, &k, "allegare evidenze").await?;
-    let m = latest(&mut tx, ente, &cycle.id, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let m = latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     let sha = hex::encode(Sha256::digest(bytes));
     let id = new_id();
     plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &crate::now()).await?;

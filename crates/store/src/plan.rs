@@ -388,6 +388,24 @@ fn measurement_from_row(r: &sqlx::any::AnyRow) -> Result<Measurement, StoreError
 }
 
 /// Every version of every measurement of the cycle's KPIs, by KPI, period and version.
+/// The latest version of one KPI's value for one period. On PostgreSQL the KPI's row is locked
+/// until the transaction ends, so that two people saving the same value at once write versions
+/// one after the other instead of the same version twice (SQLite's writers are one at a time).
+pub async fn latest_measurement_locked(conn: &mut Conn, ente: &EnteId, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, StoreError> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM kpi WHERE id = $1 AND ente_id = $2 FOR UPDATE").bind(kpi_id).bind(&ente.0).execute(&mut *conn).await?;
+    }
+    let row = sqlx::query(sql(format!(
+        "SELECT {MEASUREMENT_COLUMNS} FROM measurement WHERE ente_id = $1 AND kpi_id = $2 AND period_end = $3 ORDER BY version DESC LIMIT 1"
+    )))
+    .bind(&ente.0)
+    .bind(kpi_id)
+    .bind(period_end.format("%Y-%m-%d").to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(measurement_from_row).transpose()
+}
+
 pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Measurement>, StoreError> {
     let cols = MEASUREMENT_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(sql(format!(
