@@ -10,22 +10,33 @@ use crate::AppError;
 /// How long reading one file may take before the import is abandoned with a message.
 pub const READ_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The table, its columns, and the problems found so far (rows of the wrong shape). The file is
-/// parsed on a blocking thread, off the server's async workers (so `/healthz` and every other
-/// request keep answering while a large file is read), within [`READ_BUDGET`].
+/// Reads a file as a table off the server's async workers (see [`blocking`]). Every reading of
+/// an uploaded or imported file goes through here.
+pub(crate) async fn read(bytes: &[u8], opts: ReadOptions) -> Result<Table, AppError> {
+    let owned = bytes.to_vec();
+    blocking(move || Ok(read_table(&owned, opts)?)).await
+}
+
+/// Runs the reading of a file on a blocking thread, off the server's async workers (so
+/// `/healthz` and every other request keep answering while a large file is read), within
+/// [`READ_BUDGET`].
+pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+    match tokio::time::timeout(READ_BUDGET, tokio::task::spawn_blocking(work)).await {
+        Err(_) => Err(AppError::Refused(format!("lettura del file interrotta: oltre {} secondi", READ_BUDGET.as_secs()))),
+        Ok(Err(e)) => Err(AppError::Refused(format!("lettura del file interrotta: {e}"))),
+        Ok(Ok(done)) => done,
+    }
+}
+
+/// The table, its columns, and the problems found so far (rows of the wrong shape), read by
+/// [`read`].
 pub(crate) async fn open(
     bytes: &[u8],
     opts: ReadOptions,
     required: &[&'static str],
     optional: &[&'static str],
 ) -> Result<(Table, Columns, Problems), AppError> {
-    let owned = bytes.to_vec();
-    let reading = tokio::task::spawn_blocking(move || read_table(&owned, opts));
-    let table = match tokio::time::timeout(READ_BUDGET, reading).await {
-        Err(_) => return Err(AppError::Refused(format!("lettura del file interrotta: oltre {} secondi", READ_BUDGET.as_secs()))),
-        Ok(Err(e)) => return Err(AppError::Refused(format!("lettura del file interrotta: {e}"))),
-        Ok(Ok(read)) => read?,
-    };
+    let table = read(bytes, opts).await?;
     let cols = Columns::find(&table, required, optional)?;
     let problems = table.problems.clone();
     Ok((table, cols, problems))

@@ -315,7 +315,10 @@ pub async fn import_mapped(
     dry_run: bool,
 ) -> Result<MappedReport, AppError> {
     actor.require(Permission::Administer, "importare un bilancio")?;
-    let read = read(mapping, bytes, opts)?;
+    let read = {
+        let (mapping, bytes) = (mapping.clone(), bytes.to_vec());
+        import::blocking(move || Ok(read(&mapping, &bytes, opts)?)).await?
+    };
     let mut report = MappedReport {
         fonte: mapping.name.clone(),
         rows: read.rows,

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use traguardi_docs::{Columns, ReadOptions, Table, read_table};
+use traguardi_docs::{Columns, ReadOptions, Table};
 use traguardi_domain::org::{Node, UnitKind, check_tree, parents_first, parse_unit_code};
 use traguardi_domain::people::parse_matricola;
 use traguardi_domain::value::parse_date;
@@ -61,7 +61,7 @@ pub async fn import_org(
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
     actor.require(Permission::Administer, "importare la struttura organizzativa")?;
-    let table = read_table(bytes, opts)?;
+    let table = import::read(bytes, opts).await?;
     let (rows, mut problems) = parse_rows(&table)?;
 
     let mut tx = import::begin(store, dry_run).await?;

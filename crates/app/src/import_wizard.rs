@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use traguardi_docs::{ReadOptions, Table, read_table};
+use traguardi_docs::{ReadOptions, Table};
 use traguardi_domain::{Lang, Problem, ProblemKind, Problems};
 use traguardi_store::ente::Ente;
 use traguardi_store::imports::{self, Upload};
@@ -13,7 +13,7 @@ use traguardi_store::{Store, new_id};
 
 use crate::access::Permission;
 use crate::import::Ending;
-use crate::{Actor, AppError, import_measurements, import_people, import_plan};
+use crate::{Actor, AppError, import, import_measurements, import_people, import_plan};
 
 /// Larger files are refused before they are read.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -122,7 +122,7 @@ pub struct Preview {
 /// Stores an uploaded file and returns its id. The file must be a table the importer can read.
 pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year: i32, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
     actor.require(Permission::Administer, "importare file")?;
-    read_table(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?;
+    import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let mut tx = store.begin().await?;
     let expired = (chrono::Utc::now() - chrono::Duration::hours(KEPT_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -149,7 +149,7 @@ pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year:
 /// Replaces the file of an upload (a corrected version), keeping its kind and its mapping.
 pub async fn replace(store: &Store, actor: &Actor, ente: &Ente, id: &str, filename: &str, bytes: &[u8]) -> Result<(), AppError> {
     let old = fetch(store, actor, ente, id).await?;
-    read_table(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?;
+    import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let mut tx = store.begin().await?;
     imports::delete(&mut tx, &ente.id, id).await?;
@@ -162,7 +162,7 @@ pub async fn replace(store: &Store, actor: &Actor, ente: &Ente, id: &str, filena
 /// The upload with its headers and the columns chosen so far (or guessed from the headers).
 pub async fn show(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<Uploaded, AppError> {
     let u = fetch(store, actor, ente, id).await?;
-    let table = read_table(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?;
+    let table = import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     describe(&u, &table)
 }
 
@@ -171,7 +171,7 @@ pub async fn show(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result
 /// is chosen for two columns.
 pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &BTreeMap<String, String>) -> Result<(), AppError> {
     let u = fetch(store, actor, ente, id).await?;
-    let table = read_table(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?;
+    let table = import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     let kind = Kind::parse(&u.kind)?;
     let (required, optional) = kind.columns();
     let mut problems = Problems::default();
@@ -210,10 +210,10 @@ pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &B
 /// Runs the import as a trial: nothing is written. Every problem is listed by row, in `lang`.
 pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<Preview, AppError> {
     let u = fetch(store, actor, ente, id).await?;
-    let upload = describe(&u, &read_table(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() })?)?;
+    let upload = describe(&u, &import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?)?;
     let pairs = mapping(&u)?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(pairs.clone()), ..Default::default() };
-    let table = read_table(&u.data, opts.clone())?;
+    let table = import::read(&u.data, opts.clone()).await?;
     let (summary, problems) = match run(store, actor, ente, &u, opts, Ending::DryRun, lang).await {
         Ok(summary) => (Some(summary), Problems::default()),
         Err(AppError::Invalid(p)) => (None, p),

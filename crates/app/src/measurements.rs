@@ -221,8 +221,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     if decision == Decision::Submit {
         require_owner(&mut tx, actor, ente, &cycle.id, &k, "inviare valori per l'approvazione").await?;
     }
-    let before =
-        latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let before = latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
     if decision != Decision::Submit {
         require_decider(&mut tx, actor, ente, &cycle.id, &k, &before.entered_by).await?;
     }

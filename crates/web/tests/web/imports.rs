@@ -93,3 +93,45 @@ async fn import_wizard_from_the_browser() {
     let (_, _, body) = send(&state, get("/enti/015146/cicli/2021/piano", &employee)).await;
     assert!(!body.contains("/importa\""), "no tab for who does not import");
 }
+
+/// A large file is read off the async workers: on a runtime with one thread for everything,
+/// `/healthz`
+/// keeps answering, each time within 300 ms, while an upload of 990,000 rows (about 19 MB,
+/// seconds of reading) is read.
+#[tokio::test(flavor = "current_thread")]
+async fn healthz_answers_while_a_large_file_is_read() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let state = AppState::new(store);
+    let (planner, csrf) = login(&state, "pianificatore").await;
+    let sheet = traguardi_docs::export::Sheet {
+        name: "valori".into(),
+        header: vec!["kpi".into(), "data".into(), "valore".into(), "nota".into()],
+        rows: (0..150_000).map(|i| vec![format!("K{i}"), "31/12/2021".into(), format!("{i}"), "nota".into()]).collect(),
+    };
+    let file = traguardi_docs::export::to_xlsx(&sheet).expect("xlsx");
+    let file_len = file.len();
+    let upload = {
+        let (state, planner, csrf) = (state.clone(), planner.clone(), csrf.clone());
+        tokio::spawn(async move {
+            let req =
+                multipart("/enti/015146/cicli/2021/importa", &planner, &[("csrf", &csrf), ("tipo", "misurazioni")], Some(("grande.xlsx", file.as_slice())));
+            send(&state, req).await.0
+        })
+    };
+    let mut answered_meanwhile = 0;
+    while !upload.is_finished() {
+        let started = std::time::Instant::now();
+        let (status, _, body) = send(&state, get("/healthz", "")).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+        assert!(started.elapsed() < std::time::Duration::from_millis(300), "healthz took {:?}", started.elapsed());
+        if !upload.is_finished() {
+            answered_meanwhile += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let status = upload.await.expect("upload");
+    eprintln!("healthz answered {answered_meanwhile} times while the workbook ({} bytes) was uploaded and read", file_len);
+    assert!(status.is_redirection(), "the file was taken: {status}");
+    assert!(answered_meanwhile >= 30, "healthz answered {answered_meanwhile} times while the file was read");
+}
