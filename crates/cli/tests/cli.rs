@@ -563,3 +563,42 @@ async fn backup_and_restore_from_the_command_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("impossibile creare /nonexistent-dir/copia.jsonl.gz.partial"), "{:?}", text(&o));
 }
+
+/// Asked to stop while a request is still in flight (a body that never finishes arriving), the
+/// server waits for it up to the deadline, then stops anyway, saying so.
+#[test]
+fn shutdown_has_a_deadline() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["migrate"]).status.success());
+    let mut child = bin()
+        .arg("--database-url")
+        .arg(&url)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TRAGUARDI_SHUTDOWN_SECONDS", "2")
+        .env("TRAGUARDI_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server prints its address").expect("line");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().unwrap_or_default().to_string();
+        }
+    };
+    let mut slow = TcpStream::connect(&addr).expect("connect");
+    write!(slow, "POST /login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nutente=")
+        .expect("send");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let status = child.wait().expect("exit");
+    let took = asked.elapsed();
+    let mut err = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("stderr");
+    assert!(status.success(), "{err}");
+    assert!(took >= std::time::Duration::from_millis(1_800) && took < std::time::Duration::from_secs(10), "stopped after {took:?}");
+    assert!(err.contains("requests still in flight 2 s after the stop: stopping anyway"), "{err}");
+    drop(slow);
+}

@@ -144,11 +144,16 @@ fn external_login_routes() -> Router<AppState> {
 
 /// How long requests in flight may take to finish once the server is asked to stop; past it,
 /// the server stops anyway (a transaction not committed is rolled back by the database).
-pub const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+/// `TRAGUARDI_SHUTDOWN_SECONDS`, 20 by default.
+pub fn shutdown_deadline() -> std::time::Duration {
+    let seconds = std::env::var("TRAGUARDI_SHUTDOWN_SECONDS").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(20);
+    std::time::Duration::from_secs(seconds)
+}
 
 /// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish within
-/// [`SHUTDOWN_DEADLINE`]. `on_ready` receives the bound address (port 0 picks one).
+/// [`shutdown_deadline`]. `on_ready` receives the bound address (port 0 picks one).
 pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let deadline_after = shutdown_deadline();
     let listener = tokio::net::TcpListener::bind(bind).await?;
     on_ready(listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -158,12 +163,12 @@ pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr
     });
     let deadline = async move {
         let _ = stopped.await;
-        tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+        tokio::time::sleep(deadline_after).await;
     };
     tokio::select! {
         served = server => served,
         () = deadline => {
-            tracing::warn!("requests still in flight {} s after the stop: stopping anyway", SHUTDOWN_DEADLINE.as_secs());
+            tracing::warn!("requests still in flight {} s after the stop: stopping anyway", deadline_after.as_secs());
             Ok(())
         }
     }
