@@ -196,7 +196,7 @@ struct Scores {
 
 /// Every score of a cycle: KPIs, objectives, units, the ente.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/punteggi", tag = "punteggi", params(CyclePath),
-    responses((status = 200, body = Scores), (status = 404, description = "no such ente or cycle", body = ProblemJson)))]
+    responses((status = 200, description = "every score of the cycle", body = Scores), (status = 404, description = "no such ente or cycle", body = ProblemJson)))]
 async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<CyclePath>) -> Result<Json<Scores>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     Ok(Json(Scores { ente: data.ente.code.to_string(), anno: p.year, punteggi: data.rows() }))
@@ -223,7 +223,7 @@ struct ItemPath {
 
 /// How the score of an objective (with everything below it), a KPI or a unit came to be.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/spiegazioni/{item}", tag = "punteggi", params(ItemPath),
-    responses((status = 200, body = Explanation), (status = 404, description = "nothing with that code", body = ProblemJson)))]
+    responses((status = 200, description = "the explanation, line by line", body = Explanation), (status = 404, description = "nothing with that code", body = ProblemJson)))]
 async fn explanation(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<ItemPath>) -> Result<Json<Explanation>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     let year = p.year;
