@@ -140,15 +140,41 @@ struct LoginForm {
     csrf: String,
 }
 
-/// The address a request came from, as the server saw it ("sconosciuto" when served without
-/// one, as in the router's tests): login attempts are throttled by it and the username together.
+/// The address a request came from ("sconosciuto" when served without one, as in the router's
+/// tests): login attempts are throttled by it and the username together. Behind a trusted proxy
+/// (`TRAGUARDI_TRUSTED_PROXY`) it is the client's address the proxy reports, the last of
+/// `X-Forwarded-For`; otherwise the connection's, and that header is ignored (anyone could send it).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+impl axum::extract::FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-        Ok(ClientAddr(addr.unwrap_or_else(|| "sconosciuto".into())))
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(client_address(&parts.headers, peer, state.https.trusted_proxy)))
+    }
+}
+
+fn client_address(headers: &HeaderMap, peer: Option<std::net::IpAddr>, trusted_proxy: bool) -> String {
+    let forwarded = trusted_proxy
+        .then(|| headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?.rsplit(',').next()?.trim().parse::<std::net::IpAddr>().ok())
+        .flatten();
+    forwarded.or(peer).map_or_else(|| "sconosciuto".into(), |ip| ip.to_string())
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::*;
+
+    #[test]
+    fn a_forwarded_address_counts_only_behind_a_trusted_proxy() {
+        let proxy = Some(std::net::IpAddr::from([127, 0, 0, 1]));
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", HeaderValue::from_static("10.0.0.9, 203.0.113.7"));
+        assert_eq!(client_address(&h, proxy, true), "203.0.113.7", "the address the proxy saw: the last one");
+        assert_eq!(client_address(&h, proxy, false), "127.0.0.1", "not trusted: the connection's");
+        h.append("x-forwarded-for", HeaderValue::from_static("not an address"));
+        assert_eq!(client_address(&h, proxy, true), "127.0.0.1", "garbage: the connection's");
+        assert_eq!(client_address(&HeaderMap::new(), None, true), "sconosciuto");
     }
 }
 
