@@ -50,6 +50,7 @@ pub mod plan_ops;
 pub mod premi;
 pub mod revisions;
 pub mod scope;
+pub mod score_cache;
 pub mod scores;
 pub mod shared_data;
 pub mod todo;

@@ -2,7 +2,6 @@
 //! `traguardi report scores`, the plan pages and the API all use these.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -124,64 +123,7 @@ fn frozen_names(snapshot: &str, dims: &mut [Dimension], ambiti: &mut [Ambito]) {
     }
 }
 
-/// The scores of cycles kept between requests, for the pages and the API. Every change of
-/// data writes the audit trail in its own transaction, so the trail's last record number says
-/// whether anything changed since a cycle was computed; then it is read and computed again.
-/// (The close's check and the premi always read afresh.)
-#[derive(Clone, Default)]
-pub struct Cache {
-    cycles: Arc<tokio::sync::Mutex<HashMap<CycleKey, Computed>>>,
-    recomputed: Arc<Recomputed>,
-}
-
-/// How many times cycles were read and computed again, and the time it took (for `/metrics`).
-#[derive(Default)]
-struct Recomputed {
-    count: std::sync::atomic::AtomicU64,
-    micros: std::sync::atomic::AtomicU64,
-}
-
-/// An ente's code and a year.
-type CycleKey = (String, i32);
-/// The audit trail's last record when the cycle was computed, and its scores.
-type Computed = (i64, Arc<CycleScores>);
-
-/// Cycles kept at most; past it the cache starts again empty.
-const CACHED: usize = 8;
-
-impl Cache {
-    pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
-        actor.require(Permission::ReadOrg, "leggere il piano")?;
-        let version = {
-            let mut conn = store.acquire().await?;
-            traguardi_store::audit::last_seq(&mut conn).await?
-        };
-        let key = (ente_code.trim().to_string(), year);
-        // Held while a cycle is computed, so that many requests after a change compute it once.
-        let mut cycles = self.cycles.lock().await;
-        if let Some((seen, data)) = cycles.get(&key)
-            && *seen == version
-        {
-            return Ok(data.clone());
-        }
-        let started = std::time::Instant::now();
-        let data = Arc::new(load(store, actor, Some(ente_code), year).await?);
-        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        self.recomputed.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.recomputed.micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
-        if cycles.len() >= CACHED {
-            cycles.clear();
-        }
-        cycles.insert(key, (version, data.clone()));
-        Ok(data)
-    }
-
-    /// How many cycles were computed since the start, and the microseconds spent on them.
-    pub fn recomputed(&self) -> (u64, u64) {
-        use std::sync::atomic::Ordering::Relaxed;
-        (self.recomputed.count.load(Relaxed), self.recomputed.micros.load(Relaxed))
-    }
-}
+pub use crate::score_cache::Cache;
 
 impl CycleScores {
     /// Every score: KPIs, objectives, units, then the ente.

@@ -68,11 +68,17 @@ impl Https {
     }
 }
 
+/// The computed scores kept, within `TRAGUARDI_SCORES_CACHE_MB` (256 by default).
+fn scores_cache() -> traguardi_app::scores::Cache {
+    let mb = std::env::var("TRAGUARDI_SCORES_CACHE_MB").ok().and_then(|v| v.trim().parse::<usize>().ok());
+    traguardi_app::scores::Cache::with_budget(mb.unwrap_or(traguardi_app::score_cache::DEFAULT_BUDGET_MB).saturating_mul(1024 * 1024))
+}
+
 impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store,
-            scores: traguardi_app::scores::Cache::default(),
+            scores: scores_cache(),
             #[cfg(feature = "oidc")]
             oidc: None,
             https: Https::from_env(),

@@ -17,4 +17,5 @@ mod niv;
 mod plan;
 mod premi;
 mod revisions;
+mod score_cache;
 mod workflow;
