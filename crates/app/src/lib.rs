@@ -48,6 +48,7 @@ pub mod payout;
 pub mod payouts;
 pub mod plan_ops;
 pub mod premi;
+pub mod recompute;
 pub mod revisions;
 pub mod scope;
 pub mod score_cache;

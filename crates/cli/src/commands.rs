@@ -76,6 +76,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Backup { out, ente } => crate::operations::backup(store, &out, ente.as_deref()).await?,
         Command::Restore { file } => crate::operations::restore(store, &file).await?,
+        Command::Ricalcola { ente, tutti: _ } => crate::operations::recompute(store, ente.as_deref()).await?,
         Command::Metropoli => {
             store.migrate().await?;
             traguardi_app::metropoli::store(store).await?;

@@ -58,6 +58,14 @@ enum Command {
     },
     /// Load an archive written by `backup` into an empty database, SQLite or PostgreSQL
     Restore { file: PathBuf },
+    /// Read and score again every open cycle of one ente, or of every ente with --tutti, reporting
+    /// each ente as it is done; one ente's failure does not stop the others (exit 1 if any failed)
+    Ricalcola {
+        #[arg(long, conflicts_with = "tutti", required_unless_present = "tutti")]
+        ente: Option<String>,
+        #[arg(long)]
+        tutti: bool,
+    },
     /// Import data from CSV or XLSX
     Import {
         #[command(subcommand)]

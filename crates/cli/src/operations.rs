@@ -1,4 +1,4 @@
-//! The operations of an installation's IT: backup and restore.
+//! The operations of an installation's IT: backup and restore, the nightly recompute.
 
 use std::path::Path;
 
@@ -53,6 +53,40 @@ pub async fn restore(store: &Store, file: &Path) -> Result<()> {
     }
     if !broken.is_empty() {
         return Err(AppError::Refused(broken.join("; ")).into());
+    }
+    Ok(())
+}
+
+/// Recomputes every open cycle (of one ente, or of all), a line per ente; fails at the end if
+/// any ente failed.
+pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
+    use traguardi_app::recompute::Outcome;
+    let l = say::lang();
+    let started = std::time::Instant::now();
+    let done = traguardi_app::recompute::open_cycles(store, &Actor::console(), ente, |e| {
+        let cycles: Vec<String> = e
+            .cycles
+            .iter()
+            .map(|(year, o)| match (o, l) {
+                (Outcome::Computed { took, objectives }, Lang::It) => format!("{year} {objectives} obiettivi in {} ms", took.as_millis()),
+                (Outcome::Computed { took, objectives }, Lang::En) => format!("{year} {objectives} objectives in {} ms", took.as_millis()),
+                (Outcome::Closed, Lang::It) => format!("{year} chiuso"),
+                (Outcome::Closed, Lang::En) => format!("{year} closed"),
+                (Outcome::Failed(why), Lang::It) => format!("{year} ERRORE: {why}"),
+                (Outcome::Failed(why), Lang::En) => format!("{year} ERROR: {why}"),
+            })
+            .collect();
+        out!("{} {}: {}", e.code, e.name, if cycles.is_empty() { "-".to_string() } else { cycles.join("; ") });
+    })
+    .await?;
+    let failed: Vec<&str> = done.iter().filter(|e| e.failed()).map(|e| e.code.as_str()).collect();
+    let secs = started.elapsed().as_secs_f64();
+    match l {
+        Lang::It => out!("{} enti in {secs:.1} s, {} con errori", done.len(), failed.len()),
+        Lang::En => out!("{} enti in {secs:.1} s, {} with errors", done.len(), failed.len()),
+    }
+    if !failed.is_empty() {
+        return Err(AppError::Refused(format!("ricalcolo non riuscito per gli enti {}", failed.join(", "))).into());
     }
     Ok(())
 }

@@ -413,6 +413,16 @@ fn sqlite_synchronous_is_a_setting() {
 }
 
 #[test]
+fn pool_size_is_a_setting() {
+    let url = temp_sqlite();
+    let with = |v: &str| bin().env("TRAGUARDI_DB_POOL", v).arg("--database-url").arg(&url).arg("migrate").output().expect("runs");
+    assert!(with("2").status.success(), "{:?}", text(&with("2")));
+    let o = with("0");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o).1, "errore: impostazione TRAGUARDI_DB_POOL non valida «0»: un numero di connessioni da 1 a 1000\n");
+}
+
+#[test]
 fn managers_result_pay_calculator() {
     // Italian numbers (`;`): 20.000 for a whole year at 90; an interim at 50% for 120 days; a
     // second manager for 240 days at 75,5. Checked by hand in the domain's worked example.
@@ -601,4 +611,36 @@ fn shutdown_has_a_deadline() {
     assert!(took >= std::time::Duration::from_millis(1_800) && took < std::time::Duration::from_secs(10), "stopped after {took:?}");
     assert!(err.contains("requests still in flight 2 s after the stop: stopping anyway"), "{err}");
     drop(slow);
+}
+
+/// `ricalcola --tutti` scores every open cycle of every ente; a cycle whose data cannot be read
+/// is reported, and the other cycles and enti are computed all the same.
+#[test]
+fn recompute_every_ente_with_failures_isolated() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    assert!(run(&url, &["ente", "add", "--codice", "001272", "--nome", "Comune di Torino", "--dipendenti", "9000"]).status.success());
+    let org = temp_file("struttura.csv", "codice,nome,tipo,padre,cdr\nDG,Direzione Generale,direzione,,\n");
+    let o = run(&url, &["import", "org", "--ente", "001272", "--cycle", "2025", org.to_str().expect("path")]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let o = run(&url, &["ricalcola", "--tutti"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("015146 Comune di Milano (dati dimostrativi): 2022 94 obiettivi in "), "{out}");
+    assert!(out.contains("; 2020 281 obiettivi in "), "{out}");
+    assert!(out.contains("001272 Comune di Torino: 2025 0 obiettivi in "), "{out}");
+    assert!(out.ends_with(" 0 con errori\n") && out.contains("2 enti in "), "{out}");
+
+    // Milano's 2021 KPIs damaged in the database: that cycle fails, the rest is computed.
+    sql(&url, "UPDATE kpi SET measure = 'guasto' WHERE cycle_id IN (SELECT id FROM cycle WHERE year = 2021)");
+    let o = run(&url, &["ricalcola", "--tutti"]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("2021 ERRORE: "), "{out}");
+    assert!(out.contains("; 2020 281 obiettivi in ") && out.contains("001272 Comune di Torino: 2025 0 obiettivi in "), "{out}");
+    assert!(err.contains("ricalcolo non riuscito per gli enti 015146"), "{err}");
+    // A closed cycle is skipped: its scores are frozen.
+    assert!(run(&url, &["close", "--ente", "015146", "--cycle", "2020", "--force", "--reason", "prova"]).status.success());
+    let o = run(&url, &["ricalcola", "--ente", "015146"]);
+    assert!(text(&o).0.contains("2020 chiuso"), "{:?}", text(&o));
 }

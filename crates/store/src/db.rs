@@ -52,6 +52,25 @@ pub fn sqlite_synchronous() -> Result<&'static str, StoreError> {
     }
 }
 
+/// The most connections a node's pool opens (`TRAGUARDI_DB_POOL`): 8 on SQLite, 16 on
+/// PostgreSQL by default. With several nodes on one PostgreSQL, nodes × pool stays below the
+/// server's `max_connections` (or PgBouncer's pool), docs/scaling.md.
+pub fn pool_size(backend: Backend) -> Result<u32, StoreError> {
+    let default = match backend {
+        Backend::Sqlite => 8,
+        Backend::Postgres => 16,
+    };
+    match std::env::var("TRAGUARDI_DB_POOL") {
+        Err(_) => Ok(default),
+        Ok(v) if v.trim().is_empty() => Ok(default),
+        Ok(v) => v.trim().parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or(StoreError::BadSetting {
+            name: "TRAGUARDI_DB_POOL",
+            value: v,
+            expected: "un numero di connessioni da 1 a 1000",
+        }),
+    }
+}
+
 impl StoreError {
     /// Whether a unique constraint or index refused the write, on either backend.
     pub fn is_unique_violation(&self) -> bool {
@@ -77,10 +96,7 @@ impl Store {
         let shown = redact(url);
         let options = AnyConnectOptions::from_str(&url_full).map_err(|_| StoreError::BadUrl { url: shown.clone() })?.disable_statement_logging();
         let synchronous = sqlite_synchronous()?;
-        let max = match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        };
+        let max = pool_size(backend)?;
         // One direct connection first: its error says why (refused, unknown host, bad password)
         // where the pool would only report a timeout.
         let unreachable = |e: sqlx::Error| StoreError::Unreachable { url: shown.clone(), detail: one_line(&e.to_string()) };

@@ -11,6 +11,7 @@ mod evaluations;
 mod imports;
 mod languages;
 mod login;
+mod nodes;
 mod openapi;
 mod pages;
 mod premi;
