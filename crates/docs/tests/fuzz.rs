@@ -6,27 +6,12 @@
 use std::io::{Cursor, Read, Write};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use traguardi_docs::export::{Sheet, to_xlsx};
 use traguardi_docs::{ReadOptions, read_table};
 
-fn cases() -> u32 {
-    std::env::var("TRAGUARDI_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000)
-}
-
-/// Runs `check` on `cases()` inputs of `strategy`; prints how many ran.
-fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value)) {
-    let mut runner = TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() });
-    let ran = std::sync::atomic::AtomicU64::new(0);
-    runner
-        .run(&strategy, |input| {
-            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            check(input);
-            Ok(())
-        })
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    eprintln!("fuzz {name}: {} cases, 0 panics", ran.into_inner());
-}
+#[path = "../../domain/tests/support/fuzz.rs"]
+mod support;
+use support::fuzz;
 
 /// Reads with and without a mapping of the columns, as the CLI and the wizard do.
 fn read(bytes: &[u8]) {

@@ -4,7 +4,6 @@
 //! sets the cases per target (CI runs a bounded number, `scripts/fuzz` a long campaign).
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
 use traguardi_domain::budget::mapping::Mapping;
 use traguardi_domain::budget::parse_euro;
@@ -15,23 +14,9 @@ use traguardi_domain::plan::kpi::{Measure, Value};
 use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_domain::value::{NumberStyle, parse_date, parse_number, parse_percent};
 
-fn cases() -> u32 {
-    std::env::var("TRAGUARDI_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000)
-}
-
-/// Runs `check` on `cases()` inputs of `strategy`; prints how many ran.
-fn fuzz<S: Strategy>(name: &str, strategy: S, check: impl Fn(S::Value)) {
-    let mut runner = TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() });
-    let ran = std::sync::atomic::AtomicU64::new(0);
-    runner
-        .run(&strategy, |input| {
-            ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            check(input);
-            Ok(())
-        })
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    eprintln!("fuzz {name}: {} cases, 0 panics", ran.into_inner());
-}
+#[path = "support/fuzz.rs"]
+mod support;
+use support::fuzz;
 
 /// Text made of the pieces a formula is made of, in any order: it reaches deep into the parser
 /// more often than random bytes.

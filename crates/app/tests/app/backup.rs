@@ -6,7 +6,6 @@
 use chrono::NaiveDate;
 use traguardi_app::measurements::{self, At, Entry};
 use traguardi_app::{Actor, accounts, backup, close, demo, enti, scores};
-use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::{Store, testing};
 
 use crate::common::refused;
@@ -17,15 +16,7 @@ async fn source() -> Store {
     let store = testing::sqlite().await.expect("sqlite");
     let console = Actor::console();
     let (milano, _) = demo::load(&store).await.expect("demo");
-    let torino = NewEnte {
-        code: EnteCode::parse("001272").expect("code"),
-        name: "Comune di Torino".into(),
-        codice_fiscale: None,
-        kind: EnteKind::Comune,
-        staff_size: 9000,
-        has_dirigenti: true,
-    };
-    enti::create(&store, &console, &torino).await.expect("second ente");
+    crate::common::torino(&store).await;
     let december = NaiveDate::from_ymd_opt(2021, 12, 31).expect("date");
     let at = At { year: 2021, kpi: "ADG-2021-01-K1", period_end: december };
     measurements::enter(&store, &console, &milano, 2021, &value("9".into())).await.expect("value");

@@ -1,9 +1,8 @@
 //! The foundation's use cases, on SQLite and on PostgreSQL.
 
-use traguardi_app::{Actor, AppError, audit, cycles, demo, enti, import_org, import_people, org_tree};
+use traguardi_app::{Actor, AppError, audit, cycles, demo, import_org, import_people, org_tree};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
-use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::{Store, testing};
 
 async fn count(store: &Store, table: &str) -> i64 {
@@ -26,15 +25,7 @@ fn invalid(r: Result<impl std::fmt::Debug, AppError>) -> String {
 }
 
 async fn other_ente(store: &Store) -> traguardi_store::ente::Ente {
-    let new = NewEnte {
-        code: EnteCode::parse("001272").expect("code"),
-        name: "Comune di Torino".into(),
-        codice_fiscale: None,
-        kind: EnteKind::Comune,
-        staff_size: 9000,
-        has_dirigenti: true,
-    };
-    enti::create(store, &Actor::console(), &new).await.expect("ente")
+    crate::common::torino(store).await
 }
 
 async fn story(store: &Store) {

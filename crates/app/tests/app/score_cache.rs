@@ -4,9 +4,8 @@
 use chrono::NaiveDate;
 use traguardi_app::measurements::{self, Entry};
 use traguardi_app::scores::Cache;
-use traguardi_app::{Actor, demo, enti, import_dimensions};
+use traguardi_app::{Actor, demo, import_dimensions};
 use traguardi_docs::ReadOptions;
-use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::testing;
 
 #[tokio::test]
@@ -14,15 +13,7 @@ async fn each_ente_has_its_own_freshness() {
     let store = testing::sqlite().await.expect("store");
     let console = Actor::console();
     let (milano, _) = demo::load(&store).await.expect("demo");
-    let torino = NewEnte {
-        code: EnteCode::parse("001272").expect("code"),
-        name: "Comune di Torino".into(),
-        codice_fiscale: None,
-        kind: EnteKind::Comune,
-        staff_size: 9000,
-        has_dirigenti: true,
-    };
-    let torino = enti::create(&store, &console, &torino).await.expect("ente");
+    let torino = crate::common::torino(&store).await;
     let cache = Cache::default();
     cache.load(&store, &console, demo::CODE, 2020).await.expect("scores");
     cache.load(&store, &console, demo::CODE, 2020).await.expect("kept");
