@@ -319,12 +319,21 @@ pub async fn revoke_token(store: &Store, actor: &Actor, id: &str) -> Result<acco
 }
 
 /// The account acting through an API token; `None` when unknown, revoked or the account disabled.
-pub async fn token_actor(store: &Store, token: &str) -> Result<Option<Actor>, AppError> {
+/// `per_minute` bounds the token's requests in each minute, counted in the database so that
+/// every app node counts the same ones; past it the request is refused until the next minute.
+pub async fn token_actor(store: &Store, token: &str, per_minute: u32) -> Result<Option<Actor>, AppError> {
     if !token.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
     let mut conn = store.acquire().await?;
-    let Some(account) = accounts::token_account(&mut conn, &sha(token), &stamp(Utc::now())).await? else { return Ok(None) };
+    let now = Utc::now();
+    let hash = sha(token);
+    let Some(account) = accounts::token_account(&mut conn, &hash, &stamp(now)).await? else { return Ok(None) };
+    let requests = accounts::count_request(&mut conn, &hash, &now.format("%Y-%m-%dT%H:%M").to_string()).await?;
+    if requests > i64::from(per_minute) {
+        let retry_after = 60 - u64::from(chrono::Timelike::second(&now));
+        return Err(AppError::TooMany { limit: per_minute, retry_after });
+    }
     Ok(Some(actor_of(&mut conn, &account).await?))
 }
 

@@ -28,6 +28,9 @@ pub enum AppError {
     NotFound(String),
     #[error("operazione non consentita a {actor}: {what}")]
     Forbidden { actor: String, what: String },
+    /// An API token past its requests per minute; `retry_after` seconds until the next minute.
+    #[error("troppe richieste con questo token: al più {limit} al minuto; riprovare tra {retry_after} secondi")]
+    TooMany { limit: u32, retry_after: u64 },
 }
 
 impl AppError {
@@ -38,6 +41,9 @@ impl AppError {
             (AppError::NoSuchEnte { code }, Lang::En) => format!("no ente {code}"),
             (AppError::NoSuchCycle { year }, Lang::En) => format!("no cycle {year} for this ente"),
             (AppError::WhichEnte { codes }, Lang::En) => format!("the database holds several enti ({codes}): pass --ente CODE"),
+            (AppError::TooMany { limit, retry_after }, Lang::En) => {
+                format!("too many requests with this token: at most {limit} a minute; try again in {retry_after} seconds")
+            }
             (AppError::NoEnte, Lang::En) => "the database holds no ente: load the demo (traguardi demo) or import data".into(),
             _ => self.to_string(),
         }

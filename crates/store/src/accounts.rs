@@ -235,6 +235,23 @@ pub async fn revoke_token(conn: &mut Conn, id: &str, at: &str) -> Result<(), Sto
     Ok(())
 }
 
+/// Counts one request of a token in `minute`; returns the requests of that minute so far. The
+/// first of a minute drops the token's earlier minutes.
+pub async fn count_request(conn: &mut Conn, token_hash: &str, minute: &str) -> Result<i64, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "INSERT INTO api_rate (token_hash, minute, requests) VALUES ($1, $2, 1)
+         ON CONFLICT (token_hash, minute) DO UPDATE SET requests = api_rate.requests + 1 RETURNING requests",
+    )
+    .bind(token_hash)
+    .bind(minute)
+    .fetch_one(&mut *conn)
+    .await?;
+    if n == 1 {
+        sqlx::query("DELETE FROM api_rate WHERE token_hash = $1 AND minute < $2").bind(token_hash).bind(minute).execute(&mut *conn).await?;
+    }
+    Ok(n)
+}
+
 /// The active account of a token that is not revoked; marks the token as used at `now`.
 pub async fn token_account(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<Account>, StoreError> {
     let row = sqlx::query(

@@ -96,9 +96,9 @@ pub const TABLES: &[Table] = &[
 ];
 
 /// Tables left out: the migrations' own bookkeeping, and what lives only while people are at
-/// work (sessions, login attempts, files waiting in the import wizard). A restored database
-/// starts with everyone logged out.
-pub const SKIPPED: &[&str] = &["_sqlx_migrations", "session", "login_attempt", "import_upload"];
+/// work (sessions, login attempts, files waiting in the import wizard, the API's requests of the
+/// current minute). A restored database starts with everyone logged out.
+pub const SKIPPED: &[&str] = &["_sqlx_migrations", "session", "login_attempt", "import_upload", "api_rate"];
 
 /// Which rows: the whole database, or one ente's.
 #[derive(Debug, Clone, Copy)]

@@ -45,6 +45,8 @@ pub struct AppState {
     pub metrics: std::sync::Arc<observe::Metrics>,
     /// The bearer token that opens `/metrics` to other machines (`TRAGUARDI_METRICS_TOKEN`).
     pub metrics_token: Option<String>,
+    /// Requests per minute of each API token (`TRAGUARDI_API_RATE`, 600 by default).
+    pub api_rate: u32,
 }
 
 /// Whether the site is served over HTTPS (docs/security.md): directly (`TRAGUARDI_HTTPS=si`),
@@ -84,6 +86,7 @@ impl AppState {
             https: Https::from_env(),
             metrics: std::sync::Arc::default(),
             metrics_token: std::env::var("TRAGUARDI_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()),
+            api_rate: std::env::var("TRAGUARDI_API_RATE").ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(600),
         }
     }
 

@@ -115,6 +115,10 @@ pub struct ProblemJson {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::App(AppError::TooMany { retry_after, .. }) => Some(*retry_after),
+            _ => None,
+        };
         let (status, title, detail) = match self {
             ApiError::App(e) => status_of(&e),
             ApiError::Plain(s, t, d) => (s, t, d),
@@ -123,6 +127,9 @@ impl IntoResponse for ApiError {
         let mut res = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         res
     }
@@ -145,7 +152,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Err(unauthorized("intestazione Authorization non valida: si attende «Bearer» seguito dal token"));
         };
-        match accounts::token_actor(&state.store, token).await? {
+        match accounts::token_actor(&state.store, token, state.api_rate).await? {
             Some(actor) => Ok(Caller(crate::auth::narrowed(state, parts, actor).await)),
             None => Err(unauthorized("token sconosciuto o revocato")),
         }

@@ -241,3 +241,37 @@ async fn the_cycle_through_the_api_on_every_backend() {
         story(store).await;
     }
 }
+
+/// Each token has its requests per minute, counted in the database (every node counts the same):
+/// past them 429 with `Retry-After`, and another token is not held back.
+#[tokio::test]
+async fn each_token_has_its_rate() {
+    for store in testing::all().await.expect("stores") {
+        demo::load(&store).await.expect("demo");
+        let console = Actor::console();
+        let first = accounts::add_token(&store, &console, "pianificatore", "uno").await.expect("token").token;
+        let other = accounts::add_token(&store, &console, "pianificatore", "due").await.expect("token").token;
+        let mut state = AppState::new(store.clone());
+        state.api_rate = 3;
+        let uri = format!("{CYCLE}/rimodulazioni");
+        // The count is per minute: start well inside one.
+        let second = chrono::Timelike::second(&chrono::Utc::now());
+        if second >= 50 {
+            tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+        }
+        for _ in 0..3 {
+            assert_eq!(send(&state, get(&uri, &first)).await.0, StatusCode::OK);
+        }
+        let res = router(state.clone()).oneshot(get(&uri, &first)).await.expect("response");
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = res.headers()[header::RETRY_AFTER].to_str().expect("header").parse().expect("seconds");
+        assert!((1..=60).contains(&retry), "{retry}");
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "application/problem+json");
+        let body: Value = serde_json::from_slice(&res.into_body().collect().await.expect("body").to_bytes()).expect("json");
+        assert!(body["detail"].as_str().is_some_and(|d| d.starts_with("troppe richieste con questo token: al più 3 al minuto")), "{body}");
+        // Another node with its own state counts the same requests.
+        let other_node = AppState { api_rate: 3, ..AppState::new(store.clone()) };
+        assert_eq!(send(&other_node, get(&uri, &first)).await.0, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(send(&state, get(&uri, &other)).await.0, StatusCode::OK, "another token is not held back");
+    }
+}

@@ -105,8 +105,8 @@ async fn secure_cookies_and_sessions_ended_by_a_new_password() {
     let token = value_of(&cookie, "traguardi_session").to_string();
     assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_some());
     let api = traguardi_app::accounts::add_token(&store, &traguardi_app::Actor::console(), "pianificatore", "contabilità").await.expect("token");
-    assert!(traguardi_app::accounts::token_actor(&store, &api.token).await.expect("lookup").is_some());
+    assert!(traguardi_app::accounts::token_actor(&store, &api.token, 600).await.expect("lookup").is_some());
     traguardi_app::accounts::set_password(&store, &traguardi_app::Actor::console(), "pianificatore", "una-nuova-password").await.expect("new password");
     assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_none());
-    assert!(traguardi_app::accounts::token_actor(&store, &api.token).await.expect("lookup").is_none(), "its API tokens are revoked");
+    assert!(traguardi_app::accounts::token_actor(&store, &api.token, 600).await.expect("lookup").is_none(), "its API tokens are revoked");
 }
