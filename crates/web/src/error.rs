@@ -24,7 +24,10 @@ pub fn forged() -> Response {
     page(StatusCode::FORBIDDEN, t("Richiesta non valida"), t("Il modulo non proviene da questo sito: ricaricare la pagina."))
 }
 
-pub async fn not_found() -> Response {
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::not_found().await;
+    }
     page(StatusCode::NOT_FOUND, t("Pagina non trovata"), t("L'indirizzo richiesto non corrisponde ad alcuna pagina."))
 }
 

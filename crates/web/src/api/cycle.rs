@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, Body, CyclePath, EntePath, ProblemJson, Signed};
+use super::{ApiError, Body, CyclePath, EntePath, Errors, Signed};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -47,21 +47,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-/// How any step of the cycle may be refused, as problem+json.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code)]
-enum StepRefused {
-    /// no token, or an unknown or revoked one
-    #[response(status = 401)]
-    NoToken(ProblemJson),
-    /// the account's roles do not allow it
-    #[response(status = 403)]
-    Forbidden(ProblemJson),
-    /// step refused, and why (the same words as the command line)
-    #[response(status = 422)]
-    Refused(ProblemJson),
-}
-
 fn invalid(field: &str, kind: ProblemKind) -> AppError {
     AppError::Invalid(Problem { row: None, column: Some(field.into()), kind }.into())
 }
@@ -81,7 +66,7 @@ struct DryRun {
 /// Registers acts from a CSV body (the columns of `traguardi import atti`); `?prova=true` checks
 /// without writing.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/atti", tag = "ciclo", params(EntePath, DryRun), request_body(content = String, content_type = "text/csv", description = "the columns of traguardi import atti (docs/formats.md)"), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn import_acts(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -107,7 +92,7 @@ struct MoveRequest {
 
 /// Moves objectives along their workflow (`traguardi plan stato`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/stato", tag = "ciclo", params(CyclePath), request_body = MoveRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn move_objectives(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -143,7 +128,7 @@ struct ValueRequest {
 
 /// Enters a value (`traguardi measurement enter`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori", tag = "ciclo", params(CyclePath), request_body = ValueRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused, (status = 409, description = "changed by someone else since the version read", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn enter_value(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -176,7 +161,7 @@ struct DecisionRequest {
 
 /// Submits, approves or returns the latest version of a value.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/valori/decisione", tag = "ciclo", params(CyclePath), request_body = DecisionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn decide_value(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -213,7 +198,7 @@ struct RevisionRequest {
 
 /// A rimodulazione with its act (`traguardi plan rimodula`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), request_body = RevisionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn revise(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -234,7 +219,7 @@ async fn revise(
 }
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "the cycle's rimodulazioni, oldest first", body = [Object]), Errors))]
 async fn revisions_of(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -258,7 +243,7 @@ struct RelazioneRequest {
 
 /// One step of the Relazione sulla Performance (`traguardi relazione`).
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/relazione", tag = "ciclo", params(CyclePath), request_body = RelazioneRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn relazione(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -284,7 +269,7 @@ struct SampleRequest {
 
 /// The NIV's sample of evidence (`traguardi niv campione`): the same seed draws the same sample.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/niv/campione", tag = "ciclo", params(CyclePath), request_body = SampleRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn niv_sample(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -314,7 +299,7 @@ enum Reminded {
 
 /// Reminders of late values (`traguardi remind`), in-app and by e-mail through `TRAGUARDI_SMTP`.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/solleciti", tag = "ciclo", params(CyclePath), request_body = RemindRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn remind(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -346,7 +331,7 @@ struct CloseRequest {
 
 /// The year-end close (`traguardi close`): the snapshot's SHA-256.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/chiusura", tag = "ciclo", params(CyclePath), request_body = CloseRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn close_cycle(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -371,7 +356,7 @@ struct Verified {
 
 /// Recomputes the snapshot (`traguardi close --verify`): 200 when intact, 409 naming what changed.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Verified), StepRefused, (status = 409, description = "the snapshot was altered: what changed", body = ProblemJson)))]
+    responses((status = 200, description = "done", body = Verified), Errors))]
 async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
     actor.require(traguardi_app::access::Permission::ReadEnte, "verificare la chiusura")?;
     let ente = enti::find(&s.store, Some(&code)).await?;
@@ -394,7 +379,7 @@ struct CorrectionRequest {
 
 /// A correction after the close (`traguardi correzione`), referencing the snapshot.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), request_body = CorrectionRequest, security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn correct(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -407,7 +392,7 @@ async fn correct(
 }
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "the corrections of the closed cycle, oldest first", body = [Object]), Errors))]
 async fn corrections_of(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -428,7 +413,7 @@ struct Trail {
 
 /// The cycle's audit trail (`traguardi audit --cycle`), with the check of the ente's chain.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/audit", tag = "ciclo", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), StepRefused))]
+    responses((status = 200, description = "done", body = Object), Errors))]
 async fn audit_trail(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Trail> {
     let t = audit::trail(&s.store, &actor, Some(&code), Some(year)).await?;
     Ok(Json(Trail { integro: t.verified.is_ok(), errore: t.verified.err(), registrazioni: t.records }))

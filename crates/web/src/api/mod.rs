@@ -63,13 +63,48 @@ pub fn openapi_json() -> String {
 pub fn routes() -> Router<AppState> {
     let (router, doc) = parts();
     let json = doc.to_pretty_json().unwrap_or_default();
-    router.route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let json = json.clone();
-            async move { ([(header::CONTENT_TYPE, "application/json")], json) }
-        }),
-    )
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let json = json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
+        )
+        .layer(axum::middleware::from_fn(as_problem))
+}
+
+/// Every error of the API is problem+json, those made before a handler runs too (a path or
+/// query that does not parse, a method the path does not have, a body of another type): their
+/// status stays, their text becomes the detail.
+async fn as_problem(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if status.as_u16() < 400 || is_problem {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+    let detail = if text.trim().is_empty() { status.canonical_reason().unwrap_or("errore").to_string() } else { text.trim().to_string() };
+    let title = match status {
+        StatusCode::NOT_FOUND => "Non trovato",
+        StatusCode::METHOD_NOT_ALLOWED => "Metodo non ammesso",
+        StatusCode::PAYLOAD_TOO_LARGE => "Richiesta troppo grande",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Tipo di contenuto non ammesso",
+        s if s.is_server_error() => "Errore interno",
+        _ => "Richiesta non valida",
+    };
+    let mut out = ApiError::Plain(status, title, detail).into_response();
+    for (name, value) in parts.headers.iter().filter(|(n, _)| *n != header::CONTENT_TYPE && *n != header::CONTENT_LENGTH) {
+        out.headers_mut().insert(name.clone(), value.clone());
+    }
+    out
+}
+
+/// An unknown path under `/api/`: a 404 problem, not a page.
+pub async fn not_found() -> Response {
+    ApiError::Plain(StatusCode::NOT_FOUND, "Non trovato", "nessuna operazione dell'API a questo indirizzo: vedere /api/v1/openapi.json".into()).into_response()
 }
 
 /// The ente and the year of a cycle, in the path.
@@ -77,6 +112,7 @@ pub fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Path)]
 pub struct CyclePath {
     /// The ente's ISTAT code, six digits (e.g. 015146).
+    #[param(pattern = "^[0-9]{6}$", example = "015146")]
     pub code: String,
     /// The cycle's year.
     pub year: i32,
@@ -87,7 +123,48 @@ pub struct CyclePath {
 #[into_params(parameter_in = Path)]
 pub struct EntePath {
     /// The ente's ISTAT code, six digits (e.g. 015146).
+    #[param(pattern = "^[0-9]{6}$", example = "015146")]
     pub code: String,
+}
+
+/// Every way a request may fail, each as `application/problem+json` (RFC 9457) with the
+/// detail in Italian; documented on every operation.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Errors {
+    /// the request is malformed: a body that is not JSON, or a path or query that does not parse
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(ProblemJson),
+    /// no token where one is needed, or an unknown or revoked one
+    #[response(status = 401, content_type = "application/problem+json")]
+    NoToken(ProblemJson),
+    /// the account's roles do not allow it in this ente
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(ProblemJson),
+    /// no such ente, cycle, objective, KPI, value or path
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemJson),
+    /// the method is not one of this path
+    #[response(status = 405, content_type = "application/problem+json")]
+    Method(ProblemJson),
+    /// changed by someone else since the version read, or a closed cycle's snapshot altered
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(ProblemJson),
+    /// a body over the limit
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(ProblemJson),
+    /// a body of another content type
+    #[response(status = 415, content_type = "application/problem+json")]
+    Unsupported(ProblemJson),
+    /// refused, and why (the same words as the command line)
+    #[response(status = 422, content_type = "application/problem+json")]
+    Refused(ProblemJson),
+    /// the token's requests of this minute are over its limit; `Retry-After` says when to retry
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooMany(ProblemJson),
+    /// an internal error, logged with the request's id
+    #[response(status = 500, content_type = "application/problem+json")]
+    Internal(ProblemJson),
 }
 
 /// An error of the API, as problem+json.
@@ -203,7 +280,7 @@ struct Scores {
 
 /// Every score of a cycle: KPIs, objectives, units, the ente.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/punteggi", tag = "punteggi", params(CyclePath),
-    responses((status = 200, description = "every score of the cycle", body = Scores), (status = 404, description = "no such ente or cycle", body = ProblemJson)))]
+    responses((status = 200, description = "every score of the cycle", body = Scores), Errors))]
 async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<CyclePath>) -> Result<Json<Scores>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     Ok(Json(Scores { ente: data.ente.code.to_string(), anno: p.year, punteggi: data.rows() }))
@@ -221,6 +298,7 @@ struct Explanation {
 #[into_params(parameter_in = Path)]
 struct ItemPath {
     /// The ente's ISTAT code, six digits.
+    #[param(pattern = "^[0-9]{6}$", example = "015146")]
     code: String,
     /// The cycle's year.
     year: i32,
@@ -230,7 +308,7 @@ struct ItemPath {
 
 /// How the score of an objective (with everything below it), a KPI or a unit came to be.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/spiegazioni/{item}", tag = "punteggi", params(ItemPath),
-    responses((status = 200, description = "the explanation, line by line", body = Explanation), (status = 404, description = "nothing with that code", body = ProblemJson)))]
+    responses((status = 200, description = "the explanation, line by line", body = Explanation), Errors))]
 async fn explanation(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<ItemPath>) -> Result<Json<Explanation>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     let year = p.year;

@@ -275,3 +275,24 @@ async fn each_token_has_its_rate() {
         assert_eq!(send(&state, get(&uri, &other)).await.0, StatusCode::OK, "another token is not held back");
     }
 }
+
+/// Errors made before a handler runs are problem+json too: an unknown path under /api, a year
+/// that is not a number, a method the path does not have; pages stay pages.
+#[tokio::test]
+async fn every_api_error_is_a_problem() {
+    let store = testing::sqlite().await.expect("store");
+    demo::load(&store).await.expect("demo");
+    let state = AppState::new(store);
+    let plain = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+    let (status, kind, body) = send(&state, plain("/api/v1/nulla")).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::NOT_FOUND, "application/problem+json"));
+    assert_eq!(body["detail"], "nessuna operazione dell'API a questo indirizzo: vedere /api/v1/openapi.json");
+    let (status, kind, body) = send(&state, plain("/api/v1/enti/015146/cicli/duemila/punteggi")).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::BAD_REQUEST, "application/problem+json"), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|d| d.contains("duemila") || d.contains("parse")), "{body}");
+    let (status, kind, _) = send(&state, Request::delete("/api/v1/enti/015146/cicli/2020/punteggi").body(Body::empty()).expect("request")).await;
+    assert_eq!((status, kind.as_str()), (StatusCode::METHOD_NOT_ALLOWED, "application/problem+json"));
+    let (status, kind, _) = send(&state, plain("/pagina/inesistente")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(kind.starts_with("text/html"), "{kind}");
+}
