@@ -123,23 +123,16 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
                 batch.push(cells);
                 rows += 1;
                 if batch.len() == BATCH {
-                    backup::insert(&mut tx, table, columns, &batch).await.map_err(|e| at_line(n, table, e))?;
-                    batch.clear();
+                    flush(&mut tx, current.as_ref(), &mut batch, n).await?;
                 }
             }
             Value::Object(o) if o.contains_key("tabella") => {
-                if let Some((table, columns)) = &current {
-                    backup::insert(&mut tx, table, columns, &batch).await.map_err(|e| at_line(n, table, e))?;
-                    batch.clear();
-                }
+                flush(&mut tx, current.as_ref(), &mut batch, n).await?;
                 current = Some(table_header(&mut tx, &o, n, tables).await?);
                 tables += 1;
             }
             Value::Object(o) if o.contains_key("fine") => {
-                if let Some((table, columns)) = &current {
-                    backup::insert(&mut tx, table, columns, &batch).await.map_err(|e| at_line(n, table, e))?;
-                    batch.clear();
-                }
+                flush(&mut tx, current.as_ref(), &mut batch, n).await?;
                 let said = o["fine"].get("righe").and_then(Value::as_u64);
                 if said != Some(rows) {
                     return Err(bad(n, format!("l'archivio dichiara {} righe, ne contiene {rows}", said.map_or("?".into(), |r| r.to_string()))));
@@ -167,6 +160,16 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
         audit.push((e.code.as_str().to_string(), trail.verified));
     }
     Ok(Restored { archive: Summary { tables, rows, ente: ente_code, sha256 }, audit })
+}
+
+/// Writes the rows gathered for the current table (`(name, columns)`) and empties the batch;
+/// `n` is the line read last, for the message.
+async fn flush(tx: &mut traguardi_store::Tx, current: Option<&(String, Vec<String>)>, batch: &mut Vec<Vec<Cell>>, n: u64) -> Result<(), AppError> {
+    if let Some((table, columns)) = current {
+        backup::insert(tx, table, columns, batch).await.map_err(|e| at_line(n, table, e))?;
+    }
+    batch.clear();
+    Ok(())
 }
 
 /// Checks the archive's first line; returns the schema version it was written with.

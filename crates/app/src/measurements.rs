@@ -426,7 +426,7 @@ pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) 
         None => true,
         Some(roles) => {
             const WIDE: [&str; 5] = ["amministratore", "pianificatore", "niv", "segretario", "ragioneria"];
-            let unit_scoped = roles.iter().any(|r| crate::accounts::UNIT_ROLES.contains(&r.as_str()));
+            let unit_scoped = roles.iter().any(|r| UNIT_ROLES.contains(&r.as_str()));
             roles.iter().any(|r| WIDE.contains(&r.as_str()))
                 || (unit_scoped && crate::scope::UnitScope::of(&mut conn, &actor, ente, &cycle_id, &UNIT_ROLES).await?.contains(unit_id.as_deref()))
         }

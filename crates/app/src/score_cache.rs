@@ -17,7 +17,7 @@ use traguardi_store::Store;
 
 use crate::access::Permission;
 use crate::scores::{CycleScores, load};
-use crate::{Actor, AppError, enti};
+use crate::{Actor, AppError};
 
 /// The default memory budget (`TRAGUARDI_SCORES_CACHE_MB`).
 pub const DEFAULT_BUDGET_MB: usize = 256;
@@ -70,12 +70,9 @@ impl Cache {
 
     pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
         actor.require(Permission::ReadOrg, "leggere il piano")?;
-        let version = {
-            let mut conn = store.acquire().await?;
-            let ente = enti::resolve(&mut conn, Some(ente_code)).await?;
-            traguardi_store::audit::last_of_ente(&mut conn, &ente.id).await?.map_or(0, |(seq, _)| seq)
-        };
         let key = (ente_code.trim().to_string(), year);
+        // An unknown ente reads 0 here, and is refused by the computation below.
+        let version = traguardi_store::audit::last_seq_of_ente_code(&mut *store.acquire().await?, &key.0).await?;
         let slot = lock(&self.inner.slots).entry(key.clone()).or_default().clone();
         let mut computed = slot.lock().await;
         if let Some(c) = computed.as_ref().filter(|c| c.version == version) {
@@ -83,7 +80,19 @@ impl Cache {
             return Ok(c.scores.clone());
         }
         let started = std::time::Instant::now();
-        let scores = Arc::new(load(store, actor, Some(ente_code), year).await?);
+        let scores = match load(store, actor, Some(ente_code), year).await {
+            Ok(scores) => Arc::new(scores),
+            Err(e) => {
+                // Nothing to keep (an unknown ente or year, say): the slot goes, so that requests
+                // for cycles that do not exist never fill the map.
+                drop(computed);
+                let mut slots = lock(&self.inner.slots);
+                if Arc::strong_count(&slot) == 2 && slots.get(&key).is_some_and(|s| Arc::ptr_eq(s, &slot)) {
+                    slots.remove(&key);
+                }
+                return Err(e);
+            }
+        };
         self.inner.recomputed.fetch_add(1, Relaxed);
         self.inner.recompute_micros.fetch_add(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX), Relaxed);
         *computed = Some(Computed { version, scores: scores.clone() });
@@ -97,10 +106,11 @@ impl Cache {
         (self.inner.recomputed.load(Relaxed), self.inner.recompute_micros.load(Relaxed))
     }
 
-    /// The cycles kept now, and their size in bytes.
+    /// The cycles held now (computed, or being computed), and the size in bytes of those
+    /// computed.
     pub fn kept(&self) -> (usize, usize) {
-        let kept = lock(&self.inner.kept);
-        (kept.len(), kept.values().map(|(bytes, _)| bytes).sum())
+        let held = lock(&self.inner.slots).len();
+        (held, lock(&self.inner.kept).values().map(|(bytes, _)| bytes).sum())
     }
 
     fn touch(&self, key: &CycleKey) {

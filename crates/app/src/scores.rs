@@ -123,8 +123,6 @@ fn frozen_names(snapshot: &str, dims: &mut [Dimension], ambiti: &mut [Ambito]) {
     }
 }
 
-pub use crate::score_cache::Cache;
-
 impl CycleScores {
     /// Every score: KPIs, objectives, units, then the ente.
     pub fn rows(&self) -> Vec<ScoreRow> {

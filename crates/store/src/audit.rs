@@ -53,6 +53,15 @@ pub async fn last_of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Option<(i64,
     row.map(|r| Ok((int(&r, "seq")?, text(&r, "hash")?))).transpose()
 }
 
+/// The number of the last record of the ente with `code` (0 when it has none, or there is no such
+/// ente): what the computed scores of its cycles are kept against, read in one indexed query.
+pub async fn last_seq_of_ente_code(conn: &mut Conn, code: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT CAST(COALESCE(MAX(a.seq), 0) AS BIGINT) FROM audit_log a JOIN ente e ON e.id = a.ente_id WHERE e.code = $1")
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
 /// The first sequence number missing from the whole log (every ente's records share one
 /// sequence, from 1), or `None` when it has no gap. After a restore of one ente's archive the
 /// other enti's numbers are missing up to the archive's last record, which must be there.

@@ -10,7 +10,7 @@ use crate::db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 use crate::{Backend, Conn, EnteId, Store, StoreError, Tx};
 
 /// One stored value. The schema holds only text, integers (booleans as 0/1) and bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cell {
     Null,
     Int(i64),
@@ -34,15 +34,19 @@ const fn table(name: &'static str, of_ente: &'static str, order: &'static str) -
 }
 
 const fn tree(name: &'static str, order: &'static str, parent: &'static str) -> Table {
-    Table { name, of_ente: "ente_id = $1", order, parent: Some(parent) }
+    Table { name, of_ente: BY_ENTE, order, parent: Some(parent) }
 }
 
 const BY_ENTE: &str = "ente_id = $1";
 /// The accounts of an ente (and their tokens): those with a role in it or linked to one of its
 /// people.
-const ACCOUNT_OF_ENTE: &str = "id IN (SELECT account_id FROM account_role WHERE ente_id = $1 UNION SELECT account_id FROM account_person WHERE ente_id = $1)";
-const TOKEN_OF_ENTE: &str =
-    "account_id IN (SELECT account_id FROM account_role WHERE ente_id = $1 UNION SELECT account_id FROM account_person WHERE ente_id = $1)";
+macro_rules! accounts_of_ente {
+    () => {
+        "(SELECT account_id FROM account_role WHERE ente_id = $1 UNION SELECT account_id FROM account_person WHERE ente_id = $1)"
+    };
+}
+const ACCOUNT_OF_ENTE: &str = concat!("id IN ", accounts_of_ente!());
+const TOKEN_OF_ENTE: &str = concat!("account_id IN ", accounts_of_ente!());
 
 /// Every table that is backed up, each after the tables it refers to. A test checks that this
 /// list and [`SKIPPED`] together name every table of the schema, in an order that keeps every
@@ -227,18 +231,6 @@ fn parents_first(rows: Vec<Vec<Cell>>, id: usize, parent: usize) -> Result<Vec<V
     }
     let mut slots: Vec<Option<Vec<Cell>>> = rows.into_iter().map(Some).collect();
     Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
-}
-
-impl std::hash::Hash for Cell {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::mem::discriminant(self).hash(state);
-        match self {
-            Cell::Null => {}
-            Cell::Int(i) => i.hash(state),
-            Cell::Text(s) => s.hash(state),
-            Cell::Bytes(b) => b.hash(state),
-        }
-    }
 }
 
 fn cells(row: &AnyRow, table: &'static str) -> Result<Vec<Cell>, StoreError> {

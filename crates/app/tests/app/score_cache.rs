@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use traguardi_app::measurements::{self, Entry};
-use traguardi_app::scores::Cache;
+use traguardi_app::score_cache::Cache;
 use traguardi_app::{Actor, demo, import_dimensions};
 use traguardi_docs::ReadOptions;
 use traguardi_store::testing;
@@ -18,6 +18,10 @@ async fn each_ente_has_its_own_freshness() {
     cache.load(&store, &console, demo::CODE, 2020).await.expect("scores");
     cache.load(&store, &console, demo::CODE, 2020).await.expect("kept");
     assert_eq!(cache.recomputed().0, 1, "computed once");
+    // Cycles and enti that do not exist hold nothing.
+    assert!(cache.load(&store, &console, demo::CODE, 1999).await.is_err());
+    assert!(cache.load(&store, &console, "999998", 2020).await.is_err());
+    assert_eq!(cache.kept().0, 1, "only the cycle computed is held");
 
     // Torino's dimensions change: Milano's scores stay.
     let dims = "dimensione,nome,ambito,ambito_nome\nsalute,Salute dell'ente,finanziaria,Salute finanziaria\n";
