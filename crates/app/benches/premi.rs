@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use traguardi_app::engine::{PlanData, compute};
 use traguardi_app::payouts::PayContext;
 use traguardi_app::{Actor, metropoli};
+use traguardi_domain::plan::engine::{PlanData, compute};
 use traguardi_store::testing;
 
 fn main() {

@@ -1,8 +1,8 @@
 //! Full recompute of every score of the metropoli (SPEC §8: < 1 s, release build).
 //! `cargo bench -p traguardi-app --bench recompute`
 
-use traguardi_app::engine::compute;
 use traguardi_app::{Actor, metropoli, scores};
+use traguardi_domain::plan::engine::compute;
 use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_store::plan::Dimension;
 use traguardi_store::testing;

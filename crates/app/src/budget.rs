@@ -106,7 +106,7 @@ pub async fn resources(
     let mut org = OrgByYear::new(ente);
     let units = org.units(&mut conn, year).await?.to_vec();
     let lineages: HashSet<&str> = match unit_code.and_then(|c| units.iter().find(|u| u.code == c)) {
-        Some(u) => crate::org_tree::subtree(&units, crate::org_tree::enclosing_direzione(&units, u)).iter().map(|u| u.lineage_id.as_str()).collect(),
+        Some(u) => crate::org_tree::subtree(&units, traguardi_domain::org::enclosing_direzione(&units, u)).iter().map(|u| u.lineage_id.as_str()).collect(),
         None => units.iter().map(|u| u.lineage_id.as_str()).collect(),
     };
     let mut latest: HashMap<(String, String, String), budget::BudgetLine> = HashMap::new();

@@ -56,7 +56,7 @@ async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, 
             json!({ "nome": s.name, "regole": s.rules, "sha256": s.result_hash, "ripartizione": allocation })
         }
     };
-    let indices = crate::indices::Indices::compute(&data, &pay_rules);
+    let indices = traguardi_domain::plan::indices::Indices::compute(&data.scored(), &pay_rules);
     Ok(canonical(&data, &matricola, &pay_rules, &revisions, &indices, approved))
 }
 
@@ -65,7 +65,7 @@ fn canonical(
     matricola: &HashMap<String, String>,
     pay_rules: &traguardi_domain::pay::rules::PayRules,
     revisions: &[traguardi_store::revisions::Revision],
-    indices: &crate::indices::Indices,
+    indices: &traguardi_domain::plan::indices::Indices,
     approved: Value,
 ) -> Value {
     let unit: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();
@@ -154,7 +154,7 @@ fn canonical(
             })
             .collect(),
     );
-    let index = |i: &crate::indices::Index| json!({ "indice": i.kind, "struttura": i.unit_code, "valore": i.value().map(|v| v.to_string()) });
+    let index = |i: &traguardi_domain::plan::indices::Index| json!({ "indice": i.kind, "struttura": i.unit_code, "valore": i.value().map(|v| v.to_string()) });
     let indices = json!({
         "roe": indices.roe.as_ref().map(index),
         "rod": sorted(indices.rod.values().map(index).collect()),

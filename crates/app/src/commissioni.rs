@@ -17,8 +17,9 @@ use traguardi_store::org::OrgUnit;
 use traguardi_store::{Store, plan};
 
 use crate::budget::OrgByYear;
-use crate::org_tree::{enclosing_direzione, subtree};
+use crate::org_tree::subtree;
 use crate::{Actor, AppError};
+use traguardi_domain::org::enclosing_direzione;
 
 /// What the report covers.
 #[derive(Debug, Clone, PartialEq, Eq)]

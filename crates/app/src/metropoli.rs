@@ -15,8 +15,8 @@ use traguardi_store::people::{self, Assignment, Person};
 use traguardi_store::plan::{self, ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
 use traguardi_store::{Store, cycle, ente, new_id, org};
 
-use crate::engine::PlanData;
 use crate::{AppError, dimensions};
+use traguardi_domain::plan::engine::PlanData;
 
 pub const YEAR: i32 = 2025;
 pub const DIREZIONI: usize = 60;

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use traguardi_domain::org::UnitKind;
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
@@ -87,16 +86,4 @@ pub fn subtree<'a>(units: &'a [OrgUnit], root: &OrgUnit) -> Vec<&'a OrgUnit> {
         }
     }
     units.iter().filter(|u| ids.contains(u.id.as_str())).collect()
-}
-
-/// The Direzione a unit belongs to: its nearest ancestor of kind direzione (or the unit itself).
-pub fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
-    let mut at = unit;
-    while at.kind != UnitKind::Direzione {
-        match at.parent_id.as_ref().and_then(|p| units.iter().find(|u| &u.id == p)) {
-            Some(parent) => at = parent,
-            None => return unit,
-        }
-    }
-    at
 }

@@ -21,9 +21,9 @@ use traguardi_store::{Conn, Store, new_id, people};
 use crate::access::Permission;
 use crate::audit::{self, Change};
 pub use crate::cycle_rules::RulesReport;
-use crate::indices::Indices;
-use crate::premi::{Allocation, PayInput, allocate};
 use crate::{Actor, AppError, cycle_rules, cycles, enti, scores};
+use traguardi_domain::pay::premi::{Allocation, PayInput, allocate};
+use traguardi_domain::plan::indices::Indices;
 use traguardi_store::rules::Rules;
 
 /// The rules in force for a cycle: the latest version stored, or the defaults.
@@ -110,7 +110,7 @@ impl PayContext {
     }
 
     pub fn indices(&self, rules: &PayRules) -> Indices {
-        Indices::compute(&self.scores, rules)
+        Indices::compute(&self.scores.scored(), rules)
     }
 
     /// The allocation under `rules` with the individual scores of `overrides` replaced.
@@ -118,7 +118,7 @@ impl PayContext {
         let indices = self.indices(rules);
         let input = PayInput {
             rules,
-            scores: &self.scores,
+            scores: self.scores.scored(),
             indices: &indices,
             people: &self.people,
             assignments: &self.assignments,
@@ -128,7 +128,7 @@ impl PayContext {
             overrides,
         };
         let mut a = allocate(&input);
-        a.dirigenti = crate::manager_pay::managers(&input, &a.persone, &self.positions);
+        a.dirigenti = traguardi_domain::pay::managers::managers(&input, &a.persone, &self.positions);
         a
     }
 
@@ -660,28 +660,12 @@ fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
     rows.push(line("distribuzione", "senza premio".into(), (paid.len() as i64 - n).to_string()));
     let cv = if n > 1 && avg > Decimal::ZERO {
         let var: Decimal = with_premium.iter().map(|c| (Decimal::from(*c) - avg) * (Decimal::from(*c) - avg)).sum::<Decimal>() / Decimal::from(n);
-        sqrt(var) / avg * Decimal::ONE_HUNDRED
+        traguardi_domain::stats::sqrt(var) / avg * Decimal::ONE_HUNDRED
     } else {
         Decimal::ZERO
     };
     rows.push(line("differenziazione", "coefficiente di variazione dei premi (%)".into(), report(cv).to_string()));
     rows
-}
-
-/// Square root by Newton's method in decimals (no floats in money).
-pub(crate) fn sqrt(x: Decimal) -> Decimal {
-    if x <= Decimal::ZERO {
-        return Decimal::ZERO;
-    }
-    let mut g = x / Decimal::TWO + Decimal::ONE;
-    for _ in 0..60 {
-        let next = (g + x / g) / Decimal::TWO;
-        if (next - g).abs() < Decimal::new(1, 12) {
-            return next;
-        }
-        g = next;
-    }
-    g
 }
 
 /// One step of the Relazione: the state reached, the Giunta's act (to approve), the day, a note.
@@ -796,7 +780,7 @@ pub struct MyPay {
     pub evaluator: Option<String>,
     pub reviewer: Option<String>,
     /// The approved scenario's name and what this person gets in it, with the reasons.
-    pub approved: Option<(String, crate::premi::Explained)>,
+    pub approved: Option<(String, traguardi_domain::pay::premi::Explained)>,
     /// (year, individual score) of every cycle with an approved scenario, oldest first.
     pub history: Vec<(i32, Option<Decimal>)>,
     /// In-app notifications (reminders of late values), newest first: (day, text).

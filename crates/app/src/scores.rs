@@ -14,8 +14,8 @@ use traguardi_store::plan::{self, Ambito, ApprovedValue, Contribution, Dimension
 use traguardi_store::{Store, org};
 
 use crate::access::Permission;
-use crate::engine::{PlanData, Scoreboard, compute};
 use crate::{Actor, AppError, cycles, enti};
+use traguardi_domain::plan::engine::{PlanData, Scoreboard, ScoredPlan, compute};
 use traguardi_domain::plan::rules::ScoringRules;
 
 /// The plan of a cycle with its scores.
@@ -124,6 +124,19 @@ fn frozen_names(snapshot: &str, dims: &mut [Dimension], ambiti: &mut [Ambito]) {
 }
 
 impl CycleScores {
+    /// The plan and its scores as the indices and the premi read them.
+    pub fn scored(&self) -> ScoredPlan<'_> {
+        ScoredPlan {
+            ente_name: &self.ente.name,
+            year: self.cycle.year(),
+            units: &self.units,
+            dimensions: &self.dimensions,
+            objectives: &self.objectives,
+            rules: &self.rules,
+            board: &self.board,
+        }
+    }
+
     /// Every score: KPIs, objectives, units, then the ente.
     pub fn rows(&self) -> Vec<ScoreRow> {
         let unit_code: HashMap<&str, &str> = self.units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect();

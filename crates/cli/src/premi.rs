@@ -126,7 +126,7 @@ pub async fn import_positions(store: &Store, args: &ImportArgs) -> Result<()> {
 }
 
 /// A scenario by name, or the approved one.
-async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(payouts::ScenarioSummary, traguardi_app::premi::Allocation)> {
+async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(payouts::ScenarioSummary, traguardi_domain::pay::premi::Allocation)> {
     let actor = Actor::console();
     Ok(match name {
         Some(n) => payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, n).await?,
@@ -158,7 +158,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         PayoutKind::Indici { at, format, out } => {
             let ctx = PayContext::load(store, &actor, at.ente.as_deref(), at.cycle).await?;
             let idx = ctx.indices(&ctx.rules);
-            let mut rows: Vec<&traguardi_app::indices::Index> = idx.roe.iter().collect();
+            let mut rows: Vec<&traguardi_domain::plan::indices::Index> = idx.roe.iter().collect();
             let mut rod: Vec<_> = idx.rod.values().collect();
             rod.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
             let mut ros: Vec<_> = idx.ros.values().collect();

@@ -1,5 +1,6 @@
 //! The organisation: a tree Ente → Direzione → Area → Settore/Unità/Servizio, versioned by cycle.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -144,6 +145,36 @@ pub fn parents_first<T>(items: &[T], code: impl Fn(&T) -> &str, parent: impl Fn(
         }
     }
     out
+}
+
+/// One unit of the org tree in one cycle; `lineage_id` links the same unit across cycles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgUnit {
+    pub id: String,
+    pub cycle_id: String,
+    pub lineage_id: String,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<String>,
+    pub cdr: Option<String>,
+    pub responsible_id: Option<String>,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub position: i64,
+}
+
+/// The Direzione a unit belongs to (the unit itself when it is one, or when no Direzione is
+/// above it).
+pub fn enclosing_direzione<'a>(units: &'a [OrgUnit], unit: &'a OrgUnit) -> &'a OrgUnit {
+    let mut at = unit;
+    while at.kind != UnitKind::Direzione {
+        match at.parent_id.as_ref().and_then(|p| units.iter().find(|u| &u.id == p)) {
+            Some(parent) => at = parent,
+            None => return unit,
+        }
+    }
+    at
 }
 
 #[cfg(test)]

@@ -274,6 +274,42 @@ pub fn split_at_area_reform(start: NaiveDate, end: Option<NaiveDate>, category: 
     }
 }
 
+/// A person of the ente (the matricola is their code).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: String,
+    pub matricola: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Person {
+    /// "Dott.ssa Carmela Francesca": title, given and family name.
+    pub fn display_name(&self) -> String {
+        let name = format!("{} {}", self.given_name, self.family_name);
+        match &self.title {
+            Some(t) if !t.is_empty() => format!("{t} {name}"),
+            _ => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    pub id: String,
+    pub cycle_id: String,
+    pub person_id: String,
+    pub unit_id: String,
+    pub role: Role,
+    pub category: Category,
+    pub part_time: PartTime,
+    pub starts: NaiveDate,
+    pub ends: Option<NaiveDate>,
+    pub interim: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,27 +1,11 @@
 //! The org tree of one cycle: one row per unit per cycle, linked across cycles by lineage.
 
-use chrono::NaiveDate;
-use serde::Serialize;
 use traguardi_domain::org::UnitKind;
+
+pub use traguardi_domain::org::OrgUnit;
 
 use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OrgUnit {
-    pub id: String,
-    pub cycle_id: String,
-    pub lineage_id: String,
-    pub code: String,
-    pub name: String,
-    pub kind: UnitKind,
-    pub parent_id: Option<String>,
-    pub cdr: Option<String>,
-    pub responsible_id: Option<String>,
-    pub valid_from: NaiveDate,
-    pub valid_to: NaiveDate,
-    pub position: i64,
-}
 
 const COLUMNS: &str = "id, cycle_id, lineage_id, code, name, kind, parent_id, cdr, responsible_id, valid_from, valid_to, position";
 

@@ -7,6 +7,8 @@ use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
+pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
+
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 
@@ -16,13 +18,6 @@ fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Res
 
 fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Option<Decimal>, StoreError> {
     opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AbsenceRow {
-    pub person_id: String,
-    pub cause: String,
-    pub days: Decimal,
 }
 
 pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<AbsenceRow>, StoreError> {
@@ -56,31 +51,6 @@ pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, pe
             .await?;
     }
     Ok(())
-}
-
-/// An individual evaluation (SPEC §2 `Evaluation`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct EvaluationRow {
-    pub person_id: String,
-    pub evaluator_id: Option<String>,
-    pub reviewer_id: Option<String>,
-    /// Results of the objectives, 0–100 (`None`: taken from the plan).
-    pub results: Option<Decimal>,
-    /// Behaviours, 0–100.
-    pub behaviours: Option<Decimal>,
-    pub interview_start: Option<NaiveDate>,
-    pub interview_mid: Option<NaiveDate>,
-    pub interview_final: Option<NaiveDate>,
-    pub signed_on: Option<NaiveDate>,
-    pub contested_on: Option<NaiveDate>,
-    /// confermata | modificata
-    pub conciliation: Option<String>,
-    /// The score agreed in conciliation, replacing the computed one.
-    pub conciliated: Option<Decimal>,
-    pub note: Option<String>,
-    /// Each behaviour's score on the cycle's scale, by code (the `behaviours` score derives
-    /// from them when present).
-    pub items: Vec<(String, Decimal)>,
 }
 
 const EVALUATION_COLUMNS: &str = "person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, \
@@ -172,15 +142,6 @@ pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: 
             .await?;
     }
     Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Fund {
-    /// Cents.
-    pub cap: Option<i64>,
-    pub certified_by: Option<String>,
-    pub certified_on: Option<NaiveDate>,
-    pub items: Vec<FundItem>,
 }
 
 pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind) -> Result<Option<Fund>, StoreError> {

@@ -1,48 +1,13 @@
 //! People of an ente and their assignments in each cycle.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
 
+pub use traguardi_domain::people::{Assignment, Person};
+
 use crate::row::{boolean, coded, date, iso, opt_date, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Person {
-    pub id: String,
-    pub matricola: String,
-    pub family_name: String,
-    pub given_name: String,
-    pub title: Option<String>,
-    pub email: Option<String>,
-}
-
-impl Person {
-    /// "Dott.ssa Carmela Francesca": title, given and family name.
-    pub fn display_name(&self) -> String {
-        let name = format!("{} {}", self.given_name, self.family_name);
-        match &self.title {
-            Some(t) if !t.is_empty() => format!("{t} {name}"),
-            _ => name,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Assignment {
-    pub id: String,
-    pub cycle_id: String,
-    pub person_id: String,
-    pub unit_id: String,
-    pub role: Role,
-    pub category: Category,
-    pub part_time: PartTime,
-    pub starts: NaiveDate,
-    pub ends: Option<NaiveDate>,
-    pub interim: bool,
-}
 
 const PERSON_COLUMNS: &str = "id, matricola, family_name, given_name, title, email";
 const ASSIGNMENT_COLUMNS: &str = "id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim";

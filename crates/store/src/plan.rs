@@ -6,80 +6,10 @@ use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
 
+pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
+
 use crate::row::{coded, date, int, iso, opt_date, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dimension {
-    pub id: String,
-    pub code: String,
-    pub name: String,
-    pub position: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Ambito {
-    pub id: String,
-    pub dimension_id: String,
-    pub code: String,
-    pub name: String,
-    pub position: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Objective {
-    pub id: String,
-    pub cycle_id: String,
-    pub code: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub dimension_id: String,
-    pub ambito_id: Option<String>,
-    pub unit_id: Option<String>,
-    pub person_id: Option<String>,
-    pub parent_id: Option<String>,
-    pub weight: Decimal,
-    pub dup_id: Option<String>,
-    pub tags: Vec<String>,
-    pub starts: Option<NaiveDate>,
-    pub ends: Option<NaiveDate>,
-    pub state: String,
-    pub override_score: Option<Decimal>,
-    pub override_reason: Option<String>,
-    pub not_assessable: Option<String>,
-    pub position: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Kpi {
-    pub id: String,
-    pub cycle_id: String,
-    pub objective_id: String,
-    pub code: String,
-    pub name: String,
-    pub nature: Option<String>,
-    pub measure: Measure,
-    pub direction: Direction,
-    pub unit_label: Option<String>,
-    pub baseline: Option<String>,
-    pub weight: Decimal,
-    pub aggregation: Aggregation,
-    pub periodicity: String,
-    pub formula: Option<String>,
-    pub rule: Rule,
-    pub owner_unit_id: Option<String>,
-    pub source: Option<String>,
-    pub position: i64,
-}
-
-/// A target: of the whole year (`period_end = None`) or of one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Target {
-    pub kpi_id: String,
-    pub year: i32,
-    pub period_end: Option<NaiveDate>,
-    pub value: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
@@ -417,17 +347,6 @@ pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Res
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(measurement_from_row).collect()
-}
-
-/// What scoring reads of a measurement: the approved versions only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApprovedValue {
-    pub kpi_id: String,
-    pub period_end: NaiveDate,
-    pub version: i64,
-    pub value: Option<String>,
-    pub not_assessable: bool,
-    pub note: String,
 }
 
 /// The approved versions of every measurement of the cycle, by KPI, period and version.

@@ -12,8 +12,8 @@ use axum::{Router, http::StatusCode};
 use serde::Deserialize;
 use traguardi_app::evaluation_answer::{self, Answer};
 use traguardi_app::payouts::{self, PayContext, ScenarioSummary, WhatIf};
-use traguardi_app::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::budget::euro;
+use traguardi_domain::pay::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::plan::round::it;
 
 use crate::AppState;

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_decimal::dec;
 use traguardi_app::payouts::{self, PayContext, WhatIf};
-use traguardi_app::premi::Allocation;
 use traguardi_app::workflow::{Move, transition};
 use traguardi_app::{Actor, AppError, demo, import_absences, import_acts, import_evaluations, import_fund};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
+use traguardi_domain::pay::premi::Allocation;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::{Store, testing};
 
@@ -24,7 +24,7 @@ fn describe<T: std::fmt::Debug>(r: Result<T, AppError>) -> String {
     }
 }
 
-fn person<'a>(a: &'a Allocation, m: &str) -> &'a traguardi_app::premi::PersonPay {
+fn person<'a>(a: &'a Allocation, m: &str) -> &'a traguardi_domain::pay::premi::PersonPay {
     a.person(m).unwrap_or_else(|| panic!("{m} in the allocation"))
 }
 
@@ -57,7 +57,7 @@ fn managers(a: &Allocation) {
     }
     // The art. 30 differentiation is on by default (10% of the 27 positively evaluated: 2 heads):
     // each of them gets at least the average result pay, before the uplift, increased by 30%.
-    let up: Vec<&traguardi_app::manager_pay::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
+    let up: Vec<&traguardi_domain::pay::managers::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
     assert_eq!(up.len(), 2, "{:?}", d.dirigenti.iter().map(|x| (&x.matricola, x.totale, x.maggiorazione)).collect::<Vec<_>>());
     let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| x.totale - x.maggiorazione).collect();
     let average = Decimal::from(paid.iter().sum::<i64>()) / Decimal::from(paid.len() as i64);

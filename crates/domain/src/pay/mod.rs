@@ -4,7 +4,10 @@
 pub mod allocation;
 pub mod contract;
 pub mod fund;
+pub mod managers;
+pub mod premi;
 pub mod presence;
+pub mod records;
 pub mod result_pay;
 pub mod rules;
 

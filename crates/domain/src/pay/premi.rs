@@ -21,22 +21,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::money::{Rounding, report};
+use crate::pay::allocation::{Candidate, individual, largest_remainder};
+use crate::pay::fund::FundTotals;
+use crate::pay::presence::{Absence, Served, Service, days_in_force, presence};
+use crate::pay::records::{AbsenceRow, EvaluationRow, Fund};
+use crate::pay::rules::{PayRules, TieBreak};
+use crate::people::Role;
+use crate::people::{Assignment, Person};
+use crate::plan::rollup::{Part, weighted_mean};
+use crate::plan::round::{it, number};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use traguardi_domain::money::{Rounding, report};
-use traguardi_domain::pay::allocation::{Candidate, individual, largest_remainder};
-use traguardi_domain::pay::fund::FundTotals;
-use traguardi_domain::pay::presence::{Absence, Served, Service, days_in_force, presence};
-use traguardi_domain::pay::rules::{PayRules, TieBreak};
-use traguardi_domain::people::Role;
-use traguardi_domain::plan::rollup::{Part, weighted_mean};
-use traguardi_domain::plan::round::{it, number};
-use traguardi_store::pay::{AbsenceRow, EvaluationRow, Fund};
-use traguardi_store::people::{Assignment, Person};
 
-use crate::indices::Indices;
-use crate::scores::CycleScores;
+use crate::plan::engine::ScoredPlan;
+use crate::plan::indices::Indices;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonPay {
@@ -88,7 +88,7 @@ pub struct Allocation {
     pub persone: Vec<PersonPay>,
     /// Managers' result pay.
     #[serde(default)]
-    pub dirigenti: crate::manager_pay::ManagersPay,
+    pub dirigenti: crate::pay::managers::ManagersPay,
 }
 
 /// What one person gets and why, staff or manager.
@@ -142,7 +142,7 @@ impl Allocation {
 /// Everything the allocation reads.
 pub struct PayInput<'a> {
     pub rules: &'a PayRules,
-    pub scores: &'a CycleScores,
+    pub scores: ScoredPlan<'a>,
     pub indices: &'a Indices,
     pub people: &'a [Person],
     pub assignments: &'a [Assignment],
@@ -158,7 +158,7 @@ fn pct(d: Decimal) -> String {
 }
 
 fn euro(c: i64) -> String {
-    format!("{} €", traguardi_domain::budget::euro(c))
+    format!("{} €", crate::budget::euro(c))
 }
 
 /// The year's first and last day and its days (365 or 366, unless the rules fix them).
@@ -219,10 +219,10 @@ pub(crate) fn posts_in_force(assignments: &[Assignment], first: NaiveDate, last:
 
 pub fn allocate(input: &PayInput<'_>) -> Allocation {
     let PayInput { rules, scores, indices, .. } = *input;
-    let year = scores.cycle.year();
+    let year = scores.year;
     let (first, last, year_days) = year_bounds(year, rules);
-    let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let unit_indices = indices.by_unit(&scores.units);
+    let unit_by_id: HashMap<&str, &crate::org::OrgUnit> = scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let unit_indices = indices.by_unit(scores.units);
     // The days of the premi's roles only: the other days are paid by result pay, or not here.
     let segments: HashMap<&str, (Vec<Segment<'_>>, i64)> = posts_in_force(input.assignments, first, last)
         .into_iter()
@@ -235,7 +235,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
     }
     let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
     let mut own_objectives: HashMap<&str, Vec<Part<'_>>> = HashMap::new();
-    for o in &scores.objectives {
+    for o in scores.objectives {
         if let (Some(p), Some(s)) = (&o.person_id, scores.board.objectives.get(&o.id)) {
             own_objectives.entry(p.as_str()).or_default().push(Part { code: &o.code, weight: o.weight, outcome: &s.outcome });
         }
@@ -344,7 +344,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
                 why.push("Valutazione individuale mancante: nessun premio finché non è registrata.".into());
                 None
             }
-            (None, Some(e)) => Some(individual_score(e, own_objectives.get(p.id.as_str()), ros_any.then_some(ros_w), rules, scores, &mut why)),
+            (None, Some(e)) => Some(individual_score(e, own_objectives.get(p.id.as_str()), ros_any.then_some(ros_w), rules, &scores, &mut why)),
         };
         let positive = individual_score.is_some_and(|s| s >= rules.min_score);
         if let Some(s) = individual_score {
@@ -462,7 +462,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         maggiorazione_unitaria: split.uplift,
         premio_medio_individuale: split.average,
         persone: rows,
-        dirigenti: crate::manager_pay::ManagersPay::default(),
+        dirigenti: crate::pay::managers::ManagersPay::default(),
     }
 }
 
@@ -472,7 +472,7 @@ fn individual_score(
     own: Option<&Vec<Part<'_>>>,
     ros: Option<Decimal>,
     rules: &PayRules,
-    scores: &CycleScores,
+    scores: &ScoredPlan<'_>,
     why: &mut Vec<String>,
 ) -> Decimal {
     if let Some(c) = e.conciliated {

@@ -12,18 +12,18 @@
 
 use std::collections::HashMap;
 
+use crate::money::{self, Rounding};
+use crate::pay::presence::{Service, days_within};
+use crate::pay::records::EvaluationRow;
+use crate::pay::{ResultPayRow, ResultPayRules, result_pay};
+use crate::people::Assignment;
+use crate::plan::round::it;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use traguardi_domain::money::{self, Rounding};
-use traguardi_domain::pay::presence::{Service, days_within};
-use traguardi_domain::pay::{ResultPayRow, ResultPayRules, result_pay};
-use traguardi_domain::plan::round::it;
-use traguardi_store::pay::EvaluationRow;
-use traguardi_store::people::Assignment;
 
-use crate::premi::{PayInput, PersonPay, posts_in_force};
+use crate::pay::premi::{PayInput, PersonPay, posts_in_force};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagerRow {
@@ -85,16 +85,16 @@ fn spread(scores: &[Decimal]) -> Option<Decimal> {
     let n = Decimal::from(scores.len() as i64);
     let mean = scores.iter().sum::<Decimal>() / n;
     let var = scores.iter().map(|s| (s - mean) * (s - mean)).sum::<Decimal>() / n;
-    Some(crate::payouts::sqrt(var))
+    Some(crate::stats::sqrt(var))
 }
 
 pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, i64>) -> ManagersPay {
     let rules = &input.rules.managers;
-    let year = input.scores.cycle.year();
+    let year = input.scores.year;
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let units: HashMap<&str, &traguardi_store::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let unit_indices = input.indices.by_unit(&input.scores.units);
+    let units: HashMap<&str, &crate::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let unit_indices = input.indices.by_unit(input.scores.units);
     let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
     let matricola_of: HashMap<&str, &str> = input.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
     // The individual scores each evaluator gave.
@@ -125,7 +125,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
         let code = |a: &Assignment| units.get(a.unit_id.as_str()).map(|u| u.code.clone()).unwrap_or_default();
         posts.sort_by_key(|(a, _)| (a.interim, a.starts, code(a)));
     }
-    let mut people: Vec<&traguardi_store::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
+    let mut people: Vec<&crate::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
     people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
     let mut out = ManagersPay::default();
     let payment_times: Option<(String, Option<Decimal>)> = rules.payment_times_objective.as_ref().map(|code| {
@@ -151,7 +151,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
                 let (mut sum, mut days) = (Decimal::ZERO, Decimal::ZERO);
                 for (a, d) in posts.iter().filter(|(a, _)| !a.interim) {
                     let applies = unit_indices.get(a.unit_id.as_str());
-                    let own = if a.role == traguardi_domain::people::Role::Direttore { applies.and_then(|x| x.rod) } else { applies.and_then(|x| x.ros) };
+                    let own = if a.role == crate::people::Role::Direttore { applies.and_then(|x| x.rod) } else { applies.and_then(|x| x.ros) };
                     if let Some(i) = own
                         && let Some(v) = i.value()
                     {
@@ -274,18 +274,18 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
                 "{} {}: base {} € × {} giorni / {} × punteggio {} / 100 × quota {}% = {} €.",
                 if *interim { "Interim" } else { "Incarico" },
                 r.unit,
-                traguardi_domain::budget::euro(cents(r.base)),
+                crate::budget::euro(cents(r.base)),
                 r.days.min(rules.days_in_year).normalize(),
                 rules.days_in_year.normalize(),
                 it(r.score),
                 r.share.normalize(),
-                traguardi_domain::budget::euro(importo)
+                crate::budget::euro(importo)
             ));
         }
     }
     uplift(&mut out, rules, input.rules.contract.managers_differentiation_article());
     for m in &mut out.dirigenti {
-        m.spiegazione.push(format!("Totale: {} €.", traguardi_domain::budget::euro(m.totale)));
+        m.spiegazione.push(format!("Totale: {} €.", crate::budget::euro(m.totale)));
     }
     out.posizioni_mancanti.sort();
     out.posizioni_mancanti.dedup();
@@ -306,7 +306,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
 /// minimum, rounded up to the cent; one already above it gets nothing more. The uplift is paid
 /// from the result-pay resources: the total with it must fit the dirigenti fund's destination
 /// to result pay, a gate of the approval.
-fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRules, article: &str) {
+fn uplift(out: &mut ManagersPay, rules: &crate::pay::rules::ManagerRules, article: &str) {
     if rules.uplift_heads <= Decimal::ZERO {
         return;
     }
@@ -329,10 +329,10 @@ fn uplift(out: &mut ManagersPay, rules: &traguardi_domain::pay::rules::ManagerRu
         m.totale += m.maggiorazione;
         m.spiegazione.push(format!(
             "Differenziazione ({article}): tra i {heads} con la valutazione più alta, almeno la retribuzione di risultato media dei valutati positivamente ({} €) aumentata del {}% = {} €; maggiorazione {} €, pagata dalle risorse della retribuzione di risultato.",
-            traguardi_domain::budget::euro(Rounding::HalfUp.whole_cents(average).unwrap_or(0)),
+            crate::budget::euro(Rounding::HalfUp.whole_cents(average).unwrap_or(0)),
             rules.uplift.normalize(),
-            traguardi_domain::budget::euro(minimum),
-            traguardi_domain::budget::euro(m.maggiorazione)
+            crate::budget::euro(minimum),
+            crate::budget::euro(m.maggiorazione)
         ));
     }
 }

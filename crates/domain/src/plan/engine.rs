@@ -4,17 +4,17 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::org::OrgUnit;
+use crate::org::UnitKind;
+use crate::plan::formula::{self, Expr, When};
+use crate::plan::kpi::Value;
+use crate::plan::records::{ApprovedValue, Dimension, Kpi, Objective, Target};
+use crate::plan::rollup::{Part, overridden, weighted_mean};
+use crate::plan::rules::ScoringRules;
+use crate::plan::score::{Explanation, KpiSpec, Outcome, Scored, score_kpi, year_value};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use traguardi_domain::org::UnitKind;
-use traguardi_domain::plan::formula::{self, Expr, When};
-use traguardi_domain::plan::kpi::Value;
-use traguardi_domain::plan::rollup::{Part, overridden, weighted_mean};
-use traguardi_domain::plan::rules::ScoringRules;
-use traguardi_domain::plan::score::{Explanation, KpiSpec, Outcome, Scored, score_kpi, year_value};
-use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::{ApprovedValue, Dimension, Kpi, Objective, Target};
 
 /// Everything the engine reads.
 pub struct PlanData<'a> {
@@ -29,6 +29,19 @@ pub struct PlanData<'a> {
     /// The KPIs and approved values of the previous year's cycle, for `anno_prec(K)` (matched
     /// by KPI code and by the same period end a year before).
     pub previous_year: Option<(&'a [Kpi], &'a [ApprovedValue])>,
+}
+
+/// A cycle's plan with its scores: what the indices and the premi read.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoredPlan<'a> {
+    /// The ente's name, for the ROE's line.
+    pub ente_name: &'a str,
+    pub year: i32,
+    pub units: &'a [OrgUnit],
+    pub dimensions: &'a [Dimension],
+    pub objectives: &'a [Objective],
+    pub rules: &'a ScoringRules,
+    pub board: &'a Scoreboard,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -7,16 +7,16 @@
 
 use std::collections::HashMap;
 
+use crate::org::OrgUnit;
+use crate::pay::rules::PayRules;
+use crate::plan::records::Objective;
+use crate::plan::rollup::{Part, weighted_mean};
+use crate::plan::score::Scored;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use traguardi_domain::pay::rules::PayRules;
-use traguardi_domain::plan::rollup::{Part, weighted_mean};
-use traguardi_domain::plan::score::Scored;
-use traguardi_store::org::OrgUnit;
-use traguardi_store::plan::Objective;
 
-use crate::org_tree::enclosing_direzione;
-use crate::scores::CycleScores;
+use crate::org::enclosing_direzione;
+use crate::plan::engine::ScoredPlan;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Index {
@@ -44,7 +44,7 @@ pub struct Indices {
 }
 
 impl Indices {
-    pub fn compute(s: &CycleScores, rules: &PayRules) -> Indices {
+    pub fn compute(s: &ScoredPlan<'_>, rules: &PayRules) -> Indices {
         let dim_ids = |codes: &[String]| -> Option<Vec<&str>> {
             (!codes.is_empty()).then(|| s.dimensions.iter().filter(|d| codes.contains(&d.code)).map(|d| d.id.as_str()).collect())
         };
@@ -59,23 +59,23 @@ impl Indices {
             roe: mean(s.objectives.iter().filter(|o| o.parent_id.is_none() && within(o, &roe_dims)).collect()).map(|scored| Index {
                 kind: "ROE",
                 unit_code: String::new(),
-                unit_name: s.ente.name.clone(),
+                unit_name: s.ente_name.to_string(),
                 scored,
             }),
             ..Indices::default()
         };
         let mut by_unit: HashMap<&str, Vec<&Objective>> = HashMap::new();
-        for o in &s.objectives {
+        for o in s.objectives {
             if let Some(u) = &o.unit_id {
                 by_unit.entry(u.as_str()).or_default().push(o);
             }
         }
-        for u in &s.units {
+        for u in s.units {
             let own = by_unit.get(u.id.as_str()).map(Vec::as_slice).unwrap_or_default();
             if let Some(scored) = mean(own.iter().copied().filter(|o| within(o, &ros_dims)).collect()) {
                 out.ros.insert(u.id.clone(), Index { kind: "ROS", unit_code: u.code.clone(), unit_name: u.name.clone(), scored });
             }
-            if enclosing_direzione(&s.units, u).id == u.id
+            if enclosing_direzione(s.units, u).id == u.id
                 && let Some(scored) = mean(own.iter().copied().filter(|o| o.parent_id.is_none() && within(o, &rod_dims)).collect())
             {
                 out.rod.insert(u.id.clone(), Index { kind: "ROD", unit_code: u.code.clone(), unit_name: u.name.clone(), scored });
@@ -98,7 +98,7 @@ impl Indices {
                 if ros.is_none() {
                     ros = self.ros.get(&x.id);
                 }
-                if x.kind == traguardi_domain::org::UnitKind::Direzione && direzione.kind != traguardi_domain::org::UnitKind::Direzione {
+                if x.kind == crate::org::UnitKind::Direzione && direzione.kind != crate::org::UnitKind::Direzione {
                     direzione = x;
                 }
                 at = x.parent_id.as_deref().and_then(|p| by_id.get(p).copied());

@@ -1,0 +1,92 @@
+//! The plan of a cycle as the database keeps it: dimensions and ambiti, objectives, KPIs,
+//! targets and the approved values that scoring reads. Ids link the records to each other;
+//! nothing computed from them (scores, hashes, documents) prints an id.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::plan::kpi::{Aggregation, Direction, Measure, Rule};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dimension {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ambito {
+    pub id: String,
+    pub dimension_id: String,
+    pub code: String,
+    pub name: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Objective {
+    pub id: String,
+    pub cycle_id: String,
+    pub code: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub dimension_id: String,
+    pub ambito_id: Option<String>,
+    pub unit_id: Option<String>,
+    pub person_id: Option<String>,
+    pub parent_id: Option<String>,
+    pub weight: Decimal,
+    pub dup_id: Option<String>,
+    pub tags: Vec<String>,
+    pub starts: Option<NaiveDate>,
+    pub ends: Option<NaiveDate>,
+    pub state: String,
+    pub override_score: Option<Decimal>,
+    pub override_reason: Option<String>,
+    pub not_assessable: Option<String>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kpi {
+    pub id: String,
+    pub cycle_id: String,
+    pub objective_id: String,
+    pub code: String,
+    pub name: String,
+    pub nature: Option<String>,
+    pub measure: Measure,
+    pub direction: Direction,
+    pub unit_label: Option<String>,
+    pub baseline: Option<String>,
+    pub weight: Decimal,
+    pub aggregation: Aggregation,
+    pub periodicity: String,
+    pub formula: Option<String>,
+    pub rule: Rule,
+    pub owner_unit_id: Option<String>,
+    pub source: Option<String>,
+    pub position: i64,
+}
+
+/// A target: of the whole year (`period_end = None`) or of one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Target {
+    pub kpi_id: String,
+    pub year: i32,
+    pub period_end: Option<NaiveDate>,
+    pub value: String,
+}
+
+/// What scoring reads of a measurement: the approved versions only.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApprovedValue {
+    pub kpi_id: String,
+    pub period_end: NaiveDate,
+    pub version: i64,
+    pub value: Option<String>,
+    pub not_assessable: bool,
+    pub note: String,
+}
