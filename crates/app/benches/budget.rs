@@ -2,8 +2,8 @@
 //! (< 5 s) and the REPORT COMMISSIONI of one Direzione (< 2 s, data and PDF).
 //! `cargo bench -p traguardi-app --bench budget`
 
-use traguardi_app::commissioni::{self, Scope};
-use traguardi_app::{Actor, import_pdc, import_peg, metropoli};
+use traguardi_app::budget::commissioni::{self, Scope};
+use traguardi_app::{Actor, budget::import_pdc, budget::import_peg, samples::metropoli};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::ente::EnteCode;
 use traguardi_store::{Store, ente, testing};

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use traguardi_app::payouts::PayContext;
-use traguardi_app::{Actor, metropoli};
+use traguardi_app::pay::payouts::PayContext;
+use traguardi_app::{Actor, samples::metropoli};
 use traguardi_domain::plan::engine::{PlanData, compute};
 use traguardi_store::testing;
 

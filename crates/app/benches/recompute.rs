@@ -1,7 +1,7 @@
 //! Full recompute of every score of the metropoli (SPEC §8: < 1 s, release build).
 //! `cargo bench -p traguardi-app --bench recompute`
 
-use traguardi_app::{Actor, metropoli, scores};
+use traguardi_app::{Actor, plan::scores, samples::metropoli};
 use traguardi_domain::plan::engine::compute;
 use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_store::plan::Dimension;
@@ -12,7 +12,7 @@ fn main() {
 }
 
 fn dimensions() -> Vec<Dimension> {
-    traguardi_app::dimensions::MILANO
+    traguardi_app::plan::dimensions::MILANO
         .iter()
         .enumerate()
         .map(|(i, (code, name, _))| Dimension { id: format!("dim-{code}"), code: (*code).into(), name: (*name).into(), position: i as i64 })

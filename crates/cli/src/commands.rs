@@ -4,10 +4,10 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
-use traguardi_app::commissioni::{self, Scope};
+use traguardi_app::budget::commissioni::{self, Scope};
 use traguardi_app::{
-    Actor, AppError, Store, cycles, demo, enti, import_acts, import_dimensions, import_dup, import_mapped, import_measurements, import_org, import_pdc,
-    import_peg, import_people, import_plan, plan_ops, scores,
+    Actor, AppError, Store, budget::import_mapped, budget::import_pdc, budget::import_peg, cycle::cycles, cycle::import_acts, org::enti, org::import_org,
+    org::import_people, plan::import_dimensions, plan::import_dup, plan::import_measurements, plan::import_plan, plan::plan_ops, plan::scores, samples::demo,
 };
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::{to_csv, to_xlsx};
@@ -45,7 +45,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             let pct = NumberStyle::typed(&percentuale)
                 .and_then(|style| traguardi_domain::value::parse_percent(&percentuale, style))
                 .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--percentuale".into()), kind: k }.into()))?;
-            let s = traguardi_app::niv::sample(store, &Actor::console(), &ente, cycle, pct, seme).await?;
+            let s = traguardi_app::cycle::niv::sample(store, &Actor::console(), &ente, cycle, pct, seme).await?;
             eprintln!(
                 "campione NIV {cycle}: {} misurazioni su {} approvate (seme {}: --seme {} estrae lo stesso campione)",
                 s.items.len(),
@@ -57,14 +57,20 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Correzione { ente, cycle, oggetto, originale, corretto, motivo, atto } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let r = traguardi_app::close::CorrectionRequest { subject: &oggetto, before: &originale, after: &corretto, reason: &motivo, act: atto.as_deref() };
-            let c = traguardi_app::close::correct(store, &Actor::console(), &ente, cycle, r).await?;
+            let r = traguardi_app::cycle::close::CorrectionRequest {
+                subject: &oggetto,
+                before: &originale,
+                after: &corretto,
+                reason: &motivo,
+                act: atto.as_deref(),
+            };
+            let c = traguardi_app::cycle::close::correct(store, &Actor::console(), &ente, cycle, r).await?;
             out!("correzione registrata sul ciclo {cycle} (istantanea {}): {} «{}» → «{}»", &c.snapshot_hash[..12], c.subject, c.before, c.after);
         }
         Command::Correzioni { ente, cycle, format, out } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let list = traguardi_app::close::corrections(store, &Actor::console(), &ente, cycle).await?;
-            write_report(format, out.as_deref(), || traguardi_app::close::corrections_sheet(&list), || &list)?;
+            let list = traguardi_app::cycle::close::corrections(store, &Actor::console(), &ente, cycle).await?;
+            write_report(format, out.as_deref(), || traguardi_app::cycle::close::corrections_sheet(&list), || &list)?;
         }
         Command::Migrate => {
             store.migrate().await?;
@@ -79,8 +85,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Ricalcola { ente, tutti: _ } => crate::operations::recompute(store, ente.as_deref()).await?,
         Command::Metropoli => {
             store.migrate().await?;
-            traguardi_app::metropoli::store(store).await?;
-            out!("metropoli (ente 099999, ciclo {}) scritta nel database", traguardi_app::metropoli::YEAR);
+            traguardi_app::samples::metropoli::store(store).await?;
+            out!("metropoli (ente 099999, ciclo {}) scritta nel database", traguardi_app::samples::metropoli::YEAR);
         }
         Command::Demo { bind, no_serve } => {
             store.migrate().await?;
@@ -168,11 +174,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Plan { action } => plan_command(store, action).await?,
         Command::Measurement { action } => measurement_command(store, action).await?,
         Command::Audit { ente, cycle, format, out, verify, head } => {
-            let t = traguardi_app::audit::trail(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            let t = traguardi_app::accounts::audit::trail(store, &Actor::console(), ente.as_deref(), cycle).await?;
             if verify {
                 let n = t.verified.clone().map_err(AppError::Refused)?;
                 if let Some(kept) = head {
-                    let (seq, hash) = traguardi_app::audit::parse_head(&kept)?;
+                    let (seq, hash) = traguardi_app::accounts::audit::parse_head(&kept)?;
                     if !t.reaches(seq, &hash) {
                         return Err(AppError::Refused(match l {
                             Lang::It => format!("il registro di audit non raggiunge la testa {seq}:{hash}: record alterati o rimossi dopo di essa"),
@@ -198,8 +204,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Remind { ente, cycle, oggi, dry_run } => {
             let today = parse_day(oggi.as_deref())?;
             if !dry_run {
-                let smtp = traguardi_app::mail::SmtpConfig::from_env()?;
-                let s = traguardi_app::monitoring::send_reminders(store, &Actor::console(), ente.as_deref(), cycle, today, smtp.as_ref()).await?;
+                let smtp = traguardi_app::accounts::mail::SmtpConfig::from_env()?;
+                let s = traguardi_app::plan::monitoring::send_reminders(store, &Actor::console(), ente.as_deref(), cycle, today, smtp.as_ref()).await?;
                 out!("solleciti: {} notifiche nell'applicazione, {} anche per e-mail, {} già inviati oggi", s.notified, s.emailed, s.already);
                 if smtp.is_none() {
                     out!("e-mail non configurata (TRAGUARDI_SMTP): solo notifiche nell'applicazione");
@@ -215,8 +221,8 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 }
                 return Ok(());
             }
-            let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
-            let (who, orphans) = traguardi_app::monitoring::reminders(&late);
+            let late = traguardi_app::plan::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
+            let (who, orphans) = traguardi_app::plan::monitoring::reminders(&late);
             for r in &who {
                 let due = traguardi_domain::cycle::format_date_it(r.oldest_due);
                 let units = r.units.join(", ");
@@ -252,14 +258,14 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Close { ente, cycle, verify, force, reason } => {
             let ente = resolve(store, ente.as_deref()).await?;
             if verify {
-                let hash = traguardi_app::close::verify(store, &Actor::console(), &ente, cycle).await?;
+                let hash = traguardi_app::cycle::close::verify(store, &Actor::console(), &ente, cycle).await?;
                 match l {
                     Lang::It => out!("ciclo {cycle}: istantanea integra, SHA-256 {hash}"),
                     Lang::En => out!("cycle {cycle}: snapshot intact, SHA-256 {hash}"),
                 }
             } else {
                 let reason = if force { reason.as_deref() } else { None };
-                let r = traguardi_app::close::close(store, &Actor::console(), &ente, cycle, reason).await?;
+                let r = traguardi_app::cycle::close::close(store, &Actor::console(), &ente, cycle, reason).await?;
                 match l {
                     Lang::It => out!("ciclo {cycle} chiuso: SHA-256 {}", r.hash),
                     Lang::En => out!("cycle {cycle} closed: SHA-256 {}", r.hash),
@@ -298,7 +304,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             }
             ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
                 let today = parse_day(oggi.as_deref())?;
-                let late = traguardi_app::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
+                let late = traguardi_app::plan::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
                 let sheet = traguardi_docs::export::Sheet {
                     name: "ritardi".into(),
                     header: ["kpi", "nome", "periodo", "scadenza", "struttura", "responsabile", "sollecito_a"].map(String::from).to_vec(),
@@ -353,15 +359,15 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             let actor = Actor::console();
             match action {
                 UserAction::Add { username, nome } => {
-                    let a = traguardi_app::accounts::add_user(store, &actor, &username, &nome, &password()?).await?;
+                    let a = traguardi_app::accounts::users::add_user(store, &actor, &username, &nome, &password()?).await?;
                     out!("{}: {}", a.username, l.pick("utente creato", "account created"));
                 }
                 UserAction::Passwd { username } => {
-                    traguardi_app::accounts::set_password(store, &actor, &username, &password()?).await?;
+                    traguardi_app::accounts::users::set_password(store, &actor, &username, &password()?).await?;
                     out!("{username}: {}", l.pick("password cambiata", "password changed"));
                 }
                 UserAction::Token { username, nome } => {
-                    let t = traguardi_app::accounts::add_token(store, &actor, &username, &nome).await?;
+                    let t = traguardi_app::accounts::users::add_token(store, &actor, &username, &nome).await?;
                     out!("{}", t.token);
                     eprintln!(
                         "{username}: {} {} ({})",
@@ -371,7 +377,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     );
                 }
                 UserAction::Tokens { username } => {
-                    let list = traguardi_app::accounts::tokens(store, &actor, username.as_deref()).await?;
+                    let list = traguardi_app::accounts::users::tokens(store, &actor, username.as_deref()).await?;
                     for t in &list {
                         let state = match &t.revoked_at {
                             Some(at) => format!("{} {at}", l.pick("revocato il", "revoked on")),
@@ -381,15 +387,15 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     }
                 }
                 UserAction::RevocaToken { id } => {
-                    let t = traguardi_app::accounts::revoke_token(store, &actor, &id).await?;
+                    let t = traguardi_app::accounts::users::revoke_token(store, &actor, &id).await?;
                     out!("{}: {} {}", t.id, l.pick("revocato il", "revoked on"), t.revoked_at.unwrap_or_default());
                 }
                 UserAction::Persona { username, matricola, ente } => {
-                    traguardi_app::accounts::link_person(store, &actor, &username, ente.as_deref(), &matricola).await?;
+                    traguardi_app::accounts::users::link_person(store, &actor, &username, ente.as_deref(), &matricola).await?;
                     out!("{username}: {} {matricola}", l.pick("collegato alla persona", "linked to person"));
                 }
                 UserAction::Role { username, ruolo, ente, struttura } => {
-                    traguardi_app::accounts::grant_role(store, &actor, &username, ente.as_deref(), &ruolo, struttura.as_deref()).await?;
+                    traguardi_app::accounts::users::grant_role(store, &actor, &username, ente.as_deref(), &ruolo, struttura.as_deref()).await?;
                     out!("{username}: {} {ruolo}", l.pick("ruolo assegnato", "role granted"));
                 }
             }
@@ -418,7 +424,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                         Some(parsed.ok_or_else(|| AppError::Refused(format!("patrono «{p}» non valido: usare MM-GG, es. 12-07")))?)
                     }
                 };
-                traguardi_app::monitoring::set_calendar(store, &Actor::console(), &ente, patron, giorni_scadenza).await?;
+                traguardi_app::plan::monitoring::set_calendar(store, &Actor::console(), &ente, patron, giorni_scadenza).await?;
                 out!("{}: {}", ente.code, l.pick("calendario aggiornato", "calendar updated"));
             }
             EnteAction::List => {
@@ -438,7 +444,7 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
         PlanAction::Regole { ente, cycle, file } => match file {
             Some(f) => {
                 let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
-                let r = traguardi_app::cycle_rules::set_scoring(store, &Actor::console(), ente.as_deref(), cycle, &text).await?;
+                let r = traguardi_app::plan::cycle_rules::set_scoring(store, &Actor::console(), ente.as_deref(), cycle, &text).await?;
                 out!("regole del punteggio {cycle}: versione {}{}", r.version, if r.changed { "" } else { " (invariate)" });
             }
             None => {
@@ -452,8 +458,8 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
                 let all: Vec<&str> = STATES.iter().map(|s| s.code()).collect();
                 AppError::Refused(format!("stato «{stato}» inesistente: {}", all.join(", ")))
             })?;
-            let m = traguardi_app::workflow::Move { codes: &objectives, to, act: atto.as_deref(), note: nota.as_deref() };
-            let r = traguardi_app::workflow::transition(store, &actor, &ente, cycle, m).await?;
+            let m = traguardi_app::cycle::workflow::Move { codes: &objectives, to, act: atto.as_deref(), note: nota.as_deref() };
+            let r = traguardi_app::cycle::workflow::transition(store, &actor, &ente, cycle, m).await?;
             match l {
                 Lang::It => out!("{} obiettivi passati a «{}»", r.objectives.len(), to.label()),
                 Lang::En => out!("{} objectives moved to «{}»", r.objectives.len(), to.label()),
@@ -484,7 +490,7 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             let ente = resolve(store, ente.as_deref()).await?;
             let effective_on = traguardi_domain::value::parse_date(&dal)
                 .map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--dal".into()), kind: k }.into()))?;
-            let request = traguardi_app::revisions::Request {
+            let request = traguardi_app::cycle::revisions::Request {
                 objective: objective.as_deref(),
                 kpi: kpi.as_deref(),
                 field: &campo,
@@ -493,13 +499,13 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
                 act: &atto,
                 effective_on,
             };
-            let r = traguardi_app::revisions::revise(store, &actor, &ente, cycle, request).await?;
+            let r = traguardi_app::cycle::revisions::revise(store, &actor, &ente, cycle, request).await?;
             out!("{} {}: «{}» → «{}» ({atto})", r.code, r.field, r.before, r.after);
         }
         PlanAction::Rimodulazioni { ente, cycle, format, out } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let list = traguardi_app::revisions::of_cycle(store, &actor, &ente, cycle).await?;
-            write_report(format, out.as_deref(), || traguardi_app::revisions::sheet(&list), || &list)?;
+            let list = traguardi_app::cycle::revisions::of_cycle(store, &actor, &ente, cycle).await?;
+            write_report(format, out.as_deref(), || traguardi_app::cycle::revisions::sheet(&list), || &list)?;
         }
         PlanAction::NotAssessable { ente, cycle, objective, motivazione } => {
             let ente = resolve(store, ente.as_deref()).await?;
@@ -516,7 +522,7 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
 }
 
 async fn measurement_command(store: &Store, action: MeasurementAction) -> Result<()> {
-    use traguardi_app::measurements::{self, Decision, Entry};
+    use traguardi_app::plan::measurements::{self, Decision, Entry};
     let l = say::lang();
     let actor = Actor::console();
     let at = match &action {
@@ -569,8 +575,8 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
     Ok(())
 }
 
-fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app::measurements::At<'_> {
-    traguardi_app::measurements::At { year: v.cycle, kpi: &v.kpi, period_end }
+fn value_at(v: &crate::ValueRef, period_end: chrono::NaiveDate) -> traguardi_app::plan::measurements::At<'_> {
+    traguardi_app::plan::measurements::At { year: v.cycle, kpi: &v.kpi, period_end }
 }
 
 async fn payout(what: PayoutKind) -> Result<()> {
@@ -588,8 +594,8 @@ async fn payout(what: PayoutKind) -> Result<()> {
         irap: pct("--irap", &irap)?,
     };
     let bytes = read_file(&input)?;
-    let (_, lines) = traguardi_app::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules).await?;
-    write_report(format, out.as_deref(), || traguardi_app::payout::sheet(&lines), || &lines)
+    let (_, lines) = traguardi_app::pay::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules).await?;
+    write_report(format, out.as_deref(), || traguardi_app::pay::payout::sheet(&lines), || &lines)
 }
 
 /// The password from TRAGUARDI_PASSWORD, or the first line of standard input (never an argument,

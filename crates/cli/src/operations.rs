@@ -15,7 +15,7 @@ pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()>
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
     let file = std::fs::File::create(&partial).with_context(|| format!("impossibile creare {}", partial.display()))?;
-    let written = traguardi_app::backup::backup(store, &Actor::console(), ente, std::io::BufWriter::new(file)).await;
+    let written = traguardi_app::operations::backup::backup(store, &Actor::console(), ente, std::io::BufWriter::new(file)).await;
     let summary = match written {
         Ok(s) => s,
         Err(e) => {
@@ -37,7 +37,7 @@ pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()>
 /// Loads an archive and reports, per ente, whether its audit trail verifies.
 pub async fn restore(store: &Store, file: &Path) -> Result<()> {
     let input = std::fs::File::open(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
-    let r = traguardi_app::backup::restore(store, &Actor::console(), std::io::BufReader::new(input)).await?;
+    let r = traguardi_app::operations::backup::restore(store, &Actor::console(), std::io::BufReader::new(input)).await?;
     let l = say::lang();
     match l {
         Lang::It => out!("ripristinate {} righe di {} tabelle da {} (sha256 {})", r.archive.rows, r.archive.tables, file.display(), r.archive.sha256),
@@ -60,10 +60,10 @@ pub async fn restore(store: &Store, file: &Path) -> Result<()> {
 /// Recomputes every open cycle (of one ente, or of all), a line per ente; fails at the end if
 /// any ente failed.
 pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
-    use traguardi_app::recompute::Outcome;
+    use traguardi_app::operations::recompute::Outcome;
     let l = say::lang();
     let started = std::time::Instant::now();
-    let done = traguardi_app::recompute::open_cycles(store, &Actor::console(), ente, |e| {
+    let done = traguardi_app::operations::recompute::open_cycles(store, &Actor::console(), ente, |e| {
         let cycles: Vec<String> = e
             .cycles
             .iter()

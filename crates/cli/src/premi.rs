@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use traguardi_app::payouts::{self, PayContext, WhatIf};
-use traguardi_app::{Actor, AppError, import_absences, import_evaluations, import_fund};
+use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
+use traguardi_app::{Actor, AppError, pay::import_absences, pay::import_evaluations, pay::import_fund};
 use traguardi_docs::export::Sheet;
 use traguardi_domain::budget::euro;
 use traguardi_domain::plan::round::it;
@@ -111,7 +111,7 @@ pub async fn import_absences(store: &Store, args: &ImportArgs) -> Result<()> {
 
 pub async fn import_positions(store: &Store, args: &ImportArgs) -> Result<()> {
     let year = year_of(args)?;
-    let changed = traguardi_app::import_positions::import_positions(
+    let changed = traguardi_app::pay::import_positions::import_positions(
         store,
         &Actor::console(),
         args.ente.as_deref(),

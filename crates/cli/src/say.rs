@@ -1,15 +1,15 @@
 //! What the CLI prints, in the user's language (Italian by default, English with LANG=en…).
 
 use traguardi_app::AppError;
-use traguardi_app::import_dimensions::DimensionsReport;
-use traguardi_app::import_dup::DupReport;
-use traguardi_app::import_mapped::MappedReport;
-use traguardi_app::import_measurements::MeasurementsReport;
-use traguardi_app::import_org::ImportReport;
-use traguardi_app::import_pdc::PdcReport;
-use traguardi_app::import_peg::PegReport;
-use traguardi_app::import_people::PeopleReport;
-use traguardi_app::import_plan::PlanReport;
+use traguardi_app::budget::import_mapped::MappedReport;
+use traguardi_app::budget::import_pdc::PdcReport;
+use traguardi_app::budget::import_peg::PegReport;
+use traguardi_app::org::import_org::ImportReport;
+use traguardi_app::org::import_people::PeopleReport;
+use traguardi_app::plan::import_dimensions::DimensionsReport;
+use traguardi_app::plan::import_dup::DupReport;
+use traguardi_app::plan::import_measurements::MeasurementsReport;
+use traguardi_app::plan::import_plan::PlanReport;
 use traguardi_domain::Lang;
 
 pub fn lang() -> Lang {

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use traguardi_app::{Actor, AppError, accounts};
+use traguardi_app::{Actor, AppError, accounts::users};
 
 use crate::AppState;
 use crate::error::page;
@@ -45,11 +45,11 @@ impl CurrentUser {
         self.0.as_ref().map(|(actor, csrf, name)| UserView {
             name: name.clone(),
             csrf: csrf.clone(),
-            administers: actor.may(traguardi_app::access::Permission::Administer),
-            validates: actor.may(traguardi_app::access::Permission::Validate) || traguardi_app::measurements::approves_as_direttore(actor),
+            administers: actor.may(traguardi_app::accounts::access::Permission::Administer),
+            validates: actor.may(traguardi_app::accounts::access::Permission::Validate) || traguardi_app::plan::measurements::approves_as_direttore(actor),
             moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
-            evaluates: actor.may(traguardi_app::access::Permission::Administer)
-                || actor.roles().is_some_and(|r| r.iter().any(|x| traguardi_app::accounts::UNIT_ROLES.contains(&x.as_str()))),
+            evaluates: actor.may(traguardi_app::accounts::access::Permission::Administer)
+                || actor.roles().is_some_and(|r| r.iter().any(|x| traguardi_app::accounts::users::UNIT_ROLES.contains(&x.as_str()))),
         })
     }
     pub fn actor(&self) -> Actor {
@@ -78,7 +78,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return Ok(CurrentUser(None)) };
         // A database error while reading the session means: not logged in (the page says so).
-        let Some((actor, csrf, name)) = accounts::session(&state.store, &token).await.ok().flatten() else { return Ok(CurrentUser(None)) };
+        let Some((actor, csrf, name)) = users::session(&state.store, &token).await.ok().flatten() else { return Ok(CurrentUser(None)) };
         Ok(CurrentUser(Some((narrowed(state, parts, actor).await, csrf, name))))
     }
 }
@@ -94,7 +94,7 @@ fn ente_in_path(path: &str) -> Option<&str> {
 /// it over plain HTTP.
 pub(crate) fn session_cookie(token: &str, secure: bool) -> String {
     let flag = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{flag}", accounts::SESSION_HOURS * 3600)
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{flag}", users::SESSION_HOURS * 3600)
 }
 
 /// The actor with only the roles given in the ente the request is about (an unknown ente: only
@@ -102,7 +102,7 @@ pub(crate) fn session_cookie(token: &str, secure: bool) -> String {
 pub(crate) async fn narrowed(state: &AppState, parts: &Parts, actor: Actor) -> Actor {
     match ente_in_path(parts.uri.path()) {
         None => actor,
-        Some(code) => match traguardi_app::enti::find(&state.store, Some(code)).await {
+        Some(code) => match traguardi_app::org::enti::find(&state.store, Some(code)).await {
             Ok(ente) => actor.within(&ente.id.0),
             Err(_) => actor.within(""),
         },
@@ -120,7 +120,7 @@ struct LoginPage {
 }
 
 fn login_page(s: &AppState, status: StatusCode, error: Option<String>) -> Response {
-    let csrf = accounts::random_token();
+    let csrf = users::random_token();
     let body = LoginPage { csrf: csrf.clone(), error, external: s.external_login(), user: None }.render().unwrap_or_default();
     let mut res = (status, Html(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict")) {
@@ -186,7 +186,7 @@ async fn login(State(s): State<AppState>, ClientAddr(client): ClientAddr, header
             t("Il modulo è scaduto o non proviene da questo sito: ricaricare la pagina di accesso."),
         );
     }
-    match accounts::login(&s.store, &f.utente, &f.password, &client).await {
+    match users::login(&s.store, &f.utente, &f.password, &client).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
             if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token, s.https.of(&headers))) {
@@ -196,7 +196,7 @@ async fn login(State(s): State<AppState>, ClientAddr(client): ClientAddr, header
         }
         // The two refusals of a login, said again here in the page's language.
         Err(AppError::Refused(m)) if m.starts_with("troppi") => {
-            login_page(&s, StatusCode::TOO_MANY_REQUESTS, Some(t1("troppi tentativi falliti: riprovare tra {} minuti", accounts::LOCK_MINUTES)))
+            login_page(&s, StatusCode::TOO_MANY_REQUESTS, Some(t1("troppi tentativi falliti: riprovare tra {} minuti", users::LOCK_MINUTES)))
         }
         Err(AppError::Refused(_)) => login_page(&s, StatusCode::UNAUTHORIZED, Some(t("utente o password non corretti").to_string())),
         Err(e) => crate::error::WebError(e).into_response(),
@@ -214,7 +214,7 @@ async fn logout(State(s): State<AppState>, headers: HeaderMap, user: CurrentUser
         return crate::error::forged();
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
-        && let Err(e) = accounts::logout(&s.store, &token).await
+        && let Err(e) = users::logout(&s.store, &token).await
     {
         return crate::error::WebError(e).into_response();
     }

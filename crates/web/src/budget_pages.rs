@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use traguardi_app::commissioni::{self, Report, Scope};
-use traguardi_app::{AppError, budget, enti};
+use traguardi_app::budget::commissioni::{self, Report, Scope};
+use traguardi_app::{AppError, budget::ledger, org::enti};
 use traguardi_domain::budget::euro;
 use traguardi_store::cycle;
 
@@ -87,7 +87,7 @@ async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
         let mut conn = s.store.acquire().await.map_err(AppError::from)?;
         enti::resolve(&mut conn, Some(&code)).await?
     };
-    let years = budget::years(&s.store, &ente.id).await?;
+    let years = ledger::years(&s.store, &ente.id).await?;
     let year = years.first().ok_or_else(|| AppError::NotFound(t("nessun PEG caricato per questo ente (traguardi import peg)").into()))?;
     Ok(Redirect::to(&format!("/enti/{}/bilancio/{year}", ente.code)).into_response())
 }
@@ -119,10 +119,10 @@ async fn budget_page(
         let latest = cycle::list(&mut conn, &ente.id).await.map_err(AppError::from)?.first().map(|c| c.year());
         (ente, latest.unwrap_or(year))
     };
-    let years = budget::years(&s.store, &ente.id).await?;
+    let years = ledger::years(&s.store, &ente.id).await?;
     let scope = f.scope();
     let report: Report = commissioni::build(&s.store, &actor, &ente, year, &scope).await?;
-    let with_lines: Vec<(String, String, bool)> = budget::direzioni_with_lines(&s.store, &ente.id, year)
+    let with_lines: Vec<(String, String, bool)> = ledger::direzioni_with_lines(&s.store, &ente.id, year)
         .await?
         .into_iter()
         .map(|(c, name)| {

@@ -9,8 +9,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use rust_decimal::Decimal;
-use traguardi_app::cycles;
-use traguardi_app::dashboard::{self, Bar, Dashboard, Trend};
+use traguardi_app::cycle::cycles;
+use traguardi_app::plan::dashboard::{self, Bar, Dashboard, Trend};
 use traguardi_domain::plan::round::it;
 
 use crate::AppState;

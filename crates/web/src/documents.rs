@@ -2,7 +2,7 @@
 //! document turns its data into the bytes of the asked format.
 
 use traguardi_app::AppError;
-use traguardi_app::commissioni::Report;
+use traguardi_app::budget::commissioni::Report;
 
 /// A file: its bytes, media type and extension.
 pub struct Document {

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use traguardi_app::AppError;
-use traguardi_app::evaluations::{self, Evaluee, Filled};
+use traguardi_app::pay::evaluations::{self, Evaluee, Filled};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::round::it;
 
@@ -70,7 +70,7 @@ async fn list_page(State(s): State<AppState>, user: CurrentUser, Path((code, yea
     if user.view().is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let ente = traguardi_app::enti::find(&s.store, Some(&code)).await?;
+    let ente = traguardi_app::org::enti::find(&s.store, Some(&code)).await?;
     let rows = evaluations::to_evaluate(&s.store, &user.actor(), Some(&code), year)
         .await?
         .into_iter()
@@ -130,7 +130,7 @@ async fn render_form(
     if user.view().is_none() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let ente = traguardi_app::enti::find(&s.store, Some(code)).await?;
+    let ente = traguardi_app::org::enti::find(&s.store, Some(code)).await?;
     let f = evaluations::form(&s.store, &user.actor(), Some(code), year, matricola).await?;
     let v = f.evaluee.evaluation.as_ref();
     let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();

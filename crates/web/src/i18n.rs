@@ -266,7 +266,7 @@ mod tests {
         texts.extend(Aggregation::ALL.iter().map(|m| m.code().to_string()));
         texts.extend(traguardi_domain::org::UnitKind::ALL.iter().map(|k| k.label().to_string()));
         texts.extend(traguardi_domain::ente::EnteKind::ALL.iter().map(|k| k.label().to_string()));
-        texts.extend(traguardi_app::import_wizard::Kind::ALL.iter().map(|k| k.label().to_string()));
+        texts.extend(traguardi_app::import::wizard::Kind::ALL.iter().map(|k| k.label().to_string()));
         texts
     }
 

@@ -10,8 +10,8 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use traguardi_app::import_wizard::{self, Kind, MAX_BYTES, Preview, Uploaded};
-use traguardi_app::{AppError, enti};
+use traguardi_app::import::wizard::{self, Kind, MAX_BYTES, Preview, Uploaded};
+use traguardi_app::{AppError, org::enti};
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
@@ -86,7 +86,7 @@ async fn start(State(s): State<AppState>, user: CurrentUser, Path((code, year)):
     let outcome = match (Kind::parse(form.field("tipo")), &form.file) {
         (Err(e), _) => Err(e),
         (Ok(_), None) => Err(AppError::Refused(t("scegliere il file da importare").into())),
-        (Ok(kind), Some((name, bytes))) => import_wizard::upload(&s.store, &user.actor(), &ente, kind, year, name, bytes).await,
+        (Ok(kind), Some((name, bytes))) => wizard::upload(&s.store, &user.actor(), &ente, kind, year, name, bytes).await,
     };
     match outcome {
         Ok(id) => Ok(Redirect::to(&format!("{}/{id}", base(&code, year))).into_response()),
@@ -122,7 +122,7 @@ async fn render_columns(s: &AppState, user: &CurrentUser, (code, year, id): (&st
         return Ok(Redirect::to("/login").into_response());
     }
     let ente = enti::find(&s.store, Some(code)).await?;
-    let up = import_wizard::show(&s.store, &user.actor(), &ente, id).await?;
+    let up = wizard::show(&s.store, &user.actor(), &ente, id).await?;
     html(ColumnsPage {
         user: user.view(),
         ente_name: ente.name,
@@ -152,11 +152,11 @@ async fn choose_columns(
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
     if field("azione") == "annulla" {
-        import_wizard::discard(&s.store, &user.actor(), &ente, &id).await?;
+        wizard::discard(&s.store, &user.actor(), &ente, &id).await?;
         return Ok(Redirect::to(&base(&code, year)).into_response());
     }
     let chosen: BTreeMap<String, String> = fields.iter().filter_map(|(k, v)| k.strip_prefix("col.").map(|n| (n.to_string(), v.clone()))).collect();
-    match import_wizard::map(&s.store, &user.actor(), &ente, &id, &chosen).await {
+    match wizard::map(&s.store, &user.actor(), &ente, &id, &chosen).await {
         Ok(()) => Ok(Redirect::to(&format!("{}/{id}/anteprima", base(&code, year))).into_response()),
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_))) => unprocessable(render_columns(&s, &user, (&code, year, &id), Some(e.describe(lang()))).await),
         Err(e) => Err(e.into()),
@@ -185,7 +185,7 @@ async fn render_preview(s: &AppState, user: &CurrentUser, (code, year, id): (&st
         return Ok(Redirect::to("/login").into_response());
     }
     let ente = enti::find(&s.store, Some(code)).await?;
-    let p = match import_wizard::preview(&s.store, &user.actor(), &ente, id, lang()).await {
+    let p = match wizard::preview(&s.store, &user.actor(), &ente, id, lang()).await {
         Ok(p) => p,
         // No mapping yet: back to the columns.
         Err(AppError::Refused(_)) => return Ok(Redirect::to(&format!("{}/{id}", base(code, year))).into_response()),
@@ -223,7 +223,7 @@ async fn replace_file(
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match &form.file {
         None => Err(AppError::Refused(t("scegliere il file corretto").into())),
-        Some((name, bytes)) => import_wizard::replace(&s.store, &user.actor(), &ente, &id, name, bytes).await,
+        Some((name, bytes)) => wizard::replace(&s.store, &user.actor(), &ente, &id, name, bytes).await,
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("{}/{id}/anteprima", base(&code, year))).into_response()),
@@ -247,7 +247,7 @@ async fn confirm(
         return Ok(forged());
     }
     let ente = enti::find(&s.store, Some(&code)).await?;
-    match import_wizard::commit(&s.store, &user.actor(), &ente, &id, lang()).await {
+    match wizard::commit(&s.store, &user.actor(), &ente, &id, lang()).await {
         Ok((kind, summary)) => render_start(&s, &user, (&code, year), Some(t2("{} importato: {}.", t(kind.label()), summary)), None).await,
         // Confirmed twice (a double click, a second tab): the first confirmation imported it.
         Err(e @ (AppError::Conflict(_) | AppError::NotFound(_))) => {

@@ -35,7 +35,7 @@ use traguardi_app::Store;
 pub struct AppState {
     pub store: Store,
     /// Computed scores of cycles, kept until the data change.
-    pub scores: traguardi_app::score_cache::Cache,
+    pub scores: traguardi_app::plan::score_cache::Cache,
     /// The identity provider, when login through OpenID Connect is configured.
     #[cfg(feature = "oidc")]
     pub oidc: Option<std::sync::Arc<oidc::Provider>>,
@@ -71,9 +71,9 @@ impl Https {
 }
 
 /// The computed scores kept, within `TRAGUARDI_SCORES_CACHE_MB` (256 by default).
-fn scores_cache() -> traguardi_app::score_cache::Cache {
+fn scores_cache() -> traguardi_app::plan::score_cache::Cache {
     let mb = std::env::var("TRAGUARDI_SCORES_CACHE_MB").ok().and_then(|v| v.trim().parse::<usize>().ok());
-    traguardi_app::score_cache::Cache::with_budget(mb.unwrap_or(traguardi_app::score_cache::DEFAULT_BUDGET_MB).saturating_mul(1024 * 1024))
+    traguardi_app::plan::score_cache::Cache::with_budget(mb.unwrap_or(traguardi_app::plan::score_cache::DEFAULT_BUDGET_MB).saturating_mul(1024 * 1024))
 }
 
 impl AppState {

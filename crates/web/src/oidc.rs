@@ -18,7 +18,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use traguardi_app::accounts;
+use traguardi_app::accounts::users;
 
 use crate::AppState;
 use crate::auth::{cookie, session_cookie};
@@ -156,7 +156,7 @@ fn unavailable() -> Response {
 /// Sends the browser to the provider, with a fresh state, nonce and PKCE verifier.
 async fn start(State(s): State<AppState>) -> Response {
     let Some(p) = s.oidc.as_deref() else { return unavailable() };
-    let (state, nonce, verifier) = (accounts::random_token(), accounts::random_token(), accounts::random_token());
+    let (state, nonce, verifier) = (users::random_token(), users::random_token(), users::random_token());
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     let c = &p.config;
     let url = format!(
@@ -203,7 +203,7 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
         Ok(Err(m)) => return refused(StatusCode::UNAUTHORIZED, m),
         Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR, "verifica dell'accesso interrotta".into()),
     };
-    match accounts::login_external(&s.store, &username).await {
+    match users::login_external(&s.store, &username).await {
         Ok(session) => {
             let mut res = Redirect::to("/").into_response();
             if let Ok(v) = HeaderValue::from_str(&session_cookie(&session.token, s.https.of(&headers))) {

@@ -5,9 +5,9 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use traguardi_app::enti;
-use traguardi_app::org_tree::{OrgTree, org_tree};
-use traguardi_app::todo::Todo;
+use traguardi_app::accounts::todo::Todo;
+use traguardi_app::org::enti;
+use traguardi_app::org::org_tree::{OrgTree, org_tree};
 use traguardi_store::ente::Ente;
 
 use crate::AppState;
@@ -105,7 +105,8 @@ pub(crate) fn html(t: impl Template) -> Result<Response, WebError> {
 
 /// The enti, and for a logged-in person what they must do now.
 async fn home(State(s): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
-    let todo: Vec<TodoView> = traguardi_app::todo::of(&s.store, &user.actor(), chrono::Local::now().date_naive()).await?.into_iter().map(todo_view).collect();
+    let todo: Vec<TodoView> =
+        traguardi_app::accounts::todo::of(&s.store, &user.actor(), chrono::Local::now().date_naive()).await?.into_iter().map(todo_view).collect();
     let card_heading = if todo.is_empty() { 2 } else { 3 };
     html(Home { enti: enti::list(&s.store).await?, user: user.view(), todo, card_heading })
 }

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use traguardi_app::AppError;
-use traguardi_app::scores::CycleScores;
+use traguardi_app::plan::scores::CycleScores;
 use traguardi_domain::calendar::Calendar;
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::monitoring::{due_date, period_ends};
@@ -114,7 +114,7 @@ struct PlanPage {
 
 /// How a closed cycle is announced on its pages.
 pub(crate) async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Option<String>, WebError> {
-    let c = traguardi_app::close::closed(&s.store, &data.ente, data.cycle.year()).await?;
+    let c = traguardi_app::cycle::close::closed(&s.store, &data.ente, data.cycle.year()).await?;
     Ok(c.map(|c| {
         let day = chrono::NaiveDate::parse_from_str(&c.closed_at[..10.min(c.closed_at.len())], "%Y-%m-%d").map_or(c.closed_at.clone(), format_date_it);
         if c.forced {
@@ -131,7 +131,7 @@ pub(crate) async fn closed_note(s: &AppState, data: &CycleScores) -> Result<Opti
 
 /// The corrections recorded after the close: subject, frozen value, corrected value, reason, act.
 async fn corrections_of(s: &AppState, user: &CurrentUser, data: &CycleScores) -> Result<Vec<[String; 5]>, WebError> {
-    Ok(traguardi_app::close::corrections(&s.store, &user.actor(), &data.ente, data.cycle.year())
+    Ok(traguardi_app::cycle::close::corrections(&s.store, &user.actor(), &data.ente, data.cycle.year())
         .await?
         .into_iter()
         .map(|c| [c.subject, c.before, c.after, c.reason, c.act_code.unwrap_or_default()])
@@ -162,7 +162,7 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
     let listed: Option<std::collections::HashSet<&str>> = chosen
         .as_deref()
         .and_then(|c| data.units.iter().find(|u| u.code == c))
-        .map(|root| traguardi_app::org_tree::subtree(&data.units, root).into_iter().map(|u| u.id.as_str()).collect());
+        .map(|root| traguardi_app::org::org_tree::subtree(&data.units, root).into_iter().map(|u| u.id.as_str()).collect());
     let too_many = listed.is_none() && data.objectives.len() > LISTED_AT_ONCE;
     // One pass over the objectives: top-level ones by dimension, all by unit, children by parent.
     let (mut by_dimension, mut by_unit): (HashMap<&str, usize>, HashMap<&str, usize>) = (HashMap::new(), HashMap::new());
@@ -329,12 +329,12 @@ async fn objective_page(
     Path((code, year, objective)): Path<(String, i32, String)>,
 ) -> Result<Response, WebError> {
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
-    let calendar = traguardi_app::monitoring::calendar_of(&s.store, &data.ente).await?;
+    let calendar = traguardi_app::plan::monitoring::calendar_of(&s.store, &data.ente).await?;
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
         .ok_or_else(|| WebError(AppError::NotFound(t2("obiettivo {} inesistente nel ciclo {}", &objective, year))))?;
     let resources = resources_of(&s, &data, &objective, year).await?;
     let own_id = data.objectives.iter().find(|x| x.code == objective).map(|x| x.id.clone()).unwrap_or_default();
-    let revisions = traguardi_app::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)
+    let revisions = traguardi_app::cycle::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)
         .await?
         .into_iter()
         .filter(|r| r.objective_id == own_id)
@@ -349,7 +349,7 @@ async fn resources_of(s: &AppState, data: &CycleScores, code: &str, year: i32) -
     let Some(dup) = o.dup_id.as_deref().and_then(|d| data.dup.iter().find(|x| x.id == d)) else { return Ok(None) };
     let (Some(m), Some(p)) = (&dup.missione, &dup.programma) else { return Ok(None) };
     let unit = o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.code.as_str());
-    let lines = traguardi_app::budget::resources(&s.store, &data.ente.id, year, unit, m, p).await?;
+    let lines = traguardi_app::budget::ledger::resources(&s.store, &data.ente.id, year, unit, m, p).await?;
     let total = traguardi_domain::budget::euro(lines.iter().map(|l| l.previsione).sum());
     let rows = lines
         .iter()

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Router, http::StatusCode};
 use serde::Deserialize;
-use traguardi_app::evaluation_answer::{self, Answer};
-use traguardi_app::payouts::{self, PayContext, ScenarioSummary, WhatIf};
+use traguardi_app::pay::evaluation_answer::{self, Answer};
+use traguardi_app::pay::payouts::{self, PayContext, ScenarioSummary, WhatIf};
 use traguardi_domain::budget::euro;
 use traguardi_domain::pay::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::plan::round::it;
@@ -235,7 +235,7 @@ async fn person_page(
     let person = a.explained(&matricola).ok_or_else(|| traguardi_app::AppError::NotFound(t2("{} non è nello scenario «{}»", &matricola, &scenario)))?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
-        traguardi_app::enti::resolve(&mut conn, Some(&code)).await?
+        traguardi_app::org::enti::resolve(&mut conn, Some(&code)).await?
     };
     html(PersonPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "premi", scenario, person })
 }
@@ -324,7 +324,7 @@ async fn render_mine(s: &AppState, user: &CurrentUser, (code, year): (&str, i32)
     let mine = payouts::mine(&s.store, &user.actor(), Some(code), year).await?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
-        traguardi_app::enti::resolve(&mut conn, Some(code)).await?
+        traguardi_app::org::enti::resolve(&mut conn, Some(code)).await?
     };
     let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.format("%d/%m/%Y").to_string());
     let score = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "—".to_string(), it);

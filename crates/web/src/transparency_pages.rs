@@ -7,8 +7,8 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
-use traguardi_app::transparency::{self, Published};
-use traguardi_app::{AppError, enti};
+use traguardi_app::documents::transparency::{self, Published};
+use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::round::it;
 
@@ -97,7 +97,7 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
             ),
             None => t("La distribuzione dei premi non è ancora approvata.").into(),
         };
-        let close = traguardi_app::close::closed(&s.store, &ente, year).await?.map(|c| {
+        let close = traguardi_app::cycle::close::closed(&s.store, &ente, year).await?.map(|c| {
             let day = chrono::NaiveDate::parse_from_str(c.closed_at.get(..10).unwrap_or_default(), "%Y-%m-%d").map(format_date_it).unwrap_or_default();
             (day, c.content_hash, c.audit_head.map(|(seq, hash)| format!("{seq}:{hash}")).unwrap_or_default())
         });
@@ -123,7 +123,7 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
 /// `punteggi.csv`, `premi.csv` (once approved) and `datapackage.json`.
 async fn open_data(State(s): State<AppState>, user: CurrentUser, Path((code, year, file)): Path<(String, i32, String)>) -> Result<Response, WebError> {
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
-    let premi = || async { traguardi_app::payouts::published_tables(&s.store, &code, year).await };
+    let premi = || async { traguardi_app::pay::payouts::published_tables(&s.store, &code, year).await };
     let csv = |sheet: &traguardi_docs::export::Sheet| traguardi_docs::export::to_csv(sheet).map_err(|e| AppError::Refused(t1("CSV non generato: {}", e)));
     let stem = format!("{code}-{year}");
     Ok(match file.as_str() {

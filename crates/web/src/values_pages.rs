@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use traguardi_app::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
-use traguardi_app::{AppError, enti};
+use traguardi_app::plan::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
+use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
 
 use crate::AppState;

@@ -11,8 +11,8 @@ use axum::response::Response;
 use axum::routing::get;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use traguardi_app::workflow::{self, Move};
-use traguardi_app::{AppError, enti, niv};
+use traguardi_app::cycle::workflow::{self, Move};
+use traguardi_app::{AppError, cycle::niv, org::enti};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 
@@ -77,7 +77,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         message: outcome.message,
         sample: outcome.sample,
         closed: crate::plan_pages::closed_note(s, &data).await?,
-        relazione: crate::transparency_pages::relazione_text(traguardi_app::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
+        relazione: crate::transparency_pages::relazione_text(traguardi_app::pay::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
     })
 }
 
@@ -129,7 +129,7 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
         "campione" => draw(&s, &actor, &ente, year, &f).await,
         "chiudi" => close_cycle(&s, &actor, &ente, year, &f).await,
         "relazione" => relazione_step(&s, &actor, &ente, year, &f).await,
-        "verifica" => traguardi_app::close::verify(&s.store, &actor, &ente, year).await.map(|hash| Outcome {
+        "verifica" => traguardi_app::cycle::close::verify(&s.store, &actor, &ente, year).await.map(|hash| Outcome {
             done: Some(t2("Verifica superata: i dati congelati del {} corrispondono all'istantanea SHA-256 {}.", year, hash)),
             ..Outcome::default()
         }),
@@ -161,8 +161,9 @@ async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &trag
 
 /// A step of the Relazione: approved with the Giunta's act, validated by the NIV, published.
 async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
-    let step = traguardi_app::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
-    let r = traguardi_app::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
+    let step =
+        traguardi_app::pay::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
+    let r = traguardi_app::pay::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
     Ok(Outcome { done: Some(t2("Relazione sulla Performance {}: {}.", year, crate::transparency_pages::relazione_text(Some(&r)))), ..Outcome::default() })
 }
 
@@ -175,7 +176,7 @@ async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguard
         Some(_) => Some(f.motivo.trim()),
         None => None,
     };
-    let r = traguardi_app::close::close(&s.store, actor, ente, year, force).await?;
+    let r = traguardi_app::cycle::close::close(&s.store, actor, ente, year, force).await?;
     let done = if r.forced {
         t3(
             "Ciclo {} chiuso (chiusura forzata con {} obiettivi non validati: il motivo è nel registro di audit). Istantanea SHA-256 {}.",

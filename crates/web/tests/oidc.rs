@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use common::{get as get_req, send};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::oidc::Config;
 use traguardi_web::{AppState, router};

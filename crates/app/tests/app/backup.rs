@@ -4,8 +4,8 @@
 //! audit trails intact. Damaged archives restore nothing.
 
 use chrono::NaiveDate;
-use traguardi_app::measurements::{self, At, Entry};
-use traguardi_app::{Actor, accounts, backup, close, demo, enti, scores};
+use traguardi_app::plan::measurements::{self, At, Entry};
+use traguardi_app::{Actor, accounts::users, cycle::close, operations::backup, org::enti, plan::scores, samples::demo};
 use traguardi_store::{Store, testing};
 
 use crate::common::refused;
@@ -22,9 +22,9 @@ async fn source() -> Store {
     measurements::enter(&store, &console, &milano, 2021, &value("9".into())).await.expect("value");
     measurements::attach_evidence(&store, &console, &milano, at, "verbale.pdf", b"%PDF-1.4 verbale\x00\xff").await.expect("evidence");
     close::close(&store, &console, &milano, 2020, Some("validazione del NIV su carta")).await.expect("close");
-    accounts::add_user(&store, &console, "ragioneria", "Ragioneria", "una-password-lunga").await.expect("user");
-    accounts::grant_role(&store, &console, "ragioneria", Some(demo::CODE), "ragioneria", None).await.expect("role");
-    accounts::add_token(&store, &console, "ragioneria", "contabilità").await.expect("token");
+    users::add_user(&store, &console, "ragioneria", "Ragioneria", "una-password-lunga").await.expect("user");
+    users::grant_role(&store, &console, "ragioneria", Some(demo::CODE), "ragioneria", None).await.expect("role");
+    users::add_token(&store, &console, "ragioneria", "contabilità").await.expect("token");
     store
 }
 
@@ -132,7 +132,7 @@ async fn a_backup_restores_the_same_data_on_either_backend() {
         let (_, file) = measurements::evidence_file(target, &console, &milano, &id).await.expect("file");
         assert_eq!(file, b"%PDF-1.4 verbale\x00\xff");
         // The account logs in with its password; sessions did not travel.
-        accounts::login(target, "ragioneria", "una-password-lunga", "127.0.0.1").await.expect("login after restore");
+        users::login(target, "ragioneria", "una-password-lunga", "127.0.0.1").await.expect("login after restore");
         // A database with data is never overwritten.
         let msg = refused(backup::restore(target, &console, bytes.as_slice()).await);
         assert!(msg.starts_with("il database di destinazione contiene già dati"), "{msg}");
@@ -156,16 +156,16 @@ async fn one_ente_moves_with_its_accounts_and_its_trail_verifies() {
         assert_eq!(codes, vec![demo::CODE], "only the ente archived");
         assert!(restored.audit[0].1.is_ok(), "{:?}", restored.audit[0].1);
         assert_eq!(what_people_see(target).await, what_people_see(&source).await);
-        accounts::login(target, "ragioneria", "una-password-lunga", "127.0.0.1").await.expect("the ente's account came along");
+        users::login(target, "ragioneria", "una-password-lunga", "127.0.0.1").await.expect("the ente's account came along");
         // New changes continue the trail, and a record removed after the restore is still found.
         let milano = enti::find(target, Some(demo::CODE)).await.expect("ente");
         let at = At { year: 2021, kpi: "ADG-2021-01-K1", period_end: NaiveDate::from_ymd_opt(2021, 12, 31).expect("date") };
         measurements::attach_evidence(target, &console, &milano, at, "altro.pdf", b"%PDF-1.4").await.expect("a change after the restore");
-        let trail = traguardi_app::audit::trail(target, &console, Some(demo::CODE), None).await.expect("trail");
+        let trail = traguardi_app::accounts::audit::trail(target, &console, Some(demo::CODE), None).await.expect("trail");
         assert!(trail.verified.is_ok(), "{:?}", trail.verified);
         let last = restored_last_seq(target).await;
         sqlx::query("DELETE FROM audit_log WHERE seq = $1").bind(last).execute(&target.pool).await.expect("remove");
-        let trail = traguardi_app::audit::trail(target, &console, Some(demo::CODE), None).await.expect("trail");
+        let trail = traguardi_app::accounts::audit::trail(target, &console, Some(demo::CODE), None).await.expect("trail");
         assert!(trail.verified.is_err(), "the archive's last record removed is found");
     }
 }

@@ -1,8 +1,8 @@
 //! The budget side on SQLite and PostgreSQL: the piano dei conti, PEG imports, and the REPORT
 //! COMMISSIONI reproducing every total printed in seed 004 (Bilancio di Previsione 2025, CdR 222).
 
-use traguardi_app::commissioni::{self, Scope};
-use traguardi_app::{Actor, AppError, demo, import_mapped, import_pdc, import_peg, shared_data};
+use traguardi_app::budget::commissioni::{self, Scope};
+use traguardi_app::{Actor, AppError, budget::import_mapped, budget::import_pdc, budget::import_peg, samples::demo, samples::shared_data};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::budget::euro;
@@ -119,11 +119,11 @@ async fn seed_004_totals(store: &Store) {
         Ok(_) => panic!("unknown CdR"),
     }
     // An objective's resources: the year's lines of its DUP programma, in its Direzione.
-    let lines = traguardi_app::budget::resources(store, &ente.id, 2025, Some("CRM"), "01", "11").await.expect("resources");
+    let lines = traguardi_app::budget::ledger::resources(store, &ente.id, 2025, Some("CRM"), "01", "11").await.expect("resources");
     let peg: Vec<String> = lines.iter().map(|l| format!("{}/{}", l.capitolo, l.articolo)).collect();
     assert_eq!(peg, ["1014/4", "1013/10", "1013/8", "1013/9", "5855/35"]);
     assert_eq!(euro(lines.iter().map(|l| l.previsione).sum()), "3.525.520,00", "1.D prints 3.525.520,00 for 01.11 in 2025");
-    let elsewhere = traguardi_app::budget::resources(store, &ente.id, 2025, Some("SG"), "01", "11").await.expect("resources");
+    let elsewhere = traguardi_app::budget::ledger::resources(store, &ente.id, 2025, Some("SG"), "01", "11").await.expect("resources");
     assert!(elsewhere.is_empty(), "another Direzione's objective gets none of CdR 222's lines");
 
     // The demo is idempotent: a second load changes nothing.

@@ -2,10 +2,10 @@
 //! forced with a reason, frozen afterwards, and tampering detected by `verify`.
 
 use chrono::NaiveDate;
-use traguardi_app::close::{self, VALIDATED};
-use traguardi_app::measurements::{self, Entry};
-use traguardi_app::plan_ops::{self, Adjustment};
-use traguardi_app::{Actor, audit, demo, import_plan};
+use traguardi_app::cycle::close::{self, VALIDATED};
+use traguardi_app::plan::measurements::{self, Entry};
+use traguardi_app::plan::plan_ops::{self, Adjustment};
+use traguardi_app::{Actor, accounts::audit, plan::import_plan, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_store::{Store, testing};
 
@@ -137,12 +137,12 @@ async fn the_same_year_closes_to_the_same_hash_everywhere() {
 
     let store = &stores[0];
     let console = Actor::console();
-    let ente = traguardi_app::enti::find(store, Some(demo::CODE)).await.expect("ente");
+    let ente = traguardi_app::org::enti::find(store, Some(demo::CODE)).await.expect("ente");
     // Renaming a dimension for later years changes neither the closed year nor its check.
     sqlx::query("UPDATE dimension SET name = 'Nome nuovo' WHERE code = 'solidale'").execute(&store.pool).await.expect("rename");
     assert_eq!(&close::verify(store, &console, &ente, 2020).await.expect("still intact"), hash);
     let name_in = |year: i32| async move {
-        let s = traguardi_app::scores::load(store, &Actor::console(), Some(demo::CODE), year).await.expect("scores");
+        let s = traguardi_app::plan::scores::load(store, &Actor::console(), Some(demo::CODE), year).await.expect("scores");
         s.dimensions.iter().find(|d| d.code == "solidale").map(|d| d.name.clone()).expect("solidale")
     };
     let frozen = v["dimensioni"].as_array().and_then(|d| d.iter().find(|x| x["codice"] == "solidale")).and_then(|x| x["nome"].as_str()).expect("frozen name");

@@ -22,5 +22,5 @@ pub async fn torino(store: &traguardi_store::Store) -> traguardi_store::ente::En
         staff_size: 9000,
         has_dirigenti: true,
     };
-    traguardi_app::enti::create(store, &traguardi_app::Actor::console(), &new).await.expect("ente")
+    traguardi_app::org::enti::create(store, &traguardi_app::Actor::console(), &new).await.expect("ente")
 }

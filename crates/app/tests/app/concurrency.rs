@@ -2,8 +2,8 @@
 //! accepted write is in the audit trail.
 
 use chrono::NaiveDate;
-use traguardi_app::measurements::{self, Entry};
-use traguardi_app::{Actor, audit, demo};
+use traguardi_app::plan::measurements::{self, Entry};
+use traguardi_app::{Actor, accounts::audit, samples::demo};
 use traguardi_store::testing;
 
 /// A year-end value of 2021 for `kpi`.
@@ -26,7 +26,7 @@ async fn twenty_people_save_at_once() {
         let (ente, _) = demo::load(&store).await.expect("demo");
         let before = audit::trail(&store, &Actor::console(), Some(demo::CODE), None).await.expect("trail").records.len();
         let kpis: Vec<String> = {
-            let s = traguardi_app::scores::load(&store, &Actor::console(), None, 2021).await.expect("scores");
+            let s = traguardi_app::plan::scores::load(&store, &Actor::console(), None, 2021).await.expect("scores");
             s.kpis.iter().filter(|k| k.formula.is_none()).take(20).map(|k| k.code.clone()).collect()
         };
         assert_eq!(kpis.len(), 20);
@@ -54,7 +54,7 @@ async fn a_close_racing_writers_freezes_exactly_what_came_before() {
     for store in testing::all().await.expect("stores") {
         let (ente, _) = demo::load(&store).await.expect("demo");
         let kpis: Vec<String> = {
-            let s = traguardi_app::scores::load(&store, &Actor::console(), None, 2021).await.expect("scores");
+            let s = traguardi_app::plan::scores::load(&store, &Actor::console(), None, 2021).await.expect("scores");
             s.kpis.iter().filter(|k| k.formula.is_none()).take(16).map(|k| k.code.clone()).collect()
         };
         let mut tasks = Vec::new();
@@ -65,9 +65,9 @@ async fn a_close_racing_writers_freezes_exactly_what_came_before() {
             }));
             if i == 8 {
                 let (s, e) = (store.clone(), ente.clone());
-                tasks.push(tokio::spawn(
-                    async move { traguardi_app::close::close(&s, &Actor::console(), &e, 2021, Some("chiusura di prova")).await.map(|_| ()) },
-                ));
+                tasks.push(tokio::spawn(async move {
+                    traguardi_app::cycle::close::close(&s, &Actor::console(), &e, 2021, Some("chiusura di prova")).await.map(|_| ())
+                }));
             }
         }
         for t in tasks {
@@ -77,7 +77,7 @@ async fn a_close_racing_writers_freezes_exactly_what_came_before() {
                 Err(e) => panic!("{e:?}"),
             }
         }
-        traguardi_app::close::verify(&store, &Actor::console(), &ente, 2021).await.expect("nothing committed after the close");
+        traguardi_app::cycle::close::verify(&store, &Actor::console(), &ente, 2021).await.expect("nothing committed after the close");
         store.close().await;
     }
 }
@@ -88,10 +88,10 @@ async fn the_close_waits_for_changes_in_flight() {
     for store in testing::all().await.expect("stores") {
         let (ente, _) = demo::load(&store).await.expect("demo");
         let mut writer = store.begin().await.expect("a change begins");
-        let cycle = traguardi_app::cycles::get(&mut writer, &ente, 2021).await.expect("cycle");
-        traguardi_app::close::ensure_open(&mut writer, &ente, &cycle).await.expect("open");
+        let cycle = traguardi_app::cycle::cycles::get(&mut writer, &ente, 2021).await.expect("cycle");
+        traguardi_app::cycle::close::ensure_open(&mut writer, &ente, &cycle).await.expect("open");
         let (s, e) = (store.clone(), ente.clone());
-        let closing = tokio::spawn(async move { traguardi_app::close::close(&s, &Actor::console(), &e, 2021, Some("prova")).await });
+        let closing = tokio::spawn(async move { traguardi_app::cycle::close::close(&s, &Actor::console(), &e, 2021, Some("prova")).await });
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         assert!(!closing.is_finished(), "the close must wait for the change in flight");
         writer.commit().await.expect("the change commits");

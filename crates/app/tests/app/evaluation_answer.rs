@@ -2,8 +2,8 @@
 //! on SQLite and PostgreSQL; the answer is in the audit trail.
 
 use chrono::NaiveDate;
-use traguardi_app::evaluation_answer::{Answer, answer};
-use traguardi_app::{Actor, AppError, accounts, demo};
+use traguardi_app::pay::evaluation_answer::{Answer, answer};
+use traguardi_app::{Actor, AppError, accounts::users, samples::demo};
 use traguardi_store::{Store, testing};
 
 fn d(s: &str) -> NaiveDate {
@@ -48,8 +48,8 @@ async fn story(store: &Store) {
     // M0060 contested on 01/03/2021 without signing: signing is still possible, not before the
     // final interview (18/02/2021).
     let console = Actor::console();
-    accounts::add_user(store, &console, "m0060", "Dipendente M0060", "una-password-lunga").await.expect("user");
-    accounts::link_person(store, &console, "m0060", e, "M0060").await.expect("linked");
+    users::add_user(store, &console, "m0060", "Dipendente M0060", "una-password-lunga").await.expect("user");
+    users::link_person(store, &console, "m0060", e, "M0060").await.expect("linked");
     let other = user(store, "m0060").await;
     assert_eq!(
         refusal(answer(store, &other, e, 2020, Answer::Sign, d("2021-02-17")).await),
@@ -59,7 +59,7 @@ async fn story(store: &Store) {
     assert_eq!((signed.signed_on, signed.contested_on), (Some(d("2021-03-05")), Some(d("2021-03-01"))));
 
     // Someone not linked to a person, or not logged in, cannot answer.
-    accounts::add_user(store, &console, "esterno", "Esterno", "una-password-lunga").await.expect("user");
+    users::add_user(store, &console, "esterno", "Esterno", "una-password-lunga").await.expect("user");
     let stranger = user(store, "esterno").await;
     assert_eq!(refusal(answer(store, &stranger, e, 2020, Answer::Sign, d("2021-03-05")).await), "questo utente non è collegato a una persona dell'ente");
     assert!(matches!(answer(store, &Actor::public(), e, 2020, Answer::Sign, d("2021-03-05")).await, Err(AppError::Forbidden { .. })));

@@ -2,14 +2,14 @@
 //! of the behaviours that apply, every problem at once, the score, the locks once answered.
 
 use rust_decimal::dec;
-use traguardi_app::evaluations::{self, Filled};
-use traguardi_app::{Actor, AppError, accounts, demo};
+use traguardi_app::pay::evaluations::{self, Filled};
+use traguardi_app::{Actor, AppError, accounts::users, samples::demo};
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
 
 async fn logged_in(store: &Store, user: &str) -> Actor {
-    let s = accounts::login(store, user, demo::PASSWORD, "test").await.expect("login");
-    accounts::session(store, &s.token).await.expect("session").expect("valid").0
+    let s = users::login(store, user, demo::PASSWORD, "test").await.expect("login");
+    users::session(store, &s.token).await.expect("session").expect("valid").0
 }
 
 fn d(s: &str) -> Option<chrono::NaiveDate> {

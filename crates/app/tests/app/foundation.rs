@@ -1,6 +1,6 @@
 //! The foundation's use cases, on SQLite and on PostgreSQL.
 
-use traguardi_app::{Actor, AppError, audit, cycles, demo, import_org, import_people, org_tree};
+use traguardi_app::{Actor, AppError, accounts::audit, cycle::cycles, org::import_org, org::import_people, org::org_tree, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};

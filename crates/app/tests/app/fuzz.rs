@@ -9,10 +9,11 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use traguardi_app::import_fund::FundHeader;
+use traguardi_app::pay::import_fund::FundHeader;
 use traguardi_app::{
-    Actor, AppError, demo, import_absences, import_acts, import_dimensions, import_dup, import_evaluations, import_fund, import_mapped, import_measurements,
-    import_org, import_pdc, import_peg, import_people, import_plan, import_positions,
+    Actor, AppError, budget::import_mapped, budget::import_pdc, budget::import_peg, cycle::import_acts, org::import_org, org::import_people,
+    pay::import_absences, pay::import_evaluations, pay::import_fund, pay::import_positions, plan::import_dimensions, plan::import_dup,
+    plan::import_measurements, plan::import_plan, samples::demo,
 };
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::mapping::Form;
@@ -151,7 +152,7 @@ async fn run(store: &Store, ente: &Ente, name: &str, text: &str, dry: bool) -> b
 
 /// The first lines of a public file in `../shared/data` (read in place), as a seed.
 fn shared_seed(name: &str) -> Option<&'static str> {
-    let Some(path) = traguardi_app::shared_data::file(name) else {
+    let Some(path) = traguardi_app::samples::shared_data::file(name) else {
         assert!(std::env::var("CI").is_err(), "../shared/data missing in CI");
         eprintln!("SKIP: ../shared/data/{name} absent, its importer is fuzzed from scratch only");
         return None;
@@ -182,7 +183,7 @@ fn every_importer_refuses_hostile_files_clearly() {
         ("plan", header(&import_plan::REQUIRED, &import_plan::OPTIONAL), demo(include_str!("../../demo/milano/piano-2021.csv"))),
         ("measurements", header(&import_measurements::REQUIRED, &import_measurements::OPTIONAL), demo(include_str!("../../demo/milano/misure-2020.csv"))),
         ("dup", header(&import_dup::REQUIRED, &import_dup::OPTIONAL), demo(include_str!("../../demo/milano/dup-innovazione.csv"))),
-        ("pdc", header(&import_pdc::REQUIRED, &import_pdc::OPTIONAL), shared_seed(traguardi_app::shared_data::SIOPE_PDC)),
+        ("pdc", header(&import_pdc::REQUIRED, &import_pdc::OPTIONAL), shared_seed(traguardi_app::samples::shared_data::SIOPE_PDC)),
         ("peg", header(&import_peg::REQUIRED, &import_peg::OPTIONAL), demo(include_str!("../../demo/milano/peg-cdr222.csv"))),
         ("dimensions", header(&import_dimensions::REQUIRED, &[]), demo(include_str!("../../demo/milano/milano_2020_dimensioni.csv"))),
         ("acts", header(&import_acts::REQUIRED, &import_acts::OPTIONAL), demo(include_str!("../../demo/milano/atti.csv"))),

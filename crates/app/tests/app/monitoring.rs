@@ -1,7 +1,7 @@
 //! Who is late with their values, on Milan's calendar, on SQLite and PostgreSQL.
 
 use chrono::NaiveDate;
-use traguardi_app::{Actor, demo, import_measurements, import_people, import_plan, mail, monitoring};
+use traguardi_app::{Actor, accounts::mail, org::import_people, plan::import_measurements, plan::import_plan, plan::monitoring, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_store::{Store, testing};
 

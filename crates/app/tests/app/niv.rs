@@ -2,8 +2,8 @@
 //! drawing the same sample, and who may draw it.
 
 use rust_decimal::dec;
-use traguardi_app::measurements::{At, attach_evidence};
-use traguardi_app::{Actor, AppError, demo, niv};
+use traguardi_app::plan::measurements::{At, attach_evidence};
+use traguardi_app::{Actor, AppError, cycle::niv, samples::demo};
 use traguardi_store::{Store, testing};
 
 async fn story(store: &Store) {
@@ -22,12 +22,12 @@ async fn story(store: &Store) {
     assert_eq!((sal.objective.as_str(), sal.value.as_str(), sal.evidence.len()), ("SAL-12", "12", 1));
     assert_eq!(sal.evidence[0].name, "verbale.pdf");
     // The NIV opens the file sampled; the public may not.
-    let (file, bytes) = traguardi_app::measurements::evidence_file(store, &niv_actor, &ente, &sal.evidence[0].id).await.expect("file");
+    let (file, bytes) = traguardi_app::plan::measurements::evidence_file(store, &niv_actor, &ente, &sal.evidence[0].id).await.expect("file");
     assert_eq!(
         (file.content_type.as_str(), bytes.as_slice(), file.sha256.as_str()),
         ("application/pdf", b"%PDF-1.4 verbale".as_slice(), sal.evidence[0].sha256.as_str())
     );
-    assert!(traguardi_app::measurements::evidence_file(store, &Actor::public(), &ente, &sal.evidence[0].id).await.is_err());
+    assert!(traguardi_app::plan::measurements::evidence_file(store, &Actor::public(), &ente, &sal.evidence[0].id).await.is_err());
     // 10%, rounded up; the same seed draws the same sample, another seed another.
     let a = niv::sample(store, &niv_actor, &ente, 2020, dec!(10), Some(42)).await.expect("sample");
     let b = niv::sample(store, &niv_actor, &ente, 2020, dec!(10), Some(42)).await.expect("sample");

@@ -2,10 +2,10 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
-use traguardi_app::measurements::{self, At, Decision, Entry};
-use traguardi_app::plan_ops::{self, Adjustment, Assignees};
-use traguardi_app::scores::{self, ScoreRow};
-use traguardi_app::{Actor, AppError, demo, import_dimensions, import_dup, import_measurements, import_plan};
+use traguardi_app::plan::measurements::{self, At, Decision, Entry};
+use traguardi_app::plan::plan_ops::{self, Adjustment, Assignees};
+use traguardi_app::plan::scores::{self, ScoreRow};
+use traguardi_app::{Actor, AppError, plan::import_dimensions, plan::import_dup, plan::import_measurements, plan::import_plan, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
@@ -306,7 +306,7 @@ async fn dimensions_are_configuration(store: &Store) {
         staff_size: 38,
         has_dirigenti: false,
     };
-    let small = traguardi_app::enti::create(store, &console, &new).await.expect("ente");
+    let small = traguardi_app::org::enti::create(store, &console, &new).await.expect("ente");
     let file = "dimensione,nome,ambito,ambito_nome\n\
                 direzione,Obiettivi di Settore,,\n\
                 servizi,Servizi al cittadino,anagrafe,Anagrafe e stato civile\n\
@@ -326,7 +326,7 @@ async fn dimensions_are_configuration(store: &Store) {
     );
     // The plan uses the ente's own dimensions and ambiti; Milan's are untouched.
     let org = "codice,nome,tipo,padre,cdr\nDEMO,Settore demografico,settore,,\n";
-    traguardi_app::import_org::import_org(store, &console, &small, 2024, org.as_bytes(), ReadOptions::default(), false).await.expect("org");
+    traguardi_app::org::import_org::import_org(store, &console, &small, 2024, org.as_bytes(), ReadOptions::default(), false).await.expect("org");
     let plan = format!("{HEAD}servizi,Tributi locali,DEMO,T-1,Riscossione,1,T-1-K1,Riscosso su accertato,percentuale,crescente,,90,1,,,,,\n");
     import_plan::import_plan(store, &console, &small, 2024, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
     let s = scores::load(store, &console, Some("097001"), 2024).await.expect("scores");
@@ -416,7 +416,7 @@ async fn measurement_workflow(store: &Store) {
     let (own, other) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
     let granted = |roles: &[&str], units: &[&str], ente: &str| {
         let mut a = Actor::user("qualcuno", "acc", roles, units);
-        if let traguardi_app::access::ActorKind::User { grants, .. } = &mut a.kind {
+        if let traguardi_app::accounts::access::ActorKind::User { grants, .. } = &mut a.kind {
             *grants = roles.iter().map(|x| (Some(ente.to_string()), x.to_string())).collect();
         }
         a
@@ -431,7 +431,7 @@ async fn measurement_workflow(store: &Store) {
         (granted(&["dipendente"], &[], &here), false),
         (Actor::public(), false),
     ] {
-        let unit_scoped = matches!(&actor.kind, traguardi_app::access::ActorKind::User { units, .. } if !units.is_empty());
+        let unit_scoped = matches!(&actor.kind, traguardi_app::accounts::access::ActorKind::User { units, .. } if !units.is_empty());
         // A KPI of no unit is for the ente's wide roles only.
         let got = measurements::evidence_file(store, &actor, &milano, &id).await;
         assert_eq!(got.is_ok(), allowed && !unit_scoped, "{:?}: {:?}", actor.kind, got.as_ref().err());
@@ -475,7 +475,7 @@ async fn plan_story_on_every_backend() {
 async fn scoring_rules(store: &Store) {
     let (ente, _) = demo::load(store).await.expect("demo");
     let console = Actor::console();
-    let set = |text: &'static str| traguardi_app::cycle_rules::set_scoring(store, &console, Some(demo::CODE), 2020, text);
+    let set = |text: &'static str| traguardi_app::plan::cycle_rules::set_scoring(store, &console, Some(demo::CODE), 2020, text);
     let before = scores::load(store, &console, None, 2020).await.expect("scores");
     assert_eq!(before.rules, traguardi_domain::plan::rules::ScoringRules::default());
     let siad_before = pct(&before.rows(), "struttura", "SIAD");
@@ -518,12 +518,12 @@ async fn scoring_rules(store: &Store) {
     let msg = invalid(set("sovraraggiungimento = no\n").await);
     assert!(msg.contains("tetto del KPI SIAD-OVER-K1"), "{msg}");
     // Frozen by the close, with the rules in the snapshot.
-    traguardi_app::close::close(store, &console, &ente, 2020, Some("prova")).await.expect("closed");
+    traguardi_app::cycle::close::close(store, &console, &ente, 2020, Some("prova")).await.expect("closed");
     match set("semaforo.verde = 70\n").await {
         Err(AppError::Refused(msg)) => assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}"),
         other => panic!("{other:?}"),
     }
-    let closed = traguardi_app::close::closed(store, &ente, 2020).await.expect("read").expect("closed");
+    let closed = traguardi_app::cycle::close::closed(store, &ente, 2020).await.expect("read").expect("closed");
     assert!(closed.snapshot.contains("\"regole\":{\"cap\":\"150\""), "{}", &closed.snapshot[..200]);
 }
 

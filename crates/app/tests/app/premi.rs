@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
-use traguardi_app::payouts::{self, PayContext, WhatIf};
-use traguardi_app::workflow::{Move, transition};
-use traguardi_app::{Actor, AppError, demo, import_absences, import_acts, import_evaluations, import_fund};
+use traguardi_app::cycle::workflow::{Move, transition};
+use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
+use traguardi_app::{Actor, AppError, cycle::import_acts, pay::import_absences, pay::import_evaluations, pay::import_fund, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::pay::premi::Allocation;
@@ -399,18 +399,18 @@ async fn what_the_law_says(store: &Store) {
         let mut conn = store.acquire().await.expect("conn");
         traguardi_store::accounts::by_username(&mut conn, "pianificatore").await.expect("read").expect("demo account")
     };
-    traguardi_app::accounts::link_person(store, &console, "pianificatore", E, "M0002").await.expect("linked");
+    traguardi_app::accounts::users::link_person(store, &console, "pianificatore", E, "M0002").await.expect("linked");
     let planner = Actor::user("pianificatore", &planner_account.id, &["pianificatore"], &[]);
-    let list = traguardi_app::evaluations::to_evaluate(store, &planner, E, 2020).await.expect("list");
+    let list = traguardi_app::pay::evaluations::to_evaluate(store, &planner, E, 2020).await.expect("list");
     assert!(list.iter().any(|e| e.matricola == "M0003") && !list.iter().any(|e| e.matricola == "M0002"));
-    let msg = describe(traguardi_app::evaluations::form(store, &planner, E, 2020, "M0002").await);
+    let msg = describe(traguardi_app::pay::evaluations::form(store, &planner, E, 2020, "M0002").await);
     assert!(msg.contains("valutare M0002"), "{msg}");
     let own = "matricola,risultati,comportamenti\nM0002,100,100\n";
     let msg = describe(import_evaluations::import_evaluations(store, &planner, E, 2020, own.as_bytes(), ReadOptions::default(), false).await);
     assert!(msg.contains("riga 2, colonna «matricola»") && msg.contains("nessuno registra la propria valutazione"), "{msg}");
 
     // After the close, the rules of the premi and the evaluations are frozen too.
-    traguardi_app::close::close(store, &console, &ente, 2020, Some("prova della chiusura")).await.expect("closed");
+    traguardi_app::cycle::close::close(store, &console, &ente, 2020, Some("prova della chiusura")).await.expect("closed");
     let msg = describe(payouts::set_rules(store, &console, E, 2020, "punteggio_minimo = 50\n").await);
     assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}");
     let ev = "matricola,risultati,comportamenti\nM0003,90,90\n";

@@ -2,9 +2,9 @@
 //! original; weights, descriptions and removals; every refusal says why.
 
 use rust_decimal::dec;
-use traguardi_app::revisions::{Request, of_cycle, revise};
-use traguardi_app::workflow::{Move, transition};
-use traguardi_app::{Actor, AppError, demo, import_acts, scores};
+use traguardi_app::cycle::revisions::{Request, of_cycle, revise};
+use traguardi_app::cycle::workflow::{Move, transition};
+use traguardi_app::{Actor, AppError, cycle::import_acts, plan::scores, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::plan::score::Outcome;
@@ -70,7 +70,7 @@ async fn story(store: &Store) {
         [("SAL-12-K3", "target", "12"), ("SAL-01", "peso", "2.5"), ("SAL-03", "descrizione", "Nuova descrizione"), ("SAL-04", "rimozione", "rimosso")]
     );
     assert!(list.iter().all(|r| r.act_code == "DDG 5/2020" && r.effective_on == day(10, 1)));
-    let sheet = traguardi_app::revisions::sheet(&list);
+    let sheet = traguardi_app::cycle::revisions::sheet(&list);
     assert_eq!(sheet.rows[0][..4], ["SAL-12-K3", "target", "10", "12"]);
 
     // Refusals: each says what is wrong.

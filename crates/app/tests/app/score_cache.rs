@@ -2,9 +2,9 @@
 //! again, a change in the ente does, and the memory budget drops the cycles used least recently.
 
 use chrono::NaiveDate;
-use traguardi_app::measurements::{self, Entry};
-use traguardi_app::score_cache::Cache;
-use traguardi_app::{Actor, demo, import_dimensions};
+use traguardi_app::plan::measurements::{self, Entry};
+use traguardi_app::plan::score_cache::Cache;
+use traguardi_app::{Actor, plan::import_dimensions, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_store::testing;
 

@@ -1,8 +1,8 @@
 //! The objectives' workflow on SQLite and PostgreSQL: the demo's 2020 driven from draft to NIV
 //! validation and the close, with every refused step saying who may do what.
 
-use traguardi_app::workflow::{Move, transition};
-use traguardi_app::{Actor, AppError, close, demo, import_acts};
+use traguardi_app::cycle::workflow::{Move, transition};
+use traguardi_app::{Actor, AppError, cycle::close, cycle::import_acts, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
 use traguardi_domain::plan::workflow::State;
@@ -127,10 +127,12 @@ async fn story(store: &Store) {
     go(2021, all(State::InMonitoraggio)).await.expect("monitoring");
     // A first half's value is not the year's: the final period (31/12) is needed.
     let half = "kpi,data,valore,nota\nDG-2021-02-K1,2021-06-30,40,\n";
-    traguardi_app::import_measurements::import_measurements(store, &console, &ente, 2021, half.as_bytes(), ReadOptions::default(), false).await.expect("value");
+    traguardi_app::plan::import_measurements::import_measurements(store, &console, &ente, 2021, half.as_bytes(), ReadOptions::default(), false)
+        .await
+        .expect("value");
     let msg = refused(go(2021, all(State::Consuntivato)).await);
     assert!(msg.contains(": KPI DG-2021-02-K1 senza il valore approvato del periodo finale (31/12/2021) né un «non valutabile»"), "{msg}");
-    let s = traguardi_app::scores::load(store, &console, None, 2021).await.expect("scores");
+    let s = traguardi_app::plan::scores::load(store, &console, None, 2021).await.expect("scores");
     let k = s.kpis.iter().find(|k| k.code == "DG-2021-02-K1").expect("kpi");
     assert_eq!(s.board.kpis[&k.id].scored.outcome, traguardi_domain::plan::score::Outcome::NoData, "waiting for the final value");
     let unknown = ["NOPE".to_string()];
@@ -162,13 +164,13 @@ async fn acts(store: &Store) {
     // publication, the first day not counted: published from 15/01, executive from 26/01.
     let file = "organo,numero,data,oggetto,albo_dal\ngiunta,12,10/01/2024,Prova,15/01/2024\n";
     let console = Actor::console();
-    traguardi_app::import_acts::import_acts(store, &console, &ente, file.as_bytes(), Default::default(), false).await.expect("imports");
+    traguardi_app::cycle::import_acts::import_acts(store, &console, &ente, file.as_bytes(), Default::default(), false).await.expect("imports");
     let mut conn = store.acquire().await.expect("conn");
     let a = traguardi_store::acts::list(&mut conn, &ente.id).await.expect("acts").into_iter().find(|a| a.code == "GC 12/2024").expect("GC 12/2024");
     assert_eq!((a.albo_to.map(|d| d.to_string()), a.executive_on.map(|d| d.to_string())), (Some("2024-01-29".into()), Some("2024-01-26".into())));
     drop(conn);
     let bad = "organo,numero,data,oggetto,parere_tecnico,parere_tecnico_da\nassessore,1,32/01/2024,,forse,\ngiunta,12,10/01/2024,Doppio,,\ngiunta,12,11/01/2024,Doppio,,\n";
-    match traguardi_app::import_acts::import_acts(store, &console, &ente, bad.as_bytes(), Default::default(), false).await {
+    match traguardi_app::cycle::import_acts::import_acts(store, &console, &ente, bad.as_bytes(), Default::default(), false).await {
         Err(AppError::Invalid(p)) => {
             let text = p.describe(Lang::It);
             for part in [
@@ -202,7 +204,7 @@ async fn workflow_on_every_backend() {
 
 /// A Direttore approves his Direzione's values entered by others, never his own, nor others'.
 async fn direttore_approves(store: &Store) {
-    use traguardi_app::measurements::{self, At, Decision, Entry};
+    use traguardi_app::plan::measurements::{self, At, Decision, Entry};
     let (ente, _) = demo::load(store).await.expect("demo");
     let (siad, dg) = {
         let mut conn = store.acquire().await.expect("conn");

@@ -12,11 +12,11 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use traguardi_app::import_plan::Counts;
-use traguardi_app::measurements::{self, At, Decision, Entry};
-use traguardi_app::monitoring::{self, Reminder, Sent};
-use traguardi_app::workflow::{self, Move, Moved};
-use traguardi_app::{AppError, audit, close, enti, import_acts, niv, payouts, revisions};
+use traguardi_app::cycle::workflow::{self, Move, Moved};
+use traguardi_app::plan::import_plan::Counts;
+use traguardi_app::plan::measurements::{self, At, Decision, Entry};
+use traguardi_app::plan::monitoring::{self, Reminder, Sent};
+use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti, pay::payouts};
 use traguardi_docs::table::ReadOptions;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 use traguardi_domain::{Problem, ProblemKind};
@@ -225,7 +225,7 @@ async fn revisions_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::revisions::Revision>> {
-    actor.require(traguardi_app::access::Permission::ReadEnte, "leggere le rimodulazioni dell'ente")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "leggere le rimodulazioni dell'ente")?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(revisions::of_cycle(&s.store, &actor, &ente, year).await?))
 }
@@ -311,12 +311,12 @@ async fn remind(
         None => chrono::Local::now().date_naive(),
     };
     if r.prova {
-        actor.require(traguardi_app::access::Permission::ReadEnte, "vedere chi riceverebbe i solleciti")?;
+        actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "vedere chi riceverebbe i solleciti")?;
         let late = monitoring::late_values(&s.store, &actor, Some(&code), year, today).await?;
         let (solleciti, senza_responsabile) = monitoring::reminders(&late);
         return Ok(Json(Reminded::Trial { solleciti, senza_responsabile }));
     }
-    let smtp = traguardi_app::mail::SmtpConfig::from_env()?;
+    let smtp = traguardi_app::accounts::mail::SmtpConfig::from_env()?;
     Ok(Json(Reminded::Sent(monitoring::send_reminders(&s.store, &actor, Some(&code), year, today, smtp.as_ref()).await?)))
 }
 
@@ -358,7 +358,7 @@ struct Verified {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
     responses((status = 200, description = "done", body = Verified), Errors))]
 async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
-    actor.require(traguardi_app::access::Permission::ReadEnte, "verificare la chiusura")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "verificare la chiusura")?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     match close::verify(&s.store, &actor, &ente, year).await {
         Ok(sha256) => Ok(Json(Verified { integra: true, sha256 })),
@@ -398,7 +398,7 @@ async fn corrections_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::close::Correction>> {
-    actor.require(traguardi_app::access::Permission::ReadEnte, "leggere le correzioni dell'ente")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "leggere le correzioni dell'ente")?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(close::corrections(&s.store, &actor, &ente, year).await?))
 }

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use traguardi_app::access::ActorKind;
-use traguardi_app::scores::ScoreRow;
-use traguardi_app::{Actor, AppError, accounts};
+use traguardi_app::accounts::access::ActorKind;
+use traguardi_app::plan::scores::ScoreRow;
+use traguardi_app::{Actor, AppError, accounts::users};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -229,7 +229,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Err(unauthorized("intestazione Authorization non valida: si attende «Bearer» seguito dal token"));
         };
-        match accounts::token_actor(&state.store, token, state.api_rate).await? {
+        match users::token_actor(&state.store, token, state.api_rate).await? {
             Some(actor) => Ok(Caller(crate::auth::narrowed(state, parts, actor).await)),
             None => Err(unauthorized("token sconosciuto o revocato")),
         }

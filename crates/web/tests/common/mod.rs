@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_web::{AppState, router};
 
 /// Sends a request; returns the status, the cookies set and the body.

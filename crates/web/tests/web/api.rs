@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use traguardi_app::{Actor, accounts, demo};
+use traguardi_app::{Actor, accounts::users, samples::demo};
 use traguardi_store::{Store, testing};
 use traguardi_web::{AppState, router};
 
@@ -51,8 +51,8 @@ async fn problem(state: &AppState, uri: &str, token: Option<&str>, body: Value, 
 async fn story(store: Store) {
     demo::load(&store).await.expect("demo");
     let console = Actor::console();
-    let planner = accounts::add_token(&store, &console, "pianificatore", "script di chiusura").await.expect("token").token;
-    let niv = accounts::add_token(&store, &console, "niv", "nucleo").await.expect("token").token;
+    let planner = users::add_token(&store, &console, "pianificatore", "script di chiusura").await.expect("token").token;
+    let niv = users::add_token(&store, &console, "niv", "nucleo").await.expect("token").token;
     let state = AppState::new(store.clone());
     let stato = format!("{CYCLE}/stato");
 
@@ -73,7 +73,7 @@ async fn story(store: Store) {
     assert!(msg.contains("approvatissimo") && msg.contains("validato_niv"), "{msg}");
 
     // The Direttore's token proposes his Direzione's objectives, not another's.
-    let direttore = accounts::add_token(&store, &console, "direttore.siad", "siad").await.expect("token").token;
+    let direttore = users::add_token(&store, &console, "direttore.siad", "siad").await.expect("token").token;
     ok(&state, &stato, &direttore, json!({"stato": "proposto", "obiettivi": ["SIAD-2020-01"]})).await;
     let msg = problem(&state, &stato, Some(&direttore), json!({"stato": "proposto", "obiettivi": ["SAL-12"]}), StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(msg.ends_with("obiettivo SAL-12: fuori dalle strutture di competenza (SIAD e quelle sotto)"), "{msg}");
@@ -198,7 +198,7 @@ async fn story(store: Store) {
 
     // An account with a role only in another ente reads none of this ente's reminders,
     // rimodulazioni, corrections or the check of its close.
-    accounts::add_user(&store, &console, "altro.ente", "Di un altro ente", "password-lunga-abbastanza").await.expect("user");
+    users::add_user(&store, &console, "altro.ente", "Di un altro ente", "password-lunga-abbastanza").await.expect("user");
     let torino = traguardi_domain::ente::NewEnte {
         code: traguardi_domain::ente::EnteCode::parse("001272").expect("code"),
         name: "Comune di Torino".into(),
@@ -207,9 +207,9 @@ async fn story(store: Store) {
         staff_size: 10,
         has_dirigenti: false,
     };
-    traguardi_app::enti::create(&store, &console, &torino).await.expect("another ente");
-    accounts::grant_role(&store, &console, "altro.ente", Some("001272"), "pianificatore", None).await.expect("role elsewhere");
-    let outsider = accounts::add_token(&store, &console, "altro.ente", "torino").await.expect("token").token;
+    traguardi_app::org::enti::create(&store, &console, &torino).await.expect("another ente");
+    users::grant_role(&store, &console, "altro.ente", Some("001272"), "pianificatore", None).await.expect("role elsewhere");
+    let outsider = users::add_token(&store, &console, "altro.ente", "torino").await.expect("token").token;
     for uri in [format!("{CYCLE}/rimodulazioni"), format!("{CYCLE}/correzioni"), format!("{CYCLE}/chiusura/verifica")] {
         assert_eq!(send(&state, get(&uri, &outsider)).await.0, StatusCode::FORBIDDEN, "{uri}");
     }
@@ -218,8 +218,8 @@ async fn story(store: Store) {
     assert_eq!(send(&state, get(&format!("{CYCLE}/rimodulazioni"), &planner)).await.0, StatusCode::OK);
 
     // A revoked token is refused from then on.
-    let list = accounts::tokens(&store, &console, Some("niv")).await.expect("tokens");
-    accounts::revoke_token(&store, &console, &list[0].id).await.expect("revoked");
+    let list = users::tokens(&store, &console, Some("niv")).await.expect("tokens");
+    users::revoke_token(&store, &console, &list[0].id).await.expect("revoked");
     assert_eq!(send(&state, get(&format!("{CYCLE}/audit"), &niv)).await.0, StatusCode::UNAUTHORIZED);
 }
 
@@ -249,8 +249,8 @@ async fn each_token_has_its_rate() {
     for store in testing::all().await.expect("stores") {
         demo::load(&store).await.expect("demo");
         let console = Actor::console();
-        let first = accounts::add_token(&store, &console, "pianificatore", "uno").await.expect("token").token;
-        let other = accounts::add_token(&store, &console, "pianificatore", "due").await.expect("token").token;
+        let first = users::add_token(&store, &console, "pianificatore", "uno").await.expect("token").token;
+        let other = users::add_token(&store, &console, "pianificatore", "due").await.expect("token").token;
         let mut state = AppState::new(store.clone());
         state.api_rate = 3;
         let uri = format!("{CYCLE}/rimodulazioni");

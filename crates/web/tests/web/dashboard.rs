@@ -5,7 +5,7 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, send};
-use traguardi_app::{Actor, demo, enti, import_measurements};
+use traguardi_app::{Actor, org::enti, plan::import_measurements, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_store::testing;
 use traguardi_web::AppState;

@@ -5,7 +5,7 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send, send_to};
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::AppState;
 

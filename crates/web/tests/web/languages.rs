@@ -7,7 +7,7 @@ use crate::common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{get, login, post, send, send_to};
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::AppState;
 

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::{AppState, router};
 
@@ -103,10 +103,10 @@ async fn secure_cookies_and_sessions_ended_by_a_new_password() {
     assert!(!cookie.contains("Secure"));
     // A new password ends the session opened with the old one.
     let token = value_of(&cookie, "traguardi_session").to_string();
-    assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_some());
-    let api = traguardi_app::accounts::add_token(&store, &traguardi_app::Actor::console(), "pianificatore", "contabilità").await.expect("token");
-    assert!(traguardi_app::accounts::token_actor(&store, &api.token, 600).await.expect("lookup").is_some());
-    traguardi_app::accounts::set_password(&store, &traguardi_app::Actor::console(), "pianificatore", "una-nuova-password").await.expect("new password");
-    assert!(traguardi_app::accounts::session(&store, &token).await.expect("lookup").is_none());
-    assert!(traguardi_app::accounts::token_actor(&store, &api.token, 600).await.expect("lookup").is_none(), "its API tokens are revoked");
+    assert!(traguardi_app::accounts::users::session(&store, &token).await.expect("lookup").is_some());
+    let api = traguardi_app::accounts::users::add_token(&store, &traguardi_app::Actor::console(), "pianificatore", "contabilità").await.expect("token");
+    assert!(traguardi_app::accounts::users::token_actor(&store, &api.token, 600).await.expect("lookup").is_some());
+    traguardi_app::accounts::users::set_password(&store, &traguardi_app::Actor::console(), "pianificatore", "una-nuova-password").await.expect("new password");
+    assert!(traguardi_app::accounts::users::session(&store, &token).await.expect("lookup").is_none());
+    assert!(traguardi_app::accounts::users::token_actor(&store, &api.token, 600).await.expect("lookup").is_none(), "its API tokens are revoked");
 }

@@ -4,8 +4,8 @@
 //! database, nothing in a node).
 
 use axum::http::StatusCode;
-use traguardi_app::measurements::{self, At, Decision, Entry};
-use traguardi_app::{Actor, demo, enti};
+use traguardi_app::plan::measurements::{self, At, Decision, Entry};
+use traguardi_app::{Actor, org::enti, samples::demo};
 use traguardi_store::{Store, testing};
 use traguardi_web::AppState;
 

@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::{AppState, router};
 
@@ -150,7 +150,7 @@ async fn pages_on_every_backend() {
 
         // A closed cycle says so on its plan page.
         let ente = demo::load(&store).await.expect("demo").0;
-        let r = traguardi_app::close::close(&store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("close");
+        let r = traguardi_app::cycle::close::close(&store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("close");
         let (_, _, body) = get(&state, "/enti/015146/cicli/2020/piano").await;
         assert!(body.contains("(chiusura forzata: il motivo è nel registro di audit)"), "{body}");
         assert!(body.contains(&format!("istantanea SHA-256 {}.", r.hash)));
@@ -170,7 +170,7 @@ async fn pages_on_every_backend() {
 #[tokio::test]
 async fn large_plans_list_one_direzione_at_a_time() {
     let store = testing::sqlite().await.expect("store");
-    traguardi_app::metropoli::store(&store).await.expect("metropoli");
+    traguardi_app::samples::metropoli::store(&store).await.expect("metropoli");
     let state = AppState::new(store);
     let (status, _, body) = get(&state, "/enti/099999/cicli/2025/piano").await;
     assert_eq!(status, StatusCode::OK);

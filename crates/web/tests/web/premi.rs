@@ -5,27 +5,27 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send};
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::AppState;
 
 async fn open_gates(store: &traguardi_store::Store) {
-    use traguardi_app::workflow::{Move, transition};
+    use traguardi_app::cycle::workflow::{Move, transition};
     use traguardi_domain::plan::workflow::State;
     let console = traguardi_app::Actor::console();
     let ente = {
         let mut conn = store.acquire().await.expect("conn");
-        traguardi_app::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
+        traguardi_app::org::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
     };
     let all = |to| Move { codes: &[], to, act: None, note: None };
     transition(store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
     transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
     let act = b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Atto di prova: approvazione della Relazione 2020,si\n";
-    traguardi_app::import_acts::import_acts(store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
+    traguardi_app::cycle::import_acts::import_acts(store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("day");
     for (to, act) in [("approvata", Some("GC 1/2021")), ("validata", None)] {
-        let step = traguardi_app::payouts::RelazioneStep { to, act, on: day, note: None };
-        traguardi_app::payouts::relazione_step(store, &console, Some(demo::CODE), 2020, step).await.expect("relazione");
+        let step = traguardi_app::pay::payouts::RelazioneStep { to, act, on: day, note: None };
+        traguardi_app::pay::payouts::relazione_step(store, &console, Some(demo::CODE), 2020, step).await.expect("relazione");
     }
 }
 
@@ -178,8 +178,9 @@ async fn premi_pages() {
     // Closed, the year publishes its snapshot's hash and the audit trail's head, for anyone to keep.
     let (_, _, body) = send(&state, get(public, "")).await;
     assert!(body.contains("<dt class=\"col-sm-4\">Chiusura dell&#39;anno</dt>\n    <dd class=\"col-sm-8\">non ancora chiuso</dd>"), "{body}");
-    let ente = traguardi_app::enti::find(&state.store, Some(demo::CODE)).await.expect("ente");
-    let r = traguardi_app::close::close(&state.store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("closed");
+    let ente = traguardi_app::org::enti::find(&state.store, Some(demo::CODE)).await.expect("ente");
+    let r =
+        traguardi_app::cycle::close::close(&state.store, &traguardi_app::Actor::console(), &ente, 2020, Some("validazione su carta")).await.expect("closed");
     let (seq, head) = r.audit_head.expect("a head");
     let (_, _, body) = send(&state, get(public, "")).await;
     assert!(body.contains(&format!("istantanea SHA-256 <code class=\"text-break\">{}</code>", r.hash)), "{body}");
@@ -188,21 +189,21 @@ async fn premi_pages() {
 
 #[tokio::test]
 async fn a_revision_shows_on_the_objective_page() {
-    use traguardi_app::workflow::{Move, transition};
+    use traguardi_app::cycle::workflow::{Move, transition};
     use traguardi_domain::plan::workflow::State;
     let store = testing::sqlite().await.expect("store");
     demo::load(&store).await.expect("demo");
     let console = traguardi_app::Actor::console();
     let ente = {
         let mut conn = store.acquire().await.expect("conn");
-        traguardi_app::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
+        traguardi_app::org::enti::resolve(&mut conn, Some(demo::CODE)).await.expect("ente")
     };
     let all = |to| Move { codes: &[], to, act: None, note: None };
     transition(&store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
     transition(&store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
     let act = b"organo,numero,data,oggetto\ndirettore_generale,5,2020-09-30,Rimodulazione\n";
-    traguardi_app::import_acts::import_acts(&store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
-    let request = traguardi_app::revisions::Request {
+    traguardi_app::cycle::import_acts::import_acts(&store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
+    let request = traguardi_app::cycle::revisions::Request {
         objective: None,
         kpi: Some("SAL-12-K3"),
         field: "target",
@@ -211,7 +212,7 @@ async fn a_revision_shows_on_the_objective_page() {
         act: "DDG 5/2020",
         effective_on: chrono::NaiveDate::from_ymd_opt(2020, 10, 1).expect("day"),
     };
-    traguardi_app::revisions::revise(&store, &console, &ente, 2020, request).await.expect("revised");
+    traguardi_app::cycle::revisions::revise(&store, &console, &ente, 2020, request).await.expect("revised");
     let state = AppState::new(store);
     let (status, _, body) = send(&state, get("/enti/015146/cicli/2020/obiettivi/SAL-12", "")).await;
     assert_eq!(status, StatusCode::OK);

@@ -6,7 +6,7 @@ use crate::common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{login, multipart, send};
-use traguardi_app::{Actor, accounts, demo, enti};
+use traguardi_app::{Actor, accounts::users, org::enti, samples::demo};
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_store::testing;
 use traguardi_web::AppState;
@@ -25,12 +25,12 @@ async fn roles_are_scoped_to_their_ente() {
         has_dirigenti: true,
     };
     enti::create(&store, &console, &torino).await.expect("Torino");
-    accounts::add_user(&store, &console, "paola", "Paola Rossi", "una-password-lunga").await.expect("user");
-    accounts::grant_role(&store, &console, "paola", Some("015146"), "pianificatore", None).await.expect("role in Milano");
+    users::add_user(&store, &console, "paola", "Paola Rossi", "una-password-lunga").await.expect("user");
+    users::grant_role(&store, &console, "paola", Some("015146"), "pianificatore", None).await.expect("role in Milano");
     let state = AppState::new(store.clone());
     let (cookie, csrf) = {
         // The demo's login helper knows only the demo's password.
-        let s = accounts::login(&store, "paola", "una-password-lunga", "test").await.expect("login");
+        let s = users::login(&store, "paola", "una-password-lunga", "test").await.expect("login");
         let cookie = format!("traguardi_session={}", s.token);
         (cookie, s.csrf)
     };
@@ -41,7 +41,7 @@ async fn roles_are_scoped_to_their_ente() {
     assert_eq!(send(&state, upload("001272")).await.0, StatusCode::FORBIDDEN, "not in Torino");
 
     // Through the API, with her token: Milano's audit trail, not Torino's.
-    let token = accounts::add_token(&store, &console, "paola", "script").await.expect("token").token;
+    let token = users::add_token(&store, &console, "paola", "script").await.expect("token").token;
     let audit = |code: &str| {
         Request::get(format!("/api/v1/enti/{code}/cicli/2020/audit")).header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).expect("req")
     };

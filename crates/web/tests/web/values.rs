@@ -7,7 +7,7 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{get, login, multipart, post, send, send_to};
 use tower::ServiceExt;
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::{Store, testing};
 use traguardi_web::AppState;
 

@@ -5,7 +5,7 @@ use crate::common;
 
 use axum::http::StatusCode;
 use common::{get, login, post, send};
-use traguardi_app::demo;
+use traguardi_app::samples::demo;
 use traguardi_store::testing;
 use traguardi_web::AppState;
 
@@ -47,9 +47,9 @@ async fn the_plan_moves_on_from_the_browser() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("percentuale"), "{body}");
     // The Relazione: approved by the planner citing the Giunta's act, validated by the NIV only.
-    let ente = traguardi_app::enti::find(&store, Some("015146")).await.expect("ente");
+    let ente = traguardi_app::org::enti::find(&store, Some("015146")).await.expect("ente");
     let act = b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Approvazione della Relazione sulla Performance 2020,si\n";
-    traguardi_app::import_acts::import_acts(&store, &traguardi_app::Actor::console(), &ente, act, traguardi_docs::ReadOptions::default(), false)
+    traguardi_app::cycle::import_acts::import_acts(&store, &traguardi_app::Actor::console(), &ente, act, traguardi_docs::ReadOptions::default(), false)
         .await
         .expect("act");
     assert!(first.contains("Stato: <strong>non ancora redatta</strong>"), "{first}");

@@ -1,0 +1,54 @@
+//! Where an account's unit-scoped roles (direttore, dirigente, PO/EQ) act: the units each role
+//! was granted on, by lineage, and every unit below them, in one cycle. A power is asked with
+//! the roles that carry it, so a person who is direttore of one Direzione and PO/EQ in another
+//! has the direttore's powers in the first only.
+
+use std::collections::HashSet;
+
+use traguardi_store::ente::Ente;
+use traguardi_store::{Conn, org, plan};
+
+use crate::org::org_tree::subtree;
+use crate::{Actor, AppError};
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitScope {
+    /// Unit ids within the scope.
+    pub units: HashSet<String>,
+    /// The codes of the units granted, to name the scope.
+    pub names: Vec<String>,
+}
+
+impl UnitScope {
+    /// Where the actor's `roles` act in a cycle (empty for the console and the public: the
+    /// console is not limited by it, the public has none).
+    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[&str]) -> Result<UnitScope, AppError> {
+        let mut scope = UnitScope::default();
+        if let Some(lineages) = actor.units_of(roles).filter(|l| !l.is_empty()) {
+            let all = org::of_cycle(conn, &ente.id, cycle_id).await?;
+            for root in all.iter().filter(|u| lineages.contains(&u.lineage_id.as_str())) {
+                scope.names.push(root.code.clone());
+                scope.units.extend(subtree(&all, root).into_iter().map(|u| u.id.clone()));
+            }
+        }
+        Ok(scope)
+    }
+
+    pub fn contains(&self, unit_id: Option<&str>) -> bool {
+        unit_id.is_some_and(|u| self.units.contains(u))
+    }
+
+    /// How a refusal names the scope.
+    pub fn describe(&self) -> String {
+        if self.names.is_empty() {
+            "nessuna struttura di competenza".into()
+        } else {
+            format!("strutture di competenza: {} e quelle sotto", self.names.join(", "))
+        }
+    }
+}
+
+/// The unit that measures a KPI: its own owner, else its objective's unit.
+pub fn unit_of_kpi<'a>(kpi: &'a plan::Kpi, objectives: &'a [plan::Objective]) -> Option<&'a str> {
+    kpi.owner_unit_id.as_deref().or_else(|| objectives.iter().find(|o| o.id == kpi.objective_id).and_then(|o| o.unit_id.as_deref()))
+}

@@ -1,0 +1,3 @@
+//! Documents and publications: what Amministrazione trasparente publishes of each cycle.
+
+pub mod transparency;

@@ -1,0 +1,96 @@
+//! What "Amministrazione trasparente" publishes of each cycle, for everyone without login: the
+//! plan once approved, its results, the Relazione's path, and the premi tables of D.Lgs 33/2013
+//! art. 20 once a distribution is approved. Aggregates only: no person's premium leaves here.
+
+use rust_decimal::Decimal;
+use traguardi_docs::export::Sheet;
+use traguardi_domain::plan::round::report;
+use traguardi_domain::plan::workflow::State;
+use traguardi_store::pay::Relazione;
+
+use crate::pay::payouts::{self, ScenarioSummary};
+use crate::plan::scores::CycleScores;
+use crate::{AppError, cycle::cycles, org::enti};
+use traguardi_store::Store;
+
+/// One cycle as published.
+pub struct Published {
+    pub year: i32,
+    pub objectives: usize,
+    /// Whether every objective has reached approval (the plan is in force).
+    pub plan_approved: bool,
+    pub ente_score: Option<Decimal>,
+    pub relazione: Option<Relazione>,
+    /// The approved distribution and its art. 20 tables.
+    pub premi: Option<(ScenarioSummary, Sheet)>,
+}
+
+/// What is published of `year`, given its computed scores.
+pub async fn published(store: &Store, data: &CycleScores) -> Result<Published, AppError> {
+    let year = data.cycle.year();
+    let relazione = payouts::relazione(store, &data.ente, year).await?;
+    let approved = |state: &str| State::parse(state).is_some_and(|s| s >= State::Approvato);
+    Ok(Published {
+        year,
+        objectives: data.objectives.len(),
+        plan_approved: !data.objectives.is_empty() && data.objectives.iter().all(|o| approved(&o.state)),
+        ente_score: data.board.ente.as_ref().and_then(|s| s.outcome.score()).map(report),
+        relazione,
+        premi: payouts::published_tables(store, data.ente.code.as_str(), year).await?,
+    })
+}
+
+/// The ente's cycles, most recent first.
+pub async fn years(store: &Store, ente_code: &str) -> Result<Vec<i32>, AppError> {
+    let ente = enti::find(store, Some(ente_code)).await?;
+    let mut years = cycles::years(store, &ente).await?;
+    years.reverse();
+    Ok(years)
+}
+
+/// The open-data package of a cycle (Frictionless Data Package): its two tables, their columns
+/// and types, so that anyone can read the CSV files without guessing.
+pub fn datapackage(ente_code: &str, ente_name: &str, year: i32, with_premi: bool) -> serde_json::Value {
+    let field = |name: &str, kind: &str, description: &str| serde_json::json!({ "name": name, "type": kind, "description": description });
+    let mut resources = vec![serde_json::json!({
+        "name": "punteggi",
+        "path": "punteggi.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": { "fields": [
+            field("livello", "string", "kpi | obiettivo | struttura | ente"),
+            field("codice", "string", "codice del KPI, dell'obiettivo, della struttura o dell'ente"),
+            field("percentuale", "number", "risultato da 0 a 100 (o oltre, fino al tetto), due decimali; vuoto se non valutabile o in attesa"),
+            field("stato", "string", "valutato | non_valutabile | in_attesa"),
+            field("semaforo", "string", "verde | giallo | rosso"),
+            field("nome", "string", "nome"),
+            field("dimensione", "string", "codice della dimensione (KPI e obiettivi)"),
+            field("struttura", "string", "codice della struttura (KPI e obiettivi)"),
+            field("valore", "string", "valore dell'anno (KPI)"),
+            field("target", "string", "target dell'anno (KPI)"),
+            field("spiegazione", "string", "come si è arrivati al risultato"),
+        ] }
+    })];
+    if with_premi {
+        resources.push(serde_json::json!({
+            "name": "premi-art-20",
+            "path": "premi.csv",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": { "fields": [
+                field("destinatari", "string", "personale | dirigenti"),
+                field("sezione", "string", "stanziato | erogato | destinatari | premio | distribuzione | differenziazione"),
+                field("voce", "string", "che cosa è misurato"),
+                field("valore", "number", "euro con due decimali, numero di persone o percentuale, secondo la voce"),
+            ] }
+        }));
+    }
+    serde_json::json!({
+        "name": format!("traguardi-{ente_code}-{year}"),
+        "title": format!("Performance {year} · {ente_name}"),
+        "licenses": [{ "name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0" }],
+        "resources": resources,
+    })
+}

@@ -1,0 +1,77 @@
+//! `traguardi ricalcola`: every open cycle of every ente (or of one) read and scored again, as a
+//! nightly check that each one computes. Each cycle is computed on its own task, so one ente's
+//! failure — even a panic — is reported and the others go on.
+
+use std::time::Duration;
+
+use traguardi_store::Store;
+
+use crate::accounts::access::Permission;
+use crate::{Actor, AppError, org::enti};
+
+/// What happened to one ente's cycles: the closed ones are skipped (their scores are frozen).
+#[derive(Debug)]
+pub struct EnteRecomputed {
+    pub code: String,
+    pub name: String,
+    pub cycles: Vec<(i32, Outcome)>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Computed { took: Duration, objectives: usize },
+    Closed,
+    Failed(String),
+}
+
+impl EnteRecomputed {
+    pub fn failed(&self) -> bool {
+        self.cycles.iter().any(|(_, o)| matches!(o, Outcome::Failed(_)))
+    }
+}
+
+/// Recomputes the open cycles of `ente_code`, or of every ente when `None`, calling `each` as
+/// each ente is done (the list of thousands is reported as it goes).
+pub async fn open_cycles(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    mut each: impl FnMut(&EnteRecomputed),
+) -> Result<Vec<EnteRecomputed>, AppError> {
+    actor.require(Permission::Administer, "ricalcolare i punteggi")?;
+    let all = match ente_code {
+        Some(code) => vec![enti::find(store, Some(code)).await?],
+        None => enti::list(store).await?,
+    };
+    let mut out = Vec::new();
+    for ente in all {
+        let (cycles, closed) = {
+            let mut conn = store.acquire().await?;
+            let cycles = traguardi_store::cycle::list(&mut conn, &ente.id).await?;
+            let closed: Vec<String> = traguardi_store::close::of_ente(&mut conn, &ente.id).await?.into_iter().map(|c| c.cycle_id).collect();
+            (cycles, closed)
+        };
+        let mut done = EnteRecomputed { code: ente.code.as_str().to_string(), name: ente.name.clone(), cycles: Vec::new() };
+        for cycle in cycles {
+            let year = cycle.year();
+            if closed.contains(&cycle.id) {
+                done.cycles.push((year, Outcome::Closed));
+                continue;
+            }
+            let (store, actor, code) = (store.clone(), actor.clone(), done.code.clone());
+            let started = std::time::Instant::now();
+            let computed = tokio::spawn(async move { crate::plan::scores::load(&store, &actor, Some(&code), year).await.map(|s| s.objectives.len()) }).await;
+            done.cycles.push((
+                year,
+                match computed {
+                    Ok(Ok(objectives)) => Outcome::Computed { took: started.elapsed(), objectives },
+                    Ok(Err(e)) => Outcome::Failed(e.to_string()),
+                    Err(e) => Outcome::Failed(format!("errore interno ({e})")),
+                },
+            ));
+        }
+        each(&done);
+        out.push(done);
+    }
+    Ok(out)
+}

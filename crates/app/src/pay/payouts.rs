@@ -1,0 +1,854 @@
+//! The premi of a cycle as use cases: the rules (versioned), what-if scenarios saved and
+//! compared side by side, the legal gates, the approval of one scenario, and what goes out
+//! (payroll export, the tables of D.Lgs 33/2013 art. 20).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use traguardi_docs::export::Sheet;
+use traguardi_domain::act;
+use traguardi_domain::money::{euros, report};
+use traguardi_domain::pay::fund::{FundKind, FundTotals};
+use traguardi_domain::pay::rules::PayRules;
+use traguardi_domain::plan::workflow::State;
+use traguardi_store::cycle::Cycle;
+use traguardi_store::ente::Ente;
+use traguardi_store::pay::{self, Scenario};
+use traguardi_store::{Conn, Store, new_id, people};
+
+use crate::accounts::access::Permission;
+use crate::accounts::audit::{self, Change};
+pub use crate::plan::cycle_rules::RulesReport;
+use crate::{Actor, AppError, cycle::cycles, org::enti, plan::cycle_rules, plan::scores};
+use traguardi_domain::pay::premi::{Allocation, PayInput, allocate};
+use traguardi_domain::plan::indices::Indices;
+use traguardi_store::rules::Rules;
+
+/// The rules in force for a cycle: the latest version stored, or the defaults.
+pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
+    match traguardi_store::rules::current(conn, Rules::Premi, &ente.id, &cycle.id).await? {
+        None => Ok(PayRules::for_year(cycle.year())),
+        Some((_, text, ..)) => PayRules::parse(&text, cycle.year()).map_err(AppError::Invalid),
+    }
+}
+
+/// Stores a new version of the rules of the premi when they differ from those in force.
+pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
+    actor.require(Permission::Administer, "fissare le regole dei premi")?;
+    let rules = PayRules::parse(text, year).map_err(AppError::Invalid)?;
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let report = cycle_rules::save(&mut tx, actor, &ente, &cycle, Rules::Premi, &rules.to_text()).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Everything a payout is computed from, read once.
+pub struct PayContext {
+    pub scores: scores::CycleScores,
+    pub people: Vec<traguardi_store::people::Person>,
+    pub assignments: Vec<traguardi_store::people::Assignment>,
+    pub absences: Vec<pay::AbsenceRow>,
+    pub evaluations: Vec<pay::EvaluationRow>,
+    /// The fondo risorse decentrate, the dirigenti's fund, the EQ resources.
+    pub fund: Option<pay::Fund>,
+    pub managers_fund: Option<pay::Fund>,
+    pub eq_fund: Option<pay::Fund>,
+    pub rules: PayRules,
+    pub relazione: Option<pay::Relazione>,
+    /// Unit id → result-pay base of its managerial position, in cents.
+    pub positions: std::collections::HashMap<String, i64>,
+}
+
+impl PayContext {
+    pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
+        actor.require(Permission::Administer, "calcolare i premi")?;
+        let (ente, cycle) = {
+            let mut conn = store.acquire().await?;
+            let ente = enti::resolve(&mut conn, ente_code).await?;
+            let cycle = cycles::get(&mut conn, &ente, year).await?;
+            (ente, cycle)
+        };
+        // The plan's scores and the people's data are independent: two readers side by side,
+        // one per core, each reading one table after the other on its own connection.
+        let (e, c) = (&ente.id, cycle.id.as_str());
+        let code = ente.code.to_string();
+        let people_data = async {
+            let mut conn = store.acquire().await?;
+            let people = people::persons(&mut conn, e).await?;
+            let assignments = people::assignments_of_cycle(&mut conn, e, c).await?;
+            let absences = pay::absences(&mut conn, e, c).await?;
+            let evaluations = pay::evaluations(&mut conn, e, c).await?;
+            let funds = (
+                pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Eq).await?,
+            );
+            let rules = rules_of(&mut conn, &ente, &cycle).await?;
+            let relazione = pay::relazione(&mut conn, e, c).await?;
+            let positions = pay::positions(&mut conn, e, c).await?;
+            Ok::<_, AppError>((people, assignments, absences, evaluations, funds, rules, relazione, positions))
+        };
+        let (scores, (people, assignments, absences, evaluations, (fund, managers_fund, eq_fund), rules, relazione, positions)) =
+            tokio::try_join!(scores::load(store, actor, Some(&code), year), people_data)?;
+        Ok(PayContext {
+            scores,
+            people,
+            assignments,
+            absences,
+            evaluations,
+            fund,
+            managers_fund,
+            eq_fund,
+            rules,
+            relazione,
+            positions: positions.into_iter().collect(),
+        })
+    }
+
+    pub fn indices(&self, rules: &PayRules) -> Indices {
+        Indices::compute(&self.scores.scored(), rules)
+    }
+
+    /// The allocation under `rules` with the individual scores of `overrides` replaced.
+    pub fn allocate(&self, rules: &PayRules, overrides: &BTreeMap<String, Decimal>) -> Allocation {
+        let indices = self.indices(rules);
+        let input = PayInput {
+            rules,
+            scores: self.scores.scored(),
+            indices: &indices,
+            people: &self.people,
+            assignments: &self.assignments,
+            absences: &self.absences,
+            evaluations: &self.evaluations,
+            fund: self.fund.as_ref(),
+            overrides,
+        };
+        let mut a = allocate(&input);
+        a.dirigenti = traguardi_domain::pay::managers::managers(&input, &a.persone, &self.positions);
+        a
+    }
+
+    /// A fund's own gates: registered, certified, coherent. Returns its totals when registered.
+    fn fund_gates(&self, kind: FundKind, fund: Option<&pay::Fund>, out: &mut Vec<String>) -> Option<FundTotals> {
+        let Some(f) = fund else {
+            out.push(format!("{} non registrato (traguardi import fondo --fondo {})", kind.label(), kind.code()));
+            return None;
+        };
+        if f.certified_by.is_none() {
+            out.push(format!("{} non certificato dall'organo di revisione", kind.label()));
+        }
+        let t = FundTotals::of(&f.items);
+        out.extend(t.problems(kind, f.cap, self.rules.individual_min, self.rules.contract).into_iter().map(|p| format!("{}: {p}", kind.label())));
+        Some(t)
+    }
+
+    /// The legal gates still open for paying `a` (SPEC §4), each in a sentence; empty = none.
+    pub fn open_gates(&self, a: &Allocation) -> Vec<String> {
+        let mut out = Vec::new();
+        let objectives = &self.scores.objectives;
+        let not_approved = objectives.iter().filter(|o| State::parse(&o.state).is_none_or(|s| s < State::Approvato)).count();
+        if objectives.is_empty() || not_approved > 0 {
+            out.push(format!(
+                "Piano degli Obiettivi {} non approvato ({} obiettivi su {} ancora in bozza o proposti; art. 10 c.5 D.Lgs 150/2009)",
+                a.anno,
+                not_approved,
+                objectives.len()
+            ));
+        }
+        match self.relazione.as_ref().map(|r| r.state.as_str()) {
+            Some("validata" | "pubblicata") => {}
+            other => out.push(format!(
+                "Relazione sulla Performance {} non validata dal NIV (stato: {}; art. 14 c.6 D.Lgs 150/2009)",
+                a.anno,
+                other.unwrap_or("non registrata")
+            )),
+        }
+        if let Some(t) = self.fund_gates(FundKind::Dipendenti, self.fund.as_ref(), &mut out)
+            && a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale
+        {
+            out.push(format!(
+                "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
+                traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
+                traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
+            ));
+        }
+        if !a.dirigenti.dirigenti.is_empty()
+            && let Some(t) = self.fund_gates(FundKind::Dirigenti, self.managers_fund.as_ref(), &mut out)
+            && a.dirigenti.totale > t.result
+        {
+            out.push(format!(
+                "la retribuzione di risultato dei dirigenti ({} €) supera la destinazione al risultato del loro fondo ({} €)",
+                traguardi_domain::budget::euro(a.dirigenti.totale),
+                traguardi_domain::budget::euro(t.result)
+            ));
+        }
+        if self.eq_fund.is_some() {
+            self.fund_gates(FundKind::Eq, self.eq_fund.as_ref(), &mut out);
+        }
+        out.extend(a.dirigenti.avvisi.iter().cloned());
+        if !a.dirigenti.posizioni_mancanti.is_empty() {
+            out.push(format!(
+                "base della retribuzione di risultato non registrata per le posizioni {} (traguardi import posizioni)",
+                a.dirigenti.posizioni_mancanti.join(", ")
+            ));
+        }
+        if let Some(problem) = self.rules.individual_pool_problem(a.fondo_organizzativa, a.fondo_individuale) {
+            out.push(format!("pool dei premi: {}", problem.describe(traguardi_domain::Lang::It)));
+        }
+        let matricola: std::collections::HashMap<&str, &str> = self.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
+        let mut contested: Vec<&str> = self
+            .evaluations
+            .iter()
+            .filter(|e| e.contested_on.is_some() && e.conciliation.is_none() && e.conciliated.is_none())
+            .filter_map(|e| matricola.get(e.person_id.as_str()).copied())
+            .collect();
+        contested.sort();
+        if !contested.is_empty() {
+            out.push(format!("valutazioni contestate senza l'esito della conciliazione: {}", contested.join(", ")));
+        }
+        let missing: Vec<&str> = a
+            .persone
+            .iter()
+            .filter(|p| p.punteggio_individuale.is_none())
+            .map(|p| p.matricola.as_str())
+            .chain(a.dirigenti.dirigenti.iter().filter(|m| m.punteggio.is_none()).map(|m| m.matricola.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(10).copied().collect();
+            out.push(format!(
+                "valutazione individuale mancante per {} persone ({}{})",
+                missing.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", …" } else { "" }
+            ));
+        }
+        out
+    }
+}
+
+/// What a scenario changes: rules text (else those in force) and individual scores.
+#[derive(Debug, Clone, Default)]
+pub struct WhatIf {
+    pub rules: Option<String>,
+    pub scores: BTreeMap<String, Decimal>,
+}
+
+impl WhatIf {
+    /// Score changes written `MATRICOLA=PUNTEGGIO`, one per item (`,` or `.` decimals).
+    pub fn parse_scores<'a>(pairs: impl IntoIterator<Item = &'a str>, source: &str) -> Result<BTreeMap<String, Decimal>, AppError> {
+        let mut out = BTreeMap::new();
+        let mut problems = traguardi_domain::Problems::default();
+        for (i, p) in pairs.into_iter().map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+            let bad = |k| traguardi_domain::Problem::cell(i + 1, source, k);
+            let Some((m, v)) = p.split_once('=') else {
+                problems.push(bad(traguardi_domain::ProblemKind::BadFormat { value: p.into(), expected: "MATRICOLA=PUNTEGGIO, es. M0001=85".into() }));
+                continue;
+            };
+            let v = v.trim();
+            match traguardi_domain::value::NumberStyle::typed(v).and_then(|style| traguardi_domain::value::parse_percent(v, style)) {
+                Ok(v) => {
+                    out.insert(m.trim().to_string(), v);
+                }
+                Err(k) => problems.push(bad(k)),
+            }
+        }
+        problems.into_result().map_err(AppError::Invalid)?;
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioSummary {
+    pub name: String,
+    pub hash: String,
+    pub approved: bool,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub people: usize,
+    pub paid: i64,
+    pub pool: i64,
+    pub residual: i64,
+}
+
+fn summary(s: &Scenario, a: &Allocation) -> ScenarioSummary {
+    ScenarioSummary {
+        name: s.name.clone(),
+        hash: s.result_hash.clone(),
+        approved: s.approved_at.is_some(),
+        approved_by: s.approved_by.clone(),
+        approved_at: s.approved_at.clone(),
+        created_at: s.created_at.clone(),
+        created_by: s.created_by.clone(),
+        people: a.persone.len(),
+        paid: a.total(),
+        pool: a.fondo_organizzativa + a.fondo_individuale,
+        residual: a.residuo_organizzativa + a.residuo_individuale,
+    }
+}
+
+fn hash(json: &str) -> String {
+    hex::encode(Sha256::digest(json.as_bytes()))
+}
+
+fn check_name(name: &str) -> Result<(), AppError> {
+    let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    if ok { Ok(()) } else { Err(AppError::Refused(format!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri"))) }
+}
+
+/// Computes and saves a scenario (replacing an unapproved one of the same name).
+pub async fn save_scenario(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    name: &str,
+    what_if: &WhatIf,
+) -> Result<(ScenarioSummary, Allocation), AppError> {
+    check_name(name)?;
+    let ctx = PayContext::load(store, actor, ente_code, year).await?;
+    let rules = match &what_if.rules {
+        Some(text) => PayRules::parse(text, year).map_err(AppError::Invalid)?,
+        None => ctx.rules.clone(),
+    };
+    let allocation = ctx.allocate(&rules, &what_if.scores);
+    // The individual pool is at least the contract's share in every scenario, what-if or not.
+    if let Some(problem) = rules.individual_pool_problem(allocation.fondo_organizzativa, allocation.fondo_individuale) {
+        return Err(AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("fondo.individuale", problem)])));
+    }
+    let result = serde_json::to_string(&allocation).map_err(|e| AppError::Refused(e.to_string()))?;
+    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
+    let mut tx = store.begin().await?;
+    let existing = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name);
+    if let Some(s) = &existing
+        && s.approved_at.is_some()
+    {
+        return Err(AppError::Refused(format!("lo scenario «{name}» è approvato e non si può ricalcolare: salvare un nuovo scenario con un altro nome")));
+    }
+    let s = Scenario {
+        id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
+        name: name.into(),
+        rules: rules.to_text(),
+        overrides: serde_json::to_string(&what_if.scores).unwrap_or_default(),
+        result_hash: hash(&result),
+        result,
+        created_at: crate::now(),
+        created_by: actor.name.clone(),
+        approved_at: None,
+        approved_by: None,
+    };
+    pay::save_scenario(&mut tx, &ente.id, &cycle.id, &s).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change {
+            action: "scenario premi",
+            entity: "scenario_premi",
+            entity_id: Some(name),
+            before: existing.as_ref().map(|e| &e.result_hash),
+            after: Some(&s.result_hash),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((summary(&s, &allocation), allocation))
+}
+
+/// The scenarios of a cycle with their allocations, oldest first.
+pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
+    load_scenarios(store, actor, ente_code, year, |_| true).await
+}
+
+/// The stored allocation of a scenario; refused when its hash shows it was altered.
+fn allocation_of(s: &Scenario) -> Result<Allocation, AppError> {
+    if hash(&s.result) != s.result_hash {
+        return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
+    }
+    serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))
+}
+
+/// The scenarios `keep` chooses, each read (and checked) only when chosen.
+async fn load_scenarios(
+    store: &Store,
+    actor: &Actor,
+    ente_code: Option<&str>,
+    year: i32,
+    keep: impl Fn(&Scenario) -> bool,
+) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
+    actor.require(Permission::Administer, "leggere i premi")?;
+    read_scenarios(store, ente_code, year, keep).await
+}
+
+/// The scenarios `keep` chooses, with no check of who asks: callers check.
+async fn read_scenarios(
+    store: &Store,
+    ente_code: Option<&str>,
+    year: i32,
+    keep: impl Fn(&Scenario) -> bool,
+) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
+    let mut conn = store.acquire().await?;
+    let ente = enti::resolve(&mut conn, ente_code).await?;
+    let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let mut out = Vec::new();
+    for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().filter(|s| keep(s)) {
+        let a = allocation_of(&s)?;
+        out.push((summary(&s, &a), a));
+    }
+    Ok(out)
+}
+
+/// One scenario by name.
+pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<(ScenarioSummary, Allocation), AppError> {
+    load_scenarios(store, actor, ente_code, year, |s| s.name == name)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("scenario «{name}» del {year} inesistente")))
+}
+
+/// The approved scenario of a cycle, if any.
+pub async fn approved(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<(ScenarioSummary, Allocation)>, AppError> {
+    Ok(load_scenarios(store, actor, ente_code, year, |s| s.approved_at.is_some()).await?.pop())
+}
+
+/// The art. 20 tables of the approved scenario, for everyone ("Amministrazione trasparente"):
+/// amounts and their distribution only, never a person's premium.
+pub async fn published_tables(store: &Store, ente_code: &str, year: i32) -> Result<Option<(ScenarioSummary, Sheet)>, AppError> {
+    Ok(read_scenarios(store, Some(ente_code), year, |s| s.approved_at.is_some()).await?.pop().map(|(s, a)| (s, transparency_sheet(&a))))
+}
+
+/// Approves a scenario. Only what the records support is approved:
+/// - a scenario with changed scores or rules other than those in force is a simulation, to save
+///   and compare, never to approve;
+/// - the allocation is computed again from the recorded evaluations and the rules in force, and
+///   must be the stored one (else the data changed: recompute it first);
+/// - every legal gate must be closed (each open one is named);
+/// - one approved scenario per cycle: checked inside the approving transaction, and enforced by
+///   the database (a unique index), so two approvals racing each other cannot both succeed;
+/// - the cycle must not be closed.
+pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<ScenarioSummary, AppError> {
+    let (summary, allocation) = scenario(store, actor, ente_code, year, name).await?;
+    let ctx = PayContext::load(store, actor, ente_code, year).await?;
+    let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
+    let stored = {
+        let mut conn = store.acquire().await?;
+        pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name).ok_or_else(|| AppError::NotFound(name.into()))?
+    };
+    let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
+    if !overrides.is_empty() {
+        return Err(AppError::Refused(format!(
+            "lo scenario «{name}» è una simulazione: cambia i punteggi di {} ({}); si salva e si confronta, non si approva. Si approva uno scenario calcolato dalle valutazioni registrate",
+            overrides.len(),
+            overrides.keys().take(5).cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    if stored.rules != ctx.rules.to_text() {
+        return Err(AppError::Refused(format!(
+            "lo scenario «{name}» è una simulazione: usa regole dei premi diverse da quelle in vigore; si salva e si confronta, non si approva. Per pagarle, fissarle come regole del ciclo (traguardi payout regole --cycle {year} --file FILE) e ricalcolare lo scenario"
+        )));
+    }
+    let gates = ctx.open_gates(&allocation);
+    if !gates.is_empty() {
+        return Err(AppError::Refused(format!("non si può approvare l'erogazione dei premi {year}:\n- {}", gates.join("\n- "))));
+    }
+    // What the records give today, with the rules in force and nobody's score changed.
+    if ctx.allocate(&ctx.rules, &BTreeMap::new()) != allocation {
+        return Err(AppError::Refused(format!(
+            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi payout scenario --cycle {year} --nome {name}) e poi approvarlo"
+        )));
+    }
+    let mut tx = store.begin().await?;
+    crate::cycle::close::ensure_open(&mut tx, ente, cycle).await?;
+    let now = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?;
+    if let Some(other) = now.iter().find(|s| s.approved_at.is_some()) {
+        return Err(AppError::Refused(format!("lo scenario «{}» del {year} è già approvato ({})", other.name, other.approved_at.clone().unwrap_or_default())));
+    }
+    if now.iter().find(|s| s.name == name).is_none_or(|s| s.result_hash != stored.result_hash) {
+        return Err(AppError::Refused(format!("lo scenario «{name}» è cambiato durante l'approvazione: riprovare")));
+    }
+    let at = crate::now();
+    if let Err(e) = pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await {
+        return Err(if e.is_unique_violation() {
+            AppError::Refused(format!("un altro scenario del {year} è stato approvato nel frattempo: uno solo per ciclo"))
+        } else {
+            e.into()
+        });
+    }
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "approva premi", entity: "scenario_premi", entity_id: Some(name), before: None::<&String>, after: Some(&stored.result_hash) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ScenarioSummary { approved: true, approved_by: Some(actor.name.clone()), approved_at: Some(at), ..summary })
+}
+
+/// Two scenarios side by side: per person, each total and the difference (cents).
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub rows: Vec<ComparisonRow>,
+    pub total_a: i64,
+    pub total_b: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    pub matricola: String,
+    pub nome: String,
+    pub a: i64,
+    pub b: i64,
+    pub differenza: i64,
+}
+
+pub fn compare(name_a: &str, a: &Allocation, name_b: &str, b: &Allocation) -> Comparison {
+    let mut people: BTreeMap<&str, (&str, i64, i64)> = BTreeMap::new();
+    for p in &a.persone {
+        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).1 = p.totale;
+    }
+    for p in &b.persone {
+        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).2 = p.totale;
+    }
+    Comparison {
+        a: name_a.into(),
+        b: name_b.into(),
+        rows: people.into_iter().map(|(m, (n, x, y))| ComparisonRow { matricola: m.into(), nome: n.into(), a: x, b: y, differenza: y - x }).collect(),
+        total_a: a.total(),
+        total_b: b.total(),
+    }
+}
+
+impl Comparison {
+    pub fn sheet(&self) -> Sheet {
+        Sheet {
+            name: "confronto".into(),
+            header: vec!["matricola".into(), "nome".into(), self.a.clone(), self.b.clone(), "differenza".into()],
+            rows: self
+                .rows
+                .iter()
+                .map(|r| vec![r.matricola.clone(), r.nome.clone(), euros(r.a).to_string(), euros(r.b).to_string(), euros(r.differenza).to_string()])
+                .collect(),
+        }
+    }
+}
+
+/// Conto Annuale voci of the premi (contract RALN): what payroll pays them under.
+pub const VOCE_ORGANIZZATIVA: &str = "00G";
+pub const VOCE_INDIVIDUALE: &str = "00H";
+pub const VOCE_RISULTATO: &str = "449";
+pub const VOCE_RISULTATO_INTERIM: &str = "00X";
+
+/// The payroll export: one row per person and pay item with an amount.
+pub fn payroll_sheet(a: &Allocation) -> Sheet {
+    let mut rows = Vec::new();
+    for p in &a.persone {
+        let items = [
+            (VOCE_ORGANIZZATIVA, "premio performance organizzativa", p.organizzativa),
+            (VOCE_INDIVIDUALE, "premio performance individuale", p.individuale),
+            (VOCE_INDIVIDUALE, "maggiorazione premio individuale per la differenziazione", p.maggiorazione),
+        ];
+        for (voce, what, cents) in items.into_iter().filter(|(_, _, c)| *c > 0) {
+            rows.push(vec![
+                p.matricola.clone(),
+                p.nome.clone(),
+                p.categoria.clone(),
+                p.struttura.clone(),
+                a.anno.to_string(),
+                voce.into(),
+                what.into(),
+                euros(cents).to_string(),
+            ]);
+        }
+    }
+    for r in &a.dirigenti.righe {
+        let nome = a.dirigenti.dirigenti.iter().find(|m| m.matricola == r.matricola).map(|m| m.nome.clone()).unwrap_or_default();
+        let (voce, what) = if r.interim {
+            (VOCE_RISULTATO_INTERIM, "retribuzione di risultato per incarico ad interim")
+        } else {
+            (VOCE_RISULTATO, "retribuzione di risultato")
+        };
+        if r.importo > 0 {
+            rows.push(vec![
+                r.matricola.clone(),
+                nome,
+                "DI".into(),
+                r.struttura.clone(),
+                a.anno.to_string(),
+                voce.into(),
+                what.into(),
+                euros(r.importo).to_string(),
+            ]);
+        }
+    }
+    // The managers' art. 30 uplift is result pay too.
+    for m in a.dirigenti.dirigenti.iter().filter(|m| m.maggiorazione > 0) {
+        let struttura = a.dirigenti.righe.iter().find(|r| r.matricola == m.matricola && !r.interim).map(|r| r.struttura.clone()).unwrap_or_default();
+        rows.push(vec![
+            m.matricola.clone(),
+            m.nome.clone(),
+            "DI".into(),
+            struttura,
+            a.anno.to_string(),
+            VOCE_RISULTATO.into(),
+            "maggiorazione retribuzione di risultato per la differenziazione".into(),
+            euros(m.maggiorazione).to_string(),
+        ]);
+    }
+    Sheet {
+        name: "premi".into(),
+        header: ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"].map(String::from).to_vec(),
+        rows,
+    }
+}
+
+/// The tables of D.Lgs 33/2013 art. 20, for the staff and for the managers: amounts set aside
+/// and paid, the average and highest premium, distribution by band of the highest, and the
+/// degree of differentiation.
+pub fn transparency_sheet(a: &Allocation) -> Sheet {
+    let e = |c: i64| euros(c).to_string();
+    let line = |who: &str, section: &str, what: &str, value: String| vec![who.to_string(), section.to_string(), what.to_string(), value];
+    let mut rows = vec![
+        line("personale", "stanziato", "premi performance organizzativa", e(a.fondo_organizzativa)),
+        line("personale", "stanziato", "premi performance individuale", e(a.fondo_individuale)),
+        line("personale", "erogato", "premi performance organizzativa", e(a.pagato_organizzativa)),
+        line("personale", "erogato", "premi performance individuale (con maggiorazioni)", e(a.pagato_individuale)),
+    ];
+    rows.extend(distribution("personale", &a.persone.iter().map(|p| p.totale).collect::<Vec<_>>()));
+    rows.push(line(
+        "personale",
+        "differenziazione",
+        "personale con la maggiorazione per la differenziazione",
+        a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
+    ));
+    let d = &a.dirigenti;
+    let set_aside: i64 = d.righe.iter().map(|r| r.importo_pieno).sum();
+    rows.push(line("dirigenti", "stanziato", "retribuzione di risultato al punteggio pieno", e(set_aside)));
+    rows.push(line("dirigenti", "erogato", "retribuzione di risultato", e(d.totale)));
+    rows.extend(distribution("dirigenti", &d.dirigenti.iter().map(|m| m.totale).collect::<Vec<_>>()));
+    Sheet { name: "art. 20 D.Lgs 33-2013".into(), header: ["destinatari", "sezione", "voce", "valore"].map(String::from).to_vec(), rows }
+}
+
+/// How the amounts paid to a group are spread: how many were evaluated and paid, the average
+/// and highest, how many fall in each quarter of the highest, and the coefficient of
+/// variation (%).
+fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
+    let with_premium: Vec<i64> = paid.iter().copied().filter(|c| *c > 0).collect();
+    let max = with_premium.iter().copied().max().unwrap_or(0);
+    let n = with_premium.len() as i64;
+    let avg = if n > 0 { Decimal::from(with_premium.iter().sum::<i64>()) / Decimal::from(n) } else { Decimal::ZERO };
+    let line = |section: &str, what: String, value: String| vec![who.to_string(), section.to_string(), what, value];
+    let mut rows = vec![
+        line("destinatari", "valutati".into(), paid.len().to_string()),
+        line("destinatari", "con premio".into(), n.to_string()),
+        line("premio", "medio".into(), report(avg / Decimal::ONE_HUNDRED).to_string()),
+        line("premio", "massimo".into(), euros(max).to_string()),
+    ];
+    for (lo, hi) in [(0, 25), (25, 50), (50, 75), (75, 100)] {
+        let count = with_premium.iter().filter(|c| **c * 100 > max * lo && **c * 100 <= max * hi).count();
+        rows.push(line("distribuzione", format!("premio oltre il {lo}% e fino al {hi}% del massimo"), count.to_string()));
+    }
+    rows.push(line("distribuzione", "senza premio".into(), (paid.len() as i64 - n).to_string()));
+    let cv = if n > 1 && avg > Decimal::ZERO {
+        let var: Decimal = with_premium.iter().map(|c| (Decimal::from(*c) - avg) * (Decimal::from(*c) - avg)).sum::<Decimal>() / Decimal::from(n);
+        traguardi_domain::stats::sqrt(var) / avg * Decimal::ONE_HUNDRED
+    } else {
+        Decimal::ZERO
+    };
+    rows.push(line("differenziazione", "coefficiente di variazione dei premi (%)".into(), report(cv).to_string()));
+    rows
+}
+
+/// One step of the Relazione: the state reached, the Giunta's act (to approve), the day, a note.
+pub struct RelazioneStep<'a> {
+    pub to: &'a str,
+    pub act: Option<&'a str>,
+    pub on: chrono::NaiveDate,
+    pub note: Option<&'a str>,
+}
+
+/// Where the Relazione of a cycle stands (public: its path is published).
+pub async fn relazione(store: &Store, ente: &Ente, year: i32) -> Result<Option<pay::Relazione>, AppError> {
+    let mut conn = store.acquire().await?;
+    let cycle = cycles::get(&mut conn, ente, year).await?;
+    Ok(pay::relazione(&mut conn, &ente.id, &cycle.id).await?)
+}
+
+/// The Relazione's path (SPEC §5): bozza → approvata (with the Giunta's act) → validata (by
+/// the NIV) → pubblicata. Each step only from the one before.
+pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, step: RelazioneStep<'_>) -> Result<pay::Relazione, AppError> {
+    let RelazioneStep { to, act, on, note } = step;
+    const PATH: [&str; 4] = ["bozza", "approvata", "validata", "pubblicata"];
+    let Some(to_idx) = PATH.iter().position(|s| *s == to) else {
+        return Err(AppError::Refused(format!("stato della Relazione «{to}» sconosciuto: uno di {}", PATH.join(", "))));
+    };
+    let allowed = match to {
+        "validata" => actor.roles().is_none_or(|r| r.iter().any(|x| x == "niv")),
+        _ => actor.may(Permission::Administer),
+    };
+    if !allowed {
+        let who = if to == "validata" { "il NIV" } else { "il pianificatore" };
+        return Err(AppError::Refused(format!("solo {who} può portare la Relazione allo stato «{to}»")));
+    }
+    let mut tx = store.begin().await?;
+    let ente = enti::resolve(&mut tx, ente_code).await?;
+    let cycle = cycles::get(&mut tx, &ente, year).await?;
+    let before = pay::relazione(&mut tx, &ente.id, &cycle.id).await?;
+    // Until registered, the Relazione is a draft.
+    let from_idx = before.as_ref().map_or(Some(0), |r| PATH.iter().position(|s| *s == r.state));
+    let expected = to_idx.checked_sub(1);
+    if to_idx > 0 && from_idx != expected {
+        return Err(AppError::Refused(format!(
+            "la Relazione {year} è «{}»: può diventare «{to}» solo da «{}»",
+            before.as_ref().map_or("bozza", |r| r.state.as_str()),
+            PATH[to_idx - 1]
+        )));
+    }
+    let mut r = before.clone().unwrap_or(pay::Relazione {
+        state: "bozza".into(),
+        act_code: None,
+        approved_on: None,
+        validated_on: None,
+        validated_by: None,
+        published_on: None,
+        note: None,
+    });
+    r.state = to.into();
+    match to {
+        "approvata" => {
+            let code = act.ok_or_else(|| AppError::Refused("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)".into()))?;
+            let registered = crate::cycle::import_acts::find(&mut tx, &ente, code).await?;
+            let facts =
+                act::ActFacts { code: &registered.code, organ: &registered.organ, adopted_on: registered.adopted_on, executive_on: registered.executive_on };
+            if let Some(why) = act::unfit(act::Purpose::ApproveRelazione, facts, year, on) {
+                return Err(AppError::Refused(why));
+            }
+            r.act_code = Some(registered.code);
+            r.approved_on = Some(registered.adopted_on);
+        }
+        "validata" => {
+            // The NIV validates what the Giunta approved: never before its deliberation.
+            if let Some(approved) = r.approved_on
+                && on < approved
+            {
+                return Err(AppError::Refused(format!(
+                    "la validazione del NIV ({}) non può precedere l'approvazione della Relazione da parte della Giunta ({}, {})",
+                    on.format("%d/%m/%Y"),
+                    approved.format("%d/%m/%Y"),
+                    r.act_code.as_deref().unwrap_or_default()
+                )));
+            }
+            r.validated_on = Some(on);
+            r.validated_by = Some(actor.name.clone());
+        }
+        "pubblicata" => r.published_on = Some(on),
+        _ => {}
+    }
+    if let Some(n) = note {
+        r.note = Some(n.into());
+    }
+    pay::save_relazione(&mut tx, &ente.id, &cycle.id, &r, &crate::now()).await?;
+    audit::record_in_cycle(
+        &mut tx,
+        actor,
+        &ente.id,
+        &cycle.id,
+        Change { action: "relazione", entity: "relazione", entity_id: Some(to), before: before.as_ref(), after: Some(&r) },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// What a person sees of their own year: the evaluation, the premium once approved, and the
+/// scores of past years (progressions use their average).
+#[derive(Debug, Clone, Serialize)]
+pub struct MyPay {
+    pub year: i32,
+    pub matricola: String,
+    pub name: String,
+    pub evaluation: Option<pay::EvaluationRow>,
+    pub evaluator: Option<String>,
+    pub reviewer: Option<String>,
+    /// The approved scenario's name and what this person gets in it, with the reasons.
+    pub approved: Option<(String, traguardi_domain::pay::premi::Explained)>,
+    /// (year, individual score) of every cycle with an approved scenario, oldest first.
+    pub history: Vec<(i32, Option<Decimal>)>,
+    /// In-app notifications (reminders of late values), newest first: (day, text).
+    pub notifications: Vec<(String, String)>,
+}
+
+impl MyPay {
+    /// The average of the last `n` individual scores on record.
+    pub fn average_of_last(&self, n: usize) -> Option<Decimal> {
+        let scores: Vec<Decimal> = self.history.iter().rev().filter_map(|(_, s)| *s).take(n).collect();
+        (!scores.is_empty()).then(|| scores.iter().sum::<Decimal>() / Decimal::from(scores.len() as i64))
+    }
+}
+
+/// The logged-in person's own evaluation and premium; `None` when the account is not linked to
+/// a person of the ente (`traguardi user persona`).
+pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<MyPay>, AppError> {
+    let crate::accounts::access::ActorKind::User { account_id, .. } = &actor.kind else {
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "vedere la propria valutazione (serve l'accesso)".into() });
+    };
+    let mut conn = store.acquire().await?;
+    let ente = enti::resolve(&mut conn, ente_code).await?;
+    let Some(person_id) = traguardi_store::accounts::person_of(&mut conn, account_id, &ente.id).await? else { return Ok(None) };
+    let everyone = people::persons(&mut conn, &ente.id).await?;
+    let name_of = |id: &str| everyone.iter().find(|p| p.id == id).map(|p| p.display_name());
+    let Some(me) = everyone.iter().find(|p| p.id == person_id) else { return Ok(None) };
+    let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let evaluation = pay::evaluations(&mut conn, &ente.id, &cycle.id).await?.into_iter().find(|e| e.person_id == person_id);
+    let mut history = Vec::new();
+    let mut approved = None;
+    for c in traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().rev() {
+        let Some(s) = pay::scenarios(&mut conn, &ente.id, &c.id).await?.into_iter().find(|s| s.approved_at.is_some()) else { continue };
+        let a = allocation_of(&s)?;
+        if let Some(p) = a.explained(&me.matricola) {
+            history.push((c.year(), p.punteggio));
+            if c.year() == year {
+                approved = Some((s.name.clone(), p));
+            }
+        }
+    }
+    Ok(Some(MyPay {
+        year,
+        matricola: me.matricola.clone(),
+        name: me.display_name(),
+        evaluator: evaluation.as_ref().and_then(|e| e.evaluator_id.as_deref()).and_then(name_of),
+        reviewer: evaluation.as_ref().and_then(|e| e.reviewer_id.as_deref()).and_then(name_of),
+        evaluation,
+        approved,
+        history,
+        notifications: traguardi_store::notifications::of_person(&mut conn, &ente.id, &person_id).await?.into_iter().map(|n| (n.day, n.text)).collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(rows: &[Vec<String>], what: &str) -> String {
+        rows.iter().find(|r| r[2] == what).map(|r| r[3].clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_published_average_is_the_rounded_mean_of_the_rows() {
+        // Premi of 1,01 € and 1,00 €: the mean is 1,005 €, published 1,01 (half-up; half-even
+        // would print 1,00). The rows are cents already; the average is rounded once.
+        let rows = distribution("personale", &[101, 100, 0]);
+        assert_eq!(value(&rows, "medio"), "1.01");
+        assert_eq!(value(&rows, "massimo"), "1.01");
+        assert_eq!((value(&rows, "con premio"), value(&rows, "senza premio")), ("2".to_string(), "1".to_string()));
+    }
+}
