@@ -14,6 +14,7 @@ pub mod org;
 pub mod pay;
 pub mod plan;
 pub mod samples;
+pub mod settings;
 
 pub use accounts::access::Actor;
 pub use error::AppError;

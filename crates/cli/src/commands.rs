@@ -1,6 +1,7 @@
 //! The commands: each opens the store, resolves ente and cycle, calls one use case and prints.
 
 use std::io::Write;
+use traguardi_app::settings::Settings;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
@@ -204,7 +205,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Remind { ente, cycle, oggi, dry_run } => {
             let today = parse_day(oggi.as_deref())?;
             if !dry_run {
-                let smtp = traguardi_app::accounts::mail::SmtpConfig::from_env()?;
+                let smtp = Settings::from_env().map_err(|e| anyhow::anyhow!(e.describe(say::lang())))?.smtp;
                 let s = traguardi_app::plan::monitoring::send_reminders(store, &Actor::console(), ente.as_deref(), cycle, today, smtp.as_ref()).await?;
                 out!("solleciti: {} notifiche nell'applicazione, {} anche per e-mail, {} già inviati oggi", s.notified, s.emailed, s.already);
                 if smtp.is_none() {
@@ -690,7 +691,8 @@ pub(crate) fn read_options(decimali: Option<Decimals>) -> ReadOptions {
 
 async fn serve(store: &Store, bind: &str, ente: Option<&str>) -> Result<()> {
     let l = say::lang();
-    let state = AppState::new(store.clone());
+    let settings = Settings::from_env().map_err(|e| anyhow::anyhow!(e.describe(l)))?;
+    let state = AppState::with_settings(store.clone(), &settings);
     #[cfg(feature = "oidc")]
     let state = match traguardi_web::oidc::Config::from_env() {
         None => state,

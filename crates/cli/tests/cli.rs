@@ -383,7 +383,7 @@ fn users_and_roles() {
         text(&bin().args(["--database-url", &url, "remind", "--cycle", "2021", "--oggi", "2022-02-01"]).env_remove("TRAGUARDI_SMTP").output().expect("runs")).0;
     assert!(again.starts_with("solleciti: 0 notifiche nell'applicazione, 0 anche per e-mail, "), "{again}");
     let o = bin().args(["--database-url", &url, "remind", "--cycle", "2021"]).env("TRAGUARDI_SMTP", "posta.example.org").output().expect("runs");
-    assert!(!o.status.success() && text(&o).1.contains("TRAGUARDI_SMTP «posta.example.org» non valido"), "{:?}", text(&o));
+    assert!(!o.status.success() && text(&o).1.contains("TRAGUARDI_SMTP: «posta.example.org» non è valido"), "{:?}", text(&o));
     let o = run(&url, &["ente", "calendar", "--patrono", "13-40"]);
     assert_eq!(text(&o).1, "errore: giorno del santo patrono non valido: usare MM-GG, es. 12-07\n");
     let o = bin().args(["--database-url", &url, "user", "add", "b", "--nome", "B"]).env("TRAGUARDI_PASSWORD", "corta").output().expect("runs");
@@ -572,6 +572,28 @@ async fn backup_and_restore_from_the_command_line() {
     let o = run(&source, &["backup", "--out", "/nonexistent-dir/copia.jsonl.gz"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("impossibile creare /nonexistent-dir/copia.jsonl.gz.partial"), "{:?}", text(&o));
+}
+
+/// A setting given a wrong value stops the server before it serves anything, naming every
+/// variable at fault in the reader's language; no request ever meets the misconfiguration.
+#[test]
+fn wrong_settings_stop_the_start() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["migrate"]).status.success());
+    let o = bin()
+        .arg("--database-url")
+        .arg(&url)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TRAGUARDI_SMTP", "smtp://relay.comune.example.org:25")
+        .env_remove("TRAGUARDI_SMTP_FROM")
+        .env("TRAGUARDI_API_RATE", "tante")
+        .env("LANG", "en_GB.UTF-8")
+        .output()
+        .expect("runs");
+    let (out, err) = text(&o);
+    assert!(!o.status.success() && out.is_empty(), "{out}");
+    assert!(err.contains("invalid settings (environment variables):"), "{err}");
+    assert!(err.contains("  TRAGUARDI_SMTP_FROM: ") && err.contains("  TRAGUARDI_API_RATE: invalid number «tante»"), "{err}");
 }
 
 /// Asked to stop while a request is still in flight (a body that never finishes arriving), the

@@ -30,6 +30,8 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use traguardi_app::Store;
+use traguardi_app::accounts::mail::SmtpConfig;
+use traguardi_app::settings::Settings;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -47,11 +49,14 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Requests per minute of each API token (`TRAGUARDI_API_RATE`, 600 by default).
     pub api_rate: u32,
+    /// The ente's SMTP relay, for the reminders sent by e-mail.
+    pub smtp: Option<SmtpConfig>,
+    /// How long requests in flight may take to finish once the server is asked to stop.
+    pub shutdown: std::time::Duration,
 }
 
 /// Whether the site is served over HTTPS (docs/security.md): directly (`TRAGUARDI_HTTPS=si`),
 /// or behind a trusted proxy that says so in `X-Forwarded-Proto` (`TRAGUARDI_TRUSTED_PROXY=si`).
-/// Read once at start.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Https {
     pub always: bool,
@@ -59,34 +64,31 @@ pub struct Https {
 }
 
 impl Https {
-    pub fn from_env() -> Https {
-        let on = |k: &str| std::env::var(k).is_ok_and(|v| matches!(v.trim().to_lowercase().as_str(), "si" | "sì" | "1" | "true" | "yes"));
-        Https { always: on("TRAGUARDI_HTTPS"), trusted_proxy: on("TRAGUARDI_TRUSTED_PROXY") }
-    }
-
     /// Whether this request reached the site over HTTPS.
     pub fn of(&self, headers: &axum::http::HeaderMap) -> bool {
         self.always || (self.trusted_proxy && headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
     }
 }
 
-/// The computed scores kept, within `TRAGUARDI_SCORES_CACHE_MB` (256 by default).
-fn scores_cache() -> traguardi_app::plan::score_cache::Cache {
-    let mb = std::env::var("TRAGUARDI_SCORES_CACHE_MB").ok().and_then(|v| v.trim().parse::<usize>().ok());
-    traguardi_app::plan::score_cache::Cache::with_budget(mb.unwrap_or(traguardi_app::plan::score_cache::DEFAULT_BUDGET_MB).saturating_mul(1024 * 1024))
-}
-
 impl AppState {
+    /// With the default settings (tests; the server reads them with [`Settings::from_env`]).
     pub fn new(store: Store) -> AppState {
+        AppState::with_settings(store, &Settings::default())
+    }
+
+    /// With the settings read at start.
+    pub fn with_settings(store: Store, settings: &Settings) -> AppState {
         AppState {
             store,
-            scores: scores_cache(),
+            scores: traguardi_app::plan::score_cache::Cache::with_budget(settings.scores_cache_mb.saturating_mul(1024 * 1024)),
             #[cfg(feature = "oidc")]
             oidc: None,
-            https: Https::from_env(),
+            https: Https { always: settings.https, trusted_proxy: settings.trusted_proxy },
             metrics: std::sync::Arc::default(),
-            metrics_token: std::env::var("TRAGUARDI_METRICS_TOKEN").ok().filter(|t| !t.trim().is_empty()),
-            api_rate: std::env::var("TRAGUARDI_API_RATE").ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(600),
+            metrics_token: settings.metrics_token.clone(),
+            api_rate: settings.api_rate,
+            smtp: settings.smtp.clone(),
+            shutdown: std::time::Duration::from_secs(settings.shutdown_seconds),
         }
     }
 
@@ -151,18 +153,11 @@ fn external_login_routes() -> Router<AppState> {
     Router::new()
 }
 
-/// How long requests in flight may take to finish once the server is asked to stop; past it,
-/// the server stops anyway (a transaction not committed is rolled back by the database).
-/// `TRAGUARDI_SHUTDOWN_SECONDS`, 20 by default.
-pub fn shutdown_deadline() -> std::time::Duration {
-    let seconds = std::env::var("TRAGUARDI_SHUTDOWN_SECONDS").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(20);
-    std::time::Duration::from_secs(seconds)
-}
-
-/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish within
-/// [`shutdown_deadline`]. `on_ready` receives the bound address (port 0 picks one).
+/// Serves until Ctrl-C or SIGTERM, then lets the requests in flight finish within the
+/// settings' `shutdown_seconds`; past it, the server stops anyway (a transaction not committed
+/// is rolled back by the database). `on_ready` receives the bound address (port 0 picks one).
 pub async fn serve(state: AppState, bind: &str, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
-    let deadline_after = shutdown_deadline();
+    let deadline_after = state.shutdown;
     let listener = tokio::net::TcpListener::bind(bind).await?;
     on_ready(listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,34 +1,17 @@
 //! E-mail through the ente's SMTP relay (plain SMTP, as internal relays of public
 //! administrations accept from their application servers; no authentication). Configured by
-//! `TRAGUARDI_SMTP=smtp://HOST:PORT` and `TRAGUARDI_SMTP_FROM=ADDRESS`; without them nothing is
-//! e-mailed and reminders stay in-app.
+//! `TRAGUARDI_SMTP=smtp://HOST:PORT` and `TRAGUARDI_SMTP_FROM=ADDRESS`, read at start with the
+//! other settings (`crate::settings`); without them nothing is e-mailed and reminders stay in-app.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-
-use crate::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SmtpConfig {
     /// `HOST:PORT`
     pub address: String,
     pub from: String,
-}
-
-impl SmtpConfig {
-    /// From the environment; `None` when `TRAGUARDI_SMTP` is not set.
-    pub fn from_env() -> Result<Option<SmtpConfig>, AppError> {
-        let Ok(url) = std::env::var("TRAGUARDI_SMTP") else { return Ok(None) };
-        let address = url
-            .strip_prefix("smtp://")
-            .filter(|a| a.contains(':'))
-            .ok_or_else(|| AppError::Refused(format!("TRAGUARDI_SMTP «{url}» non valido: usare smtp://HOST:PORTA")))?
-            .trim_end_matches('/')
-            .to_string();
-        let from = std::env::var("TRAGUARDI_SMTP_FROM").map_err(|_| AppError::Refused("TRAGUARDI_SMTP_FROM mancante: l'indirizzo del mittente".into()))?;
-        Ok(Some(SmtpConfig { address, from }))
-    }
 }
 
 /// A message: recipient, subject (ASCII), body (UTF-8 text).

@@ -316,8 +316,7 @@ async fn remind(
         let (solleciti, senza_responsabile) = monitoring::reminders(&late);
         return Ok(Json(Reminded::Trial { solleciti, senza_responsabile }));
     }
-    let smtp = traguardi_app::accounts::mail::SmtpConfig::from_env()?;
-    Ok(Json(Reminded::Sent(monitoring::send_reminders(&s.store, &actor, Some(&code), year, today, smtp.as_ref()).await?)))
+    Ok(Json(Reminded::Sent(monitoring::send_reminders(&s.store, &actor, Some(&code), year, today, s.smtp.as_ref()).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
