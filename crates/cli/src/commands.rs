@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use traguardi_app::settings::Settings;
+use traguardi_domain::said;
 
 use anyhow::{Context, Result};
 use chrono::Datelike;
@@ -181,10 +182,11 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                 if let Some(kept) = head {
                     let (seq, hash) = traguardi_app::accounts::audit::parse_head(&kept)?;
                     if !t.reaches(seq, &hash) {
-                        return Err(AppError::Refused(match l {
-                            Lang::It => format!("il registro di audit non raggiunge la testa {seq}:{hash}: record alterati o rimossi dopo di essa"),
-                            Lang::En => format!("the audit trail no longer reaches the head {seq}:{hash}: records altered or removed after it"),
-                        })
+                        return Err(AppError::Refused(said!(
+                            "il registro di audit non raggiunge la testa {seq}:{hash}: record alterati o rimossi dopo di essa",
+                            seq,
+                            hash
+                        ))
                         .into());
                     }
                 }
@@ -251,7 +253,9 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Explain { code, ente, cycle } => {
             let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
-            let lines = s.explain(&code).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}")))?;
+            let lines = s
+                .explain(&code)
+                .ok_or_else(|| AppError::NotFound(said!("nessun obiettivo, KPI o struttura con codice {code} nel ciclo {cycle}", code, cycle)))?;
             for line in lines {
                 out!("{line}");
             }
@@ -422,7 +426,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
                     None | Some("") => None,
                     Some(p) => {
                         let parsed = p.split_once('-').and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)));
-                        Some(parsed.ok_or_else(|| AppError::Refused(format!("patrono «{p}» non valido: usare MM-GG, es. 12-07")))?)
+                        Some(parsed.ok_or_else(|| AppError::Refused(said!("patrono «{p}» non valido: usare MM-GG, es. 12-07", p)))?)
                     }
                 };
                 traguardi_app::plan::monitoring::set_calendar(store, &Actor::console(), &ente, patron, giorni_scadenza).await?;
@@ -457,7 +461,7 @@ async fn plan_command(store: &Store, action: PlanAction) -> Result<()> {
             let ente = resolve(store, ente.as_deref()).await?;
             let to = State::parse(&stato).ok_or_else(|| {
                 let all: Vec<&str> = STATES.iter().map(|s| s.code()).collect();
-                AppError::Refused(format!("stato «{stato}» inesistente: {}", all.join(", ")))
+                AppError::Refused(said!("stato «{stato}» inesistente: {join}", stato, join = all.join(", ")))
             })?;
             let m = traguardi_app::cycle::workflow::Move { codes: &objectives, to, act: atto.as_deref(), note: nota.as_deref() };
             let r = traguardi_app::cycle::workflow::transition(store, &actor, &ente, cycle, m).await?;

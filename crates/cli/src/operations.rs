@@ -1,6 +1,8 @@
 //! The operations of an installation's IT: backup and restore, the nightly recompute.
 
 use std::path::Path;
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 
 use anyhow::{Context, Result};
 use traguardi_app::{Actor, AppError, Store};
@@ -48,11 +50,11 @@ pub async fn restore(store: &Store, file: &Path) -> Result<()> {
         match (verified, l) {
             (Ok(n), Lang::It) => out!("ente {code}: registro di audit integro, {n} record verificati"),
             (Ok(n), Lang::En) => out!("ente {code}: audit trail intact, {n} records verified"),
-            (Err(e), _) => broken.push(format!("ente {code}: {e}")),
+            (Err(e), _) => broken.push(said!("ente {code}: {problem}", code, problem => e.clone())),
         }
     }
     if !broken.is_empty() {
-        return Err(AppError::Refused(broken.join("; ")).into());
+        return Err(AppError::Refused(Said::joined(broken, said!("; "))).into());
     }
     Ok(())
 }
@@ -86,7 +88,7 @@ pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
         Lang::En => out!("{} enti in {secs:.1} s, {} with errors", done.len(), failed.len()),
     }
     if !failed.is_empty() {
-        return Err(AppError::Refused(format!("ricalcolo non riuscito per gli enti {}", failed.join(", "))).into());
+        return Err(AppError::Refused(said!("ricalcolo non riuscito per gli enti {join}", join = failed.join(", "))).into());
     }
     Ok(())
 }

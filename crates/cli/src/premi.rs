@@ -2,6 +2,7 @@
 //! database, `relazione`.
 
 use std::collections::BTreeMap;
+use traguardi_domain::said;
 
 use anyhow::Result;
 use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
@@ -131,7 +132,10 @@ async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(pay
     Ok(match name {
         Some(n) => payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, n).await?,
         None => payouts::approved(store, &actor, at.ente.as_deref(), at.cycle).await?.ok_or_else(|| {
-            AppError::Refused(format!("nessuno scenario approvato per il {}: indicarne uno con --nome, o approvarlo con traguardi payout approva", at.cycle))
+            AppError::Refused(said!(
+                "nessuno scenario approvato per il {cycle}: indicarne uno con --nome, o approvarlo con traguardi payout approva",
+                cycle = at.cycle
+            ))
         })?,
     })
 }
@@ -241,7 +245,9 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Spiega { at, matricola, nome } => {
             let (s, a) = chosen(store, &at, nome.as_deref()).await?;
-            let p = a.explained(&matricola).ok_or_else(|| AppError::NotFound(format!("{matricola} non è tra le persone dello scenario «{}»", s.name)))?;
+            let p = a
+                .explained(&matricola)
+                .ok_or_else(|| AppError::NotFound(said!("{matricola} non è tra le persone dello scenario «{name}»", matricola, name = s.name)))?;
             let mut text = format!("{} {} — scenario «{}» {}\n", p.matricola, p.nome, s.name, at.cycle);
             for line in &p.spiegazione {
                 text.push_str("- ");

@@ -566,12 +566,44 @@ async fn backup_and_restore_from_the_command_line() {
         // Never over data.
         let o = bin().arg("--database-url").arg(target).args(["restore", archive.to_str().expect("path")]).env("LANG", "en_US.UTF-8").output().expect("runs");
         assert_eq!(o.status.code(), Some(1));
-        assert!(text(&o).1.contains("il database di destinazione contiene già dati"), "{:?}", text(&o));
+        assert!(text(&o).1.contains("error: the target database already holds data"), "{:?}", text(&o));
     }
     // A backup that cannot be written says where, and leaves nothing behind.
     let o = run(&source, &["backup", "--out", "/nonexistent-dir/copia.jsonl.gz"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("impossibile creare /nonexistent-dir/copia.jsonl.gz.partial"), "{:?}", text(&o));
+}
+
+/// With `LANG=en_…` the refusals of the use cases read in English, values and all: the
+/// workflow's, the close's, the premi's approval's and the Relazione's.
+#[test]
+fn refusals_in_the_readers_language() {
+    let url = temp_sqlite();
+    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    let en = |args: &[&str]| {
+        let o = bin().arg("--database-url").arg(&url).args(args).env("LANG", "en_US.UTF-8").output().expect("runs");
+        assert!(!o.status.success(), "{args:?} refused");
+        text(&o).1
+    };
+    assert_eq!(
+        en(&["plan", "stato", "--cycle", "2021", "--stato", "approvato", "--obiettivo", "DG-2021-01"]),
+        "error: no objective moved to «approved»:\n  objective DG-2021-01: is «draft»: from here it moves to «proposed» (pianificatore, amministratore, direttore)\n"
+    );
+    let close = en(&["close", "--cycle", "2020"]);
+    assert!(close.starts_with("error: cycle 2020 has 281 objectives not yet validated by the NIV: "), "{close}");
+    assert!(close.ends_with("; to close anyway (e.g. validated on paper): --force --reason TEXT\n"), "{close}");
+    let o = run(&url, &["payout", "scenario", "--cycle", "2020", "--nome", "base"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let approve = en(&["payout", "approva", "--cycle", "2020", "--nome", "base"]);
+    assert!(approve.starts_with("error: the payment of the 2020 bonuses cannot be approved:\n  Piano degli Obiettivi 2020 not approved ("), "{approve}");
+    assert!(approve.contains("\n  Relazione sulla Performance 2020 not validated by the NIV (not recorded; art. 14 c.6 D.Lgs 150/2009)"), "{approve}");
+    assert_eq!(
+        en(&["relazione", "--cycle", "2020", "--stato", "validata"]),
+        "error: the 2020 Relazione is «bozza»: it can become «validata» only from «approvata»\n"
+    );
+    // Italian stays the default.
+    let o = run(&url, &["relazione", "--cycle", "2020", "--stato", "validata"]);
+    assert_eq!(text(&o).1, "errore: la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»\n");
 }
 
 /// A setting given a wrong value stops the server before it serves anything, naming every

@@ -2,6 +2,8 @@
 //! Direttore Generale, the Segretario Generale or a dirigente, the Sindaco's decrees; their
 //! pareri (art. 49 and 147-bis TUEL); publication on the Albo Pretorio and executivity.
 
+use crate::said;
+use crate::said::Said;
 use chrono::{Days, NaiveDate};
 
 /// Organs, with the prefix of an act's code (`GC 838/2020`) and the kind of act they adopt.
@@ -73,46 +75,55 @@ pub struct ActFacts<'a> {
 }
 
 /// Why `act` cannot dispose `purpose` in the cycle of `year` on `today`, or `None` when it can.
-pub fn unfit(purpose: Purpose, act: ActFacts<'_>, year: i32, today: NaiveDate) -> Option<String> {
+pub fn unfit(purpose: Purpose, act: ActFacts<'_>, year: i32, today: NaiveDate) -> Option<Said> {
     use chrono::Datelike;
     let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+    let code = act.code;
     match purpose {
         Purpose::ApprovePlan { details_only } => {
             let organs: &[&str] = if details_only { &["giunta", "direttore_generale"] } else { &["giunta"] };
             if !organs.contains(&act.organ) {
-                return Some(format!(
-                    "l'atto {} non approva il Piano degli Obiettivi: serve una deliberazione della Giunta{}",
-                    act.code,
-                    if details_only {
-                        " o una determinazione del Direttore Generale"
-                    } else {
-                        " (la determinazione del Direttore Generale approva solo il dettaglio degli obiettivi di I livello)"
-                    }
-                ));
+                return Some(if details_only {
+                    said!(
+                        "l'atto {code} non approva il Piano degli Obiettivi: serve una deliberazione della Giunta o una determinazione del Direttore Generale",
+                        code
+                    )
+                } else {
+                    said!(
+                        "l'atto {code} non approva il Piano degli Obiettivi: serve una deliberazione della Giunta (la determinazione del Direttore Generale approva solo il dettaglio degli obiettivi di I livello)",
+                        code
+                    )
+                });
             }
             let adopted = act.adopted_on.year();
             if adopted != year && adopted != year - 1 {
-                return Some(format!("l'atto {} è del {adopted}: il Piano {year} si approva con un atto del {} o del {year}", act.code, year - 1));
+                return Some(said!(
+                    "l'atto {code} è del {adopted}: il Piano {year} si approva con un atto del {previous} o del {year}",
+                    code,
+                    adopted,
+                    year,
+                    previous = year - 1
+                ));
             }
             match act.executive_on {
-                None => Some(format!(
-                    "l'atto {} non è ancora esecutivo: registrarne la pubblicazione all'Albo o l'immediata eseguibilità (art. 134 TUEL)",
-                    act.code
-                )),
-                Some(e) if e > today => Some(format!("l'atto {} sarà esecutivo dal {} (art. 134 c.3 TUEL)", act.code, day(e))),
+                None => {
+                    Some(said!("l'atto {code} non è ancora esecutivo: registrarne la pubblicazione all'Albo o l'immediata eseguibilità (art. 134 TUEL)", code))
+                }
+                Some(e) if e > today => Some(said!("l'atto {code} sarà esecutivo dal {day} (art. 134 c.3 TUEL)", code, day = day(e))),
                 Some(_) => None,
             }
         }
         Purpose::ApproveRelazione => {
             if act.organ != "giunta" {
-                return Some(format!("l'atto {} non approva la Relazione sulla Performance: serve una deliberazione della Giunta", act.code));
+                return Some(said!("l'atto {code} non approva la Relazione sulla Performance: serve una deliberazione della Giunta", code));
             }
             let year_end = NaiveDate::from_ymd_opt(year, 12, 31)?;
             (act.adopted_on <= year_end).then(|| {
-                format!(
-                    "l'atto {} è del {}: la Relazione {year} si approva con una deliberazione adottata dopo la fine dell'anno",
-                    act.code,
-                    day(act.adopted_on)
+                said!(
+                    "l'atto {code} è del {day}: la Relazione {year} si approva con una deliberazione adottata dopo la fine dell'anno",
+                    code,
+                    day = day(act.adopted_on),
+                    year
                 )
             })
         }
@@ -162,18 +173,18 @@ mod tests {
         let gc838 = act("GC 838/2020", "giunta", "2020-07-24", Some("2020-07-24"));
         assert_eq!(unfit(plan, gc838, 2020, today), None);
         assert_eq!(unfit(plan, gc838, 2021, today), None, "the year before");
-        assert!(unfit(plan, gc838, 2022, today).is_some_and(|m| m.contains("è del 2020")));
+        assert!(unfit(plan, gc838, 2022, today).is_some_and(|m| m.to_string().contains("è del 2020")));
         let ddg = act("DDG 5/2020", "direttore_generale", "2020-09-30", Some("2020-09-30"));
-        assert!(unfit(plan, ddg, 2020, d("2020-10-01")).is_some_and(|m| m.contains("serve una deliberazione della Giunta")));
+        assert!(unfit(plan, ddg, 2020, d("2020-10-01")).is_some_and(|m| m.to_string().contains("serve una deliberazione della Giunta")));
         assert_eq!(unfit(details, ddg, 2020, d("2020-10-01")), None);
         let dd = act("DD 12/2020", "dirigente", "2020-03-01", Some("2020-03-01"));
         assert!(unfit(details, dd, 2020, today).is_some());
         let pending = act("GC 900/2020", "giunta", "2020-08-20", Some("2020-09-04"));
-        assert!(unfit(plan, pending, 2020, today).is_some_and(|m| m.contains("sarà esecutivo dal 04/09/2020")));
-        assert!(unfit(plan, act("GC 901/2020", "giunta", "2020-08-20", None), 2020, today).is_some_and(|m| m.contains("non è ancora esecutivo")));
+        assert!(unfit(plan, pending, 2020, today).is_some_and(|m| m.to_string().contains("sarà esecutivo dal 04/09/2020")));
+        assert!(unfit(plan, act("GC 901/2020", "giunta", "2020-08-20", None), 2020, today).is_some_and(|m| m.to_string().contains("non è ancora esecutivo")));
         // The Relazione: a Giunta deliberation adopted after the end of the year.
         let rel = Purpose::ApproveRelazione;
-        assert!(unfit(rel, gc838, 2020, today).is_some_and(|m| m.contains("dopo la fine dell'anno")));
+        assert!(unfit(rel, gc838, 2020, today).is_some_and(|m| m.to_string().contains("dopo la fine dell'anno")));
         assert_eq!(unfit(rel, act("GC 1/2021", "giunta", "2021-06-10", Some("2021-06-10")), 2020, today), None);
         assert!(unfit(rel, act("DDG 1/2021", "direttore_generale", "2021-06-10", None), 2020, today).is_some());
     }

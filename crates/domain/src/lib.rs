@@ -16,6 +16,7 @@ pub mod pay;
 pub mod people;
 pub mod plan;
 pub mod problem;
+pub mod said;
 pub mod stats;
 pub mod value;
 

@@ -15,7 +15,7 @@ use traguardi_app::{Actor, AppError, accounts::users};
 
 use crate::AppState;
 use crate::error::page;
-use crate::i18n::{Translate, t, t1};
+use crate::i18n::{Translate, t};
 
 pub const SESSION_COOKIE: &str = "traguardi_session";
 const LOGIN_CSRF_COOKIE: &str = "traguardi_csrf";
@@ -194,10 +194,7 @@ async fn login(State(s): State<AppState>, ClientAddr(client): ClientAddr, header
             }
             res
         }
-        // The two refusals of a login, said again here in the page's language.
-        Err(AppError::Refused(m)) if m.starts_with("troppi") => {
-            login_page(&s, StatusCode::TOO_MANY_REQUESTS, Some(t1("troppi tentativi falliti: riprovare tra {} minuti", users::LOCK_MINUTES)))
-        }
+        Err(e @ AppError::LoginLocked { .. }) => login_page(&s, StatusCode::TOO_MANY_REQUESTS, Some(e.describe(crate::i18n::lang()))),
         Err(AppError::Refused(_)) => login_page(&s, StatusCode::UNAUTHORIZED, Some(t("utente o password non corretti").to_string())),
         Err(e) => crate::error::WebError(e).into_response(),
     }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use traguardi_app::budget::commissioni::{self, Report, Scope};
 use traguardi_app::{AppError, budget::ledger, org::enti};
 use traguardi_domain::budget::euro;
+use traguardi_domain::said;
 use traguardi_store::cycle;
 
 use crate::AppState;
@@ -88,7 +89,7 @@ async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
         enti::resolve(&mut conn, Some(&code)).await?
     };
     let years = ledger::years(&s.store, &ente.id).await?;
-    let year = years.first().ok_or_else(|| AppError::NotFound(t("nessun PEG caricato per questo ente (traguardi import peg)").into()))?;
+    let year = years.first().ok_or_else(|| AppError::NotFound(said!("nessun PEG caricato per questo ente (traguardi import peg)")))?;
     Ok(Redirect::to(&format!("/enti/{}/bilancio/{year}", ente.code)).into_response())
 }
 

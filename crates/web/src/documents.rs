@@ -3,6 +3,7 @@
 
 use traguardi_app::AppError;
 use traguardi_app::budget::commissioni::Report;
+use traguardi_domain::said;
 
 /// A file: its bytes, media type and extension.
 pub struct Document {
@@ -34,7 +35,7 @@ pub fn attachment(mime: &str, filename: &str, bytes: Vec<u8>) -> axum::response:
 pub const FORMATS: [&str; 4] = ["pdf", "xlsx", "csv", "json"];
 
 fn failed(e: impl std::fmt::Display) -> AppError {
-    AppError::Refused(format!("documento non generato: {e}"))
+    AppError::Refused(said!("documento non generato: {e}", e))
 }
 
 /// The REPORT COMMISSIONI as `pdf`, `xlsx` (two sheets), `csv` (one table) or `json`.
@@ -57,7 +58,7 @@ pub fn commissioni(report: &Report, format: &str) -> Result<Document, AppError> 
             v.push(b'\n');
             (v, "application/json", "json")
         }
-        other => return Err(AppError::Refused(format!("formato «{other}» non disponibile: {}", FORMATS.join(", ")))),
+        other => return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other, join = FORMATS.join(", ")))),
     };
     Ok(Document { bytes, mime, ext })
 }
@@ -71,6 +72,6 @@ pub fn sheet(sheet: &traguardi_docs::export::Sheet, format: &str) -> Result<Docu
             mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ext: "xlsx",
         },
-        other => return Err(AppError::Refused(format!("formato «{other}» non disponibile: csv, xlsx"))),
+        other => return Err(AppError::Refused(said!("formato «{other}» non disponibile: csv, xlsx", other))),
     })
 }

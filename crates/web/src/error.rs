@@ -49,7 +49,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str, String) {
         }
         AppError::Forbidden { .. } => (StatusCode::FORBIDDEN, t("Accesso negato"), e.describe(lang())),
         AppError::Conflict(_) => (StatusCode::CONFLICT, t("Modificato da altri"), e.describe(lang())),
-        AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, t("Troppe richieste"), e.describe(lang())),
+        AppError::TooMany { .. } | AppError::LoginLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, t("Troppe richieste"), e.describe(lang())),
         AppError::Invalid(_) | AppError::WhichEnte { .. } | AppError::Refused(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, t("Richiesta non valida"), e.describe(lang()))
         }

@@ -159,9 +159,16 @@ fn chosen(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::It)
 }
 
-/// Serves every request in the language its cookie asks for.
+/// The first of Italian and English that an `Accept-Language` header names, in its order.
+fn accepted(headers: &HeaderMap) -> Option<Lang> {
+    let value = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    value.split(',').filter_map(|tag| tag.split(';').next()).find_map(|tag| parse(tag.trim().get(..2)?.to_ascii_lowercase().as_str()))
+}
+
+/// Serves every request in the language its cookie asks for; the API, whose callers keep no
+/// cookies, in the language of `Accept-Language` (Italian by default).
 pub async fn middleware(req: Request, next: Next) -> Response {
-    let lang = chosen(req.headers());
+    let lang = if req.uri().path().starts_with("/api/") { accepted(req.headers()).unwrap_or(Lang::It) } else { chosen(req.headers()) };
     LANG.scope(lang, next.run(req)).await
 }
 

@@ -3,6 +3,7 @@
 //! Nothing is written before the confirmation, and then all or nothing.
 
 use std::collections::BTreeMap;
+use traguardi_domain::said;
 
 use askama::Template;
 use axum::Router;
@@ -85,7 +86,7 @@ async fn start(State(s): State<AppState>, user: CurrentUser, Path((code, year)):
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (Kind::parse(form.field("tipo")), &form.file) {
         (Err(e), _) => Err(e),
-        (Ok(_), None) => Err(AppError::Refused(t("scegliere il file da importare").into())),
+        (Ok(_), None) => Err(AppError::Refused(said!("scegliere il file da importare"))),
         (Ok(kind), Some((name, bytes))) => wizard::upload(&s.store, &user.actor(), &ente, kind, year, name, bytes).await,
     };
     match outcome {
@@ -222,7 +223,7 @@ async fn replace_file(
     };
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match &form.file {
-        None => Err(AppError::Refused(t("scegliere il file corretto").into())),
+        None => Err(AppError::Refused(said!("scegliere il file corretto"))),
         Some((name, bytes)) => wizard::replace(&s.store, &user.actor(), &ente, &id, name, bytes).await,
     };
     match outcome {

@@ -8,6 +8,7 @@ use axum::routing::get;
 use traguardi_app::accounts::todo::Todo;
 use traguardi_app::org::enti;
 use traguardi_app::org::org_tree::{OrgTree, org_tree};
+use traguardi_domain::said;
 use traguardi_store::ente::Ente;
 
 use crate::AppState;
@@ -99,7 +100,7 @@ struct OrgPage {
 }
 
 pub(crate) fn html(t: impl Template) -> Result<Response, WebError> {
-    let body = t.render().map_err(|e| WebError(traguardi_app::AppError::Refused(t1("pagina non generata: {}", e))))?;
+    let body = t.render().map_err(|e| WebError(traguardi_app::AppError::Refused(said!("pagina non generata: {e}", e = e))))?;
     Ok(Html(body).into_response())
 }
 

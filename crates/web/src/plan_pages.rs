@@ -2,6 +2,7 @@
 //! KPIs, values and the explanation of every score.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use askama::Template;
 use axum::Router;
@@ -149,7 +150,7 @@ async fn plan_page(
     if let Some(d) = &chosen
         && !data.units.iter().any(|u| &u.code == d)
     {
-        return Err(AppError::NotFound(t2("struttura {} inesistente nel ciclo {}", d, year)).into());
+        return Err(AppError::NotFound(said!("struttura {d} inesistente nel ciclo {year}", d = d, year = year)).into());
     }
     let v = plan_view(&data, chosen);
     let closed = closed_note(&s, &data).await?;
@@ -331,7 +332,7 @@ async fn objective_page(
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let calendar = traguardi_app::plan::monitoring::calendar_of(&s.store, &data.ente).await?;
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
-        .ok_or_else(|| WebError(AppError::NotFound(t2("obiettivo {} inesistente nel ciclo {}", &objective, year))))?;
+        .ok_or_else(|| WebError(AppError::NotFound(said!("obiettivo {objective} inesistente nel ciclo {year}", objective = &objective, year = year))))?;
     let resources = resources_of(&s, &data, &objective, year).await?;
     let own_id = data.objectives.iter().find(|x| x.code == objective).map(|x| x.id.clone()).unwrap_or_default();
     let revisions = traguardi_app::cycle::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)

@@ -15,11 +15,12 @@ use traguardi_app::pay::payouts::{self, PayContext, ScenarioSummary, WhatIf};
 use traguardi_domain::budget::euro;
 use traguardi_domain::pay::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::plan::round::it;
+use traguardi_domain::said;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
-use crate::i18n::{Translate, lang, t, t1, t2};
+use crate::i18n::{Translate, lang, t};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -107,7 +108,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Cho
     let list = payouts::scenarios(&s.store, &actor, Some(code), year).await?;
     let wanted = c.scenario.clone().or_else(|| list.iter().find(|(s, _)| s.approved).or(list.last()).map(|(s, _)| s.name.clone()));
     let chosen = list.iter().find(|(s, _)| Some(&s.name) == wanted.as_ref()).cloned();
-    let gates = chosen.as_ref().map(|(_, a)| ctx.open_gates(a)).unwrap_or_default();
+    let gates: Vec<String> = chosen.as_ref().map(|(_, a)| ctx.open_gates(a).iter().map(|g| g.describe(lang())).collect()).unwrap_or_default();
     let rows = chosen.as_ref().map(|(_, a)| a.persone.iter().map(row).collect()).unwrap_or_default();
     let comparison = match (&chosen, c.confronta.as_deref().and_then(|o| list.iter().find(|(s, _)| s.name == o))) {
         (Some((sa, a)), Some((sb, b))) => {
@@ -182,7 +183,7 @@ async fn premi_action(
             Err(e) => Err(e),
         },
         "approva" => payouts::approve(&s.store, &actor, Some(&code), year, &name).await.map(|_| ()),
-        other => Err(traguardi_app::AppError::Refused(t1("azione «{}» sconosciuta", other))),
+        other => Err(traguardi_app::AppError::Refused(said!("azione «{other}» sconosciuta", other = other))),
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/premi?scenario={name}")).into_response()),
@@ -232,7 +233,9 @@ async fn person_page(
 ) -> Result<Response, WebError> {
     let actor = user.actor();
     let (_, a) = payouts::scenario(&s.store, &actor, Some(&code), year, &scenario).await?;
-    let person = a.explained(&matricola).ok_or_else(|| traguardi_app::AppError::NotFound(t2("{} non è nello scenario «{}»", &matricola, &scenario)))?;
+    let person = a.explained(&matricola).ok_or_else(|| {
+        traguardi_app::AppError::NotFound(said!("{matricola} non è nello scenario «{scenario}»", matricola = &matricola, scenario = &scenario))
+    })?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
         traguardi_app::org::enti::resolve(&mut conn, Some(&code)).await?

@@ -11,6 +11,7 @@ use traguardi_app::documents::transparency::{self, Published};
 use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::round::it;
+use traguardi_domain::said;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
@@ -124,20 +125,22 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
 async fn open_data(State(s): State<AppState>, user: CurrentUser, Path((code, year, file)): Path<(String, i32, String)>) -> Result<Response, WebError> {
     let data = s.scores.load(&s.store, &user.actor(), &code, year).await?;
     let premi = || async { traguardi_app::pay::payouts::published_tables(&s.store, &code, year).await };
-    let csv = |sheet: &traguardi_docs::export::Sheet| traguardi_docs::export::to_csv(sheet).map_err(|e| AppError::Refused(t1("CSV non generato: {}", e)));
+    let csv =
+        |sheet: &traguardi_docs::export::Sheet| traguardi_docs::export::to_csv(sheet).map_err(|e| AppError::Refused(said!("CSV non generato: {e}", e = e)));
     let stem = format!("{code}-{year}");
     Ok(match file.as_str() {
         "punteggi.csv" => attachment("text/csv; charset=utf-8", &format!("punteggi-{stem}.csv"), csv(&data.sheet())?),
         "premi.csv" => match premi().await? {
             Some((_, sheet)) => attachment("text/csv; charset=utf-8", &format!("premi-{stem}.csv"), csv(&sheet)?),
-            None => return Err(AppError::NotFound(t1("la distribuzione dei premi {} non è ancora approvata", year)).into()),
+            None => return Err(AppError::NotFound(said!("la distribuzione dei premi {year} non è ancora approvata", year = year)).into()),
         },
         "datapackage.json" => {
             let pkg = transparency::datapackage(&code, &data.ente.name, year, premi().await?.is_some());
-            let mut bytes = serde_json::to_vec_pretty(&pkg).map_err(|e| AppError::Refused(e.to_string()))?;
+            let mut bytes =
+                serde_json::to_vec_pretty(&pkg).map_err(|e| AppError::Refused(said!("pacchetto dei dati aperti non generato: {error}", error = e)))?;
             bytes.push(b'\n');
             attachment("application/json", "datapackage.json", bytes)
         }
-        other => return Err(AppError::NotFound(t1("«{}» non è tra i dati aperti: punteggi.csv, premi.csv, datapackage.json", other)).into()),
+        other => return Err(AppError::NotFound(said!("«{other}» non è tra i dati aperti: punteggi.csv, premi.csv, datapackage.json", other = other)).into()),
     })
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use traguardi_app::plan::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
 use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
+use traguardi_domain::said;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
@@ -134,7 +135,7 @@ async fn decide(
     let (decision, esito) = match f.azione.as_str() {
         "approva" => (Decision::Approve, "approvato"),
         "restituisci" => (Decision::Return, "restituito"),
-        other => return Err(AppError::Refused(t1("azione «{}» sconosciuta", other)).into()),
+        other => return Err(AppError::Refused(said!("azione «{other}» sconosciuta", other = other)).into()),
     };
     let at = At { year, kpi: &f.kpi, period_end: f.data };
     let note = Some(f.nota.trim()).filter(|n| !n.is_empty());
@@ -304,8 +305,8 @@ async fn attach(
     };
     let ente = enti::find(&s.store, Some(&code)).await?;
     let outcome = match (NaiveDate::parse_from_str(form.field("data"), "%Y-%m-%d"), &form.file) {
-        (Err(_), _) => Err(AppError::Refused(t("periodo mancante o non valido: ricaricare la pagina").into())),
-        (Ok(_), None) => Err(AppError::Refused(t("scegliere il file da allegare").into())),
+        (Err(_), _) => Err(AppError::Refused(said!("periodo mancante o non valido: ricaricare la pagina"))),
+        (Ok(_), None) => Err(AppError::Refused(said!("scegliere il file da allegare"))),
         (Ok(period_end), Some((name, bytes))) => {
             measurements::attach_evidence(&s.store, &user.actor(), &ente, At { year, kpi: &kpi, period_end }, name, bytes).await.map(|_| ())
         }

@@ -15,11 +15,12 @@ use traguardi_app::cycle::workflow::{self, Move};
 use traguardi_app::{AppError, cycle::niv, org::enti};
 use traguardi_domain::cycle::format_date_it;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
+use traguardi_domain::said;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::error::{WebError, forged};
-use crate::i18n::{Translate, lang, t, t1, t2, t3, word};
+use crate::i18n::{Translate, lang, t, t2, t3, word};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -60,7 +61,7 @@ struct StatePage {
 
 async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome: Outcome) -> Result<Response, WebError> {
     if user.view().is_none() {
-        return Err(AppError::Forbidden { actor: t("pubblico").into(), what: t("muovere gli obiettivi (serve l'accesso)").into() }.into());
+        return Err(AppError::Forbidden { actor: t("pubblico").into(), what: said!("muovere gli obiettivi (serve l'accesso)") }.into());
     }
     let data = s.scores.load(&s.store, &user.actor(), code, year).await?;
     let counts = STATES.iter().map(|st| (st.label(), data.objectives.iter().filter(|o| o.state == st.code()).count())).filter(|(_, n)| *n > 0).collect();
@@ -133,7 +134,7 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
             done: Some(t2("Verifica superata: i dati congelati del {} corrispondono all'istantanea SHA-256 {}.", year, hash)),
             ..Outcome::default()
         }),
-        other => Err(AppError::Refused(t1("azione «{}» sconosciuta", other))),
+        other => Err(AppError::Refused(said!("azione «{other}» sconosciuta", other = other))),
     };
     match result {
         Ok(outcome) => render(&s, &user, &code, year, outcome).await,
@@ -152,7 +153,7 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
 }
 
 async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
-    let to = Stage::parse(&f.stato).ok_or_else(|| AppError::Refused(t1("stato «{}» inesistente", &f.stato)))?;
+    let to = Stage::parse(&f.stato).ok_or_else(|| AppError::Refused(said!("stato «{stato}» inesistente", stato = &f.stato)))?;
     let codes: Vec<String> = f.obiettivi.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|c| !c.is_empty()).map(String::from).collect();
     let m = Move { codes: &codes, to, act: filled(&f.atto), note: filled(&f.nota) };
     let moved = workflow::transition(&s.store, actor, ente, year, m).await?;
@@ -171,7 +172,7 @@ async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &tragu
 async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let force = match f.forza {
         Some(_) if f.motivo.trim().is_empty() => {
-            return Err(AppError::Refused(t("indicare il motivo della chiusura forzata: resta nel registro di audit").into()));
+            return Err(AppError::Refused(said!("indicare il motivo della chiusura forzata: resta nel registro di audit")));
         }
         Some(_) => Some(f.motivo.trim()),
         None => None,

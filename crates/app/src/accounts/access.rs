@@ -109,8 +109,8 @@ impl Actor {
         }
     }
 
-    pub fn require(&self, p: Permission, what: &str) -> Result<(), crate::AppError> {
-        if self.may(p) { Ok(()) } else { Err(crate::AppError::Forbidden { actor: self.name.clone(), what: what.into() }) }
+    pub fn require(&self, p: Permission, what: traguardi_domain::said::Said) -> Result<(), crate::AppError> {
+        if self.may(p) { Ok(()) } else { Err(crate::AppError::Forbidden { actor: self.name.clone(), what }) }
     }
 }
 
@@ -137,7 +137,7 @@ mod tests {
         assert!(Actor::public().may(Permission::ReadOrg));
         assert!(!Actor::public().may(Permission::Administer));
         assert!(Actor::console().may(Permission::Administer));
-        let e = Actor::public().require(Permission::Administer, "importare la struttura").expect_err("refused");
+        let e = Actor::public().require(Permission::Administer, traguardi_domain::said!("importare la struttura")).expect_err("refused");
         assert_eq!(e.to_string(), "operazione non consentita a pubblico: importare la struttura");
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 use traguardi_store::audit::{self, AuditRecord};
 use traguardi_store::{Conn, EnteId};
 
@@ -92,14 +94,14 @@ pub fn hash_of(r: &AuditRecord) -> String {
 }
 
 /// The first record of an ente's chain that does not check out, if any.
-pub fn verify_chain(records: &[AuditRecord]) -> Result<(), String> {
+pub fn verify_chain(records: &[AuditRecord]) -> Result<(), Said> {
     let mut prev = GENESIS.to_string();
     for r in records {
         if r.prev_hash != prev {
-            return Err(format!("registro di audit interrotto prima del n. {} (record mancante o riordinato)", r.seq));
+            return Err(said!("registro di audit interrotto prima del n. {seq} (record mancante o riordinato)", seq = r.seq));
         }
         if hash_of(r) != r.hash {
-            return Err(format!("registro di audit alterato al n. {}", r.seq));
+            return Err(said!("registro di audit alterato al n. {seq}", seq = r.seq));
         }
         prev = r.hash.clone();
     }
@@ -118,7 +120,7 @@ pub struct Trail {
     pub records: Vec<AuditRecord>,
     /// The year of each cycle id, for the `ciclo` column.
     pub years: std::collections::HashMap<String, i32>,
-    pub verified: Result<usize, String>,
+    pub verified: Result<usize, Said>,
     /// The head of the ente's chain now: (sequence number, hash) of its last record, to be kept
     /// elsewhere and checked later with [`Trail::reaches`].
     pub head: Option<(i64, String)>,
@@ -127,7 +129,7 @@ pub struct Trail {
 }
 
 pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: Option<i32>) -> Result<Trail, AppError> {
-    actor.require(crate::accounts::access::Permission::Administer, "leggere il registro di audit")?;
+    actor.require(crate::accounts::access::Permission::Administer, said!("leggere il registro di audit"))?;
     let mut conn = store.acquire().await?;
     let ente = crate::org::enti::resolve(&mut conn, ente_code).await?;
     let all = audit::of_ente(&mut conn, &ente.id).await?;
@@ -137,17 +139,18 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
     if verified.is_ok()
         && let Some(gap) = audit::first_gap(&mut conn).await?
     {
-        verified = Err(format!("numeri di sequenza del registro di audit non contigui: manca il n. {gap} (record rimosso)"));
+        verified = Err(said!("numeri di sequenza del registro di audit non contigui: manca il n. {gap} (record rimosso)", gap));
     }
     let chain: Vec<(i64, String)> = all.iter().map(|r| (r.seq, r.hash.clone())).collect();
     if verified.is_ok() {
         for c in traguardi_store::close::of_ente(&mut conn, &ente.id).await? {
             let Some((seq, hash)) = &c.audit_head else { continue };
             if !chain.iter().any(|(s, h)| s == seq && h == hash) {
-                let y = years.get(&c.cycle_id).map_or_else(String::new, |y| format!(" del {y}"));
-                verified = Err(format!(
-                    "il registro di audit non raggiunge la testa registrata dalla chiusura{y} (n. {seq}, {}): record rimossi",
-                    &hash[..12.min(hash.len())]
+                verified = Err(said!(
+                    "il registro di audit non raggiunge la testa registrata dalla chiusura del {year} (n. {seq}, {hash}): record rimossi",
+                    year = years.get(&c.cycle_id).copied().unwrap_or_default(),
+                    seq,
+                    hash = &hash[..12.min(hash.len())]
                 ));
                 break;
             }
@@ -166,7 +169,7 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
 
 /// A head written `SEQ:HASH`, as `audit --verify` prints it.
 pub fn parse_head(s: &str) -> Result<(i64, String), AppError> {
-    let bad = || AppError::Refused(format!("testa «{s}» non valida: SEQ:HASH, come la stampa traguardi audit --verify"));
+    let bad = || AppError::Refused(said!("testa «{s}» non valida: SEQ:HASH, come la stampa traguardi audit --verify", s));
     let (seq, hash) = s.trim().split_once(':').ok_or_else(bad)?;
     let seq = seq.parse::<i64>().map_err(|_| bad())?;
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {

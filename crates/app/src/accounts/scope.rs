@@ -39,11 +39,11 @@ impl UnitScope {
     }
 
     /// How a refusal names the scope.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self) -> traguardi_domain::said::Said {
         if self.names.is_empty() {
-            "nessuna struttura di competenza".into()
+            traguardi_domain::said!("nessuna struttura di competenza")
         } else {
-            format!("strutture di competenza: {} e quelle sotto", self.names.join(", "))
+            traguardi_domain::said!("strutture di competenza: {units} e quelle sotto", units = self.names.join(", "))
         }
     }
 }

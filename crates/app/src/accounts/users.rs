@@ -5,6 +5,7 @@ use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use chrono::{Duration, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use traguardi_domain::said;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::accounts::{self, Account};
 use traguardi_store::{Store, new_id, org};
@@ -47,7 +48,7 @@ fn hash_password(password: &str) -> Result<String, AppError> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(field("password", ProblemKind::BadFormat { value: "…".into(), expected: format!("almeno {MIN_PASSWORD} caratteri") }));
     }
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Refused(format!("password non cifrata: {e}")))
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Refused(said!("password non cifrata: {e}", e)))
 }
 
 /// A random token: 256 bits from the operating system, as hex.
@@ -61,14 +62,14 @@ fn sha(s: &str) -> String {
 }
 
 pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name: &str, password: &str) -> Result<Account, AppError> {
-    actor.require(Permission::Administer, "creare utenti")?;
+    actor.require(Permission::Administer, said!("creare utenti"))?;
     let username = username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
         return Err(field("utente", ProblemKind::BadFormat { value: username, expected: "lettere, cifre e . _ - @, al massimo 64 caratteri".into() }));
     }
     let mut tx = store.begin().await?;
     if accounts::by_username(&mut tx, &username).await?.is_some() {
-        return Err(AppError::Refused(format!("l'utente {username} esiste già")));
+        return Err(AppError::Refused(said!("l'utente {username} esiste già", username)));
     }
     let a = Account { id: new_id(), username, display_name: display_name.trim().into(), password_hash: hash_password(password)?, active: true };
     accounts::insert(&mut tx, &a, &stamp(Utc::now())).await?;
@@ -79,10 +80,11 @@ pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name
 }
 
 pub async fn set_password(store: &Store, actor: &Actor, username: &str, password: &str) -> Result<(), AppError> {
-    actor.require(Permission::Administer, "cambiare password")?;
+    actor.require(Permission::Administer, said!("cambiare password"))?;
     let mut tx = store.begin().await?;
-    let a =
-        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(said!("utente {username} inesistente", username)))?;
     accounts::set_password(&mut tx, &a.id, &hash_password(password)?).await?;
     // A new password ends whatever the old one opened: every session and API token.
     accounts::end_sessions_and_tokens(&mut tx, &a.id, &stamp(Utc::now())).await?;
@@ -95,10 +97,11 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &str, password
 /// Links an account to the person it is in an ente (by matricola), so that its holder sees
 /// their own evaluation and premium.
 pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, matricola: &str) -> Result<(), AppError> {
-    actor.require(Permission::Administer, "collegare un utente a una persona")?;
+    actor.require(Permission::Administer, said!("collegare un utente a una persona"))?;
     let mut tx = store.begin().await?;
-    let a =
-        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(said!("utente {username} inesistente", username)))?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let p = traguardi_store::people::person_by_matricola(&mut tx, &ente.id, matricola.trim())
         .await?
@@ -122,18 +125,19 @@ pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code
 /// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
 /// ente's latest cycle (and everything below it).
 pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, role: &str, unit: Option<&str>) -> Result<(), AppError> {
-    actor.require(Permission::Administer, "assegnare ruoli")?;
+    actor.require(Permission::Administer, said!("assegnare ruoli"))?;
     let role = role.trim().to_lowercase();
     if !ROLES.contains(&role.as_str()) {
         return Err(field("--ruolo", ProblemKind::NotOneOf { value: role, allowed: ROLES.map(String::from).to_vec() }));
     }
     let mut tx = store.begin().await?;
-    let a =
-        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(said!("utente {username} inesistente", username)))?;
     let ente = if role == "amministratore" { None } else { Some(enti::resolve(&mut tx, ente_code).await?) };
     let lineage = match (UNIT_ROLES.contains(&role.as_str()), unit, &ente) {
         (true, Some(code), Some(e)) => {
-            let cycle = traguardi_store::cycle::list(&mut tx, &e.id).await?.into_iter().next().ok_or(AppError::Refused("l'ente non ha ancora cicli".into()))?;
+            let cycle = traguardi_store::cycle::list(&mut tx, &e.id).await?.into_iter().next().ok_or(AppError::Refused(said!("l'ente non ha ancora cicli")))?;
             let u =
                 org::by_code(&mut tx, &e.id, &cycle.id, code).await?.ok_or_else(|| field("--struttura", ProblemKind::UnknownUnit { value: code.into() }))?;
             Some(u.lineage_id)
@@ -165,8 +169,8 @@ pub struct NewSession {
 /// Checks the password; refused with the same message for an unknown user or a wrong password,
 /// and refused outright after `MAX_FAILURES` failures in `LOCK_MINUTES`.
 pub async fn login(store: &Store, username: &str, password: &str, client: &str) -> Result<NewSession, AppError> {
-    let wrong = || AppError::Refused("utente o password non corretti".into());
-    let throttled = || AppError::Refused(format!("troppi tentativi falliti: riprovare tra {LOCK_MINUTES} minuti"));
+    let wrong = || AppError::Refused(said!("utente o password non corretti"));
+    let throttled = || AppError::LoginLocked { minutes: LOCK_MINUTES };
     // Bounded before anything is read, hashed or stored.
     if username.chars().count() > MAX_USERNAME || password.len() > MAX_PASSWORD {
         return Err(wrong());
@@ -200,7 +204,7 @@ pub async fn login(store: &Store, username: &str, password: &str, client: &str) 
         matches && hash != *DUMMY_HASH
     })
     .await
-    .map_err(|e| AppError::Refused(format!("verifica della password interrotta: {e}")))?;
+    .map_err(|e| AppError::Refused(said!("verifica della password interrotta: {e}", e)))?;
     let mut tx = store.begin().await?;
     accounts::record_attempt(&mut tx, &username, &client, &stamp(now), ok).await?;
     accounts::purge(&mut tx, &stamp(now - Duration::days(ATTEMPTS_KEPT_DAYS)), &stamp(now)).await?;
@@ -228,7 +232,10 @@ pub async fn login_external(store: &Store, username: &str) -> Result<NewSession,
     accounts::record_attempt(&mut tx, &username, "oidc", &stamp(now), account.is_some()).await?;
     let Some(account) = account else {
         tx.commit().await?;
-        return Err(AppError::Refused(format!("nessun utente attivo «{username}» in Traguardi: l'amministratore lo crea con traguardi user add {username}")));
+        return Err(AppError::Refused(said!(
+            "nessun utente attivo «{username}» in Traguardi: l'amministratore lo crea con traguardi user add {username}",
+            username
+        )));
     };
     let (token, csrf) = (random_token(), random_token());
     accounts::insert_session(&mut tx, &sha(&token), &account.id, &csrf, &stamp(now), &stamp(now + Duration::hours(SESSION_HOURS))).await?;
@@ -265,16 +272,17 @@ pub struct NewToken {
 
 /// Creates an API token acting as `username` with that account's roles, for integrations.
 pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str) -> Result<NewToken, AppError> {
-    actor.require(Permission::Administer, "creare token per le API")?;
+    actor.require(Permission::Administer, said!("creare token per le API"))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(field("--nome", ProblemKind::BadFormat { value: name.into(), expected: "da 1 a 100 caratteri".into() }));
     }
     let mut tx = store.begin().await?;
-    let a =
-        accounts::by_username(&mut tx, &username.trim().to_lowercase()).await?.ok_or_else(|| AppError::NotFound(format!("utente {username} inesistente")))?;
+    let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| AppError::NotFound(said!("utente {username} inesistente", username)))?;
     if accounts::tokens(&mut tx, Some(&a.username)).await?.iter().any(|t| t.name == name) {
-        return Err(AppError::Refused(format!("l'utente {} ha già un token di nome «{name}»", a.username)));
+        return Err(AppError::Refused(said!("l'utente {username} ha già un token di nome «{name}»", username = a.username, name)));
     }
     let new = NewToken { id: new_id(), token: format!("{TOKEN_PREFIX}{}", random_token()) };
     accounts::insert_token(&mut tx, &new.id, &a.id, name, &sha(&new.token), &stamp(Utc::now())).await?;
@@ -292,16 +300,16 @@ pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str)
 
 /// Every API token (never its secret), or an account's.
 pub async fn tokens(store: &Store, actor: &Actor, username: Option<&str>) -> Result<Vec<accounts::ApiToken>, AppError> {
-    actor.require(Permission::Administer, "elencare i token per le API")?;
+    actor.require(Permission::Administer, said!("elencare i token per le API"))?;
     let mut conn = store.acquire().await?;
     Ok(accounts::tokens(&mut conn, username.map(|u| u.trim().to_lowercase()).as_deref()).await?)
 }
 
 /// Revokes a token: from then on it is refused; it stays listed with the time of revocation.
 pub async fn revoke_token(store: &Store, actor: &Actor, id: &str) -> Result<accounts::ApiToken, AppError> {
-    actor.require(Permission::Administer, "revocare token per le API")?;
+    actor.require(Permission::Administer, said!("revocare token per le API"))?;
     let mut tx = store.begin().await?;
-    let before = accounts::token_by_id(&mut tx, id.trim()).await?.ok_or_else(|| AppError::NotFound(format!("token {id} inesistente")))?;
+    let before = accounts::token_by_id(&mut tx, id.trim()).await?.ok_or_else(|| AppError::NotFound(said!("token {id} inesistente", id)))?;
     if before.revoked_at.is_some() {
         return Ok(before);
     }

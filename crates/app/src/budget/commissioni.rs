@@ -7,6 +7,7 @@
 //! budget (`bilancio`) not later than the report's year. Amounts are summed in cents.
 
 use std::collections::{BTreeMap, HashSet};
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_domain::budget::{euro, tables};
@@ -163,7 +164,9 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
     };
     let root = match root {
         None => None,
-        Some(found) => Some(found.ok_or_else(|| AppError::NotFound(format!("{kind} {code} inesistente nella struttura dell'ente per il {bilancio}")))?),
+        Some(found) => Some(
+            found.ok_or_else(|| AppError::NotFound(said!("{kind} {code} inesistente nella struttura dell'ente per il {bilancio}", kind, code, bilancio)))?,
+        ),
     };
     // The units covered, and the Direzione whose DUP pages follow (none: every Direzione).
     let (covered, direzione_unit): (Vec<&OrgUnit>, Option<&OrgUnit>) = match (scope, root) {
@@ -176,7 +179,13 @@ pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, sc
     let all = budget::lines_of_years(&mut conn, &ente.id, years[0], years[2]).await?;
     let mine: Vec<&BudgetLine> = all.iter().filter(|l| l.side == "U" && l.bilancio <= bilancio && lineages.contains(l.unit_lineage.as_str())).collect();
     if mine.is_empty() {
-        return Err(AppError::NotFound(format!("nessuna riga di PEG di spesa per {kind} {code} negli anni {}–{}", years[0], years[2])));
+        return Err(AppError::NotFound(said!(
+            "nessuna riga di PEG di spesa per {kind} {code} negli anni {years}–{years2}",
+            kind,
+            code,
+            years = years[0],
+            years2 = years[2]
+        )));
     }
     let merged = merge(&mine, years);
     // The Direzione as the budget names it (its lines' `direzione`), the ente for the whole ente.

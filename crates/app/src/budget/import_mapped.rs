@@ -5,6 +5,7 @@
 //! replaces the amounts of the same mapping and year.
 
 use std::collections::BTreeMap;
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::{ReadOptions, Table, read_table};
@@ -36,7 +37,7 @@ pub fn load_mapping(name_or_path: &str) -> Result<Mapping, AppError> {
             let path = std::path::Path::new(name_or_path);
             let text = std::fs::read_to_string(path).map_err(|e| {
                 let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
-                AppError::Refused(format!("mappa «{name_or_path}» non trovata ({e}); mappe incluse: {}", names.join(", ")))
+                AppError::Refused(said!("mappa «{name_or_path}» non trovata ({e}); mappe incluse: {join}", name_or_path, e, join = names.join(", ")))
             })?;
             (path.file_stem().map_or_else(|| name_or_path.to_string(), |s| s.to_string_lossy().into_owned()), text)
         }
@@ -314,7 +315,7 @@ pub async fn import_mapped(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<MappedReport, AppError> {
-    actor.require(Permission::Administer, "importare un bilancio")?;
+    actor.require(Permission::Administer, said!("importare un bilancio"))?;
     let read = {
         let (mapping, bytes) = (mapping.clone(), bytes.to_vec());
         import::blocking(move || Ok(read(&mapping, &bytes, opts)?)).await?

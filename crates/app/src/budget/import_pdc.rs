@@ -3,6 +3,7 @@
 //! previous glossary. Once loaded, `import peg` checks every code on its own side (U or E).
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
@@ -34,7 +35,7 @@ pub struct PdcReport {
 }
 
 pub async fn import_pdc(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PdcReport, AppError> {
-    actor.require(Permission::Administer, "caricare il piano dei conti")?;
+    actor.require(Permission::Administer, said!("caricare il piano dei conti"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut report = PdcReport { rows: table.rows.len(), dry_run, ..Default::default() };
     let mut seen: HashMap<(Side, String), usize> = HashMap::new();

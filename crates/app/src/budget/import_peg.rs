@@ -3,6 +3,7 @@
 //! replace the stored ones. Other years and CdR are untouched.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
@@ -51,7 +52,7 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
 }
 
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
-    actor.require(Permission::Administer, "importare il PEG")?;
+    actor.require(Permission::Administer, said!("importare il PEG"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

@@ -4,6 +4,7 @@
 //! the database and fails if anything frozen was altered, even directly in the database.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::said;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -52,7 +53,8 @@ async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, 
     let approved = match approved {
         None => Value::Null,
         Some(s) => {
-            let allocation: Value = serde_json::from_str(&s.result).map_err(|err| AppError::Refused(format!("scenario «{}» illeggibile: {err}", s.name)))?;
+            let allocation: Value =
+                serde_json::from_str(&s.result).map_err(|err| AppError::Refused(said!("scenario «{name}» illeggibile: {err}", name = s.name, err)))?;
             json!({ "nome": s.name, "regole": s.rules, "sha256": s.result_hash, "ripartizione": allocation })
         }
     };
@@ -189,11 +191,11 @@ pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<
     traguardi_store::cycle::lock(conn, &cycle.id, false).await?;
     match close::of_cycle(conn, &ente.id, &cycle.id).await? {
         None => Ok(()),
-        Some(c) => Err(AppError::Refused(format!(
-            "il ciclo {} è chiuso dal {} (istantanea SHA-256 {}): i dati congelati non si modificano",
-            cycle.year(),
-            &c.closed_at[..10.min(c.closed_at.len())],
-            &c.content_hash[..12]
+        Some(c) => Err(AppError::Refused(said!(
+            "il ciclo {year} è chiuso dal {since} (istantanea SHA-256 {content_hash}): i dati congelati non si modificano",
+            year = cycle.year(),
+            since = &c.closed_at[..10.min(c.closed_at.len())],
+            content_hash = &c.content_hash[..12]
         ))),
     }
 }
@@ -201,9 +203,9 @@ pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<
 /// Closes the cycle. Refused while objectives are not validated by the NIV, listing them, unless
 /// `force` carries the reason (recorded in the audit trail).
 pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: Option<&str>) -> Result<CloseReport, AppError> {
-    actor.require(Permission::Administer, "chiudere il ciclo")?;
+    actor.require(Permission::Administer, said!("chiudere il ciclo"))?;
     if force.is_some_and(|r| r.trim().is_empty()) {
-        return Err(AppError::Refused("--force richiede --reason TESTO: il motivo resta nel registro di audit".into()));
+        return Err(AppError::Refused(said!("--force richiede --reason TESTO: il motivo resta nel registro di audit")));
     }
     // One transaction: what is checked, moved, frozen and stored is the same data.
     let mut tx = store.begin().await?;
@@ -216,10 +218,12 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     if !open.is_empty() && force.is_none() {
         let more = open.len().saturating_sub(LISTED);
         let tail = if more > 0 { format!(" e altri {more}") } else { String::new() };
-        return Err(AppError::Refused(format!(
-            "il ciclo {year} ha {} obiettivi non ancora validati dal NIV: {}{tail}; per chiudere comunque (es. validazione su carta): --force --reason TESTO",
-            open.len(),
-            open[..open.len().min(LISTED)].join(", ")
+        return Err(AppError::Refused(said!(
+            "il ciclo {year} ha {len} obiettivi non ancora validati dal NIV: {join}{tail}; per chiudere comunque (es. validazione su carta): --force --reason TESTO",
+            year,
+            len = open.len(),
+            join = open[..open.len().min(LISTED)].join(", "),
+            tail
         )));
     }
     let not_validated = open.len();
@@ -260,12 +264,16 @@ pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Res
     let closed = {
         let mut conn = store.acquire().await?;
         let cycle = cycles::get(&mut conn, ente, year).await?;
-        close::of_cycle(&mut conn, &ente.id, &cycle.id).await?.ok_or_else(|| AppError::Refused(format!("il ciclo {year} non è chiuso")))?
+        close::of_cycle(&mut conn, &ente.id, &cycle.id).await?.ok_or_else(|| AppError::Refused(said!("il ciclo {year} non è chiuso", year)))?
     };
     if sha256(&closed.snapshot) != closed.content_hash {
-        return Err(AppError::Refused(format!("istantanea del ciclo {year} alterata: il suo SHA-256 non è più {}", closed.content_hash)));
+        return Err(AppError::Refused(said!(
+            "istantanea del ciclo {year} alterata: il suo SHA-256 non è più {content_hash}",
+            year,
+            content_hash = closed.content_hash
+        )));
     }
-    actor.require(Permission::ReadOrg, "verificare la chiusura")?;
+    actor.require(Permission::ReadOrg, said!("verificare la chiusura"))?;
     let now = {
         let mut conn = store.acquire().await?;
         let cycle = cycles::get(&mut conn, ente, year).await?;
@@ -275,18 +283,19 @@ pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Res
     if hash == closed.content_hash {
         return Ok(hash);
     }
-    let frozen: Value = serde_json::from_str(&closed.snapshot).map_err(|e| AppError::Refused(format!("istantanea illeggibile: {e}")))?;
+    let frozen: Value = serde_json::from_str(&closed.snapshot).map_err(|e| AppError::Refused(said!("istantanea illeggibile: {e}", e)))?;
     // Dimensions and ambiti belong to the ente and may be renamed for later years: the closed
     // year keeps their names as they were, and only their codes must still be there.
     if without_names(&frozen) == without_names(&now) {
         return Ok(closed.content_hash);
     }
     let changed = differences(&frozen, &now);
-    Err(AppError::Refused(format!(
-        "dati del ciclo {year} alterati dopo la chiusura (SHA-256 {} invece di {}): {}",
-        hash,
-        closed.content_hash,
-        changed.join("; ")
+    Err(AppError::Refused(said!(
+        "dati del ciclo {year} alterati dopo la chiusura (SHA-256 {hash} invece di {content_hash}): {join}",
+        year,
+        hash = hash,
+        content_hash = closed.content_hash,
+        join = changed.join("; ")
     )))
 }
 
@@ -378,16 +387,16 @@ pub struct CorrectionRequest<'a> {
 /// frozen data and the snapshot stay as they are (so `--verify` still passes). Refused on an
 /// open cycle, whose data are corrected directly.
 pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<close::Correction, AppError> {
-    actor.require(Permission::Administer, "correggere un ciclo chiuso")?;
+    actor.require(Permission::Administer, said!("correggere un ciclo chiuso"))?;
     for (what, v) in [("--oggetto", r.subject), ("--originale", r.before), ("--corretto", r.after), ("--motivo", r.reason)] {
         if v.trim().is_empty() {
-            return Err(AppError::Refused(format!("la correzione richiede {what}")));
+            return Err(AppError::Refused(said!("la correzione richiede {what}", what)));
         }
     }
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     let Some(closed) = close::of_cycle(&mut tx, &ente.id, &cycle.id).await? else {
-        return Err(AppError::Refused(format!("il ciclo {year} non è chiuso: i suoi dati si correggono direttamente")));
+        return Err(AppError::Refused(said!("il ciclo {year} non è chiuso: i suoi dati si correggono direttamente", year)));
     };
     let act_code = match r.act {
         Some(a) => Some(crate::cycle::import_acts::find(&mut tx, ente, a).await?.code),
@@ -419,7 +428,7 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
 
 /// The corrections of a closed cycle, oldest first.
 pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<close::Correction>, AppError> {
-    actor.require(Permission::ReadOrg, "leggere le correzioni")?;
+    actor.require(Permission::ReadOrg, said!("leggere le correzioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
     Ok(close::corrections(&mut conn, &ente.id, &cycle.id).await?)

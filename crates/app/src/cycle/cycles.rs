@@ -1,6 +1,7 @@
 //! Cycles: created by the first import that names them, or opened from the previous year.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -54,18 +55,18 @@ pub struct Opened {
 /// previous year, ready to be changed. Units keep their lineage, so their history continues.
 /// Assignments with a category that ceased on 31/03/2023 continue in its successor area.
 pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Opened, AppError> {
-    actor.require(Permission::Administer, "aprire un ciclo")?;
+    actor.require(Permission::Administer, said!("aprire un ciclo"))?;
     let mut tx = store.begin().await?;
     let prev = cycle::by_year(&mut tx, &ente.id, year - 1)
         .await?
-        .ok_or_else(|| AppError::Refused(format!("il ciclo {} non esiste: non c'è una struttura da copiare in {year}", year - 1)))?;
+        .ok_or_else(|| AppError::Refused(said!("il ciclo {previous} non esiste: non c'è una struttura da copiare in {year}", previous = year - 1, year)))?;
     let (new, _) = ensure(&mut tx, actor, ente, year).await?;
     if !org::of_cycle(&mut tx, &ente.id, &new.id).await?.is_empty() {
-        return Err(AppError::Refused(format!("il ciclo {year} ha già una struttura organizzativa: modificarla con import org")));
+        return Err(AppError::Refused(said!("il ciclo {year} ha già una struttura organizzativa: modificarla con import org", year)));
     }
     let units = org::of_cycle(&mut tx, &ente.id, &prev.id).await?;
     if units.is_empty() {
-        return Err(AppError::Refused(format!("il ciclo {} non ha strutture da copiare", year - 1)));
+        return Err(AppError::Refused(said!("il ciclo {year} non ha strutture da copiare", year = year - 1)));
     }
     let cal = &new.calendar;
     let mut new_ids: HashMap<String, String> = HashMap::new();
@@ -125,16 +126,23 @@ pub fn overlaps(s: NaiveDate, e: Option<NaiveDate>, from: NaiveDate, to: NaiveDa
 /// Removes a unit from one cycle (closed, merged or moved away that year); its earlier cycles
 /// keep it. Refused while anything of the cycle still refers to it, saying what.
 pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str) -> Result<OrgUnit, AppError> {
-    actor.require(Permission::Administer, "togliere una struttura")?;
+    actor.require(Permission::Administer, said!("togliere una struttura"))?;
     let mut tx = store.begin().await?;
     let cycle = get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
-    let unit = org::by_code(&mut tx, &ente.id, &cycle.id, code).await?.ok_or_else(|| AppError::NotFound(format!("struttura {code} inesistente nel {year}")))?;
+    let unit = org::by_code(&mut tx, &ente.id, &cycle.id, code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(said!("struttura {code} inesistente nel {year}", code, year)))?;
     let refs = org::references(&mut tx, &ente.id, &unit.id).await?;
     let names = ["strutture dipendenti", "incarichi", "obiettivi", "KPI di cui è titolare", "contributi a obiettivi"];
     let held: Vec<String> = refs.iter().zip(names).filter(|(n, _)| **n > 0).map(|(n, what)| format!("{n} {what}")).collect();
     if !held.is_empty() {
-        return Err(AppError::Refused(format!("la struttura {code} ha ancora nel {year}: {}; spostarli o chiuderli prima di toglierla", held.join(", "))));
+        return Err(AppError::Refused(said!(
+            "la struttura {code} ha ancora nel {year}: {join}; spostarli o chiuderli prima di toglierla",
+            code,
+            year,
+            join = held.join(", ")
+        )));
     }
     org::delete(&mut tx, &ente.id, &unit.id).await?;
     audit::record_in_cycle(

@@ -2,6 +2,7 @@
 //! code (`GC 838/2020`, from organ, number and year); identical acts change nothing.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use traguardi_docs::ReadOptions;
 use traguardi_domain::act::{self, OPINIONS, ORGANS, OUTCOMES};
@@ -36,7 +37,7 @@ const OPINION_COLUMNS: [(&str, &str); 3] =
     [("regolarita_tecnica", "parere_tecnico"), ("regolarita_contabile", "parere_contabile"), ("legittimita", "parere_legittimita")];
 
 pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, "registrare atti")?;
+    actor.require(Permission::Administer, said!("registrare atti"))?;
     debug_assert_eq!(OPINION_COLUMNS.len(), OPINIONS.len());
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = import::begin(store, dry_run).await?;
@@ -140,5 +141,5 @@ pub async fn find(conn: &mut traguardi_store::Conn, ente: &Ente, code: &str) -> 
         .await?
         .into_iter()
         .find(|a| a.code.to_uppercase() == wanted)
-        .ok_or_else(|| AppError::Refused(format!("atto «{code}» non registrato: registrarlo con traguardi import atti (codice come «GC 838/2020»)")))
+        .ok_or_else(|| AppError::Refused(said!("atto «{code}» non registrato: registrarlo con traguardi import atti (codice come «GC 838/2020»)", code)))
 }

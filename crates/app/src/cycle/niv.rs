@@ -4,6 +4,7 @@
 //! wanting are returned with `measurement return`, whole objectives through the workflow.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,10 +54,10 @@ fn may_sample(actor: &Actor) -> bool {
 /// Without a seed one is chosen from the clock and recorded with the sample.
 pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percent: Decimal, seed: Option<u64>) -> Result<Sample, AppError> {
     if !may_sample(actor) {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "estrarre il campione del NIV".into() });
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("estrarre il campione del NIV") });
     }
     if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
-        return Err(AppError::Refused(format!("percentuale {percent} non valida: tra 0 (escluso) e 100")));
+        return Err(AppError::Refused(said!("percentuale {percent} non valida: tra 0 (escluso) e 100", percent)));
     }
     let seed = seed.unwrap_or_else(|| chrono::Utc::now().timestamp_nanos_opt().unwrap_or(1).unsigned_abs());
     let mut tx = store.begin().await?;

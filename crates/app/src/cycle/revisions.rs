@@ -13,6 +13,7 @@ use serde::Serialize;
 use traguardi_domain::Problem;
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::workflow::State;
+use traguardi_domain::said;
 use traguardi_domain::value::NumberStyle;
 use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Target};
@@ -47,23 +48,19 @@ pub struct Revised {
     pub after: String,
 }
 
-fn refused(m: impl Into<String>) -> AppError {
-    AppError::Refused(m.into())
-}
-
 pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Request<'_>) -> Result<Revised, AppError> {
-    actor.require(Permission::Administer, "rimodulare il piano")?;
+    actor.require(Permission::Administer, said!("rimodulare il piano"))?;
     if !FIELDS.contains(&r.field) {
-        return Err(refused(format!("campo «{}» non rimodulabile: uno di {}", r.field, FIELDS.join(", "))));
+        return Err(AppError::Refused(said!("campo «{field}» non rimodulabile: uno di {join}", field = r.field, join = FIELDS.join(", "))));
     }
     if r.reason.trim().is_empty() {
-        return Err(refused("la rimodulazione richiede la motivazione (--motivo)"));
+        return Err(AppError::Refused(said!("la rimodulazione richiede la motivazione (--motivo)")));
     }
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
     if r.effective_on.year() != year {
-        return Err(refused(format!("la data di efficacia {} non è nel {year}", r.effective_on.format("%d/%m/%Y"))));
+        return Err(AppError::Refused(said!("la data di efficacia {format} non è nel {year}", format = r.effective_on.format("%d/%m/%Y"), year)));
     }
     let act = crate::cycle::import_acts::find(&mut tx, ente, r.act).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
@@ -71,25 +68,34 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
     // The objective concerned (of the KPI, when a KPI is named).
     let (mut objective, kpi) = match (r.objective, r.kpi) {
         (_, Some(code)) => {
-            let k = kpis.iter().find(|k| k.code == code).ok_or_else(|| refused(format!("KPI {code} inesistente nel {year}")))?.clone();
-            let o = objectives.iter().find(|o| o.id == k.objective_id).cloned().ok_or_else(|| refused(format!("obiettivo del KPI {code} inesistente")))?;
+            let k = kpis.iter().find(|k| k.code == code).ok_or_else(|| AppError::Refused(said!("KPI {code} inesistente nel {year}", code, year)))?.clone();
+            let o = objectives
+                .iter()
+                .find(|o| o.id == k.objective_id)
+                .cloned()
+                .ok_or_else(|| AppError::Refused(said!("obiettivo del KPI {code} inesistente", code)))?;
             (o, Some(k))
         }
-        (Some(code), None) => {
-            (objectives.iter().find(|o| o.code == code).cloned().ok_or_else(|| refused(format!("obiettivo {code} inesistente nel {year}")))?, None)
-        }
-        (None, None) => return Err(refused("indicare l'obiettivo (--obiettivo) o il KPI (--kpi) da rimodulare")),
+        (Some(code), None) => (
+            objectives
+                .iter()
+                .find(|o| o.code == code)
+                .cloned()
+                .ok_or_else(|| AppError::Refused(said!("obiettivo {code} inesistente nel {year}", code, year)))?,
+            None,
+        ),
+        (None, None) => return Err(AppError::Refused(said!("indicare l'obiettivo (--obiettivo) o il KPI (--kpi) da rimodulare"))),
     };
     let state = State::parse(&objective.state).unwrap_or(State::Bozza);
     if state < State::Approvato {
-        return Err(refused(format!(
-            "l'obiettivo {} è «{}»: prima dell'approvazione il piano si modifica reimportandolo, la rimodulazione è per gli obiettivi approvati",
-            objective.code,
-            state.label()
-        )));
+        return Err(AppError::Refused(
+            said!("l'obiettivo {code} è «{state}»: prima dell'approvazione il piano si modifica reimportandolo, la rimodulazione è per gli obiettivi approvati", code = objective.code, state => state.said()),
+        ));
     }
     if state >= State::Consuntivato {
-        return Err(refused(format!("l'obiettivo {} è «{}»: dopo il consuntivo non si rimodula", objective.code, state.label())));
+        return Err(AppError::Refused(
+            said!("l'obiettivo {code} è «{state}»: dopo il consuntivo non si rimodula", code = objective.code, state => state.said()),
+        ));
     }
     let value = r.value.map(str::trim).unwrap_or_default();
     let code = kpi.as_ref().map_or_else(|| objective.code.clone(), |k| k.code.clone());
@@ -102,7 +108,12 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
             // canonical form every target has.
             let style = NumberStyle::typed(value).map_err(|kind| AppError::Invalid(Problem::column("--valore", kind).into()))?;
             let Some(parsed) = Value::parse(k.measure, value, style).ok().flatten() else {
-                return Err(refused(format!("target «{value}» non valido per il KPI {} ({})", k.code, k.measure.code())));
+                return Err(AppError::Refused(said!(
+                    "target «{value}» non valido per il KPI {code} ({code2})",
+                    value,
+                    code = k.code,
+                    code2 = k.measure.code()
+                )));
             };
             let before = targets.iter().find(|t| t.year == year && t.period_end.is_none()).map(|t| t.value.clone()).unwrap_or_default();
             targets.retain(|t| !(t.year == year && t.period_end.is_none()));
@@ -110,13 +121,13 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
             plan::replace_targets(&mut tx, &ente.id, &k.id, &targets).await?;
             (before, parsed.to_text())
         }
-        ("target", None) => return Err(refused("il target si rimodula per un KPI (--kpi)")),
+        ("target", None) => return Err(AppError::Refused(said!("il target si rimodula per un KPI (--kpi)"))),
         ("peso", k) => {
             let style = NumberStyle::typed(value).map_err(|kind| AppError::Invalid(Problem::column("--valore", kind).into()))?;
             let w: Decimal = style
                 .parse(value)
                 .filter(|w: &Decimal| *w > Decimal::ZERO)
-                .ok_or_else(|| refused(format!("peso «{value}» non valido: un numero maggiore di zero")))?;
+                .ok_or_else(|| AppError::Refused(said!("peso «{value}» non valido: un numero maggiore di zero", value)))?;
             match k {
                 Some(mut k) => {
                     let before = k.weight.normalize().to_string();
@@ -134,14 +145,14 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
         }
         ("descrizione", None) => {
             if value.is_empty() {
-                return Err(refused("la nuova descrizione è vuota"));
+                return Err(AppError::Refused(said!("la nuova descrizione è vuota")));
             }
             let before = objective.description.clone().unwrap_or_default();
             objective.description = Some(value.to_string());
             plan::save_objective(&mut tx, &ente.id, &objective, false).await?;
             (before, value.to_string())
         }
-        ("descrizione", Some(_)) => return Err(refused("la descrizione si rimodula per un obiettivo (--obiettivo)")),
+        ("descrizione", Some(_)) => return Err(AppError::Refused(said!("la descrizione si rimodula per un obiettivo (--obiettivo)"))),
         // Removal: the objective drops out of every roll-up as not assessable; a KPI weighs 0.
         (_, Some(mut k)) => {
             let before = k.weight.normalize().to_string();
@@ -184,7 +195,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
 
 /// The revisions of a cycle, in order.
 pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Revision>, AppError> {
-    actor.require(Permission::ReadOrg, "leggere le rimodulazioni")?;
+    actor.require(Permission::ReadOrg, said!("leggere le rimodulazioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
     Ok(revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?)

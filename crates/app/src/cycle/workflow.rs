@@ -4,6 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 use traguardi_domain::act;
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 
 use serde::Serialize;
 use serde_json::json;
@@ -63,7 +65,9 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     } else {
         let mut list = Vec::new();
         for c in codes {
-            list.push(objectives.iter().find(|o| &o.code == c).ok_or_else(|| AppError::NotFound(format!("obiettivo {c} inesistente nel ciclo {year}")))?);
+            list.push(
+                objectives.iter().find(|o| &o.code == c).ok_or_else(|| AppError::NotFound(said!("obiettivo {c} inesistente nel ciclo {year}", c, year)))?,
+            );
         }
         list
     };
@@ -75,25 +79,25 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
             continue;
         }
         if let Some(why) = refusal(from, to, actor.roles(), act.is_some()) {
-            reasons.push(format!("obiettivo {}: {why}", o.code));
+            reasons.push(said!("obiettivo {code}: {why}", code = o.code, why => why));
             continue;
         }
         if let Some(why) = scope.refusal(from, to, o) {
-            reasons.push(format!("obiettivo {}: {why}", o.code));
+            reasons.push(said!("obiettivo {code}: {why}", code = o.code, why => why));
             continue;
         }
         let own = kpis_of.get(o.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         // Proposing or approving a plan needs a target and a positive weight for every KPI.
         if matches!(to, State::Proposto | State::Approvato) {
             if o.weight <= rust_decimal::Decimal::ZERO {
-                reasons.push(format!("obiettivo {}: peso non positivo ({})", o.code, o.weight));
+                reasons.push(said!("obiettivo {code}: peso non positivo ({weight})", code = o.code, weight = o.weight));
             }
             for k in own {
                 if k.formula.is_none() && !with_target.contains(&k.id) {
-                    reasons.push(format!("obiettivo {}: KPI {} senza target", o.code, k.code));
+                    reasons.push(said!("obiettivo {code}: KPI {kpi} senza target", code = o.code, kpi = k.code));
                 }
                 if k.weight <= rust_decimal::Decimal::ZERO {
-                    reasons.push(format!("obiettivo {}: KPI {} con peso non positivo ({})", o.code, k.code, k.weight));
+                    reasons.push(said!("obiettivo {code}: KPI {kpi} con peso non positivo ({weight})", code = o.code, kpi = k.code, weight = k.weight));
                 }
             }
         }
@@ -101,9 +105,11 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         if to == State::Consuntivato && o.not_assessable.is_none() {
             for k in own {
                 if k.formula.is_none() && !with_value.contains(&k.id) {
-                    reasons.push(format!(
-                        "obiettivo {}: KPI {} senza il valore approvato del periodo finale (31/12/{year}) né un «non valutabile»",
-                        o.code, k.code
+                    reasons.push(said!(
+                        "obiettivo {code}: KPI {kpi} senza il valore approvato del periodo finale (31/12/{year}) né un «non valutabile»",
+                        code = o.code,
+                        kpi = k.code,
+                        year
                     ));
                 }
             }
@@ -121,7 +127,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         }
     }
     if !reasons.is_empty() {
-        return Err(AppError::Refused(format!("nessun obiettivo è passato a «{}»:\n  {}", to.label(), reasons.join("\n  "))));
+        return Err(AppError::Refused(said!("nessun obiettivo è passato a «{state}»:{reasons}", state => to.said(), reasons => reasons)));
     }
     let mut moved = Moved { to: to.code().into(), objectives: Vec::new() };
     for o in chosen {
@@ -172,7 +178,7 @@ impl Scope {
         Ok(Scope { wide, scoped })
     }
 
-    fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<String> {
+    fn refusal(&self, from: State, to: State, o: &plan::Objective) -> Option<Said> {
         // Allowed by a role that is not scoped (or the console): anywhere. Otherwise the step
         // rests on a scoped role that may take it, and the objective must be within its units.
         let _only_scoped = refusal(from, to, self.wide.as_deref(), true)?;
@@ -183,9 +189,9 @@ impl Scope {
         }
         let names: Vec<&str> = able.iter().flat_map(|u| u.names.iter().map(String::as_str)).collect();
         Some(if names.is_empty() {
-            format!("il passaggio a «{}» spetta a chi ha un ruolo su questa struttura", to.label())
+            said!("il passaggio a «{state}» spetta a chi ha un ruolo su questa struttura", state => to.said())
         } else {
-            format!("fuori dalle strutture di competenza ({} e quelle sotto)", names.join(", "))
+            said!("fuori dalle strutture di competenza ({units} e quelle sotto)", units = names.join(", "))
         })
     }
 }

@@ -1,6 +1,7 @@
 //! What every import shares: reading the file with its columns, and ending the transaction
 //! (rolled back on `--dry-run`, so a trial writes nothing).
 
+use traguardi_domain::said;
 pub mod wizard;
 
 use traguardi_docs::{Columns, ReadOptions, Table, read_table};
@@ -24,8 +25,8 @@ pub(crate) async fn read(bytes: &[u8], opts: ReadOptions) -> Result<Table, AppEr
 /// [`READ_BUDGET`].
 pub(crate) async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
     match tokio::time::timeout(READ_BUDGET, tokio::task::spawn_blocking(work)).await {
-        Err(_) => Err(AppError::Refused(format!("lettura del file interrotta: oltre {} secondi", READ_BUDGET.as_secs()))),
-        Ok(Err(e)) => Err(AppError::Refused(format!("lettura del file interrotta: {e}"))),
+        Err(_) => Err(AppError::Refused(said!("lettura del file interrotta: oltre {as_secs} secondi", as_secs = READ_BUDGET.as_secs()))),
+        Ok(Err(e)) => Err(AppError::Refused(said!("lettura del file interrotta: {e}", e))),
         Ok(Ok(done)) => done,
     }
 }
@@ -82,7 +83,7 @@ pub(crate) async fn begin(store: &Store, ending: impl Into<Ending<'_>>) -> Resul
             let mut tx = store.begin().await?;
             if !traguardi_store::imports::delete(&mut tx, ente, id).await? {
                 tx.rollback().await?;
-                return Err(AppError::Conflict("questo file è già stato importato (invio ripetuto): nulla è stato importato una seconda volta".into()));
+                return Err(AppError::Conflict(said!("questo file è già stato importato (invio ripetuto): nulla è stato importato una seconda volta")));
             }
             Ok(tx)
         }

@@ -4,6 +4,7 @@
 //! in the database, seen only by whoever uploaded it, so that any node can serve the next step.
 
 use std::collections::{BTreeMap, HashSet};
+use traguardi_domain::said;
 
 use traguardi_docs::{ReadOptions, Table};
 use traguardi_domain::{Lang, Problem, ProblemKind, Problems};
@@ -121,14 +122,17 @@ pub struct Preview {
 
 /// Stores an uploaded file and returns its id. The file must be a table the importer can read.
 pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year: i32, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
-    actor.require(Permission::Administer, "importare file")?;
+    actor.require(Permission::Administer, said!("importare file"))?;
     import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let mut tx = store.begin().await?;
     let expired = (chrono::Utc::now() - chrono::Duration::hours(KEPT_HOURS)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     imports::purge(&mut tx, &expired).await?;
     if imports::count_of(&mut tx, &actor.name).await? >= MAX_WAITING {
-        return Err(AppError::Refused(format!("ci sono già {MAX_WAITING} file in attesa di importazione: confermarne o attendere un giorno che scadano")));
+        return Err(AppError::Refused(said!(
+            "ci sono già {MAX_WAITING} file in attesa di importazione: confermarne o attendere un giorno che scadano",
+            MAX_WAITING
+        )));
     }
     let id = new_id();
     let u = Upload {
@@ -201,7 +205,7 @@ pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &B
         }
     }
     problems.into_result()?;
-    let json = serde_json::to_string(&pairs).map_err(|e| AppError::Refused(e.to_string()))?;
+    let json = serde_json::to_string(&pairs).map_err(|e| AppError::Refused(said!("abbinamento delle colonne non memorizzabile: {error}", error = e)))?;
     let mut conn = store.acquire().await?;
     imports::set_columns(&mut conn, &ente.id, id, &json).await?;
     Ok(())
@@ -252,21 +256,21 @@ pub async fn discard(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Res
 /// The upload, if it exists and belongs to the actor (another user's is "not found", not
 /// "forbidden", so that ids reveal nothing).
 async fn fetch(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<Upload, AppError> {
-    actor.require(Permission::Administer, "importare file")?;
+    actor.require(Permission::Administer, said!("importare file"))?;
     let mut conn = store.acquire().await?;
     match imports::get(&mut conn, &ente.id, id).await? {
         Some(u) if u.owner == actor.name => Ok(u),
-        _ => Err(AppError::NotFound(
-            "nessun file in attesa con questo identificativo: forse è già stato importato o è scaduto (i file restano un giorno)".into(),
-        )),
+        _ => Err(AppError::NotFound(said!(
+            "nessun file in attesa con questo identificativo: forse è già stato importato o è scaduto (i file restano un giorno)"
+        ))),
     }
 }
 
 fn mapping(u: &Upload) -> Result<Vec<(String, String)>, AppError> {
     let Some(json) = &u.columns else {
-        return Err(AppError::Refused("scegliere prima le colonne del file".into()));
+        return Err(AppError::Refused(said!("scegliere prima le colonne del file")));
     };
-    serde_json::from_str(json).map_err(|e| AppError::Refused(format!("abbinamento delle colonne illeggibile: {e}")))
+    serde_json::from_str(json).map_err(|e| AppError::Refused(said!("abbinamento delle colonne illeggibile: {e}", e)))
 }
 
 fn describe(u: &Upload, table: &Table) -> Result<Uploaded, AppError> {
@@ -303,7 +307,7 @@ fn plain(header: &str) -> String {
 }
 
 async fn run(store: &Store, actor: &Actor, ente: &Ente, u: &Upload, opts: ReadOptions, ending: Ending<'_>, lang: Lang) -> Result<String, AppError> {
-    let year = u.cycle_year.ok_or_else(|| AppError::Refused("il file non indica il ciclo".into()))?;
+    let year = u.cycle_year.ok_or_else(|| AppError::Refused(said!("il file non indica il ciclo")))?;
     Ok(match Kind::parse(&u.kind)? {
         Kind::Misurazioni => import_measurements::import_measurements(store, actor, ente, year, &u.data, opts, ending).await?.summary(lang),
         Kind::Piano => import_plan::import_plan(store, actor, ente, year, &u.data, opts, ending).await?.summary(lang),

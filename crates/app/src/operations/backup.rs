@@ -4,6 +4,7 @@
 //! docs/formats.md, "Backup archive".
 
 use std::io::{BufRead, Read, Write};
+use traguardi_domain::said;
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -34,7 +35,7 @@ pub struct Summary {
 
 /// Writes the archive of the database (of one ente with `ente_code`) to `out`, gzip-compressed.
 pub async fn backup(store: &Store, actor: &Actor, ente_code: Option<&str>, out: impl Write) -> Result<Summary, AppError> {
-    actor.require(Permission::Administer, "fare la copia di sicurezza del database")?;
+    actor.require(Permission::Administer, said!("fare la copia di sicurezza del database"))?;
     let mut tx = backup::begin_snapshot(store).await?;
     let ente = match ente_code {
         Some(code) => Some(crate::org::enti::resolve(&mut tx, Some(code)).await?),
@@ -76,13 +77,13 @@ pub async fn backup(store: &Store, actor: &Actor, ente_code: Option<&str>, out: 
 pub struct Restored {
     pub archive: Summary,
     /// Each ente restored: its code and the number of audit records verified, or what is wrong.
-    pub audit: Vec<(String, Result<usize, String>)>,
+    pub audit: Vec<(String, Result<usize, traguardi_domain::said::Said>)>,
 }
 
 /// Loads an archive into `store`, which must hold no data (its schema is brought up to date
 /// first). Everything is written in one transaction.
 pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<Restored, AppError> {
-    actor.require(Permission::Administer, "ripristinare il database da una copia di sicurezza")?;
+    actor.require(Permission::Administer, said!("ripristinare il database da una copia di sicurezza"))?;
     store.migrate().await?;
     let mut source = Hashing::new(input);
     let mut reader = std::io::BufReader::new(flate2::read::GzDecoder::new(&mut source));
@@ -93,10 +94,9 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
 
     let mut tx = store.begin().await?;
     if !backup::is_empty(&mut tx).await? {
-        return Err(AppError::Refused(
+        return Err(AppError::Refused(said!(
             "il database di destinazione contiene già dati: il ripristino scrive solo in un database vuoto (crearne uno nuovo e indicarlo con --database-url)"
-                .into(),
-        ));
+        )));
     }
     let mut current: Option<(String, Vec<String>)> = None;
     let mut batch: Vec<Vec<Cell>> = Vec::new();
@@ -258,19 +258,19 @@ fn next_line(reader: &mut impl BufRead, n: &mut u64) -> Result<Option<Value>, Ap
 }
 
 fn bad(line: u64, what: String) -> AppError {
-    AppError::Refused(format!("archivio non valido, riga {line}: {what}; nulla è stato ripristinato"))
+    AppError::Refused(said!("archivio non valido, riga {line}: {what}; nulla è stato ripristinato", line, what))
 }
 
 fn at_line(line: u64, table: &str, e: traguardi_store::StoreError) -> AppError {
-    AppError::Refused(format!("archivio non valido, tabella {table} (fino alla riga {line}): {e}; nulla è stato ripristinato"))
+    AppError::Refused(said!("archivio non valido, tabella {table} (fino alla riga {line}): {e}; nulla è stato ripristinato", table, line, e))
 }
 
 fn read_error(e: std::io::Error) -> AppError {
-    AppError::Refused(format!("archivio illeggibile ({e}): è un file .jsonl.gz scritto da traguardi backup? Nulla è stato ripristinato"))
+    AppError::Refused(said!("archivio illeggibile ({e}): è un file .jsonl.gz scritto da traguardi backup? Nulla è stato ripristinato", e))
 }
 
 fn write_error(e: std::io::Error) -> AppError {
-    AppError::Refused(format!("scrittura della copia di sicurezza non riuscita: {e}"))
+    AppError::Refused(said!("scrittura della copia di sicurezza non riuscita: {e}", e))
 }
 
 /// A reader or writer that hashes the bytes going through it.

@@ -3,6 +3,7 @@
 //! failure — even a panic — is reported and the others go on.
 
 use std::time::Duration;
+use traguardi_domain::said;
 
 use traguardi_store::Store;
 
@@ -38,7 +39,7 @@ pub async fn open_cycles(
     ente_code: Option<&str>,
     mut each: impl FnMut(&EnteRecomputed),
 ) -> Result<Vec<EnteRecomputed>, AppError> {
-    actor.require(Permission::Administer, "ricalcolare i punteggi")?;
+    actor.require(Permission::Administer, said!("ricalcolare i punteggi"))?;
     let all = match ente_code {
         Some(code) => vec![enti::find(store, Some(code)).await?],
         None => enti::list(store).await?,

@@ -6,6 +6,7 @@
 //! The whole file is checked first; with any problem nothing is written.
 
 use std::collections::{HashMap, HashSet};
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -60,7 +61,7 @@ pub async fn import_org(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    actor.require(Permission::Administer, "importare la struttura organizzativa")?;
+    actor.require(Permission::Administer, said!("importare la struttura organizzativa"))?;
     let table = import::read(bytes, opts).await?;
     let (rows, mut problems) = parse_rows(&table)?;
 

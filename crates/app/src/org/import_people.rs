@@ -6,6 +6,7 @@
 //! people absent from the file are untouched. With any problem nothing is written.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -78,7 +79,7 @@ pub async fn import_people<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PeopleReport, AppError> {
-    actor.require(Permission::Administer, "importare il personale")?;
+    actor.require(Permission::Administer, said!("importare il personale"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut rows = Vec::new();

@@ -2,6 +2,7 @@
 //! person and staff count.
 
 use std::collections::{HashMap, HashSet};
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_store::cycle::Cycle;
@@ -33,13 +34,13 @@ pub struct OrgTree {
 
 /// The tree of `year` (the latest cycle when `None`) of the ente `code` (the only one when `None`).
 pub async fn org_tree(store: &Store, actor: &Actor, code: Option<&str>, year: Option<i32>) -> Result<OrgTree, AppError> {
-    actor.require(Permission::ReadOrg, "leggere la struttura organizzativa")?;
+    actor.require(Permission::ReadOrg, said!("leggere la struttura organizzativa"))?;
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, code).await?;
     let all = cycle::list(&mut conn, &ente.id).await?;
     let cycle = match year {
         Some(y) => cycles::get(&mut conn, &ente, y).await?,
-        None => all.first().cloned().ok_or(AppError::Refused("l'ente non ha ancora cicli".into()))?,
+        None => all.first().cloned().ok_or(AppError::Refused(said!("l'ente non ha ancora cicli")))?,
     };
     let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
     let persons: HashMap<String, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();

@@ -3,6 +3,7 @@
 //! which opens the conciliation. Each answer is given once and recorded in the audit trail.
 
 use chrono::NaiveDate;
+use traguardi_domain::said;
 use traguardi_store::pay;
 
 use crate::accounts::access::ActorKind;
@@ -29,12 +30,12 @@ pub async fn answer(
     today: NaiveDate,
 ) -> Result<pay::EvaluationRow, AppError> {
     let ActorKind::User { account_id, .. } = &actor.kind else {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "rispondere alla propria valutazione (serve l'accesso)".into() });
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("rispondere alla propria valutazione (serve l'accesso)") });
     };
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let Some(person_id) = traguardi_store::accounts::person_of(&mut tx, account_id, &ente.id).await? else {
-        return Err(AppError::Refused("questo utente non è collegato a una persona dell'ente".into()));
+        return Err(AppError::Refused(said!("questo utente non è collegato a una persona dell'ente")));
     };
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, &ente, &cycle).await?;
@@ -42,30 +43,33 @@ pub async fn answer(
         .await?
         .into_iter()
         .find(|e| e.person_id == person_id)
-        .ok_or_else(|| AppError::Refused(format!("la valutazione {year} non è ancora registrata")))?;
+        .ok_or_else(|| AppError::Refused(said!("la valutazione {year} non è ancora registrata", year)))?;
     let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     let Some(final_interview) = before.interview_final else {
-        return Err(AppError::Refused("la valutazione non è ancora conclusa: si firma o si contesta dopo il colloquio finale".into()));
+        return Err(AppError::Refused(said!("la valutazione non è ancora conclusa: si firma o si contesta dopo il colloquio finale")));
     };
     if today < final_interview {
-        return Err(AppError::Refused(format!("il colloquio finale è fissato al {}: si risponde da quel giorno", day(final_interview))));
+        return Err(AppError::Refused(said!(
+            "il colloquio finale è fissato al {final_interview}: si risponde da quel giorno",
+            final_interview = day(final_interview)
+        )));
     }
     let mut after = before.clone();
     let action = match answer {
         Answer::Sign => {
             if let Some(d) = before.signed_on {
-                return Err(AppError::Refused(format!("valutazione già firmata il {}", day(d))));
+                return Err(AppError::Refused(said!("valutazione già firmata il {d}", d = day(d))));
             }
             after.signed_on = Some(today);
             "firma valutazione"
         }
         Answer::Contest { reason } => {
             if let Some(d) = before.contested_on {
-                return Err(AppError::Refused(format!("valutazione già contestata il {}: segue la conciliazione", day(d))));
+                return Err(AppError::Refused(said!("valutazione già contestata il {d}: segue la conciliazione", d = day(d))));
             }
             let reason = reason.trim();
             if reason.chars().count() < MIN_REASON {
-                return Err(AppError::Refused(format!("scrivere i motivi della contestazione (almeno {MIN_REASON} caratteri)")));
+                return Err(AppError::Refused(said!("scrivere i motivi della contestazione (almeno {MIN_REASON} caratteri)", MIN_REASON)));
             }
             after.contested_on = Some(today);
             let contest = format!("Contestazione del {}: {reason}", day(today));

@@ -8,6 +8,7 @@
 //! through the conciliation (an import by the planner).
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -170,7 +171,7 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
 }
 
 fn refused_for(actor: &Actor) -> AppError {
-    AppError::Forbidden { actor: actor.name.clone(), what: "valutare il personale (serve l'accesso)".into() }
+    AppError::Forbidden { actor: actor.name.clone(), what: said!("valutare il personale (serve l'accesso)") }
 }
 
 /// The people the actor evaluates in `year`.
@@ -188,7 +189,7 @@ fn pick(ctx: Context, actor: &Actor, matricola: &str) -> Result<(Context, Evalue
         Some(e) => Ok((ctx, e)),
         None => Err(AppError::Forbidden {
             actor: actor.name.clone(),
-            what: format!("valutare {matricola}: non è tra le persone che valuta nel {}", ctx.cycle.year()),
+            what: said!("valutare {matricola}: non è tra le persone che valuta nel {year}", matricola, year = ctx.cycle.year()),
         }),
     }
 }
@@ -230,7 +231,7 @@ pub async fn evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
     let (ctx, evaluee) = pick(context(&mut tx, actor, ente_code, year).await?, actor, matricola)?;
     crate::cycle::close::ensure_open(&mut tx, &ctx.ente, &ctx.cycle).await?;
     if let Some(why) = locked(&evaluee.evaluation) {
-        return Err(AppError::Refused(format!("la valutazione di {matricola} è {why}")));
+        return Err(AppError::Refused(said!("la valutazione di {matricola} è {why}", matricola, why)));
     }
     let rules = crate::pay::payouts::rules_of(&mut tx, &ctx.ente, &ctx.cycle).await?;
     let (items, item_problems) = check_items(&rules.behaviours, rules.scale, Some(evaluee.category), &filled.items);

@@ -4,6 +4,7 @@
 //! those stored; the others are kept.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use rust_decimal::Decimal;
 use traguardi_docs::ReadOptions;
@@ -34,7 +35,7 @@ pub async fn import_absences(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<AbsenceReport, AppError> {
-    actor.require(Permission::Administer, "registrare le assenze")?;
+    actor.require(Permission::Administer, said!("registrare le assenze"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

@@ -4,6 +4,7 @@
 //! whole first.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -45,7 +46,7 @@ pub async fn import_evaluations(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, "registrare le valutazioni individuali")?;
+    actor.require(Permission::Administer, said!("registrare le valutazioni individuali"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

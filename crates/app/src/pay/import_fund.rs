@@ -7,6 +7,7 @@ use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::parse_euro;
 use traguardi_domain::pay::fund::{FundItem, FundKind, FundTotals, Nature, Use};
+use traguardi_domain::said;
 use traguardi_domain::value::parse_yes_no;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::Store;
@@ -46,7 +47,7 @@ pub async fn import_fund(
     header: FundHeader,
     dry_run: bool,
 ) -> Result<FundReport, AppError> {
-    actor.require(Permission::Administer, "registrare il fondo risorse decentrate")?;
+    actor.require(Permission::Administer, said!("registrare il fondo risorse decentrate"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut items = Vec::new();
@@ -114,7 +115,7 @@ pub async fn import_fund(
     let kind = header.kind;
     let wrong = totals.problems(kind, header.cap, rules.individual_min, rules.contract);
     if !wrong.is_empty() {
-        return Err(AppError::Refused(format!("{} {year} non registrato:\n- {}", kind.label(), wrong.join("\n- "))));
+        return Err(AppError::Refused(said!("{fund} {year} non registrato:\n- {problems}", fund => kind.said(), year, problems = wrong.join("\n- "))));
     }
     let fund = Fund { cap: header.cap, certified_by: header.certified_by, certified_on: header.certified_on, items };
     let before = pay::fund(&mut tx, &ente.id, &cycle.id, kind).await?;

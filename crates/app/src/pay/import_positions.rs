@@ -3,6 +3,7 @@
 //! premi, `dirigenti.quota_interim`).
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::parse_euro;
@@ -23,7 +24,7 @@ pub async fn import_positions(
     (bytes, opts): (&[u8], ReadOptions),
     dry_run: bool,
 ) -> Result<usize, AppError> {
-    actor.require(Permission::Administer, "registrare le posizioni dirigenziali")?;
+    actor.require(Permission::Administer, said!("registrare le posizioni dirigenziali"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

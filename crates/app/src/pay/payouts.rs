@@ -3,6 +3,8 @@
 //! (payroll export, the tables of D.Lgs 33/2013 art. 20).
 
 use std::collections::BTreeMap;
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -36,7 +38,7 @@ pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Pay
 
 /// Stores a new version of the rules of the premi when they differ from those in force.
 pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
-    actor.require(Permission::Administer, "fissare le regole dei premi")?;
+    actor.require(Permission::Administer, said!("fissare le regole dei premi"))?;
     let rules = PayRules::parse(text, year).map_err(AppError::Invalid)?;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
@@ -65,7 +67,7 @@ pub struct PayContext {
 
 impl PayContext {
     pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
-        actor.require(Permission::Administer, "calcolare i premi")?;
+        actor.require(Permission::Administer, said!("calcolare i premi"))?;
         let (ente, cycle) = {
             let mut conn = store.acquire().await?;
             let ente = enti::resolve(&mut conn, ente_code).await?;
@@ -133,71 +135,74 @@ impl PayContext {
     }
 
     /// A fund's own gates: registered, certified, coherent. Returns its totals when registered.
-    fn fund_gates(&self, kind: FundKind, fund: Option<&pay::Fund>, out: &mut Vec<String>) -> Option<FundTotals> {
+    fn fund_gates(&self, kind: FundKind, fund: Option<&pay::Fund>, out: &mut Vec<Said>) -> Option<FundTotals> {
         let Some(f) = fund else {
-            out.push(format!("{} non registrato (traguardi import fondo --fondo {})", kind.label(), kind.code()));
+            out.push(said!("{fund} non registrato (traguardi import fondo --fondo {code})", fund => kind.said(), code = kind.code()));
             return None;
         };
         if f.certified_by.is_none() {
-            out.push(format!("{} non certificato dall'organo di revisione", kind.label()));
+            out.push(said!("{fund} non certificato dall'organo di revisione", fund => kind.said()));
         }
         let t = FundTotals::of(&f.items);
-        out.extend(t.problems(kind, f.cap, self.rules.individual_min, self.rules.contract).into_iter().map(|p| format!("{}: {p}", kind.label())));
+        out.extend(
+            t.problems(kind, f.cap, self.rules.individual_min, self.rules.contract)
+                .into_iter()
+                .map(|p| said!("{fund}: {problem}", fund => kind.said(), problem = p)),
+        );
         Some(t)
     }
 
     /// The legal gates still open for paying `a` (SPEC §4), each in a sentence; empty = none.
-    pub fn open_gates(&self, a: &Allocation) -> Vec<String> {
+    pub fn open_gates(&self, a: &Allocation) -> Vec<Said> {
         let mut out = Vec::new();
         let objectives = &self.scores.objectives;
         let not_approved = objectives.iter().filter(|o| State::parse(&o.state).is_none_or(|s| s < State::Approvato)).count();
         if objectives.is_empty() || not_approved > 0 {
-            out.push(format!(
-                "Piano degli Obiettivi {} non approvato ({} obiettivi su {} ancora in bozza o proposti; art. 10 c.5 D.Lgs 150/2009)",
-                a.anno,
+            out.push(said!(
+                "Piano degli Obiettivi {year} non approvato ({not_approved} obiettivi su {all} ancora in bozza o proposti; art. 10 c.5 D.Lgs 150/2009)",
+                year = a.anno,
                 not_approved,
-                objectives.len()
+                all = objectives.len()
             ));
         }
         match self.relazione.as_ref().map(|r| r.state.as_str()) {
             Some("validata" | "pubblicata") => {}
-            other => out.push(format!(
-                "Relazione sulla Performance {} non validata dal NIV (stato: {}; art. 14 c.6 D.Lgs 150/2009)",
-                a.anno,
-                other.unwrap_or("non registrata")
-            )),
+            Some(state) => {
+                out.push(said!("Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)", year = a.anno, state))
+            }
+            None => out.push(said!("Relazione sulla Performance {year} non validata dal NIV (non registrata; art. 14 c.6 D.Lgs 150/2009)", year = a.anno)),
         }
         if let Some(t) = self.fund_gates(FundKind::Dipendenti, self.fund.as_ref(), &mut out)
             && a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale
         {
-            out.push(format!(
-                "i premi dello scenario ({} €) superano le destinazioni ai premi del fondo ({} €)",
-                traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
-                traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
+            out.push(said!(
+                "i premi dello scenario ({premi} €) superano le destinazioni ai premi del fondo ({fund} €)",
+                premi = traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
+                fund = traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
             ));
         }
         if !a.dirigenti.dirigenti.is_empty()
             && let Some(t) = self.fund_gates(FundKind::Dirigenti, self.managers_fund.as_ref(), &mut out)
             && a.dirigenti.totale > t.result
         {
-            out.push(format!(
-                "la retribuzione di risultato dei dirigenti ({} €) supera la destinazione al risultato del loro fondo ({} €)",
-                traguardi_domain::budget::euro(a.dirigenti.totale),
-                traguardi_domain::budget::euro(t.result)
+            out.push(said!(
+                "la retribuzione di risultato dei dirigenti ({paid} €) supera la destinazione al risultato del loro fondo ({fund} €)",
+                paid = traguardi_domain::budget::euro(a.dirigenti.totale),
+                fund = traguardi_domain::budget::euro(t.result)
             ));
         }
         if self.eq_fund.is_some() {
             self.fund_gates(FundKind::Eq, self.eq_fund.as_ref(), &mut out);
         }
-        out.extend(a.dirigenti.avvisi.iter().cloned());
+        out.extend(a.dirigenti.avvisi.iter().map(|w| said!("{warning}", warning = w)));
         if !a.dirigenti.posizioni_mancanti.is_empty() {
-            out.push(format!(
-                "base della retribuzione di risultato non registrata per le posizioni {} (traguardi import posizioni)",
-                a.dirigenti.posizioni_mancanti.join(", ")
+            out.push(said!(
+                "base della retribuzione di risultato non registrata per le posizioni {units} (traguardi import posizioni)",
+                units = a.dirigenti.posizioni_mancanti.join(", ")
             ));
         }
         if let Some(problem) = self.rules.individual_pool_problem(a.fondo_organizzativa, a.fondo_individuale) {
-            out.push(format!("pool dei premi: {}", problem.describe(traguardi_domain::Lang::It)));
+            out.push(said!("pool dei premi: {problem}", problem => problem));
         }
         let matricola: std::collections::HashMap<&str, &str> = self.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
         let mut contested: Vec<&str> = self
@@ -208,7 +213,7 @@ impl PayContext {
             .collect();
         contested.sort();
         if !contested.is_empty() {
-            out.push(format!("valutazioni contestate senza l'esito della conciliazione: {}", contested.join(", ")));
+            out.push(said!("valutazioni contestate senza l'esito della conciliazione: {people}", people = contested.join(", ")));
         }
         let missing: Vec<&str> = a
             .persone
@@ -219,11 +224,11 @@ impl PayContext {
             .collect();
         if !missing.is_empty() {
             let shown: Vec<&str> = missing.iter().take(10).copied().collect();
-            out.push(format!(
-                "valutazione individuale mancante per {} persone ({}{})",
-                missing.len(),
-                shown.join(", "),
-                if missing.len() > shown.len() { ", …" } else { "" }
+            out.push(said!(
+                "valutazione individuale mancante per {count} persone ({people}{more})",
+                count = missing.len(),
+                people = shown.join(", "),
+                more = if missing.len() > shown.len() { ", …" } else { "" }
             ));
         }
         out
@@ -298,7 +303,7 @@ fn hash(json: &str) -> String {
 
 fn check_name(name: &str) -> Result<(), AppError> {
     let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(()) } else { Err(AppError::Refused(format!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri"))) }
+    if ok { Ok(()) } else { Err(AppError::Refused(said!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri", name))) }
 }
 
 /// Computes and saves a scenario (replacing an unapproved one of the same name).
@@ -321,14 +326,14 @@ pub async fn save_scenario(
     if let Some(problem) = rules.individual_pool_problem(allocation.fondo_organizzativa, allocation.fondo_individuale) {
         return Err(AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("fondo.individuale", problem)])));
     }
-    let result = serde_json::to_string(&allocation).map_err(|e| AppError::Refused(e.to_string()))?;
+    let result = serde_json::to_string(&allocation).map_err(|e| AppError::Refused(said!("ripartizione non memorizzabile: {error}", error = e)))?;
     let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
     let mut tx = store.begin().await?;
     let existing = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name);
     if let Some(s) = &existing
         && s.approved_at.is_some()
     {
-        return Err(AppError::Refused(format!("lo scenario «{name}» è approvato e non si può ricalcolare: salvare un nuovo scenario con un altro nome")));
+        return Err(AppError::Refused(said!("lo scenario «{name}» è approvato e non si può ricalcolare: salvare un nuovo scenario con un altro nome", name)));
     }
     let s = Scenario {
         id: existing.as_ref().map_or_else(new_id, |s| s.id.clone()),
@@ -369,9 +374,9 @@ pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
 /// The stored allocation of a scenario; refused when its hash shows it was altered.
 fn allocation_of(s: &Scenario) -> Result<Allocation, AppError> {
     if hash(&s.result) != s.result_hash {
-        return Err(AppError::Refused(format!("scenario «{}» alterato nel database: l'impronta non corrisponde", s.name)));
+        return Err(AppError::Refused(said!("scenario «{name}» alterato nel database: l'impronta non corrisponde", name = s.name)));
     }
-    serde_json::from_str(&s.result).map_err(|e| AppError::Refused(format!("scenario «{}» illeggibile nel database: {e}", s.name)))
+    serde_json::from_str(&s.result).map_err(|e| AppError::Refused(said!("scenario «{name}» illeggibile nel database: {e}", name = s.name, e)))
 }
 
 /// The scenarios `keep` chooses, each read (and checked) only when chosen.
@@ -382,7 +387,7 @@ async fn load_scenarios(
     year: i32,
     keep: impl Fn(&Scenario) -> bool,
 ) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
-    actor.require(Permission::Administer, "leggere i premi")?;
+    actor.require(Permission::Administer, said!("leggere i premi"))?;
     read_scenarios(store, ente_code, year, keep).await
 }
 
@@ -409,7 +414,7 @@ pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
     load_scenarios(store, actor, ente_code, year, |s| s.name == name)
         .await?
         .pop()
-        .ok_or_else(|| AppError::NotFound(format!("scenario «{name}» del {year} inesistente")))
+        .ok_or_else(|| AppError::NotFound(said!("scenario «{name}» del {year} inesistente", name, year)))
 }
 
 /// The approved scenario of a cycle, if any.
@@ -438,44 +443,58 @@ pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year
     let (ente, cycle) = (&ctx.scores.ente, &ctx.scores.cycle);
     let stored = {
         let mut conn = store.acquire().await?;
-        pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().find(|s| s.name == name).ok_or_else(|| AppError::NotFound(name.into()))?
+        pay::scenarios(&mut conn, &ente.id, &cycle.id)
+            .await?
+            .into_iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| AppError::NotFound(said!("scenario «{name}» inesistente", name)))?
     };
     let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
     if !overrides.is_empty() {
-        return Err(AppError::Refused(format!(
-            "lo scenario «{name}» è una simulazione: cambia i punteggi di {} ({}); si salva e si confronta, non si approva. Si approva uno scenario calcolato dalle valutazioni registrate",
-            overrides.len(),
-            overrides.keys().take(5).cloned().collect::<Vec<_>>().join(", ")
+        return Err(AppError::Refused(said!(
+            "lo scenario «{name}» è una simulazione: cambia i punteggi di {len} ({join}); si salva e si confronta, non si approva. Si approva uno scenario calcolato dalle valutazioni registrate",
+            name,
+            len = overrides.len(),
+            join = overrides.keys().take(5).cloned().collect::<Vec<_>>().join(", ")
         )));
     }
     if stored.rules != ctx.rules.to_text() {
-        return Err(AppError::Refused(format!(
-            "lo scenario «{name}» è una simulazione: usa regole dei premi diverse da quelle in vigore; si salva e si confronta, non si approva. Per pagarle, fissarle come regole del ciclo (traguardi payout regole --cycle {year} --file FILE) e ricalcolare lo scenario"
+        return Err(AppError::Refused(said!(
+            "lo scenario «{name}» è una simulazione: usa regole dei premi diverse da quelle in vigore; si salva e si confronta, non si approva. Per pagarle, fissarle come regole del ciclo (traguardi payout regole --cycle {year} --file FILE) e ricalcolare lo scenario",
+            name,
+            year
         )));
     }
     let gates = ctx.open_gates(&allocation);
     if !gates.is_empty() {
-        return Err(AppError::Refused(format!("non si può approvare l'erogazione dei premi {year}:\n- {}", gates.join("\n- "))));
+        return Err(AppError::Refused(said!("non si può approvare l'erogazione dei premi {year}:{gates}", year, gates => gates)));
     }
     // What the records give today, with the rules in force and nobody's score changed.
     if ctx.allocate(&ctx.rules, &BTreeMap::new()) != allocation {
-        return Err(AppError::Refused(format!(
-            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi payout scenario --cycle {year} --nome {name}) e poi approvarlo"
+        return Err(AppError::Refused(said!(
+            "i dati sono cambiati dopo il calcolo dello scenario «{name}»: ricalcolarlo (traguardi payout scenario --cycle {year} --nome {name}) e poi approvarlo",
+            name,
+            year
         )));
     }
     let mut tx = store.begin().await?;
     crate::cycle::close::ensure_open(&mut tx, ente, cycle).await?;
     let now = pay::scenarios(&mut tx, &ente.id, &cycle.id).await?;
     if let Some(other) = now.iter().find(|s| s.approved_at.is_some()) {
-        return Err(AppError::Refused(format!("lo scenario «{}» del {year} è già approvato ({})", other.name, other.approved_at.clone().unwrap_or_default())));
+        return Err(AppError::Refused(said!(
+            "lo scenario «{name}» del {year} è già approvato ({approved_at})",
+            name = other.name,
+            year,
+            approved_at = other.approved_at.clone().unwrap_or_default()
+        )));
     }
     if now.iter().find(|s| s.name == name).is_none_or(|s| s.result_hash != stored.result_hash) {
-        return Err(AppError::Refused(format!("lo scenario «{name}» è cambiato durante l'approvazione: riprovare")));
+        return Err(AppError::Refused(said!("lo scenario «{name}» è cambiato durante l'approvazione: riprovare", name)));
     }
     let at = crate::now();
     if let Err(e) = pay::approve_scenario(&mut tx, &ente.id, &stored.id, &actor.name, &at).await {
         return Err(if e.is_unique_violation() {
-            AppError::Refused(format!("un altro scenario del {year} è stato approvato nel frattempo: uno solo per ciclo"))
+            AppError::Refused(said!("un altro scenario del {year} è stato approvato nel frattempo: uno solo per ciclo", year))
         } else {
             e.into()
         });
@@ -689,7 +708,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
     let RelazioneStep { to, act, on, note } = step;
     const PATH: [&str; 4] = ["bozza", "approvata", "validata", "pubblicata"];
     let Some(to_idx) = PATH.iter().position(|s| *s == to) else {
-        return Err(AppError::Refused(format!("stato della Relazione «{to}» sconosciuto: uno di {}", PATH.join(", "))));
+        return Err(AppError::Refused(said!("stato della Relazione «{to}» sconosciuto: uno di {join}", to, join = PATH.join(", "))));
     };
     let allowed = match to {
         "validata" => actor.roles().is_none_or(|r| r.iter().any(|x| x == "niv")),
@@ -697,7 +716,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
     };
     if !allowed {
         let who = if to == "validata" { "il NIV" } else { "il pianificatore" };
-        return Err(AppError::Refused(format!("solo {who} può portare la Relazione allo stato «{to}»")));
+        return Err(AppError::Refused(said!("solo {who} può portare la Relazione allo stato «{to}»", who, to)));
     }
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
@@ -707,10 +726,12 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
     let from_idx = before.as_ref().map_or(Some(0), |r| PATH.iter().position(|s| *s == r.state));
     let expected = to_idx.checked_sub(1);
     if to_idx > 0 && from_idx != expected {
-        return Err(AppError::Refused(format!(
-            "la Relazione {year} è «{}»: può diventare «{to}» solo da «{}»",
-            before.as_ref().map_or("bozza", |r| r.state.as_str()),
-            PATH[to_idx - 1]
+        return Err(AppError::Refused(said!(
+            "la Relazione {year} è «{state}»: può diventare «{to}» solo da «{to_idx}»",
+            year,
+            state = before.as_ref().map_or("bozza", |r| r.state.as_str()),
+            to,
+            to_idx = PATH[to_idx - 1]
         )));
     }
     let mut r = before.clone().unwrap_or(pay::Relazione {
@@ -725,7 +746,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
     r.state = to.into();
     match to {
         "approvata" => {
-            let code = act.ok_or_else(|| AppError::Refused("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)".into()))?;
+            let code = act.ok_or_else(|| AppError::Refused(said!("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)")))?;
             let registered = crate::cycle::import_acts::find(&mut tx, &ente, code).await?;
             let facts =
                 act::ActFacts { code: &registered.code, organ: &registered.organ, adopted_on: registered.adopted_on, executive_on: registered.executive_on };
@@ -740,11 +761,11 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
             if let Some(approved) = r.approved_on
                 && on < approved
             {
-                return Err(AppError::Refused(format!(
-                    "la validazione del NIV ({}) non può precedere l'approvazione della Relazione da parte della Giunta ({}, {})",
-                    on.format("%d/%m/%Y"),
-                    approved.format("%d/%m/%Y"),
-                    r.act_code.as_deref().unwrap_or_default()
+                return Err(AppError::Refused(said!(
+                    "la validazione del NIV ({format}) non può precedere l'approvazione della Relazione da parte della Giunta ({format2}, {act_code})",
+                    format = on.format("%d/%m/%Y"),
+                    format2 = approved.format("%d/%m/%Y"),
+                    act_code = r.act_code.as_deref().unwrap_or_default()
                 )));
             }
             r.validated_on = Some(on);
@@ -799,7 +820,7 @@ impl MyPay {
 /// a person of the ente (`traguardi user persona`).
 pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<MyPay>, AppError> {
     let crate::accounts::access::ActorKind::User { account_id, .. } = &actor.kind else {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "vedere la propria valutazione (serve l'accesso)".into() });
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("vedere la propria valutazione (serve l'accesso)") });
     };
     let mut conn = store.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;

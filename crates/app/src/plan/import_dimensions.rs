@@ -3,6 +3,7 @@
 //! and ambiti. Added or updated by code; those the file does not name stay.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
@@ -45,7 +46,7 @@ pub async fn import_dimensions(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<DimensionsReport, AppError> {
-    actor.require(Permission::Administer, "configurare le dimensioni del piano")?;
+    actor.require(Permission::Administer, said!("configurare le dimensioni del piano"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let mut tx = import::begin(store, dry_run).await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;

@@ -2,6 +2,7 @@
 //! Programma), with their owner Direzione and tags (docs/formats.md). Added or updated by code.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
@@ -29,7 +30,7 @@ pub struct DupReport {
 }
 
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
-    actor.require(Permission::Administer, "importare il DUP")?;
+    actor.require(Permission::Administer, said!("importare il DUP"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = import::begin(store, dry_run).await?;
     let stored = plan::dup_objectives(&mut tx, &ente.id).await?;

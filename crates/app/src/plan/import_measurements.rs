@@ -5,6 +5,7 @@
 //! Identical values change nothing. The whole file is checked first.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
@@ -60,7 +61,7 @@ pub async fn import_measurements<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<MeasurementsReport, AppError> {
-    actor.require(Permission::Administer, "importare le misurazioni")?;
+    actor.require(Permission::Administer, said!("importare le misurazioni"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
 
     let ending = dry_run.into();

@@ -6,6 +6,7 @@
 //! checked first; with any problem nothing is written.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::said;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -113,7 +114,7 @@ pub async fn import_plan<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PlanReport, AppError> {
-    actor.require(Permission::Administer, "importare il piano")?;
+    actor.require(Permission::Administer, said!("importare il piano"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
 

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use traguardi_domain::plan::kpi::Value;
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::Ente;
@@ -62,19 +64,19 @@ async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi,
         .await?
         .into_iter()
         .find(|k| k.code == code)
-        .ok_or_else(|| AppError::NotFound(format!("KPI {code} inesistente nel ciclo {year}")))?;
+        .ok_or_else(|| AppError::NotFound(said!("KPI {code} inesistente nel ciclo {year}", code, year)))?;
     Ok((kpi, cycle))
 }
 
 /// Values are entered and submitted by the planners, or by whoever holds a unit-scoped role
 /// (direttore, dirigente, PO/EQ) on the unit that measures the KPI or a unit above it.
-async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: &str) -> Result<(), AppError> {
+async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said) -> Result<(), AppError> {
     require_on_unit(tx, actor, ente, cycle_id, kpi, what, &UNIT_ROLES).await
 }
 
 /// The KPI's unit is within the units where the actor holds one of `roles` (or the actor
 /// administers the ente).
-async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: &str, roles: &[&str]) -> Result<(), AppError> {
+async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said, roles: &[&str]) -> Result<(), AppError> {
     if actor.may(Permission::Administer) {
         return Ok(());
     }
@@ -83,7 +85,10 @@ async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
     if scope.contains(unit_of_kpi(kpi, &objectives)) {
         return Ok(());
     }
-    Err(AppError::Forbidden { actor: actor.name.clone(), what: format!("{what} del KPI {} ({})", kpi.code, scope.describe()) })
+    Err(AppError::Forbidden {
+        actor: actor.name.clone(),
+        what: said!("{what} del KPI {kpi} ({scope})", what => what, kpi = kpi.code, scope => scope.describe()),
+    })
 }
 
 /// The latest version of each KPI's value for each period, from every version of a cycle
@@ -101,7 +106,7 @@ async fn latest(tx: &mut Tx, ente: &Ente, kpi_id: &str, period_end: NaiveDate) -
 pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<Measurement, AppError> {
     let mut tx = store.begin().await?;
     let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
-    require_owner(&mut tx, actor, ente, &cycle.id, &kpi, "inserire valori").await?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &kpi, said!("inserire valori")).await?;
     if kpi.formula.is_some() {
         return Err(invalid("kpi", ProblemKind::BadFormat { value: kpi.code, expected: "un KPI misurato: questo è calcolato dalla sua formula".into() }));
     }
@@ -129,13 +134,22 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
     {
         let day = traguardi_domain::cycle::format_date_it(e.period_end);
         return Err(AppError::Conflict(match &prev {
-            Some(p) => format!(
-                "il valore di {} al {day} è stato modificato da {} il {} (versione {current}) dopo la versione {seen} che stai modificando: ricarica e riprova",
-                kpi.code,
-                p.entered_by,
-                p.entered_at[..16.min(p.entered_at.len())].replace('T', " alle ")
+            Some(p) => said!(
+                "il valore di {kpi} al {day} è stato modificato da {who} il {date} alle {time} (versione {current}) dopo la versione {seen} che stai modificando: ricarica e riprova",
+                kpi = kpi.code,
+                day,
+                who = p.entered_by,
+                date = p.entered_at.get(..10).unwrap_or_default(),
+                time = p.entered_at.get(11..16).unwrap_or_default(),
+                current,
+                seen
             ),
-            None => format!("il valore di {} al {day} non ha ancora versioni: la versione {seen} indicata non esiste; ricarica e riprova", kpi.code),
+            None => said!(
+                "il valore di {kpi} al {day} non ha ancora versioni: la versione {seen} indicata non esiste; ricarica e riprova",
+                kpi = kpi.code,
+                day,
+                seen
+            ),
         }));
     }
     let m = Measurement {
@@ -196,20 +210,21 @@ async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
         return Ok(());
     }
     if !approves_as_direttore(actor) {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "approvare o restituire valori".into() });
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("approvare o restituire valori") });
     }
     if entered_by == actor.name {
-        return Err(AppError::Refused(format!(
-            "il valore di {} è stato inserito da {entered_by}: lo approva il NIV o il controllo di gestione, non chi lo ha inserito",
-            kpi.code
+        return Err(AppError::Refused(said!(
+            "il valore di {code} è stato inserito da {entered_by}: lo approva il NIV o il controllo di gestione, non chi lo ha inserito",
+            code = kpi.code,
+            entered_by
         )));
     }
-    require_on_unit(tx, actor, ente, cycle_id, kpi, "approvare o restituire valori", &["direttore"]).await
+    require_on_unit(tx, actor, ente, cycle_id, kpi, said!("approvare o restituire valori"), &["direttore"]).await
 }
 
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
     if decision != Decision::Submit && !actor.may(Permission::Validate) && !approves_as_direttore(actor) {
-        return Err(AppError::Forbidden { actor: actor.name.clone(), what: "approvare o restituire valori".into() });
+        return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("approvare o restituire valori") });
     }
     // A value goes back with what to correct.
     if decision == Decision::Return && note.is_none_or(|n| n.trim().is_empty()) {
@@ -219,9 +234,10 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
     if decision == Decision::Submit {
-        require_owner(&mut tx, actor, ente, &cycle.id, &k, "inviare valori per l'approvazione").await?;
+        require_owner(&mut tx, actor, ente, &cycle.id, &k, said!("inviare valori per l'approvazione")).await?;
     }
-    let before = latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    let before =
+        latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(said!("nessun valore di {kpi} al {period_end}", kpi, period_end)))?;
     if decision != Decision::Submit {
         require_decider(&mut tx, actor, ente, &cycle.id, &k, &before.entered_by).await?;
     }
@@ -236,7 +252,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
                 _ => "inserire una nuova versione",
             };
             let at = traguardi_domain::cycle::format_date_it(period_end);
-            return Err(AppError::Refused(format!("il valore di {kpi} al {at} è «{}»: si può solo {next}", state_it(from))));
+            return Err(AppError::Refused(said!("il valore di {kpi} al {at} è «{from}»: si può solo {next}", kpi, at, from = state_it(from), next)));
         }
     };
     let mut after = before.clone();
@@ -293,8 +309,9 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     }
     let mut tx = store.begin().await?;
     let (k, cycle) = kpi_of(&mut tx, ente, year, kpi).await?;
-    require_owner(&mut tx, actor, ente, &cycle.id, &k, "allegare evidenze").await?;
-    let m = latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(format!("nessun valore di {kpi} al {period_end}")))?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &k, said!("allegare evidenze")).await?;
+    let m =
+        latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(said!("nessun valore di {kpi} al {period_end}", kpi, period_end)))?;
     let sha = hex::encode(Sha256::digest(bytes));
     let id = new_id();
     plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &crate::now()).await?;
@@ -332,7 +349,7 @@ pub struct Waiting {
 pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Waiting>, AppError> {
     let direttore = approves_as_direttore(actor);
     if !direttore {
-        actor.require(Permission::Validate, "vedere i valori da approvare")?;
+        actor.require(Permission::Validate, said!("vedere i valori da approvare"))?;
     }
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
@@ -390,8 +407,8 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
         .await?
         .into_iter()
         .find(|k| k.code == kpi)
-        .ok_or_else(|| AppError::NotFound(format!("KPI {kpi} inesistente nel ciclo {year}")))?;
-    require_owner(&mut tx, actor, ente, &cycle.id, &k, "inserire valori").await?;
+        .ok_or_else(|| AppError::NotFound(said!("KPI {kpi} inesistente nel ciclo {year}", kpi, year)))?;
+    require_owner(&mut tx, actor, ente, &cycle.id, &k, said!("inserire valori")).await?;
     let objective = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).map(|o| o.code).unwrap_or_default();
     let all = plan::measurements(&mut tx, &ente.id, &cycle.id).await?;
     let period_of: std::collections::HashMap<String, NaiveDate> = all.iter().filter(|m| m.kpi_id == k.id).map(|m| (m.id.clone(), m.period_end)).collect();
@@ -415,12 +432,12 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
 pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(plan::Evidence, Vec<u8>), AppError> {
     let actor = actor.within(&ente.id.0);
     let refused =
-        || AppError::Forbidden { actor: actor.name.clone(), what: "scaricare questa evidenza (serve un ruolo nell'ente, sulla struttura del KPI)".into() };
+        || AppError::Forbidden { actor: actor.name.clone(), what: said!("scaricare questa evidenza (serve un ruolo nell'ente, sulla struttura del KPI)") };
     if matches!(actor.kind, crate::accounts::access::ActorKind::Public) {
         return Err(refused());
     }
     let mut conn = store.acquire().await?;
-    let not_found = || AppError::NotFound("evidenza inesistente".into());
+    let not_found = || AppError::NotFound(said!("evidenza inesistente"));
     let (cycle_id, unit_id) = plan::evidence_place(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;
     let allowed = match actor.roles() {
         None => true,

@@ -4,6 +4,7 @@
 //! after a grace period the reminder goes up the line to the parent unit's responsible.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -29,9 +30,9 @@ pub async fn calendar_of(store: &Store, ente: &Ente) -> Result<(Calendar, u32), 
 }
 
 pub async fn set_calendar(store: &Store, actor: &Actor, ente: &Ente, patron: Option<(u32, u32)>, due_days: u32) -> Result<(), AppError> {
-    actor.require(Permission::Administer, "configurare il calendario")?;
+    actor.require(Permission::Administer, said!("configurare il calendario"))?;
     if patron.is_some_and(|(m, d)| NaiveDate::from_ymd_opt(2024, m, d).is_none()) {
-        return Err(AppError::Refused("giorno del santo patrono non valido: usare MM-GG, es. 12-07".into()));
+        return Err(AppError::Refused(said!("giorno del santo patrono non valido: usare MM-GG, es. 12-07")));
     }
     let mut tx = store.begin().await?;
     ente::set_calendar(&mut tx, &ente.id, patron, due_days).await?;
@@ -66,7 +67,7 @@ pub struct LateValue {
 }
 
 pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, today: NaiveDate) -> Result<Vec<LateValue>, AppError> {
-    actor.require(Permission::ReadOrg, "leggere i ritardi")?;
+    actor.require(Permission::ReadOrg, said!("leggere i ritardi"))?;
     let ente = {
         let mut conn = store.acquire().await?;
         enti::resolve(&mut conn, ente_code).await?
@@ -190,7 +191,7 @@ pub async fn send_reminders(
     today: NaiveDate,
     smtp: Option<&crate::accounts::mail::SmtpConfig>,
 ) -> Result<Sent, AppError> {
-    actor.require(Permission::Administer, "inviare i solleciti")?;
+    actor.require(Permission::Administer, said!("inviare i solleciti"))?;
     let late = late_values(store, actor, ente_code, year, today).await?;
     let (who, orphans) = reminders(&late);
     let mut sent = Sent { orphans, ..Sent::default() };
@@ -221,7 +222,7 @@ pub async fn send_reminders(
                         crate::accounts::mail::send(&cfg2, &crate::accounts::mail::Message { to: &to2, subject: "Traguardi: valori da inserire", body: &body })
                     })
                     .await
-                    .map_err(|e| AppError::Refused(e.to_string()))?;
+                    .map_err(|e| AppError::Refused(said!("invio dell'e-mail interrotto: {error}", error = e)))?;
                     match result {
                         Ok(()) => {
                             sent.emailed += 1;

@@ -2,6 +2,7 @@
 //! II-level cascade), and the override or neutralisation of an objective's score.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub enum Assignees {
 /// with KPIs coded `KPI@ASSIGNEE`. Existing copies are left as they are, so running it twice
 /// changes nothing.
 pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templates: &[String], to: &Assignees) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, "assegnare obiettivi")?;
+    actor.require(Permission::Administer, said!("assegnare obiettivi"))?;
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
@@ -160,13 +161,16 @@ pub struct Adjusted {
 }
 
 pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str, adj: Adjustment) -> Result<Adjusted, AppError> {
-    actor.require(Permission::Administer, "modificare il risultato di un obiettivo")?;
+    actor.require(Permission::Administer, said!("modificare il risultato di un obiettivo"))?;
     let field = |col: &str, kind| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind }.into());
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
-    let before = objectives.into_iter().find(|o| o.code == code).ok_or_else(|| AppError::NotFound(format!("obiettivo {code} inesistente nel ciclo {year}")))?;
+    let before = objectives
+        .into_iter()
+        .find(|o| o.code == code)
+        .ok_or_else(|| AppError::NotFound(said!("obiettivo {code} inesistente nel ciclo {year}", code, year)))?;
     let mut after = before.clone();
     if reason_of(&adj).is_some_and(|r| r.trim().is_empty()) {
         return Err(field("--motivazione", ProblemKind::Required));

@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use traguardi_domain::said;
 
 use traguardi_store::Store;
 
@@ -69,7 +70,7 @@ impl Cache {
     }
 
     pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
-        actor.require(Permission::ReadOrg, "leggere il piano")?;
+        actor.require(Permission::ReadOrg, said!("leggere il piano"))?;
         let key = (ente_code.trim().to_string(), year);
         // An unknown ente reads 0 here, and is refused by the computation below.
         let version = traguardi_store::audit::last_seq_of_ente_code(&mut *store.acquire().await?, &key.0).await?;

@@ -2,6 +2,7 @@
 //! `traguardi report scores`, the plan pages and the API all use these.
 
 use std::collections::HashMap;
+use traguardi_domain::said;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -56,7 +57,7 @@ pub struct ScoreRow {
 }
 
 pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<CycleScores, AppError> {
-    actor.require(Permission::ReadOrg, "leggere il piano")?;
+    actor.require(Permission::ReadOrg, said!("leggere il piano"))?;
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_domain::pay::fund::FundKind;
+use traguardi_domain::said;
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, cycle};
 
@@ -183,7 +184,7 @@ async fn load_budget(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize,
     if codes == 0
         && let Some(path) = shared_data::file(shared_data::SIOPE_PDC)
     {
-        let bytes = std::fs::read(&path).map_err(|e| AppError::Refused(format!("{}: {e}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|e| AppError::Refused(said!("{path}: {e}", path = path.display(), e)))?;
         let r = import_pdc::import_pdc(store, actor, ente, &bytes, ReadOptions::default(), false).await?;
         changes += r.spesa + r.entrata;
     }

@@ -302,7 +302,7 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let e = ente::insert(
         &mut tx,
         &NewEnte {
-            code: EnteCode::parse("099999").map_err(|k| AppError::Refused(k.describe(traguardi_domain::Lang::It)))?,
+            code: EnteCode::parse("099999").map_err(|k| AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("codice", k)])))?,
             name: "Metropoli (dati sintetici)".into(),
             codice_fiscale: None,
             kind: EnteKind::Comune,

@@ -45,7 +45,7 @@ async fn story(store: &Store) {
         let _ = users::login(store, "paola.rossi", "sbagliata-davvero", "10.0.0.66").await;
     }
     let held = users::login(store, "paola.rossi", "una-password-lunga", "10.0.0.66").await;
-    assert!(matches!(held, Err(AppError::Refused(ref m)) if m == "troppi tentativi falliti: riprovare tra 15 minuti"), "{held:?}");
+    assert!(matches!(held, Err(AppError::LoginLocked { minutes: 15 })), "{held:?}");
     // …never the real user, from her own address.
     users::login(store, "paola.rossi", "una-password-lunga", "10.0.0.1").await.expect("the real user is never locked out");
     // Huge names and passwords are refused unread: nothing is stored.

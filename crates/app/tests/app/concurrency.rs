@@ -73,7 +73,7 @@ async fn a_close_racing_writers_freezes_exactly_what_came_before() {
         for t in tasks {
             match t.await.expect("task") {
                 Ok(_) => {}
-                Err(traguardi_app::AppError::Refused(m)) => assert!(m.starts_with("il ciclo 2021 è chiuso dal "), "{m}"),
+                Err(traguardi_app::AppError::Refused(m)) => assert!(m.to_string().starts_with("il ciclo 2021 è chiuso dal "), "{m}"),
                 Err(e) => panic!("{e:?}"),
             }
         }

@@ -12,7 +12,7 @@ fn d(s: &str) -> NaiveDate {
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, AppError>) -> String {
     match r {
-        Err(AppError::Refused(m)) => m,
+        Err(AppError::Refused(m)) => m.to_string(),
         other => panic!("{other:?}"),
     }
 }

@@ -520,7 +520,7 @@ async fn scoring_rules(store: &Store) {
     // Frozen by the close, with the rules in the snapshot.
     traguardi_app::cycle::close::close(store, &console, &ente, 2020, Some("prova")).await.expect("closed");
     match set("semaforo.verde = 70\n").await {
-        Err(AppError::Refused(msg)) => assert!(msg.starts_with("il ciclo 2020 è chiuso dal "), "{msg}"),
+        Err(AppError::Refused(msg)) => assert!(msg.to_string().starts_with("il ciclo 2020 è chiuso dal "), "{msg}"),
         other => panic!("{other:?}"),
     }
     let closed = traguardi_app::cycle::close::closed(store, &ente, 2020).await.expect("read").expect("closed");

@@ -26,6 +26,14 @@ impl FundKind {
             FundKind::Eq => "eq",
         }
     }
+    /// The fund's name in the reader's language.
+    pub fn said(self) -> crate::said::Said {
+        match self {
+            FundKind::Dipendenti => crate::said!("fondo risorse decentrate"),
+            FundKind::Dirigenti => crate::said!("fondo dei dirigenti"),
+            FundKind::Eq => crate::said!("risorse degli incarichi di EQ"),
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             FundKind::Dipendenti => "fondo risorse decentrate",

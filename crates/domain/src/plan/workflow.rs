@@ -4,6 +4,9 @@
 //! with its deliberation). `chiuso` is reached only by the year-end close. A revision is an
 //! event, not a state.
 
+use crate::said;
+use crate::said::Said;
+
 /// The states, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum State {
@@ -33,7 +36,20 @@ impl State {
             State::Chiuso => "chiuso",
         }
     }
-    /// As people say it: `in monitoraggio`, `validato NIV`.
+    /// As people say it, in their language: `in monitoraggio`, `validato NIV`.
+    pub fn said(self) -> Said {
+        match self {
+            State::Bozza => said!("bozza"),
+            State::Proposto => said!("proposto"),
+            State::Approvato => said!("approvato"),
+            State::Assegnato => said!("assegnato"),
+            State::InMonitoraggio => said!("in monitoraggio"),
+            State::Consuntivato => said!("consuntivato"),
+            State::ValidatoNiv => said!("validato NIV"),
+            State::Chiuso => said!("chiuso"),
+        }
+    }
+    /// As people say it in Italian: `in monitoraggio`, `validato NIV`.
     pub fn label(self) -> String {
         self.code().replace('_', " ").replace("niv", "NIV")
     }
@@ -74,23 +90,24 @@ pub fn moves(role: &str) -> bool {
 }
 
 /// Why a step cannot be taken by someone holding `roles` (`None`: every role, the console).
-pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> Option<String> {
+pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> Option<Said> {
     let Some(step) = STEPS.iter().find(|s| s.from == from && s.to == to) else {
-        let next: Vec<String> = STEPS.iter().filter(|s| s.from == from).map(|s| format!("«{}» ({})", s.to.label(), s.roles.join(", "))).collect();
+        let next: Vec<Said> =
+            STEPS.iter().filter(|s| s.from == from).map(|s| said!("«{state}» ({roles})", state => s.to.said(), roles = s.roles.join(", "))).collect();
         return Some(if to == State::Chiuso {
-            "si chiude con la chiusura dell'anno (traguardi close)".to_string()
+            said!("si chiude con la chiusura dell'anno (traguardi close)")
         } else if next.is_empty() {
-            format!("è «{}»: nessun passaggio possibile", from.label())
+            said!("è «{state}»: nessun passaggio possibile", state => from.said())
         } else {
-            format!("è «{}»: da qui si passa a {}", from.label(), next.join(" o "))
+            said!("è «{state}»: da qui si passa a {next}", state => from.said(), next => Said::joined(next, said!(" o ")))
         });
     };
     if let Some(roles) = roles
         && !roles.iter().any(|r| step.roles.contains(&r.as_str()))
     {
-        return Some(format!("il passaggio a «{}» spetta a: {}", to.label(), step.roles.join(", ")));
+        return Some(said!("il passaggio a «{state}» spetta a: {roles}", state => to.said(), roles = step.roles.join(", ")));
     }
-    (step.act && !act).then(|| format!("il passaggio a «{}» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)", to.label()))
+    (step.act && !act).then(|| said!("il passaggio a «{state}» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)", state => to.said()))
 }
 
 #[cfg(test)]
@@ -124,19 +141,22 @@ mod tests {
     #[test]
     fn every_refusal_says_who_may_do_what() {
         assert_eq!(
-            refusal(State::Bozza, State::Approvato, None, true).as_deref(),
+            refusal(State::Bozza, State::Approvato, None, true).map(|s| s.to_string()).as_deref(),
             Some("è «bozza»: da qui si passa a «proposto» (pianificatore, amministratore, direttore)")
         );
         assert_eq!(
-            refusal(State::Consuntivato, State::ValidatoNiv, Some(&roles(&["direttore"])), false).as_deref(),
+            refusal(State::Consuntivato, State::ValidatoNiv, Some(&roles(&["direttore"])), false).map(|s| s.to_string()).as_deref(),
             Some("il passaggio a «validato NIV» spetta a: niv")
         );
         assert_eq!(
-            refusal(State::Proposto, State::Approvato, Some(&roles(&["pianificatore"])), false).as_deref(),
+            refusal(State::Proposto, State::Approvato, Some(&roles(&["pianificatore"])), false).map(|s| s.to_string()).as_deref(),
             Some("il passaggio a «approvato» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)")
         );
-        assert_eq!(refusal(State::ValidatoNiv, State::Chiuso, None, false).as_deref(), Some("si chiude con la chiusura dell'anno (traguardi close)"));
-        assert_eq!(refusal(State::Chiuso, State::Bozza, None, false).as_deref(), Some("è «chiuso»: nessun passaggio possibile"));
+        assert_eq!(
+            refusal(State::ValidatoNiv, State::Chiuso, None, false).map(|s| s.to_string()).as_deref(),
+            Some("si chiude con la chiusura dell'anno (traguardi close)")
+        );
+        assert_eq!(refusal(State::Chiuso, State::Bozza, None, false).map(|s| s.to_string()).as_deref(), Some("è «chiuso»: nessun passaggio possibile"));
         // Every pair that is not a step is refused.
         for from in STATES {
             for to in STATES {

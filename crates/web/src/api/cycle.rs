@@ -19,6 +19,7 @@ use traguardi_app::plan::monitoring::{self, Reminder, Sent};
 use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti, pay::payouts};
 use traguardi_docs::table::ReadOptions;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
+use traguardi_domain::said;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::audit::AuditRecord;
 
@@ -74,7 +75,8 @@ async fn import_acts(
     Query(q): Query<DryRun>,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer<Counts> {
-    let body = body.map_err(|r| ApiError::Plain(r.status(), "Richiesta non valida", format!("corpo non leggibile: {}", r.body_text())))?;
+    let body =
+        body.map_err(|r| ApiError::Plain(r.status(), crate::i18n::t("Richiesta non valida"), crate::i18n::t1("corpo non leggibile: {}", r.body_text())))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(import_acts::import_acts(&s.store, &actor, &ente, &body, ReadOptions::default(), q.prova).await?))
 }
@@ -225,7 +227,7 @@ async fn revisions_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::revisions::Revision>> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "leggere le rimodulazioni dell'ente")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("leggere le rimodulazioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(revisions::of_cycle(&s.store, &actor, &ente, year).await?))
 }
@@ -311,7 +313,7 @@ async fn remind(
         None => chrono::Local::now().date_naive(),
     };
     if r.prova {
-        actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "vedere chi riceverebbe i solleciti")?;
+        actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("vedere chi riceverebbe i solleciti"))?;
         let late = monitoring::late_values(&s.store, &actor, Some(&code), year, today).await?;
         let (solleciti, senza_responsabile) = monitoring::reminders(&late);
         return Ok(Json(Reminded::Trial { solleciti, senza_responsabile }));
@@ -357,11 +359,11 @@ struct Verified {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
     responses((status = 200, description = "done", body = Verified), Errors))]
 async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "verificare la chiusura")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("verificare la chiusura"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     match close::verify(&s.store, &actor, &ente, year).await {
         Ok(sha256) => Ok(Json(Verified { integra: true, sha256 })),
-        Err(AppError::Refused(m)) => Err(ApiError::Plain(StatusCode::CONFLICT, "Istantanea alterata", m)),
+        Err(AppError::Refused(m)) => Err(ApiError::Plain(StatusCode::CONFLICT, crate::i18n::t("Istantanea alterata"), m.describe(crate::i18n::lang()))),
         Err(e) => Err(e.into()),
     }
 }
@@ -397,7 +399,7 @@ async fn corrections_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::close::Correction>> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, "leggere le correzioni dell'ente")?;
+    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("leggere le correzioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(close::corrections(&s.store, &actor, &ente, year).await?))
 }
@@ -415,5 +417,5 @@ struct Trail {
     responses((status = 200, description = "done", body = Object), Errors))]
 async fn audit_trail(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Trail> {
     let t = audit::trail(&s.store, &actor, Some(&code), Some(year)).await?;
-    Ok(Json(Trail { integro: t.verified.is_ok(), errore: t.verified.err(), registrazioni: t.records }))
+    Ok(Json(Trail { integro: t.verified.is_ok(), errore: t.verified.err().map(|e| e.describe(crate::i18n::lang())), registrazioni: t.records }))
 }

@@ -4,6 +4,8 @@
 //! without a token it is the public. Cookies are never read here, so the API needs no CSRF token.
 //! Errors are `application/problem+json` (RFC 9457), in Italian.
 
+use crate::i18n::{t, t1};
+use traguardi_domain::said;
 mod cycle;
 
 use axum::Json;
@@ -88,12 +90,12 @@ async fn as_problem(req: axum::extract::Request, next: axum::middleware::Next) -
     let text = axum::body::to_bytes(body, 64 * 1024).await.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
     let detail = if text.trim().is_empty() { status.canonical_reason().unwrap_or("errore").to_string() } else { text.trim().to_string() };
     let title = match status {
-        StatusCode::NOT_FOUND => "Non trovato",
-        StatusCode::METHOD_NOT_ALLOWED => "Metodo non ammesso",
-        StatusCode::PAYLOAD_TOO_LARGE => "Richiesta troppo grande",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Tipo di contenuto non ammesso",
-        s if s.is_server_error() => "Errore interno",
-        _ => "Richiesta non valida",
+        StatusCode::NOT_FOUND => t("Non trovato"),
+        StatusCode::METHOD_NOT_ALLOWED => t("Metodo non ammesso"),
+        StatusCode::PAYLOAD_TOO_LARGE => t("Richiesta troppo grande"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => t("Tipo di contenuto non ammesso"),
+        s if s.is_server_error() => t("Errore interno"),
+        _ => t("Richiesta non valida"),
     };
     let mut out = ApiError::Plain(status, title, detail).into_response();
     for (name, value) in parts.headers.iter().filter(|(n, _)| *n != header::CONTENT_TYPE && *n != header::CONTENT_LENGTH) {
@@ -104,7 +106,8 @@ async fn as_problem(req: axum::extract::Request, next: axum::middleware::Next) -
 
 /// An unknown path under `/api/`: a 404 problem, not a page.
 pub async fn not_found() -> Response {
-    ApiError::Plain(StatusCode::NOT_FOUND, "Non trovato", "nessuna operazione dell'API a questo indirizzo: vedere /api/v1/openapi.json".into()).into_response()
+    ApiError::Plain(StatusCode::NOT_FOUND, t("Non trovato"), t("nessuna operazione dell'API a questo indirizzo: vedere /api/v1/openapi.json").into())
+        .into_response()
 }
 
 /// The ente and the year of a cycle, in the path.
@@ -180,7 +183,8 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// An error (RFC 9457), its detail in Italian.
+/// An error (RFC 9457), its detail in the language of the request's `Accept-Language` (Italian
+/// unless English is asked for).
 #[derive(Serialize, ToSchema)]
 pub struct ProblemJson {
     #[serde(rename = "type")]
@@ -212,8 +216,9 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// `detail` in the caller's language (a `t` of the catalogue).
 fn unauthorized(detail: &str) -> ApiError {
-    ApiError::Plain(StatusCode::UNAUTHORIZED, "Autenticazione richiesta", detail.into())
+    ApiError::Plain(StatusCode::UNAUTHORIZED, t("Autenticazione richiesta"), detail.into())
 }
 
 /// Who calls: the account of a valid API token, or the public when no token is sent. A token
@@ -227,11 +232,11 @@ impl FromRequestParts<AppState> for Caller {
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else { return Ok(Caller(Actor::public())) };
         let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let Some(token) = token.filter(|t| !t.is_empty()) else {
-            return Err(unauthorized("intestazione Authorization non valida: si attende «Bearer» seguito dal token"));
+            return Err(unauthorized(t("intestazione Authorization non valida: si attende «Bearer» seguito dal token")));
         };
         match users::token_actor(&state.store, token, state.api_rate).await? {
             Some(actor) => Ok(Caller(crate::auth::narrowed(state, parts, actor).await)),
-            None => Err(unauthorized("token sconosciuto o revocato")),
+            None => Err(unauthorized(t("token sconosciuto o revocato"))),
         }
     }
 }
@@ -247,7 +252,7 @@ impl FromRequestParts<AppState> for Signed {
         let Caller(actor) = Caller::from_request_parts(parts, state).await?;
         match actor.kind {
             ActorKind::Public => {
-                Err(unauthorized("serve un token per le API (traguardi user token UTENTE --nome NOME), nell'intestazione Authorization: Bearer"))
+                Err(unauthorized(t("serve un token per le API (traguardi user token UTENTE --nome NOME), nell'intestazione Authorization: Bearer")))
             }
             _ => Ok(Signed(actor)),
         }
@@ -263,7 +268,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
-            Err(r) => Err(ApiError::Plain(r.status(), "Richiesta non valida", format!("corpo JSON non valido: {}", r.body_text()))),
+            Err(r) => Err(ApiError::Plain(r.status(), t("Richiesta non valida"), t1("corpo JSON non valido: {}", r.body_text()))),
         }
     }
 }
@@ -312,6 +317,8 @@ struct ItemPath {
 async fn explanation(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<ItemPath>) -> Result<Json<Explanation>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     let year = p.year;
-    let righe = data.explain(&p.item).ok_or_else(|| AppError::NotFound(format!("nessun obiettivo, KPI o struttura con codice {} nel ciclo {year}", p.item)))?;
+    let righe = data
+        .explain(&p.item)
+        .ok_or_else(|| AppError::NotFound(said!("nessun obiettivo, KPI o struttura con codice {item} nel ciclo {year}", item = p.item, year)))?;
     Ok(Json(Explanation { codice: p.item, righe }))
 }

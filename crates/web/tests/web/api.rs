@@ -71,6 +71,19 @@ async fn story(store: Store) {
     assert!(msg.contains("unknown field `atti`"), "{msg}");
     let msg = problem(&state, &stato, Some(&planner), json!({"stato": "approvatissimo"}), StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(msg.contains("approvatissimo") && msg.contains("validato_niv"), "{msg}");
+    // A refusal of the use case in the language the caller accepts; Italian by default.
+    let close = format!("{CYCLE}/chiusura");
+    let english = Request::post(&close)
+        .header(header::AUTHORIZATION, format!("Bearer {planner}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,it;q=0.5")
+        .body(Body::from("{}"))
+        .expect("req");
+    let (status, _, answer) = send(&state, english).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer["detail"].as_str().is_some_and(|d| d.starts_with("cycle 2020 has 281 objectives not yet validated by the NIV: ")), "{answer}");
+    let msg = problem(&state, &close, Some(&planner), json!({}), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(msg.starts_with("il ciclo 2020 ha 281 obiettivi non ancora validati dal NIV: "), "{msg}");
 
     // The Direttore's token proposes his Direzione's objectives, not another's.
     let direttore = users::add_token(&store, &console, "direttore.siad", "siad").await.expect("token").token;

@@ -30,6 +30,14 @@ async fn the_plan_moves_on_from_the_browser() {
     let (status, _, body) = send(&state, post(page, &planner, &step("approvato", ""))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("richiede l&#39;atto che lo dispone"), "{body}");
+    // The same refusal on the English page reads English, the state's name included.
+    let (status, _, body) = send(&state, post(page, &format!("{planner}; lingua=en"), &step("approvato", ""))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("no objective moved to «approved»:") && body.contains("the step to «approved» needs the act that orders it (--atto, e.g. «GC 838/2020»)"),
+        "{body}"
+    );
+    assert!(!body.contains("richiede l&#39;atto"), "{body}");
     let (status, _, body) = send(&state, post(page, &planner, &step("approvato", "GC+838%2F2020"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("281 obiettivi passati a «approvato»."), "{body}");

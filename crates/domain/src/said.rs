@@ -1,0 +1,216 @@
+//! What the use cases say to people — refusals, conflicts, things not found — kept as an Italian
+//! template and its values, and rendered at the edge (CLI, pages, API) in the reader's language.
+//!
+//! A template names its values in braces: `il ciclo {year} non è chiuso`. The English of every
+//! template is in `locales/said.en.tsv` (Italian, tab, English; a newline written `\n`). A test
+//! reads every `said!` of the sources and fails when a template has no English, when the English
+//! names other values, or when the catalogue holds a template no longer used.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::Lang;
+
+/// A message of a use case, in no language yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    template: &'static str,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// A value of a message: text that reads the same in every language (a code, a number, a name,
+/// a date), or another message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Said(Box<Said>),
+    /// Messages on lines of their own, each after `\n  `.
+    Lines(Vec<Said>),
+    /// Messages one after the other, with a separator between them.
+    Joined(Vec<Said>, Box<Said>),
+    /// A problem of a value, which says itself in each language.
+    Problem(Box<crate::ProblemKind>),
+}
+
+impl Arg {
+    pub fn text<T: fmt::Display + ?Sized>(v: &T) -> Arg {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<Said> for Arg {
+    fn from(s: Said) -> Arg {
+        Arg::Said(Box::new(s))
+    }
+}
+
+impl From<crate::ProblemKind> for Arg {
+    fn from(p: crate::ProblemKind) -> Arg {
+        Arg::Problem(Box::new(p))
+    }
+}
+
+impl From<Vec<Said>> for Arg {
+    fn from(s: Vec<Said>) -> Arg {
+        Arg::Lines(s)
+    }
+}
+
+/// `said!("il ciclo {year} non è chiuso", year)`, `said!("… «{name}» …", name = s.name)`, and
+/// for a message inside another `said!("…: {why}", why => other)`.
+#[macro_export]
+macro_rules! said {
+    ($t:literal $(,)?) => {
+        $crate::said::Said::new($t, Vec::new())
+    };
+    ($t:literal, $($rest:tt)+) => {
+        $crate::said::Said::new($t, $crate::said_args!([] $($rest)+))
+    };
+}
+
+/// The values of [`said!`], one at a time: `name`, `name = value`, `name => message`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! said_args {
+    ([$($done:expr),*] $(,)?) => {
+        vec![$($done),*]
+    };
+    ([$($done:expr),*] $k:ident => $v:expr $(, $($rest:tt)*)?) => {
+        $crate::said_args!([$($done,)* (stringify!($k), $crate::said::Arg::from($v))] $($($rest)*)?)
+    };
+    ([$($done:expr),*] $k:ident = $v:expr $(, $($rest:tt)*)?) => {
+        $crate::said_args!([$($done,)* (stringify!($k), $crate::said::Arg::text(&$v))] $($($rest)*)?)
+    };
+    ([$($done:expr),*] $k:ident $(, $($rest:tt)*)?) => {
+        $crate::said_args!([$($done,)* (stringify!($k), $crate::said::Arg::text(&$k))] $($($rest)*)?)
+    };
+}
+
+const CATALOGUE: &str = include_str!("../locales/said.en.tsv");
+
+/// Italian template → English template.
+pub fn catalogue() -> &'static HashMap<String, String> {
+    static MAP: OnceLock<HashMap<String, String>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        CATALOGUE
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(it, en)| (it.replace("\\n", "\n"), en.replace("\\n", "\n")))
+            .collect()
+    })
+}
+
+impl Said {
+    /// Use [`said!`]: it keeps the template a literal that the catalogue's test can find.
+    pub fn new(template: &'static str, args: Vec<(&'static str, Arg)>) -> Said {
+        Said { template, args }
+    }
+
+    /// `items` one after the other, `separator` between them (`«a» o «b»`).
+    pub fn joined(items: Vec<Said>, separator: Said) -> Said {
+        Said::new("{items}", vec![("items", Arg::Joined(items, Box::new(separator)))])
+    }
+
+    /// The Italian template, as written in the sources.
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The message in `lang` (Italian where the catalogue has no English).
+    pub fn describe(&self, lang: Lang) -> String {
+        let template = match lang {
+            Lang::It => self.template,
+            Lang::En => catalogue().get(self.template).map_or(self.template, String::as_str),
+        };
+        let mut out = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}').map(|close| (&after[..close], close)) {
+                Some((name, close)) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty() => {
+                    match self.args.iter().find(|(k, _)| *k == name) {
+                        Some((_, Arg::Text(t))) => out.push_str(t),
+                        Some((_, Arg::Said(s))) => out.push_str(&s.describe(lang)),
+                        Some((_, Arg::Lines(lines))) => {
+                            for l in lines {
+                                out.push_str("\n  ");
+                                out.push_str(&l.describe(lang));
+                            }
+                        }
+                        Some((_, Arg::Problem(p))) => out.push_str(&p.describe(lang)),
+                        Some((_, Arg::Joined(items, separator))) => {
+                            let separator = separator.describe(lang);
+                            out.push_str(&items.iter().map(|i| i.describe(lang)).collect::<Vec<_>>().join(&separator));
+                        }
+                        None => out.push_str(&rest[open..open + close + 2]),
+                    }
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Italian, as stored in logs and the audit trail.
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(Lang::It))
+    }
+}
+
+/// Compared with a text, as the Italian reads (the tests' checks of a message).
+impl PartialEq<str> for Said {
+    fn eq(&self, other: &str) -> bool {
+        self.describe(Lang::It) == other
+    }
+}
+
+impl PartialEq<&str> for Said {
+    fn eq(&self, other: &&str) -> bool {
+        self.describe(Lang::It) == *other
+    }
+}
+
+/// The names a template gives its values, in order.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if !after[..close].is_empty() && after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_fill_the_template_of_each_language() {
+        let year = 2020;
+        let s = crate::said!("il ciclo {year} non è chiuso", year);
+        assert_eq!(s.describe(Lang::It), "il ciclo 2020 non è chiuso");
+        assert_eq!(s.describe(Lang::En), "the cycle 2020 is not closed");
+        assert_eq!(s.to_string(), "il ciclo 2020 non è chiuso");
+        let inner = crate::said!("il ciclo {year} non è chiuso", year = 2019);
+        let outer = crate::said!("{detail}", detail => inner);
+        assert_eq!(outer.describe(Lang::En), "the cycle 2019 is not closed");
+        assert_eq!(placeholders("a {x} b {y_1} {} {z"), ["x", "y_1"]);
+    }
+}
