@@ -595,8 +595,8 @@ fn refusals_in_the_readers_language() {
     let o = run(&url, &["payout", "scenario", "--cycle", "2020", "--nome", "base"]);
     assert!(o.status.success(), "{:?}", text(&o));
     let approve = en(&["payout", "approva", "--cycle", "2020", "--nome", "base"]);
-    assert!(approve.starts_with("error: the payment of the 2020 bonuses cannot be approved:\n  Piano degli Obiettivi 2020 not approved ("), "{approve}");
-    assert!(approve.contains("\n  Relazione sulla Performance 2020 not validated by the NIV (not recorded; art. 14 c.6 D.Lgs 150/2009)"), "{approve}");
+    assert!(approve.starts_with("error: the payment of the 2020 bonuses cannot be approved:\n- Piano degli Obiettivi 2020 not approved ("), "{approve}");
+    assert!(approve.contains("\n- Relazione sulla Performance 2020 not validated by the NIV (state: not recorded; art. 14 c.6 D.Lgs 150/2009)"), "{approve}");
     assert_eq!(
         en(&["relazione", "--cycle", "2020", "--stato", "validata"]),
         "error: the 2020 Relazione is «bozza»: it can become «validata» only from «approvata»\n"

@@ -2,6 +2,7 @@
 //! (ente, cycle, org tree, people and their contract categories), the parsing of
 //! the values users type into files and forms, and the problems those values can have.
 
+pub mod access;
 pub mod act;
 pub mod budget;
 pub mod calendar;

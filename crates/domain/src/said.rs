@@ -27,6 +27,8 @@ pub enum Arg {
     Said(Box<Said>),
     /// Messages on lines of their own, each after `\n  `.
     Lines(Vec<Said>),
+    /// Messages as a list, each after `\n- `.
+    Bullets(Vec<Said>),
     /// Messages one after the other, with a separator between them.
     Joined(Vec<Said>, Box<Said>),
     /// A problem of a value, which says itself in each language.
@@ -48,6 +50,15 @@ impl From<Said> for Arg {
 impl From<crate::ProblemKind> for Arg {
     fn from(p: crate::ProblemKind) -> Arg {
         Arg::Problem(Box::new(p))
+    }
+}
+
+/// Messages to be said as a list, each on a line starting with `- `.
+pub struct Bullets(pub Vec<Said>);
+
+impl From<Bullets> for Arg {
+    fn from(b: Bullets) -> Arg {
+        Arg::Bullets(b.0)
     }
 }
 
@@ -138,6 +149,12 @@ impl Said {
                             for l in lines {
                                 out.push_str("\n  ");
                                 out.push_str(&l.describe(lang));
+                            }
+                        }
+                        Some((_, Arg::Bullets(items))) => {
+                            for i in items {
+                                out.push_str("\n- ");
+                                out.push_str(&i.describe(lang));
                             }
                         }
                         Some((_, Arg::Problem(p))) => out.push_str(&p.describe(lang)),

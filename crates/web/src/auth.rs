@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use traguardi_app::accounts::access::{Reach, Right};
 use traguardi_app::{Actor, AppError, accounts::users};
 
 use crate::AppState;
@@ -45,11 +46,10 @@ impl CurrentUser {
         self.0.as_ref().map(|(actor, csrf, name)| UserView {
             name: name.clone(),
             csrf: csrf.clone(),
-            administers: actor.may(traguardi_app::accounts::access::Permission::Administer),
-            validates: actor.may(traguardi_app::accounts::access::Permission::Validate) || traguardi_app::plan::measurements::approves_as_direttore(actor),
-            moves_plan: actor.roles().is_none_or(|r| r.iter().any(|x| traguardi_domain::plan::workflow::moves(x))),
-            evaluates: actor.may(traguardi_app::accounts::access::Permission::Administer)
-                || actor.roles().is_some_and(|r| r.iter().any(|x| traguardi_app::accounts::users::UNIT_ROLES.contains(&x.as_str()))),
+            administers: actor.may(Right::Administer),
+            validates: actor.reach(Right::ApproveValues) != Reach::Nowhere,
+            moves_plan: actor.reach(Right::MoveObjectives) != Reach::Nowhere,
+            evaluates: actor.reach(Right::Evaluate) != Reach::Nowhere,
         })
     }
     pub fn actor(&self) -> Actor {

@@ -129,7 +129,7 @@ pub struct Trail {
 }
 
 pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: Option<i32>) -> Result<Trail, AppError> {
-    actor.require(crate::accounts::access::Permission::Administer, said!("leggere il registro di audit"))?;
+    actor.require(crate::accounts::access::Right::Administer, said!("leggere il registro di audit"))?;
     let mut conn = store.acquire().await?;
     let ente = crate::org::enti::resolve(&mut conn, ente_code).await?;
     let all = audit::of_ente(&mut conn, &ente.id).await?;

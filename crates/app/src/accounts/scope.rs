@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use traguardi_store::ente::Ente;
 use traguardi_store::{Conn, org, plan};
 
+use crate::accounts::access::{AccountRole, Right};
 use crate::org::org_tree::subtree;
 use crate::{Actor, AppError};
 
@@ -20,9 +21,15 @@ pub struct UnitScope {
 }
 
 impl UnitScope {
-    /// Where the actor's `roles` act in a cycle (empty for the console and the public: the
-    /// console is not limited by it, the public has none).
-    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[&str]) -> Result<UnitScope, AppError> {
+    /// Where the actor exercises `right` by the roles that give it on their own units only, in
+    /// a cycle (empty for the console and the public: the console is not limited by it, the
+    /// public has none).
+    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, right: Right) -> Result<UnitScope, AppError> {
+        UnitScope::of_roles(conn, actor, ente, cycle_id, &actor.roles_on_units(right)).await
+    }
+
+    /// Where the actor's `roles` act in a cycle.
+    pub async fn of_roles(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[AccountRole]) -> Result<UnitScope, AppError> {
         let mut scope = UnitScope::default();
         if let Some(lineages) = actor.units_of(roles).filter(|l| !l.is_empty()) {
             let all = org::of_cycle(conn, &ente.id, cycle_id).await?;

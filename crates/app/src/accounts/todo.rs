@@ -10,7 +10,7 @@ use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::{Store, accounts, notifications, org, plan};
 
-use crate::accounts::access::{ActorKind, Permission};
+use crate::accounts::access::{AccountRole, ActorKind, Right};
 use crate::accounts::scope::{UnitScope, unit_of_kpi};
 use crate::plan::monitoring::{LateValue, late_values};
 use crate::{Actor, AppError, org::enti, plan::measurements};
@@ -84,15 +84,15 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
     let mut conn = store.acquire().await?;
     // The latest version of every value of the cycle: those submitted wait for a decision.
     let latest = measurements::latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?);
-    if actor.may(Permission::Validate) {
+    if actor.may(Right::ApproveValues) {
         todo.waiting = Some(latest.values().filter(|m| m.status == "submitted").count());
     }
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
-    if roles.iter().any(|r| r == "niv") {
+    if roles.contains(&AccountRole::Niv) {
         todo.to_validate = Some(objectives.iter().filter(|o| o.state == "consuntivato").count());
     }
-    let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id, &crate::accounts::users::UNIT_ROLES).await?;
-    let everywhere = actor.may(Permission::Administer);
+    let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id, Right::EnterValues).await?;
+    let everywhere = actor.may(Right::Administer);
     if everywhere || !scope.units.is_empty() {
         let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
         let mine: HashSet<&str> = units.iter().filter(|u| everywhere || scope.units.contains(&u.id)).map(|u| u.code.as_str()).collect();

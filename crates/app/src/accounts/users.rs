@@ -10,14 +10,10 @@ use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::accounts::{self, Account};
 use traguardi_store::{Store, new_id, org};
 
-use crate::accounts::access::{ActorKind, Permission};
+use crate::accounts::access::{AccountRole, ActorKind, Right};
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, org::enti};
 
-/// The roles of SPEC §1.
-pub const ROLES: [&str; 9] = ["amministratore", "pianificatore", "direttore", "dirigente", "po_eq", "dipendente", "niv", "segretario", "ragioneria"];
-/// Roles scoped to a unit (and everything below it).
-pub const UNIT_ROLES: [&str; 3] = ["direttore", "dirigente", "po_eq"];
 pub const MIN_PASSWORD: usize = 10;
 /// After this many failed attempts for one username from one client address within
 /// `LOCK_MINUTES`, that client waits before trying that username again, twice as long at each
@@ -62,7 +58,7 @@ fn sha(s: &str) -> String {
 }
 
 pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name: &str, password: &str) -> Result<Account, AppError> {
-    actor.require(Permission::Administer, said!("creare utenti"))?;
+    actor.require(Right::Administer, said!("creare utenti"))?;
     let username = username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
         return Err(field("utente", ProblemKind::BadFormat { value: username, expected: "lettere, cifre e . _ - @, al massimo 64 caratteri".into() }));
@@ -80,7 +76,7 @@ pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name
 }
 
 pub async fn set_password(store: &Store, actor: &Actor, username: &str, password: &str) -> Result<(), AppError> {
-    actor.require(Permission::Administer, said!("cambiare password"))?;
+    actor.require(Right::Administer, said!("cambiare password"))?;
     let mut tx = store.begin().await?;
     let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
         .await?
@@ -97,7 +93,7 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &str, password
 /// Links an account to the person it is in an ente (by matricola), so that its holder sees
 /// their own evaluation and premium.
 pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, matricola: &str) -> Result<(), AppError> {
-    actor.require(Permission::Administer, said!("collegare un utente a una persona"))?;
+    actor.require(Right::Administer, said!("collegare un utente a una persona"))?;
     let mut tx = store.begin().await?;
     let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
         .await?
@@ -125,17 +121,16 @@ pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code
 /// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
 /// ente's latest cycle (and everything below it).
 pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, role: &str, unit: Option<&str>) -> Result<(), AppError> {
-    actor.require(Permission::Administer, said!("assegnare ruoli"))?;
-    let role = role.trim().to_lowercase();
-    if !ROLES.contains(&role.as_str()) {
-        return Err(field("--ruolo", ProblemKind::NotOneOf { value: role, allowed: ROLES.map(String::from).to_vec() }));
-    }
+    actor.require(Right::Administer, said!("assegnare ruoli"))?;
+    let Some(role) = AccountRole::parse(role) else {
+        return Err(field("--ruolo", ProblemKind::NotOneOf { value: role.trim().into(), allowed: AccountRole::ALL.map(|r| r.code().to_string()).to_vec() }));
+    };
     let mut tx = store.begin().await?;
     let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())
         .await?
         .ok_or_else(|| AppError::NotFound(said!("utente {username} inesistente", username)))?;
-    let ente = if role == "amministratore" { None } else { Some(enti::resolve(&mut tx, ente_code).await?) };
-    let lineage = match (UNIT_ROLES.contains(&role.as_str()), unit, &ente) {
+    let ente = if role == AccountRole::Amministratore { None } else { Some(enti::resolve(&mut tx, ente_code).await?) };
+    let lineage = match (role.unit_scoped(), unit, &ente) {
         (true, Some(code), Some(e)) => {
             let cycle = traguardi_store::cycle::list(&mut tx, &e.id).await?.into_iter().next().ok_or(AppError::Refused(said!("l'ente non ha ancora cicli")))?;
             let u =
@@ -145,8 +140,8 @@ pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code:
         (true, None, _) => return Err(field("--struttura", ProblemKind::Required)),
         _ => None,
     };
-    accounts::grant(&mut tx, &a.id, ente.as_ref().map(|e| &e.id), &role, lineage.as_deref(), &stamp(Utc::now())).await?;
-    let after = serde_json::json!({ "utente": a.username, "ruolo": role, "ente": ente.as_ref().map(|e| e.code.to_string()), "struttura": unit });
+    accounts::grant(&mut tx, &a.id, ente.as_ref().map(|e| &e.id), role.code(), lineage.as_deref(), &stamp(Utc::now())).await?;
+    let after = serde_json::json!({ "utente": a.username, "ruolo": role.code(), "ente": ente.as_ref().map(|e| e.code.to_string()), "struttura": unit });
     audit::record(
         &mut tx,
         actor,
@@ -253,10 +248,12 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String
 
 /// An account acting with its roles.
 async fn actor_of(conn: &mut traguardi_store::Conn, account: &Account) -> Result<Actor, AppError> {
-    let grants = accounts::roles(conn, &account.id).await?;
-    let units = grants.iter().filter(|g| UNIT_ROLES.contains(&g.role.as_str())).filter_map(|g| Some((g.role.clone(), g.unit_lineage.clone()?))).collect();
-    let roles = grants.iter().map(|g| g.role.clone()).collect();
-    let grants = grants.into_iter().map(|g| (g.ente_id, g.role)).collect();
+    // A role the database holds but this version does not know gives nothing.
+    let grants: Vec<(AccountRole, traguardi_store::accounts::RoleGrant)> =
+        accounts::roles(conn, &account.id).await?.into_iter().filter_map(|g| Some((AccountRole::parse(&g.role)?, g))).collect();
+    let units = grants.iter().filter(|(r, _)| r.unit_scoped()).filter_map(|(r, g)| Some((*r, g.unit_lineage.clone()?))).collect();
+    let roles = grants.iter().map(|(r, _)| *r).collect();
+    let grants = grants.into_iter().map(|(r, g)| (g.ente_id, r)).collect();
     Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles, units, grants } })
 }
 
@@ -272,7 +269,7 @@ pub struct NewToken {
 
 /// Creates an API token acting as `username` with that account's roles, for integrations.
 pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str) -> Result<NewToken, AppError> {
-    actor.require(Permission::Administer, said!("creare token per le API"))?;
+    actor.require(Right::Administer, said!("creare token per le API"))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(field("--nome", ProblemKind::BadFormat { value: name.into(), expected: "da 1 a 100 caratteri".into() }));
@@ -300,14 +297,14 @@ pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str)
 
 /// Every API token (never its secret), or an account's.
 pub async fn tokens(store: &Store, actor: &Actor, username: Option<&str>) -> Result<Vec<accounts::ApiToken>, AppError> {
-    actor.require(Permission::Administer, said!("elencare i token per le API"))?;
+    actor.require(Right::Administer, said!("elencare i token per le API"))?;
     let mut conn = store.acquire().await?;
     Ok(accounts::tokens(&mut conn, username.map(|u| u.trim().to_lowercase()).as_deref()).await?)
 }
 
 /// Revokes a token: from then on it is refused; it stays listed with the time of revocation.
 pub async fn revoke_token(store: &Store, actor: &Actor, id: &str) -> Result<accounts::ApiToken, AppError> {
-    actor.require(Permission::Administer, said!("revocare token per le API"))?;
+    actor.require(Right::Administer, said!("revocare token per le API"))?;
     let mut tx = store.begin().await?;
     let before = accounts::token_by_id(&mut tx, id.trim()).await?.ok_or_else(|| AppError::NotFound(said!("token {id} inesistente", id)))?;
     if before.revoked_at.is_some() {

@@ -17,7 +17,7 @@ use traguardi_store::Store;
 use traguardi_store::budget::{self, Amount};
 use traguardi_store::ente::Ente;
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, import};
 
@@ -315,7 +315,7 @@ pub async fn import_mapped(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<MappedReport, AppError> {
-    actor.require(Permission::Administer, said!("importare un bilancio"))?;
+    actor.require(Right::Administer, said!("importare un bilancio"))?;
     let read = {
         let (mapping, bytes) = (mapping.clone(), bytes.to_vec());
         import::blocking(move || Ok(read(&mapping, &bytes, opts)?)).await?

@@ -13,7 +13,7 @@ use traguardi_store::Store;
 use traguardi_store::budget::{self, PdcEntry};
 use traguardi_store::ente::Ente;
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, import};
 
@@ -35,7 +35,7 @@ pub struct PdcReport {
 }
 
 pub async fn import_pdc(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PdcReport, AppError> {
-    actor.require(Permission::Administer, said!("caricare il piano dei conti"))?;
+    actor.require(Right::Administer, said!("caricare il piano dei conti"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut report = PdcReport { rows: table.rows.len(), dry_run, ..Default::default() };
     let mut seen: HashMap<(Side, String), usize> = HashMap::new();

@@ -13,7 +13,7 @@ use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
 use traguardi_store::{Store, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::budget::ledger::{Glossary, OrgByYear};
 use crate::{Actor, AppError, import};
@@ -52,7 +52,7 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
 }
 
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
-    actor.require(Permission::Administer, said!("importare il PEG"))?;
+    actor.require(Right::Administer, said!("importare il PEG"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

@@ -14,7 +14,7 @@ use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
 use traguardi_store::{Conn, Store};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::scores::{self, CycleScores};
 use crate::{Actor, AppError, cycle::cycles};
@@ -203,7 +203,7 @@ pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<
 /// Closes the cycle. Refused while objectives are not validated by the NIV, listing them, unless
 /// `force` carries the reason (recorded in the audit trail).
 pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: Option<&str>) -> Result<CloseReport, AppError> {
-    actor.require(Permission::Administer, said!("chiudere il ciclo"))?;
+    actor.require(Right::Administer, said!("chiudere il ciclo"))?;
     if force.is_some_and(|r| r.trim().is_empty()) {
         return Err(AppError::Refused(said!("--force richiede --reason TESTO: il motivo resta nel registro di audit")));
     }
@@ -273,7 +273,7 @@ pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Res
             content_hash = closed.content_hash
         )));
     }
-    actor.require(Permission::ReadOrg, said!("verificare la chiusura"))?;
+    actor.require(Right::ReadOrg, said!("verificare la chiusura"))?;
     let now = {
         let mut conn = store.acquire().await?;
         let cycle = cycles::get(&mut conn, ente, year).await?;
@@ -387,7 +387,7 @@ pub struct CorrectionRequest<'a> {
 /// frozen data and the snapshot stay as they are (so `--verify` still passes). Refused on an
 /// open cycle, whose data are corrected directly.
 pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<close::Correction, AppError> {
-    actor.require(Permission::Administer, said!("correggere un ciclo chiuso"))?;
+    actor.require(Right::Administer, said!("correggere un ciclo chiuso"))?;
     for (what, v) in [("--oggetto", r.subject), ("--originale", r.before), ("--corretto", r.after), ("--motivo", r.reason)] {
         if v.trim().is_empty() {
             return Err(AppError::Refused(said!("la correzione richiede {what}", what)));
@@ -428,7 +428,7 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
 
 /// The corrections of a closed cycle, oldest first.
 pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<close::Correction>, AppError> {
-    actor.require(Permission::ReadOrg, said!("leggere le correzioni"))?;
+    actor.require(Right::ReadOrg, said!("leggere le correzioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
     Ok(close::corrections(&mut conn, &ente.id, &cycle.id).await?)

@@ -15,7 +15,7 @@ use traguardi_store::org::OrgUnit;
 use traguardi_store::people::Assignment;
 use traguardi_store::{Conn, Store, new_id, org, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError};
 
@@ -55,7 +55,7 @@ pub struct Opened {
 /// previous year, ready to be changed. Units keep their lineage, so their history continues.
 /// Assignments with a category that ceased on 31/03/2023 continue in its successor area.
 pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Opened, AppError> {
-    actor.require(Permission::Administer, said!("aprire un ciclo"))?;
+    actor.require(Right::Administer, said!("aprire un ciclo"))?;
     let mut tx = store.begin().await?;
     let prev = cycle::by_year(&mut tx, &ente.id, year - 1)
         .await?
@@ -126,7 +126,7 @@ pub fn overlaps(s: NaiveDate, e: Option<NaiveDate>, from: NaiveDate, to: NaiveDa
 /// Removes a unit from one cycle (closed, merged or moved away that year); its earlier cycles
 /// keep it. Refused while anything of the cycle still refers to it, saying what.
 pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str) -> Result<OrgUnit, AppError> {
-    actor.require(Permission::Administer, said!("togliere una struttura"))?;
+    actor.require(Right::Administer, said!("togliere una struttura"))?;
     let mut tx = store.begin().await?;
     let cycle = get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;

@@ -12,7 +12,7 @@ use traguardi_store::acts::{self, Act, Opinion};
 use traguardi_store::ente::Ente;
 use traguardi_store::{Store, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::import_plan::Counts;
 use crate::{Actor, AppError, import};
@@ -37,7 +37,7 @@ const OPINION_COLUMNS: [(&str, &str); 3] =
     [("regolarita_tecnica", "parere_tecnico"), ("regolarita_contabile", "parere_contabile"), ("legittimita", "parere_legittimita")];
 
 pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, said!("registrare atti"))?;
+    actor.require(Right::Administer, said!("registrare atti"))?;
     debug_assert_eq!(OPINION_COLUMNS.len(), OPINIONS.len());
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = import::begin(store, dry_run).await?;

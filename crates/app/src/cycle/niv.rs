@@ -47,7 +47,7 @@ pub struct Sample {
 
 /// Who may draw a sample: the NIV, the planner, the administrator, the console.
 fn may_sample(actor: &Actor) -> bool {
-    actor.roles().is_none_or(|r| r.iter().any(|x| x == "niv" || x == "pianificatore" || x == "amministratore"))
+    actor.may(crate::accounts::access::Right::DrawSample)
 }
 
 /// Draws `percent` % of the approved measurements (rounded up, at least one when there are any).

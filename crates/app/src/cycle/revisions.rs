@@ -20,7 +20,7 @@ use traguardi_store::plan::{self, Target};
 use traguardi_store::revisions::{self, Revision};
 use traguardi_store::{Store, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles};
 
@@ -49,7 +49,7 @@ pub struct Revised {
 }
 
 pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Request<'_>) -> Result<Revised, AppError> {
-    actor.require(Permission::Administer, said!("rimodulare il piano"))?;
+    actor.require(Right::Administer, said!("rimodulare il piano"))?;
     if !FIELDS.contains(&r.field) {
         return Err(AppError::Refused(said!("campo «{field}» non rimodulabile: uno di {join}", field = r.field, join = FIELDS.join(", "))));
     }
@@ -195,7 +195,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
 
 /// The revisions of a cycle, in order.
 pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Revision>, AppError> {
-    actor.require(Permission::ReadOrg, said!("leggere le rimodulazioni"))?;
+    actor.require(Right::ReadOrg, said!("leggere le rimodulazioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
     Ok(revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?)

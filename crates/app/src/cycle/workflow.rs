@@ -14,10 +14,11 @@ use traguardi_store::Store;
 use traguardi_store::ente::Ente;
 use traguardi_store::plan;
 
+use crate::accounts::access::{AccountRole, Reach, Right};
 use crate::accounts::audit::{self, Change};
 use crate::accounts::scope::UnitScope;
-use crate::accounts::users::UNIT_ROLES;
 use crate::{Actor, AppError, cycle::cycles};
+use traguardi_domain::access::reach;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Moved {
@@ -162,18 +163,18 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
 /// it: the objectives owned by the units of a role that may take that step, and the units below
 /// them. Roles that are not scoped (pianificatore, NIV, segretario…) move objectives anywhere.
 struct Scope {
-    /// The actor's roles that are not scoped; `None` for the console.
-    wide: Option<Vec<String>>,
-    /// Each unit-scoped role the actor holds, with its units.
-    scoped: Vec<(String, UnitScope)>,
+    /// The actor's roles that move objectives anywhere in the ente; `None` for the console.
+    wide: Option<Vec<AccountRole>>,
+    /// Each role that moves objectives on its own units, with those units.
+    scoped: Vec<(AccountRole, UnitScope)>,
 }
 
 impl Scope {
     async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<Scope, AppError> {
-        let wide = actor.roles().map(|r| r.iter().filter(|x| !UNIT_ROLES.contains(&x.as_str())).cloned().collect::<Vec<_>>());
+        let wide = actor.roles().map(|r| r.iter().copied().filter(|x| reach(*x, Right::MoveObjectives) == Reach::Ente).collect::<Vec<_>>());
         let mut scoped = Vec::new();
-        for role in UNIT_ROLES.iter().filter(|r| actor.roles().is_some_and(|held| held.iter().any(|h| h == *r))) {
-            scoped.push((role.to_string(), UnitScope::of(conn, actor, ente, cycle_id, &[role]).await?));
+        for role in actor.roles_on_units(Right::MoveObjectives) {
+            scoped.push((role, UnitScope::of_roles(conn, actor, ente, cycle_id, &[role]).await?));
         }
         Ok(Scope { wide, scoped })
     }

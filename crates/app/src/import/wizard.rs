@@ -12,7 +12,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::imports::{self, Upload};
 use traguardi_store::{Store, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::import::Ending;
 use crate::{Actor, AppError, import, org::import_people, plan::import_measurements, plan::import_plan};
 
@@ -122,7 +122,7 @@ pub struct Preview {
 
 /// Stores an uploaded file and returns its id. The file must be a table the importer can read.
 pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year: i32, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
-    actor.require(Permission::Administer, said!("importare file"))?;
+    actor.require(Right::Administer, said!("importare file"))?;
     import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
     let mut tx = store.begin().await?;
@@ -256,7 +256,7 @@ pub async fn discard(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Res
 /// The upload, if it exists and belongs to the actor (another user's is "not found", not
 /// "forbidden", so that ids reveal nothing).
 async fn fetch(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<Upload, AppError> {
-    actor.require(Permission::Administer, said!("importare file"))?;
+    actor.require(Right::Administer, said!("importare file"))?;
     let mut conn = store.acquire().await?;
     match imports::get(&mut conn, &ente.id, id).await? {
         Some(u) if u.owner == actor.name => Ok(u),

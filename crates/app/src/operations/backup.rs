@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use traguardi_store::Store;
 use traguardi_store::backup::{self, Cell, Scope};
 
-use crate::accounts::access::{Actor, Permission};
+use crate::accounts::access::{Actor, Right};
 use crate::error::AppError;
 
 const FORMAT: &str = "traguardi-backup";
@@ -35,7 +35,7 @@ pub struct Summary {
 
 /// Writes the archive of the database (of one ente with `ente_code`) to `out`, gzip-compressed.
 pub async fn backup(store: &Store, actor: &Actor, ente_code: Option<&str>, out: impl Write) -> Result<Summary, AppError> {
-    actor.require(Permission::Administer, said!("fare la copia di sicurezza del database"))?;
+    actor.require(Right::Administer, said!("fare la copia di sicurezza del database"))?;
     let mut tx = backup::begin_snapshot(store).await?;
     let ente = match ente_code {
         Some(code) => Some(crate::org::enti::resolve(&mut tx, Some(code)).await?),
@@ -83,7 +83,7 @@ pub struct Restored {
 /// Loads an archive into `store`, which must hold no data (its schema is brought up to date
 /// first). Everything is written in one transaction.
 pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<Restored, AppError> {
-    actor.require(Permission::Administer, said!("ripristinare il database da una copia di sicurezza"))?;
+    actor.require(Right::Administer, said!("ripristinare il database da una copia di sicurezza"))?;
     store.migrate().await?;
     let mut source = Hashing::new(input);
     let mut reader = std::io::BufReader::new(flate2::read::GzDecoder::new(&mut source));

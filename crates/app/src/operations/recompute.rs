@@ -7,7 +7,7 @@ use traguardi_domain::said;
 
 use traguardi_store::Store;
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::{Actor, AppError, org::enti};
 
 /// What happened to one ente's cycles: the closed ones are skipped (their scores are frozen).
@@ -39,7 +39,7 @@ pub async fn open_cycles(
     ente_code: Option<&str>,
     mut each: impl FnMut(&EnteRecomputed),
 ) -> Result<Vec<EnteRecomputed>, AppError> {
-    actor.require(Permission::Administer, said!("ricalcolare i punteggi"))?;
+    actor.require(Right::Administer, said!("ricalcolare i punteggi"))?;
     let all = match ente_code {
         Some(code) => vec![enti::find(store, Some(code)).await?],
         None => enti::list(store).await?,

@@ -6,7 +6,7 @@ use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Conn, Store};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError};
 
@@ -41,7 +41,7 @@ pub async fn list(store: &Store) -> Result<Vec<Ente>, AppError> {
 
 /// Creates an ente; its ISTAT code must be new.
 pub async fn create(store: &Store, actor: &Actor, new: &NewEnte) -> Result<Ente, AppError> {
-    actor.require(Permission::Administer, said!("creare un ente"))?;
+    actor.require(Right::Administer, said!("creare un ente"))?;
     let mut tx = store.begin().await?;
     if ente::by_code(&mut tx, &new.code).await?.is_some() {
         return Err(AppError::Invalid(

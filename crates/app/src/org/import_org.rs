@@ -19,7 +19,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::org::{self, OrgUnit};
 use traguardi_store::{Store, new_id, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, import};
 
@@ -61,7 +61,7 @@ pub async fn import_org(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    actor.require(Permission::Administer, said!("importare la struttura organizzativa"))?;
+    actor.require(Right::Administer, said!("importare la struttura organizzativa"))?;
     let table = import::read(bytes, opts).await?;
     let (rows, mut problems) = parse_rows(&table)?;
 

@@ -19,7 +19,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::people::{self, Assignment, Person};
 use traguardi_store::{Store, new_id, org};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::cycle::cycles::{self, overlaps};
 use crate::{Actor, AppError, import};
@@ -79,7 +79,7 @@ pub async fn import_people<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PeopleReport, AppError> {
-    actor.require(Permission::Administer, said!("importare il personale"))?;
+    actor.require(Right::Administer, said!("importare il personale"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut rows = Vec::new();

@@ -10,7 +10,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
 use traguardi_store::{Store, cycle, org, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::{Actor, AppError, cycle::cycles, org::enti};
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,7 +34,7 @@ pub struct OrgTree {
 
 /// The tree of `year` (the latest cycle when `None`) of the ente `code` (the only one when `None`).
 pub async fn org_tree(store: &Store, actor: &Actor, code: Option<&str>, year: Option<i32>) -> Result<OrgTree, AppError> {
-    actor.require(Permission::ReadOrg, said!("leggere la struttura organizzativa"))?;
+    actor.require(Right::ReadOrg, said!("leggere la struttura organizzativa"))?;
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, code).await?;
     let all = cycle::list(&mut conn, &ente.id).await?;

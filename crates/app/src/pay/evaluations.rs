@@ -19,7 +19,7 @@ use traguardi_domain::{Problem, Problems};
 use traguardi_store::pay::{self, EvaluationRow};
 use traguardi_store::{Conn, Store, people};
 
-use crate::accounts::access::{ActorKind, Permission};
+use crate::accounts::access::{ActorKind, Right};
 use crate::accounts::audit::{self, Change};
 use crate::accounts::scope::UnitScope;
 use crate::{Actor, AppError, cycle::cycles, org::enti};
@@ -125,7 +125,7 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
         ActorKind::User { account_id, .. } => traguardi_store::accounts::person_of(conn, account_id, &ente.id).await?,
         _ => None,
     };
-    let scope = UnitScope::of(conn, actor, &ente, &cycle.id, &crate::accounts::users::UNIT_ROLES).await?;
+    let scope = UnitScope::of(conn, actor, &ente, &cycle.id, Right::Evaluate).await?;
     let units: HashMap<String, String> = traguardi_store::org::of_cycle(conn, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.id, u.code)).collect();
     let evaluations: HashMap<String, EvaluationRow> =
         pay::evaluations(conn, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
@@ -139,7 +139,7 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
             main.insert(a.person_id.clone(), (days, a));
         }
     }
-    let administers = actor.may(Permission::Administer);
+    let administers = actor.may(Right::Administer);
     let mut evaluees: Vec<Evaluee> = main
         .into_values()
         .filter_map(|(_, a)| {

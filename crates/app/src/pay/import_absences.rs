@@ -12,7 +12,7 @@ use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::pay::{self, AbsenceRow};
 use traguardi_store::{Store, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, import, org::enti};
 
@@ -35,7 +35,7 @@ pub async fn import_absences(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<AbsenceReport, AppError> {
-    actor.require(Permission::Administer, said!("registrare le assenze"))?;
+    actor.require(Right::Administer, said!("registrare le assenze"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

@@ -15,7 +15,7 @@ use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::pay::{self, EvaluationRow};
 use traguardi_store::{Store, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::import_plan::Counts;
 use crate::{Actor, AppError, cycle::cycles, import, org::enti, pay::evaluations};
@@ -46,7 +46,7 @@ pub async fn import_evaluations(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, said!("registrare le valutazioni individuali"))?;
+    actor.require(Right::Administer, said!("registrare le valutazioni individuali"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

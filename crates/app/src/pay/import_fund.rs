@@ -13,7 +13,7 @@ use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::Store;
 use traguardi_store::pay::{self, Fund};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, import, org::enti, pay::payouts};
 
@@ -47,7 +47,7 @@ pub async fn import_fund(
     header: FundHeader,
     dry_run: bool,
 ) -> Result<FundReport, AppError> {
-    actor.require(Permission::Administer, said!("registrare il fondo risorse decentrate"))?;
+    actor.require(Right::Administer, said!("registrare il fondo risorse decentrate"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
     let mut items = Vec::new();

@@ -10,7 +10,7 @@ use traguardi_domain::budget::parse_euro;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::{Store, org, pay};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, import, org::enti};
 
@@ -24,7 +24,7 @@ pub async fn import_positions(
     (bytes, opts): (&[u8], ReadOptions),
     dry_run: bool,
 ) -> Result<usize, AppError> {
-    actor.require(Permission::Administer, said!("registrare le posizioni dirigenziali"))?;
+    actor.require(Right::Administer, said!("registrare le posizioni dirigenziali"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;

@@ -20,7 +20,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::pay::{self, Scenario};
 use traguardi_store::{Conn, Store, new_id, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 pub use crate::plan::cycle_rules::RulesReport;
 use crate::{Actor, AppError, cycle::cycles, org::enti, plan::cycle_rules, plan::scores};
@@ -38,7 +38,7 @@ pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Pay
 
 /// Stores a new version of the rules of the premi when they differ from those in force.
 pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
-    actor.require(Permission::Administer, said!("fissare le regole dei premi"))?;
+    actor.require(Right::Administer, said!("fissare le regole dei premi"))?;
     let rules = PayRules::parse(text, year).map_err(AppError::Invalid)?;
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
@@ -67,7 +67,7 @@ pub struct PayContext {
 
 impl PayContext {
     pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
-        actor.require(Permission::Administer, said!("calcolare i premi"))?;
+        actor.require(Right::Administer, said!("calcolare i premi"))?;
         let (ente, cycle) = {
             let mut conn = store.acquire().await?;
             let ente = enti::resolve(&mut conn, ente_code).await?;
@@ -170,7 +170,11 @@ impl PayContext {
             Some(state) => {
                 out.push(said!("Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)", year = a.anno, state))
             }
-            None => out.push(said!("Relazione sulla Performance {year} non validata dal NIV (non registrata; art. 14 c.6 D.Lgs 150/2009)", year = a.anno)),
+            None => out.push(said!(
+                "Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)",
+                year = a.anno,
+                state => said!("non registrata")
+            )),
         }
         if let Some(t) = self.fund_gates(FundKind::Dipendenti, self.fund.as_ref(), &mut out)
             && a.fondo_organizzativa + a.fondo_individuale > t.premi_organizzativa + t.premi_individuale
@@ -387,7 +391,7 @@ async fn load_scenarios(
     year: i32,
     keep: impl Fn(&Scenario) -> bool,
 ) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
-    actor.require(Permission::Administer, said!("leggere i premi"))?;
+    actor.require(Right::Administer, said!("leggere i premi"))?;
     read_scenarios(store, ente_code, year, keep).await
 }
 
@@ -467,7 +471,9 @@ pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year
     }
     let gates = ctx.open_gates(&allocation);
     if !gates.is_empty() {
-        return Err(AppError::Refused(said!("non si può approvare l'erogazione dei premi {year}:{gates}", year, gates => gates)));
+        return Err(AppError::Refused(
+            said!("non si può approvare l'erogazione dei premi {year}:{gates}", year, gates => traguardi_domain::said::Bullets(gates)),
+        ));
     }
     // What the records give today, with the rules in force and nobody's score changed.
     if ctx.allocate(&ctx.rules, &BTreeMap::new()) != allocation {
@@ -711,8 +717,8 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
         return Err(AppError::Refused(said!("stato della Relazione «{to}» sconosciuto: uno di {join}", to, join = PATH.join(", "))));
     };
     let allowed = match to {
-        "validata" => actor.roles().is_none_or(|r| r.iter().any(|x| x == "niv")),
-        _ => actor.may(Permission::Administer),
+        "validata" => actor.may(Right::ValidateRelazione),
+        _ => actor.may(Right::Administer),
     };
     if !allowed {
         let who = if to == "validata" { "il NIV" } else { "il pianificatore" };

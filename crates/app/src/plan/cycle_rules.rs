@@ -50,7 +50,7 @@ pub async fn scoring(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Scor
 /// Sets the scoring rules of a cycle from a rules text (docs/formats.md, "Regole del punteggio").
 /// Refused when the plan already holds a KPI whose own cap the new rules do not allow.
 pub async fn set_scoring(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
-    actor.require(crate::accounts::access::Permission::Administer, said!("fissare le regole del punteggio"))?;
+    actor.require(crate::accounts::access::Right::Administer, said!("fissare le regole del punteggio"))?;
     let parsed = ScoringRules::parse(text).map_err(AppError::Invalid)?;
     let mut tx = store.begin().await?;
     let ente = crate::org::enti::resolve(&mut tx, ente_code).await?;

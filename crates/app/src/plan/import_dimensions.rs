@@ -12,7 +12,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::new_id;
 use traguardi_store::plan::{self, Ambito, Dimension};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::import_plan::Counts;
 use crate::{Actor, AppError, Store, import, plan::dimensions};
@@ -46,7 +46,7 @@ pub async fn import_dimensions(
     opts: ReadOptions,
     dry_run: bool,
 ) -> Result<DimensionsReport, AppError> {
-    actor.require(Permission::Administer, said!("configurare le dimensioni del piano"))?;
+    actor.require(Right::Administer, said!("configurare le dimensioni del piano"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &[]).await?;
     let mut tx = import::begin(store, dry_run).await?;
     let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;

@@ -13,7 +13,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, DupObjective};
 use traguardi_store::{Store, cycle, new_id, org};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::import_plan::Counts;
 use crate::{Actor, AppError, import};
@@ -30,7 +30,7 @@ pub struct DupReport {
 }
 
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
-    actor.require(Permission::Administer, said!("importare il DUP"))?;
+    actor.require(Right::Administer, said!("importare il DUP"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let mut tx = import::begin(store, dry_run).await?;
     let stored = plan::dup_objectives(&mut tx, &ente.id).await?;

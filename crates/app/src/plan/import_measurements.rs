@@ -16,7 +16,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Measurement};
 use traguardi_store::{Store, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, import};
 
@@ -61,7 +61,7 @@ pub async fn import_measurements<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<MeasurementsReport, AppError> {
-    actor.require(Permission::Administer, said!("importare le misurazioni"))?;
+    actor.require(Right::Administer, said!("importare le misurazioni"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
 
     let ending = dry_run.into();

@@ -20,7 +20,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Contribution, Kpi, Objective, Target};
 use traguardi_store::{Store, new_id, org, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::dimensions::{self, same_name};
 use crate::{Actor, AppError, cycle::cycles, import};
@@ -114,7 +114,7 @@ pub async fn import_plan<'a>(
     opts: ReadOptions,
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PlanReport, AppError> {
-    actor.require(Permission::Administer, said!("importare il piano"))?;
+    actor.require(Right::Administer, said!("importare il piano"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
     let style = table.number_style;
 

@@ -13,10 +13,9 @@ use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Kpi, Measurement};
 use traguardi_store::{Store, Tx, new_id};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::{Reach, Right};
 use crate::accounts::audit::{self, Change};
 use crate::accounts::scope::{UnitScope, unit_of_kpi};
-use crate::accounts::users::UNIT_ROLES;
 use crate::plan::import_measurements::CAUSES;
 use crate::{Actor, AppError, cycle::cycles};
 
@@ -71,16 +70,16 @@ async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi,
 /// Values are entered and submitted by the planners, or by whoever holds a unit-scoped role
 /// (direttore, dirigente, PO/EQ) on the unit that measures the KPI or a unit above it.
 async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said) -> Result<(), AppError> {
-    require_on_unit(tx, actor, ente, cycle_id, kpi, what, &UNIT_ROLES).await
+    require_on_unit(tx, actor, ente, cycle_id, kpi, what, Right::EnterValues).await
 }
 
 /// The KPI's unit is within the units where the actor holds one of `roles` (or the actor
 /// administers the ente).
-async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said, roles: &[&str]) -> Result<(), AppError> {
-    if actor.may(Permission::Administer) {
+async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said, right: Right) -> Result<(), AppError> {
+    if actor.may(Right::Administer) {
         return Ok(());
     }
-    let scope = UnitScope::of(tx, actor, ente, cycle_id, roles).await?;
+    let scope = UnitScope::of(tx, actor, ente, cycle_id, right).await?;
     let objectives = plan::objectives(tx, &ente.id, cycle_id).await?;
     if scope.contains(unit_of_kpi(kpi, &objectives)) {
         return Ok(());
@@ -200,13 +199,13 @@ pub enum Decision {
 /// approved | returned`. Any other move is refused, saying what can be done next.
 /// Whether the actor approves values as a Direttore: within his Direzione, never his own.
 pub fn approves_as_direttore(actor: &Actor) -> bool {
-    !actor.may(Permission::Validate) && actor.roles().is_some_and(|r| r.iter().any(|x| x == "direttore"))
+    !actor.may(Right::ApproveValues) && actor.reach(Right::ApproveValues) == Reach::OwnUnits
 }
 
 /// Values are approved or returned by the planners and the NIV anywhere, and by a Direttore
 /// within his Direzione for the values entered by others (who enters does not approve).
 async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, entered_by: &str) -> Result<(), AppError> {
-    if actor.may(Permission::Validate) {
+    if actor.may(Right::ApproveValues) {
         return Ok(());
     }
     if !approves_as_direttore(actor) {
@@ -219,11 +218,11 @@ async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
             entered_by
         )));
     }
-    require_on_unit(tx, actor, ente, cycle_id, kpi, said!("approvare o restituire valori"), &["direttore"]).await
+    require_on_unit(tx, actor, ente, cycle_id, kpi, said!("approvare o restituire valori"), Right::ApproveValues).await
 }
 
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
-    if decision != Decision::Submit && !actor.may(Permission::Validate) && !approves_as_direttore(actor) {
+    if decision != Decision::Submit && !actor.may(Right::ApproveValues) && !approves_as_direttore(actor) {
         return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("approvare o restituire valori") });
     }
     // A value goes back with what to correct.
@@ -349,7 +348,7 @@ pub struct Waiting {
 pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Waiting>, AppError> {
     let direttore = approves_as_direttore(actor);
     if !direttore {
-        actor.require(Permission::Validate, said!("vedere i valori da approvare"))?;
+        actor.require(Right::ApproveValues, said!("vedere i valori da approvare"))?;
     }
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
@@ -357,7 +356,7 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
     // A Direttore's inbox: his Direzione's values entered by others.
-    let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id, &["direttore"]).await?) } else { None };
+    let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id, Right::ApproveValues).await?) } else { None };
     let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
         .filter(|m| m.status == "submitted")
@@ -439,14 +438,10 @@ pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) 
     let mut conn = store.acquire().await?;
     let not_found = || AppError::NotFound(said!("evidenza inesistente"));
     let (cycle_id, unit_id) = plan::evidence_place(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;
-    let allowed = match actor.roles() {
-        None => true,
-        Some(roles) => {
-            const WIDE: [&str; 5] = ["amministratore", "pianificatore", "niv", "segretario", "ragioneria"];
-            let unit_scoped = roles.iter().any(|r| UNIT_ROLES.contains(&r.as_str()));
-            roles.iter().any(|r| WIDE.contains(&r.as_str()))
-                || (unit_scoped && crate::accounts::scope::UnitScope::of(&mut conn, &actor, ente, &cycle_id, &UNIT_ROLES).await?.contains(unit_id.as_deref()))
-        }
+    let allowed = match actor.reach(Right::ReadEvidence) {
+        Reach::Ente => true,
+        Reach::OwnUnits => UnitScope::of(&mut conn, &actor, ente, &cycle_id, Right::ReadEvidence).await?.contains(unit_id.as_deref()),
+        Reach::Nowhere => false,
     };
     let (evidence, data) = plan::evidence_file(&mut conn, &ente.id, id).await?.ok_or_else(not_found)?;
     if allowed || evidence.uploaded_by == actor.name { Ok((evidence, data)) } else { Err(refused()) }

@@ -13,7 +13,7 @@ use traguardi_domain::monitoring::{DEFAULT_DUE_DAYS, due_date, period_ends};
 use traguardi_store::ente::{self, Ente};
 use traguardi_store::{Store, org, people, plan};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles, org::enti};
 
@@ -30,7 +30,7 @@ pub async fn calendar_of(store: &Store, ente: &Ente) -> Result<(Calendar, u32), 
 }
 
 pub async fn set_calendar(store: &Store, actor: &Actor, ente: &Ente, patron: Option<(u32, u32)>, due_days: u32) -> Result<(), AppError> {
-    actor.require(Permission::Administer, said!("configurare il calendario"))?;
+    actor.require(Right::Administer, said!("configurare il calendario"))?;
     if patron.is_some_and(|(m, d)| NaiveDate::from_ymd_opt(2024, m, d).is_none()) {
         return Err(AppError::Refused(said!("giorno del santo patrono non valido: usare MM-GG, es. 12-07")));
     }
@@ -67,7 +67,7 @@ pub struct LateValue {
 }
 
 pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, today: NaiveDate) -> Result<Vec<LateValue>, AppError> {
-    actor.require(Permission::ReadOrg, said!("leggere i ritardi"))?;
+    actor.require(Right::ReadOrg, said!("leggere i ritardi"))?;
     let ente = {
         let mut conn = store.acquire().await?;
         enti::resolve(&mut conn, ente_code).await?
@@ -191,7 +191,7 @@ pub async fn send_reminders(
     today: NaiveDate,
     smtp: Option<&crate::accounts::mail::SmtpConfig>,
 ) -> Result<Sent, AppError> {
-    actor.require(Permission::Administer, said!("inviare i solleciti"))?;
+    actor.require(Right::Administer, said!("inviare i solleciti"))?;
     let late = late_values(store, actor, ente_code, year, today).await?;
     let (who, orphans) = reminders(&late);
     let mut sent = Sent { orphans, ..Sent::default() };

@@ -12,7 +12,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::plan::{self, Kpi, Objective, Target};
 use traguardi_store::{Store, new_id, org, people};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::accounts::audit::{self, Change};
 use crate::plan::import_plan::Counts;
 use crate::{Actor, AppError, cycle::cycles};
@@ -33,7 +33,7 @@ pub enum Assignees {
 /// with KPIs coded `KPI@ASSIGNEE`. Existing copies are left as they are, so running it twice
 /// changes nothing.
 pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templates: &[String], to: &Assignees) -> Result<Counts, AppError> {
-    actor.require(Permission::Administer, said!("assegnare obiettivi"))?;
+    actor.require(Right::Administer, said!("assegnare obiettivi"))?;
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
@@ -161,7 +161,7 @@ pub struct Adjusted {
 }
 
 pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str, adj: Adjustment) -> Result<Adjusted, AppError> {
-    actor.require(Permission::Administer, said!("modificare il risultato di un obiettivo"))?;
+    actor.require(Right::Administer, said!("modificare il risultato di un obiettivo"))?;
     let field = |col: &str, kind| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind }.into());
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;

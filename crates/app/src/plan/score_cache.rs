@@ -16,7 +16,7 @@ use traguardi_domain::said;
 
 use traguardi_store::Store;
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::plan::scores::{CycleScores, load};
 use crate::{Actor, AppError};
 
@@ -70,7 +70,7 @@ impl Cache {
     }
 
     pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
-        actor.require(Permission::ReadOrg, said!("leggere il piano"))?;
+        actor.require(Right::ReadOrg, said!("leggere il piano"))?;
         let key = (ente_code.trim().to_string(), year);
         // An unknown ente reads 0 here, and is refused by the computation below.
         let version = traguardi_store::audit::last_seq_of_ente_code(&mut *store.acquire().await?, &key.0).await?;

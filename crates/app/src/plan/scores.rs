@@ -14,7 +14,7 @@ use traguardi_store::org::OrgUnit;
 use traguardi_store::plan::{self, Ambito, ApprovedValue, Contribution, Dimension, DupObjective, Kpi, Objective, Target};
 use traguardi_store::{Store, org};
 
-use crate::accounts::access::Permission;
+use crate::accounts::access::Right;
 use crate::{Actor, AppError, cycle::cycles, org::enti};
 use traguardi_domain::plan::engine::{PlanData, Scoreboard, ScoredPlan, compute};
 use traguardi_domain::plan::rules::ScoringRules;
@@ -57,7 +57,7 @@ pub struct ScoreRow {
 }
 
 pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<CycleScores, AppError> {
-    actor.require(Permission::ReadOrg, said!("leggere il piano"))?;
+    actor.require(Right::ReadOrg, said!("leggere il piano"))?;
     let mut conn = store.pool.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;

@@ -1,6 +1,6 @@
 //! Accounts, roles, sessions and login limits on SQLite and PostgreSQL.
 
-use traguardi_app::accounts::access::Permission;
+use traguardi_app::accounts::access::Right;
 use traguardi_app::{Actor, AppError, accounts::users, samples::demo};
 use traguardi_domain::Lang;
 use traguardi_store::{Store, testing};
@@ -29,7 +29,7 @@ async fn story(store: &Store) {
     assert_eq!((s.token.len(), s.csrf.len()), (64, 64));
     let (actor, csrf, name) = users::session(store, &s.token).await.expect("lookup").expect("session");
     assert_eq!((actor.name.as_str(), csrf, name.as_str()), ("paola.rossi", s.csrf.clone(), "Paola Rossi"));
-    assert!(actor.may(Permission::Administer));
+    assert!(actor.may(Right::Administer));
     assert!(users::session(store, "not-a-token").await.expect("lookup").is_none());
     users::logout(store, &s.token).await.expect("logout");
     assert!(users::session(store, &s.token).await.expect("lookup").is_none());
@@ -60,7 +60,7 @@ async fn story(store: &Store) {
     users::add_user(store, &console, "mario.verdi", "Mario Verdi", "altra-password-lunga").await.expect("user");
     let s = users::login(store, "mario.verdi", "altra-password-lunga", "10.0.0.3").await.expect("login");
     let (mario, _, _) = users::session(store, &s.token).await.expect("lookup").expect("session");
-    assert!(!mario.may(Permission::Administer));
+    assert!(!mario.may(Right::Administer));
     assert!(matches!(users::add_user(store, &mario, "x.y", "X", "password-lunghissima").await, Err(AppError::Forbidden { .. })));
 }
 

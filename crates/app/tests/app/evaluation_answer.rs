@@ -2,6 +2,7 @@
 //! on SQLite and PostgreSQL; the answer is in the audit trail.
 
 use chrono::NaiveDate;
+use traguardi_app::accounts::access::AccountRole;
 use traguardi_app::pay::evaluation_answer::{Answer, answer};
 use traguardi_app::{Actor, AppError, accounts::users, samples::demo};
 use traguardi_store::{Store, testing};
@@ -20,7 +21,7 @@ fn refusal<T: std::fmt::Debug>(r: Result<T, AppError>) -> String {
 async fn user(store: &Store, name: &str) -> Actor {
     let mut conn = store.acquire().await.expect("conn");
     let a = traguardi_store::accounts::by_username(&mut conn, name).await.expect("read").expect("account");
-    Actor::user(name, &a.id, &["dipendente"], &[])
+    Actor::user(name, &a.id, &[AccountRole::Dipendente], &[])
 }
 
 async fn story(store: &Store) {

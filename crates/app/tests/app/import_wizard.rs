@@ -2,6 +2,7 @@
 //! row, a corrected file, commit; nothing is written before the commit.
 
 use std::collections::BTreeMap;
+use traguardi_app::accounts::access::AccountRole;
 
 use traguardi_app::import::wizard::{self, Kind};
 use traguardi_app::{Actor, AppError, plan::import_plan, plan::measurements, samples::demo};
@@ -19,7 +20,7 @@ async fn milano_with_crm(store: &Store) -> (traguardi_store::ente::Ente, Actor) 
     let plan = "dimensione,ambito,struttura,obiettivo,obiettivo_titolo,obiettivo_peso,kpi,kpi_nome,misura,verso,baseline,target,kpi_peso,periodicita\n\
                 direzione,,CRM,CRM-2021-01,Contact center,1,CRM-2021-01-K1,Chiamate gestite,numero,crescente,,100000,1,semestrale\n";
     import_plan::import_plan(store, &Actor::console(), &milano, 2021, plan.as_bytes(), ReadOptions::default(), false).await.expect("plan");
-    (milano, Actor::user("paola.rossi", "a1", &["pianificatore"], &[]))
+    (milano, Actor::user("paola.rossi", "a1", &[AccountRole::Pianificatore], &[]))
 }
 
 async fn story(store: &Store) {
@@ -72,9 +73,9 @@ async fn story(store: &Store) {
     assert!(matches!(wizard::commit(store, &planner, &milano, &id, Lang::It).await, Err(AppError::Invalid(_))), "a file with problems is never imported");
 
     // Only its owner sees an upload; a user who may not import cannot start one.
-    let other = Actor::user("mario.verdi", "a2", &["pianificatore"], &[]);
+    let other = Actor::user("mario.verdi", "a2", &[AccountRole::Pianificatore], &[]);
     assert!(matches!(wizard::show(store, &other, &milano, &id).await, Err(AppError::NotFound(_))));
-    let employee = Actor::user("dipendente", "a3", &["dipendente"], &[]);
+    let employee = Actor::user("dipendente", "a3", &[AccountRole::Dipendente], &[]);
     assert!(matches!(wizard::upload(store, &employee, &milano, Kind::Misurazioni, 2021, "v.csv", file.as_bytes()).await, Err(AppError::Forbidden { .. })));
 
     // The corrected file keeps the mapping; the preview says what the import will do; commit.

@@ -2,6 +2,7 @@
 //! drawing the same sample, and who may draw it.
 
 use rust_decimal::dec;
+use traguardi_app::accounts::access::AccountRole;
 use traguardi_app::plan::measurements::{At, attach_evidence};
 use traguardi_app::{Actor, AppError, cycle::niv, samples::demo};
 use traguardi_store::{Store, testing};
@@ -13,7 +14,7 @@ async fn story(store: &Store) {
     attach_evidence(store, &console, &ente, At { year: 2020, kpi: "SAL-12-K3", period_end: period }, "verbale.pdf", b"%PDF-1.4 verbale")
         .await
         .expect("evidence");
-    let niv_actor = Actor::user("niv", "n", &["niv"], &[]);
+    let niv_actor = Actor::user("niv", "n", &[AccountRole::Niv], &[]);
     // 100% draws everything, with the evidence of each.
     let all = niv::sample(store, &niv_actor, &ente, 2020, dec!(100), Some(7)).await.expect("sample");
     assert_eq!(all.items.len(), all.population);
@@ -36,7 +37,7 @@ async fn story(store: &Store) {
     assert_eq!(a.items, b.items);
     assert_ne!(a.items, c.items);
     // Not for a Direttore; nor a percentage out of range.
-    let direttore = Actor::user("d", "d", &["direttore"], &[]);
+    let direttore = Actor::user("d", "d", &[AccountRole::Direttore], &[]);
     assert!(matches!(niv::sample(store, &direttore, &ente, 2020, dec!(10), None).await, Err(AppError::Forbidden { .. })));
     assert!(matches!(niv::sample(store, &niv_actor, &ente, 2020, dec!(0), None).await, Err(AppError::Refused(_))));
     // Each sample is kept.

@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
+use traguardi_app::accounts::access::AccountRole;
 use traguardi_app::plan::measurements::{self, At, Decision, Entry};
 use traguardi_app::plan::plan_ops::{self, Adjustment, Assignees};
 use traguardi_app::plan::scores::{self, ScoreRow};
@@ -414,21 +415,21 @@ async fn measurement_workflow(store: &Store) {
     let (id, siad_id) = (evidence_of("SAL-12-K4").await.expect("id"), evidence_of("SIAD-2020-01-K1").await.expect("id"));
     let lineage = |code: &'static str| sqlx::query_scalar::<_, String>("SELECT lineage_id FROM org_unit WHERE code = $1").bind(code).fetch_one(&store.pool);
     let (own, other) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
-    let granted = |roles: &[&str], units: &[&str], ente: &str| {
+    let granted = |roles: &[AccountRole], units: &[&str], ente: &str| {
         let mut a = Actor::user("qualcuno", "acc", roles, units);
         if let traguardi_app::accounts::access::ActorKind::User { grants, .. } = &mut a.kind {
-            *grants = roles.iter().map(|x| (Some(ente.to_string()), x.to_string())).collect();
+            *grants = roles.iter().map(|x| (Some(ente.to_string()), *x)).collect();
         }
         a
     };
     let here = milano.id.0.clone();
     for (actor, allowed) in [
-        (granted(&["pianificatore"], &[], &here), true),
-        (granted(&["niv"], &[], &here), true),
-        (granted(&["pianificatore"], &[], "un-altro-ente"), false),
-        (granted(&["direttore"], &[own.as_str()], &here), true),
-        (granted(&["direttore"], &[other.as_str()], &here), false),
-        (granted(&["dipendente"], &[], &here), false),
+        (granted(&[AccountRole::Pianificatore], &[], &here), true),
+        (granted(&[AccountRole::Niv], &[], &here), true),
+        (granted(&[AccountRole::Pianificatore], &[], "un-altro-ente"), false),
+        (granted(&[AccountRole::Direttore], &[own.as_str()], &here), true),
+        (granted(&[AccountRole::Direttore], &[other.as_str()], &here), false),
+        (granted(&[AccountRole::Dipendente], &[], &here), false),
         (Actor::public(), false),
     ] {
         let unit_scoped = matches!(&actor.kind, traguardi_app::accounts::access::ActorKind::User { units, .. } if !units.is_empty());
@@ -545,7 +546,8 @@ async fn each_unit_role_acts_on_its_own_units() {
         let console = Actor::console();
         let lineage = |code: &'static str| sqlx::query_scalar::<_, String>("SELECT lineage_id FROM org_unit WHERE code = $1").bind(code).fetch_one(&store.pool);
         let (siad, cult) = (lineage("SIAD").await.expect("SIAD"), lineage("CULT").await.expect("CULT"));
-        let both = Actor::scoped("doppio.ruolo", "acc", &["direttore", "po_eq"], &[("direttore", &siad), ("po_eq", &cult)]);
+        let both =
+            Actor::scoped("doppio.ruolo", "acc", &[AccountRole::Direttore, AccountRole::PoEq], &[(AccountRole::Direttore, &siad), (AccountRole::PoEq, &cult)]);
         let december = chrono::NaiveDate::from_ymd_opt(2020, 12, 31).expect("date");
         let entry = |kpi: &str| Entry {
             kpi: kpi.into(),

@@ -3,6 +3,7 @@
 //! refused whole.
 
 use std::collections::BTreeMap;
+use traguardi_app::accounts::access::AccountRole;
 
 use rust_decimal::Decimal;
 use rust_decimal::dec;
@@ -170,7 +171,7 @@ async fn story(store: &Store) {
     let all = |to| Move { codes: &[], to, act: None, note: None };
     transition(store, &console, &ente, 2020, all(State::Proposto)).await.expect("proposed");
     transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
-    let niv = Actor::user("niv", "n", &["niv"], &[]);
+    let niv = Actor::user("niv", "n", &[AccountRole::Niv], &[]);
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("date");
     let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await);
     assert_eq!(msg, "la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»");
@@ -188,7 +189,7 @@ async fn story(store: &Store) {
         .await
         .expect("approved");
     assert_eq!(r.act_code.as_deref(), Some("GC 1/2021"));
-    let planner = Actor::user("pianificatore", "p", &["pianificatore"], &[]);
+    let planner = Actor::user("pianificatore", "p", &[AccountRole::Pianificatore], &[]);
     assert!(
         describe(payouts::relazione_step(store, &planner, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await)
             .contains("solo il NIV")
@@ -238,7 +239,7 @@ async fn story(store: &Store) {
         let mut conn = store.acquire().await.expect("conn");
         traguardi_store::accounts::by_username(&mut conn, "dipendente").await.expect("read").expect("demo account")
     };
-    let me = Actor::user("dipendente", &account.id, &["dipendente"], &[]);
+    let me = Actor::user("dipendente", &account.id, &[AccountRole::Dipendente], &[]);
     let mine = payouts::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
     assert_eq!((mine.matricola.as_str(), mine.name.as_str()), ("M0037", "Giorgio Barbieri"));
     let (scenario, p) = mine.approved.as_ref().expect("approved");
@@ -254,7 +255,7 @@ async fn story(store: &Store) {
         let mut conn = store.acquire().await.expect("conn");
         traguardi_store::accounts::by_username(&mut conn, "direttore.siad").await.expect("read").expect("demo account")
     };
-    let castano = Actor::user("direttore.siad", &account.id, &["direttore"], &[]);
+    let castano = Actor::user("direttore.siad", &account.id, &[AccountRole::Direttore], &[]);
     let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
     assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", 0)]);
@@ -400,7 +401,7 @@ async fn what_the_law_says(store: &Store) {
         traguardi_store::accounts::by_username(&mut conn, "pianificatore").await.expect("read").expect("demo account")
     };
     traguardi_app::accounts::users::link_person(store, &console, "pianificatore", E, "M0002").await.expect("linked");
-    let planner = Actor::user("pianificatore", &planner_account.id, &["pianificatore"], &[]);
+    let planner = Actor::user("pianificatore", &planner_account.id, &[AccountRole::Pianificatore], &[]);
     let list = traguardi_app::pay::evaluations::to_evaluate(store, &planner, E, 2020).await.expect("list");
     assert!(list.iter().any(|e| e.matricola == "M0003") && !list.iter().any(|e| e.matricola == "M0002"));
     let msg = describe(traguardi_app::pay::evaluations::form(store, &planner, E, 2020, "M0002").await);

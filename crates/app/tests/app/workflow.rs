@@ -1,6 +1,7 @@
 //! The objectives' workflow on SQLite and PostgreSQL: the demo's 2020 driven from draft to NIV
 //! validation and the close, with every refused step saying who may do what.
 
+use traguardi_app::accounts::access::AccountRole;
 use traguardi_app::cycle::workflow::{Move, transition};
 use traguardi_app::{Actor, AppError, cycle::close, cycle::import_acts, samples::demo};
 use traguardi_docs::ReadOptions;
@@ -31,13 +32,13 @@ async fn story(store: &Store) {
         let cycle = traguardi_store::cycle::by_year(&mut conn, &ente.id, 2020).await.expect("read").expect("2020");
         traguardi_store::org::by_code(&mut conn, &ente.id, &cycle.id, "SIAD").await.expect("read").expect("SIAD").lineage_id
     };
-    let castano = Actor::user("direttore.siad", "x", &["direttore"], &[&siad]);
+    let castano = Actor::user("direttore.siad", "x", &[AccountRole::Direttore], &[&siad]);
     let (mine, other) = (["SIAD-2020-01".to_string()], ["SAL-12".to_string()]);
     let propose = |codes| Move { codes, ..all(State::Proposto) };
     assert_eq!(transition(store, &castano, &ente, 2020, propose(&mine)).await.expect("his own").objectives, mine);
     let msg = refused(transition(store, &castano, &ente, 2020, propose(&other)).await);
     assert_eq!(msg, "nessun obiettivo è passato a «proposto»:\n  obiettivo SAL-12: fuori dalle strutture di competenza (SIAD e quelle sotto)");
-    let unscoped = Actor::user("direttore.senza", "y", &["direttore"], &[]);
+    let unscoped = Actor::user("direttore.senza", "y", &[AccountRole::Direttore], &[]);
     let msg = refused(transition(store, &unscoped, &ente, 2020, propose(&other)).await);
     assert!(msg.ends_with("obiettivo SAL-12: il passaggio a «proposto» spetta a chi ha un ruolo su questa struttura"), "{msg}");
     assert_eq!(go(2020, all(State::Proposto)).await.expect("proposed").objectives.len(), 280);
@@ -64,7 +65,7 @@ async fn story(store: &Store) {
     assert_eq!(go(2020, approve).await.expect("approved").objectives.len(), 281);
 
     // A Direttore may not assign: the message names who may.
-    let direttore = Actor::user("direttore.siad", "x", &["direttore"], &[]);
+    let direttore = Actor::user("direttore.siad", "x", &[AccountRole::Direttore], &[]);
     let msg = refused(transition(store, &direttore, &ente, 2020, all(State::Assegnato)).await);
     assert!(msg.contains("il passaggio a «assegnato» spetta a: pianificatore, amministratore, segretario"), "{msg}");
 
@@ -73,7 +74,7 @@ async fn story(store: &Store) {
     }
     // The NIV returns one objective with a note, then validates all.
     let returned = ["SAL-12".to_string(), "SIAD-2020-01".to_string()];
-    let niv = Actor::user("niv", "n", &["niv"], &[]);
+    let niv = Actor::user("niv", "n", &[AccountRole::Niv], &[]);
     let back = Move { codes: &returned, to: State::InMonitoraggio, act: None, note: Some("evidenza del KPI 3 mancante") };
     assert_eq!(transition(store, &niv, &ente, 2020, back).await.expect("returned").objectives, returned);
     let msg = refused(transition(store, &niv, &ente, 2020, all(State::ValidatoNiv)).await);
@@ -213,9 +214,9 @@ async fn direttore_approves(store: &Store) {
         let dg = traguardi_store::org::by_code(&mut conn, &ente.id, &cycle.id, "DG").await.expect("read").expect("DG").lineage_id;
         (siad, dg)
     };
-    let dirigente = Actor::user("dirigente.siad", "d1", &["dirigente"], &[&siad]);
-    let castano = Actor::user("direttore.siad", "d2", &["direttore"], &[&siad]);
-    let other = Actor::user("direttore.dg", "d3", &["direttore"], &[&dg]);
+    let dirigente = Actor::user("dirigente.siad", "d1", &[AccountRole::Dirigente], &[&siad]);
+    let castano = Actor::user("direttore.siad", "d2", &[AccountRole::Direttore], &[&siad]);
+    let other = Actor::user("direttore.dg", "d3", &[AccountRole::Direttore], &[&dg]);
     let day = chrono::NaiveDate::from_ymd_opt(2021, 12, 31).expect("date");
     let entry = |kpi: &str| Entry {
         kpi: kpi.into(),
@@ -243,7 +244,7 @@ async fn direttore_approves(store: &Store) {
     let m = measurements::decide(store, &castano, &ente, at("SIAD-2021-01-K1"), Decision::Approve, None).await.expect("approved");
     assert_eq!((m.status.as_str(), m.decided_by.as_deref()), ("approved", Some("direttore.siad")));
     // Employees approve nothing.
-    let employee = Actor::user("dipendente", "d4", &["dipendente"], &[]);
+    let employee = Actor::user("dipendente", "d4", &[AccountRole::Dipendente], &[]);
     assert!(matches!(measurements::waiting(store, &employee, &ente, 2021).await, Err(AppError::Forbidden { .. })));
 }
 

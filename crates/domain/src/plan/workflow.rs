@@ -4,6 +4,7 @@
 //! with its deliberation). `chiuso` is reached only by the year-end close. A revision is an
 //! event, not a state.
 
+use crate::access::AccountRole::{self, Amministratore, Direttore, Niv, Pianificatore, Segretario};
 use crate::said;
 use crate::said::Said;
 
@@ -64,36 +65,41 @@ impl State {
 pub struct Step {
     pub from: State,
     pub to: State,
-    /// Roles (of `accounts::ROLES`) that may take it.
-    pub roles: &'static [&'static str],
+    /// Roles that may take it.
+    pub roles: &'static [AccountRole],
     /// Whether it must cite an act (deliberation, determination, decree).
     pub act: bool,
 }
 
-const PLANNER: &[&str] = &["pianificatore", "amministratore"];
+const PLANNER: &[AccountRole] = &[Pianificatore, Amministratore];
 
 pub const STEPS: [Step; 9] = [
-    Step { from: State::Bozza, to: State::Proposto, roles: &["pianificatore", "amministratore", "direttore"], act: false },
-    Step { from: State::Proposto, to: State::Bozza, roles: &["pianificatore", "amministratore", "segretario"], act: false },
+    Step { from: State::Bozza, to: State::Proposto, roles: &[Pianificatore, Amministratore, Direttore], act: false },
+    Step { from: State::Proposto, to: State::Bozza, roles: &[Pianificatore, Amministratore, Segretario], act: false },
     Step { from: State::Proposto, to: State::Approvato, roles: PLANNER, act: true },
-    Step { from: State::Approvato, to: State::Assegnato, roles: &["pianificatore", "amministratore", "segretario"], act: false },
+    Step { from: State::Approvato, to: State::Assegnato, roles: &[Pianificatore, Amministratore, Segretario], act: false },
     Step { from: State::Assegnato, to: State::InMonitoraggio, roles: PLANNER, act: false },
-    Step { from: State::InMonitoraggio, to: State::Consuntivato, roles: &["pianificatore", "amministratore", "direttore"], act: false },
-    Step { from: State::Consuntivato, to: State::InMonitoraggio, roles: &["pianificatore", "amministratore", "niv"], act: false },
-    Step { from: State::Consuntivato, to: State::ValidatoNiv, roles: &["niv"], act: false },
-    Step { from: State::ValidatoNiv, to: State::Consuntivato, roles: &["niv"], act: false },
+    Step { from: State::InMonitoraggio, to: State::Consuntivato, roles: &[Pianificatore, Amministratore, Direttore], act: false },
+    Step { from: State::Consuntivato, to: State::InMonitoraggio, roles: &[Pianificatore, Amministratore, Niv], act: false },
+    Step { from: State::Consuntivato, to: State::ValidatoNiv, roles: &[Niv], act: false },
+    Step { from: State::ValidatoNiv, to: State::Consuntivato, roles: &[Niv], act: false },
 ];
 
+/// Roles as they are written in `traguardi user role`.
+fn codes(roles: &[AccountRole]) -> String {
+    roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")
+}
+
 /// Whether someone holding `role` takes some step of the workflow.
-pub fn moves(role: &str) -> bool {
+pub fn moves(role: AccountRole) -> bool {
     STEPS.iter().any(|s| s.roles.contains(&role))
 }
 
 /// Why a step cannot be taken by someone holding `roles` (`None`: every role, the console).
-pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> Option<Said> {
+pub fn refusal(from: State, to: State, roles: Option<&[AccountRole]>, act: bool) -> Option<Said> {
     let Some(step) = STEPS.iter().find(|s| s.from == from && s.to == to) else {
         let next: Vec<Said> =
-            STEPS.iter().filter(|s| s.from == from).map(|s| said!("«{state}» ({roles})", state => s.to.said(), roles = s.roles.join(", "))).collect();
+            STEPS.iter().filter(|s| s.from == from).map(|s| said!("«{state}» ({roles})", state => s.to.said(), roles = codes(s.roles))).collect();
         return Some(if to == State::Chiuso {
             said!("si chiude con la chiusura dell'anno (traguardi close)")
         } else if next.is_empty() {
@@ -103,9 +109,9 @@ pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> O
         });
     };
     if let Some(roles) = roles
-        && !roles.iter().any(|r| step.roles.contains(&r.as_str()))
+        && !roles.iter().any(|r| step.roles.contains(r))
     {
-        return Some(said!("il passaggio a «{state}» spetta a: {roles}", state => to.said(), roles = step.roles.join(", ")));
+        return Some(said!("il passaggio a «{state}» spetta a: {roles}", state => to.said(), roles = codes(step.roles)));
     }
     (step.act && !act).then(|| said!("il passaggio a «{state}» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)", state => to.said()))
 }
@@ -114,8 +120,8 @@ pub fn refusal(from: State, to: State, roles: Option<&[String]>, act: bool) -> O
 mod tests {
     use super::*;
 
-    fn roles(r: &[&str]) -> Vec<String> {
-        r.iter().map(|s| s.to_string()).collect()
+    fn roles(r: &[AccountRole]) -> Vec<AccountRole> {
+        r.to_vec()
     }
 
     #[test]
@@ -145,11 +151,11 @@ mod tests {
             Some("è «bozza»: da qui si passa a «proposto» (pianificatore, amministratore, direttore)")
         );
         assert_eq!(
-            refusal(State::Consuntivato, State::ValidatoNiv, Some(&roles(&["direttore"])), false).map(|s| s.to_string()).as_deref(),
+            refusal(State::Consuntivato, State::ValidatoNiv, Some(&roles(&[Direttore])), false).map(|s| s.to_string()).as_deref(),
             Some("il passaggio a «validato NIV» spetta a: niv")
         );
         assert_eq!(
-            refusal(State::Proposto, State::Approvato, Some(&roles(&["pianificatore"])), false).map(|s| s.to_string()).as_deref(),
+            refusal(State::Proposto, State::Approvato, Some(&roles(&[Pianificatore])), false).map(|s| s.to_string()).as_deref(),
             Some("il passaggio a «approvato» richiede l'atto che lo dispone (--atto, es. «GC 838/2020»)")
         );
         assert_eq!(

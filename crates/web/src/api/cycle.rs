@@ -227,7 +227,7 @@ async fn revisions_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::revisions::Revision>> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("leggere le rimodulazioni dell'ente"))?;
+    actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("leggere le rimodulazioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(revisions::of_cycle(&s.store, &actor, &ente, year).await?))
 }
@@ -313,7 +313,7 @@ async fn remind(
         None => chrono::Local::now().date_naive(),
     };
     if r.prova {
-        actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("vedere chi riceverebbe i solleciti"))?;
+        actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("vedere chi riceverebbe i solleciti"))?;
         let late = monitoring::late_values(&s.store, &actor, Some(&code), year, today).await?;
         let (solleciti, senza_responsabile) = monitoring::reminders(&late);
         return Ok(Json(Reminded::Trial { solleciti, senza_responsabile }));
@@ -359,7 +359,7 @@ struct Verified {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/chiusura/verifica", tag = "ciclo", params(CyclePath), security(("token" = [])),
     responses((status = 200, description = "done", body = Verified), Errors))]
 async fn verify_close(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Verified> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("verificare la chiusura"))?;
+    actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("verificare la chiusura"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     match close::verify(&s.store, &actor, &ente, year).await {
         Ok(sha256) => Ok(Json(Verified { integra: true, sha256 })),
@@ -399,7 +399,7 @@ async fn corrections_of(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
 ) -> Answer<Vec<traguardi_store::close::Correction>> {
-    actor.require(traguardi_app::accounts::access::Permission::ReadEnte, said!("leggere le correzioni dell'ente"))?;
+    actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("leggere le correzioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(close::corrections(&s.store, &actor, &ente, year).await?))
 }
