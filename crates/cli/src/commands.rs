@@ -565,13 +565,7 @@ async fn measurement_command(store: &Store, action: MeasurementAction) -> Result
             return Ok(());
         }
     };
-    let status = match (m.status.as_str(), l) {
-        ("draft", Lang::It) => "bozza",
-        ("submitted", Lang::It) => "inviato per l'approvazione",
-        ("approved", Lang::It) => "approvato",
-        ("returned", Lang::It) => "restituito",
-        (s, _) => s,
-    };
+    let status = m.status.said().describe(l);
     let date = traguardi_domain::cycle::format_date_it(m.period_end);
     match l {
         Lang::It => out!("{kpi} al {date}, versione {}: {status}", m.version),

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
+pub use traguardi_domain::plan::value_status::ValueStatus;
 
 pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
 
@@ -21,7 +22,7 @@ pub struct Measurement {
     pub note: String,
     pub cause: Option<String>,
     pub not_assessable: bool,
-    pub status: String,
+    pub status: ValueStatus,
     pub entered_by: String,
     pub entered_at: String,
     pub decided_by: Option<String>,
@@ -309,7 +310,7 @@ fn measurement_from_row(r: &sqlx::any::AnyRow) -> Result<Measurement, StoreError
         note: text(r, "note")?,
         cause: opt_text(r, "cause")?,
         not_assessable: int(r, "not_assessable")? != 0,
-        status: text(r, "status")?,
+        status: coded(r, "measurement", "status", |s| ValueStatus::parse(s).ok_or(()))?,
         entered_by: text(r, "entered_by")?,
         entered_at: text(r, "entered_at")?,
         decided_by: opt_text(r, "decided_by")?,
@@ -384,7 +385,7 @@ pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement)
         .bind(&m.note)
         .bind(m.cause.as_deref())
         .bind(i64::from(m.not_assessable))
-        .bind(&m.status)
+        .bind(m.status.code())
         .bind(&m.entered_by)
         .bind(&m.entered_at)
         .bind(m.decided_by.as_deref())
@@ -505,7 +506,7 @@ pub async fn update_measurement_status(conn: &mut Conn, ente: &EnteId, m: &Measu
     sqlx::query("UPDATE measurement SET status = $3, decided_by = $4, decided_at = $5, note = $6 WHERE ente_id = $1 AND id = $2")
         .bind(&ente.0)
         .bind(&m.id)
-        .bind(&m.status)
+        .bind(m.status.code())
         .bind(m.decided_by.as_deref())
         .bind(m.decided_at.as_deref())
         .bind(&m.note)

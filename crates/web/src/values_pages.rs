@@ -13,6 +13,7 @@ use serde::Deserialize;
 use traguardi_app::plan::measurements::{self, At, Decision, EVIDENCE_TYPES, Entry, MAX_EVIDENCE_BYTES, Waiting};
 use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
 use crate::AppState;
@@ -48,16 +49,6 @@ impl Notice {
             _ => return None,
         };
         Some(said.into())
-    }
-}
-
-fn status_it(s: &str) -> &'static str {
-    match s {
-        "draft" => t("bozza"),
-        "submitted" => t("inviato, da approvare"),
-        "approved" => t("approvato"),
-        "returned" => t("restituito"),
-        _ => "",
     }
 }
 
@@ -156,7 +147,7 @@ struct PeriodRow {
     iso: String,
     version: i64,
     value: String,
-    status: &'static str,
+    status: String,
     note: String,
     by: String,
     /// (id, file name, size)
@@ -208,7 +199,7 @@ async fn render_entry(
             iso: p.to_string(),
             version: m.as_ref().map_or(0, |m| m.version),
             value: m.as_ref().and_then(|m| m.value.clone()).unwrap_or_default(),
-            status: m.as_ref().map_or("", |m| status_it(&m.status)),
+            status: m.as_ref().map(|m| m.status.said().describe(lang())).unwrap_or_default(),
             note: m.as_ref().map(|m| m.note.clone()).unwrap_or_default(),
             by: m.as_ref().map(|m| m.entered_by.clone()).unwrap_or_default(),
             evidence: files.iter().map(|e| (e.id.clone(), e.filename.clone(), size(e.size))).collect(),
@@ -279,7 +270,7 @@ async fn enter(
     };
     match measurements::enter(&s.store, &user.actor(), &ente, year, &entry).await {
         Ok(m) => {
-            let esito = if m.status == "submitted" { "inviato" } else { "salvato" };
+            let esito = if m.status == ValueStatus::Submitted { "inviato" } else { "salvato" };
             Ok(Redirect::to(&format!("/enti/{code}/cicli/{year}/kpi/{kpi}/valori?esito={esito}")).into_response())
         }
         Err(e @ (AppError::Refused(_) | AppError::Invalid(_) | AppError::Conflict(_))) => {

@@ -4,6 +4,7 @@
 //! latest notifications. For every cycle not yet closed, newest first.
 
 use std::collections::HashSet;
+use traguardi_domain::plan::value_status::ValueStatus;
 
 use chrono::NaiveDate;
 use traguardi_store::cycle::Cycle;
@@ -85,7 +86,7 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
     // The latest version of every value of the cycle: those submitted wait for a decision.
     let latest = measurements::latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?);
     if actor.may(Right::ApproveValues) {
-        todo.waiting = Some(latest.values().filter(|m| m.status == "submitted").count());
+        todo.waiting = Some(latest.values().filter(|m| m.status == ValueStatus::Submitted).count());
     }
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     if roles.contains(&AccountRole::Niv) {
@@ -107,7 +108,7 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
         let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
         for ((kpi_id, period), m) in &latest {
             let Some(k) = kpis.iter().find(|k| &k.id == kpi_id) else { continue };
-            if m.status == "returned" && (everywhere || scope.contains(unit_of_kpi(k, &objectives))) {
+            if m.status == ValueStatus::Returned && (everywhere || scope.contains(unit_of_kpi(k, &objectives))) {
                 todo.returned.push((k.code.clone(), *period));
             }
         }

@@ -4,6 +4,7 @@
 //! wanting are returned with `measurement return`, whole objectives through the workflow.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -72,7 +73,7 @@ pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percen
     }
     // The latest approved version of each KPI and period, in a fixed order.
     let mut latest: BTreeMap<(String, NaiveDate), plan::Measurement> = BTreeMap::new();
-    for m in plan::measurements(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|m| m.status == "approved") {
+    for m in plan::measurements(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|m| m.status == ValueStatus::Approved) {
         let Some((code, _)) = code_of.get(m.kpi_id.as_str()) else { continue };
         let key = (code.to_string(), m.period_end);
         if latest.get(&key).is_none_or(|old| old.version < m.version) {

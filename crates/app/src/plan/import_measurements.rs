@@ -5,6 +5,7 @@
 //! Identical values change nothing. The whole file is checked first.
 
 use std::collections::HashMap;
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
 use serde::Serialize;
@@ -152,7 +153,7 @@ pub async fn import_measurements<'a>(
     for (kpi, date, value, note, cause, not_assessable) in new {
         let prev = latest.get(&(kpi.id.as_str(), date)).copied();
         if let Some(p) = prev
-            && p.status == "approved"
+            && p.status == ValueStatus::Approved
             && p.value == value
             && p.note == note
             && p.cause == cause
@@ -170,7 +171,7 @@ pub async fn import_measurements<'a>(
             note,
             cause,
             not_assessable,
-            status: "approved".into(),
+            status: ValueStatus::Approved,
             entered_by: actor.name.clone(),
             entered_at: now.clone(),
             decided_by: Some(actor.name.clone()),

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use traguardi_domain::plan::kpi::Value;
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 use traguardi_domain::said::Said;
 use traguardi_domain::value::NumberStyle;
@@ -160,7 +161,7 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
         note: e.note.trim().into(),
         cause: e.cause.clone(),
         not_assessable: e.not_assessable,
-        status: if e.submit { "submitted" } else { "draft" }.into(),
+        status: if e.submit { ValueStatus::Submitted } else { ValueStatus::Draft },
         entered_by: actor.name.clone(),
         entered_at: crate::now(),
         decided_by: None,
@@ -240,22 +241,19 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     if decision != Decision::Submit {
         require_decider(&mut tx, actor, ente, &cycle.id, &k, &before.entered_by).await?;
     }
-    let to = match (before.status.as_str(), decision) {
-        ("draft" | "returned", Decision::Submit) => "submitted",
-        ("submitted", Decision::Approve) => "approved",
-        ("submitted", Decision::Return) => "returned",
+    let to = match (before.status, decision) {
+        (ValueStatus::Draft | ValueStatus::Returned, Decision::Submit) => ValueStatus::Submitted,
+        (ValueStatus::Submitted, Decision::Approve) => ValueStatus::Approved,
+        (ValueStatus::Submitted, Decision::Return) => ValueStatus::Returned,
         (from, _) => {
-            let next = match from {
-                "draft" | "returned" => "inviarlo per l'approvazione (o inserire una nuova versione)",
-                "submitted" => "approvarlo o restituirlo",
-                _ => "inserire una nuova versione",
-            };
             let at = traguardi_domain::cycle::format_date_it(period_end);
-            return Err(AppError::Refused(said!("il valore di {kpi} al {at} è «{from}»: si può solo {next}", kpi, at, from = state_it(from), next)));
+            return Err(AppError::Refused(
+                said!("il valore di {kpi} al {at} è «{from}»: si può solo {next}", kpi, at, from => from.said(), next => from.next()),
+            ));
         }
     };
     let mut after = before.clone();
-    after.status = to.into();
+    after.status = to;
     if decision != Decision::Submit {
         after.decided_by = Some(actor.name.clone());
         after.decided_at = Some(crate::now());
@@ -280,16 +278,6 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-fn state_it(s: &str) -> &str {
-    match s {
-        "draft" => "bozza",
-        "submitted" => "inviato",
-        "approved" => "approvato",
-        "returned" => "restituito",
-        other => other,
-    }
 }
 
 /// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.
@@ -359,7 +347,7 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
     let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id, Right::ApproveValues).await?) } else { None };
     let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
-        .filter(|m| m.status == "submitted")
+        .filter(|m| m.status == ValueStatus::Submitted)
         .filter_map(|m| {
             let k = kpis.iter().find(|k| k.id == m.kpi_id)?;
             if let Some(scope) = &scope

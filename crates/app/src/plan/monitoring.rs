@@ -4,6 +4,7 @@
 //! after a grace period the reminder goes up the line to the parent unit's responsible.
 
 use std::collections::HashMap;
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -81,7 +82,7 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
     let entered: std::collections::HashSet<(String, NaiveDate)> = plan::measurements(&mut conn, &ente.id, &cycle.id)
         .await?
         .into_iter()
-        .filter(|m| m.status == "submitted" || m.status == "approved")
+        .filter(|m| matches!(m.status, ValueStatus::Submitted | ValueStatus::Approved))
         .map(|m| (m.kpi_id, m.period_end))
         .collect();
     let unit_by_id: HashMap<&str, &traguardi_store::org::OrgUnit> = units.iter().map(|u| (u.id.as_str(), u)).collect();

@@ -9,6 +9,7 @@ use traguardi_domain::org::UnitKind;
 use traguardi_domain::pay::fund::{FundItem, Nature, Use};
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule, Value};
+use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_store::org::OrgUnit;
 use traguardi_store::pay::{self, AbsenceRow, EvaluationRow, Fund};
 use traguardi_store::people::{self, Assignment, Person};
@@ -158,7 +159,7 @@ pub fn generate(cycle_id: &str, dimensions: Vec<Dimension>) -> Metropoli {
                         note: String::new(),
                         cause: None,
                         not_assessable: false,
-                        status: "approved".into(),
+                        status: ValueStatus::Approved,
                         entered_by: "metropoli".into(),
                         entered_at: "2025-12-31T00:00:00Z".into(),
                         decided_by: None,

@@ -364,7 +364,7 @@ async fn measurement_workflow(store: &Store) {
         based_on: Some(1),
     };
     let m = measurements::enter(store, &console, &milano, 2020, &entry).await.expect("draft");
-    assert_eq!((m.version, m.status.as_str(), m.value.as_deref()), (2, "draft", Some("88.2")));
+    assert_eq!((m.version, m.status.code(), m.value.as_deref()), (2, "draft", Some("88.2")));
     // Someone else who also read version 1 gets a conflict, not a silent overwrite.
     match measurements::enter(store, &console, &milano, 2020, &Entry { value: "90".into(), ..entry.clone() }).await {
         Err(e @ AppError::Conflict(_)) => {
@@ -384,7 +384,7 @@ async fn measurement_workflow(store: &Store) {
     );
     measurements::decide(store, &console, &milano, at, Decision::Submit, None).await.expect("submit");
     let m = measurements::decide(store, &console, &milano, at, Decision::Approve, Some("verificato")).await.expect("approve");
-    assert_eq!((m.status.as_str(), m.note.as_str()), ("approved", "dato rettificato dal CRM\nverificato"));
+    assert_eq!((m.status.code(), m.note.as_str()), ("approved", "dato rettificato dal CRM\nverificato"));
     assert_eq!(score(&scores::load(store, &console, None, 2020).await.expect("scores").rows()), Some(dec!(98.00)));
     // A third version, submitted and returned: the approved one still counts.
     let entry = Entry { value: "70".into(), submit: true, ..entry };

@@ -242,7 +242,7 @@ async fn direttore_approves(store: &Store) {
         "il valore di SIAD-2021-02-K1 è stato inserito da direttore.siad: lo approva il NIV o il controllo di gestione, non chi lo ha inserito"
     );
     let m = measurements::decide(store, &castano, &ente, at("SIAD-2021-01-K1"), Decision::Approve, None).await.expect("approved");
-    assert_eq!((m.status.as_str(), m.decided_by.as_deref()), ("approved", Some("direttore.siad")));
+    assert_eq!((m.status.code(), m.decided_by.as_deref()), ("approved", Some("direttore.siad")));
     // Employees approve nothing.
     let employee = Actor::user("dipendente", "d4", &[AccountRole::Dipendente], &[]);
     assert!(matches!(measurements::waiting(store, &employee, &ente, 2021).await, Err(AppError::Forbidden { .. })));

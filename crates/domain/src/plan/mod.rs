@@ -10,4 +10,5 @@ pub mod rollup;
 pub mod round;
 pub mod rules;
 pub mod score;
+pub mod value_status;
 pub mod workflow;
