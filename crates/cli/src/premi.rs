@@ -264,6 +264,6 @@ pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&s
     let on = parse_day(data)?;
     let r = payouts::relazione_step(store, &Actor::console(), at.ente.as_deref(), at.cycle, payouts::RelazioneStep { to: stato, act: atto, on, note: nota })
         .await?;
-    out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state, r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
+    out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state.code(), r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::str::FromStr;
 use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
+pub use traguardi_domain::pay::relazione::RelazioneState;
 
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
@@ -312,8 +313,7 @@ pub async fn delete_scenario(conn: &mut Conn, ente: &EnteId, id: &str) -> Result
 /// The Relazione sulla Performance of a cycle along its path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Relazione {
-    /// bozza | approvata | validata | pubblicata
-    pub state: String,
+    pub state: RelazioneState,
     pub act_code: Option<String>,
     pub approved_on: Option<NaiveDate>,
     pub validated_on: Option<NaiveDate>,
@@ -331,7 +331,7 @@ pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result
             .await?;
     r.map(|r| {
         Ok(Relazione {
-            state: text(&r, "state")?,
+            state: coded(&r, "relazione", "state", |s| RelazioneState::parse(s).ok_or(()))?,
             act_code: opt_text(&r, "act_code")?,
             approved_on: opt_date(&r, "relazione", "approved_on")?,
             validated_on: opt_date(&r, "relazione", "validated_on")?,
@@ -351,7 +351,7 @@ pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &
     )
     .bind(cycle_id)
     .bind(&ente.0)
-    .bind(&r.state)
+    .bind(r.state.code())
     .bind(r.act_code.as_deref())
     .bind(r.approved_on.map(iso))
     .bind(r.validated_on.map(iso))

@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::str::FromStr;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
 pub use traguardi_domain::plan::value_status::ValueStatus;
+use traguardi_domain::plan::workflow::State;
 
 pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
 
@@ -112,7 +113,7 @@ fn objective_from_row(r: &sqlx::any::AnyRow) -> Result<Objective, StoreError> {
         tags: tags(&text(r, "tags")?),
         starts: opt_date(r, "objective", "starts")?,
         ends: opt_date(r, "objective", "ends")?,
-        state: text(r, "state")?,
+        state: coded(r, "objective", "state", |s| State::parse(s).ok_or(()))?,
         override_score: opt_decimal(r, "objective", "override_score")?,
         override_reason: opt_text(r, "override_reason")?,
         not_assessable: opt_text(r, "not_assessable")?,
@@ -159,7 +160,7 @@ pub async fn save_objective(conn: &mut Conn, ente: &EnteId, o: &Objective, new: 
         .bind(o.tags.join(","))
         .bind(o.starts.map(iso))
         .bind(o.ends.map(iso))
-        .bind(&o.state)
+        .bind(o.state.code())
         .bind(o.override_score.map(|d| d.to_string()))
         .bind(o.override_reason.as_deref())
         .bind(o.not_assessable.as_deref())
@@ -197,8 +198,13 @@ fn kpi_from_row(r: &sqlx::any::AnyRow) -> Result<Kpi, StoreError> {
 }
 
 /// Moves every objective of a cycle to `state` (the close moves them all to `chiuso`).
-pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, state: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE objective SET state = $1 WHERE ente_id = $2 AND cycle_id = $3").bind(state).bind(&ente.0).bind(cycle_id).execute(&mut *conn).await?;
+pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, state: State) -> Result<(), StoreError> {
+    sqlx::query("UPDATE objective SET state = $1 WHERE ente_id = $2 AND cycle_id = $3")
+        .bind(state.code())
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

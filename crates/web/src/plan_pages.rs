@@ -440,7 +440,7 @@ fn objective_view(data: &CycleScores, code: &str, calendar: &(Calendar, u32), to
         ambito: o.ambito_id.as_deref().and_then(|a| data.ambiti.iter().find(|x| x.id == a)).map(|a| a.name.clone()),
         unit: o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.name.clone()),
         weight: o.weight.normalize().to_string().replace('.', ","),
-        state: traguardi_domain::plan::workflow::State::parse(&o.state).map_or_else(|| o.state.clone(), |st| word(&st.label())),
+        state: word(&o.state.label()),
         tags: o.tags.clone(),
         parent: o.parent_id.as_deref().and_then(code_title),
         dup: o.dup_id.as_deref().and_then(|d| data.dup.iter().find(|x| x.id == d)).map(|d| {

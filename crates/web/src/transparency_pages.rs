@@ -10,6 +10,7 @@ use axum::routing::get;
 use traguardi_app::documents::transparency::{self, Published};
 use traguardi_app::{AppError, org::enti};
 use traguardi_domain::cycle::format_date_it;
+use traguardi_domain::pay::relazione::RelazioneState;
 use traguardi_domain::plan::round::it;
 use traguardi_domain::said;
 
@@ -17,7 +18,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
 use crate::documents::attachment;
 use crate::error::WebError;
-use crate::i18n::{Translate, t, t1};
+use crate::i18n::{Translate, lang, t, t1};
 use crate::pages::html;
 
 pub fn routes() -> Router<AppState> {
@@ -53,11 +54,12 @@ struct TransparencyPage {
 pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> String {
     let Some(r) = r else { return t("non ancora redatta").into() };
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| format!(" {}", t1("il {}", format_date_it(d)))).unwrap_or_default();
-    match r.state.as_str() {
-        "pubblicata" => format!("{}{}", t("pubblicata"), day(r.published_on)),
-        "validata" => format!("{}{}", t("validata dal NIV"), day(r.validated_on)),
-        "approvata" => format!("{}{}{}", t("approvata dalla Giunta"), day(r.approved_on), r.act_code.as_deref().map(|a| format!(" ({a})")).unwrap_or_default()),
-        _ => t("in redazione").into(),
+    let name = r.state.said().describe(lang());
+    match r.state {
+        RelazioneState::Pubblicata => format!("{name}{}", day(r.published_on)),
+        RelazioneState::Validata => format!("{name}{}", day(r.validated_on)),
+        RelazioneState::Approvata => format!("{name}{}{}", day(r.approved_on), r.act_code.as_deref().map(|a| format!(" ({a})")).unwrap_or_default()),
+        RelazioneState::Bozza => name,
     }
 }
 

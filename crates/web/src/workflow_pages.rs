@@ -64,7 +64,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         return Err(AppError::Forbidden { actor: t("pubblico").into(), what: said!("muovere gli obiettivi (serve l'accesso)") }.into());
     }
     let data = s.scores.load(&s.store, &user.actor(), code, year).await?;
-    let counts = STATES.iter().map(|st| (st.label(), data.objectives.iter().filter(|o| o.state == st.code()).count())).filter(|(_, n)| *n > 0).collect();
+    let counts = STATES.iter().map(|st| (st.label(), data.objectives.iter().filter(|o| o.state == *st).count())).filter(|(_, n)| *n > 0).collect();
     let targets = STATES.iter().filter(|st| **st != Stage::Chiuso).map(|st| (st.code(), word(&st.label()))).collect();
     html(StatePage {
         user: user.view(),

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use traguardi_domain::plan::value_status::ValueStatus;
+use traguardi_domain::plan::workflow::State;
 
 use chrono::NaiveDate;
 use traguardi_store::cycle::Cycle;
@@ -90,7 +91,7 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
     }
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     if roles.contains(&AccountRole::Niv) {
-        todo.to_validate = Some(objectives.iter().filter(|o| o.state == "consuntivato").count());
+        todo.to_validate = Some(objectives.iter().filter(|o| o.state == State::Consuntivato).count());
     }
     let scope = UnitScope::of(&mut conn, actor, ente, &cycle.id, Right::EnterValues).await?;
     let everywhere = actor.may(Right::Administer);

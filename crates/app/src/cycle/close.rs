@@ -4,6 +4,7 @@
 //! the database and fails if anything frozen was altered, even directly in the database.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
 use serde::Serialize;
@@ -20,10 +21,6 @@ use crate::plan::scores::{self, CycleScores};
 use crate::{Actor, AppError, cycle::cycles};
 use traguardi_store::plan;
 
-/// The state an objective reaches when the NIV has validated it.
-pub const VALIDATED: &str = "validato_niv";
-/// The state every objective reaches at the close.
-pub const CLOSED: &str = "chiuso";
 /// Objectives listed by name in a refusal; the rest are counted.
 const LISTED: usize = 20;
 
@@ -214,7 +211,7 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     traguardi_store::cycle::lock(&mut tx, &cycle.id, true).await?;
     ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
-    let open: Vec<&str> = objectives.iter().filter(|o| o.state != VALIDATED).map(|o| o.code.as_str()).collect();
+    let open: Vec<&str> = objectives.iter().filter(|o| o.state != State::ValidatoNiv).map(|o| o.code.as_str()).collect();
     if !open.is_empty() && force.is_none() {
         let more = open.len().saturating_sub(LISTED);
         let tail = if more > 0 { format!(" e altri {more}") } else { String::new() };
@@ -228,7 +225,7 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     }
     let not_validated = open.len();
     // Every objective reaches `chiuso`, the last state, and is frozen so.
-    plan::set_state_of_cycle(&mut tx, &ente.id, &cycle.id, CLOSED).await?;
+    plan::set_state_of_cycle(&mut tx, &ente.id, &cycle.id, State::Chiuso).await?;
     let text = snapshot(&mut tx, ente, &cycle).await?.to_string();
     let closed = Closed {
         cycle_id: cycle.id.clone(),

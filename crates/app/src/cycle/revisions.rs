@@ -86,7 +86,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
         ),
         (None, None) => return Err(AppError::Refused(said!("indicare l'obiettivo (--obiettivo) o il KPI (--kpi) da rimodulare"))),
     };
-    let state = State::parse(&objective.state).unwrap_or(State::Bozza);
+    let state = objective.state;
     if state < State::Approvato {
         return Err(AppError::Refused(
             said!("l'obiettivo {code} è «{state}»: prima dell'approvazione il piano si modifica reimportandolo, la rimodulazione è per gli obiettivi approvati", code = objective.code, state => state.said()),

@@ -9,7 +9,7 @@ use traguardi_domain::said::Said;
 
 use serde::Serialize;
 use serde_json::json;
-use traguardi_domain::plan::workflow::{STATES, State, refusal};
+use traguardi_domain::plan::workflow::{State, refusal};
 use traguardi_store::Store;
 use traguardi_store::ente::Ente;
 use traguardi_store::plan;
@@ -75,7 +75,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     let scope = Scope::of(&mut tx, actor, ente, &cycle.id).await?;
     let mut reasons = Vec::new();
     for o in &chosen {
-        let from = State::parse(&o.state).unwrap_or(State::Bozza);
+        let from = o.state;
         if from == to {
             continue;
         }
@@ -121,7 +121,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     if to == State::Approvato
         && let Some(a) = &registered
     {
-        let details_only = chosen.iter().filter(|o| o.state != to.code()).all(|o| o.parent_id.is_some());
+        let details_only = chosen.iter().filter(|o| o.state != to).all(|o| o.parent_id.is_some());
         let facts = act::ActFacts { code: &a.code, organ: &a.organ, adopted_on: a.adopted_on, executive_on: a.executive_on };
         if let Some(why) = act::unfit(act::Purpose::ApprovePlan { details_only }, facts, year, chrono::Utc::now().date_naive()) {
             reasons.push(why);
@@ -132,12 +132,12 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     }
     let mut moved = Moved { to: to.code().into(), objectives: Vec::new() };
     for o in chosen {
-        if o.state == to.code() {
+        if o.state == to {
             continue;
         }
         let before = json!({ "stato": o.state });
         let after = json!({ "stato": to.code(), "atto": act, "nota": note });
-        let updated = plan::Objective { state: to.code().into(), ..o.clone() };
+        let updated = plan::Objective { state: to, ..o.clone() };
         plan::save_objective(&mut tx, &ente.id, &updated, false).await?;
         audit::record_in_cycle(
             &mut tx,
@@ -148,8 +148,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         )
         .await?;
         // A step back (returned by the NIV or the planner) goes back to the objective's owner.
-        let rank = |code: &str| STATES.iter().position(|s| s.code() == code);
-        if rank(to.code()) < rank(&o.state) {
+        if to < o.state {
             let what = format!("l'obiettivo {}", o.code);
             crate::plan::monitoring::notify_return(&mut tx, actor, ente, &cycle.id, o.unit_id.as_deref(), &o.code, &what, note).await?;
         }

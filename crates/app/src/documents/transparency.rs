@@ -29,11 +29,10 @@ pub struct Published {
 pub async fn published(store: &Store, data: &CycleScores) -> Result<Published, AppError> {
     let year = data.cycle.year();
     let relazione = payouts::relazione(store, &data.ente, year).await?;
-    let approved = |state: &str| State::parse(state).is_some_and(|s| s >= State::Approvato);
     Ok(Published {
         year,
         objectives: data.objectives.len(),
-        plan_approved: !data.objectives.is_empty() && data.objectives.iter().all(|o| approved(&o.state)),
+        plan_approved: !data.objectives.is_empty() && data.objectives.iter().all(|o| o.state >= State::Approvato),
         ente_score: data.board.ente.as_ref().and_then(|s| s.outcome.score()).map(report),
         relazione,
         premi: payouts::published_tables(store, data.ente.code.as_str(), year).await?,

@@ -3,6 +3,7 @@
 //! (payroll export, the tables of D.Lgs 33/2013 art. 20).
 
 use std::collections::BTreeMap;
+use traguardi_domain::pay::relazione::RelazioneState;
 use traguardi_domain::said;
 use traguardi_domain::said::Said;
 
@@ -156,7 +157,7 @@ impl PayContext {
     pub fn open_gates(&self, a: &Allocation) -> Vec<Said> {
         let mut out = Vec::new();
         let objectives = &self.scores.objectives;
-        let not_approved = objectives.iter().filter(|o| State::parse(&o.state).is_none_or(|s| s < State::Approvato)).count();
+        let not_approved = objectives.iter().filter(|o| o.state < State::Approvato).count();
         if objectives.is_empty() || not_approved > 0 {
             out.push(said!(
                 "Piano degli Obiettivi {year} non approvato ({not_approved} obiettivi su {all} ancora in bozza o proposti; art. 10 c.5 D.Lgs 150/2009)",
@@ -165,11 +166,13 @@ impl PayContext {
                 all = objectives.len()
             ));
         }
-        match self.relazione.as_ref().map(|r| r.state.as_str()) {
-            Some("validata" | "pubblicata") => {}
-            Some(state) => {
-                out.push(said!("Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)", year = a.anno, state))
-            }
+        match self.relazione.as_ref().map(|r| r.state) {
+            Some(state) if state.validated() => {}
+            Some(state) => out.push(said!(
+                "Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)",
+                year = a.anno,
+                state = state.code()
+            )),
             None => out.push(said!(
                 "Relazione sulla Performance {year} non validata dal NIV (stato: {state}; art. 14 c.6 D.Lgs 150/2009)",
                 year = a.anno,
@@ -712,36 +715,33 @@ pub async fn relazione(store: &Store, ente: &Ente, year: i32) -> Result<Option<p
 /// the NIV) → pubblicata. Each step only from the one before.
 pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, step: RelazioneStep<'_>) -> Result<pay::Relazione, AppError> {
     let RelazioneStep { to, act, on, note } = step;
-    const PATH: [&str; 4] = ["bozza", "approvata", "validata", "pubblicata"];
-    let Some(to_idx) = PATH.iter().position(|s| *s == to) else {
-        return Err(AppError::Refused(said!("stato della Relazione «{to}» sconosciuto: uno di {join}", to, join = PATH.join(", "))));
+    let Some(to) = RelazioneState::parse(to) else {
+        let path: Vec<&str> = RelazioneState::PATH.iter().map(|s| s.code()).collect();
+        return Err(AppError::Refused(said!("stato della Relazione «{to}» sconosciuto: uno di {path}", to, path = path.join(", "))));
     };
-    let allowed = match to {
-        "validata" => actor.may(Right::ValidateRelazione),
-        _ => actor.may(Right::Administer),
-    };
-    if !allowed {
-        let who = if to == "validata" { "il NIV" } else { "il pianificatore" };
-        return Err(AppError::Refused(said!("solo {who} può portare la Relazione allo stato «{to}»", who, to)));
+    if !actor.may(to.right()) {
+        let who = if to == RelazioneState::Validata { said!("il NIV") } else { said!("il pianificatore") };
+        return Err(AppError::Refused(said!("solo {who} può portare la Relazione allo stato «{to}»", who => who, to = to.code())));
     }
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     let before = pay::relazione(&mut tx, &ente.id, &cycle.id).await?;
     // Until registered, the Relazione is a draft.
-    let from_idx = before.as_ref().map_or(Some(0), |r| PATH.iter().position(|s| *s == r.state));
-    let expected = to_idx.checked_sub(1);
-    if to_idx > 0 && from_idx != expected {
+    let from = before.as_ref().map_or(RelazioneState::Bozza, |r| r.state);
+    if let Some(previous) = to.previous()
+        && from != previous
+    {
         return Err(AppError::Refused(said!(
-            "la Relazione {year} è «{state}»: può diventare «{to}» solo da «{to_idx}»",
+            "la Relazione {year} è «{state}»: può diventare «{to}» solo da «{previous}»",
             year,
-            state = before.as_ref().map_or("bozza", |r| r.state.as_str()),
-            to,
-            to_idx = PATH[to_idx - 1]
+            state = from.code(),
+            to = to.code(),
+            previous = previous.code()
         )));
     }
     let mut r = before.clone().unwrap_or(pay::Relazione {
-        state: "bozza".into(),
+        state: RelazioneState::Bozza,
         act_code: None,
         approved_on: None,
         validated_on: None,
@@ -749,9 +749,9 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
         published_on: None,
         note: None,
     });
-    r.state = to.into();
+    r.state = to;
     match to {
-        "approvata" => {
+        RelazioneState::Approvata => {
             let code = act.ok_or_else(|| AppError::Refused(said!("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)")))?;
             let registered = crate::cycle::import_acts::find(&mut tx, &ente, code).await?;
             let facts =
@@ -762,7 +762,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
             r.act_code = Some(registered.code);
             r.approved_on = Some(registered.adopted_on);
         }
-        "validata" => {
+        RelazioneState::Validata => {
             // The NIV validates what the Giunta approved: never before its deliberation.
             if let Some(approved) = r.approved_on
                 && on < approved
@@ -777,8 +777,8 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
             r.validated_on = Some(on);
             r.validated_by = Some(actor.name.clone());
         }
-        "pubblicata" => r.published_on = Some(on),
-        _ => {}
+        RelazioneState::Pubblicata => r.published_on = Some(on),
+        RelazioneState::Bozza => {}
     }
     if let Some(n) = note {
         r.note = Some(n.into());
@@ -789,7 +789,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
         actor,
         &ente.id,
         &cycle.id,
-        Change { action: "relazione", entity: "relazione", entity_id: Some(to), before: before.as_ref(), after: Some(&r) },
+        Change { action: "relazione", entity: "relazione", entity_id: Some(to.code()), before: before.as_ref(), after: Some(&r) },
     )
     .await?;
     tx.commit().await?;

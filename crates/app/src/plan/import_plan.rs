@@ -6,6 +6,7 @@
 //! checked first; with any problem nothing is written.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
 use rust_decimal::Decimal;
@@ -261,7 +262,7 @@ pub async fn import_plan<'a>(
             tags: get("tag").split([',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
             starts,
             ends,
-            state: existing.map_or_else(|| "bozza".to_string(), |o| o.state.clone()),
+            state: existing.map_or(State::Bozza, |o| o.state),
             override_score: existing.and_then(|o| o.override_score),
             override_reason: existing.and_then(|o| o.override_reason.clone()),
             not_assessable: existing.and_then(|o| o.not_assessable.clone()),

@@ -2,6 +2,7 @@
 //! II-level cascade), and the override or neutralisation of an objective's score.
 
 use std::collections::HashMap;
+use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
 use rust_decimal::Decimal;
@@ -108,7 +109,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 unit_id: unit_id.clone(),
                 person_id: person_id.clone(),
                 parent_id: Some(t.id.clone()),
-                state: "bozza".into(),
+                state: State::Bozza,
                 override_score: None,
                 override_reason: None,
                 not_assessable: None,

@@ -218,7 +218,7 @@ fn objective(cycle_id: &str, code: &str, dimension_id: &str, unit_id: Option<Str
         tags: Vec::new(),
         starts: None,
         ends: None,
-        state: "in_monitoraggio".into(),
+        state: traguardi_domain::plan::workflow::State::InMonitoraggio,
         override_score: None,
         override_reason: None,
         not_assessable: None,

@@ -2,7 +2,7 @@
 //! forced with a reason, frozen afterwards, and tampering detected by `verify`.
 
 use chrono::NaiveDate;
-use traguardi_app::cycle::close::{self, VALIDATED};
+use traguardi_app::cycle::close;
 use traguardi_app::plan::measurements::{self, Entry};
 use traguardi_app::plan::plan_ops::{self, Adjustment};
 use traguardi_app::{Actor, accounts::audit, plan::import_plan, samples::demo};
@@ -23,7 +23,7 @@ async fn story(store: &Store) {
 
     // Validated by the NIV: the close needs no force.
     sqlx::query("UPDATE objective SET state = $1 WHERE cycle_id = (SELECT id FROM cycle WHERE ente_id = $2 AND year = 2021)")
-        .bind(VALIDATED)
+        .bind("validato_niv")
         .bind(ente.id.0.clone())
         .execute(&store.pool)
         .await

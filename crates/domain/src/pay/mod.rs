@@ -8,6 +8,7 @@ pub mod managers;
 pub mod premi;
 pub mod presence;
 pub mod records;
+pub mod relazione;
 pub mod result_pay;
 pub mod rules;
 

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::plan::kpi::{Aggregation, Direction, Measure, Rule};
+use crate::plan::workflow::State;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dimension {
@@ -42,7 +43,7 @@ pub struct Objective {
     pub tags: Vec<String>,
     pub starts: Option<NaiveDate>,
     pub ends: Option<NaiveDate>,
-    pub state: String,
+    pub state: State,
     pub override_score: Option<Decimal>,
     pub override_reason: Option<String>,
     pub not_assessable: Option<String>,

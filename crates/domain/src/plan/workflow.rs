@@ -8,8 +8,9 @@ use crate::access::AccountRole::{self, Amministratore, Direttore, Niv, Pianifica
 use crate::said;
 use crate::said::Said;
 
-/// The states, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// The states, in order. Stored and serialised by their code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum State {
     Bozza,
     Proposto,

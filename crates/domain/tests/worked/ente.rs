@@ -78,7 +78,7 @@ fn objective(code: &str, unit: Option<&str>, dimension: &str, weight: i64) -> Ob
         tags: vec![],
         starts: None,
         ends: None,
-        state: "approvato".into(),
+        state: traguardi_domain::plan::workflow::State::Approvato,
         override_score: None,
         override_reason: None,
         not_assessable: None,
