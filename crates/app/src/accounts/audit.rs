@@ -128,6 +128,7 @@ pub struct Trail {
     chain: Vec<(i64, String)>,
 }
 
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: Option<i32>) -> Result<Trail, AppError> {
     actor.require(crate::accounts::access::Right::Administer, said!("leggere il registro di audit"))?;
     let mut conn = store.acquire().await?;

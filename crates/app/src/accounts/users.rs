@@ -92,6 +92,7 @@ pub async fn set_password(store: &Store, actor: &Actor, username: &str, password
 
 /// Links an account to the person it is in an ente (by matricola), so that its holder sees
 /// their own evaluation and premium.
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, matricola: &str) -> Result<(), AppError> {
     actor.require(Right::Administer, said!("collegare un utente a una persona"))?;
     let mut tx = store.begin().await?;
@@ -120,6 +121,7 @@ pub async fn link_person(store: &Store, actor: &Actor, username: &str, ente_code
 
 /// Grants a role on an ente; direttore, dirigente and PO/EQ are scoped to a unit code of the
 /// ente's latest cycle (and everything below it).
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn grant_role(store: &Store, actor: &Actor, username: &str, ente_code: Option<&str>, role: &str, unit: Option<&str>) -> Result<(), AppError> {
     actor.require(Right::Administer, said!("assegnare ruoli"))?;
     let Some(role) = AccountRole::parse(role) else {

@@ -148,6 +148,7 @@ fn numeric_key(s: &str) -> (u64, String) {
     (s.parse().unwrap_or(u64::MAX), s.to_string())
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn build(store: &Store, _actor: &Actor, ente: &Ente, bilancio: i32, scope: &Scope) -> Result<Report, AppError> {
     let mut conn = store.acquire().await?;
     let mut org = OrgByYear::new(&ente.id);

@@ -306,6 +306,7 @@ fn totals(amounts: &[Amount]) -> Vec<Total> {
     by.into_iter().map(|((codice, misura), (nome, importo))| Total { codice, nome, misura, importo }).collect()
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_mapped(
     store: &Store,
     actor: &Actor,

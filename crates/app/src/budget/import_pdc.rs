@@ -34,6 +34,7 @@ pub struct PdcReport {
     pub dry_run: bool,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_pdc(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PdcReport, AppError> {
     actor.require(Right::Administer, said!("caricare il piano dei conti"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;

@@ -51,6 +51,7 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
     }
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
     actor.require(Right::Administer, said!("importare il PEG"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;

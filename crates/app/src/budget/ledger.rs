@@ -63,6 +63,7 @@ impl OrgByYear {
         OrgByYear { ente: ente.clone(), years: HashMap::new() }
     }
 
+    #[tracing::instrument(skip_all, fields(year = year))]
     pub async fn units(&mut self, conn: &mut Conn, year: i32) -> Result<&[OrgUnit], AppError> {
         if !self.years.contains_key(&year) {
             let cycles = cycle::list(conn, &self.ente).await?; // newest first
@@ -76,6 +77,7 @@ impl OrgByYear {
         Ok(self.years.get(&year).map(Vec::as_slice).unwrap_or_default())
     }
 
+    #[tracing::instrument(skip_all, fields(year = year))]
     pub async fn cdr(&mut self, conn: &mut Conn, year: i32, cdr: &str) -> Result<Option<OrgUnit>, AppError> {
         Ok(self.units(conn, year).await?.iter().find(|u| u.cdr.as_deref() == Some(cdr)).cloned())
     }
@@ -94,6 +96,7 @@ pub async fn years(store: &traguardi_store::Store, ente: &EnteId) -> Result<Vec<
 /// and Programma) held by CdR of its Direzione (the Direzione of `unit_code`, and every unit
 /// below it; the whole ente when the objective has no unit). Each line once, as forecast by the
 /// latest budget not later than the year.
+#[tracing::instrument(skip_all, fields(year = year))]
 pub async fn resources(
     store: &traguardi_store::Store,
     ente: &EnteId,
@@ -126,6 +129,7 @@ pub async fn resources(
 
 /// The Direzioni that hold spending lines in the three years up to `year` (code, name), in the
 /// order of the org chart: what the budget pages offer to choose from.
+#[tracing::instrument(skip_all, fields(year = year))]
 pub async fn direzioni_with_lines(store: &traguardi_store::Store, ente: &EnteId, year: i32) -> Result<Vec<(String, String)>, AppError> {
     let mut conn = store.acquire().await?;
     let lines = budget::lines_of_years(&mut conn, ente, year - 2, year).await?;

@@ -184,6 +184,7 @@ fn sha256(text: &str) -> String {
 
 /// Refuses a change to a closed cycle's frozen data. Every use case that writes a cycle's plan,
 /// values or structure calls it inside its transaction.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<(), AppError> {
     traguardi_store::cycle::lock(conn, &cycle.id, false).await?;
     match close::of_cycle(conn, &ente.id, &cycle.id).await? {
@@ -199,6 +200,7 @@ pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<
 
 /// Closes the cycle. Refused while objectives are not validated by the NIV, listing them, unless
 /// `force` carries the reason (recorded in the audit trail).
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: Option<&str>) -> Result<CloseReport, AppError> {
     actor.require(Right::Administer, said!("chiudere il ciclo"))?;
     if force.is_some_and(|r| r.trim().is_empty()) {
@@ -257,6 +259,7 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
 
 /// Recomputes the snapshot of a closed cycle from the database and compares it with the one
 /// frozen at the close. Returns the hash; fails naming what differs.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn verify(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<String, AppError> {
     let closed = {
         let mut conn = store.acquire().await?;
@@ -357,6 +360,7 @@ fn differences(frozen: &Value, now: &Value) -> Vec<String> {
 }
 
 /// The close of the cycle of `year`, if it was closed.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn closed(store: &Store, ente: &Ente, year: i32) -> Result<Option<Closed>, AppError> {
     let mut conn = store.acquire().await?;
     let Some(cycle) = traguardi_store::cycle::by_year(&mut conn, &ente.id, year).await? else { return Ok(None) };
@@ -364,6 +368,7 @@ pub async fn closed(store: &Store, ente: &Ente, year: i32) -> Result<Option<Clos
 }
 
 /// Whether the cycle of `year` is closed.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn is_closed(store: &Store, ente: &Ente, year: i32) -> Result<bool, AppError> {
     Ok(closed(store, ente, year).await?.is_some())
 }
@@ -383,6 +388,7 @@ pub struct CorrectionRequest<'a> {
 /// Records a correction of a closed cycle: a new, audited event referencing the snapshot; the
 /// frozen data and the snapshot stay as they are (so `--verify` still passes). Refused on an
 /// open cycle, whose data are corrected directly.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<close::Correction, AppError> {
     actor.require(Right::Administer, said!("correggere un ciclo chiuso"))?;
     for (what, v) in [("--oggetto", r.subject), ("--originale", r.before), ("--corretto", r.after), ("--motivo", r.reason)] {
@@ -424,6 +430,7 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
 }
 
 /// The corrections of a closed cycle, oldest first.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<close::Correction>, AppError> {
     actor.require(Right::ReadOrg, said!("leggere le correzioni"))?;
     let mut conn = store.acquire().await?;

@@ -21,6 +21,7 @@ use crate::{Actor, AppError};
 
 /// The cycle of `year`, created with the default calendar when it does not exist yet.
 /// Returns whether it was created.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> Result<(Cycle, bool), AppError> {
     let year = check_year(year).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--cycle".into()), kind: k }.into()))?;
     if let Some(c) = cycle::by_year(conn, &ente.id, year).await? {
@@ -38,6 +39,7 @@ pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> R
     Ok((c, true))
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn get(conn: &mut Conn, ente: &Ente, year: i32) -> Result<Cycle, AppError> {
     cycle::by_year(conn, &ente.id, year).await?.ok_or(AppError::NoSuchCycle { year })
 }
@@ -54,6 +56,7 @@ pub struct Opened {
 /// Opens `year` by copying the org tree and the assignments still running at the end of the
 /// previous year, ready to be changed. Units keep their lineage, so their history continues.
 /// Assignments with a category that ceased on 31/03/2023 continue in its successor area.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Opened, AppError> {
     actor.require(Right::Administer, said!("aprire un ciclo"))?;
     let mut tx = store.begin().await?;
@@ -125,6 +128,7 @@ pub fn overlaps(s: NaiveDate, e: Option<NaiveDate>, from: NaiveDate, to: NaiveDa
 
 /// Removes a unit from one cycle (closed, merged or moved away that year); its earlier cycles
 /// keep it. Refused while anything of the cycle still refers to it, saying what.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str) -> Result<OrgUnit, AppError> {
     actor.require(Right::Administer, said!("togliere una struttura"))?;
     let mut tx = store.begin().await?;
@@ -158,6 +162,7 @@ pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, c
 }
 
 /// The years of the ente's cycles, oldest first.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn years(store: &Store, ente: &Ente) -> Result<Vec<i32>, AppError> {
     let mut conn = store.acquire().await?;
     let mut years: Vec<i32> = cycle::list(&mut conn, &ente.id).await?.iter().map(Cycle::year).collect();

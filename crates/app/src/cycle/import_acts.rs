@@ -36,6 +36,7 @@ pub const OPTIONAL: [&str; 12] = [
 const OPINION_COLUMNS: [(&str, &str); 3] =
     [("regolarita_tecnica", "parere_tecnico"), ("regolarita_contabile", "parere_contabile"), ("legittimita", "parere_legittimita")];
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<Counts, AppError> {
     actor.require(Right::Administer, said!("registrare atti"))?;
     debug_assert_eq!(OPINION_COLUMNS.len(), OPINIONS.len());
@@ -135,6 +136,7 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
 }
 
 /// The registered act with this code (`GC 838/2020`), or a message saying how to register it.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn find(conn: &mut traguardi_store::Conn, ente: &Ente, code: &str) -> Result<Act, AppError> {
     let wanted = code.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
     acts::list(conn, &ente.id)

@@ -53,6 +53,7 @@ fn may_sample(actor: &Actor) -> bool {
 
 /// Draws `percent` % of the approved measurements (rounded up, at least one when there are any).
 /// Without a seed one is chosen from the clock and recorded with the sample.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percent: Decimal, seed: Option<u64>) -> Result<Sample, AppError> {
     if !may_sample(actor) {
         return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("estrarre il campione del NIV") });

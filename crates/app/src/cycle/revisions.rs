@@ -48,6 +48,7 @@ pub struct Revised {
     pub after: String,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Request<'_>) -> Result<Revised, AppError> {
     actor.require(Right::Administer, said!("rimodulare il piano"))?;
     if !FIELDS.contains(&r.field) {
@@ -194,6 +195,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
 }
 
 /// The revisions of a cycle, in order.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Revision>, AppError> {
     actor.require(Right::ReadOrg, said!("leggere le rimodulazioni"))?;
     let mut conn = store.acquire().await?;

@@ -38,6 +38,7 @@ pub struct Move<'a> {
 }
 
 /// Moves objectives of the cycle of `year` along their workflow.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m: Move<'_>) -> Result<Moved, AppError> {
     let Move { codes, to, act, note } = m;
     let act = act.map(str::trim).filter(|a| !a.is_empty());

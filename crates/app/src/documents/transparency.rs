@@ -40,6 +40,7 @@ pub async fn published(store: &Store, data: &CycleScores) -> Result<Published, A
 }
 
 /// The ente's cycles, most recent first.
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn years(store: &Store, ente_code: &str) -> Result<Vec<i32>, AppError> {
     let ente = enti::find(store, Some(ente_code)).await?;
     let mut years = cycles::years(store, &ente).await?;

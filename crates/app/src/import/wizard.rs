@@ -121,6 +121,7 @@ pub struct Preview {
 }
 
 /// Stores an uploaded file and returns its id. The file must be a table the importer can read.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year: i32, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
     actor.require(Right::Administer, said!("importare file"))?;
     import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
@@ -151,6 +152,7 @@ pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year:
 }
 
 /// Replaces the file of an upload (a corrected version), keeping its kind and its mapping.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn replace(store: &Store, actor: &Actor, ente: &Ente, id: &str, filename: &str, bytes: &[u8]) -> Result<(), AppError> {
     let old = fetch(store, actor, ente, id).await?;
     import::read(bytes, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
@@ -164,6 +166,7 @@ pub async fn replace(store: &Store, actor: &Actor, ente: &Ente, id: &str, filena
 }
 
 /// The upload with its headers and the columns chosen so far (or guessed from the headers).
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn show(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<Uploaded, AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let table = import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
@@ -173,6 +176,7 @@ pub async fn show(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result
 /// Saves the mapping: `chosen` maps an expected column to a header of the file (or to nothing).
 /// Refused, listing every problem, when a required column is left out, a header is unknown or
 /// is chosen for two columns.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &BTreeMap<String, String>) -> Result<(), AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let table = import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?;
@@ -212,6 +216,7 @@ pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &B
 }
 
 /// Runs the import as a trial: nothing is written. Every problem is listed by row, in `lang`.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<Preview, AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let upload = describe(&u, &import::read(&u.data, ReadOptions { max_bytes: MAX_BYTES, ..Default::default() }).await?)?;
@@ -237,6 +242,7 @@ pub async fn preview(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: 
 }
 
 /// Runs the import for real and removes the upload; returns what was done, in `lang`.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn commit(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: Lang) -> Result<(Kind, String), AppError> {
     let u = fetch(store, actor, ente, id).await?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, columns: Some(mapping(&u)?), ..Default::default() };
@@ -246,6 +252,7 @@ pub async fn commit(store: &Store, actor: &Actor, ente: &Ente, id: &str, lang: L
 }
 
 /// Drops an upload without importing it.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn discard(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(), AppError> {
     fetch(store, actor, ente, id).await?;
     let mut conn = store.acquire().await?;

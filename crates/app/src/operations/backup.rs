@@ -34,6 +34,7 @@ pub struct Summary {
 }
 
 /// Writes the archive of the database (of one ente with `ente_code`) to `out`, gzip-compressed.
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn backup(store: &Store, actor: &Actor, ente_code: Option<&str>, out: impl Write) -> Result<Summary, AppError> {
     actor.require(Right::Administer, said!("fare la copia di sicurezza del database"))?;
     let mut tx = backup::begin_snapshot(store).await?;

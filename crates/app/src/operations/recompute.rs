@@ -33,6 +33,7 @@ impl EnteRecomputed {
 
 /// Recomputes the open cycles of `ente_code`, or of every ente when `None`, calling `each` as
 /// each ente is done (the list of thousands is reported as it goes).
+#[tracing::instrument(skip_all, fields(ente = ente_code))]
 pub async fn open_cycles(
     store: &Store,
     actor: &Actor,

@@ -52,6 +52,7 @@ struct UnitRow {
     previous_code: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn import_org(
     store: &Store,
     actor: &Actor,

@@ -70,6 +70,7 @@ impl PeopleReport {
     }
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn import_people<'a>(
     store: &Store,
     actor: &Actor,

@@ -21,6 +21,7 @@ pub enum Answer<'a> {
 }
 
 /// Records the logged-in person's answer on `today`; returns the evaluation as it now stands.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn answer(
     store: &Store,
     actor: &Actor,

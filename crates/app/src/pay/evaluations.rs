@@ -175,6 +175,7 @@ fn refused_for(actor: &Actor) -> AppError {
 }
 
 /// The people the actor evaluates in `year`.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn to_evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Vec<Evaluee>, AppError> {
     if matches!(actor.kind, ActorKind::Public) {
         return Err(refused_for(actor));
@@ -205,6 +206,7 @@ fn locked(e: &Option<EvaluationRow>) -> Option<String> {
 }
 
 /// The form of one person the actor evaluates.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn form(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, matricola: &str) -> Result<Form, AppError> {
     if matches!(actor.kind, ActorKind::Public) {
         return Err(refused_for(actor));
@@ -223,6 +225,7 @@ pub async fn form(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
 }
 
 /// Records the evaluator's scores, interviews and note; every problem is listed at once.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, matricola: &str, filled: &Filled) -> Result<EvaluationRow, AppError> {
     if matches!(actor.kind, ActorKind::Public) {
         return Err(refused_for(actor));

@@ -26,6 +26,7 @@ pub struct AbsenceReport {
     pub changed: usize,
 }
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn import_absences(
     store: &Store,
     actor: &Actor,

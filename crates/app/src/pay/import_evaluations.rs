@@ -37,6 +37,7 @@ pub const OPTIONAL: [&str; 12] = [
 ];
 pub const CONCILIATION: [&str; 2] = ["confermata", "modificata"];
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn import_evaluations(
     store: &Store,
     actor: &Actor,

@@ -38,6 +38,7 @@ pub struct FundHeader {
     pub certified_on: Option<chrono::NaiveDate>,
 }
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn import_fund(
     store: &Store,
     actor: &Actor,

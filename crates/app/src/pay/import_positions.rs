@@ -16,6 +16,7 @@ use crate::{Actor, AppError, cycle::cycles, import, org::enti};
 
 pub const REQUIRED: [&str; 2] = ["struttura", "base"];
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn import_positions(
     store: &Store,
     actor: &Actor,

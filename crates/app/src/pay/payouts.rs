@@ -30,6 +30,7 @@ use traguardi_domain::plan::indices::Indices;
 use traguardi_store::rules::Rules;
 
 /// The rules in force for a cycle: the latest version stored, or the defaults.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
     match traguardi_store::rules::current(conn, Rules::Premi, &ente.id, &cycle.id).await? {
         None => Ok(PayRules::for_year(cycle.year())),
@@ -38,6 +39,7 @@ pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Pay
 }
 
 /// Stores a new version of the rules of the premi when they differ from those in force.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
     actor.require(Right::Administer, said!("fissare le regole dei premi"))?;
     let rules = PayRules::parse(text, year).map_err(AppError::Invalid)?;
@@ -67,6 +69,7 @@ pub struct PayContext {
 }
 
 impl PayContext {
+    #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
     pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
         actor.require(Right::Administer, said!("calcolare i premi"))?;
         let (ente, cycle) = {
@@ -314,6 +317,7 @@ fn check_name(name: &str) -> Result<(), AppError> {
 }
 
 /// Computes and saves a scenario (replacing an unapproved one of the same name).
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn save_scenario(
     store: &Store,
     actor: &Actor,
@@ -374,6 +378,7 @@ pub async fn save_scenario(
 }
 
 /// The scenarios of a cycle with their allocations, oldest first.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn scenarios(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Vec<(ScenarioSummary, Allocation)>, AppError> {
     load_scenarios(store, actor, ente_code, year, |_| true).await
 }
@@ -417,6 +422,7 @@ async fn read_scenarios(
 }
 
 /// One scenario by name.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<(ScenarioSummary, Allocation), AppError> {
     load_scenarios(store, actor, ente_code, year, |s| s.name == name)
         .await?
@@ -425,12 +431,14 @@ pub async fn scenario(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
 }
 
 /// The approved scenario of a cycle, if any.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn approved(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<(ScenarioSummary, Allocation)>, AppError> {
     Ok(load_scenarios(store, actor, ente_code, year, |s| s.approved_at.is_some()).await?.pop())
 }
 
 /// The art. 20 tables of the approved scenario, for everyone ("Amministrazione trasparente"):
 /// amounts and their distribution only, never a person's premium.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn published_tables(store: &Store, ente_code: &str, year: i32) -> Result<Option<(ScenarioSummary, Sheet)>, AppError> {
     Ok(read_scenarios(store, Some(ente_code), year, |s| s.approved_at.is_some()).await?.pop().map(|(s, a)| (s, transparency_sheet(&a))))
 }
@@ -444,6 +452,7 @@ pub async fn published_tables(store: &Store, ente_code: &str, year: i32) -> Resu
 /// - one approved scenario per cycle: checked inside the approving transaction, and enforced by
 ///   the database (a unique index), so two approvals racing each other cannot both succeed;
 /// - the cycle must not be closed.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, name: &str) -> Result<ScenarioSummary, AppError> {
     let (summary, allocation) = scenario(store, actor, ente_code, year, name).await?;
     let ctx = PayContext::load(store, actor, ente_code, year).await?;
@@ -705,6 +714,7 @@ pub struct RelazioneStep<'a> {
 }
 
 /// Where the Relazione of a cycle stands (public: its path is published).
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn relazione(store: &Store, ente: &Ente, year: i32) -> Result<Option<pay::Relazione>, AppError> {
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
@@ -713,6 +723,7 @@ pub async fn relazione(store: &Store, ente: &Ente, year: i32) -> Result<Option<p
 
 /// The Relazione's path (SPEC §5): bozza → approvata (with the Giunta's act) → validata (by
 /// the NIV) → pubblicata. Each step only from the one before.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, step: RelazioneStep<'_>) -> Result<pay::Relazione, AppError> {
     let RelazioneStep { to, act, on, note } = step;
     let Some(to) = RelazioneState::parse(to) else {
@@ -824,6 +835,7 @@ impl MyPay {
 
 /// The logged-in person's own evaluation and premium; `None` when the account is not linked to
 /// a person of the ente (`traguardi user persona`).
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Option<MyPay>, AppError> {
     let crate::accounts::access::ActorKind::User { account_id, .. } = &actor.kind else {
         return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("vedere la propria valutazione (serve l'accesso)") });

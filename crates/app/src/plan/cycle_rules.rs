@@ -21,6 +21,7 @@ pub struct RulesReport {
 
 /// Stores `canonical` as the new version of `which` rules of the cycle, unless it is the text
 /// in force already. Runs inside the caller's transaction.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn save(tx: &mut Conn, actor: &Actor, ente: &Ente, cycle: &Cycle, which: Rules, canonical: &str) -> Result<RulesReport, AppError> {
     crate::cycle::close::ensure_open(tx, ente, cycle).await?;
     let current = rules::current(tx, which, &ente.id, &cycle.id).await?;
@@ -40,6 +41,7 @@ pub async fn save(tx: &mut Conn, actor: &Actor, ente: &Ente, cycle: &Cycle, whic
 }
 
 /// The scoring rules in force for a cycle: the latest version stored, or the defaults.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn scoring(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<ScoringRules, AppError> {
     match rules::current(conn, Rules::Punteggio, &ente.id, &cycle.id).await? {
         None => Ok(ScoringRules::default()),
@@ -49,6 +51,7 @@ pub async fn scoring(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Scor
 
 /// Sets the scoring rules of a cycle from a rules text (docs/formats.md, "Regole del punteggio").
 /// Refused when the plan already holds a KPI whose own cap the new rules do not allow.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn set_scoring(store: &traguardi_store::Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {
     actor.require(crate::accounts::access::Right::Administer, said!("fissare le regole del punteggio"))?;
     let parsed = ScoringRules::parse(text).map_err(AppError::Invalid)?;

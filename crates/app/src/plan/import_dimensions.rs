@@ -38,6 +38,7 @@ fn code(s: &str) -> Result<String, ProblemKind> {
     Ok(t)
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_dimensions(
     store: &Store,
     actor: &Actor,

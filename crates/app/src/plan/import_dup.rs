@@ -29,6 +29,7 @@ pub struct DupReport {
     pub dry_run: bool,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<DupReport, AppError> {
     actor.require(Right::Administer, said!("importare il DUP"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;

@@ -53,6 +53,7 @@ impl MeasurementsReport {
     }
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn import_measurements<'a>(
     store: &Store,
     actor: &Actor,

@@ -106,6 +106,7 @@ impl PlanReport {
     }
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn import_plan<'a>(
     store: &Store,
     actor: &Actor,

@@ -103,6 +103,7 @@ async fn latest(tx: &mut Tx, ente: &Ente, kpi_id: &str, period_end: NaiveDate) -
 }
 
 /// Enters a value as a new version (draft or submitted).
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<Measurement, AppError> {
     let mut tx = store.begin().await?;
     let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
@@ -222,6 +223,7 @@ async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
     require_on_unit(tx, actor, ente, cycle_id, kpi, said!("approvare o restituire valori"), Right::ApproveValues).await
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
     if decision != Decision::Submit && !actor.may(Right::ApproveValues) && !approves_as_direttore(actor) {
         return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("approvare o restituire valori") });
@@ -281,6 +283,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
 }
 
 /// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, filename: &str, bytes: &[u8]) -> Result<String, AppError> {
     let At { year, kpi, period_end } = at;
     let name = filename.rsplit(['/', '\\']).next().unwrap_or(filename).trim();
@@ -333,6 +336,7 @@ pub struct Waiting {
 
 /// Every value of the cycle submitted and waiting to be approved or returned, oldest first:
 /// the inbox of the planners and the NIV.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Waiting>, AppError> {
     let direttore = approves_as_direttore(actor);
     if !direttore {
@@ -387,6 +391,7 @@ pub struct EntrySheet {
     pub periods: Vec<(NaiveDate, Option<Measurement>, Vec<plan::Evidence>)>,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, kpi: &str) -> Result<EntrySheet, AppError> {
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
@@ -416,6 +421,7 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
 /// An evidence file to download: only with a role in that ente — the planners, the NIV, the
 /// administrators, the Segretario and the Ragioneria for every KPI, a Direttore, Dirigente or
 /// PO/EQ for the KPIs of their units — or for who uploaded it; never for the public.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(plan::Evidence, Vec<u8>), AppError> {
     let actor = actor.within(&ente.id.0);
     let refused =

@@ -22,6 +22,7 @@ use crate::{Actor, AppError, cycle::cycles, org::enti};
 pub const GRACE_DAYS: u32 = 5;
 
 /// The ente's calendar and due days (national holidays only and 15 days when not configured).
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn calendar_of(store: &Store, ente: &Ente) -> Result<(Calendar, u32), AppError> {
     let mut conn = store.acquire().await?;
     Ok(match ente::calendar(&mut conn, &ente.id).await? {
@@ -30,6 +31,7 @@ pub async fn calendar_of(store: &Store, ente: &Ente) -> Result<(Calendar, u32), 
     })
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn set_calendar(store: &Store, actor: &Actor, ente: &Ente, patron: Option<(u32, u32)>, due_days: u32) -> Result<(), AppError> {
     actor.require(Right::Administer, said!("configurare il calendario"))?;
     if patron.is_some_and(|(m, d)| NaiveDate::from_ymd_opt(2024, m, d).is_none()) {
@@ -67,6 +69,7 @@ pub struct LateValue {
     pub escalate_id: Option<String>,
 }
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, today: NaiveDate) -> Result<Vec<LateValue>, AppError> {
     actor.require(Right::ReadOrg, said!("leggere i ritardi"))?;
     let ente = {
@@ -184,6 +187,7 @@ pub struct Sent {
 /// Sends today's reminders: an in-app notification to each owner and, after the grace period,
 /// to the level above; by e-mail too when SMTP is configured and the person has an address.
 /// Once a day: a second run on the same day sends nothing new.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn send_reminders(
     store: &Store,
     actor: &Actor,

@@ -33,6 +33,7 @@ pub enum Assignees {
 /// transaction: the copies are children of the template (II livello), coded `TEMPLATE@ASSIGNEE`,
 /// with KPIs coded `KPI@ASSIGNEE`. Existing copies are left as they are, so running it twice
 /// changes nothing.
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templates: &[String], to: &Assignees) -> Result<Counts, AppError> {
     actor.require(Right::Administer, said!("assegnare obiettivi"))?;
     let mut tx = store.begin().await?;
@@ -161,6 +162,7 @@ pub struct Adjusted {
     pub after: Objective,
 }
 
+#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: &str, adj: Adjustment) -> Result<Adjusted, AppError> {
     actor.require(Right::Administer, said!("modificare il risultato di un obiettivo"))?;
     let field = |col: &str, kind| AppError::Invalid(Problem { row: None, column: Some(col.into()), kind }.into());

@@ -69,6 +69,7 @@ impl Cache {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
     pub async fn load(&self, store: &Store, actor: &Actor, ente_code: &str, year: i32) -> Result<Arc<CycleScores>, AppError> {
         actor.require(Right::ReadOrg, said!("leggere il piano"))?;
         let key = (ente_code.trim().to_string(), year);

@@ -56,6 +56,7 @@ pub struct ScoreRow {
     pub spiegazione: String,
 }
 
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<CycleScores, AppError> {
     actor.require(Right::ReadOrg, said!("leggere il piano"))?;
     let mut conn = store.pool.acquire().await?;

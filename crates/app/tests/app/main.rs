@@ -18,4 +18,5 @@ mod plan;
 mod premi;
 mod revisions;
 mod score_cache;
+mod tracing;
 mod workflow;
