@@ -6,25 +6,16 @@ mod api;
 pub use api::openapi_json;
 mod assets;
 pub mod auth;
-mod budget_pages;
-mod dashboard_pages;
 pub mod documents;
 mod error;
-mod evaluation_pages;
 mod health;
 pub mod i18n;
-mod import_pages;
 pub mod observe;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 mod pages;
-mod plan_pages;
-mod premi_pages;
 mod security;
-mod transparency_pages;
 mod upload;
-mod values_pages;
-mod workflow_pages;
 
 use std::net::SocketAddr;
 
@@ -118,15 +109,6 @@ pub fn router(state: AppState) -> Router {
         .merge(external_login_routes())
         .merge(api::routes())
         .merge(pages::routes())
-        .merge(plan_pages::routes())
-        .merge(dashboard_pages::routes())
-        .merge(budget_pages::routes())
-        .merge(premi_pages::routes())
-        .merge(evaluation_pages::routes())
-        .merge(values_pages::routes())
-        .merge(workflow_pages::routes())
-        .merge(import_pages::routes())
-        .merge(transparency_pages::routes())
         .merge(assets::routes())
         .route("/lingua/{code}", axum::routing::get(i18n::switch))
         .fallback(error::not_found)

@@ -77,8 +77,8 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         done: outcome.done,
         message: outcome.message,
         sample: outcome.sample,
-        closed: crate::plan_pages::closed_note(s, &data).await?,
-        relazione: crate::transparency_pages::relazione_text(traguardi_app::pay::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
+        closed: crate::pages::plan::closed_note(s, &data).await?,
+        relazione: crate::pages::transparency::relazione_text(traguardi_app::pay::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
     })
 }
 
@@ -165,7 +165,7 @@ async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &tragu
     let step =
         traguardi_app::pay::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
     let r = traguardi_app::pay::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
-    Ok(Outcome { done: Some(t2("Relazione sulla Performance {}: {}.", year, crate::transparency_pages::relazione_text(Some(&r)))), ..Outcome::default() })
+    Ok(Outcome { done: Some(t2("Relazione sulla Performance {}: {}.", year, crate::pages::transparency::relazione_text(Some(&r)))), ..Outcome::default() })
 }
 
 /// The year-end close: refused while objectives wait for the NIV, unless forced with a reason.

@@ -1,4 +1,16 @@
-//! The HTML pages.
+//! The HTML pages, one module per area as in the app crate: the home and an ente's pages here;
+//! the plan and its scores, the dashboard, values, the cycle's workflow and the Relazione,
+//! evaluations, the premi, the budget, imports and the transparency pages in their own modules.
+
+mod budget;
+mod dashboard;
+mod evaluations;
+mod imports;
+mod plan;
+mod premi;
+pub(crate) mod transparency;
+mod values;
+mod workflow;
 
 use askama::Template;
 use axum::Router;
@@ -16,8 +28,21 @@ use crate::auth::{CurrentUser, UserView};
 use crate::error::WebError;
 use crate::i18n::{Translate, counted, t, t1, t2, t4};
 
+/// Every page of every area.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home)).route("/enti/{code}", get(ente_home)).route("/enti/{code}/cicli/{year}/struttura", get(org_page))
+    Router::new()
+        .route("/", get(home))
+        .route("/enti/{code}", get(ente_home))
+        .route("/enti/{code}/cicli/{year}/struttura", get(org_page))
+        .merge(plan::routes())
+        .merge(dashboard::routes())
+        .merge(budget::routes())
+        .merge(premi::routes())
+        .merge(evaluations::routes())
+        .merge(values::routes())
+        .merge(workflow::routes())
+        .merge(imports::routes())
+        .merge(transparency::routes())
 }
 
 #[derive(Template)]
