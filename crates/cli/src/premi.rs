@@ -14,8 +14,13 @@ use traguardi_domain::value::parse_date;
 use traguardi_domain::{Lang, Problem};
 use traguardi_store::Store;
 
-use crate::commands::{emit, parse_day, read_file, read_options, resolve, write_report};
-use crate::{CycleRef, ImportArgs, PayoutKind, say};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+use crate::commands::{emit, parse_day, read_file, resolve, write_report};
+use crate::imports::{Decimals, ImportArgs, read_options};
+use crate::{CycleRef, Format, say};
+use traguardi_domain::value::NumberStyle;
 
 fn year_of(args: &ImportArgs) -> Result<i32> {
     args.cycle.ok_or_else(|| anyhow::anyhow!("{}", say::lang().pick("indicare il ciclo con --cycle ANNO", "give the cycle with --cycle YEAR")))
@@ -266,4 +271,131 @@ pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&s
         .await?;
     out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state.code(), r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
     Ok(())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PayoutKind {
+    /// The rules of the premi of a cycle: prints them, or stores a new version from --file
+    Regole {
+        #[command(flatten)]
+        at: CycleRef,
+        /// A rules file (chiave = valore, docs/formats.md)
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// The indices ROE, ROD per Direzione and ROS per unit
+    Indici {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Compute and save a scenario of the premi (what-if: other rules, other scores)
+    Scenario {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: String,
+        /// Rules for this scenario instead of those in force (a rules file)
+        #[arg(long)]
+        regole: Option<PathBuf>,
+        /// An individual score changed for this scenario: MATRICOLA=PUNTEGGIO (repeatable)
+        #[arg(long)]
+        punteggio: Vec<String>,
+    },
+    /// The scenarios of a cycle, with their totals, and which one is approved
+    Scenari {
+        #[command(flatten)]
+        at: CycleRef,
+    },
+    /// Two scenarios side by side, person by person
+    Confronta {
+        #[command(flatten)]
+        at: CycleRef,
+        a: String,
+        b: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Approve a scenario: refused while a legal gate is open
+    Approva {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: String,
+    },
+    /// Payroll export of a scenario (default: the approved one), one row per person and pay item
+    Export {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The tables of D.Lgs 33/2013 art. 20 of a scenario (default: the approved one)
+    Trasparenza {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        nome: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Why a person gets what they get, step by step
+    Spiega {
+        #[command(flatten)]
+        at: CycleRef,
+        #[arg(long)]
+        matricola: String,
+        #[arg(long)]
+        nome: Option<String>,
+    },
+    /// Managers' result pay from a file: dirigente,struttura,base,giorni,punteggio[,quota]
+    Dirigenti {
+        #[arg(long)]
+        input: PathBuf,
+        /// Employer contributions, % of the total (e.g. 23,8)
+        #[arg(long)]
+        contributi: String,
+        /// IRAP, % of the total (e.g. 8,5)
+        #[arg(long)]
+        irap: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Days of the year used as the denominator (days in post are capped at it)
+        #[arg(long, default_value = "365")]
+        giorni_anno: u32,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        decimali: Option<Decimals>,
+    },
+}
+
+pub(crate) async fn payout(what: PayoutKind) -> Result<()> {
+    let PayoutKind::Dirigenti { input, contributi, irap, format, giorni_anno, out, decimali } = what else {
+        anyhow::bail!("only the calculator runs without a database");
+    };
+    let pct = |flag: &str, v: &str| {
+        NumberStyle::typed(v)
+            .and_then(|style| traguardi_domain::value::parse_percent(v, style))
+            .map_err(|k| AppError::Invalid(Problem { row: None, column: Some(flag.into()), kind: k }.into()))
+    };
+    let rules = traguardi_domain::pay::ResultPayRules {
+        days_in_year: rust_decimal::Decimal::from(giorni_anno),
+        contributions: pct("--contributi", &contributi)?,
+        irap: pct("--irap", &irap)?,
+    };
+    let bytes = read_file(&input)?;
+    let (_, lines) = traguardi_app::pay::payout::dirigenti_from_file(&bytes, read_options(decimali), &rules).await?;
+    write_report(format, out.as_deref(), || traguardi_app::pay::payout::sheet(&lines), || &lines)
 }

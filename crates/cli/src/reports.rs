@@ -1,0 +1,110 @@
+//! `traguardi report`: the reports and documents of a cycle.
+
+use anyhow::Result;
+use traguardi_app::budget::commissioni::{self, Scope};
+use traguardi_app::{Actor, Store, plan::scores};
+
+use crate::commands::{emit, parse_day, resolve, write_report};
+use crate::{DocFormat, Format, say};
+use clap::Subcommand;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub(crate) enum ReportKind {
+    /// REPORT COMMISSIONI of the budget: spese correnti and in conto capitale with their summaries, and the DUP pages
+    Commissioni {
+        #[arg(long)]
+        ente: Option<String>,
+        /// The budget's year (Bilancio di Previsione YEAR)
+        #[arg(long)]
+        cycle: i32,
+        /// A Direzione (unit code or CdR) and every CdR below it
+        #[arg(long, required_unless_present = "cdr", conflicts_with = "cdr")]
+        direzione: Option<String>,
+        /// One CdR
+        #[arg(long)]
+        cdr: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
+    Ritardi {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// The day to check (default: today)
+        #[arg(long)]
+        oggi: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Scores of every KPI, objective, unit and the ente, with their explanation
+    Scores {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
+    let _l = say::lang();
+    match what {
+        ReportKind::Commissioni { ente, cycle, direzione, cdr, format, out } => {
+            let ente = resolve(store, ente.as_deref()).await?;
+            let scope = match (direzione, cdr) {
+                (Some(d), _) => Scope::Direzione(d),
+                (None, Some(c)) => Scope::Cdr(c),
+                (None, None) => unreachable!("clap requires --direzione or --cdr"),
+            };
+            let report = commissioni::build(store, &Actor::console(), &ente, cycle, &scope).await?;
+            let format = match format {
+                DocFormat::Pdf => "pdf",
+                DocFormat::Xlsx => "xlsx",
+                DocFormat::Csv => "csv",
+                DocFormat::Json => "json",
+            };
+            let bytes = traguardi_web::documents::commissioni(&report, format)?.bytes;
+            emit(&bytes, out.as_deref())?;
+        }
+        ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
+            let today = parse_day(oggi.as_deref())?;
+            let late = traguardi_app::plan::monitoring::late_values(store, &Actor::console(), ente.as_deref(), cycle, today).await?;
+            let sheet = traguardi_docs::export::Sheet {
+                name: "ritardi".into(),
+                header: ["kpi", "nome", "periodo", "scadenza", "struttura", "responsabile", "sollecito_a"].map(String::from).to_vec(),
+                rows: late
+                    .iter()
+                    .map(|l| {
+                        vec![
+                            l.kpi.clone(),
+                            l.kpi_name.clone(),
+                            l.period_end.to_string(),
+                            l.due.to_string(),
+                            l.unit.clone().unwrap_or_default(),
+                            l.owner.clone().unwrap_or_default(),
+                            l.escalate_to.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            };
+            write_report(format, out.as_deref(), || sheet, || &late)?;
+        }
+        ReportKind::Scores { ente, cycle, format, out } => {
+            let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            write_report(format, out.as_deref(), || scores.sheet(), || scores.rows())?;
+        }
+    }
+    Ok(())
+}
