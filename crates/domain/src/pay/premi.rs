@@ -36,7 +36,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::engine::ScoredPlan;
-use crate::plan::indices::Indices;
+use crate::plan::indices::{Indices, UnitIndices};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonPay {
@@ -252,87 +252,9 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         let Some((segs, all_days)) = segments.get(p.id.as_str()) else { continue };
         let Some(main) = segs.iter().max_by_key(|s| (s.days, s.a.starts)) else { continue };
         let mut why = Vec::new();
-        // Presence, in the days of the premi's roles.
-        let served: Vec<Served> = segs.iter().map(|s| Served { days: s.days, part_time: s.a.part_time }).collect();
         let pool_days: i64 = segs.iter().map(|s| s.days).sum();
-        let mut abs: Vec<Absence> = absences.get(p.id.as_str()).cloned().unwrap_or_default();
-        if pool_days < *all_days {
-            let share = Decimal::from(pool_days) / Decimal::from(*all_days);
-            for a in &mut abs {
-                a.days *= share;
-            }
-            why.push(format!(
-                "Giorni dei ruoli dei premi: {pool_days} su {all_days} giorni di servizio nel {year} (gli altri sono pagati da un altro istituto); le assenze dell'anno contano in proporzione, {}.",
-                pct(report(share * Decimal::ONE_HUNDRED))
-            ));
-        }
-        let pres = presence(&served, &abs, year_days, &rules.absences_reducing, &rules.absences_protected);
-        why.push(format!(
-            "Presenza: {} giorni in servizio nel {year} ({} ponderati per il part-time), meno {} giorni di assenze che la riducono ({} giorni di assenze che non la riducono), su {} giorni = {}.",
-            pres.calendar_days,
-            it(pres.service_days),
-            it(pres.reduced_days),
-            it(pres.kept_days),
-            year_days.normalize(),
-            pct(report(pres.fraction * Decimal::ONE_HUNDRED)),
-        ));
-        // Organisational score and coefficient, by days of each main assignment.
-        let total_days = Decimal::from(pool_days);
-        let (mut org, mut coef, mut ros_w, mut rod_w) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-        let (mut ros_any, mut rod_any) = (false, false);
-        for s in segs {
-            let share = Decimal::from(s.days) / total_days;
-            let w = if s.a.role == Role::PoEq { rules.weights_po } else { rules.weights_staff };
-            let applies = unit_indices.get(s.a.unit_id.as_str());
-            let (ros, rod) = (applies.and_then(|x| x.ros), applies.and_then(|x| x.rod));
-            let parts: Vec<(&str, Decimal, Option<Decimal>, String)> = vec![
-                ("ROE", w.roe, roe, String::new()),
-                ("ROD", w.rod, rod.and_then(|i| i.value()), rod.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
-                ("ROS", w.ros, ros.and_then(|i| i.value()), ros.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
-            ];
-            let counted: Decimal = parts.iter().filter(|(_, wt, v, _)| v.is_some() && *wt > Decimal::ZERO).map(|(_, wt, ..)| *wt).sum();
-            let score =
-                if counted > Decimal::ZERO { parts.iter().filter_map(|(_, wt, v, _)| v.map(|v| v * wt)).sum::<Decimal>() / counted } else { Decimal::ZERO };
-            let terms: Vec<String> = parts
-                .iter()
-                .map(|(k, wt, v, at)| match v {
-                    Some(v) => format!("{} × {k} {}{at}", pct(*wt), it(*v)),
-                    None => format!("{k} non disponibile"),
-                })
-                .collect();
-            let unit = unit_by_id.get(s.a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
-            why.push(format!(
-                "Punteggio organizzativo in {unit} ({} giorni{}): {} = {}.",
-                s.days,
-                if counted < Decimal::ONE_HUNDRED && counted > Decimal::ZERO { ", pesi rinormalizzati sugli indici disponibili" } else { "" },
-                terms.join(" + "),
-                it(score)
-            ));
-            org += score * share;
-            coef += rules.coefficient(s.a.category) * share;
-            if let Some(v) = ros.and_then(|i| i.value()) {
-                ros_w += v * share;
-                ros_any = true;
-            }
-            if let Some(v) = rod.and_then(|i| i.value()) {
-                rod_w += v * share;
-                rod_any = true;
-            }
-        }
-        if segs.len() > 1 {
-            why.push(format!("Punteggio organizzativo dell'anno, in proporzione ai giorni di ciascun incarico: {}.", it(org)));
-        }
-        if segs.iter().any(|s| s.a.category != main.a.category) {
-            let terms: Vec<String> =
-                segs.iter().map(|s| format!("{} {} × {} giorni", s.a.category.code(), number(rules.coefficient(s.a.category)), s.days)).collect();
-            why.push(format!(
-                "Coefficiente di categoria in proporzione ai giorni: ({}) / {pool_days} = {}.",
-                terms.join(" + "),
-                number(Rounding::HalfUp.round(coef, 4).normalize())
-            ));
-        } else {
-            why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), number(coef)));
-        }
+        let pres = pool_presence(rules, year, year_days, segs, *all_days, absences.get(p.id.as_str()), &mut why);
+        let OrgScore { org, coef, ros, rod } = organisational(rules, &unit_by_id, &unit_indices, roe, segs, main, pool_days, &mut why);
         // Individual score.
         let eval = evaluations.get(p.id.as_str());
         let individual_score = match (input.overrides.get(&p.matricola), eval) {
@@ -344,7 +266,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
                 why.push("Valutazione individuale mancante: nessun premio finché non è registrata.".into());
                 None
             }
-            (None, Some(e)) => Some(individual_score(e, own_objectives.get(p.id.as_str()), ros_any.then_some(ros_w), rules, &scores, &mut why)),
+            (None, Some(e)) => Some(individual_score(e, own_objectives.get(p.id.as_str()), ros, rules, &scores, &mut why)),
         };
         let positive = individual_score.is_some_and(|s| s >= rules.min_score);
         if let Some(s) = individual_score {
@@ -381,8 +303,8 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             direzione,
             presenza: pres.fraction,
             roe,
-            rod: rod_any.then_some(rod_w),
-            ros: ros_any.then_some(ros_w),
+            rod,
+            ros,
             punteggio_organizzativo: org,
             coefficiente: coef,
             punteggio_individuale: individual_score,
@@ -395,8 +317,21 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         });
     }
 
-    let (pool_org, pool_ind, source) = pools(input.fund, rules);
-    let org_amounts = largest_remainder(pool_org, &org_weights);
+    split_pools(rules, input.fund, year, rows, &org_weights, &candidates)
+}
+
+/// The two pools split among the rows to the cent: the organisational one by weight, the
+/// individual one with the differentiation uplift first (SPEC §4), each share explained.
+fn split_pools(
+    rules: &PayRules,
+    fund: Option<&Fund>,
+    year: i32,
+    mut rows: Vec<PersonPay>,
+    org_weights: &[Decimal],
+    candidates: &[(usize, Candidate)],
+) -> Allocation {
+    let (pool_org, pool_ind, source) = pools(fund, rules);
+    let org_amounts = largest_remainder(pool_org, org_weights);
     let org_total_weight: Decimal = org_weights.iter().sum();
     let cands: Vec<Candidate> = candidates.iter().map(|(_, c)| c.clone()).collect();
     let split = individual(pool_ind, &cands, rules.uplift_heads, rules.uplift);
@@ -464,6 +399,121 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         persone: rows,
         dirigenti: crate::pay::managers::ManagersPay::default(),
     }
+}
+
+/// A person's organisational score and category coefficient over the days of each main post
+/// in the premi's roles, and the ROS and ROD they weigh (`None` where no post has one).
+struct OrgScore {
+    org: Decimal,
+    coef: Decimal,
+    ros: Option<Decimal>,
+    rod: Option<Decimal>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn organisational(
+    rules: &PayRules,
+    unit_by_id: &HashMap<&str, &crate::org::OrgUnit>,
+    unit_indices: &HashMap<&str, UnitIndices<'_>>,
+    roe: Option<Decimal>,
+    segs: &[Segment<'_>],
+    main: &Segment<'_>,
+    pool_days: i64,
+    why: &mut Vec<String>,
+) -> OrgScore {
+    let total_days = Decimal::from(pool_days);
+    let (mut org, mut coef, mut ros_w, mut rod_w) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let (mut ros_any, mut rod_any) = (false, false);
+    for s in segs {
+        let share = Decimal::from(s.days) / total_days;
+        let w = if s.a.role == Role::PoEq { rules.weights_po } else { rules.weights_staff };
+        let applies = unit_indices.get(s.a.unit_id.as_str());
+        let (ros, rod) = (applies.and_then(|x| x.ros), applies.and_then(|x| x.rod));
+        let parts: Vec<(&str, Decimal, Option<Decimal>, String)> = vec![
+            ("ROE", w.roe, roe, String::new()),
+            ("ROD", w.rod, rod.and_then(|i| i.value()), rod.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
+            ("ROS", w.ros, ros.and_then(|i| i.value()), ros.map(|i| format!(" ({})", i.unit_code)).unwrap_or_default()),
+        ];
+        let counted: Decimal = parts.iter().filter(|(_, wt, v, _)| v.is_some() && *wt > Decimal::ZERO).map(|(_, wt, ..)| *wt).sum();
+        let score = if counted > Decimal::ZERO { parts.iter().filter_map(|(_, wt, v, _)| v.map(|v| v * wt)).sum::<Decimal>() / counted } else { Decimal::ZERO };
+        let terms: Vec<String> = parts
+            .iter()
+            .map(|(k, wt, v, at)| match v {
+                Some(v) => format!("{} × {k} {}{at}", pct(*wt), it(*v)),
+                None => format!("{k} non disponibile"),
+            })
+            .collect();
+        let unit = unit_by_id.get(s.a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
+        why.push(format!(
+            "Punteggio organizzativo in {unit} ({} giorni{}): {} = {}.",
+            s.days,
+            if counted < Decimal::ONE_HUNDRED && counted > Decimal::ZERO { ", pesi rinormalizzati sugli indici disponibili" } else { "" },
+            terms.join(" + "),
+            it(score)
+        ));
+        org += score * share;
+        coef += rules.coefficient(s.a.category) * share;
+        if let Some(v) = ros.and_then(|i| i.value()) {
+            ros_w += v * share;
+            ros_any = true;
+        }
+        if let Some(v) = rod.and_then(|i| i.value()) {
+            rod_w += v * share;
+            rod_any = true;
+        }
+    }
+    if segs.len() > 1 {
+        why.push(format!("Punteggio organizzativo dell'anno, in proporzione ai giorni di ciascun incarico: {}.", it(org)));
+    }
+    if segs.iter().any(|s| s.a.category != main.a.category) {
+        let terms: Vec<String> =
+            segs.iter().map(|s| format!("{} {} × {} giorni", s.a.category.code(), number(rules.coefficient(s.a.category)), s.days)).collect();
+        why.push(format!(
+            "Coefficiente di categoria in proporzione ai giorni: ({}) / {pool_days} = {}.",
+            terms.join(" + "),
+            number(Rounding::HalfUp.round(coef, 4).normalize())
+        ));
+    } else {
+        why.push(format!("Coefficiente di categoria {}: {}.", main.a.category.code(), number(coef)));
+    }
+    OrgScore { org, coef, ros: ros_any.then_some(ros_w), rod: rod_any.then_some(rod_w) }
+}
+
+/// Presence in the days of the premi's roles: the year's absences apportioned to those days
+/// when the person also served in other roles (result pay counts the rest), explained.
+fn pool_presence(
+    rules: &PayRules,
+    year: i32,
+    year_days: Decimal,
+    segs: &[Segment<'_>],
+    all_days: i64,
+    absences: Option<&Vec<Absence>>,
+    why: &mut Vec<String>,
+) -> crate::pay::presence::Presence {
+    let served: Vec<Served> = segs.iter().map(|s| Served { days: s.days, part_time: s.a.part_time }).collect();
+    let pool_days: i64 = segs.iter().map(|s| s.days).sum();
+    let mut abs: Vec<Absence> = absences.cloned().unwrap_or_default();
+    if pool_days < all_days {
+        let share = Decimal::from(pool_days) / Decimal::from(all_days);
+        for a in &mut abs {
+            a.days *= share;
+        }
+        why.push(format!(
+            "Giorni dei ruoli dei premi: {pool_days} su {all_days} giorni di servizio nel {year} (gli altri sono pagati da un altro istituto); le assenze dell'anno contano in proporzione, {}.",
+            pct(report(share * Decimal::ONE_HUNDRED))
+        ));
+    }
+    let pres = presence(&served, &abs, year_days, &rules.absences_reducing, &rules.absences_protected);
+    why.push(format!(
+        "Presenza: {} giorni in servizio nel {year} ({} ponderati per il part-time), meno {} giorni di assenze che la riducono ({} giorni di assenze che non la riducono), su {} giorni = {}.",
+        pres.calendar_days,
+        it(pres.service_days),
+        it(pres.reduced_days),
+        it(pres.kept_days),
+        year_days.normalize(),
+        pct(report(pres.fraction * Decimal::ONE_HUNDRED)),
+    ));
+    pres
 }
 
 /// The individual score of an evaluation, explained.
