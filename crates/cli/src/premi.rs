@@ -230,7 +230,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         PayoutKind::Confronta { at, a, b, format, out } => {
             let (_, x) = payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, &a).await?;
             let (_, y) = payouts::scenario(store, &actor, at.ente.as_deref(), at.cycle, &b).await?;
-            let c = payouts::compare(&a, &x, &b, &y);
+            let c = traguardi_app::pay::outputs::compare(&a, &x, &b, &y);
             write_report(format, out.as_deref(), || c.sheet(), || &c)?;
         }
         PayoutKind::Approva { at, nome } => {
@@ -239,11 +239,11 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Export { at, nome, format, out } => {
             let (_, a) = chosen(store, &at, nome.as_deref()).await?;
-            write_report(format, out.as_deref(), || payouts::payroll_sheet(&a), || &a)?;
+            write_report(format, out.as_deref(), || traguardi_app::pay::outputs::payroll_sheet(&a), || &a)?;
         }
         PayoutKind::Trasparenza { at, nome, format, out } => {
             let (_, a) = chosen(store, &at, nome.as_deref()).await?;
-            let sheet = payouts::transparency_sheet(&a);
+            let sheet = traguardi_app::pay::outputs::transparency_sheet(&a);
             let records: Vec<BTreeMap<&str, &str>> =
                 sheet.rows.iter().map(|r| sheet.header.iter().map(String::as_str).zip(r.iter().map(String::as_str)).collect()).collect();
             write_report(format, out.as_deref(), || sheet.clone(), || &records)?;
@@ -267,8 +267,14 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
 
 pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&str>, data: Option<&str>, nota: Option<&str>) -> Result<()> {
     let on = parse_day(data)?;
-    let r = payouts::relazione_step(store, &Actor::console(), at.ente.as_deref(), at.cycle, payouts::RelazioneStep { to: stato, act: atto, on, note: nota })
-        .await?;
+    let r = traguardi_app::pay::relazione::relazione_step(
+        store,
+        &Actor::console(),
+        at.ente.as_deref(),
+        at.cycle,
+        traguardi_app::pay::relazione::RelazioneStep { to: stato, act: atto, on, note: nota },
+    )
+    .await?;
     out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state.code(), r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
     Ok(())
 }

@@ -212,7 +212,7 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
             res.headers_mut().append(SET_COOKIE, HeaderValue::from_static("traguardi_oidc=; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age=0"));
             res
         }
-        Err(traguardi_app::AppError::Refused(m)) => refused(StatusCode::FORBIDDEN, m),
+        Err(traguardi_app::AppError::Refused(m)) => refused(StatusCode::FORBIDDEN, m.describe(crate::i18n::lang())),
         Err(e) => crate::error::WebError(e).into_response(),
     }
 }

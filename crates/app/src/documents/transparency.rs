@@ -8,7 +8,7 @@ use traguardi_domain::plan::round::report;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::pay::Relazione;
 
-use crate::pay::payouts::{self, ScenarioSummary};
+use crate::pay::payouts::ScenarioSummary;
 use crate::plan::scores::CycleScores;
 use crate::{AppError, cycle::cycles, org::enti};
 use traguardi_store::Store;
@@ -28,14 +28,14 @@ pub struct Published {
 /// What is published of `year`, given its computed scores.
 pub async fn published(store: &Store, data: &CycleScores) -> Result<Published, AppError> {
     let year = data.cycle.year();
-    let relazione = payouts::relazione(store, &data.ente, year).await?;
+    let relazione = crate::pay::relazione::relazione(store, &data.ente, year).await?;
     Ok(Published {
         year,
         objectives: data.objectives.len(),
         plan_approved: !data.objectives.is_empty() && data.objectives.iter().all(|o| o.state >= State::Approvato),
         ente_score: data.board.ente.as_ref().and_then(|s| s.outcome.score()).map(report),
         relazione,
-        premi: payouts::published_tables(store, data.ente.code.as_str(), year).await?,
+        premi: crate::pay::payouts::published_tables(store, data.ente.code.as_str(), year).await?,
     })
 }
 

@@ -9,5 +9,8 @@ pub mod import_absences;
 pub mod import_evaluations;
 pub mod import_fund;
 pub mod import_positions;
+pub mod mine;
+pub mod outputs;
 pub mod payout;
 pub mod payouts;
+pub mod relazione;

@@ -137,7 +137,7 @@ async fn story(store: &Store) {
     let (_, b) = payouts::save_scenario(store, &console, E, 2020, "m0001-100", &what_if).await.expect("what-if");
     assert_eq!(b.total(), 40_000_000);
     assert!(person(&b, "M0001").individuale > person(&a, "M0001").individuale);
-    let c = payouts::compare("base", &a, "m0001-100", &b);
+    let c = traguardi_app::pay::outputs::compare("base", &a, "m0001-100", &b);
     assert_eq!((c.total_a, c.total_b), (40_000_000, 40_000_000));
     assert_eq!(c.rows.iter().map(|r| r.differenza).sum::<i64>(), 0);
     assert!(c.rows.iter().find(|r| r.matricola == "M0001").is_some_and(|r| r.differenza > 0));
@@ -173,37 +173,86 @@ async fn story(store: &Store) {
     transition(store, &console, &ente, 2020, Move { act: Some("GC 838/2020"), ..all(State::Approvato) }).await.expect("approved");
     let niv = Actor::user("niv", "n", &[AccountRole::Niv], &[]);
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("date");
-    let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await);
+    let msg = describe(
+        traguardi_app::pay::relazione::relazione_step(
+            store,
+            &niv,
+            E,
+            2020,
+            traguardi_app::pay::relazione::RelazioneStep { to: "validata", act: None, on: day, note: None },
+        )
+        .await,
+    );
     assert_eq!(msg, "la Relazione 2020 è «bozza»: può diventare «validata» solo da «approvata»");
-    let msg = describe(payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: None, on: day, note: None }).await);
+    let msg = describe(
+        traguardi_app::pay::relazione::relazione_step(
+            store,
+            &console,
+            E,
+            2020,
+            traguardi_app::pay::relazione::RelazioneStep { to: "approvata", act: None, on: day, note: None },
+        )
+        .await,
+    );
     assert!(msg.contains("richiede l'atto della Giunta"), "{msg}");
     // The Piano's deliberation does not approve the Relazione: it must come after the year.
     let msg = describe(
-        payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: Some("GC 838/2020"), on: day, note: None }).await,
+        traguardi_app::pay::relazione::relazione_step(
+            store,
+            &console,
+            E,
+            2020,
+            traguardi_app::pay::relazione::RelazioneStep { to: "approvata", act: Some("GC 838/2020"), on: day, note: None },
+        )
+        .await,
     );
     assert_eq!(msg, "l'atto GC 838/2020 è del 24/07/2020: la Relazione 2020 si approva con una deliberazione adottata dopo la fine dell'anno");
     let act =
         b"organo,numero,data,oggetto,immediatamente_eseguibile\ngiunta,1,2021-06-10,Atto di prova: approvazione della Relazione sulla Performance 2020,si\n";
     import_acts::import_acts(store, &console, &ente, act, ReadOptions::default(), false).await.expect("act");
-    let r = payouts::relazione_step(store, &console, E, 2020, payouts::RelazioneStep { to: "approvata", act: Some("GC 1/2021"), on: day, note: None })
-        .await
-        .expect("approved");
+    let r = traguardi_app::pay::relazione::relazione_step(
+        store,
+        &console,
+        E,
+        2020,
+        traguardi_app::pay::relazione::RelazioneStep { to: "approvata", act: Some("GC 1/2021"), on: day, note: None },
+    )
+    .await
+    .expect("approved");
     assert_eq!(r.act_code.as_deref(), Some("GC 1/2021"));
     let planner = Actor::user("pianificatore", "p", &[AccountRole::Pianificatore], &[]);
     assert!(
-        describe(payouts::relazione_step(store, &planner, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: day, note: None }).await)
-            .contains("solo il NIV")
+        describe(
+            traguardi_app::pay::relazione::relazione_step(
+                store,
+                &planner,
+                E,
+                2020,
+                traguardi_app::pay::relazione::RelazioneStep { to: "validata", act: None, on: day, note: None }
+            )
+            .await
+        )
+        .contains("solo il NIV")
     );
     // The NIV validates after the Giunta's approval, never before it.
     let early = chrono::NaiveDate::from_ymd_opt(2021, 6, 1).expect("date");
-    let msg = describe(payouts::relazione_step(store, &niv, E, 2020, payouts::RelazioneStep { to: "validata", act: None, on: early, note: None }).await);
+    let msg = describe(
+        traguardi_app::pay::relazione::relazione_step(
+            store,
+            &niv,
+            E,
+            2020,
+            traguardi_app::pay::relazione::RelazioneStep { to: "validata", act: None, on: early, note: None },
+        )
+        .await,
+    );
     assert_eq!(msg, "la validazione del NIV (01/06/2021) non può precedere l'approvazione della Relazione da parte della Giunta (10/06/2021, GC 1/2021)");
-    payouts::relazione_step(
+    traguardi_app::pay::relazione::relazione_step(
         store,
         &niv,
         E,
         2020,
-        payouts::RelazioneStep { to: "validata", act: None, on: day, note: Some("validata nella seduta del 20/06/2021") },
+        traguardi_app::pay::relazione::RelazioneStep { to: "validata", act: None, on: day, note: Some("validata nella seduta del 20/06/2021") },
     )
     .await
     .expect("validated");
@@ -240,13 +289,13 @@ async fn story(store: &Store) {
         traguardi_store::accounts::by_username(&mut conn, "dipendente").await.expect("read").expect("demo account")
     };
     let me = Actor::user("dipendente", &account.id, &[AccountRole::Dipendente], &[]);
-    let mine = payouts::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
+    let mine = traguardi_app::pay::mine::mine(store, &me, E, 2020).await.expect("mine").expect("linked");
     assert_eq!((mine.matricola.as_str(), mine.name.as_str()), ("M0037", "Giorgio Barbieri"));
     let (scenario, p) = mine.approved.as_ref().expect("approved");
     assert_eq!((scenario.as_str(), p.totale, p.spiegazione.len()), ("base", person(&a, "M0037").totale, person(&a, "M0037").spiegazione.len()));
     assert_eq!(mine.history, [(2020, person(&a, "M0037").punteggio_individuale)]);
     assert_eq!(mine.average_of_last(3), person(&a, "M0037").punteggio_individuale);
-    assert!(matches!(payouts::mine(store, &Actor::public(), E, 2020).await, Err(AppError::Forbidden { .. })));
+    assert!(matches!(traguardi_app::pay::mine::mine(store, &Actor::public(), E, 2020).await, Err(AppError::Forbidden { .. })));
     // …but not the others' premi.
     assert!(matches!(payouts::scenarios(store, &me, E, 2020).await, Err(AppError::Forbidden { .. })));
 
@@ -256,19 +305,19 @@ async fn story(store: &Store) {
         traguardi_store::accounts::by_username(&mut conn, "direttore.siad").await.expect("read").expect("demo account")
     };
     let castano = Actor::user("direttore.siad", &account.id, &[AccountRole::Direttore], &[]);
-    let his = payouts::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
+    let his = traguardi_app::pay::mine::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
     assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", 0)]);
 
     // Payroll export: one row per person and item; the amounts add up to what was paid.
-    let sheet = payouts::payroll_sheet(&a);
+    let sheet = traguardi_app::pay::outputs::payroll_sheet(&a);
     assert_eq!(sheet.header, ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"]);
     let sum = |voce: &str| -> Decimal { sheet.rows.iter().filter(|r| r[5] == voce).map(|r| r[7].parse::<Decimal>().expect("amount")).sum() };
     assert_eq!((sum("00G"), sum("00H")), (dec!(250000.00), dec!(150000.00)));
     assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione premio")).count(), 19);
     assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione retribuzione")).count(), 2);
     assert_eq!(sum("449"), Decimal::new(a.dirigenti.totale, 2));
-    let t = payouts::transparency_sheet(&a);
+    let t = traguardi_app::pay::outputs::transparency_sheet(&a);
     let value = |who: &str, voce: &str| t.rows.iter().find(|r| r[0] == who && r[2] == voce).map(|r| r[3].clone()).unwrap_or_default();
     assert_eq!(value("personale", "premi performance organizzativa"), "250000.00");
     assert_eq!(value("personale", "con premio"), "190");

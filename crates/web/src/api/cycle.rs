@@ -16,7 +16,7 @@ use traguardi_app::cycle::workflow::{self, Move, Moved};
 use traguardi_app::plan::import_plan::Counts;
 use traguardi_app::plan::measurements::{self, At, Decision, Entry};
 use traguardi_app::plan::monitoring::{self, Reminder, Sent};
-use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti, pay::payouts};
+use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti};
 use traguardi_docs::table::ReadOptions;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 use traguardi_domain::said;
@@ -256,8 +256,8 @@ async fn relazione(
         Some(d) => date("data", d)?,
         None => chrono::Local::now().date_naive(),
     };
-    let step = payouts::RelazioneStep { to: &r.stato, act: r.atto.as_deref(), on, note: r.nota.as_deref() };
-    Ok(Json(payouts::relazione_step(&s.store, &actor, Some(&code), year, step).await?))
+    let step = traguardi_app::pay::relazione::RelazioneStep { to: &r.stato, act: r.atto.as_deref(), on, note: r.nota.as_deref() };
+    Ok(Json(traguardi_app::pay::relazione::relazione_step(&s.store, &actor, Some(&code), year, step).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

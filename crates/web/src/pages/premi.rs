@@ -112,7 +112,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Cho
     let rows = chosen.as_ref().map(|(_, a)| a.persone.iter().map(row).collect()).unwrap_or_default();
     let comparison = match (&chosen, c.confronta.as_deref().and_then(|o| list.iter().find(|(s, _)| s.name == o))) {
         (Some((sa, a)), Some((sb, b))) => {
-            let cmp = payouts::compare(&sa.name, a, &sb.name, b);
+            let cmp = traguardi_app::pay::outputs::compare(&sa.name, a, &sb.name, b);
             let rows = cmp
                 .rows
                 .iter()
@@ -204,7 +204,7 @@ async fn export(
     Query(c): Query<Choice>,
 ) -> Result<Response, WebError> {
     let (_, a) = payouts::scenario(&s.store, &user.actor(), Some(&code), year, &scenario).await?;
-    let doc = crate::documents::sheet(&payouts::payroll_sheet(&a), c.formato.as_deref().unwrap_or("csv"))?;
+    let doc = crate::documents::sheet(&traguardi_app::pay::outputs::payroll_sheet(&a), c.formato.as_deref().unwrap_or("csv"))?;
     Ok(doc.download(&format!("premi-{year}-{scenario}")))
 }
 
@@ -251,7 +251,7 @@ struct MyPage {
     nav_code: String,
     year: i32,
     section: &'static str,
-    mine: Option<payouts::MyPay>,
+    mine: Option<traguardi_app::pay::mine::MyPay>,
     /// (label, value) of the evaluation, as shown.
     facts: Vec<(&'static str, String)>,
     history: Vec<(i32, String)>,
@@ -324,7 +324,7 @@ async fn my_answer(
 }
 
 async fn render_mine(s: &AppState, user: &CurrentUser, (code, year): (&str, i32), done: Option<String>, message: Option<String>) -> Result<Response, WebError> {
-    let mine = payouts::mine(&s.store, &user.actor(), Some(code), year).await?;
+    let mine = traguardi_app::pay::mine::mine(&s.store, &user.actor(), Some(code), year).await?;
     let ente = {
         let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
         traguardi_app::org::enti::resolve(&mut conn, Some(code)).await?

@@ -78,7 +78,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, outcome
         message: outcome.message,
         sample: outcome.sample,
         closed: crate::pages::plan::closed_note(s, &data).await?,
-        relazione: crate::pages::transparency::relazione_text(traguardi_app::pay::payouts::relazione(&s.store, &data.ente, year).await?.as_ref()),
+        relazione: crate::pages::transparency::relazione_text(traguardi_app::pay::relazione::relazione(&s.store, &data.ente, year).await?.as_ref()),
     })
 }
 
@@ -163,8 +163,8 @@ async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &trag
 /// A step of the Relazione: approved with the Giunta's act, validated by the NIV, published.
 async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let step =
-        traguardi_app::pay::payouts::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
-    let r = traguardi_app::pay::payouts::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
+        traguardi_app::pay::relazione::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
+    let r = traguardi_app::pay::relazione::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
     Ok(Outcome { done: Some(t2("Relazione sulla Performance {}: {}.", year, crate::pages::transparency::relazione_text(Some(&r)))), ..Outcome::default() })
 }
 

@@ -24,8 +24,8 @@ async fn open_gates(store: &traguardi_store::Store) {
     traguardi_app::cycle::import_acts::import_acts(store, &console, &ente, act, traguardi_docs::ReadOptions::default(), false).await.expect("act");
     let day = chrono::NaiveDate::from_ymd_opt(2021, 6, 20).expect("day");
     for (to, act) in [("approvata", Some("GC 1/2021")), ("validata", None)] {
-        let step = traguardi_app::pay::payouts::RelazioneStep { to, act, on: day, note: None };
-        traguardi_app::pay::payouts::relazione_step(store, &console, Some(demo::CODE), 2020, step).await.expect("relazione");
+        let step = traguardi_app::pay::relazione::RelazioneStep { to, act, on: day, note: None };
+        traguardi_app::pay::relazione::relazione_step(store, &console, Some(demo::CODE), 2020, step).await.expect("relazione");
     }
 }
 
