@@ -48,7 +48,8 @@ fn scores_indices_and_allocation(bencher: divan::Bencher) {
             values: &s.values,
             previous_year: None,
         };
-        ctx.scores.board = compute(&data, &s.rules);
+        let board = compute(&data, &s.rules);
+        std::sync::Arc::make_mut(&mut ctx.scores).board = board;
         ctx.allocate(&ctx.rules, &none).persone.len()
     });
 }
@@ -67,6 +68,28 @@ fn load_score_and_allocate_sqlite(bencher: divan::Bencher) {
     let none = BTreeMap::new();
     bencher.bench(|| {
         let ctx = rt.block_on(PayContext::load(&store, &actor, Some("099999"), metropoli::YEAR)).expect("context");
+        ctx.allocate(&ctx.rules, &none).persone.len()
+    });
+}
+
+/// What the premi's page waits for: the plan's scores kept in memory by the server (computed at
+/// the first request after a change), the staff, evaluations, absences and funds read from
+/// SQLite, then the indices and the allocation.
+#[divan::bench(sample_count = 10)]
+fn kept_scores_read_staff_and_allocate_sqlite(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (store, cache) = rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        metropoli::store(&store).await.expect("metropoli");
+        (store, traguardi_app::plan::score_cache::Cache::with_budget(256 * 1024 * 1024))
+    });
+    let actor = Actor::console();
+    let none = BTreeMap::new();
+    bencher.bench(|| {
+        let ctx = rt.block_on(async {
+            let scores = cache.load(&store, &actor, "099999", metropoli::YEAR).await.expect("scores");
+            PayContext::with_scores(&store, &actor, scores).await.expect("context")
+        });
         ctx.allocate(&ctx.rules, &none).persone.len()
     });
 }

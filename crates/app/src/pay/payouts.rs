@@ -51,7 +51,8 @@ pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, ye
 
 /// Everything a payout is computed from, read once.
 pub struct PayContext {
-    pub scores: scores::CycleScores,
+    /// The plan's scores: read with the rest, or the ones kept in memory (`with_scores`).
+    pub scores: std::sync::Arc<scores::CycleScores>,
     pub people: Vec<traguardi_store::people::Person>,
     pub assignments: Vec<traguardi_store::people::Assignment>,
     pub absences: Vec<pay::AbsenceRow>,
@@ -66,7 +67,43 @@ pub struct PayContext {
     pub positions: std::collections::HashMap<String, i64>,
 }
 
+/// What a payout reads besides the plan.
+struct Staff {
+    people: Vec<traguardi_store::people::Person>,
+    assignments: Vec<traguardi_store::people::Assignment>,
+    absences: Vec<pay::AbsenceRow>,
+    evaluations: Vec<pay::EvaluationRow>,
+    funds: (Option<pay::Fund>, Option<pay::Fund>, Option<pay::Fund>),
+    rules: PayRules,
+    relazione: Option<pay::Relazione>,
+    positions: Vec<(String, i64)>,
+}
+
+impl Staff {
+    /// One table after the other on one connection.
+    async fn read(store: &Store, ente: &Ente, cycle: &Cycle) -> Result<Staff, AppError> {
+        let (e, c) = (&ente.id, cycle.id.as_str());
+        let mut conn = store.acquire().await?;
+        Ok(Staff {
+            people: people::persons(&mut conn, e).await?,
+            assignments: people::assignments_of_cycle(&mut conn, e, c).await?,
+            absences: pay::absences(&mut conn, e, c).await?,
+            evaluations: pay::evaluations(&mut conn, e, c).await?,
+            funds: (
+                pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
+                pay::fund(&mut conn, e, c, FundKind::Eq).await?,
+            ),
+            rules: rules_of(&mut conn, ente, cycle).await?,
+            relazione: pay::relazione(&mut conn, e, c).await?,
+            positions: pay::positions(&mut conn, e, c).await?,
+        })
+    }
+}
+
 impl PayContext {
+    /// Reads the plan's scores and the staff's data from the database, side by side: what an
+    /// approval and a saved scenario are computed from.
     #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
     pub async fn load(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<PayContext, AppError> {
         actor.require(Right::Administer, said!("calcolare i premi"))?;
@@ -78,27 +115,23 @@ impl PayContext {
         };
         // The plan's scores and the people's data are independent: two readers side by side,
         // one per core, each reading one table after the other on its own connection.
-        let (e, c) = (&ente.id, cycle.id.as_str());
         let code = ente.code.to_string();
-        let people_data = async {
-            let mut conn = store.acquire().await?;
-            let people = people::persons(&mut conn, e).await?;
-            let assignments = people::assignments_of_cycle(&mut conn, e, c).await?;
-            let absences = pay::absences(&mut conn, e, c).await?;
-            let evaluations = pay::evaluations(&mut conn, e, c).await?;
-            let funds = (
-                pay::fund(&mut conn, e, c, FundKind::Dipendenti).await?,
-                pay::fund(&mut conn, e, c, FundKind::Dirigenti).await?,
-                pay::fund(&mut conn, e, c, FundKind::Eq).await?,
-            );
-            let rules = rules_of(&mut conn, &ente, &cycle).await?;
-            let relazione = pay::relazione(&mut conn, e, c).await?;
-            let positions = pay::positions(&mut conn, e, c).await?;
-            Ok::<_, AppError>((people, assignments, absences, evaluations, funds, rules, relazione, positions))
-        };
-        let (scores, (people, assignments, absences, evaluations, (fund, managers_fund, eq_fund), rules, relazione, positions)) =
-            tokio::try_join!(scores::load(store, actor, Some(&code), year), people_data)?;
-        Ok(PayContext {
+        let (scores, staff) = tokio::try_join!(scores::load(store, actor, Some(&code), year), Staff::read(store, &ente, &cycle))?;
+        Ok(PayContext::of(std::sync::Arc::new(scores), staff))
+    }
+
+    /// With the plan's scores already computed (those the server keeps in memory while the
+    /// data do not change): only the staff's data are read. What the premi's page shows.
+    #[tracing::instrument(skip_all, fields(ente = %scores.ente.code, year = scores.cycle.year()))]
+    pub async fn with_scores(store: &Store, actor: &Actor, scores: std::sync::Arc<scores::CycleScores>) -> Result<PayContext, AppError> {
+        actor.require(Right::Administer, said!("calcolare i premi"))?;
+        let staff = Staff::read(store, &scores.ente, &scores.cycle).await?;
+        Ok(PayContext::of(scores, staff))
+    }
+
+    fn of(scores: std::sync::Arc<scores::CycleScores>, staff: Staff) -> PayContext {
+        let Staff { people, assignments, absences, evaluations, funds: (fund, managers_fund, eq_fund), rules, relazione, positions } = staff;
+        PayContext {
             scores,
             people,
             assignments,
@@ -110,7 +143,7 @@ impl PayContext {
             rules,
             relazione,
             positions: positions.into_iter().collect(),
-        })
+        }
     }
 
     pub fn indices(&self, rules: &PayRules) -> Indices {

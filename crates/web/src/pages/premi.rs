@@ -104,7 +104,9 @@ impl PremiPage {
 
 async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Choice, message: Option<String>) -> Result<Response, WebError> {
     let actor = user.actor();
-    let ctx = PayContext::load(&s.store, &actor, Some(code), year).await?;
+    // The plan's scores kept in memory while the data do not change: only the staff are read.
+    let scores = s.scores.load(&s.store, &actor, code, year).await?;
+    let ctx = PayContext::with_scores(&s.store, &actor, scores).await?;
     let list = payouts::scenarios(&s.store, &actor, Some(code), year).await?;
     let wanted = c.scenario.clone().or_else(|| list.iter().find(|(s, _)| s.approved).or(list.last()).map(|(s, _)| s.name.clone()));
     let chosen = list.iter().find(|(s, _)| Some(&s.name) == wanted.as_ref()).cloned();

@@ -85,6 +85,15 @@ async fn premi_pages() {
     assert!(body.contains("19 maggiorazioni da 236,85 €"));
     assert!(body.contains("Piano degli Obiettivi 2020 non approvato"));
     assert!(body.contains("Retribuzione di risultato dei dirigenti") && body.contains("/premi/base/persone/D022"), "{body}");
+    // The plan's scores are computed once, through the scores kept in memory (a node that kept
+    // none computes them at the first visit); the page again reads only the staff.
+    let cold = AppState { scores: traguardi_app::plan::score_cache::Cache::with_budget(64 * 1024 * 1024), ..state.clone() };
+    let (_, _, first) = send(&cold, get(page, &cookie)).await;
+    assert_eq!(cold.scores.recomputed().0, 1, "the page computes the plan through the scores kept");
+    assert_eq!(first, body);
+    let (_, _, again) = send(&cold, get(page, &cookie)).await;
+    assert_eq!(cold.scores.recomputed().0, 1, "the scores kept are used");
+    assert!(again.contains("250.000,00 € erogati su 250.000,00 €"));
 
     // A forged form is refused; a real one saves a scenario and shows it.
     assert_eq!(send(&state, post(page, &cookie, "csrf=altro&azione=calcola&nome=bis")).await.0, StatusCode::FORBIDDEN);
