@@ -136,45 +136,64 @@ impl Said {
             Lang::En => catalogue().get(self.template).map_or(self.template, String::as_str),
         };
         let mut out = String::with_capacity(template.len() + 16);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}').map(|close| (&after[..close], close)) {
-                Some((name, close)) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.is_empty() => {
-                    match self.args.iter().find(|(k, _)| *k == name) {
-                        Some((_, Arg::Text(t))) => out.push_str(t),
-                        Some((_, Arg::Said(s))) => out.push_str(&s.describe(lang)),
-                        Some((_, Arg::Lines(lines))) => {
-                            for l in lines {
-                                out.push_str("\n  ");
-                                out.push_str(&l.describe(lang));
-                            }
-                        }
-                        Some((_, Arg::Bullets(items))) => {
-                            for i in items {
-                                out.push_str("\n- ");
-                                out.push_str(&i.describe(lang));
-                            }
-                        }
-                        Some((_, Arg::Problem(p))) => out.push_str(&p.describe(lang)),
-                        Some((_, Arg::Joined(items, separator))) => {
-                            let separator = separator.describe(lang);
-                            out.push_str(&items.iter().map(|i| i.describe(lang)).collect::<Vec<_>>().join(&separator));
-                        }
-                        None => out.push_str(&rest[open..open + close + 2]),
+        for piece in pieces(template) {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Value(name) => match self.args.iter().find(|(k, _)| *k == name) {
+                    Some((_, arg)) => arg.say(lang, &mut out),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
                     }
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    out.push('{');
-                    rest = after;
-                }
+                },
             }
         }
-        out.push_str(rest);
         out
     }
+}
+
+impl Arg {
+    /// Appends the value in `lang`.
+    fn say(&self, lang: Lang, out: &mut String) {
+        match self {
+            Arg::Text(t) => out.push_str(t),
+            Arg::Said(s) => out.push_str(&s.describe(lang)),
+            Arg::Lines(lines) => lines.iter().for_each(|l| out.push_str(&format!("\n  {}", l.describe(lang)))),
+            Arg::Bullets(items) => items.iter().for_each(|i| out.push_str(&format!("\n- {}", i.describe(lang)))),
+            Arg::Problem(p) => out.push_str(&p.describe(lang)),
+            Arg::Joined(items, separator) => out.push_str(&items.iter().map(|i| i.describe(lang)).collect::<Vec<_>>().join(&separator.describe(lang))),
+        }
+    }
+}
+
+/// A piece of a template: text as it is, or the name of a value in braces.
+enum Piece<'a> {
+    Text(&'a str),
+    Value(&'a str),
+}
+
+/// The pieces of a template in order. A brace that does not enclose a name (letters, digits,
+/// `_`) is text.
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push(Piece::Text(&rest[..open]));
+                out.push(Piece::Value(name));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push(Piece::Text(&rest[..=open]));
+                rest = after;
+            }
+        }
+    }
+    out.push(Piece::Text(rest));
+    out
 }
 
 /// Italian, as stored in logs and the audit trail.
@@ -199,19 +218,13 @@ impl PartialEq<&str> for Said {
 
 /// The names a template gives its values, in order.
 pub fn placeholders(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if !after[..close].is_empty() && after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-                out.push(&after[..close]);
-                rest = &after[close + 1..];
-            }
-            _ => rest = after,
-        }
-    }
-    out
+    pieces(template)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Value(name) => Some(name),
+            Piece::Text(_) => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

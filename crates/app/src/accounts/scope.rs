@@ -24,13 +24,11 @@ impl UnitScope {
     /// Where the actor exercises `right` by the roles that give it on their own units only, in
     /// a cycle (empty for the console and the public: the console is not limited by it, the
     /// public has none).
-    #[tracing::instrument(skip_all, fields(ente = %ente.code))]
     pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, right: Right) -> Result<UnitScope, AppError> {
         UnitScope::of_roles(conn, actor, ente, cycle_id, &actor.roles_on_units(right)).await
     }
 
     /// Where the actor's `roles` act in a cycle.
-    #[tracing::instrument(skip_all, fields(ente = %ente.code))]
     pub async fn of_roles(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[AccountRole]) -> Result<UnitScope, AppError> {
         let mut scope = UnitScope::default();
         if let Some(lineages) = actor.units_of(roles).filter(|l| !l.is_empty()) {

@@ -63,7 +63,6 @@ impl OrgByYear {
         OrgByYear { ente: ente.clone(), years: HashMap::new() }
     }
 
-    #[tracing::instrument(skip_all, fields(year = year))]
     pub async fn units(&mut self, conn: &mut Conn, year: i32) -> Result<&[OrgUnit], AppError> {
         if !self.years.contains_key(&year) {
             let cycles = cycle::list(conn, &self.ente).await?; // newest first
@@ -77,7 +76,6 @@ impl OrgByYear {
         Ok(self.years.get(&year).map(Vec::as_slice).unwrap_or_default())
     }
 
-    #[tracing::instrument(skip_all, fields(year = year))]
     pub async fn cdr(&mut self, conn: &mut Conn, year: i32, cdr: &str) -> Result<Option<OrgUnit>, AppError> {
         Ok(self.units(conn, year).await?.iter().find(|u| u.cdr.as_deref() == Some(cdr)).cloned())
     }

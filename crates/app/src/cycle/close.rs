@@ -184,7 +184,6 @@ fn sha256(text: &str) -> String {
 
 /// Refuses a change to a closed cycle's frozen data. Every use case that writes a cycle's plan,
 /// values or structure calls it inside its transaction.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn ensure_open(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<(), AppError> {
     traguardi_store::cycle::lock(conn, &cycle.id, false).await?;
     match close::of_cycle(conn, &ente.id, &cycle.id).await? {

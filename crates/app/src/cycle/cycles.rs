@@ -21,7 +21,6 @@ use crate::{Actor, AppError};
 
 /// The cycle of `year`, created with the default calendar when it does not exist yet.
 /// Returns whether it was created.
-#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> Result<(Cycle, bool), AppError> {
     let year = check_year(year).map_err(|k| AppError::Invalid(Problem { row: None, column: Some("--cycle".into()), kind: k }.into()))?;
     if let Some(c) = cycle::by_year(conn, &ente.id, year).await? {
@@ -39,7 +38,6 @@ pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> R
     Ok((c, true))
 }
 
-#[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn get(conn: &mut Conn, ente: &Ente, year: i32) -> Result<Cycle, AppError> {
     cycle::by_year(conn, &ente.id, year).await?.ok_or(AppError::NoSuchCycle { year })
 }

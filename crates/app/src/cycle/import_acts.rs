@@ -136,7 +136,6 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
 }
 
 /// The registered act with this code (`GC 838/2020`), or a message saying how to register it.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn find(conn: &mut traguardi_store::Conn, ente: &Ente, code: &str) -> Result<Act, AppError> {
     let wanted = code.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
     acts::list(conn, &ente.id)

@@ -28,7 +28,6 @@ use traguardi_domain::plan::indices::Indices;
 use traguardi_store::rules::Rules;
 
 /// The rules in force for a cycle: the latest version stored, or the defaults.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<PayRules, AppError> {
     match traguardi_store::rules::current(conn, Rules::Premi, &ente.id, &cycle.id).await? {
         None => Ok(PayRules::for_year(cycle.year())),

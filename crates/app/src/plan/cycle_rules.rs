@@ -21,7 +21,6 @@ pub struct RulesReport {
 
 /// Stores `canonical` as the new version of `which` rules of the cycle, unless it is the text
 /// in force already. Runs inside the caller's transaction.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn save(tx: &mut Conn, actor: &Actor, ente: &Ente, cycle: &Cycle, which: Rules, canonical: &str) -> Result<RulesReport, AppError> {
     crate::cycle::close::ensure_open(tx, ente, cycle).await?;
     let current = rules::current(tx, which, &ente.id, &cycle.id).await?;
@@ -41,7 +40,6 @@ pub async fn save(tx: &mut Conn, actor: &Actor, ente: &Ente, cycle: &Cycle, whic
 }
 
 /// The scoring rules in force for a cycle: the latest version stored, or the defaults.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn scoring(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<ScoringRules, AppError> {
     match rules::current(conn, Rules::Punteggio, &ente.id, &cycle.id).await? {
         None => Ok(ScoringRules::default()),

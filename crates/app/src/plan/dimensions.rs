@@ -53,7 +53,6 @@ pub const MILANO: &[DefaultDimension] = &[
 ];
 
 /// The ente's dimensions and ambiti, creating Milan's default when it has none.
-#[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn ensure(conn: &mut Conn, ente: &Ente) -> Result<(Vec<Dimension>, Vec<Ambito>), AppError> {
     let mut dims = plan::dimensions(conn, &ente.id).await?;
     if dims.is_empty() {

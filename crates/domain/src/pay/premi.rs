@@ -253,7 +253,7 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
         let Some(main) = segs.iter().max_by_key(|s| (s.days, s.a.starts)) else { continue };
         let mut why = Vec::new();
         let pool_days: i64 = segs.iter().map(|s| s.days).sum();
-        let pres = pool_presence(rules, year, year_days, segs, *all_days, absences.get(p.id.as_str()), &mut why);
+        let pres = pool_presence(rules, year, year_days, segs, (pool_days, *all_days), absences.get(p.id.as_str()), &mut why);
         let OrgScore { org, coef, ros, rod } = organisational(rules, &unit_by_id, &unit_indices, roe, segs, main, pool_days, &mut why);
         // Individual score.
         let eval = evaluations.get(p.id.as_str());
@@ -479,19 +479,19 @@ fn organisational(
     OrgScore { org, coef, ros: ros_any.then_some(ros_w), rod: rod_any.then_some(rod_w) }
 }
 
-/// Presence in the days of the premi's roles: the year's absences apportioned to those days
-/// when the person also served in other roles (result pay counts the rest), explained.
+/// Presence in the `pool_days` of the premi's roles, out of `all_days` of service: the year's
+/// absences apportioned to those days when the person also served in other roles (result pay
+/// counts the rest), explained.
 fn pool_presence(
     rules: &PayRules,
     year: i32,
     year_days: Decimal,
     segs: &[Segment<'_>],
-    all_days: i64,
+    (pool_days, all_days): (i64, i64),
     absences: Option<&Vec<Absence>>,
     why: &mut Vec<String>,
 ) -> crate::pay::presence::Presence {
     let served: Vec<Served> = segs.iter().map(|s| Served { days: s.days, part_time: s.a.part_time }).collect();
-    let pool_days: i64 = segs.iter().map(|s| s.days).sum();
     let mut abs: Vec<Absence> = absences.cloned().unwrap_or_default();
     if pool_days < all_days {
         let share = Decimal::from(pool_days) / Decimal::from(all_days);
