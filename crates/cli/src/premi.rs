@@ -8,7 +8,6 @@ use anyhow::Result;
 use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
 use traguardi_app::{Actor, AppError, pay::import_absences, pay::import_evaluations, pay::import_fund};
 use traguardi_docs::export::Sheet;
-use traguardi_domain::budget::euro;
 use traguardi_domain::plan::round::it;
 use traguardi_domain::value::parse_date;
 use traguardi_domain::{Lang, Problem};
@@ -62,16 +61,16 @@ pub async fn import_fund(
         "{} {year}: {} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} € (premi organizzativa {} €, individuale {} €; posizione {} €, risultato {} €); non utilizzato {} €{}",
         r.kind.label(),
         r.items,
-        euro(t.resources),
-        euro(t.stable),
-        euro(t.variable),
-        euro(t.reductions),
-        euro(t.destinations),
-        euro(t.premi_organizzativa),
-        euro(t.premi_individuale),
-        euro(t.position),
-        euro(t.result),
-        euro(t.unspent),
+        t.resources,
+        t.stable,
+        t.variable,
+        t.reductions,
+        t.destinations,
+        t.premi_organizzativa,
+        t.premi_individuale,
+        t.position,
+        t.result,
+        t.unspent,
         if r.unchanged { " (invariato)" } else { "" }
     );
     dry_note(args.dry_run);
@@ -195,22 +194,22 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
                 s.name,
                 at.cycle,
                 s.people,
-                euro(s.pool),
-                euro(a.fondo_organizzativa),
-                euro(a.fondo_individuale),
+                s.pool,
+                a.fondo_organizzativa,
+                a.fondo_individuale,
                 a.teste_maggiorazione,
-                euro(a.maggiorazione_unitaria),
-                euro(s.paid),
-                euro(s.residual)
+                a.maggiorazione_unitaria,
+                s.paid,
+                s.residual
             );
             let d = &a.dirigenti;
             out!(
                 "dirigenti: {} con retribuzione di risultato {} €, contributi {} €, IRAP {} €, totale {} €",
                 d.dirigenti.len(),
-                euro(d.totale),
-                euro(d.contributi),
-                euro(d.irap),
-                euro(d.totale_complessivo)
+                d.totale,
+                d.contributi,
+                d.irap,
+                d.totale_complessivo
             );
             out!("impronta SHA-256: {}", s.hash);
         }
@@ -224,7 +223,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
                     (Some(t), Some(by)) => format!("approvato il {t} da {by}"),
                     _ => "da approvare".into(),
                 };
-                out!("{}\t{} persone\terogati {} € su {} €\t{state}\t{}", s.name, s.people, euro(s.paid), euro(s.pool), &s.hash[..12]);
+                out!("{}\t{} persone\terogati {} € su {} €\t{state}\t{}", s.name, s.people, s.paid, s.pool, &s.hash[..12]);
             }
         }
         PayoutKind::Confronta { at, a, b, format, out } => {
@@ -235,7 +234,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Approva { at, nome } => {
             let s = payouts::approve(store, &actor, at.ente.as_deref(), at.cycle, &nome).await?;
-            out!("scenario «{}» {} approvato: erogati {} € (impronta {})", s.name, at.cycle, euro(s.paid), s.hash);
+            out!("scenario «{}» {} approvato: erogati {} € (impronta {})", s.name, at.cycle, s.paid, s.hash);
         }
         PayoutKind::Export { at, nome, format, out } => {
             let (_, a) = chosen(store, &at, nome.as_deref()).await?;

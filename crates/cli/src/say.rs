@@ -136,7 +136,7 @@ pub fn peg_report(r: &PegReport) -> String {
         Lang::En => format!("PEG: {} rows read", r.rows),
     };
     for y in &r.imported {
-        let amount = traguardi_domain::budget::euro(y.previsione);
+        let amount = y.previsione.to_string();
         s.push_str(&match l {
             Lang::It => format!("\n{} CdR {}: {} righe, previsione {amount} (sostituite {} righe)", y.anno, y.cdr, y.lines, y.replaced),
             Lang::En => format!("\n{} CdR {}: {} lines, forecast {amount} ({} lines replaced)", y.anno, y.cdr, y.lines, y.replaced),
@@ -179,7 +179,7 @@ pub fn mapped_report(r: &MappedReport) -> String {
             s.push_str(&format!("\n{}{code}{name}:", l.pick("totale", "total")));
             current = Some(t.codice.as_str());
         }
-        s.push_str(&format!(" {} {}", t.misura, traguardi_domain::budget::euro(t.importo)));
+        s.push_str(&format!(" {} {}", t.misura, t.importo));
     }
     s.push_str(&tail(l, false, r.dry_run, 0));
     s

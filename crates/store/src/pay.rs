@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::str::FromStr;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
@@ -168,13 +169,13 @@ pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind
                 description: text(r, "description")?,
                 nature: coded(r, "fund_item", "nature", Nature::parse)?,
                 usage: coded(r, "fund_item", "usage", Use::parse)?,
-                amount: int(r, "amount_cents")?,
+                amount: Cents::new(int(r, "amount_cents")?),
                 outside_cap: boolean(r, "outside_cap")?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(Some(Fund {
-        cap: sqlx::Row::try_get::<Option<i64>, _>(&f, "cap_cents")?,
+        cap: sqlx::Row::try_get::<Option<i64>, _>(&f, "cap_cents")?.map(Cents::new),
         certified_by: opt_text(&f, "certified_by")?,
         certified_on: opt_date(&f, "fund", "certified_on")?,
         items,
@@ -200,7 +201,7 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: Fun
         .bind(&ente.0)
         .bind(cycle_id)
         .bind(kind.code())
-        .bind(f.cap)
+        .bind(f.cap.map(Cents::get))
         .bind(f.certified_by.as_deref())
         .bind(f.certified_on.map(iso))
         .bind(at)
@@ -217,7 +218,7 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: Fun
         .bind(&it.description)
         .bind(it.nature.code())
         .bind(it.usage.code())
-        .bind(it.amount)
+        .bind(it.amount.get())
         .bind(i64::from(it.outside_cap))
         .execute(&mut *conn)
         .await?;
@@ -364,18 +365,18 @@ pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &
     Ok(())
 }
 
-/// The result-pay base of each managerial position of a cycle: unit id → cents.
-pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, i64)>, StoreError> {
+/// The result-pay base of each managerial position of a cycle: unit id → base.
+pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, Cents)>, StoreError> {
     let rows = sqlx::query("SELECT unit_id, base_cents FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 ORDER BY unit_id")
         .bind(&ente.0)
         .bind(cycle_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok((text(r, "unit_id")?, int(r, "base_cents")?))).collect()
+    rows.iter().map(|r| Ok((text(r, "unit_id")?, Cents::new(int(r, "base_cents")?)))).collect()
 }
 
 /// Replaces the positions of the given units.
-pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rows: &[(String, i64)]) -> Result<(), StoreError> {
+pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rows: &[(String, Cents)]) -> Result<(), StoreError> {
     for (unit, base) in rows {
         sqlx::query("DELETE FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 AND unit_id = $3")
             .bind(&ente.0)
@@ -387,7 +388,7 @@ pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r
             .bind(cycle_id)
             .bind(&ente.0)
             .bind(unit)
-            .bind(base)
+            .bind(base.get())
             .execute(&mut *conn)
             .await?;
     }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashSet};
 use traguardi_domain::said;
 
 use serde::Serialize;
-use traguardi_domain::budget::{euro, tables};
-use traguardi_domain::money::euros;
+use traguardi_domain::budget::tables;
+use traguardi_domain::money::Cents;
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
 use traguardi_store::org::OrgUnit;
@@ -33,8 +33,8 @@ pub enum Scope {
     Cdr(String),
 }
 
-/// Three amounts in cents, for the year two before, the year before and the report's year.
-pub type Years = [i64; 3];
+/// Three amounts, for the year two before, the year before and the report's year.
+pub type Years = [Cents; 3];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -58,7 +58,7 @@ pub struct Section {
     pub riepilogo: Vec<MissioneBlock>,
     pub total: Years,
     /// The "di cui" split of the report year's forecast (capital only).
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,7 +67,7 @@ pub struct CdrBlock {
     pub name: String,
     pub groups: Vec<Group>,
     pub total: Years,
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 /// Lines of one Macroaggregato (or, for capital spending, one Titolo).
@@ -78,7 +78,7 @@ pub struct Group {
     pub name: String,
     pub lines: Vec<Line>,
     pub total: Years,
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,7 +92,7 @@ pub struct Line {
     pub missione: String,
     pub programma: String,
     pub amounts: Years,
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +101,7 @@ pub struct MissioneBlock {
     pub name: String,
     pub programmi: Vec<ProgrammaRow>,
     pub total: Years,
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,7 +109,7 @@ pub struct ProgrammaRow {
     pub code: String,
     pub name: String,
     pub amounts: Years,
-    pub di_cui: [i64; 3],
+    pub di_cui: Years,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,18 +129,18 @@ pub struct DupPage {
 /// Where a line sorts in the report: CdR, Titolo, code, capitolo, articolo (numbers as numbers).
 type LineKey = (String, i32, String, (u64, String), (u64, String));
 /// Amounts and "di cui" per Missione, then Programma.
-type Summary = BTreeMap<String, BTreeMap<String, (Years, [i64; 3])>>;
+type Summary = BTreeMap<String, BTreeMap<String, (Years, Years)>>;
 
 /// A line across the three years: its latest description and an amount per year.
 struct Merged<'a> {
     latest: &'a BudgetLine,
     amounts: Years,
-    di_cui: [i64; 3],
+    di_cui: Years,
 }
 
-fn add(a: &mut [i64; 3], b: &[i64; 3]) {
+fn add(a: &mut Years, b: &Years) {
     for (x, y) in a.iter_mut().zip(b) {
-        *x += y;
+        *x += *y;
     }
 }
 
@@ -254,9 +254,9 @@ fn merge<'a>(lines: &[&'a BudgetLine], years: [i32; 3]) -> Vec<Merged<'a>> {
     by_key
         .into_values()
         .map(|(per_year, latest)| {
-            let amounts = [0, 1, 2].map(|i| per_year[i].map_or(0, |l| l.previsione));
+            let amounts = [0, 1, 2].map(|i| per_year[i].map_or(Cents::ZERO, |l| l.previsione));
             let di_cui = per_year[2]
-                .map_or([0; 3], |l| [l.crono_anni_precedenti.unwrap_or(0), l.altri_nuovi_stanziamenti.unwrap_or(0), l.programma_triennale_llpp.unwrap_or(0)]);
+                .map_or([Cents::ZERO; 3], |l| [l.crono_anni_precedenti, l.altri_nuovi_stanziamenti, l.programma_triennale_llpp].map(Option::unwrap_or_default));
             Merged { latest, amounts, di_cui }
         })
         .collect()
@@ -268,7 +268,7 @@ fn section(merged: &[Merged<'_>], titolo: i32, capital: bool) -> Section {
     for m in merged.iter().filter(|m| m.latest.titolo == titolo) {
         let l = m.latest;
         if s.cdr.last().is_none_or(|c: &CdrBlock| c.cdr != l.cdr) {
-            s.cdr.push(CdrBlock { cdr: l.cdr.clone(), name: l.cdr_name.clone(), groups: Vec::new(), total: [0; 3], di_cui: [0; 3] });
+            s.cdr.push(CdrBlock { cdr: l.cdr.clone(), name: l.cdr_name.clone(), groups: Vec::new(), total: [Cents::ZERO; 3], di_cui: [Cents::ZERO; 3] });
         }
         let block = s.cdr.last_mut().expect("just pushed");
         // Current spending is grouped by Macroaggregato; capital spending by Titolo, as in the seed.
@@ -280,7 +280,7 @@ fn section(merged: &[Merged<'_>], titolo: i32, capital: bool) -> Section {
             (macro_, name)
         };
         if block.groups.last().is_none_or(|g| g.code != code) {
-            block.groups.push(Group { titolo, code: code.clone(), name, lines: Vec::new(), total: [0; 3], di_cui: [0; 3] });
+            block.groups.push(Group { titolo, code: code.clone(), name, lines: Vec::new(), total: [Cents::ZERO; 3], di_cui: [Cents::ZERO; 3] });
         }
         let group = block.groups.last_mut().expect("just pushed");
         group.lines.push(Line {
@@ -300,7 +300,7 @@ fn section(merged: &[Merged<'_>], titolo: i32, capital: bool) -> Section {
         add(&mut block.di_cui, &m.di_cui);
         add(&mut s.total, &m.amounts);
         add(&mut s.di_cui, &m.di_cui);
-        let e = riepilogo.entry(l.missione.clone()).or_default().entry(l.programma.clone()).or_insert(([0; 3], [0; 3]));
+        let e = riepilogo.entry(l.missione.clone()).or_default().entry(l.programma.clone()).or_insert(([Cents::ZERO; 3], [Cents::ZERO; 3]));
         add(&mut e.0, &m.amounts);
         add(&mut e.1, &m.di_cui);
     }
@@ -311,8 +311,13 @@ fn section(merged: &[Merged<'_>], titolo: i32, capital: bool) -> Section {
     s.riepilogo = riepilogo
         .into_iter()
         .map(|(m, programmi)| {
-            let mut block =
-                MissioneBlock { name: tables::missione(&m).unwrap_or_default().into(), code: m.clone(), programmi: Vec::new(), total: [0; 3], di_cui: [0; 3] };
+            let mut block = MissioneBlock {
+                name: tables::missione(&m).unwrap_or_default().into(),
+                code: m.clone(),
+                programmi: Vec::new(),
+                total: [Cents::ZERO; 3],
+                di_cui: [Cents::ZERO; 3],
+            };
             for (p, (amounts, di_cui)) in programmi {
                 add(&mut block.total, &amounts);
                 add(&mut block.di_cui, &di_cui);
@@ -329,14 +334,14 @@ impl Report {
     /// line and one per printed total, with `tipo` saying which.
     pub fn sheets(&self) -> Vec<traguardi_docs::export::Sheet> {
         let [a, b, c] = self.years;
-        let money = |v: i64| euros(v).to_string();
+        let money = |v: Cents| v.euros().to_string();
         let mut header: Vec<String> =
             ["sezione", "tipo", "cdr", "macroaggregato", "capitolo", "articolo", "pdc", "vincolo", "descrizione", "missione", "programma"]
                 .map(String::from)
                 .to_vec();
         header.extend([format!("previsione_{a}"), format!("previsione_{b}"), format!("previsione_{c}")]);
         header.extend(["crono_anni_precedenti", "altri_nuovi_stanziamenti", "programma_triennale_llpp"].map(String::from));
-        let row = |sez: &str, tipo: &str, cells: [&str; 9], amounts: &Years, di_cui: Option<&[i64; 3]>| {
+        let row = |sez: &str, tipo: &str, cells: [&str; 9], amounts: &Years, di_cui: Option<&Years>| {
             let mut r: Vec<String> = vec![sez.into(), tipo.into()];
             r.extend(cells.iter().map(|s| s.to_string()));
             r.extend(amounts.iter().map(|v| money(*v)));
@@ -346,7 +351,7 @@ impl Report {
         let mut details = Vec::new();
         let mut summaries = Vec::new();
         for (sez, sum_sez, s, capital) in [("1.B", "1.D", &self.correnti, false), ("2.B", "2.C", &self.capitale, true)] {
-            let dc = |d: &[i64; 3]| capital.then_some(*d);
+            let dc = |d: &Years| capital.then_some(*d);
             for block in &s.cdr {
                 for g in &block.groups {
                     for l in &g.lines {
@@ -387,21 +392,21 @@ impl Report {
     /// The data for JSON output: amounts as decimal euro with two places (`"3631120.00"`).
     pub fn to_json(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
-        convert_amounts(&mut v, &|n| euros(n).to_string().into());
+        convert_amounts(&mut v, &|n| n.euros().to_string().into());
         v
     }
 
     /// The data for the PDF template: amounts written the Italian way (`3.631.120,00`).
     pub fn printable(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
-        convert_amounts(&mut v, &|n| euro(n).into());
+        convert_amounts(&mut v, &|n| n.to_string().into());
         v["title"] = format!("Bilancio di Previsione {} - REPORT COMMISSIONI", self.bilancio).into();
         v
     }
 }
 
 /// Rewrites every amount array (`amounts`, `total`, `di_cui`, held in cents) with `f`.
-fn convert_amounts(v: &mut serde_json::Value, f: &dyn Fn(i64) -> serde_json::Value) {
+fn convert_amounts(v: &mut serde_json::Value, f: &dyn Fn(Cents) -> serde_json::Value) {
     match v {
         serde_json::Value::Object(map) => {
             for (k, x) in map.iter_mut() {
@@ -409,7 +414,7 @@ fn convert_amounts(v: &mut serde_json::Value, f: &dyn Fn(i64) -> serde_json::Val
                     serde_json::Value::Array(items) if matches!(k.as_str(), "amounts" | "total" | "di_cui") => {
                         for i in items.iter_mut() {
                             if let Some(n) = i.as_i64() {
-                                *i = f(n);
+                                *i = f(Cents::new(n));
                             }
                         }
                     }

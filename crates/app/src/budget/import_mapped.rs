@@ -10,7 +10,8 @@ use traguardi_domain::said;
 use serde::Serialize;
 use traguardi_docs::{ReadOptions, Table, read_table};
 use traguardi_domain::budget::mapping::{Form, Mapping};
-use traguardi_domain::budget::{euro, parse_euro};
+use traguardi_domain::budget::parse_euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Problem, ProblemKind, Problems};
 use traguardi_store::Store;
@@ -66,7 +67,7 @@ pub struct Total {
     pub codice: String,
     pub nome: String,
     pub misura: String,
-    pub importo: i64,
+    pub importo: Cents,
 }
 
 /// What a file holds once read through a mapping.
@@ -89,9 +90,9 @@ pub fn read(mapping: &Mapping, bytes: &[u8], opts: ReadOptions) -> Result<Read, 
     }
 }
 
-fn amount(cell: &str, style: NumberStyle) -> Option<i64> {
+fn amount(cell: &str, style: NumberStyle) -> Option<Cents> {
     if cell.trim().is_empty() {
-        return Some(0);
+        return Some(Cents::ZERO);
     }
     parse_euro(cell, style).ok()
 }
@@ -188,26 +189,26 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
         return Err(Problem::file(ProblemKind::TruncatedRow { expected: needed, found: table.headers.len() }).into());
     }
     let header = |i: usize| table.headers.get(i - 1).cloned().unwrap_or_default();
-    let values = |rec: &traguardi_docs::Record, from: usize, n: usize, problems: &mut Problems| -> Vec<i64> {
+    let values = |rec: &traguardi_docs::Record, from: usize, n: usize, problems: &mut Problems| -> Vec<Cents> {
         (from..from + n)
             .map(|c| {
                 let cell = rec.cells.get(c - 1).map_or("", String::as_str);
                 amount(cell, style).unwrap_or_else(|| {
                     problems.push(Problem::cell(rec.line, &header(c), ProblemKind::BadNumber { value: cell.into() }));
-                    0
+                    Cents::ZERO
                 })
             })
             .collect()
     };
-    let add = |acc: &mut Vec<i64>, v: &[i64]| {
-        acc.resize(v.len(), 0);
-        acc.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+    let add = |acc: &mut Vec<Cents>, v: &[Cents]| {
+        acc.resize(v.len(), Cents::ZERO);
+        acc.iter_mut().zip(v).for_each(|(a, b)| *a += *b);
     };
     let mut read = Read { rows: table.rows.len(), ..Read::default() };
-    let mut by_titolo: BTreeMap<u32, (Vec<i64>, usize)> = BTreeMap::new();
-    let mut all: Vec<i64> = Vec::new();
-    let disagree = |rec: &traguardi_docs::Record, col: usize, file: i64, sum: i64, what: &str, problems: &mut Problems| {
-        problems.push(Problem::cell(rec.line, &header(col), ProblemKind::BadFormat { value: euro(file), expected: format!("{what}: {}", euro(sum)) }));
+    let mut by_titolo: BTreeMap<u32, (Vec<Cents>, usize)> = BTreeMap::new();
+    let mut all: Vec<Cents> = Vec::new();
+    let disagree = |rec: &traguardi_docs::Record, col: usize, file: Cents, sum: Cents, what: &str, problems: &mut Problems| {
+        problems.push(Problem::cell(rec.line, &header(col), ProblemKind::BadFormat { value: file.to_string(), expected: format!("{what}: {sum}") }));
     };
     for rec in &table.rows {
         let label = rec.cells.get(titolo_col - 1).map_or("", |s| s.trim());
@@ -216,7 +217,7 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
         if let Some(t) = row_total {
             let totals = values(rec, *t, measures.len(), &mut problems);
             for (m, file) in totals.iter().enumerate() {
-                let sum: i64 = (0..groups.len()).map(|g| row[g * measures.len() + m]).sum();
+                let sum: Cents = (0..groups.len()).map(|g| row[g * measures.len() + m]).sum();
                 if sum != *file {
                     disagree(rec, t + m, *file, sum, "la somma delle colonne della riga", &mut problems);
                 }
@@ -263,7 +264,7 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
             for (g, missione) in groups.iter().enumerate() {
                 for (m, misura) in measures.iter().enumerate() {
                     let importo = row[g * measures.len() + m];
-                    if importo == 0 {
+                    if importo == Cents::ZERO {
                         continue;
                     }
                     read.amounts.push(Amount {
@@ -297,10 +298,10 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
 
 /// Sums by Centro di responsabilità (or by Missione when there is no centro) and measure.
 fn totals(amounts: &[Amount]) -> Vec<Total> {
-    let mut by: BTreeMap<(String, String), (String, i64)> = BTreeMap::new();
+    let mut by: BTreeMap<(String, String), (String, Cents)> = BTreeMap::new();
     for a in amounts {
         let key = if a.centro.is_empty() { a.missione.clone() } else { a.centro.clone() };
-        let e = by.entry((key, a.misura.clone())).or_insert_with(|| (a.centro_nome.clone(), 0));
+        let e = by.entry((key, a.misura.clone())).or_insert_with(|| (a.centro_nome.clone(), Cents::ZERO));
         e.1 += a.importo;
     }
     by.into_iter().map(|((codice, misura), (nome, importo))| Total { codice, nome, misura, importo }).collect()

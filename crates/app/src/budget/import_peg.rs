@@ -8,6 +8,7 @@ use traguardi_domain::said;
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::{PdcCode, Side, parse_euro, tables};
+use traguardi_domain::money::Cents;
 use traguardi_domain::{Problem, ProblemKind, Problems};
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
@@ -40,8 +41,8 @@ pub struct YearCdr {
     pub lines: usize,
     /// Lines of this year and CdR stored before, now replaced.
     pub replaced: u64,
-    /// Sum of the forecasts, in cents.
-    pub previsione: i64,
+    /// Sum of the forecasts.
+    pub previsione: Cents,
 }
 
 fn year(s: &str) -> Result<i32, ProblemKind> {
@@ -141,7 +142,7 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
             v => parse_euro(v, style).map_err(|k| bad(c, k)).ok(),
         };
         let cassa = optional("cassa", &mut bad);
-        let di_cui: Vec<Option<i64>> = DI_CUI.iter().map(|c| optional(c, &mut bad)).collect();
+        let di_cui: Vec<Option<Cents>> = DI_CUI.iter().map(|c| optional(c, &mut bad)).collect();
         let stated_titolo = match get("titolo") {
             "" => None,
             t => t.parse::<u8>().ok().filter(|n| side.is_some_and(|s| tables::titolo(s, *n).is_some())).or_else(|| {
@@ -171,16 +172,13 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
                 );
             }
             titolo = titolo.or(Some(2));
-            let sum: i64 = di_cui.iter().flatten().sum();
+            let sum: Cents = di_cui.iter().flatten().sum();
             if let Some(p) = previsione
                 && sum != p
             {
                 bad(
                     "crono_anni_precedenti",
-                    ProblemKind::BadFormat {
-                        value: traguardi_domain::budget::euro(sum),
-                        expected: format!("che le tre colonne «di cui» sommino alla previsione ({})", traguardi_domain::budget::euro(p)),
-                    },
+                    ProblemKind::BadFormat { value: sum.to_string(), expected: format!("che le tre colonne «di cui» sommino alla previsione ({p})") },
                 );
             }
         }

@@ -6,6 +6,7 @@
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::parse_euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundItem, FundKind, FundTotals, Nature, Use};
 use traguardi_domain::said;
 use traguardi_domain::value::parse_yes_no;
@@ -33,7 +34,7 @@ pub struct FundReport {
 #[derive(Debug, Clone, Default)]
 pub struct FundHeader {
     pub kind: FundKind,
-    pub cap: Option<i64>,
+    pub cap: Option<Cents>,
     pub certified_by: Option<String>,
     pub certified_on: Option<chrono::NaiveDate>,
 }
@@ -87,7 +88,7 @@ pub async fn import_fund(
                 None
             }
             s => match parse_euro(s, style) {
-                Ok(c) if c < 0 => {
+                Ok(c) if c.is_negative() => {
                     bad("importo", ProblemKind::OutOfRange { value: s.into(), min: "0 (le decurtazioni hanno natura «decurtazione»)".into(), max: "∞".into() });
                     None
                 }
@@ -137,9 +138,9 @@ pub async fn import_fund(
 }
 
 /// A whole-euro or cents amount typed on the command line (`125000`, `125.000,50`).
-pub fn parse_amount(s: &str) -> Result<i64, AppError> {
+pub fn parse_amount(s: &str) -> Result<Cents, AppError> {
     let style = if s.contains(',') { traguardi_domain::value::NumberStyle::It } else { traguardi_domain::value::NumberStyle::En };
-    parse_euro(s, style)
-        .map_err(|k| AppError::Invalid(Problem::column("--limite", k).into()))
-        .and_then(|c| if c < 0 { Err(AppError::Invalid(Problem::column("--limite", ProblemKind::BadNumber { value: s.into() }).into())) } else { Ok(c) })
+    parse_euro(s, style).map_err(|k| AppError::Invalid(Problem::column("--limite", k).into())).and_then(|c| {
+        if c.is_negative() { Err(AppError::Invalid(Problem::column("--limite", ProblemKind::BadNumber { value: s.into() }).into())) } else { Ok(c) }
+    })
 }

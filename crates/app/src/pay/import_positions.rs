@@ -7,6 +7,7 @@ use traguardi_domain::said;
 
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::parse_euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::{Problem, ProblemKind};
 use traguardi_store::{Store, org, pay};
 
@@ -50,7 +51,7 @@ pub async fn import_positions(
             problems.push(Problem::cell(line, "struttura", ProblemKind::Duplicate { value: code.into(), first_row: first }));
         }
         let base = match parse_euro(cols.get(rec, "base"), style) {
-            Ok(c) if c >= 0 => Some(c),
+            Ok(c) if !c.is_negative() => Some(c),
             Ok(_) => {
                 problems.push(Problem::cell(line, "base", ProblemKind::OutOfRange { value: cols.get(rec, "base").into(), min: "0".into(), max: "∞".into() }));
                 None
@@ -66,7 +67,7 @@ pub async fn import_positions(
     }
     problems.into_result()?;
     let before = pay::positions(&mut tx, &ente.id, &cycle.id).await?;
-    let changed: Vec<(String, i64)> = rows.iter().filter(|r| !before.contains(r)).cloned().collect();
+    let changed: Vec<(String, Cents)> = rows.iter().filter(|r| !before.contains(r)).cloned().collect();
     if !changed.is_empty() && !dry_run {
         pay::replace_positions(&mut tx, &ente.id, &cycle.id, &changed).await?;
         audit::record_in_cycle(

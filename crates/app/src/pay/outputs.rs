@@ -6,36 +6,36 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use traguardi_docs::export::Sheet;
-use traguardi_domain::money::{euros, report};
+use traguardi_domain::money::{Cents, report};
 
 use traguardi_domain::pay::premi::Allocation;
 
-/// Two scenarios side by side: per person, each total and the difference (cents).
+/// Two scenarios side by side: per person, each total and the difference.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub a: String,
     pub b: String,
     pub rows: Vec<ComparisonRow>,
-    pub total_a: i64,
-    pub total_b: i64,
+    pub total_a: Cents,
+    pub total_b: Cents,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonRow {
     pub matricola: String,
     pub nome: String,
-    pub a: i64,
-    pub b: i64,
-    pub differenza: i64,
+    pub a: Cents,
+    pub b: Cents,
+    pub differenza: Cents,
 }
 
 pub fn compare(name_a: &str, a: &Allocation, name_b: &str, b: &Allocation) -> Comparison {
-    let mut people: BTreeMap<&str, (&str, i64, i64)> = BTreeMap::new();
+    let mut people: BTreeMap<&str, (&str, Cents, Cents)> = BTreeMap::new();
     for p in &a.persone {
-        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).1 = p.totale;
+        people.entry(&p.matricola).or_insert((&p.nome, Cents::ZERO, Cents::ZERO)).1 = p.totale;
     }
     for p in &b.persone {
-        people.entry(&p.matricola).or_insert((&p.nome, 0, 0)).2 = p.totale;
+        people.entry(&p.matricola).or_insert((&p.nome, Cents::ZERO, Cents::ZERO)).2 = p.totale;
     }
     Comparison {
         a: name_a.into(),
@@ -54,7 +54,7 @@ impl Comparison {
             rows: self
                 .rows
                 .iter()
-                .map(|r| vec![r.matricola.clone(), r.nome.clone(), euros(r.a).to_string(), euros(r.b).to_string(), euros(r.differenza).to_string()])
+                .map(|r| vec![r.matricola.clone(), r.nome.clone(), r.a.euros().to_string(), r.b.euros().to_string(), r.differenza.euros().to_string()])
                 .collect(),
         }
     }
@@ -75,7 +75,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
             (VOCE_INDIVIDUALE, "premio performance individuale", p.individuale),
             (VOCE_INDIVIDUALE, "maggiorazione premio individuale per la differenziazione", p.maggiorazione),
         ];
-        for (voce, what, cents) in items.into_iter().filter(|(_, _, c)| *c > 0) {
+        for (voce, what, cents) in items.into_iter().filter(|(_, _, c)| *c > Cents::ZERO) {
             rows.push(vec![
                 p.matricola.clone(),
                 p.nome.clone(),
@@ -84,7 +84,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
                 a.anno.to_string(),
                 voce.into(),
                 what.into(),
-                euros(cents).to_string(),
+                cents.euros().to_string(),
             ]);
         }
     }
@@ -95,7 +95,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
         } else {
             (VOCE_RISULTATO, "retribuzione di risultato")
         };
-        if r.importo > 0 {
+        if r.importo > Cents::ZERO {
             rows.push(vec![
                 r.matricola.clone(),
                 nome,
@@ -104,12 +104,12 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
                 a.anno.to_string(),
                 voce.into(),
                 what.into(),
-                euros(r.importo).to_string(),
+                r.importo.euros().to_string(),
             ]);
         }
     }
     // The managers' art. 30 uplift is result pay too.
-    for m in a.dirigenti.dirigenti.iter().filter(|m| m.maggiorazione > 0) {
+    for m in a.dirigenti.dirigenti.iter().filter(|m| m.maggiorazione > Cents::ZERO) {
         let struttura = a.dirigenti.righe.iter().find(|r| r.matricola == m.matricola && !r.interim).map(|r| r.struttura.clone()).unwrap_or_default();
         rows.push(vec![
             m.matricola.clone(),
@@ -119,7 +119,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
             a.anno.to_string(),
             VOCE_RISULTATO.into(),
             "maggiorazione retribuzione di risultato per la differenziazione".into(),
-            euros(m.maggiorazione).to_string(),
+            m.maggiorazione.euros().to_string(),
         ]);
     }
     Sheet {
@@ -133,7 +133,7 @@ pub fn payroll_sheet(a: &Allocation) -> Sheet {
 /// and paid, the average and highest premium, distribution by band of the highest, and the
 /// degree of differentiation.
 pub fn transparency_sheet(a: &Allocation) -> Sheet {
-    let e = |c: i64| euros(c).to_string();
+    let e = |c: Cents| c.euros().to_string();
     let line = |who: &str, section: &str, what: &str, value: String| vec![who.to_string(), section.to_string(), what.to_string(), value];
     let mut rows = vec![
         line("personale", "stanziato", "premi performance organizzativa", e(a.fondo_organizzativa)),
@@ -146,10 +146,10 @@ pub fn transparency_sheet(a: &Allocation) -> Sheet {
         "personale",
         "differenziazione",
         "personale con la maggiorazione per la differenziazione",
-        a.persone.iter().filter(|p| p.maggiorazione > 0).count().to_string(),
+        a.persone.iter().filter(|p| p.maggiorazione > Cents::ZERO).count().to_string(),
     ));
     let d = &a.dirigenti;
-    let set_aside: i64 = d.righe.iter().map(|r| r.importo_pieno).sum();
+    let set_aside: Cents = d.righe.iter().map(|r| r.importo_pieno).sum();
     rows.push(line("dirigenti", "stanziato", "retribuzione di risultato al punteggio pieno", e(set_aside)));
     rows.push(line("dirigenti", "erogato", "retribuzione di risultato", e(d.totale)));
     rows.extend(distribution("dirigenti", &d.dirigenti.iter().map(|m| m.totale).collect::<Vec<_>>()));
@@ -159,8 +159,8 @@ pub fn transparency_sheet(a: &Allocation) -> Sheet {
 /// How the amounts paid to a group are spread: how many were evaluated and paid, the average
 /// and highest, how many fall in each quarter of the highest, and the coefficient of
 /// variation (%).
-fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
-    let with_premium: Vec<i64> = paid.iter().copied().filter(|c| *c > 0).collect();
+fn distribution(who: &str, paid: &[Cents]) -> Vec<Vec<String>> {
+    let with_premium: Vec<i64> = paid.iter().map(|c| c.get()).filter(|c| *c > 0).collect();
     let max = with_premium.iter().copied().max().unwrap_or(0);
     let n = with_premium.len() as i64;
     let avg = if n > 0 { Decimal::from(with_premium.iter().sum::<i64>()) / Decimal::from(n) } else { Decimal::ZERO };
@@ -169,7 +169,7 @@ fn distribution(who: &str, paid: &[i64]) -> Vec<Vec<String>> {
         line("destinatari", "valutati".into(), paid.len().to_string()),
         line("destinatari", "con premio".into(), n.to_string()),
         line("premio", "medio".into(), report(avg / Decimal::ONE_HUNDRED).to_string()),
-        line("premio", "massimo".into(), euros(max).to_string()),
+        line("premio", "massimo".into(), Cents::new(max).euros().to_string()),
     ];
     for (lo, hi) in [(0, 25), (25, 50), (50, 75), (75, 100)] {
         let count = with_premium.iter().filter(|c| **c * 100 > max * lo && **c * 100 <= max * hi).count();
@@ -198,7 +198,7 @@ mod tests {
     fn the_published_average_is_the_rounded_mean_of_the_rows() {
         // Premi of 1,01 € and 1,00 €: the mean is 1,005 €, published 1,01 (half-up; half-even
         // would print 1,00). The rows are cents already; the average is rounded once.
-        let rows = distribution("personale", &[101, 100, 0]);
+        let rows = distribution("personale", &[101, 100, 0].map(Cents::new));
         assert_eq!(value(&rows, "medio"), "1.01");
         assert_eq!(value(&rows, "massimo"), "1.01");
         assert_eq!((value(&rows, "con premio"), value(&rows, "senza premio")), ("2".to_string(), "1".to_string()));

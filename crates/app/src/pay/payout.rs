@@ -5,6 +5,8 @@
 use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_docs::export::Sheet;
+use traguardi_domain::budget::parse_euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::{ResultPay, ResultPayRow, ResultPayRules, result_pay};
 use traguardi_domain::value::parse_percent;
 use traguardi_domain::{Problem, ProblemKind};
@@ -51,7 +53,14 @@ pub async fn dirigenti_from_file(bytes: &[u8], opts: ReadOptions, rules: &Result
                 None
             }),
         };
-        let (base, days, score) = (number("base"), number("giorni"), number("punteggio"));
+        let (days, score) = (number("giorni"), number("punteggio"));
+        let base = match cols.get(rec, "base") {
+            "" => {
+                problems.push(Problem::cell(line, "base", ProblemKind::Required));
+                None
+            }
+            s => parse_euro(s, style).map_err(|k| problems.push(Problem::cell(line, "base", k))).ok(),
+        };
         let share = match cols.get(rec, "quota") {
             "" => Some(rust_decimal::Decimal::ONE_HUNDRED),
             s => parse_percent(s, style).map_err(|k| problems.push(Problem::cell(line, "quota", k))).ok(),
@@ -70,7 +79,7 @@ pub async fn dirigenti_from_file(bytes: &[u8], opts: ReadOptions, rules: &Result
 }
 
 fn lines(p: &ResultPay) -> Vec<PayLine> {
-    let total = |tipo, dirigente: &str, importo: rust_decimal::Decimal| PayLine {
+    let total = |tipo, dirigente: &str, importo: Cents| PayLine {
         tipo,
         dirigente: dirigente.into(),
         struttura: String::new(),
@@ -78,7 +87,7 @@ fn lines(p: &ResultPay) -> Vec<PayLine> {
         giorni: String::new(),
         punteggio: String::new(),
         quota: String::new(),
-        importo: importo.to_string(),
+        importo: importo.euros().to_string(),
     };
     let mut out: Vec<PayLine> = p
         .rows
@@ -87,11 +96,11 @@ fn lines(p: &ResultPay) -> Vec<PayLine> {
             tipo: "riga",
             dirigente: r.manager.clone(),
             struttura: r.unit.clone(),
-            base: r.base.normalize().to_string(),
+            base: r.base.euros().normalize().to_string(),
             giorni: r.days.normalize().to_string(),
             punteggio: r.score.normalize().to_string(),
             quota: r.share.normalize().to_string(),
-            importo: a.to_string(),
+            importo: a.euros().to_string(),
         })
         .collect();
     out.extend(p.by_manager.iter().map(|(m, t)| total("totale", m, *t)));

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use traguardi_docs::export::Sheet;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundKind, FundTotals};
 use traguardi_domain::pay::rules::PayRules;
 use traguardi_domain::plan::workflow::State;
@@ -63,7 +64,7 @@ pub struct PayContext {
     pub rules: PayRules,
     pub relazione: Option<pay::Relazione>,
     /// Unit id → result-pay base of its managerial position, in cents.
-    pub positions: std::collections::HashMap<String, i64>,
+    pub positions: std::collections::HashMap<String, Cents>,
 }
 
 /// What a payout reads besides the plan.
@@ -75,7 +76,7 @@ struct Staff {
     funds: (Option<pay::Fund>, Option<pay::Fund>, Option<pay::Fund>),
     rules: PayRules,
     relazione: Option<pay::Relazione>,
-    positions: Vec<(String, i64)>,
+    positions: Vec<(String, Cents)>,
 }
 
 impl Staff {
@@ -217,8 +218,8 @@ impl PayContext {
         {
             out.push(said!(
                 "i premi dello scenario ({premi} €) superano le destinazioni ai premi del fondo ({fund} €)",
-                premi = traguardi_domain::budget::euro(a.fondo_organizzativa + a.fondo_individuale),
-                fund = traguardi_domain::budget::euro(t.premi_organizzativa + t.premi_individuale)
+                premi = a.fondo_organizzativa + a.fondo_individuale,
+                fund = t.premi_organizzativa + t.premi_individuale
             ));
         }
         if !a.dirigenti.dirigenti.is_empty()
@@ -227,8 +228,8 @@ impl PayContext {
         {
             out.push(said!(
                 "la retribuzione di risultato dei dirigenti ({paid} €) supera la destinazione al risultato del loro fondo ({fund} €)",
-                paid = traguardi_domain::budget::euro(a.dirigenti.totale),
-                fund = traguardi_domain::budget::euro(t.result)
+                paid = a.dirigenti.totale,
+                fund = t.result
             ));
         }
         if self.eq_fund.is_some() {
@@ -316,9 +317,9 @@ pub struct ScenarioSummary {
     pub created_at: String,
     pub created_by: String,
     pub people: usize,
-    pub paid: i64,
-    pub pool: i64,
-    pub residual: i64,
+    pub paid: Cents,
+    pub pool: Cents,
+    pub residual: Cents,
 }
 
 fn summary(s: &Scenario, a: &Allocation) -> ScenarioSummary {

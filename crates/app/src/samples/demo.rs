@@ -148,7 +148,7 @@ async fn load_pay(store: &Store, actor: &Actor, ente: &Ente) -> Result<usize, Ap
     let mut changes = usize::from(crate::pay::payouts::set_rules(store, actor, e, 2020, PAY_RULES_2020).await?.changed);
     let header = crate::pay::import_fund::FundHeader {
         kind: FundKind::Dipendenti,
-        cap: Some(145_000_000),
+        cap: Some(traguardi_domain::money::Cents::new(145_000_000)),
         certified_by: Some("Collegio dei Revisori dei Conti (dati dimostrativi)".into()),
         certified_on: chrono::NaiveDate::from_ymd_opt(2020, 11, 30),
     };

@@ -278,7 +278,7 @@ fn metropoli_fund() -> Fund {
         description: voce.into(),
         nature,
         usage,
-        amount: euros * 100,
+        amount: traguardi_domain::money::Cents::new(euros * 100),
         outside_cap: false,
     };
     Fund {

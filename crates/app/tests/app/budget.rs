@@ -5,8 +5,8 @@ use traguardi_app::budget::commissioni::{self, Scope};
 use traguardi_app::{Actor, AppError, budget::import_mapped, budget::import_pdc, budget::import_peg, samples::demo, samples::shared_data};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
-use traguardi_domain::budget::euro;
 use traguardi_domain::budget::mapping::Mapping;
+use traguardi_domain::money::Cents;
 use traguardi_store::{Store, budget, testing};
 
 const HEADER: &str = "anno,cdr,cdr_nome,direzione,capitolo,articolo,pdc,descrizione,vincolo,missione,programma,previsione";
@@ -20,8 +20,8 @@ fn glossary_present() -> bool {
     present
 }
 
-fn eur(years: &[i64; 3]) -> [String; 3] {
-    years.map(euro)
+fn eur(years: &[Cents; 3]) -> [String; 3] {
+    years.map(|c| c.to_string())
 }
 
 async fn seed_004_totals(store: &Store) {
@@ -122,7 +122,7 @@ async fn seed_004_totals(store: &Store) {
     let lines = traguardi_app::budget::ledger::resources(store, &ente.id, 2025, Some("CRM"), "01", "11").await.expect("resources");
     let peg: Vec<String> = lines.iter().map(|l| format!("{}/{}", l.capitolo, l.articolo)).collect();
     assert_eq!(peg, ["1014/4", "1013/10", "1013/8", "1013/9", "5855/35"]);
-    assert_eq!(euro(lines.iter().map(|l| l.previsione).sum()), "3.525.520,00", "1.D prints 3.525.520,00 for 01.11 in 2025");
+    assert_eq!(lines.iter().map(|l| l.previsione).sum::<Cents>().to_string(), "3.525.520,00", "1.D prints 3.525.520,00 for 01.11 in 2025");
     let elsewhere = traguardi_app::budget::ledger::resources(store, &ente.id, 2025, Some("SG"), "01", "11").await.expect("resources");
     assert!(elsewhere.is_empty(), "another Direzione's objective gets none of CdR 222's lines");
 
@@ -183,7 +183,7 @@ async fn bad_files_write_nothing(store: &Store) {
     let file = file.replace(',', ";").replace("\"70000;50\"", "70000,50");
     let r = import_peg::import_peg(store, &console, &ente, file.as_bytes(), ReadOptions::default(), false).await.expect("re-import");
     assert_eq!(r.imported.len(), 1);
-    assert_eq!((r.imported[0].anno, r.imported[0].lines, r.imported[0].replaced, r.imported[0].previsione), (2025, 1, 10, 7_000_050));
+    assert_eq!((r.imported[0].anno, r.imported[0].lines, r.imported[0].replaced, r.imported[0].previsione.get()), (2025, 1, 10, 7_000_050));
     assert_eq!(r.pdc_checked, checked);
     let mut c = store.acquire().await.expect("conn");
     let now = budget::years_and_cdr(&mut c, &ente.id).await.expect("years");
@@ -241,7 +241,7 @@ fn shared(name: &str) -> Option<Vec<u8>> {
 }
 
 fn total(r: &import_mapped::MappedReport, codice: &str, misura: &str) -> String {
-    euro(r.totals.iter().find(|t| t.codice == codice && t.misura == misura).map_or(-1, |t| t.importo))
+    r.totals.iter().find(|t| t.codice == codice && t.misura == misura).map_or(Cents::new(-1), |t| t.importo).to_string()
 }
 
 async fn mapped_imports(store: &Store) {
@@ -286,8 +286,8 @@ async fn mapped_imports(store: &Store) {
         let read = import_mapped::read(&m, &bytes, ReadOptions::default()).expect("reads");
         assert_eq!(read.checks.len(), 10, "{:?}", read.checks);
         assert_eq!(read.checks[0], "TOTALE TITOLO I: 8 righe, 2 colonne quadrano");
-        let titolo1: i64 = read.amounts.iter().filter(|a| a.titolo == "1" && a.misura == "accertamenti").map(|a| a.importo).sum();
-        assert_eq!(euro(titolo1), "834.522.791,55");
+        let titolo1: Cents = read.amounts.iter().filter(|a| a.titolo == "1" && a.misura == "accertamenti").map(|a| a.importo).sum();
+        assert_eq!(titolo1.to_string(), "834.522.791,55");
     }
     // The State budget 2018 by capitolo (Latin-1, `.` decimals): totals per Centro di responsabilità.
     if let Some(bytes) = shared("stato_2018_legge_bilancio_spese_capitolo.csv") {
@@ -295,7 +295,7 @@ async fn mapped_imports(store: &Store) {
         let r = import_mapped::import_mapped(store, &console, &ente, &m, &bytes, ReadOptions::default(), true).await.expect("reads");
         assert_eq!(r.rows, 5043);
         assert_eq!(r.amounts, 5043 * 4);
-        let competenza: i64 = r.totals.iter().filter(|t| t.misura == "competenza").map(|t| t.importo).sum();
+        let competenza: i64 = r.totals.iter().filter(|t| t.misura == "competenza").map(|t| t.importo.get()).sum();
         let expected = expected_state_total(&bytes);
         assert_eq!(competenza, expected, "the sum of the CdR totals is the sum of the file's lb_cp_a1 column");
         // A CdR is numbered within its ministry: the MEF's Dipartimento delle Finanze is 02.6.

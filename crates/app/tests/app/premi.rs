@@ -12,6 +12,7 @@ use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
 use traguardi_app::{Actor, AppError, cycle::import_acts, pay::import_absences, pay::import_evaluations, pay::import_fund, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::Lang;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::premi::Allocation;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::{Store, testing};
@@ -33,13 +34,13 @@ async fn allocation_of_the_demo(store: &Store) -> Allocation {
     let console = Actor::console();
     let (_, a) = payouts::scenario(store, &console, E, 2020, "base").await.expect("the demo's scenario");
     // Both pools paid to the cent: 250.000,00 + 150.000,00.
-    assert_eq!((a.fondo_organizzativa, a.fondo_individuale), (25_000_000, 15_000_000));
-    assert_eq!((a.pagato_organizzativa, a.pagato_individuale, a.residuo_organizzativa, a.residuo_individuale), (25_000_000, 15_000_000, 0, 0));
+    assert_eq!([a.fondo_organizzativa, a.fondo_individuale].map(Cents::get), [25_000_000, 15_000_000]);
+    assert_eq!([a.pagato_organizzativa, a.pagato_individuale, a.residuo_organizzativa, a.residuo_individuale].map(Cents::get), [25_000_000, 15_000_000, 0, 0]);
     assert_eq!(a.persone.len(), 192);
     // 190 positive evaluations (two are not): 19 heads; average 150.000,00 / 190 = 789,4736… €;
     // 30% = 236,842… € → 236,85 € (rounded up to the cent).
-    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria), (19, 23_685));
-    assert_eq!(a.persone.iter().filter(|p| p.maggiorazione > 0).count(), 19);
+    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria.get()), (19, 23_685));
+    assert_eq!(a.persone.iter().filter(|p| p.maggiorazione > Cents::ZERO).count(), 19);
     let positive = a.persone.iter().filter(|p| p.positiva).count();
     assert_eq!(positive, 190);
     a
@@ -52,31 +53,31 @@ fn managers(a: &Allocation) {
     assert!(d.posizioni_mancanti.is_empty());
     // Each row: base × min(giorni, 365) / 365 × score / 100, to the cent, half-up.
     for r in &d.righe {
-        let exact = Decimal::from(r.base) * Decimal::from(r.giorni) / dec!(365) * r.punteggio / dec!(100) * r.quota / dec!(100);
-        assert_eq!(Decimal::from(r.importo), exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero), "{r:?}");
+        let exact = Decimal::from(r.base.get()) * Decimal::from(r.giorni) / dec!(365) * r.punteggio / dec!(100) * r.quota / dec!(100);
+        assert_eq!(Decimal::from(r.importo.get()), exact.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero), "{r:?}");
         assert_eq!(r.giorni, 365, "366 days of 2020 capped at 365");
     }
     // The art. 30 differentiation is on by default (10% of the 27 positively evaluated: 2 heads):
     // each of them gets at least the average result pay, before the uplift, increased by 30%.
-    let up: Vec<&traguardi_domain::pay::managers::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > 0).collect();
+    let up: Vec<&traguardi_domain::pay::managers::Manager> = d.dirigenti.iter().filter(|x| x.maggiorazione > Cents::ZERO).collect();
     assert_eq!(up.len(), 2, "{:?}", d.dirigenti.iter().map(|x| (&x.matricola, x.totale, x.maggiorazione)).collect::<Vec<_>>());
-    let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| x.totale - x.maggiorazione).collect();
+    let paid: Vec<i64> = d.dirigenti.iter().filter(|x| x.positiva).map(|x| (x.totale - x.maggiorazione).get()).collect();
     let average = Decimal::from(paid.iter().sum::<i64>()) / Decimal::from(paid.len() as i64);
     let minimum = (average * dec!(1.3)).ceil();
     for x in &up {
-        assert_eq!(Decimal::from(x.totale), minimum.max(Decimal::from(x.totale - x.maggiorazione)), "{x:?}");
+        assert_eq!(Decimal::from(x.totale.get()), minimum.max(Decimal::from((x.totale - x.maggiorazione).get())), "{x:?}");
         assert!(
             x.spiegazione
                 .iter()
                 .any(|l| l.contains("art. 30 CCNL Area Funzioni Locali 17/12/2020") && l.contains("pagata dalle risorse della retribuzione di risultato"))
         );
     }
-    let best = d.dirigenti.iter().filter(|x| x.maggiorazione == 0).filter_map(|x| x.punteggio).max();
+    let best = d.dirigenti.iter().filter(|x| x.maggiorazione == Cents::ZERO).filter_map(|x| x.punteggio).max();
     assert!(up.iter().all(|x| x.punteggio >= best), "the uplift goes to the best scores");
-    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<i64>() + up.iter().map(|x| x.maggiorazione).sum::<i64>());
+    assert_eq!(d.totale, d.righe.iter().map(|r| r.importo).sum::<Cents>() + up.iter().map(|x| x.maggiorazione).sum::<Cents>());
     // Contributions 23,8% and IRAP 8,5% of the total, each rounded to the cent.
-    let pct = |p: Decimal| (Decimal::from(d.totale) * p / dec!(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    assert_eq!((Decimal::from(d.contributi), Decimal::from(d.irap)), (pct(dec!(23.8)), pct(dec!(8.5))));
+    let pct = |p: Decimal| (Decimal::from(d.totale.get()) * p / dec!(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    assert_eq!((Decimal::from(d.contributi.get()), Decimal::from(d.irap.get())), (pct(dec!(23.8)), pct(dec!(8.5))));
     assert_eq!(d.totale_complessivo, d.totale + d.contributi + d.irap);
     // The Direttore of SIAD: results = the ROD of SIAD, behaviours, and how much the eight
     // evaluations he gave differ.
@@ -99,7 +100,7 @@ fn presence_and_scores(a: &Allocation) {
     // Not positive: nothing in either pool.
     for m in ["M0017", "M0101"] {
         let p = person(a, m);
-        assert!(!p.positiva && p.totale == 0, "{m}: {p:?}");
+        assert!(!p.positiva && p.totale == Cents::ZERO, "{m}: {p:?}");
         assert!(p.spiegazione.iter().any(|l| l.starts_with("Valutazione non positiva (")), "{:?}", p.spiegazione);
     }
     // Conciliated: the agreed score counts.
@@ -115,13 +116,13 @@ fn presence_and_scores(a: &Allocation) {
         a.persone.iter().map(|p| if p.positiva { p.punteggio_organizzativo * p.coefficiente * p.presenza } else { Decimal::ZERO }).collect();
     let total: Decimal = weights.iter().sum();
     for (p, w) in a.persone.iter().zip(&weights) {
-        let exact = Decimal::from(a.fondo_organizzativa) * w / total;
-        assert!((Decimal::from(p.organizzativa) - exact).abs() < Decimal::ONE, "{}: {} vs {exact}", p.matricola, p.organizzativa);
+        let exact = Decimal::from(a.fondo_organizzativa.get()) * w / total;
+        assert!((Decimal::from(p.organizzativa.get()) - exact).abs() < Decimal::ONE, "{}: {} vs {exact}", p.matricola, p.organizzativa);
         assert_eq!(p.totale, p.organizzativa + p.individuale + p.maggiorazione);
     }
     // The uplift goes to the best individual scores.
-    let min_in = a.persone.iter().filter(|p| p.maggiorazione > 0).filter_map(|p| p.punteggio_individuale).min();
-    let max_out = a.persone.iter().filter(|p| p.maggiorazione == 0 && p.positiva).filter_map(|p| p.punteggio_individuale).max();
+    let min_in = a.persone.iter().filter(|p| p.maggiorazione > Cents::ZERO).filter_map(|p| p.punteggio_individuale).min();
+    let max_out = a.persone.iter().filter(|p| p.maggiorazione == Cents::ZERO && p.positiva).filter_map(|p| p.punteggio_individuale).max();
     assert!(min_in >= max_out, "{min_in:?} {max_out:?}");
 }
 
@@ -135,16 +136,16 @@ async fn story(store: &Store) {
     // What-if: M0001 evaluated 100 instead; the pools stay whole, M0001 gets more.
     let what_if = WhatIf { rules: None, scores: BTreeMap::from([("M0001".to_string(), dec!(100))]) };
     let (_, b) = payouts::save_scenario(store, &console, E, 2020, "m0001-100", &what_if).await.expect("what-if");
-    assert_eq!(b.total(), 40_000_000);
+    assert_eq!(b.total(), Cents::new(40_000_000));
     assert!(person(&b, "M0001").individuale > person(&a, "M0001").individuale);
     let c = traguardi_app::pay::outputs::compare("base", &a, "m0001-100", &b);
-    assert_eq!((c.total_a, c.total_b), (40_000_000, 40_000_000));
-    assert_eq!(c.rows.iter().map(|r| r.differenza).sum::<i64>(), 0);
-    assert!(c.rows.iter().find(|r| r.matricola == "M0001").is_some_and(|r| r.differenza > 0));
+    assert_eq!([c.total_a, c.total_b].map(Cents::get), [40_000_000, 40_000_000]);
+    assert_eq!(c.rows.iter().map(|r| r.differenza).sum::<Cents>(), Cents::ZERO);
+    assert!(c.rows.iter().find(|r| r.matricola == "M0001").is_some_and(|r| r.differenza > Cents::ZERO));
     // Other rules: the individual share of the scenario's own pools.
     let other = WhatIf { rules: Some("fondo.organizzativa = 200000\nfondo.individuale = 200000.00\n".into()), ..WhatIf::default() };
     let (_, o) = payouts::save_scenario(store, &console, E, 2020, "meta", &other).await.expect("other rules");
-    assert_eq!((o.fondo_organizzativa, o.fondo_individuale, o.total()), (20_000_000, 20_000_000, 40_000_000));
+    assert_eq!([o.fondo_organizzativa, o.fondo_individuale, o.total()].map(Cents::get), [20_000_000, 20_000_000, 40_000_000]);
     assert!(describe(payouts::save_scenario(store, &console, E, 2020, "no good", &WhatIf::default()).await).contains("nome di scenario «no good» non valido"));
 
     // What-if for the managers: 30% of the score on the payment-times objective SAL-02
@@ -307,7 +308,7 @@ async fn story(store: &Store) {
     let castano = Actor::user("direttore.siad", &account.id, &[AccountRole::Direttore], &[]);
     let his = traguardi_app::pay::mine::mine(store, &castano, E, 2020).await.expect("mine").expect("linked");
     let (_, p) = his.approved.as_ref().expect("approved");
-    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", 0)]);
+    assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", Cents::ZERO)]);
 
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = traguardi_app::pay::outputs::payroll_sheet(&a);
@@ -316,7 +317,7 @@ async fn story(store: &Store) {
     assert_eq!((sum("00G"), sum("00H")), (dec!(250000.00), dec!(150000.00)));
     assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione premio")).count(), 19);
     assert_eq!(sheet.rows.iter().filter(|r| r[6].starts_with("maggiorazione retribuzione")).count(), 2);
-    assert_eq!(sum("449"), Decimal::new(a.dirigenti.totale, 2));
+    assert_eq!(sum("449"), a.dirigenti.totale.euros());
     let t = traguardi_app::pay::outputs::transparency_sheet(&a);
     let value = |who: &str, voce: &str| t.rows.iter().find(|r| r[0] == who && r[2] == voce).map(|r| r[3].clone()).unwrap_or_default();
     assert_eq!(value("personale", "premi performance organizzativa"), "250000.00");
@@ -324,7 +325,7 @@ async fn story(store: &Store) {
     assert_eq!(value("personale", "senza premio"), "2");
     assert_eq!(value("personale", "personale con la maggiorazione per la differenziazione"), "19");
     assert_eq!(value("dirigenti", "valutati"), "27");
-    assert_eq!(value("dirigenti", "retribuzione di risultato"), Decimal::new(a.dirigenti.totale, 2).to_string());
+    assert_eq!(value("dirigenti", "retribuzione di risultato"), a.dirigenti.totale.euros().to_string());
 
     // With the gates open, a scenario of the same data has none left.
     let ctx = PayContext::load(store, &console, E, 2020).await.expect("context");
@@ -428,7 +429,7 @@ async fn what_the_law_says(store: &Store) {
     assert_eq!(rows.iter().map(|r| (r.struttura.as_str(), r.giorni)).collect::<Vec<_>>(), [("SIAD", 153)]);
     // 2020 follows the CCNL of 21/05/2018: its articles on every explanation.
     assert!(a.contratto.starts_with("CCNL Funzioni Locali 2016-2018"), "{}", a.contratto);
-    let up = a.persone.iter().find(|p| p.maggiorazione > 0).expect("an uplift");
+    let up = a.persone.iter().find(|p| p.maggiorazione > Cents::ZERO).expect("an uplift");
     assert!(
         up.spiegazione.iter().any(|l| l.starts_with("Maggiorazione per la differenziazione (art. 69 CCNL Funzioni Locali 21/05/2018)")),
         "{:?}",

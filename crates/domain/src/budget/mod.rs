@@ -42,31 +42,14 @@ impl Side {
 }
 
 /// An amount as written in a file, in cents: a number in the file's style with at most two decimals.
-pub fn parse_euro(s: &str, style: crate::value::NumberStyle) -> Result<i64, crate::ProblemKind> {
+pub fn parse_euro(s: &str, style: crate::value::NumberStyle) -> Result<crate::money::Cents, crate::ProblemKind> {
     let d = style.parse(s).ok_or_else(|| crate::ProblemKind::BadNumber { value: s.into() })?;
-    crate::money::exact_cents(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
-}
-
-/// Italian form of an amount in cents, as the budget documents print it: `3.631.120,00`.
-pub fn euro(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    let grouped = crate::value::group_thousands(&(abs / 100).to_string());
-    format!("{sign}{grouped},{:02}", abs % 100)
+    crate::money::Cents::exact(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn euro_is_written_as_the_seed_prints_it() {
-        assert_eq!(euro(363_112_000), "3.631.120,00");
-        assert_eq!(euro(0), "0,00");
-        assert_eq!(euro(5), "0,05");
-        assert_eq!(euro(-123_456), "-1.234,56");
-        assert_eq!(euro(100_000), "1.000,00");
-    }
 
     #[test]
     fn sides_parse_by_name_or_letter() {

@@ -64,6 +64,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ProblemKind;
+use crate::money::Cents;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Nature {
@@ -131,8 +132,8 @@ pub struct FundItem {
     pub nature: Nature,
     /// Destinations only.
     pub usage: Use,
-    /// Cents, ≥ 0 (a reduction is a positive amount of nature `decurtazione`).
-    pub amount: i64,
+    /// ≥ 0 (a reduction is a positive amount of nature `decurtazione`).
+    pub amount: Cents,
     /// Resources the law keeps outside the cap of art. 23 c.2 D.Lgs 75/2017 (e.g. PNRR,
     /// incentivi funzioni tecniche).
     pub outside_cap: bool,
@@ -140,20 +141,20 @@ pub struct FundItem {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct FundTotals {
-    pub stable: i64,
-    pub variable: i64,
-    pub reductions: i64,
+    pub stable: Cents,
+    pub variable: Cents,
+    pub reductions: Cents,
     /// stable + variable − reductions.
-    pub resources: i64,
+    pub resources: Cents,
     /// Resources that count against the cap.
-    pub under_cap: i64,
-    pub destinations: i64,
-    pub premi_organizzativa: i64,
-    pub premi_individuale: i64,
-    pub position: i64,
-    pub result: i64,
+    pub under_cap: Cents,
+    pub destinations: Cents,
+    pub premi_organizzativa: Cents,
+    pub premi_individuale: Cents,
+    pub position: Cents,
+    pub result: Cents,
     /// resources − destinations: carried over to next year.
-    pub unspent: i64,
+    pub unspent: Cents,
 }
 
 impl FundTotals {
@@ -188,33 +189,32 @@ impl FundTotals {
     /// `min_individual_pct` % of the premi, the EQ (PO) result pay at least 15% of their
     /// resources, each citing the article of the `contract`. Each problem is a sentence naming
     /// the amounts.
-    pub fn problems(&self, kind: FundKind, cap: Option<i64>, min_individual_pct: Decimal, contract: super::contract::Contract) -> Vec<String> {
-        let e = |c: i64| crate::budget::euro(c);
+    pub fn problems(&self, kind: FundKind, cap: Option<Cents>, min_individual_pct: Decimal, contract: super::contract::Contract) -> Vec<String> {
         let mut out = Vec::new();
         if self.destinations > self.resources {
-            out.push(format!("le destinazioni ({} €) superano le risorse del fondo ({} €)", e(self.destinations), e(self.resources)));
+            out.push(format!("le destinazioni ({} €) superano le risorse del fondo ({} €)", self.destinations, self.resources));
         }
         if let Some(cap) = cap
             && self.under_cap > cap
         {
-            out.push(format!("le risorse soggette al limite ({} €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 ({} €)", e(self.under_cap), e(cap)));
+            out.push(format!("le risorse soggette al limite ({} €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 ({} €)", self.under_cap, cap));
         }
         let premi = self.premi_organizzativa + self.premi_individuale;
-        if premi > 0 && Decimal::from(self.premi_individuale) * Decimal::ONE_HUNDRED < Decimal::from(premi) * min_individual_pct {
+        if premi > Cents::ZERO && self.premi_individuale.euros() * Decimal::ONE_HUNDRED < premi.euros() * min_individual_pct {
             out.push(format!(
                 "i premi per la performance individuale ({} €) sono meno del {}% dei premi ({} €; {})",
-                e(self.premi_individuale),
+                self.premi_individuale,
                 min_individual_pct.normalize(),
-                e(premi),
+                premi,
                 contract.individual_share_article()
             ));
         }
         let eq_pay = self.position + self.result;
-        if kind == FundKind::Eq && eq_pay > 0 && self.result * 100 < eq_pay * EQ_RESULT_MIN_PCT {
+        if kind == FundKind::Eq && eq_pay > Cents::ZERO && self.result.get() * 100 < eq_pay.get() * EQ_RESULT_MIN_PCT {
             out.push(format!(
                 "la retribuzione di risultato delle EQ ({} €) è meno del {EQ_RESULT_MIN_PCT}% delle risorse per posizione e risultato ({} €; {})",
-                e(self.result),
-                e(eq_pay),
+                self.result,
+                eq_pay,
                 contract.po_result_article()
             ));
         }
@@ -229,7 +229,7 @@ mod tests {
     use rust_decimal::dec;
 
     fn item(voce: &str, nature: Nature, usage: Use, amount: i64, outside_cap: bool) -> FundItem {
-        FundItem { voce: voce.into(), description: String::new(), nature, usage, amount, outside_cap }
+        FundItem { voce: voce.into(), description: String::new(), nature, usage, amount: Cents::new(amount), outside_cap }
     }
 
     #[test]
@@ -244,9 +244,9 @@ mod tests {
             item("00H", Nature::Destinazione, Use::PremiIndividuale, 2_000_000, false),
         ];
         let t = FundTotals::of(&items);
-        assert_eq!((t.resources, t.under_cap, t.destinations, t.unspent), (12_500_000, 11_500_000, 12_000_000, 500_000));
-        assert!(t.problems(FundKind::Dipendenti, Some(11_500_000), dec!(30), Contract::Fl2019_2021).is_empty());
-        let p = t.problems(FundKind::Dipendenti, Some(11_000_000), dec!(40), Contract::Fl2019_2021);
+        assert_eq!([t.resources, t.under_cap, t.destinations, t.unspent].map(Cents::get), [12_500_000, 11_500_000, 12_000_000, 500_000]);
+        assert!(t.problems(FundKind::Dipendenti, Some(Cents::new(11_500_000)), dec!(30), Contract::Fl2019_2021).is_empty());
+        let p = t.problems(FundKind::Dipendenti, Some(Cents::new(11_000_000)), dec!(40), Contract::Fl2019_2021);
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(p[0], "le risorse soggette al limite (115.000,00 €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 (110.000,00 €)");
         assert_eq!(

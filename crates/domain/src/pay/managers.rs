@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::money::{self, Rounding};
+use crate::money::{Cents, Rounding};
 use crate::pay::presence::{Service, days_within};
 use crate::pay::records::EvaluationRow;
 use crate::pay::{ResultPayRow, ResultPayRules, result_pay};
@@ -30,15 +30,13 @@ pub struct ManagerRow {
     pub matricola: String,
     pub struttura: String,
     pub interim: bool,
-    /// Cents.
-    pub base: i64,
+    pub base: Cents,
     pub giorni: i64,
     pub punteggio: Decimal,
     pub quota: Decimal,
-    /// Cents.
-    pub importo: i64,
-    /// What the row would pay at a score of 100, in cents (the amount set aside).
-    pub importo_pieno: i64,
+    pub importo: Cents,
+    /// What the row would pay at a score of 100 (the amount set aside).
+    pub importo_pieno: Cents,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,11 +46,10 @@ pub struct Manager {
     pub punteggio: Option<Decimal>,
     pub differenziazione: Option<Decimal>,
     pub positiva: bool,
-    /// The art. 30 uplift, in cents (included in `totale`).
+    /// The art. 30 uplift (included in `totale`).
     #[serde(default)]
-    pub maggiorazione: i64,
-    /// Cents.
-    pub totale: i64,
+    pub maggiorazione: Cents,
+    pub totale: Cents,
     pub spiegazione: Vec<String>,
 }
 
@@ -60,21 +57,15 @@ pub struct Manager {
 pub struct ManagersPay {
     pub righe: Vec<ManagerRow>,
     pub dirigenti: Vec<Manager>,
-    /// Cents.
-    pub totale: i64,
-    pub contributi: i64,
-    pub irap: i64,
-    pub totale_complessivo: i64,
+    pub totale: Cents,
+    pub contributi: Cents,
+    pub irap: Cents,
+    pub totale_complessivo: Cents,
     /// Units held by a manager whose position has no base (`traguardi import posizioni`).
     pub posizioni_mancanti: Vec<String>,
     /// Problems of the rules against the plan (e.g. the payment-times objective not found).
     #[serde(default)]
     pub avvisi: Vec<String>,
-}
-
-/// An amount of euro already rounded to the cent, in cents.
-fn cents(d: Decimal) -> i64 {
-    money::cents(d, Rounding::HalfUp).unwrap_or(0)
 }
 
 /// Population standard deviation, by Newton's method in decimals.
@@ -88,7 +79,7 @@ fn spread(scores: &[Decimal]) -> Option<Decimal> {
     Some(crate::stats::sqrt(var))
 }
 
-pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, i64>) -> ManagersPay {
+pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, Cents>) -> ManagersPay {
     let rules = &input.rules.managers;
     let year = input.scores.year;
     let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
@@ -234,7 +225,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             let row = ResultPayRow {
                 manager: p.matricola.clone(),
                 unit: unit.into(),
-                base: Decimal::new(*base, 2),
+                base: *base,
                 days: Decimal::from(*days),
                 score: if positive { score.unwrap_or_default().min(Decimal::ONE_HUNDRED) } else { Decimal::ZERO },
                 share,
@@ -247,8 +238,8 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             punteggio: score,
             differenziazione: differentiation,
             positiva: positive,
-            maggiorazione: 0,
-            totale: 0,
+            maggiorazione: Cents::ZERO,
+            totale: Cents::ZERO,
             spiegazione: why,
         });
     }
@@ -256,17 +247,17 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
     let rows: Vec<ResultPayRow> = pay_rows.iter().map(|(r, _)| r.clone()).collect();
     let paid = result_pay(&rows, &pay_rules);
     for ((r, amount), (_, interim)) in paid.rows.iter().zip(&pay_rows) {
-        let importo = cents(*amount);
+        let importo = *amount;
         out.righe.push(ManagerRow {
             matricola: r.manager.clone(),
             struttura: r.unit.clone(),
             interim: *interim,
-            base: cents(r.base),
+            base: r.base,
             giorni: r.days.min(rules.days_in_year).to_i64().unwrap_or(0),
             punteggio: r.score,
             quota: r.share,
             importo,
-            importo_pieno: cents(ResultPayRow { score: Decimal::ONE_HUNDRED, ..r.clone() }.amount(&pay_rules)),
+            importo_pieno: ResultPayRow { score: Decimal::ONE_HUNDRED, ..r.clone() }.amount(&pay_rules),
         });
         if let Some(m) = out.dirigenti.iter_mut().find(|m| m.matricola == r.manager) {
             m.totale += importo;
@@ -274,24 +265,24 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
                 "{} {}: base {} € × {} giorni / {} × punteggio {} / 100 × quota {}% = {} €.",
                 if *interim { "Interim" } else { "Incarico" },
                 r.unit,
-                crate::budget::euro(cents(r.base)),
+                r.base,
                 r.days.min(rules.days_in_year).normalize(),
                 rules.days_in_year.normalize(),
                 it(r.score),
                 r.share.normalize(),
-                crate::budget::euro(importo)
+                importo
             ));
         }
     }
     uplift(&mut out, rules, input.rules.contract.managers_differentiation_article());
     for m in &mut out.dirigenti {
-        m.spiegazione.push(format!("Totale: {} €.", crate::budget::euro(m.totale)));
+        m.spiegazione.push(format!("Totale: {} €.", m.totale));
     }
     out.posizioni_mancanti.sort();
     out.posizioni_mancanti.dedup();
     // Charges on the total with the uplifts, each rounded to the cent.
-    let total = cents(paid.total) + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<i64>();
-    let charge = |pct: Decimal| money::cents(money::euros(total) * pct / Decimal::ONE_HUNDRED, Rounding::HalfUp).unwrap_or(0);
+    let total = paid.total + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<Cents>();
+    let charge = |pct: Decimal| total.percent(pct, Rounding::HalfUp).unwrap_or_default();
     out.totale = total;
     out.contributi = charge(rules.contributions);
     out.irap = charge(rules.irap);
@@ -310,14 +301,14 @@ fn uplift(out: &mut ManagersPay, rules: &crate::pay::rules::ManagerRules, articl
     if rules.uplift_heads <= Decimal::ZERO {
         return;
     }
-    let paid: Vec<usize> = (0..out.dirigenti.len()).filter(|i| out.dirigenti[*i].positiva && out.dirigenti[*i].totale > 0).collect();
+    let paid: Vec<usize> = (0..out.dirigenti.len()).filter(|i| out.dirigenti[*i].positiva && out.dirigenti[*i].totale > Cents::ZERO).collect();
     if paid.is_empty() {
         return;
     }
     let n = Decimal::from(paid.len() as i64);
-    let heads = Rounding::Down.whole_cents(n * rules.uplift_heads / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, paid.len() as i64) as usize;
-    let average = Decimal::from(paid.iter().map(|i| out.dirigenti[*i].totale).sum::<i64>()) / n;
-    let minimum = Rounding::Up.whole_cents(average * (Decimal::ONE_HUNDRED + rules.uplift) / Decimal::ONE_HUNDRED).unwrap_or(0);
+    let heads = Rounding::Down.whole(n * rules.uplift_heads / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, paid.len() as i64) as usize;
+    let average = Decimal::from(paid.iter().map(|i| out.dirigenti[*i].totale).sum::<Cents>().get()) / n;
+    let minimum = Rounding::Up.whole_cents(average * (Decimal::ONE_HUNDRED + rules.uplift) / Decimal::ONE_HUNDRED).unwrap_or_default();
     let mut order = paid;
     order.sort_by(|a, b| {
         let (x, y) = (&out.dirigenti[*a], &out.dirigenti[*b]);
@@ -325,14 +316,14 @@ fn uplift(out: &mut ManagersPay, rules: &crate::pay::rules::ManagerRules, articl
     });
     for i in order.into_iter().take(heads) {
         let m = &mut out.dirigenti[i];
-        m.maggiorazione = (minimum - m.totale).max(0);
+        m.maggiorazione = (minimum - m.totale).max(Cents::ZERO);
         m.totale += m.maggiorazione;
         m.spiegazione.push(format!(
             "Differenziazione ({article}): tra i {heads} con la valutazione più alta, almeno la retribuzione di risultato media dei valutati positivamente ({} €) aumentata del {}% = {} €; maggiorazione {} €, pagata dalle risorse della retribuzione di risultato.",
-            crate::budget::euro(Rounding::HalfUp.whole_cents(average).unwrap_or(0)),
+            Rounding::HalfUp.whole_cents(average).unwrap_or_default(),
             rules.uplift.normalize(),
-            crate::budget::euro(minimum),
-            crate::budget::euro(m.maggiorazione)
+            minimum,
+            m.maggiorazione
         ));
     }
 }

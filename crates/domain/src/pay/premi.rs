@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::money::{Rounding, report};
+use crate::money::{Cents, Rounding, report};
 use crate::pay::allocation::{Candidate, individual, largest_remainder};
 use crate::pay::fund::FundTotals;
 use crate::pay::presence::{Absence, Served, Service, days_in_force, presence};
@@ -55,11 +55,10 @@ pub struct PersonPay {
     pub coefficiente: Decimal,
     pub punteggio_individuale: Option<Decimal>,
     pub positiva: bool,
-    /// Cents.
-    pub organizzativa: i64,
-    pub individuale: i64,
-    pub maggiorazione: i64,
-    pub totale: i64,
+    pub organizzativa: Cents,
+    pub individuale: Cents,
+    pub maggiorazione: Cents,
+    pub totale: Cents,
     /// Why, step by step, in Italian.
     pub spiegazione: Vec<String>,
 }
@@ -73,16 +72,15 @@ pub struct Allocation {
     pub articolo_differenziazione: String,
     /// Where the pools come from, in words.
     pub fonte_fondo: String,
-    /// Cents.
-    pub fondo_organizzativa: i64,
-    pub fondo_individuale: i64,
-    pub pagato_organizzativa: i64,
+    pub fondo_organizzativa: Cents,
+    pub fondo_individuale: Cents,
+    pub pagato_organizzativa: Cents,
     /// Including the uplifts.
-    pub pagato_individuale: i64,
-    pub residuo_organizzativa: i64,
-    pub residuo_individuale: i64,
+    pub pagato_individuale: Cents,
+    pub residuo_organizzativa: Cents,
+    pub residuo_individuale: Cents,
     pub teste_maggiorazione: usize,
-    pub maggiorazione_unitaria: i64,
+    pub maggiorazione_unitaria: Cents,
     /// Average individual premium before the uplift, in cents.
     pub premio_medio_individuale: Decimal,
     pub persone: Vec<PersonPay>,
@@ -97,14 +95,14 @@ pub struct Explained {
     pub matricola: String,
     pub nome: String,
     pub punteggio: Option<Decimal>,
-    /// (pay item, cents)
-    pub voci: Vec<(&'static str, i64)>,
-    pub totale: i64,
+    /// (pay item, amount)
+    pub voci: Vec<(&'static str, Cents)>,
+    pub totale: Cents,
     pub spiegazione: Vec<String>,
 }
 
 impl Allocation {
-    pub fn total(&self) -> i64 {
+    pub fn total(&self) -> Cents {
         self.pagato_organizzativa + self.pagato_individuale
     }
     pub fn person(&self, matricola: &str) -> Option<&PersonPay> {
@@ -157,8 +155,8 @@ fn pct(d: Decimal) -> String {
     format!("{}%", number(d))
 }
 
-fn euro(c: i64) -> String {
-    format!("{} €", crate::budget::euro(c))
+fn euro(c: Cents) -> String {
+    format!("{c} €")
 }
 
 /// The year's first and last day and its days (365 or 366, unless the rules fix them).
@@ -169,17 +167,17 @@ pub fn year_bounds(year: i32, rules: &PayRules) -> (NaiveDate, NaiveDate, Decima
     (first, last, days)
 }
 
-/// The pools in cents and where they come from.
-fn pools(fund: Option<&Fund>, rules: &PayRules) -> (i64, i64, String) {
+/// The pools and where they come from.
+fn pools(fund: Option<&Fund>, rules: &PayRules) -> (Cents, Cents, String) {
     let totals = fund.map(|f| FundTotals::of(&f.items)).unwrap_or_default();
     let premi = totals.premi_organizzativa + totals.premi_individuale;
-    let (mut org, mut ind, mut source) = if totals.premi_individuale > 0 {
+    let (mut org, mut ind, mut source) = if totals.premi_individuale > Cents::ZERO {
         (totals.premi_organizzativa, totals.premi_individuale, "fondo risorse decentrate: destinazioni ai premi".to_string())
-    } else if premi > 0 {
-        let ind = Rounding::HalfUp.whole_cents(Decimal::from(premi) * rules.individual_share / Decimal::ONE_HUNDRED).unwrap_or(0);
+    } else if premi > Cents::ZERO {
+        let ind = premi.percent(rules.individual_share, Rounding::HalfUp).unwrap_or_default();
         (premi - ind, ind, format!("fondo risorse decentrate: premi divisi con quota individuale {}", pct(rules.individual_share)))
     } else {
-        (0, 0, "nessun fondo registrato".to_string())
+        (Cents::ZERO, Cents::ZERO, "nessun fondo registrato".to_string())
     };
     if let Some(o) = rules.pool_organisational {
         org = o;
@@ -309,10 +307,10 @@ pub fn allocate(input: &PayInput<'_>) -> Allocation {
             coefficiente: coef,
             punteggio_individuale: individual_score,
             positiva: positive,
-            organizzativa: 0,
-            individuale: 0,
-            maggiorazione: 0,
-            totale: 0,
+            organizzativa: Cents::ZERO,
+            individuale: Cents::ZERO,
+            maggiorazione: Cents::ZERO,
+            totale: Cents::ZERO,
             spiegazione: why,
         });
     }
@@ -365,13 +363,13 @@ fn split_pools(
             euro(pool_ind - split.uplift * split.heads as i64),
             euro(r.individuale)
         ));
-        if r.maggiorazione > 0 {
+        if r.maggiorazione > Cents::ZERO {
             r.spiegazione.push(format!(
                 "Maggiorazione per la differenziazione ({}): tra i {} con la valutazione più alta, {} del premio individuale medio ({}) = {}.",
                 rules.contract.differentiation_article(),
                 split.heads,
                 pct(rules.uplift),
-                euro(Rounding::HalfUp.whole_cents(split.average).unwrap_or(0)),
+                euro(Rounding::HalfUp.whole_cents(split.average).unwrap_or_default()),
                 euro(r.maggiorazione)
             ));
         }
@@ -380,8 +378,8 @@ fn split_pools(
         r.totale = r.organizzativa + r.individuale + r.maggiorazione;
         r.spiegazione.push(format!("Totale: {}.", euro(r.totale)));
     }
-    let paid_org: i64 = rows.iter().map(|r| r.organizzativa).sum();
-    let paid_ind: i64 = rows.iter().map(|r| r.individuale + r.maggiorazione).sum();
+    let paid_org: Cents = rows.iter().map(|r| r.organizzativa).sum();
+    let paid_ind: Cents = rows.iter().map(|r| r.individuale + r.maggiorazione).sum();
     Allocation {
         anno: year,
         contratto: rules.contract.name().to_string(),

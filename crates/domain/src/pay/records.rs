@@ -41,8 +41,7 @@ pub struct EvaluationRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fund {
-    /// Cents.
-    pub cap: Option<i64>,
+    pub cap: Option<crate::money::Cents>,
     pub certified_by: Option<String>,
     pub certified_on: Option<NaiveDate>,
     pub items: Vec<FundItem>,

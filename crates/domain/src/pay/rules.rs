@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::contract::Contract;
 use crate::keyvalue::{Keys, list};
+use crate::money::Cents;
 use crate::people::{Category, Role};
 use crate::{Problem, ProblemKind, Problems};
 
@@ -77,9 +78,9 @@ pub struct PayRules {
     /// Maternity, paternity, parental leave and any other cause the CCDI protects: never
     /// reduce presence. Always holds [`LAW_PROTECTED`]. Codes are upper case.
     pub absences_protected: Vec<String>,
-    /// What-if: the pools in cents, replacing those of the fund.
-    pub pool_organisational: Option<i64>,
-    pub pool_individual: Option<i64>,
+    /// What-if: the pools, replacing those of the fund.
+    pub pool_organisational: Option<Cents>,
+    pub pool_individual: Option<Cents>,
     pub managers: ManagerRules,
     /// The catalogue of behaviours evaluated, and the scale of their scores (1 to `scale`).
     pub behaviours: Vec<Behaviour>,
@@ -344,8 +345,8 @@ impl PayRules {
         }
         for (k, slot) in [("fondo.organizzativa", &mut r.pool_organisational), ("fondo.individuale", &mut r.pool_individual)] {
             if let Some((line, v)) = keys.take(k) {
-                match number(&v).filter(|n| *n >= Decimal::ZERO && n.scale() <= 2) {
-                    Some(n) => *slot = Some((n * hundred).trunc().mantissa() as i64),
+                match number(&v).filter(|n| *n >= Decimal::ZERO).and_then(Cents::exact) {
+                    Some(c) => *slot = Some(c),
                     None => {
                         keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "un importo in euro, es. 125000.50".into() }))
                     }
@@ -497,22 +498,22 @@ impl PayRules {
         }
         out.push(format!("dirigenti.tempi_pagamento.quota = {}", n(m.payment_times_share)));
         if let Some(c) = self.pool_organisational {
-            out.push(format!("fondo.organizzativa = {}", Decimal::new(c, 2)));
+            out.push(format!("fondo.organizzativa = {}", c.euros()));
         }
         if let Some(c) = self.pool_individual {
-            out.push(format!("fondo.individuale = {}", Decimal::new(c, 2)));
+            out.push(format!("fondo.individuale = {}", c.euros()));
         }
         out.join("\n") + "\n"
     }
 
-    /// Why an individual pool of `individual` cents beside an organisational one of
-    /// `organisational` breaks the contract's least share (art. 68 c.3 / art. 80 c.3), if it does.
-    pub fn individual_pool_problem(&self, organisational: i64, individual: i64) -> Option<ProblemKind> {
-        let total = Decimal::from(organisational) + Decimal::from(individual);
-        if total <= Decimal::ZERO || Decimal::from(individual) * Decimal::ONE_HUNDRED >= total * self.individual_min {
+    /// Why an individual pool of `individual` beside an organisational one of `organisational`
+    /// breaks the contract's least share (art. 68 c.3 / art. 80 c.3), if it does.
+    pub fn individual_pool_problem(&self, organisational: Cents, individual: Cents) -> Option<ProblemKind> {
+        let total = (organisational + individual).euros();
+        if total <= Decimal::ZERO || individual.euros() * Decimal::ONE_HUNDRED >= total * self.individual_min {
             return None;
         }
-        let share = Decimal::from(individual) * Decimal::ONE_HUNDRED / total;
+        let share = individual.euros() * Decimal::ONE_HUNDRED / total;
         Some(ProblemKind::BadFormat {
             value: format!("{}%", crate::plan::round::it(share)),
             expected: format!(
@@ -566,7 +567,7 @@ mod tests {
         assert_eq!(r.weights_staff, OrgWeights { roe: dec!(25), rod: dec!(25), ros: dec!(50) });
         assert_eq!((r.coefficient(Category::C), r.coefficient(Category::Ir), r.coefficient(Category::A)), (dec!(1.2), dec!(1.25), dec!(1)));
         assert_eq!(r.roles, [Role::Dipendente, Role::PoEq]);
-        assert_eq!((r.uplift_heads, r.pool_individual, r.days_in_year), (dec!(15), Some(3_000_050), Some(dec!(365))));
+        assert_eq!((r.uplift_heads, r.pool_individual, r.days_in_year), (dec!(15), Some(Cents::new(3_000_050)), Some(dec!(365))));
         assert_eq!((r.managers.interim_share, r.managers.roles.len()), (dec!(30), 3));
         assert_eq!((r.scale, r.behaviours.len(), r.behaviours[1].code.as_str()), (dec!(4), 2, "C2"));
         assert!(r.behaviours[0].applies_to(Category::A) && !r.behaviours[1].applies_to(Category::A) && r.behaviours[1].applies_to(Category::Dirigente));
@@ -626,8 +627,8 @@ mod tests {
         // Exactly 30% is enough.
         assert!(PayRules::parse("fondo.organizzativa = 70000\nfondo.individuale = 30000\n", 2023).is_ok());
         let r = PayRules::for_year(2023);
-        assert!(r.individual_pool_problem(7_000_001, 2_999_999).is_some());
-        assert_eq!(r.individual_pool_problem(0, 0), None);
+        assert!(r.individual_pool_problem(Cents::new(7_000_001), Cents::new(2_999_999)).is_some());
+        assert_eq!(r.individual_pool_problem(Cents::ZERO, Cents::ZERO), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! - 006 Blu Carla, dirigente of S1 all year; behaviours 100.
 
 use std::collections::HashMap;
+use traguardi_domain::money::Cents;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -250,7 +251,7 @@ pub struct Staff {
     pub evaluations: Vec<EvaluationRow>,
     pub fund: Fund,
     /// Result-pay base of each position, cents, by unit id.
-    pub positions: HashMap<String, i64>,
+    pub positions: HashMap<String, Cents>,
     pub rules: PayRules,
 }
 
@@ -265,7 +266,7 @@ pub fn staff() -> Staff {
         description: voce.into(),
         nature,
         usage,
-        amount: euros * 100,
+        amount: Cents::new(euros * 100),
         outside_cap: false,
     };
     Staff {
@@ -308,7 +309,7 @@ pub fn staff() -> Staff {
                 item("premi individuale", Nature::Destinazione, Use::PremiIndividuale, 600),
             ],
         },
-        positions: [("u-D1", 1_000_000), ("u-D2", 2_000_000), ("u-S1", 730_000)].into_iter().map(|(u, c)| (u.to_string(), c)).collect(),
+        positions: [("u-D1", 1_000_000), ("u-D2", 2_000_000), ("u-S1", 730_000)].into_iter().map(|(u, c)| (u.to_string(), Cents::new(c))).collect(),
         rules,
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::premi::{Allocation, PayInput, PersonPay, allocate};
 use traguardi_domain::plan::indices::Indices;
 
@@ -68,25 +69,25 @@ fn who_shares_the_premi_and_with_what_scores() {
 #[test]
 fn every_cent_of_both_pools_is_paid() {
     let a = run(&staff());
-    assert_eq!((a.fondo_organizzativa, a.fondo_individuale), (100_000, 60_000));
+    assert_eq!([a.fondo_organizzativa, a.fondo_individuale].map(Cents::get), [100_000, 60_000]);
     // Organizzativa, weights score × coefficient × presence:
     // 001: 89,25 × 1,2 = 107,1; 002: 58 × 0,8 = 46,4; 003: 88 × 212/365 = 51,1123…; 004: 0.
     // Shares of 100.000 cents over 204,6123…: 52.342,887…; 22.677,030…; 24.980,083…; that is
     // 52.342 + 22.677 + 24.980 = 99.999 and the cent left to the largest remainder (001).
-    let org: Vec<i64> = a.persone.iter().map(|p| p.organizzativa).collect();
+    let org: Vec<i64> = a.persone.iter().map(|p| p.organizzativa.get()).collect();
     assert_eq!(org, [52_343, 22_677, 24_980, 0]);
     // Individuale: three positive; quota 10% of 3 = 0,3 → one head; average 60.000 / 3 =
     // 20.000 cents; uplift 30% = 6.000 cents to the best score, 003 (95).
-    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria), (1, 6_000));
+    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria.get()), (1, 6_000));
     // The rest, 54.000 cents, by score × coefficient × presence: 001: 84 × 1,2 = 100,8;
     // 002: 70 × 0,8 = 56; 003: 95 × 212/365 = 55,178…; sum 211,978…:
     // 25.678,126…, 14.265,626…, 14.056,248… → 25.678 + 14.265 + 14.056 = 53.999, the cent
     // to the largest remainder (002).
-    let ind: Vec<(i64, i64)> = a.persone.iter().map(|p| (p.individuale, p.maggiorazione)).collect();
+    let ind: Vec<(i64, i64)> = a.persone.iter().map(|p| (p.individuale.get(), p.maggiorazione.get())).collect();
     assert_eq!(ind, [(25_678, 0), (14_266, 0), (14_056, 6_000), (0, 0)]);
-    assert_eq!(row(&a, "003").totale, 24_980 + 14_056 + 6_000);
-    assert_eq!((a.pagato_organizzativa, a.residuo_organizzativa), (100_000, 0));
-    assert_eq!((a.pagato_individuale, a.residuo_individuale), (60_000, 0));
+    assert_eq!(row(&a, "003").totale.get(), 24_980 + 14_056 + 6_000);
+    assert_eq!([a.pagato_organizzativa, a.residuo_organizzativa].map(Cents::get), [100_000, 0]);
+    assert_eq!([a.pagato_individuale, a.residuo_individuale].map(Cents::get), [60_000, 0]);
 }
 
 #[test]
@@ -113,8 +114,8 @@ fn a_what_if_score_changes_the_split_but_not_the_pools() {
     let a = allocate(&input);
     assert!(row(&a, "004").positiva);
     // Average 60.000 / 4 = 15.000; uplift 30% = 4.500 cents.
-    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria), (1, 4_500));
-    assert_eq!(row(&a, "003").maggiorazione, 4_500);
-    assert_eq!(a.pagato_organizzativa + a.residuo_organizzativa, 100_000);
-    assert_eq!((a.pagato_individuale, a.residuo_individuale), (60_000, 0));
+    assert_eq!((a.teste_maggiorazione, a.maggiorazione_unitaria), (1, Cents::new(4_500)));
+    assert_eq!(row(&a, "003").maggiorazione, Cents::new(4_500));
+    assert_eq!(a.pagato_organizzativa + a.residuo_organizzativa, Cents::new(100_000));
+    assert_eq!([a.pagato_individuale, a.residuo_individuale].map(Cents::get), [60_000, 0]);
 }

@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use traguardi_app::budget::commissioni::{self, Report, Scope};
 use traguardi_app::{AppError, budget::ledger, org::enti};
-use traguardi_domain::budget::euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::said;
 use traguardi_store::cycle;
 
@@ -96,13 +96,19 @@ async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<R
 fn summary(section: &commissioni::Section, total_label: &str) -> Vec<Row> {
     let mut rows = Vec::new();
     for m in &section.riepilogo {
-        rows.push(Row { code: m.code.clone(), label: m.name.clone(), amounts: m.total.map(euro), strong: true, link: None });
+        rows.push(Row { code: m.code.clone(), label: m.name.clone(), amounts: m.total.map(|c| c.to_string()), strong: true, link: None });
         for p in &m.programmi {
-            rows.push(Row { code: format!("{}.{}", m.code, p.code), label: p.name.clone(), amounts: p.amounts.map(euro), strong: false, link: None });
+            rows.push(Row {
+                code: format!("{}.{}", m.code, p.code),
+                label: p.name.clone(),
+                amounts: p.amounts.map(|c| c.to_string()),
+                strong: false,
+                link: None,
+            });
         }
     }
     if !rows.is_empty() {
-        rows.push(Row { code: String::new(), label: total_label.into(), amounts: section.total.map(euro), strong: true, link: None });
+        rows.push(Row { code: String::new(), label: total_label.into(), amounts: section.total.map(|c| c.to_string()), strong: true, link: None });
     }
     rows
 }
@@ -141,7 +147,7 @@ async fn budget_page(
         .cdr
         .iter()
         .chain(&report.capitale.cdr)
-        .fold(Vec::<(String, String, [i64; 3])>::new(), |mut acc, b| {
+        .fold(Vec::<(String, String, [Cents; 3])>::new(), |mut acc, b| {
             match acc.iter_mut().find(|(c, _, _)| *c == b.cdr) {
                 Some(e) => (0..3).for_each(|i| e.2[i] += b.total[i]),
                 None => acc.push((b.cdr.clone(), b.name.clone(), b.total)),
@@ -149,20 +155,20 @@ async fn budget_page(
             acc
         })
         .into_iter()
-        .map(|(c, name, t)| Row { link: Some(format!("cdr={c}")), code: c, label: name, amounts: t.map(euro), strong: false })
+        .map(|(c, name, t)| Row { link: Some(format!("cdr={c}")), code: c, label: name, amounts: t.map(|c| c.to_string()), strong: false })
         .collect();
     // The chart: spending of the year by Missione, current and capital together.
-    let mut by_missione: Vec<(String, i64)> = Vec::new();
+    let mut by_missione: Vec<(String, Cents)> = Vec::new();
     for m in report.correnti.riepilogo.iter().chain(&report.capitale.riepilogo) {
         match by_missione.iter_mut().find(|(c, _)| *c == format!("{} {}", m.code, m.name)) {
             Some(e) => e.1 += m.total[2],
             None => by_missione.push((format!("{} {}", m.code, m.name), m.total[2])),
         }
     }
-    let max = by_missione.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let max = by_missione.iter().map(|(_, v)| v.get()).max().unwrap_or(0).max(1);
     let bars: Vec<Bar> = by_missione
         .iter()
-        .map(|(label, v)| Bar { label: label.clone(), amount: euro(*v), width: u32::try_from((*v).max(0) * 100 / max).unwrap_or(0) })
+        .map(|(label, v)| Bar { label: label.clone(), amount: v.to_string(), width: u32::try_from(v.get().max(0) * 100 / max).unwrap_or(0) })
         .collect();
     html(BudgetPage {
         user: user.view(),
@@ -185,7 +191,7 @@ async fn budget_page(
         ],
         bars,
         cdr,
-        total_year: euro(report.correnti.total[2] + report.capitale.total[2]),
+        total_year: (report.correnti.total[2] + report.capitale.total[2]).to_string(),
         dup: report.dup.iter().map(|d| (format!("{}.{}", d.missione, d.programma), d.operativo.clone(), d.strategico.clone())).collect(),
     })
 }

@@ -135,7 +135,7 @@ async fn render_form(
     let v = f.evaluee.evaluation.as_ref();
     let iso = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     // A behaviour's score on the scale, shown as the whole number entered.
-    let whole = |d: Decimal| traguardi_domain::money::Rounding::HalfUp.whole_cents(d).unwrap_or_default();
+    let whole = |d: Decimal| traguardi_domain::money::Rounding::HalfUp.whole(d).unwrap_or_default();
     html(FormPage {
         user: user.view(),
         ente_name: ente.name,

@@ -351,14 +351,14 @@ async fn resources_of(s: &AppState, data: &CycleScores, code: &str, year: i32) -
     let (Some(m), Some(p)) = (&dup.missione, &dup.programma) else { return Ok(None) };
     let unit = o.unit_id.as_deref().and_then(|u| data.units.iter().find(|x| x.id == u)).map(|u| u.code.as_str());
     let lines = traguardi_app::budget::ledger::resources(&s.store, &data.ente.id, year, unit, m, p).await?;
-    let total = traguardi_domain::budget::euro(lines.iter().map(|l| l.previsione).sum());
+    let total = lines.iter().map(|l| l.previsione).sum::<traguardi_domain::money::Cents>().to_string();
     let rows = lines
         .iter()
         .map(|l| Resource {
             cdr: format!("{} {}", l.cdr, l.cdr_name),
             peg: format!("{}/{}", l.capitolo, l.articolo),
             description: l.description.clone(),
-            amount: traguardi_domain::budget::euro(l.previsione),
+            amount: l.previsione.to_string(),
         })
         .collect();
     Ok(Some((t2("Missione {}, Programma {}", m, p), rows, total)))

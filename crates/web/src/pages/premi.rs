@@ -12,7 +12,7 @@ use axum::{Router, http::StatusCode};
 use serde::Deserialize;
 use traguardi_app::pay::evaluation_answer::{self, Answer};
 use traguardi_app::pay::payouts::{self, PayContext, ScenarioSummary, WhatIf};
-use traguardi_domain::budget::euro;
+use traguardi_domain::money::Cents;
 use traguardi_domain::pay::premi::{Allocation, Explained, PersonPay};
 use traguardi_domain::plan::round::it;
 use traguardi_domain::said;
@@ -62,10 +62,10 @@ fn row(p: &PersonPay) -> Row {
         presenza: it(p.presenza * rust_decimal::Decimal::ONE_HUNDRED),
         organizzativo: it(p.punteggio_organizzativo),
         individuale: p.punteggio_individuale.map(it).unwrap_or_else(|| "—".into()),
-        organizzativa: euro(p.organizzativa),
-        premio_individuale: euro(p.individuale),
-        maggiorazione: euro(p.maggiorazione),
-        totale: euro(p.totale),
+        organizzativa: p.organizzativa.to_string(),
+        premio_individuale: p.individuale.to_string(),
+        maggiorazione: p.maggiorazione.to_string(),
+        totale: p.totale.to_string(),
     }
 }
 
@@ -92,10 +92,6 @@ struct PremiPage {
 }
 
 impl PremiPage {
-    /// Cents in Italian form, for the template.
-    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
-        euro(*cents.borrow())
-    }
     /// A score to two decimals, or a dash.
     fn score(&self, s: &Option<rust_decimal::Decimal>) -> String {
         s.map_or_else(|| "—".into(), it)
@@ -118,10 +114,10 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Cho
             let rows = cmp
                 .rows
                 .iter()
-                .filter(|r| r.differenza != 0)
-                .map(|r| [r.matricola.clone(), r.nome.clone(), euro(r.a), euro(r.b), euro(r.differenza)])
+                .filter(|r| r.differenza != Cents::ZERO)
+                .map(|r| [r.matricola.clone(), r.nome.clone(), r.a.to_string(), r.b.to_string(), r.differenza.to_string()])
                 .collect();
-            Some((sb.name.clone(), sa.name.clone(), rows, [euro(cmp.total_a), euro(cmp.total_b)]))
+            Some((sb.name.clone(), sa.name.clone(), rows, [cmp.total_a.to_string(), cmp.total_b.to_string()]))
         }
         _ => None,
     };
@@ -222,12 +218,6 @@ struct PersonPage {
     person: Explained,
 }
 
-impl PersonPage {
-    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
-        euro(*cents.borrow())
-    }
-}
-
 async fn person_page(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -263,12 +253,6 @@ struct MyPage {
     may_contest: bool,
     done: Option<String>,
     message: Option<String>,
-}
-
-impl MyPage {
-    fn euro(&self, cents: impl std::borrow::Borrow<i64>) -> String {
-        euro(*cents.borrow())
-    }
 }
 
 /// The logged-in person's own evaluation, premium (once approved) and past scores.

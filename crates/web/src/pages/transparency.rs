@@ -68,8 +68,8 @@ pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> Str
 fn shown(section: &str, item: &str, value: &str) -> String {
     let money = matches!(section, "stanziato" | "erogato" | "premio");
     match value.parse::<rust_decimal::Decimal>() {
-        Ok(v) if money => match traguardi_domain::money::exact_cents(v) {
-            Some(cents) => format!("{} €", traguardi_domain::budget::euro(cents)),
+        Ok(v) if money => match traguardi_domain::money::Cents::exact(v) {
+            Some(cents) => format!("{cents} €"),
             None => value.to_string(),
         },
         Ok(v) if item.ends_with("(%)") => format!("{}%", it(v)),
