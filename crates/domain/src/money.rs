@@ -43,7 +43,7 @@ impl Cents {
 
     /// An amount of euro rounded to the cent with `how`; `None` beyond the range of money.
     pub fn from_euros(euros: Decimal, how: Rounding) -> Option<Cents> {
-        how.whole_cents(euros.checked_mul(Decimal::ONE_HUNDRED)?)
+        how.whole(euros.checked_mul(Decimal::ONE_HUNDRED)?).map(Cents)
     }
 
     /// An amount that must be exact: `None` when it has more than two decimals (a budget figure
@@ -181,12 +181,6 @@ impl Rounding {
         r
     }
 
-    /// A decimal number of cents (an exact quota, an average) to whole cents; `None` beyond the
-    /// range of money.
-    pub fn whole_cents(self, cents: Decimal) -> Option<Cents> {
-        self.whole(cents).map(Cents)
-    }
-
     /// A decimal count to a whole number (a quota of heads, days); `None` beyond `i64`.
     pub fn whole(self, d: Decimal) -> Option<i64> {
         d.round_dp_with_strategy(0, self.strategy()).to_i64()
@@ -227,8 +221,8 @@ mod tests {
         // Half a cent: half-up goes up, half-even to the even cent.
         assert_eq!(Cents::from_euros(dec!(10.125), Rounding::HalfUp), Some(c(1013)));
         assert_eq!(Cents::from_euros(dec!(10.125), Rounding::HalfEven), Some(c(1012)));
-        assert_eq!(Rounding::HalfUp.whole_cents(dec!(2.5)), Some(c(3)));
-        assert_eq!(Rounding::HalfEven.whole_cents(dec!(2.5)), Some(c(2)));
+        assert_eq!(Rounding::HalfUp.whole(dec!(2.5)), Some(3));
+        assert_eq!(Rounding::HalfEven.whole(dec!(2.5)), Some(2));
         // Beyond the range of money: no answer rather than a panic.
         assert_eq!(Cents::from_euros(Decimal::MAX, Rounding::HalfUp), None);
         assert_eq!(c(363_112_000).euros().to_string(), "3631120.00");

@@ -84,7 +84,8 @@ pub fn individual(pool: Cents, candidates: &[Candidate], quota_pct: Decimal, upl
     }
     let average = Decimal::from(pool.get()) / Decimal::from(n as i64);
     let heads = Rounding::Down.whole(Decimal::from(n as i64) * quota_pct / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, n as i64) as usize;
-    let wanted = Rounding::Up.whole_cents(average * uplift_pct / Decimal::ONE_HUNDRED).unwrap_or_default();
+    // The average is in cents; the uplift is `uplift_pct` % of it, in euro.
+    let wanted = Cents::from_euros(average * uplift_pct / Decimal::from(10_000), Rounding::Up).unwrap_or_default();
     let uplift = wanted.min(Cents::new(pool.get() / heads as i64)).max(Cents::ZERO);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| {

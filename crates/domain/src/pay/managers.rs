@@ -307,8 +307,9 @@ fn uplift(out: &mut ManagersPay, rules: &crate::pay::rules::ManagerRules, articl
     }
     let n = Decimal::from(paid.len() as i64);
     let heads = Rounding::Down.whole(n * rules.uplift_heads / Decimal::ONE_HUNDRED).unwrap_or(0).clamp(1, paid.len() as i64) as usize;
-    let average = Decimal::from(paid.iter().map(|i| out.dirigenti[*i].totale).sum::<Cents>().get()) / n;
-    let minimum = Rounding::Up.whole_cents(average * (Decimal::ONE_HUNDRED + rules.uplift) / Decimal::ONE_HUNDRED).unwrap_or_default();
+    // In euro, full precision.
+    let average = paid.iter().map(|i| out.dirigenti[*i].totale).sum::<Cents>().euros() / n;
+    let minimum = Cents::from_euros(average * (Decimal::ONE_HUNDRED + rules.uplift) / Decimal::ONE_HUNDRED, Rounding::Up).unwrap_or_default();
     let mut order = paid;
     order.sort_by(|a, b| {
         let (x, y) = (&out.dirigenti[*a], &out.dirigenti[*b]);
@@ -320,7 +321,7 @@ fn uplift(out: &mut ManagersPay, rules: &crate::pay::rules::ManagerRules, articl
         m.totale += m.maggiorazione;
         m.spiegazione.push(format!(
             "Differenziazione ({article}): tra i {heads} con la valutazione più alta, almeno la retribuzione di risultato media dei valutati positivamente ({} €) aumentata del {}% = {} €; maggiorazione {} €, pagata dalle risorse della retribuzione di risultato.",
-            Rounding::HalfUp.whole_cents(average).unwrap_or_default(),
+            Cents::from_euros(average, Rounding::HalfUp).unwrap_or_default(),
             rules.uplift.normalize(),
             minimum,
             m.maggiorazione

@@ -369,7 +369,7 @@ fn split_pools(
                 rules.contract.differentiation_article(),
                 split.heads,
                 pct(rules.uplift),
-                euro(Rounding::HalfUp.whole_cents(split.average).unwrap_or_default()),
+                euro(Cents::from_euros(split.average / Decimal::ONE_HUNDRED, Rounding::HalfUp).unwrap_or_default()),
                 euro(r.maggiorazione)
             ));
         }
