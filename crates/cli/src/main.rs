@@ -254,6 +254,17 @@ enum DocFormat {
     Xlsx,
 }
 
+impl DocFormat {
+    fn code(self) -> &'static str {
+        match self {
+            DocFormat::Pdf => "pdf",
+            DocFormat::Xlsx => "xlsx",
+            DocFormat::Csv => "csv",
+            DocFormat::Json => "json",
+        }
+    }
+}
+
 /// Log lines on standard error: which ones by `TRAGUARDI_LOG` (default `warn`; `info` adds a
 /// line per request), as text or, with `TRAGUARDI_LOG_FORMAT=json`, one JSON object per line
 /// with the request's span (its id, method and path) for a log collector.

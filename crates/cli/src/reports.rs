@@ -30,6 +30,18 @@ pub(crate) enum ReportKind {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The Piano degli Obiettivi (PIAO sezione 2.2): the dimensions with their ambiti, each struttura's objectives with KPIs, the targets of three years, weights and DUP link
+    Piano {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]
@@ -69,14 +81,12 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
                 (None, None) => unreachable!("clap requires --direzione or --cdr"),
             };
             let report = commissioni::build(store, &Actor::console(), &ente, cycle, &scope).await?;
-            let format = match format {
-                DocFormat::Pdf => "pdf",
-                DocFormat::Xlsx => "xlsx",
-                DocFormat::Csv => "csv",
-                DocFormat::Json => "json",
-            };
-            let bytes = traguardi_web::documents::commissioni(&report, format)?.bytes;
+            let bytes = traguardi_web::documents::commissioni(&report, format.code())?.bytes;
             emit(&bytes, out.as_deref())?;
+        }
+        ReportKind::Piano { ente, cycle, format, out } => {
+            let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            emit(&traguardi_web::documents::piano(&piano, format.code())?.bytes, out.as_deref())?;
         }
         ReportKind::Ritardi { ente, cycle, oggi, format, out } => {
             let today = parse_day(oggi.as_deref())?;

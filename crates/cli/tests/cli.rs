@@ -131,6 +131,16 @@ fn demo_story(url: &str) {
         assert!(o.status.success(), "{:?}", text(&o));
         assert!(std::fs::read(&out).expect("file").starts_with(magic), "{format}");
     }
+    // The Piano degli Obiettivi: one row per KPI with the targets of its three years.
+    let o = run(url, &["report", "piano", "--cycle", "2020", "--format", "csv"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let csv = text(&o).0;
+    assert!(csv.starts_with("sezione,codice_sezione,nome_sezione,responsabile,dimensione,ambito,obiettivo,titolo,peso_obiettivo,dup,kpi,kpi_nome,misura,verso,unita_misura,baseline,peso_kpi,target_2020,target_2021,target_2022\n"), "{csv}");
+    assert!(csv.contains(",SOL-07,Potenziamento dei servizi anagrafici digitali,1,,SOL-07-K1,Certificati anagrafici emessi online,numero,crescente,certificati,,1,500000,,\n"), "{csv}");
+    let out = std::env::temp_dir().join(format!("traguardi-piano-{}-{}.pdf", std::process::id(), rand_suffix()));
+    let o = run(url, &["report", "piano", "--cycle", "2020", "--out", out.to_str().expect("path")]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(std::fs::read(&out).expect("pdf").starts_with(b"%PDF-"));
     let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "999"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o).1, "errore: CdR 999 inesistente nella struttura dell'ente per il 2025\n");

@@ -23,12 +23,15 @@ const COMMON: &str = include_str!("../templates/common.typ");
 pub enum Template {
     /// REPORT COMMISSIONI of the budget (1.B, 1.D, 2.B, 2.C and the DUP pages of a Direzione).
     Commissioni,
+    /// The Piano degli Obiettivi (PIAO sezione 2.2).
+    Piano,
 }
 
 impl Template {
     fn source(self) -> &'static str {
         match self {
             Template::Commissioni => include_str!("../templates/commissioni.typ"),
+            Template::Piano => include_str!("../templates/piano.typ"),
         }
     }
 }
@@ -94,7 +97,7 @@ mod tests {
             "cdr": [{"cdr": "222", "name": "AREA CRM", "groups": [group], "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]}],
             "riepilogo": [{"code": "01", "name": "Servizi istituzionali", "programmi": [{"code": "11", "name": "Altri servizi generali", "amounts": amounts, "di_cui": ["0,00", "0,00", "0,00"]}], "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]}],
             "total": amounts, "di_cui": ["0,00", "0,00", "0,00"]});
-        serde_json::json!({"title": "Bilancio di Previsione 2025 - REPORT COMMISSIONI", "ente": "Comune", "bilancio": 2025, "years": [2023, 2024, 2025],
+        serde_json::json!({"title": "Bilancio di Previsione 2025 - REPORT COMMISSIONI", "ente": "Comune", "date": "2025-01-01", "bilancio": 2025, "years": [2023, 2024, 2025],
             "scope_kind": "CdR", "scope_code": "222", "scope_name": "AREA CRM", "direzione": "DIREZIONE", "correnti": section,
             "capitale": {"cdr": [], "riepilogo": [], "total": amounts, "di_cui": amounts},
             "dup": [{"missione": "01", "missione_name": "Servizi istituzionali", "programma": "11", "strategico": "S", "operativo": "O", "code": "D1",

@@ -128,3 +128,15 @@ pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<AuditRecord>,
     let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM audit_log WHERE ente_id = $1 ORDER BY seq"))).bind(&ente.0).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
+
+/// The `after` of the records of one action in one cycle, in order: what a use case wrote
+/// when it took that step (e.g. the act cited by each approval of objectives).
+pub async fn afters_in_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, action: &str) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query("SELECT after FROM audit_log WHERE ente_id = $1 AND cycle_id = $2 AND action = $3 AND after IS NOT NULL ORDER BY seq")
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .bind(action)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| text(r, "after")).collect()
+}

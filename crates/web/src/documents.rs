@@ -32,46 +32,78 @@ pub fn attachment(mime: &str, filename: &str, bytes: Vec<u8>) -> axum::response:
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-pub const FORMATS: [&str; 4] = ["pdf", "xlsx", "csv", "json"];
-
 fn failed(e: impl std::fmt::Display) -> AppError {
     AppError::Refused(said!("documento non generato: {e}", e))
 }
 
+/// What a document is made of, for each format it can take.
+pub struct Printed<'a> {
+    /// Its PDF: the template and the data for it.
+    pub pdf: Option<(traguardi_pdf::Template, serde_json::Value)>,
+    /// Its tables: sheets of one workbook (XLSX), or one table (CSV) where they share a header.
+    pub sheets: Vec<traguardi_docs::export::Sheet>,
+    /// Its data as JSON, where it has that form.
+    pub json: Option<&'a serde_json::Value>,
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+impl Printed<'_> {
+    /// The formats this document can take, in the order offered.
+    pub fn formats(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        if self.pdf.is_some() {
+            f.push("pdf");
+        }
+        if !self.sheets.is_empty() {
+            f.extend(["xlsx", "csv"]);
+        }
+        if self.json.is_some() {
+            f.push("json");
+        }
+        f
+    }
+
+    /// The document in `format`; a format it cannot take is refused, naming those it can.
+    pub fn render(self, format: &str) -> Result<Document, AppError> {
+        let formats = self.formats();
+        let (bytes, mime, ext) = match (format, self.pdf, self.json) {
+            ("pdf", Some((template, data)), _) => (traguardi_pdf::render(template, &data).map_err(failed)?, "application/pdf", "pdf"),
+            ("xlsx", _, _) if !self.sheets.is_empty() => (traguardi_docs::export::to_xlsx_book(&self.sheets).map_err(failed)?, XLSX, "xlsx"),
+            ("csv", _, _) if !self.sheets.is_empty() => {
+                let mut sheets = self.sheets.into_iter();
+                let mut all = sheets.next().unwrap_or_default();
+                all.rows.extend(sheets.flat_map(|s| s.rows));
+                (traguardi_docs::export::to_csv(&all).map_err(failed)?, "text/csv; charset=utf-8", "csv")
+            }
+            ("json", _, Some(v)) => {
+                let mut v = serde_json::to_vec_pretty(v).map_err(failed)?;
+                v.push(b'\n');
+                (v, "application/json", "json")
+            }
+            (other, _, _) => return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other, join = formats.join(", ")))),
+        };
+        Ok(Document { bytes, mime, ext })
+    }
+}
+
 /// The REPORT COMMISSIONI as `pdf`, `xlsx` (two sheets), `csv` (one table) or `json`.
 pub fn commissioni(report: &Report, format: &str) -> Result<Document, AppError> {
-    let (bytes, mime, ext) = match format {
-        "pdf" => (traguardi_pdf::render(traguardi_pdf::Template::Commissioni, &report.printable()).map_err(failed)?, "application/pdf", "pdf"),
-        "xlsx" => (
-            traguardi_docs::export::to_xlsx_book(&report.sheets()).map_err(failed)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        "csv" => {
-            let mut sheets = report.sheets().into_iter();
-            let mut all = sheets.next().unwrap_or_default();
-            all.rows.extend(sheets.flat_map(|s| s.rows));
-            (traguardi_docs::export::to_csv(&all).map_err(failed)?, "text/csv; charset=utf-8", "csv")
-        }
-        "json" => {
-            let mut v = serde_json::to_vec_pretty(&report.to_json()).map_err(failed)?;
-            v.push(b'\n');
-            (v, "application/json", "json")
-        }
-        other => return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other, join = FORMATS.join(", ")))),
-    };
-    Ok(Document { bytes, mime, ext })
+    let json = report.to_json();
+    Printed { pdf: Some((traguardi_pdf::Template::Commissioni, report.printable())), sheets: report.sheets(), json: Some(&json) }.render(format)
+}
+
+/// The Piano degli Obiettivi as `pdf`, `xlsx`, `csv` (one row per KPI) or `json`.
+pub fn piano(piano: &traguardi_app::documents::piano::Piano, format: &str) -> Result<Document, AppError> {
+    let json = serde_json::to_value(piano).map_err(failed)?;
+    Printed { pdf: Some((traguardi_pdf::Template::Piano, piano.printable())), sheets: vec![piano.sheet()], json: Some(&json) }.render(format)
 }
 
 /// A table as `csv` or `xlsx`.
 pub fn sheet(sheet: &traguardi_docs::export::Sheet, format: &str) -> Result<Document, AppError> {
     Ok(match format {
         "csv" => Document { bytes: traguardi_docs::export::to_csv(sheet).map_err(failed)?, mime: "text/csv; charset=utf-8", ext: "csv" },
-        "xlsx" => Document {
-            bytes: traguardi_docs::export::to_xlsx(sheet).map_err(failed)?,
-            mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ext: "xlsx",
-        },
+        "xlsx" => Document { bytes: traguardi_docs::export::to_xlsx(sheet).map_err(failed)?, mime: XLSX, ext: "xlsx" },
         other => return Err(AppError::Refused(said!("formato «{other}» non disponibile: csv, xlsx", other))),
     })
 }

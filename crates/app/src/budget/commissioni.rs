@@ -401,6 +401,9 @@ impl Report {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         convert_amounts(&mut v, &|n| n.to_string().into());
         v["title"] = format!("Bilancio di Previsione {} - REPORT COMMISSIONI", self.bilancio).into();
+        // The document's date (PDF/A wants one): the first day of the budget's year, so that
+        // the same budget prints the same bytes whenever it is printed.
+        v["date"] = format!("{}-01-01", self.bilancio).into();
         v
     }
 }

@@ -196,3 +196,19 @@ impl Scope {
         })
     }
 }
+
+/// The acts cited when objectives of the cycle were approved, each once, in the order first
+/// cited: the Giunta's deliberation and the determinations of the details.
+pub async fn approving_acts(conn: &mut traguardi_store::Conn, ente: &traguardi_store::EnteId, cycle_id: &str) -> Result<Vec<String>, AppError> {
+    let mut acts: Vec<String> = Vec::new();
+    for after in traguardi_store::audit::afters_in_cycle(conn, ente, cycle_id, "stato obiettivo").await? {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&after) else { continue };
+        if v["stato"] == State::Approvato.code()
+            && let Some(a) = v["atto"].as_str()
+            && !acts.iter().any(|x| x == a)
+        {
+            acts.push(a.to_string());
+        }
+    }
+    Ok(acts)
+}

@@ -1,3 +1,4 @@
 //! Documents and publications: what Amministrazione trasparente publishes of each cycle.
 
+pub mod piano;
 pub mod transparency;

@@ -7,6 +7,7 @@ mod budget;
 mod close;
 mod common;
 mod concurrency;
+mod documents;
 mod evaluation_answer;
 mod evaluations;
 mod foundation;

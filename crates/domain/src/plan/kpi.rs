@@ -99,6 +99,17 @@ impl Value {
         }
     }
 
+    /// The value as an Italian reader expects it in a document: `500.000`, `51,2`,
+    /// `31/12/2020`, `sì`; a deadline not done is `non conseguita`.
+    pub fn to_italian(&self) -> String {
+        match self {
+            Value::Number(d) => crate::plan::round::number(*d),
+            Value::Date(Some(d)) => d.format("%d/%m/%Y").to_string(),
+            Value::Date(None) => "non conseguita".into(),
+            Value::Bool(b) => (if *b { "sì" } else { "no" }).into(),
+        }
+    }
+
     /// Reads back what `to_text` wrote.
     pub fn from_text(measure: Measure, s: &str) -> Option<Value> {
         Value::parse(measure, s, NumberStyle::En).ok().flatten()
@@ -162,6 +173,15 @@ impl Rule {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn values_in_italian_form() {
+        let it = |m, s| Value::from_text(m, s).map(|v| v.to_italian());
+        assert_eq!(it(Measure::Numero, "500000").as_deref(), Some("500.000"));
+        assert_eq!(it(Measure::Percentuale, "51.20").as_deref(), Some("51,2"));
+        assert_eq!(it(Measure::Scadenza, "2020-12-31").as_deref(), Some("31/12/2020"));
+        assert_eq!(it(Measure::SiNo, "si").as_deref(), Some("sì"));
+    }
 
     #[test]
     fn codes() {
