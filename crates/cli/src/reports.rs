@@ -42,6 +42,18 @@ pub(crate) enum ReportKind {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The Relazione sulla Performance: the ente's result and trend, results by dimension, ambito and Direzione with charts, ROE/ROD/ROS, every objective's KPIs with deviations and causes, rimodulazioni, non-valutabili, the NIV's validation, the art. 20 premi
+    Relazione {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]
@@ -83,6 +95,10 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
             let report = commissioni::build(store, &Actor::console(), &ente, cycle, &scope).await?;
             let bytes = traguardi_web::documents::commissioni(&report, format.code())?.bytes;
             emit(&bytes, out.as_deref())?;
+        }
+        ReportKind::Relazione { ente, cycle, format, out } => {
+            let relazione = traguardi_app::documents::relazione::build(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            emit(&traguardi_web::documents::relazione(&relazione, format.code())?.bytes, out.as_deref())?;
         }
         ReportKind::Piano { ente, cycle, format, out } => {
             let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;

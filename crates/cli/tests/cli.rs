@@ -136,11 +136,23 @@ fn demo_story(url: &str) {
     assert!(o.status.success(), "{:?}", text(&o));
     let csv = text(&o).0;
     assert!(csv.starts_with("sezione,codice_sezione,nome_sezione,responsabile,dimensione,ambito,obiettivo,titolo,peso_obiettivo,dup,kpi,kpi_nome,misura,verso,unita_misura,baseline,peso_kpi,target_2020,target_2021,target_2022\n"), "{csv}");
-    assert!(csv.contains(",SOL-07,Potenziamento dei servizi anagrafici digitali,1,,SOL-07-K1,Certificati anagrafici emessi online,numero,crescente,certificati,,1,500000,,\n"), "{csv}");
+    assert!(
+        csv.contains(
+            ",SOL-07,Potenziamento dei servizi anagrafici digitali,1,,SOL-07-K1,Certificati anagrafici emessi online,numero,crescente,certificati,,1,500000,,\n"
+        ),
+        "{csv}"
+    );
     let out = std::env::temp_dir().join(format!("traguardi-piano-{}-{}.pdf", std::process::id(), rand_suffix()));
     let o = run(url, &["report", "piano", "--cycle", "2020", "--out", out.to_str().expect("path")]);
     assert!(o.status.success(), "{:?}", text(&o));
     assert!(std::fs::read(&out).expect("pdf").starts_with(b"%PDF-"));
+    // The Relazione sulla Performance: a workbook, and no single CSV for its tables of different shapes.
+    let out = std::env::temp_dir().join(format!("traguardi-relazione-{}-{}.xlsx", std::process::id(), rand_suffix()));
+    let o = run(url, &["report", "relazione", "--cycle", "2020", "--format", "xlsx", "--out", out.to_str().expect("path")]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(std::fs::read(&out).expect("xlsx").starts_with(b"PK\x03\x04"));
+    let o = run(url, &["report", "relazione", "--cycle", "2020", "--format", "csv"]);
+    assert_eq!(text(&o).1, "errore: formato «csv» non disponibile: pdf, xlsx, json\n");
     let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "999"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o).1, "errore: CdR 999 inesistente nella struttura dell'ente per il 2025\n");

@@ -25,6 +25,8 @@ pub enum Template {
     Commissioni,
     /// The Piano degli Obiettivi (PIAO sezione 2.2).
     Piano,
+    /// The Relazione sulla Performance.
+    Relazione,
 }
 
 impl Template {
@@ -32,6 +34,7 @@ impl Template {
         match self {
             Template::Commissioni => include_str!("../templates/commissioni.typ"),
             Template::Piano => include_str!("../templates/piano.typ"),
+            Template::Relazione => include_str!("../templates/relazione.typ"),
         }
     }
 }

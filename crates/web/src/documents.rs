@@ -99,6 +99,17 @@ pub fn piano(piano: &traguardi_app::documents::piano::Piano, format: &str) -> Re
     Printed { pdf: Some((traguardi_pdf::Template::Piano, piano.printable())), sheets: vec![piano.sheet()], json: Some(&json) }.render(format)
 }
 
+/// The Relazione sulla Performance as `pdf`, `xlsx` (one sheet per table) or `json`.
+pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, format: &str) -> Result<Document, AppError> {
+    let json = serde_json::to_value(relazione).map_err(failed)?;
+    let printed = Printed { pdf: Some((traguardi_pdf::Template::Relazione, relazione.printable())), sheets: relazione.sheets(), json: Some(&json) };
+    // Its tables differ in shape: one CSV cannot hold them.
+    if format == "csv" {
+        return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other = format, join = "pdf, xlsx, json")));
+    }
+    printed.render(format)
+}
+
 /// A table as `csv` or `xlsx`.
 pub fn sheet(sheet: &traguardi_docs::export::Sheet, format: &str) -> Result<Document, AppError> {
     Ok(match format {

@@ -1,4 +1,5 @@
 //! Documents and publications: what Amministrazione trasparente publishes of each cycle.
 
 pub mod piano;
+pub mod relazione;
 pub mod transparency;

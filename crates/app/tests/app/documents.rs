@@ -1,7 +1,7 @@
 //! The documents of the cycle, built from the demo on SQLite and PostgreSQL: what they hold, as
 //! data and as typeset, row by row in the text a reader extracts from the PDF.
 
-use traguardi_app::documents::piano;
+use traguardi_app::documents::{piano, relazione};
 use traguardi_app::{Actor, samples::demo};
 use traguardi_pdf::Template;
 use traguardi_store::{Store, testing};
@@ -70,9 +70,42 @@ async fn piano_of_the_demo(store: &Store) {
     }
 }
 
+async fn relazione_of_the_demo(store: &Store) {
+    let r = relazione::build(store, &Actor::console(), Some(demo::CODE), 2020).await.expect("relazione");
+    // The ente's result (as `report scores` gives it) and the first of its trend.
+    assert_eq!(r.risultato, "82,86%");
+    assert_eq!(r.andamento.iter().map(|p| (p.codice.as_str(), p.testo.as_str())).collect::<Vec<_>>(), [("2020", "82,86%")]);
+    let dims: Vec<(&str, &str)> = r.dimensioni.iter().map(|p| (p.codice.as_str(), p.testo.as_str())).collect();
+    assert_eq!(dims[..2], [("solidale", "92,65%"), ("salute", "95,57%")]);
+    // ROE first (the Obiettivi Solidali), then the ROD of each Direzione.
+    assert_eq!((r.indici[0].tipo, r.indici[0].testo.as_str()), ("ROE", "92,65%"));
+    assert_eq!((r.indici[1].tipo, r.indici[1].struttura.as_str()), ("ROD", "DG"));
+    // A KPI with its target, value, score and deviation from the target, in Italian form.
+    let k = &r.obiettivi.iter().find(|o| o.codice == "SOL-07").expect("SOL-07").kpi[0];
+    assert_eq!((k.target.as_str(), k.valore.as_str(), k.testo.as_str(), k.scostamento_target.as_str()), ("500.000", "612.000", "100,00%", "112.000"));
+    // What could not be assessed, with its reason.
+    let nv = r.non_valutabili.iter().find(|n| n.codice == "SOL-04-K1").expect("SOL-04-K1");
+    assert_eq!(nv.motivo, "Eventi internazionali annullati per l'emergenza Covid-19: causa esogena, non valutabile");
+    assert_eq!((r.validazione.stato.as_str(), r.premi.is_some()), ("bozza", false));
+    // The workbook's sheets.
+    let names: Vec<String> = r.sheets().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["risultati", "obiettivi e kpi", "indici", "rimodulazioni", "non valutabili"]);
+    let pdf = traguardi_pdf::render(Template::Relazione, &r.printable()).expect("pdf");
+    assert_eq!(pdf, traguardi_pdf::render(Template::Relazione, &r.printable()).expect("pdf again"), "the same bytes twice");
+    if let Some(text) = pdftotext(&pdf) {
+        let row = line_with(&text, "SOL-07-K1");
+        for figure in ["500.000", "612.000", "100,00%", "112.000"] {
+            assert!(row.contains(figure), "{figure} on the row of SOL-07-K1: {row}");
+        }
+        assert!(line_with(&text, "Obiettivi Solidali").contains("92,65%"), "the chart's label and value");
+        assert!(text.contains("Il grado di raggiungimento complessivo degli obiettivi dell’ente per il 2020 è 82,86%."));
+    }
+}
+
 #[tokio::test]
 async fn documents_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         piano_of_the_demo(&store).await;
+        relazione_of_the_demo(&store).await;
     }
 }
