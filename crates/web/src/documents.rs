@@ -110,6 +110,29 @@ pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, for
     printed.render(format)
 }
 
+/// The documents of a cycle, by the name used in URLs (`/documenti/{tipo}`).
+pub const OF_CYCLE: [&str; 2] = ["piano", "relazione"];
+
+/// A document of a cycle (`piano`, `relazione`) in `format`, as `actor` may read it, with the
+/// name to save it under.
+pub async fn of_cycle(
+    store: &traguardi_app::Store,
+    actor: &traguardi_app::Actor,
+    code: &str,
+    year: i32,
+    kind: &str,
+    format: &str,
+) -> Result<(Document, String), AppError> {
+    let doc = match kind {
+        "piano" => piano(&traguardi_app::documents::piano::build(store, actor, Some(code), year).await?, format)?,
+        "relazione" => relazione(&traguardi_app::documents::relazione::build(store, actor, Some(code), year).await?, format)?,
+        other => {
+            return Err(AppError::NotFound(said!("nessun documento «{other}» del ciclo: {join}", other, join = OF_CYCLE.join(", "))));
+        }
+    };
+    Ok((doc, format!("{kind}-{code}-{year}")))
+}
+
 /// A table as `csv` or `xlsx`.
 pub fn sheet(sheet: &traguardi_docs::export::Sheet, format: &str) -> Result<Document, AppError> {
     Ok(match format {

@@ -4,6 +4,7 @@
 
 mod budget;
 mod dashboard;
+mod documents;
 mod evaluations;
 mod imports;
 mod plan;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/enti/{code}/cicli/{year}/struttura", get(org_page))
         .merge(plan::routes())
         .merge(dashboard::routes())
+        .merge(documents::routes())
         .merge(budget::routes())
         .merge(premi::routes())
         .merge(evaluations::routes())

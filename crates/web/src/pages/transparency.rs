@@ -30,6 +30,8 @@ struct CycleView {
     p: Published,
     score: String,
     relazione: String,
+    /// Whether the Relazione is published, and so linked as PDF.
+    relazione_published: bool,
     /// The art. 20 rows: (recipients, section, item, value as shown).
     premi: Vec<[String; 4]>,
     premi_note: String,
@@ -108,6 +110,7 @@ async fn page(State(s): State<AppState>, user: CurrentUser, Path(code): Path<Str
             close,
             score: p.ente_score.map(|v| format!("{}%", it(v))).unwrap_or_else(|| t("in attesa di dati").into()),
             relazione: relazione_text(p.relazione.as_ref()),
+            relazione_published: p.relazione.as_ref().is_some_and(|r| r.state == RelazioneState::Pubblicata),
             premi,
             premi_note,
             p,

@@ -29,10 +29,10 @@ async fn the_document_is_served_kept_and_true_to_the_routes() {
     let json: serde_json::Value = serde_json::from_str(&doc).expect("json");
     assert_eq!(json["openapi"], "3.1.0");
     let paths = json["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 14, "{:?}", paths.keys());
+    assert_eq!(paths.len(), 15, "{:?}", paths.keys());
     for (path, ops) in paths {
         for (method, op) in ops.as_object().expect("operations") {
-            let uri = path.replace("{code}", "015146").replace("{year}", "2020").replace("{item}", "SAL-12");
+            let uri = path.replace("{code}", "015146").replace("{year}", "2020").replace("{item}", "SAL-12").replace("{tipo}", "piano");
             let req =
                 Request::builder().method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("method")).uri(&uri).body(Body::empty()).expect("req");
             let status = router(state.clone()).oneshot(req).await.expect("res").status();

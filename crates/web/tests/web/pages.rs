@@ -114,6 +114,24 @@ async fn pages_on_every_backend() {
         let (status, _, body) = get(&state, "/enti/015146/bilancio/2025/commissioni?formato=doc&cdr=222").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("formato «doc» non disponibile: pdf, xlsx, csv, json"));
+        // The documents of the cycle, from the plan's and the dashboard's pages and the API.
+        let (_, _, body) = get(&state, "/enti/015146/cicli/2020/piano").await;
+        assert!(body.contains("href=\"/enti/015146/cicli/2020/documenti/piano?formato=pdf\" download>PDF"), "{body}");
+        let (_, _, body) = get(&state, "/enti/015146/cicli/2020/cruscotto").await;
+        assert!(body.contains("href=\"/enti/015146/cicli/2020/documenti/relazione?formato=xlsx\" download>XLSX"), "{body}");
+        let (status, headers, body) = get(&state, "/enti/015146/cicli/2020/documenti/piano?formato=csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-disposition"], "attachment; filename=\"piano-015146-2020.csv\"");
+        assert!(body.contains(",SOL-07-K1,Certificati anagrafici emessi online,numero,crescente,certificati,,1,500000,,\n"), "{body}");
+        let (status, headers, body) = get(&state, "/api/v1/enti/015146/cicli/2020/documenti/relazione?formato=json").await;
+        assert_eq!((status, headers["content-type"].to_str().expect("type")), (StatusCode::OK, "application/json"));
+        assert!(body.contains("\"risultato\": \"82,86%\""), "{body}");
+        let (status, headers, body) = get(&state, "/api/v1/enti/015146/cicli/2020/documenti/relazione").await;
+        assert_eq!((status, headers["content-type"].to_str().expect("type")), (StatusCode::OK, "application/pdf"));
+        assert!(body.starts_with("%PDF-"));
+        let (status, _, body) = get(&state, "/api/v1/enti/015146/cicli/2020/documenti/verbale").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("nessun documento «verbale» del ciclo: piano, relazione"), "{body}");
         let (status, _, body) = get(&state, "/enti/015146/bilancio/2019").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains("nessuna riga di PEG di spesa per Ente 015146 negli anni 2017–2019"), "{body}");

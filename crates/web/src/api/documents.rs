@@ -1,0 +1,55 @@
+//! The documents of a cycle as files (SPEC §6), the same as `traguardi report` and the pages'
+//! downloads: the Piano degli Obiettivi and the Relazione sulla Performance.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ApiError, Caller, Errors};
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
+/// The document, in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+struct DocumentPath {
+    /// The ente's ISTAT code, six digits.
+    #[param(pattern = "^[0-9]{6}$", example = "015146")]
+    code: String,
+    /// The cycle's year.
+    year: i32,
+    /// `piano` (Piano degli Obiettivi, PIAO 2.2) or `relazione` (Relazione sulla Performance).
+    #[param(pattern = "^(piano|relazione)$", example = "piano")]
+    tipo: String,
+}
+
+/// The format asked for.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct Format {
+    /// `pdf` (PDF/A-2, the default), `xlsx`, `csv` (the Piano only: one row per KPI) or `json`.
+    #[param(pattern = "^(pdf|xlsx|csv|json)$", example = "pdf")]
+    formato: Option<String>,
+}
+
+/// A document of the cycle as a file to save: the same bytes as `traguardi report` for the
+/// same data.
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/documenti/{tipo}", tag = "documenti", params(DocumentPath, Format),
+    responses((status = 200, description = "the document, as an attachment",
+        content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"),
+            (Object = "application/json"),
+        )), Errors))]
+async fn document(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<DocumentPath>, Query(f): Query<Format>) -> Result<Response, ApiError> {
+    let format = f.formato.as_deref().unwrap_or("pdf");
+    let (doc, name) = crate::documents::of_cycle(&s.store, &actor, &p.code, p.year, &p.tipo, format).await?;
+    Ok(doc.download(&name))
+}
