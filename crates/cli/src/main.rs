@@ -252,6 +252,7 @@ enum DocFormat {
     Csv,
     Json,
     Xlsx,
+    Docx,
 }
 
 impl DocFormat {
@@ -261,6 +262,7 @@ impl DocFormat {
             DocFormat::Xlsx => "xlsx",
             DocFormat::Csv => "csv",
             DocFormat::Json => "json",
+            DocFormat::Docx => "docx",
         }
     }
 }

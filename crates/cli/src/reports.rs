@@ -54,6 +54,21 @@ pub(crate) enum ReportKind {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The draft Giunta deliberation approving the Piano or the Relazione: scheda di sintesi, premesse citing the cycle's acts, pareri of art. 49 TUEL, dispositivo (PDF, or DOCX to edit)
+    Delibera {
+        #[arg(long)]
+        ente: Option<String>,
+        #[arg(long)]
+        cycle: i32,
+        /// What it approves: piano | relazione
+        #[arg(long)]
+        oggetto: String,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        /// Write to FILE instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]
@@ -99,6 +114,14 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
         ReportKind::Relazione { ente, cycle, format, out } => {
             let relazione = traguardi_app::documents::relazione::build(store, &Actor::console(), ente.as_deref(), cycle).await?;
             emit(&traguardi_web::documents::relazione(&relazione, format.code())?.bytes, out.as_deref())?;
+        }
+        ReportKind::Delibera { ente, cycle, oggetto, format, out } => {
+            use traguardi_app::documents::delibera::{self, Oggetto};
+            let what = Oggetto::parse(&oggetto).ok_or_else(|| {
+                traguardi_app::AppError::Refused(traguardi_domain::said!("--oggetto «{oggetto}» non valido: piano oppure relazione", oggetto))
+            })?;
+            let testo = delibera::build(store, &Actor::console(), ente.as_deref(), cycle, what).await?;
+            emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
         }
         ReportKind::Piano { ente, cycle, format, out } => {
             let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;

@@ -153,6 +153,15 @@ fn demo_story(url: &str) {
     assert!(std::fs::read(&out).expect("xlsx").starts_with(b"PK\x03\x04"));
     let o = run(url, &["report", "relazione", "--cycle", "2020", "--format", "csv"]);
     assert_eq!(text(&o).1, "errore: formato «csv» non disponibile: pdf, xlsx, json\n");
+    // The draft deliberation, as DOCX for the Segreteria to edit.
+    let out = std::env::temp_dir().join(format!("traguardi-delibera-{}-{}.docx", std::process::id(), rand_suffix()));
+    let o = run(url, &["report", "delibera", "--cycle", "2020", "--oggetto", "relazione", "--format", "docx", "--out", out.to_str().expect("path")]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(std::fs::read(&out).expect("docx").starts_with(b"PK\x03\x04"));
+    let o = run(url, &["report", "delibera", "--cycle", "2020", "--oggetto", "verbale"]);
+    assert_eq!(text(&o).1, "errore: --oggetto «verbale» non valido: piano oppure relazione\n");
+    let o = run(url, &["report", "delibera", "--cycle", "2020", "--oggetto", "piano", "--format", "xlsx"]);
+    assert_eq!(text(&o).1, "errore: formato «xlsx» non disponibile: pdf, docx\n");
     let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "999"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o).1, "errore: CdR 999 inesistente nella struttura dell'ente per il 2025\n");

@@ -34,6 +34,20 @@ pub fn code(organ: &str, number: &str, adopted_on: NaiveDate) -> Option<String> 
     ORGANS.iter().find(|(o, _, _)| *o == organ).map(|(_, prefix, _)| format!("{prefix} {number}/{}", adopted_on.year()))
 }
 
+/// An act as the premesse of a deliberation cite it: `deliberazione di Giunta Comunale n. 838
+/// del 24/07/2020`.
+pub fn citation(organ: &str, number: &str, adopted_on: NaiveDate) -> String {
+    let of = match organ {
+        "giunta" => "di Giunta Comunale",
+        "consiglio" => "di Consiglio Comunale",
+        "direttore_generale" => "del Direttore Generale",
+        "segretario_generale" => "del Segretario Generale",
+        "sindaco" => "del Sindaco",
+        _ => "dirigenziale",
+    };
+    format!("{} {of} n. {number} del {}", kind_of(organ).unwrap_or("atto"), adopted_on.format("%d/%m/%Y"))
+}
+
 pub fn kind_of(organ: &str) -> Option<&'static str> {
     ORGANS.iter().find(|(o, _, _)| *o == organ).map(|(_, _, k)| *k)
 }
@@ -143,6 +157,8 @@ mod tests {
         assert_eq!(code("giunta", "838", d("2020-07-24")).as_deref(), Some("GC 838/2020"));
         assert_eq!(code("direttore_generale", "6780", d("2023-08-04")).as_deref(), Some("DDG 6780/2023"));
         assert_eq!(kind_of("sindaco"), Some("decreto"));
+        assert_eq!(citation("giunta", "838", d("2020-07-24")), "deliberazione di Giunta Comunale n. 838 del 24/07/2020");
+        assert_eq!(citation("direttore_generale", "6780", d("2023-08-04")), "determinazione del Direttore Generale n. 6780 del 04/08/2023");
         assert_eq!(code("assessore", "1", d("2020-01-01")), None);
     }
 

@@ -3,6 +3,8 @@
 //! administration's design system), so output never depends on the fonts of the machine. Every
 //! PDF is written as PDF/A-2a: archival, and tagged for screen readers.
 
+pub mod docx;
+
 use typst::foundations::{Dict, IntoValue};
 use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
@@ -27,6 +29,8 @@ pub enum Template {
     Piano,
     /// The Relazione sulla Performance.
     Relazione,
+    /// A document of prose: a draft deliberation, the NIV's reports (`blocks` of text).
+    Testo,
 }
 
 impl Template {
@@ -35,6 +39,7 @@ impl Template {
             Template::Commissioni => include_str!("../templates/commissioni.typ"),
             Template::Piano => include_str!("../templates/piano.typ"),
             Template::Relazione => include_str!("../templates/relazione.typ"),
+            Template::Testo => include_str!("../templates/testo.typ"),
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Printed<'a> {
     pub sheets: Vec<traguardi_docs::export::Sheet>,
     /// Its data as JSON, where it has that form.
     pub json: Option<&'a serde_json::Value>,
+    /// Its DOCX, for a draft that is edited (the blocks of a prose document).
+    pub docx: Option<&'a serde_json::Value>,
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -57,6 +59,9 @@ impl Printed<'_> {
         }
         if !self.sheets.is_empty() {
             f.extend(["xlsx", "csv"]);
+        }
+        if self.docx.is_some() {
+            f.push("docx");
         }
         if self.json.is_some() {
             f.push("json");
@@ -76,6 +81,11 @@ impl Printed<'_> {
                 all.rows.extend(sheets.flat_map(|s| s.rows));
                 (traguardi_docs::export::to_csv(&all).map_err(failed)?, "text/csv; charset=utf-8", "csv")
             }
+            ("docx", _, _) if self.docx.is_some() => (
+                traguardi_pdf::docx::render(self.docx.unwrap_or(&serde_json::Value::Null)).map_err(failed)?,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "docx",
+            ),
             ("json", _, Some(v)) => {
                 let mut v = serde_json::to_vec_pretty(v).map_err(failed)?;
                 v.push(b'\n');
@@ -90,19 +100,19 @@ impl Printed<'_> {
 /// The REPORT COMMISSIONI as `pdf`, `xlsx` (two sheets), `csv` (one table) or `json`.
 pub fn commissioni(report: &Report, format: &str) -> Result<Document, AppError> {
     let json = report.to_json();
-    Printed { pdf: Some((traguardi_pdf::Template::Commissioni, report.printable())), sheets: report.sheets(), json: Some(&json) }.render(format)
+    Printed { pdf: Some((traguardi_pdf::Template::Commissioni, report.printable())), sheets: report.sheets(), json: Some(&json), docx: None }.render(format)
 }
 
 /// The Piano degli Obiettivi as `pdf`, `xlsx`, `csv` (one row per KPI) or `json`.
 pub fn piano(piano: &traguardi_app::documents::piano::Piano, format: &str) -> Result<Document, AppError> {
     let json = serde_json::to_value(piano).map_err(failed)?;
-    Printed { pdf: Some((traguardi_pdf::Template::Piano, piano.printable())), sheets: vec![piano.sheet()], json: Some(&json) }.render(format)
+    Printed { pdf: Some((traguardi_pdf::Template::Piano, piano.printable())), sheets: vec![piano.sheet()], json: Some(&json), docx: None }.render(format)
 }
 
 /// The Relazione sulla Performance as `pdf`, `xlsx` (one sheet per table) or `json`.
 pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, format: &str) -> Result<Document, AppError> {
     let json = serde_json::to_value(relazione).map_err(failed)?;
-    let printed = Printed { pdf: Some((traguardi_pdf::Template::Relazione, relazione.printable())), sheets: relazione.sheets(), json: Some(&json) };
+    let printed = Printed { pdf: Some((traguardi_pdf::Template::Relazione, relazione.printable())), sheets: relazione.sheets(), json: Some(&json), docx: None };
     // Its tables differ in shape: one CSV cannot hold them.
     if format == "csv" {
         return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other = format, join = "pdf, xlsx, json")));
@@ -110,8 +120,14 @@ pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, for
     printed.render(format)
 }
 
+/// A prose document (a draft deliberation) as `pdf` or `docx`.
+pub fn testo(testo: &traguardi_app::documents::delibera::Testo, format: &str) -> Result<Document, AppError> {
+    let data = testo.printable();
+    Printed { pdf: Some((traguardi_pdf::Template::Testo, data.clone())), sheets: Vec::new(), json: None, docx: Some(&data) }.render(format)
+}
+
 /// The documents of a cycle, by the name used in URLs (`/documenti/{tipo}`).
-pub const OF_CYCLE: [&str; 2] = ["piano", "relazione"];
+pub const OF_CYCLE: [&str; 4] = ["piano", "relazione", "delibera-piano", "delibera-relazione"];
 
 /// A document of a cycle (`piano`, `relazione`) in `format`, as `actor` may read it, with the
 /// name to save it under.
@@ -126,6 +142,11 @@ pub async fn of_cycle(
     let doc = match kind {
         "piano" => piano(&traguardi_app::documents::piano::build(store, actor, Some(code), year).await?, format)?,
         "relazione" => relazione(&traguardi_app::documents::relazione::build(store, actor, Some(code), year).await?, format)?,
+        "delibera-piano" | "delibera-relazione" => {
+            use traguardi_app::documents::delibera::{self, Oggetto};
+            let oggetto = if kind == "delibera-piano" { Oggetto::Piano } else { Oggetto::Relazione };
+            testo(&delibera::build(store, actor, Some(code), year, oggetto).await?, format)?
+        }
         other => {
             return Err(AppError::NotFound(said!("nessun documento «{other}» del ciclo: {join}", other, join = OF_CYCLE.join(", "))));
         }

@@ -1,6 +1,7 @@
 //! The documents of the cycle, built from the demo on SQLite and PostgreSQL: what they hold, as
 //! data and as typeset, row by row in the text a reader extracts from the PDF.
 
+use traguardi_app::documents::delibera::{self, Oggetto};
 use traguardi_app::documents::{piano, relazione};
 use traguardi_app::{Actor, samples::demo};
 use traguardi_pdf::Template;
@@ -102,10 +103,58 @@ async fn relazione_of_the_demo(store: &Store) {
     }
 }
 
+/// The text of a DOCX's body (`word/document.xml`'s runs), read with the zip crate.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a DOCX is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).expect("utf-8");
+    xml.split("<w:t")
+        .skip(1)
+        .filter_map(|r| r.split_once('>').and_then(|(_, rest)| rest.split_once("</w:t>")).map(|(t, _)| t.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn delibere_of_the_demo(store: &Store) {
+    let console = Actor::console();
+    let d = delibera::build(store, &console, Some(demo::CODE), 2020, Oggetto::Piano).await.expect("delibera piano");
+    let text = d.text();
+    // The structure of seed 000: scheda di sintesi, premesse citing acts by number and date,
+    // the methodology, pareri, dispositivo.
+    for expected in [
+        "OGGETTO: Approvazione del Piano degli Obiettivi 2020–2022 (Piano Integrato di Attività e Organizzazione, sezione 2.2 Performance). Immediatamente eseguibile",
+        "IL PRESENTE PROVVEDIMENTO NON HA RIFLESSI CONTABILI",
+        "con deliberazione di Giunta Comunale n. 838 del 24/07/2020 è stato approvato l'atto:",
+        "approvata con deliberazione di Giunta Comunale n. 1200 del 22/04/2011",
+        "comprende 281 obiettivi e 328 indicatori",
+        "1. di approvare il Piano degli Obiettivi 2020–2022",
+    ] {
+        assert!(text.contains(expected), "{expected}\n---\n{text}");
+    }
+    let r = delibera::build(store, &console, Some(demo::CODE), 2020, Oggetto::Relazione).await.expect("delibera relazione");
+    let text = r.text();
+    assert!(text.contains("OGGETTO: Approvazione della Relazione sulla Performance e del consuntivo del Piano degli Obiettivi per l'anno 2020"), "{text}");
+    assert!(text.contains("il grado di raggiungimento complessivo degli obiettivi dell'ente è 82,86%"), "{text}");
+    assert!(text.contains("l'indice di risultato organizzativo dell'ente (ROE) è 92,65%"), "{text}");
+    // The PDF and the DOCX of the same blocks; each the same bytes twice.
+    let pdf = traguardi_pdf::render(Template::Testo, &r.printable()).expect("pdf");
+    assert_eq!(pdf, traguardi_pdf::render(Template::Testo, &r.printable()).expect("pdf again"));
+    let docx = traguardi_pdf::docx::render(&r.printable()).expect("docx");
+    assert_eq!(docx, traguardi_pdf::docx::render(&r.printable()).expect("docx again"), "the same bytes twice");
+    let body = docx_text(&docx);
+    assert!(body.starts_with("Comune di Milano (dati dimostrativi)"), "{body}");
+    assert!(body.contains("82,86%") && body.contains("ROE") && body.contains("1200"), "{body}");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(text.contains("PARERI (ART. 49 D.LGS 267/2000)"), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn documents_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         piano_of_the_demo(&store).await;
         relazione_of_the_demo(&store).await;
+        delibere_of_the_demo(&store).await;
     }
 }

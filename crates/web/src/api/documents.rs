@@ -1,5 +1,6 @@
 //! The documents of a cycle as files (SPEC §6), the same as `traguardi report` and the pages'
-//! downloads: the Piano degli Obiettivi and the Relazione sulla Performance.
+//! downloads: the Piano degli Obiettivi, the Relazione sulla Performance and the draft
+//! deliberations approving them.
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -24,8 +25,9 @@ struct DocumentPath {
     code: String,
     /// The cycle's year.
     year: i32,
-    /// `piano` (Piano degli Obiettivi, PIAO 2.2) or `relazione` (Relazione sulla Performance).
-    #[param(pattern = "^(piano|relazione)$", example = "piano")]
+    /// `piano` (Piano degli Obiettivi, PIAO 2.2), `relazione` (Relazione sulla Performance),
+    /// `delibera-piano` or `delibera-relazione` (the draft Giunta deliberation approving either).
+    #[param(pattern = "^(piano|relazione|delibera-piano|delibera-relazione)$", example = "piano")]
     tipo: String,
 }
 
@@ -33,8 +35,9 @@ struct DocumentPath {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Format {
-    /// `pdf` (PDF/A-2, the default), `xlsx`, `csv` (the Piano only: one row per KPI) or `json`.
-    #[param(pattern = "^(pdf|xlsx|csv|json)$", example = "pdf")]
+    /// `pdf` (PDF/A-2, the default); `xlsx` and `json` (the Piano and the Relazione); `csv`
+    /// (the Piano: one row per KPI); `docx` (the draft deliberations).
+    #[param(pattern = "^(pdf|xlsx|csv|json|docx)$", example = "pdf")]
     formato: Option<String>,
 }
 
@@ -47,6 +50,7 @@ struct Format {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (String = "text/csv"),
             (Object = "application/json"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )), Errors))]
 async fn document(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<DocumentPath>, Query(f): Query<Format>) -> Result<Response, ApiError> {
     let format = f.formato.as_deref().unwrap_or("pdf");

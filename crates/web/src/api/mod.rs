@@ -55,7 +55,12 @@ impl Modify for BearerToken {
 /// The API's routes and the OpenAPI document describing them, both made from the same
 /// annotated handlers, so that the document cannot drift from what is served.
 fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(scores_of_cycle)).routes(routes!(explanation)).merge(cycle::routes()).merge(documents::routes()).split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(scores_of_cycle))
+        .routes(routes!(explanation))
+        .merge(cycle::routes())
+        .merge(documents::routes())
+        .split_for_parts()
 }
 
 /// The OpenAPI 3.1 document of the API, as served at `/api/v1/openapi.json`.

@@ -20,7 +20,12 @@ struct Format {
     formato: Option<String>,
 }
 
-async fn download(State(s): State<AppState>, user: CurrentUser, Path((code, year, tipo)): Path<(String, i32, String)>, Query(f): Query<Format>) -> Result<Response, WebError> {
+async fn download(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((code, year, tipo)): Path<(String, i32, String)>,
+    Query(f): Query<Format>,
+) -> Result<Response, WebError> {
     let (doc, name) = crate::documents::of_cycle(&s.store, &user.actor(), &code, year, &tipo, f.formato.as_deref().unwrap_or("pdf")).await?;
     Ok(doc.download(&name))
 }
