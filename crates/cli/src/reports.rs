@@ -6,7 +6,7 @@ use traguardi_app::{Actor, Store, plan::scores};
 
 use crate::commands::{emit, parse_day, resolve, write_report};
 use crate::{DocFormat, Format, say};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -31,43 +31,16 @@ pub(crate) enum ReportKind {
         out: Option<PathBuf>,
     },
     /// The Piano degli Obiettivi (PIAO sezione 2.2): the dimensions with their ambiti, each struttura's objectives with KPIs, the targets of three years, weights and DUP link
-    Piano {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: DocFormat,
-        /// Write to FILE instead of standard output
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Piano(Document),
     /// The Relazione sulla Performance: the ente's result and trend, results by dimension, ambito and Direzione with charts, ROE/ROD/ROS, every objective's KPIs with deviations and causes, rimodulazioni, non-valutabili, the NIV's validation, the art. 20 premi
-    Relazione {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: DocFormat,
-        /// Write to FILE instead of standard output
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Relazione(Document),
     /// The draft Giunta deliberation approving the Piano or the Relazione: scheda di sintesi, premesse citing the cycle's acts, pareri of art. 49 TUEL, dispositivo (PDF, or DOCX to edit)
     Delibera {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
         /// What it approves: piano | relazione
         #[arg(long)]
         oggetto: String,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: DocFormat,
-        /// Write to FILE instead of standard output
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        doc: Document,
     },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
@@ -97,6 +70,20 @@ pub(crate) enum ReportKind {
     },
 }
 
+/// What every document of a cycle takes: the ente, the year, the format and where to write it.
+#[derive(Args)]
+pub(crate) struct Document {
+    #[arg(long)]
+    ente: Option<String>,
+    #[arg(long)]
+    cycle: i32,
+    #[arg(long, value_enum, default_value = "pdf")]
+    format: DocFormat,
+    /// Write to FILE instead of standard output
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
 pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
     let _l = say::lang();
     match what {
@@ -111,11 +98,11 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
             let bytes = traguardi_web::documents::commissioni(&report, format.code())?.bytes;
             emit(&bytes, out.as_deref())?;
         }
-        ReportKind::Relazione { ente, cycle, format, out } => {
+        ReportKind::Relazione(Document { ente, cycle, format, out }) => {
             let relazione = traguardi_app::documents::relazione::build(store, &Actor::console(), ente.as_deref(), cycle).await?;
             emit(&traguardi_web::documents::relazione(&relazione, format.code())?.bytes, out.as_deref())?;
         }
-        ReportKind::Delibera { ente, cycle, oggetto, format, out } => {
+        ReportKind::Delibera { oggetto, doc: Document { ente, cycle, format, out } } => {
             use traguardi_app::documents::delibera::{self, Oggetto};
             let what = Oggetto::parse(&oggetto).ok_or_else(|| {
                 traguardi_app::AppError::Refused(traguardi_domain::said!("--oggetto «{oggetto}» non valido: piano oppure relazione", oggetto))
@@ -123,7 +110,7 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
             let testo = delibera::build(store, &Actor::console(), ente.as_deref(), cycle, what).await?;
             emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
         }
-        ReportKind::Piano { ente, cycle, format, out } => {
+        ReportKind::Piano(Document { ente, cycle, format, out }) => {
             let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;
             emit(&traguardi_web::documents::piano(&piano, format.code())?.bytes, out.as_deref())?;
         }

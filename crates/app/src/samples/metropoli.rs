@@ -19,6 +19,8 @@ use traguardi_store::{Store, cycle, ente, new_id, org};
 use crate::{AppError, plan::dimensions};
 use traguardi_domain::plan::engine::PlanData;
 
+/// The metropoli's ISTAT code, as `ente list` shows it.
+pub const CODE: &str = "099999";
 pub const YEAR: i32 = 2025;
 pub const DIREZIONI: usize = 60;
 pub const UNITS: usize = 400;
@@ -303,7 +305,7 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let e = ente::insert(
         &mut tx,
         &NewEnte {
-            code: EnteCode::parse("099999").map_err(|k| AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("codice", k)])))?,
+            code: EnteCode::parse(CODE).map_err(|k| AppError::Invalid(traguardi_domain::Problems(vec![traguardi_domain::Problem::column("codice", k)])))?,
             name: "Metropoli (dati sintetici)".into(),
             codice_fiscale: None,
             kind: EnteKind::Comune,

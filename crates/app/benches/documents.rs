@@ -1,0 +1,62 @@
+//! The documents of a cycle (issue figures: the Piano and the Relazione of the metropoli under
+//! 30 s each, goal 5 s; of the demo under 3 s), release build: the data read and scored, then
+//! typeset as PDF/A. `cargo bench -p traguardi-app --bench documents`
+
+use traguardi_app::documents::{piano, relazione};
+use traguardi_app::{Actor, samples::demo, samples::metropoli};
+use traguardi_pdf::Template;
+use traguardi_store::{Store, testing};
+
+fn main() {
+    divan::main();
+}
+
+fn store(rt: &tokio::runtime::Runtime, metropolis: bool) -> Store {
+    rt.block_on(async {
+        let store = testing::sqlite().await.expect("sqlite");
+        if metropolis {
+            metropoli::store(&store).await.expect("metropoli");
+        } else {
+            demo::load(&store).await.expect("demo");
+        }
+        store
+    })
+}
+
+fn piano_pdf(rt: &tokio::runtime::Runtime, store: &Store, ente: &str, year: i32) -> usize {
+    let p = rt.block_on(piano::build(store, &Actor::console(), Some(ente), year)).expect("piano");
+    traguardi_pdf::render(Template::Piano, &p.printable()).expect("pdf").len()
+}
+
+fn relazione_pdf(rt: &tokio::runtime::Runtime, store: &Store, ente: &str, year: i32) -> usize {
+    let r = rt.block_on(relazione::build(store, &Actor::console(), Some(ente), year)).expect("relazione");
+    traguardi_pdf::render(Template::Relazione, &r.printable()).expect("pdf").len()
+}
+
+#[divan::bench(sample_count = 3)]
+fn piano_metropoli(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = store(&rt, true);
+    bencher.bench(|| piano_pdf(&rt, &store, metropoli::CODE, metropoli::YEAR));
+}
+
+#[divan::bench(sample_count = 3)]
+fn relazione_metropoli(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = store(&rt, true);
+    bencher.bench(|| relazione_pdf(&rt, &store, metropoli::CODE, metropoli::YEAR));
+}
+
+#[divan::bench(sample_count = 5)]
+fn piano_demo(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = store(&rt, false);
+    bencher.bench(|| piano_pdf(&rt, &store, demo::CODE, 2020));
+}
+
+#[divan::bench(sample_count = 5)]
+fn relazione_demo(bencher: divan::Bencher) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let store = store(&rt, false);
+    bencher.bench(|| relazione_pdf(&rt, &store, demo::CODE, 2020));
+}
