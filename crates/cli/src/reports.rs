@@ -42,6 +42,14 @@ pub(crate) enum ReportKind {
         #[command(flatten)]
         doc: Document,
     },
+    /// The state at a period: each KPI's value against its target, late values with their owners, objectives at risk
+    Monitoraggio {
+        /// The period: the scores from the values of the periods ending by then, and the values late on that day
+        #[arg(long)]
+        periodo: String,
+        #[command(flatten)]
+        doc: Document,
+    },
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]
@@ -109,6 +117,12 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
             })?;
             let testo = delibera::build(store, &Actor::console(), ente.as_deref(), cycle, what).await?;
             emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
+        }
+        ReportKind::Monitoraggio { periodo, doc: Document { ente, cycle, format, out } } => {
+            let period = traguardi_domain::value::parse_date(&periodo)
+                .map_err(|k| traguardi_app::AppError::Invalid(traguardi_domain::Problem::column("--periodo", k).into()))?;
+            let m = traguardi_app::documents::monitoraggio::build(store, &Actor::console(), ente.as_deref(), cycle, period).await?;
+            emit(&traguardi_web::documents::monitoraggio(&m, format.code())?.bytes, out.as_deref())?;
         }
         ReportKind::Piano(Document { ente, cycle, format, out }) => {
             let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;

@@ -162,6 +162,13 @@ fn demo_story(url: &str) {
     assert_eq!(text(&o).1, "errore: --oggetto «verbale» non valido: piano oppure relazione\n");
     let o = run(url, &["report", "delibera", "--cycle", "2020", "--oggetto", "piano", "--format", "xlsx"]);
     assert_eq!(text(&o).1, "errore: formato «xlsx» non disponibile: pdf, docx\n");
+    // The monitoring report at a period.
+    let o = run(url, &["report", "monitoraggio", "--cycle", "2020", "--periodo", "2020-12-31", "--format", "json"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("\"risultato\": \"82,86%\""));
+    let o = run(url, &["report", "monitoraggio", "--cycle", "2020", "--periodo", "31-31-2020"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).1.contains("--periodo"), "{:?}", text(&o));
     let o = run(url, &["report", "commissioni", "--cycle", "2025", "--cdr", "999"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o).1, "errore: CdR 999 inesistente nella struttura dell'ente per il 2025\n");

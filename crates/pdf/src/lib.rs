@@ -31,6 +31,8 @@ pub enum Template {
     Relazione,
     /// A document of prose: a draft deliberation, the NIV's reports (`blocks` of text).
     Testo,
+    /// The monitoring report at a period.
+    Monitoraggio,
 }
 
 impl Template {
@@ -40,6 +42,7 @@ impl Template {
             Template::Piano => include_str!("../templates/piano.typ"),
             Template::Relazione => include_str!("../templates/relazione.typ"),
             Template::Testo => include_str!("../templates/testo.typ"),
+            Template::Monitoraggio => include_str!("../templates/monitoraggio.typ"),
         }
     }
 }

@@ -120,6 +120,16 @@ pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, for
     printed.render(format)
 }
 
+/// The monitoring report at a period as `pdf`, `xlsx` (KPIs, late values, objectives at risk)
+/// or `json`.
+pub fn monitoraggio(m: &traguardi_app::documents::monitoraggio::Monitoraggio, format: &str) -> Result<Document, AppError> {
+    let json = serde_json::to_value(m).map_err(failed)?;
+    if format == "csv" {
+        return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other = format, join = "pdf, xlsx, json")));
+    }
+    Printed { pdf: Some((traguardi_pdf::Template::Monitoraggio, m.printable())), sheets: m.sheets(), json: Some(&json), docx: None }.render(format)
+}
+
 /// A prose document (a draft deliberation) as `pdf` or `docx`.
 pub fn testo(testo: &traguardi_app::documents::delibera::Testo, format: &str) -> Result<Document, AppError> {
     let data = testo.printable();
@@ -127,7 +137,7 @@ pub fn testo(testo: &traguardi_app::documents::delibera::Testo, format: &str) ->
 }
 
 /// The documents of a cycle, by the name used in URLs (`/documenti/{tipo}`).
-pub const OF_CYCLE: [&str; 4] = ["piano", "relazione", "delibera-piano", "delibera-relazione"];
+pub const OF_CYCLE: [&str; 5] = ["piano", "relazione", "monitoraggio", "delibera-piano", "delibera-relazione"];
 
 /// A document of a cycle (`piano`, `relazione`) in `format`, as `actor` may read it, with the
 /// name to save it under.
@@ -138,10 +148,16 @@ pub async fn of_cycle(
     year: i32,
     kind: &str,
     format: &str,
+    period: Option<chrono::NaiveDate>,
 ) -> Result<(Document, String), AppError> {
     let doc = match kind {
         "piano" => piano(&traguardi_app::documents::piano::build(store, actor, Some(code), year).await?, format)?,
         "relazione" => relazione(&traguardi_app::documents::relazione::build(store, actor, Some(code), year).await?, format)?,
+        "monitoraggio" => {
+            // As it stands today, unless `?periodo=` names another day.
+            let period = period.unwrap_or_else(|| chrono::Local::now().date_naive());
+            monitoraggio(&traguardi_app::documents::monitoraggio::build(store, actor, Some(code), year, period).await?, format)?
+        }
         "delibera-piano" | "delibera-relazione" => {
             use traguardi_app::documents::delibera::{self, Oggetto};
             let oggetto = if kind == "delibera-piano" { Oggetto::Piano } else { Oggetto::Relazione };

@@ -3,6 +3,7 @@
 //! blocks of text; `crates/pdf` typesets them), and what Amministrazione trasparente publishes.
 
 pub mod delibera;
+pub mod monitoraggio;
 pub mod piano;
 pub mod relazione;
 pub mod transparency;

@@ -2,7 +2,7 @@
 //! data and as typeset, row by row in the text a reader extracts from the PDF.
 
 use traguardi_app::documents::delibera::{self, Oggetto};
-use traguardi_app::documents::{piano, relazione};
+use traguardi_app::documents::{monitoraggio, piano, relazione};
 use traguardi_app::{Actor, samples::demo};
 use traguardi_pdf::Template;
 use traguardi_store::{Store, testing};
@@ -150,11 +150,36 @@ async fn delibere_of_the_demo(store: &Store) {
     }
 }
 
+async fn monitoraggio_of_the_demo(store: &Store) {
+    let console = Actor::console();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    // At the year's end the scores are the year's; before the values of 31/12 nothing is scored.
+    let end = monitoraggio::build(store, &console, Some(demo::CODE), 2020, day("2020-12-31")).await.expect("monitoraggio");
+    assert_eq!((end.risultato.as_str(), end.kpi.len()), ("82,86%", 328));
+    let k = end.kpi.iter().find(|k| k.kpi == "SOL-07-K1").expect("SOL-07-K1");
+    assert_eq!(
+        (k.periodo.as_str(), k.valore.as_str(), k.target.as_str(), k.testo.as_str(), k.semaforo),
+        ("31/12/2020", "612.000", "500.000", "100,00%", Some("verde"))
+    );
+    let mid = monitoraggio::build(store, &console, Some(demo::CODE), 2020, day("2020-06-30")).await.expect("monitoraggio");
+    assert_eq!(mid.risultato, "in attesa di dati");
+    assert!(mid.kpi.iter().all(|k| k.valore == "—"), "no value of a period after the date");
+    let names: Vec<String> = end.sheets().into_iter().map(|s| s.name).collect();
+    assert_eq!(names, ["kpi", "ritardi", "a rischio"]);
+    let pdf = traguardi_pdf::render(Template::Monitoraggio, &end.printable()).expect("pdf");
+    if let Some(text) = pdftotext(&pdf) {
+        let row = line_with(&text, "SOL-07-K1");
+        assert!(row.contains("612.000") && row.contains("500.000") && row.contains("100,00%"), "{row}");
+        assert!(text.contains("Monitoraggio 2020 al 31/12/2020"));
+    }
+}
+
 #[tokio::test]
 async fn documents_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         piano_of_the_demo(&store).await;
         relazione_of_the_demo(&store).await;
         delibere_of_the_demo(&store).await;
+        monitoraggio_of_the_demo(&store).await;
     }
 }

@@ -26,8 +26,9 @@ struct DocumentPath {
     /// The cycle's year.
     year: i32,
     /// `piano` (Piano degli Obiettivi, PIAO 2.2), `relazione` (Relazione sulla Performance),
-    /// `delibera-piano` or `delibera-relazione` (the draft Giunta deliberation approving either).
-    #[param(pattern = "^(piano|relazione|delibera-piano|delibera-relazione)$", example = "piano")]
+    /// `monitoraggio` (the state at `periodo`), `delibera-piano` or `delibera-relazione` (the
+    /// draft Giunta deliberation approving either).
+    #[param(pattern = "^(piano|relazione|monitoraggio|delibera-piano|delibera-relazione)$", example = "piano")]
     tipo: String,
 }
 
@@ -39,6 +40,9 @@ struct Format {
     /// (the Piano: one row per KPI); `docx` (the draft deliberations).
     #[param(pattern = "^(pdf|xlsx|csv|json|docx)$", example = "pdf")]
     formato: Option<String>,
+    /// The monitoring report's day (default: today).
+    #[param(value_type = Option<String>, format = Date, example = "2020-06-30")]
+    periodo: Option<chrono::NaiveDate>,
 }
 
 /// A document of the cycle as a file to save: the same bytes as `traguardi report` for the
@@ -54,6 +58,6 @@ struct Format {
         )), Errors))]
 async fn document(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<DocumentPath>, Query(f): Query<Format>) -> Result<Response, ApiError> {
     let format = f.formato.as_deref().unwrap_or("pdf");
-    let (doc, name) = crate::documents::of_cycle(&s.store, &actor, &p.code, p.year, &p.tipo, format).await?;
+    let (doc, name) = crate::documents::of_cycle(&s.store, &actor, &p.code, p.year, &p.tipo, format, f.periodo).await?;
     Ok(doc.download(&name))
 }

@@ -1,5 +1,6 @@
 //! The documents of a cycle as downloads from the pages: the Piano degli Obiettivi and the
-//! Relazione sulla Performance, each in the formats it has (`?formato=pdf|xlsx|csv|json`).
+//! Relazione sulla Performance, the monitoring report and the draft deliberations, each in the
+//! formats it has (`?formato=pdf|xlsx|csv|json|docx`).
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -18,6 +19,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Format {
     formato: Option<String>,
+    /// The monitoring report's day (`YYYY-MM-DD`).
+    periodo: Option<chrono::NaiveDate>,
 }
 
 async fn download(
@@ -26,6 +29,6 @@ async fn download(
     Path((code, year, tipo)): Path<(String, i32, String)>,
     Query(f): Query<Format>,
 ) -> Result<Response, WebError> {
-    let (doc, name) = crate::documents::of_cycle(&s.store, &user.actor(), &code, year, &tipo, f.formato.as_deref().unwrap_or("pdf")).await?;
+    let (doc, name) = crate::documents::of_cycle(&s.store, &user.actor(), &code, year, &tipo, f.formato.as_deref().unwrap_or("pdf"), f.periodo).await?;
     Ok(doc.download(&name))
 }
