@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use traguardi_docs::export::Sheet;
-use traguardi_domain::org::enclosing_direzione;
+use traguardi_domain::org::{OrgUnit, UnitKind};
 use traguardi_domain::plan::kpi::{Measure, Value};
 use traguardi_domain::plan::round::number;
 use traguardi_store::plan::Objective;
@@ -98,7 +98,7 @@ pub fn of(s: &CycleScores, people: &[traguardi_domain::people::Person], acts: &[
     let dims: HashMap<&str, &str> = s.dimensions.iter().map(|d| (d.id.as_str(), d.name.as_str())).collect();
     let ambiti: HashMap<&str, &str> = s.ambiti.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect();
     let dup: HashMap<&str, String> = s.dup.iter().map(|d| (d.id.as_str(), format!("{} {}", d.code, d.title))).collect();
-    let units: HashMap<&str, &traguardi_domain::org::OrgUnit> = s.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let units: HashMap<&str, &OrgUnit> = s.units.iter().map(|u| (u.id.as_str(), u)).collect();
     let objective = |o: &Objective| ObiettivoPiano {
         codice: o.code.clone(),
         titolo: o.title.clone(),
@@ -135,24 +135,43 @@ pub fn of(s: &CycleScores, people: &[traguardi_domain::people::Person], acts: &[
             obiettivi: first_level.iter().filter(|o| o.dimension_id == d.id && o.unit_id.is_none()).map(|o| objective(o)).collect(),
         })
         .collect();
-    // Each objective of a struttura under its Direzione, in the order of the org tree.
-    let mut strutture: Vec<StrutturaPiano> = Vec::new();
-    for u in s.units.iter().filter(|u| u.parent_id.is_none() || u.kind == traguardi_domain::org::UnitKind::Direzione) {
-        let obiettivi: Vec<ObiettivoPiano> = first_level
-            .iter()
-            .filter(|o| o.unit_id.as_deref().and_then(|id| units.get(id)).is_some_and(|x| enclosing_direzione(&s.units, x).id == u.id))
-            .map(|o| objective(o))
-            .collect();
-        if obiettivi.is_empty() {
-            continue;
+    // Each objective of a struttura under its section (its Direzione, or the topmost unit of a
+    // tree without one above it), the sections in the order of the org tree: every I-level
+    // objective of a struttura is printed once.
+    let mut by_section: HashMap<&str, Vec<&Objective>> = HashMap::new();
+    for o in &first_level {
+        if let Some(u) = o.unit_id.as_deref().and_then(|id| units.get(id)) {
+            by_section.entry(section(&units, u).id.as_str()).or_default().push(o);
         }
+    }
+    let mut strutture: Vec<StrutturaPiano> = Vec::new();
+    for u in &s.units {
+        let Some(objectives) = by_section.get(u.id.as_str()) else { continue };
         let responsabile = u.responsible_id.as_deref().and_then(|p| people.iter().find(|x| x.id == p)).map(|p| p.display_name());
-        strutture.push(StrutturaPiano { codice: u.code.clone(), nome: u.name.clone(), responsabile, obiettivi });
+        strutture.push(StrutturaPiano {
+            codice: u.code.clone(),
+            nome: u.name.clone(),
+            responsabile,
+            obiettivi: objectives.iter().map(|o| objective(o)).collect(),
+        });
     }
     let cited: Vec<&traguardi_store::acts::Act> = acts.iter().filter_map(|a| registered.iter().find(|r| &r.code == a)).collect();
     let data = cited.iter().map(|a| a.adopted_on).max().map_or_else(|| format!("{year}-01-01"), |d| d.to_string());
     let approvato_con = cited.iter().map(|a| format!("{} del {}: {}", a.code, a.adopted_on.format("%d/%m/%Y"), a.subject)).collect();
     Piano { ente: s.ente.name.clone(), anno: year, anni, approvato_con, data, dimensioni, strutture }
+}
+
+/// The struttura a unit's objectives are printed under: the nearest Direzione at or above it,
+/// or, where there is none (a small ente's tree of settori), its topmost unit.
+fn section<'a>(units: &HashMap<&str, &'a OrgUnit>, unit: &'a OrgUnit) -> &'a OrgUnit {
+    let mut at = unit;
+    while at.kind != UnitKind::Direzione {
+        match at.parent_id.as_deref().and_then(|p| units.get(p)) {
+            Some(parent) => at = parent,
+            None => break,
+        }
+    }
+    at
 }
 
 impl Piano {
@@ -225,5 +244,45 @@ impl Piano {
         v["title"] = format!("Piano degli Obiettivi {}–{}", self.anni[0], self.anni[2]).into();
         v["date"] = self.data.clone().into();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: &str, kind: UnitKind, parent: Option<&str>) -> OrgUnit {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+        OrgUnit {
+            id: id.into(),
+            cycle_id: "c".into(),
+            lineage_id: id.into(),
+            code: id.into(),
+            name: id.into(),
+            kind,
+            parent_id: parent.map(String::from),
+            cdr: None,
+            responsible_id: None,
+            valid_from: day,
+            valid_to: day,
+            position: 0,
+        }
+    }
+
+    #[test]
+    fn each_unit_is_printed_under_its_direzione_or_its_topmost_unit() {
+        // A Direzione with an area and a settore below; a small ente's tree of settori under an
+        // area with no Direzione at all.
+        let all = [
+            unit("D1", UnitKind::Direzione, None),
+            unit("A1", UnitKind::Area, Some("D1")),
+            unit("S1", UnitKind::Settore, Some("A1")),
+            unit("A2", UnitKind::Area, None),
+            unit("S2", UnitKind::Settore, Some("A2")),
+        ];
+        let by_id: HashMap<&str, &OrgUnit> = all.iter().map(|u| (u.id.as_str(), u)).collect();
+        let of = |id: &str| section(&by_id, by_id[id]).id.clone();
+        assert_eq!([of("D1"), of("A1"), of("S1")], ["D1", "D1", "D1"]);
+        assert_eq!([of("A2"), of("S2")], ["A2", "A2"], "no Direzione above: the topmost unit");
     }
 }

@@ -39,6 +39,9 @@ async fn piano_of_the_demo(store: &Store) {
     assert_eq!(p.dimensioni[0].ambiti.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>()[..2], ["Milano più Solidale", "Milano più Attrattiva"]);
     // The Segretario Generale's 7 objectives, then the Direzioni, each with its objectives.
     assert_eq!((p.strutture[0].codice.as_str(), p.strutture[0].obiettivi.len()), ("SG", 7));
+    // Every I-level objective once: 281, as the plan page counts them.
+    let printed: usize = p.dimensioni.iter().map(|d| d.obiettivi.len()).chain(p.strutture.iter().map(|s| s.obiettivi.len())).sum();
+    assert_eq!(printed, 281);
     let siad = p.strutture.iter().find(|s| s.codice == "SIAD").expect("SIAD");
     assert_eq!(siad.obiettivi.len(), 12);
     let sol07 = &p.dimensioni[0].obiettivi.iter().find(|o| o.codice == "SOL-07").expect("SOL-07").kpi[0];
