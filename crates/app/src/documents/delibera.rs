@@ -10,6 +10,7 @@ use serde::Serialize;
 use traguardi_domain::act::citation;
 use traguardi_store::acts::Act;
 
+use super::day;
 use crate::documents::{piano::Piano, relazione::Relazione};
 use crate::{Actor, AppError, Store};
 
@@ -56,10 +57,6 @@ impl Testo {
     pub fn text(&self) -> String {
         self.blocks.iter().map(|b| b.testo.as_str()).collect::<Vec<_>>().join("\n")
     }
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
 }
 
 /// The draft deliberation approving `oggetto` for the cycle of `year`.

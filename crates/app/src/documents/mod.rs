@@ -7,3 +7,21 @@ pub mod monitoraggio;
 pub mod piano;
 pub mod relazione;
 pub mod transparency;
+
+use chrono::NaiveDate;
+use traguardi_domain::plan::round::it;
+use traguardi_domain::plan::score::Outcome;
+
+/// A day as the documents print it: `24/07/2020`.
+fn day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// A score as the documents print it: `82,86%`, `non valutabile`, `in attesa di dati`.
+fn shown(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Score(v) => format!("{}%", it(*v)),
+        Outcome::NotAssessable(_) => "non valutabile".into(),
+        Outcome::NoData => "in attesa di dati".into(),
+    }
+}

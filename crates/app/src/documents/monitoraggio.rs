@@ -8,9 +8,10 @@ use serde::Serialize;
 use traguardi_docs::export::Sheet;
 use traguardi_domain::plan::engine::{PlanData, compute};
 use traguardi_domain::plan::kpi::Value;
-use traguardi_domain::plan::round::{Light, it};
+use traguardi_domain::plan::round::Light;
 use traguardi_domain::plan::score::Outcome;
 
+use super::{day, shown};
 use crate::plan::monitoring::LateValue;
 use crate::plan::scores::CycleScores;
 use crate::{Actor, AppError, Store};
@@ -62,18 +63,6 @@ pub struct ObiettivoARischio {
     pub testo: String,
     /// Why: `in rosso`, `N valori in ritardo`, or both.
     pub motivo: String,
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-fn shown(o: &Outcome) -> String {
-    match o {
-        Outcome::Score(v) => format!("{}%", it(*v)),
-        Outcome::NotAssessable(_) => "non valutabile".into(),
-        Outcome::NoData => "in attesa di dati".into(),
-    }
 }
 
 pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, period: NaiveDate) -> Result<Monitoraggio, AppError> {

@@ -17,6 +17,7 @@ use traguardi_domain::plan::round::{it, number};
 use traguardi_domain::plan::score::Outcome;
 use traguardi_domain::plan::value_status::ValueStatus;
 
+use super::{day, shown};
 use crate::plan::dashboard::{self, Bar};
 use crate::plan::scores::CycleScores;
 use crate::{Actor, AppError, Store};
@@ -124,18 +125,6 @@ pub struct Validazione {
     pub validata_il: Option<String>,
     pub validata_da: Option<String>,
     pub pubblicata_il: Option<String>,
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-fn shown(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Score(v) => format!("{}%", it(*v)),
-        Outcome::NotAssessable(_) => "non valutabile".into(),
-        Outcome::NoData => "in attesa di dati".into(),
-    }
 }
 
 fn point(b: &Bar) -> Punto {
