@@ -51,6 +51,11 @@ pub struct Printed<'a> {
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 impl Printed<'_> {
+    /// Whether its tables make one CSV: there are some, and they share one header.
+    fn one_table(&self) -> bool {
+        !self.sheets.is_empty() && self.sheets.windows(2).all(|w| w[0].header == w[1].header)
+    }
+
     /// The formats this document can take, in the order offered.
     pub fn formats(&self) -> Vec<&'static str> {
         let mut f = Vec::new();
@@ -58,7 +63,10 @@ impl Printed<'_> {
             f.push("pdf");
         }
         if !self.sheets.is_empty() {
-            f.extend(["xlsx", "csv"]);
+            f.push("xlsx");
+        }
+        if self.one_table() {
+            f.push("csv");
         }
         if self.docx.is_some() {
             f.push("docx");
@@ -72,26 +80,25 @@ impl Printed<'_> {
     /// The document in `format`; a format it cannot take is refused, naming those it can.
     pub fn render(self, format: &str) -> Result<Document, AppError> {
         let formats = self.formats();
-        let (bytes, mime, ext) = match (format, self.pdf, self.json) {
-            ("pdf", Some((template, data)), _) => (traguardi_pdf::render(template, &data).map_err(failed)?, "application/pdf", "pdf"),
-            ("xlsx", _, _) if !self.sheets.is_empty() => (traguardi_docs::export::to_xlsx_book(&self.sheets).map_err(failed)?, XLSX, "xlsx"),
-            ("csv", _, _) if !self.sheets.is_empty() => {
+        let one_table = self.one_table();
+        let (bytes, mime, ext) = match (format, self.pdf, self.json, self.docx) {
+            ("pdf", Some((template, data)), _, _) => (traguardi_pdf::render(template, &data).map_err(failed)?, "application/pdf", "pdf"),
+            ("xlsx", _, _, _) if !self.sheets.is_empty() => (traguardi_docs::export::to_xlsx_book(&self.sheets).map_err(failed)?, XLSX, "xlsx"),
+            ("csv", _, _, _) if one_table => {
                 let mut sheets = self.sheets.into_iter();
                 let mut all = sheets.next().unwrap_or_default();
                 all.rows.extend(sheets.flat_map(|s| s.rows));
                 (traguardi_docs::export::to_csv(&all).map_err(failed)?, "text/csv; charset=utf-8", "csv")
             }
-            ("docx", _, _) if self.docx.is_some() => (
-                traguardi_pdf::docx::render(self.docx.unwrap_or(&serde_json::Value::Null)).map_err(failed)?,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "docx",
-            ),
-            ("json", _, Some(v)) => {
+            ("docx", _, _, Some(blocks)) => {
+                (traguardi_pdf::docx::render(blocks).map_err(failed)?, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+            }
+            ("json", _, Some(v), _) => {
                 let mut v = serde_json::to_vec_pretty(v).map_err(failed)?;
                 v.push(b'\n');
                 (v, "application/json", "json")
             }
-            (other, _, _) => return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other, join = formats.join(", ")))),
+            (other, _, _, _) => return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other, join = formats.join(", ")))),
         };
         Ok(Document { bytes, mime, ext })
     }
@@ -112,21 +119,14 @@ pub fn piano(piano: &traguardi_app::documents::piano::Piano, format: &str) -> Re
 /// The Relazione sulla Performance as `pdf`, `xlsx` (one sheet per table) or `json`.
 pub fn relazione(relazione: &traguardi_app::documents::relazione::Relazione, format: &str) -> Result<Document, AppError> {
     let json = serde_json::to_value(relazione).map_err(failed)?;
-    let printed = Printed { pdf: Some((traguardi_pdf::Template::Relazione, relazione.printable())), sheets: relazione.sheets(), json: Some(&json), docx: None };
-    // Its tables differ in shape: one CSV cannot hold them.
-    if format == "csv" {
-        return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other = format, join = "pdf, xlsx, json")));
-    }
-    printed.render(format)
+    // Its tables differ in shape: no CSV.
+    Printed { pdf: Some((traguardi_pdf::Template::Relazione, relazione.printable())), sheets: relazione.sheets(), json: Some(&json), docx: None }.render(format)
 }
 
 /// The monitoring report at a period as `pdf`, `xlsx` (KPIs, late values, objectives at risk)
 /// or `json`.
 pub fn monitoraggio(m: &traguardi_app::documents::monitoraggio::Monitoraggio, format: &str) -> Result<Document, AppError> {
     let json = serde_json::to_value(m).map_err(failed)?;
-    if format == "csv" {
-        return Err(AppError::Refused(said!("formato «{other}» non disponibile: {join}", other = format, join = "pdf, xlsx, json")));
-    }
     Printed { pdf: Some((traguardi_pdf::Template::Monitoraggio, m.printable())), sheets: m.sheets(), json: Some(&json), docx: None }.render(format)
 }
 
