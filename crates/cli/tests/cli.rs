@@ -21,9 +21,9 @@ fn text(o: &Output) -> (String, String) {
     (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
-fn temp_sqlite() -> String {
-    let p = std::env::temp_dir().join(format!("traguardi-cli-{}.db", std::process::id() as u128 * 1000 + rand_suffix()));
-    format!("sqlite://{}", p.display())
+/// A new SQLite file, removed with its companions when the test is over.
+fn temp_sqlite() -> testing::Scratch {
+    testing::Scratch::sqlite()
 }
 
 /// A suffix no other call of this test process returns: tests run in parallel, and two of them

@@ -86,6 +86,8 @@ impl StoreError {
 pub struct Store {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// A test's own database, removed when the last clone of this store is dropped.
+    pub(crate) scratch: Option<std::sync::Arc<crate::testing::Scratch>>,
 }
 
 impl Store {
@@ -128,7 +130,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, scratch: None })
     }
 
     /// Brings the schema up to date.

@@ -57,8 +57,7 @@ async fn two_nodes(url: &str) {
 
 #[tokio::test]
 async fn two_nodes_on_one_database() {
-    let file = std::env::temp_dir().join(format!("traguardi-nodes-{}.db", uuid::Uuid::now_v7().simple()));
-    two_nodes(&format!("sqlite://{}", file.display())).await;
+    two_nodes(&testing::Scratch::sqlite()).await;
     if let Some(url) = testing::postgres_url().await.expect("postgres") {
         two_nodes(&url).await;
     }
