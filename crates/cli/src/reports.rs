@@ -50,6 +50,18 @@ pub(crate) enum ReportKind {
         #[command(flatten)]
         doc: Document,
     },
+    /// A person's evaluation form: behaviours, results, the three interviews, the sign-off or the contestation, the premium explained from scores to euros (PDF, or DOCX)
+    Scheda {
+        /// The person's matricola
+        #[arg(long)]
+        matricola: String,
+        #[command(flatten)]
+        doc: Document,
+    },
+    /// The NIV's validation of the Relazione: what was checked, the sample of values with its outcome, the conclusion (PDF, or DOCX to edit)
+    Validazione(Document),
+    /// The NIV's yearly report on how the measurement and evaluation system worked (PDF, or DOCX to edit)
+    Funzionamento(Document),
     /// Values not entered by their due date: KPI, period, due date, owner, who to escalate to
     Ritardi {
         #[arg(long)]
@@ -123,6 +135,18 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
                 .map_err(|k| traguardi_app::AppError::Invalid(traguardi_domain::Problem::column("--periodo", k).into()))?;
             let m = traguardi_app::documents::monitoraggio::build(store, &Actor::console(), ente.as_deref(), cycle, period).await?;
             emit(&traguardi_web::documents::monitoraggio(&m, format.code())?.bytes, out.as_deref())?;
+        }
+        ReportKind::Scheda { matricola, doc: Document { ente, cycle, format, out } } => {
+            let testo = traguardi_app::documents::scheda::build(store, &Actor::console(), ente.as_deref(), cycle, &matricola).await?;
+            emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
+        }
+        ReportKind::Validazione(Document { ente, cycle, format, out }) => {
+            let testo = traguardi_app::documents::niv::validazione(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
+        }
+        ReportKind::Funzionamento(Document { ente, cycle, format, out }) => {
+            let testo = traguardi_app::documents::niv::funzionamento(store, &Actor::console(), ente.as_deref(), cycle).await?;
+            emit(&traguardi_web::documents::testo(&testo, format.code())?.bytes, out.as_deref())?;
         }
         ReportKind::Piano(Document { ente, cycle, format, out }) => {
             let piano = traguardi_app::documents::piano::build(store, &Actor::console(), ente.as_deref(), cycle).await?;

@@ -130,26 +130,40 @@ pub fn monitoraggio(m: &traguardi_app::documents::monitoraggio::Monitoraggio, fo
     Printed { pdf: Some((traguardi_pdf::Template::Monitoraggio, m.printable())), sheets: m.sheets(), json: Some(&json), docx: None }.render(format)
 }
 
-/// A prose document (a draft deliberation) as `pdf` or `docx`.
-pub fn testo(testo: &traguardi_app::documents::delibera::Testo, format: &str) -> Result<Document, AppError> {
+/// A prose document (a draft deliberation, an evaluation form, the NIV's reports) as `pdf` or
+/// `docx`.
+pub fn testo(testo: &traguardi_app::documents::testo::Testo, format: &str) -> Result<Document, AppError> {
     let data = testo.printable();
     Printed { pdf: Some((traguardi_pdf::Template::Testo, data.clone())), sheets: Vec::new(), json: None, docx: Some(&data) }.render(format)
 }
 
 /// The documents of a cycle, by the name used in URLs (`/documenti/{tipo}`).
-pub const OF_CYCLE: [&str; 5] = ["piano", "relazione", "monitoraggio", "delibera-piano", "delibera-relazione"];
+pub const OF_CYCLE: [&str; 8] = ["piano", "relazione", "monitoraggio", "delibera-piano", "delibera-relazione", "scheda", "validazione", "funzionamento"];
 
-/// A document of a cycle (`piano`, `relazione`) in `format`, as `actor` may read it, with the
-/// name to save it under.
+/// What is asked of a document of a cycle besides its kind.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Asked {
+    /// `pdf` unless given.
+    pub formato: Option<String>,
+    /// The monitoring report's day (default: today).
+    pub periodo: Option<chrono::NaiveDate>,
+    /// The person of an evaluation form.
+    pub matricola: Option<String>,
+}
+
+/// A document of a cycle (one of [`OF_CYCLE`]) as asked, as `actor` may read it, with the name
+/// to save it under.
 pub async fn of_cycle(
     store: &traguardi_app::Store,
     actor: &traguardi_app::Actor,
     code: &str,
     year: i32,
     kind: &str,
-    format: &str,
-    period: Option<chrono::NaiveDate>,
+    asked: &Asked,
 ) -> Result<(Document, String), AppError> {
+    let format = asked.formato.as_deref().unwrap_or("pdf");
+    let period = asked.periodo;
+    let mut name = format!("{kind}-{code}-{year}");
     let doc = match kind {
         "piano" => piano(&traguardi_app::documents::piano::build(store, actor, Some(code), year).await?, format)?,
         "relazione" => relazione(&traguardi_app::documents::relazione::build(store, actor, Some(code), year).await?, format)?,
@@ -163,11 +177,22 @@ pub async fn of_cycle(
             let oggetto = if kind == "delibera-piano" { Oggetto::Piano } else { Oggetto::Relazione };
             testo(&delibera::build(store, actor, Some(code), year, oggetto).await?, format)?
         }
+        "scheda" => {
+            let matricola = asked
+                .matricola
+                .as_deref()
+                .filter(|m| !m.trim().is_empty())
+                .ok_or_else(|| AppError::Invalid(traguardi_domain::Problem::column("matricola", traguardi_domain::ProblemKind::Required).into()))?;
+            name = format!("{kind}-{code}-{year}-{matricola}");
+            testo(&traguardi_app::documents::scheda::build(store, actor, Some(code), year, matricola).await?, format)?
+        }
+        "validazione" => testo(&traguardi_app::documents::niv::validazione(store, actor, Some(code), year).await?, format)?,
+        "funzionamento" => testo(&traguardi_app::documents::niv::funzionamento(store, actor, Some(code), year).await?, format)?,
         other => {
             return Err(AppError::NotFound(said!("nessun documento «{other}» del ciclo: {join}", other, join = OF_CYCLE.join(", "))));
         }
     };
-    Ok((doc, format!("{kind}-{code}-{year}")))
+    Ok((doc, name))
 }
 
 /// A table as `csv` or `xlsx`.

@@ -10,7 +10,7 @@ use traguardi_domain::said;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use traguardi_store::ente::Ente;
 use traguardi_store::niv::{self, SampleRow};
 use traguardi_store::{Store, new_id, plan};
@@ -18,7 +18,7 @@ use traguardi_store::{Store, new_id, plan};
 use crate::accounts::audit::{self, Change};
 use crate::{Actor, AppError, cycle::cycles};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SampleItem {
     pub kpi: String,
     pub objective: String,
@@ -29,7 +29,7 @@ pub struct SampleItem {
 }
 
 /// An evidence file of a sampled value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SampleFile {
     pub id: String,
     pub name: String,

@@ -6,11 +6,11 @@
 //! say (a parere not yet given) is written as to be filled, never invented.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
 use traguardi_domain::act::citation;
 use traguardi_store::acts::Act;
 
 use super::day;
+pub use super::testo::Testo;
 use crate::documents::{piano::Piano, relazione::Relazione};
 use crate::{Actor, AppError, Store};
 
@@ -28,34 +28,6 @@ impl Oggetto {
             "relazione" => Some(Oggetto::Relazione),
             _ => None,
         }
-    }
-}
-
-/// A document of prose: blocks of text, each of a kind the PDF and the DOCX lay out alike.
-#[derive(Debug, Clone, Serialize)]
-pub struct Testo {
-    pub ente: String,
-    pub title: String,
-    /// `YYYY-MM-DD`: the document's own date, so the same data print the same bytes.
-    pub date: String,
-    pub blocks: Vec<Block>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Block {
-    /// intestazione | titolo | riquadro | sezione | paragrafo | punto | firma
-    pub tipo: &'static str,
-    pub testo: String,
-}
-
-impl Testo {
-    fn push(&mut self, tipo: &'static str, testo: impl Into<String>) {
-        self.blocks.push(Block { tipo, testo: testo.into() });
-    }
-
-    /// The text as a reader sees it, one block per line.
-    pub fn text(&self) -> String {
-        self.blocks.iter().map(|b| b.testo.as_str()).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -94,7 +66,7 @@ pub fn of(piano: &Piano, relazione: Option<&Relazione>, acts: &[Act]) -> Testo {
         None => format!("Piano degli Obiettivi {}–{}", year, year + 2),
         Some(_) => format!("Relazione sulla Performance {year}"),
     };
-    let mut t = Testo { ente: piano.ente.clone(), title: format!("Proposta di deliberazione · {short}"), date: date.to_string(), blocks: Vec::new() };
+    let mut t = Testo::new(&piano.ente, format!("Proposta di deliberazione · {short}"), date);
 
     // Scheda di sintesi.
     t.push("intestazione", t.ente.to_uppercase());
@@ -238,11 +210,4 @@ pub fn of(piano: &Piano, relazione: Option<&Relazione>, acts: &[Act]) -> Testo {
     t.push("firma", "IL DIRETTORE GENERALE");
     t.push("firma", "L'ASSESSORE COMPETENTE");
     t
-}
-
-impl Testo {
-    /// The data for the PDF template and the DOCX.
-    pub fn printable(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_default()
-    }
 }

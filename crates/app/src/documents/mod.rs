@@ -4,8 +4,11 @@
 
 pub mod delibera;
 pub mod monitoraggio;
+pub mod niv;
 pub mod piano;
 pub mod relazione;
+pub mod scheda;
+pub mod testo;
 pub mod transparency;
 
 use chrono::NaiveDate;

@@ -96,6 +96,8 @@ pub struct Form {
     /// (code, name, score given)
     pub behaviours: Vec<(String, String, Option<Decimal>)>,
     pub scale: Decimal,
+    /// The results' weight in the individual score, % (the behaviours weigh the rest).
+    pub results_weight: Decimal,
     /// Set once the person has answered: the form is read-only.
     pub locked: Option<String>,
 }
@@ -118,7 +120,14 @@ struct Context {
     evaluees: Vec<Evaluee>,
 }
 
-async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Context, AppError> {
+/// Why the forms are read: to evaluate (never oneself), or to read them (one's own too).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Evaluate,
+    Read,
+}
+
+async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: i32, purpose: Purpose) -> Result<Context, AppError> {
     let ente = enti::resolve(conn, ente_code).await?;
     let cycle = cycles::get(conn, &ente, year).await?;
     let me = match &actor.kind {
@@ -153,7 +162,7 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
             };
             // Nobody evaluates the person linked to their own account, whatever their role.
             let myself = Some(&a.person_id) == me.as_ref();
-            ((administers || mine) && !myself).then(|| {
+            ((administers || mine) && !myself || purpose == Purpose::Read && myself).then(|| {
                 let p = persons.get(&a.person_id);
                 Evaluee {
                     person_id: a.person_id.clone(),
@@ -181,7 +190,7 @@ pub async fn to_evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, 
         return Err(refused_for(actor));
     }
     let mut conn = store.acquire().await?;
-    Ok(context(&mut conn, actor, ente_code, year).await?.evaluees)
+    Ok(context(&mut conn, actor, ente_code, year, Purpose::Evaluate).await?.evaluees)
 }
 
 fn pick(ctx: Context, actor: &Actor, matricola: &str) -> Result<(Context, Evaluee), AppError> {
@@ -208,11 +217,21 @@ fn locked(e: &Option<EvaluationRow>) -> Option<String> {
 /// The form of one person the actor evaluates.
 #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn form(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, matricola: &str) -> Result<Form, AppError> {
+    form_for(store, actor, ente_code, year, matricola, Purpose::Evaluate).await
+}
+
+/// The form of one person the actor evaluates, or of the actor themself: to read and print.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
+pub async fn form_to_read(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, matricola: &str) -> Result<Form, AppError> {
+    form_for(store, actor, ente_code, year, matricola, Purpose::Read).await
+}
+
+async fn form_for(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, matricola: &str, purpose: Purpose) -> Result<Form, AppError> {
     if matches!(actor.kind, ActorKind::Public) {
         return Err(refused_for(actor));
     }
     let mut conn = store.acquire().await?;
-    let (ctx, evaluee) = pick(context(&mut conn, actor, ente_code, year).await?, actor, matricola)?;
+    let (ctx, evaluee) = pick(context(&mut conn, actor, ente_code, year, purpose).await?, actor, matricola)?;
     let rules = crate::pay::payouts::rules_of(&mut conn, &ctx.ente, &ctx.cycle).await?;
     let given: HashMap<&str, Decimal> = evaluee.evaluation.iter().flat_map(|e| e.items.iter().map(|(c, v)| (c.as_str(), *v))).collect();
     let behaviours = rules
@@ -221,7 +240,7 @@ pub async fn form(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         .filter(|b| b.applies_to(evaluee.category))
         .map(|b| (b.code.clone(), b.name.clone(), given.get(b.code.as_str()).copied()))
         .collect();
-    Ok(Form { locked: locked(&evaluee.evaluation), behaviours, scale: rules.scale, evaluee })
+    Ok(Form { locked: locked(&evaluee.evaluation), behaviours, scale: rules.scale, results_weight: rules.results_weight, evaluee })
 }
 
 /// Records the evaluator's scores, interviews and note; every problem is listed at once.
@@ -231,7 +250,7 @@ pub async fn evaluate(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
         return Err(refused_for(actor));
     }
     let mut tx = store.begin().await?;
-    let (ctx, evaluee) = pick(context(&mut tx, actor, ente_code, year).await?, actor, matricola)?;
+    let (ctx, evaluee) = pick(context(&mut tx, actor, ente_code, year, Purpose::Evaluate).await?, actor, matricola)?;
     crate::cycle::close::ensure_open(&mut tx, &ctx.ente, &ctx.cycle).await?;
     if let Some(why) = locked(&evaluee.evaluation) {
         return Err(AppError::Refused(said!("la valutazione di {matricola} è {why}", matricola, why)));

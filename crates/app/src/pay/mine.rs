@@ -7,7 +7,7 @@ use serde::Serialize;
 use traguardi_store::pay;
 use traguardi_store::{Store, people};
 
-use crate::pay::payouts::allocation_of;
+use crate::pay::payouts::approved_allocation;
 use crate::{Actor, AppError, cycle::cycles, org::enti};
 
 /// What a person sees of their own year: the evaluation, the premium once approved, and the
@@ -54,8 +54,7 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let mut history = Vec::new();
     let mut approved = None;
     for c in traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().rev() {
-        let Some(s) = pay::scenarios(&mut conn, &ente.id, &c.id).await?.into_iter().find(|s| s.approved_at.is_some()) else { continue };
-        let a = allocation_of(&s)?;
+        let Some((s, a)) = approved_allocation(&mut conn, &ente, &c.id).await? else { continue };
         if let Some(p) = a.explained(&me.matricola) {
             history.push((c.year(), p.punteggio));
             if c.year() == year {

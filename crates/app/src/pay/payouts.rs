@@ -422,6 +422,14 @@ pub(crate) fn allocation_of(s: &Scenario) -> Result<Allocation, AppError> {
     serde_json::from_str(&s.result).map_err(|e| AppError::Refused(said!("scenario «{name}» illeggibile nel database: {e}", name = s.name, e)))
 }
 
+/// The approved scenario of a cycle and its allocation (checked against its fingerprint), read
+/// without asking who may see the premi: the caller has decided what of it to show.
+pub(crate) async fn approved_allocation(conn: &mut Conn, ente: &Ente, cycle_id: &str) -> Result<Option<(Scenario, Allocation)>, AppError> {
+    let Some(s) = pay::scenarios(conn, &ente.id, cycle_id).await?.into_iter().find(|s| s.approved_at.is_some()) else { return Ok(None) };
+    let a = allocation_of(&s)?;
+    Ok(Some((s, a)))
+}
+
 /// The scenarios `keep` chooses, each read (and checked) only when chosen.
 async fn load_scenarios(
     store: &Store,

@@ -1,6 +1,7 @@
 //! The documents of the cycle, built from the demo on SQLite and PostgreSQL: what they hold, as
 //! data and as typeset, row by row in the text a reader extracts from the PDF.
 
+use rust_decimal::Decimal;
 use traguardi_app::documents::delibera::{self, Oggetto};
 use traguardi_app::documents::{monitoraggio, piano, relazione};
 use traguardi_app::{Actor, samples::demo};
@@ -177,6 +178,36 @@ async fn monitoraggio_of_the_demo(store: &Store) {
     }
 }
 
+/// The forms and the NIV's documents while the year is still open: what is missing is said.
+async fn forms_and_niv_of_the_demo(store: &Store) {
+    use traguardi_app::documents::{niv, scheda};
+    let console = Actor::console();
+    let s = scheda::build(store, &console, Some(demo::CODE), 2020, "D001").await.expect("scheda").text();
+    for expected in [
+        "Dott. Christian Malangone (matricola D001)",
+        "C1 | Orientamento al risultato | 5",
+        "Punteggio dei comportamenti: 88,00 su 100.",
+        "Punteggio individuale = risultati × 60% + comportamenti × 40%",
+        "iniziale (assegnazione degli obiettivi) | 10/02/2020",
+        "Nessuna distribuzione dei premi approvata per il 2020",
+    ] {
+        assert!(s.contains(expected), "{expected}\n---\n{s}");
+    }
+    let v = niv::validazione(store, &console, Some(demo::CODE), 2020).await.expect("validazione");
+    assert_eq!(v.date, "2020-12-31");
+    for expected in [
+        "ha esaminato la Relazione sulla Performance 2020, non ancora approvata dalla Giunta.",
+        "281 obiettivi e 328 indicatori",
+        "[nessun campione di valori estratto per il 2020: estrarlo prima di concludere la validazione]",
+        "[la Relazione sulla Performance 2020 non è ancora approvata dalla Giunta: la validazione segue l'approvazione]",
+    ] {
+        assert!(v.text().contains(expected), "{expected}\n---\n{}", v.text());
+    }
+    let f = niv::funzionamento(store, &console, Some(demo::CODE), 2020).await.expect("funzionamento").text();
+    assert!(f.contains("nessuna distribuzione dei premi approvata per il 2020."), "{f}");
+    assert!(f.contains("nessun campione di valori è stato verificato"), "{f}");
+}
+
 #[tokio::test]
 async fn documents_on_every_backend() {
     for store in testing::all().await.expect("stores") {
@@ -184,5 +215,100 @@ async fn documents_on_every_backend() {
         relazione_of_the_demo(&store).await;
         delibere_of_the_demo(&store).await;
         monitoraggio_of_the_demo(&store).await;
+        forms_and_niv_of_the_demo(&store).await;
     }
+}
+
+/// The evaluation forms and the NIV's documents of a year with its premi approved and its
+/// Relazione validated (the end of the premi story): `a` is the approved allocation, `me` the
+/// demo's employee M0037, `niv` the NIV.
+pub async fn of_a_finished_year(store: &Store, ente: &traguardi_store::ente::Ente, a: &traguardi_domain::pay::premi::Allocation, me: &Actor, niv: &Actor) {
+    use traguardi_app::documents::{niv as niv_docs, scheda};
+    use traguardi_domain::plan::round::it;
+    let console = Actor::console();
+    let code = Some(demo::CODE);
+
+    // Their own form, as the person reads it: signed, and the premium from score to euros.
+    let own = scheda::build(store, me, code, 2020, "M0037").await.expect("own form");
+    let text = own.text();
+    let p = a.person("M0037").expect("M0037");
+    for expected in [
+        "SCHEDA DI VALUTAZIONE DELLA PERFORMANCE INDIVIDUALE · ANNO 2020".to_string(),
+        "Giorgio Barbieri (matricola M0037)".into(),
+        "Firmata dalla persona per presa visione il 25/02/2021.".into(),
+        format!("Dalla distribuzione approvata «base», con punteggio individuale {}:", it(p.punteggio_individuale.expect("score"))),
+        format!("Performance organizzativa | {}", p.organizzativa),
+        format!("Totale | {}", p.totale),
+    ] {
+        assert!(text.contains(&expected), "{expected}\n---\n{text}");
+    }
+    assert!(p.spiegazione.iter().all(|line| text.contains(line.as_str())), "every step of the explanation");
+    // …not another person's.
+    assert!(matches!(scheda::build(store, me, code, 2020, "M0001").await, Err(traguardi_app::AppError::Forbidden { .. })));
+    // A contested form, concluded by the conciliation.
+    let contested = scheda::build(store, &console, code, 2020, "M0002").await.expect("M0002").text();
+    assert!(contested.contains("Contestata dalla persona il 15/02/2021; esito della conciliazione: valutazione confermata."), "{contested}");
+    let pdf = traguardi_pdf::render(Template::Testo, &own.printable()).expect("pdf");
+    assert_eq!(pdf, traguardi_pdf::render(Template::Testo, &own.printable()).expect("pdf again"), "the same bytes twice");
+    if let Some(text) = pdftotext(&pdf) {
+        assert!(line_with(&text, "Totale").contains(&p.totale.to_string()), "{text}");
+        assert!(line_with(&text, "finale (valutazione)").contains("/20"), "the final interview's day on its row");
+    }
+
+    // The NIV draws a sample; one of its values is returned afterwards (which lowers the
+    // ente's result from 82,86% to 82,79%).
+    let sample = traguardi_app::cycle::niv::sample(store, niv, ente, 2020, Decimal::from(2), Some(7)).await.expect("sample");
+    let first = &sample.items[0];
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE measurement SET status = 'returned' WHERE version = {} AND period_end = '{}' AND kpi_id = (SELECT id FROM kpi WHERE code = '{}')",
+        first.version, first.period_end, first.kpi
+    )))
+    .execute(&store.pool)
+    .await
+    .expect("returned");
+    let v = niv_docs::validazione(store, niv, code, 2020).await.expect("validazione");
+    let text = v.text();
+    let n = sample.items.len();
+    for expected in [
+        "Documento di validazione della Relazione sulla Performance 2020".to_string(),
+        "approvata dalla Giunta con deliberazione di Giunta Comunale n. 1 del 10/06/2021".into(),
+        format!("il 2% dei {} valori approvati, {n} valori, con il seme 7", sample.population),
+        format!("{} | {} | ", first.kpi, first.objective),
+        format!("Esiti del campione — confermato: {}; restituito per correzione: 1.", n - 1),
+        "Il Nucleo Indipendente di Valutazione VALIDA la Relazione sulla Performance 2020 (validazione registrata il 20/06/2021).".into(),
+    ] {
+        assert!(text.contains(&expected), "{expected}\n---\n{text}");
+    }
+    assert!(line_with(&text, &format!("{} | {}", first.kpi, first.objective)).ends_with("restituito per correzione"), "{text}");
+    assert_eq!(v.date, "2021-06-20", "the validation's own date");
+    let docx = traguardi_pdf::docx::render(&v.printable()).expect("docx");
+    let body = docx_text(&docx);
+    assert!(body.contains("VALIDA la Relazione") && body.contains(&first.kpi) && body.contains("restituito per correzione"), "{body}");
+    if let Some(text) = pdftotext(&traguardi_pdf::render(Template::Testo, &v.printable()).expect("pdf")) {
+        assert!(line_with(&text, &first.kpi).contains("restituito per correzione"), "{text}");
+    }
+    // Who may read them: the NIV, not an employee.
+    assert!(matches!(niv_docs::validazione(store, me, code, 2020).await, Err(traguardi_app::AppError::Forbidden { .. })));
+
+    let f = niv_docs::funzionamento(store, niv, code, 2020).await.expect("funzionamento").text();
+    let with_score = a.persone.iter().filter(|p| p.punteggio_individuale.is_some()).count();
+    for expected in [
+        "Relazione sul funzionamento complessivo del sistema di valutazione, trasparenza e integrità dei controlli interni · anno 2020".to_string(),
+        "La Relazione sulla Performance 2020 è stata approvata il 10/06/2021, validata il 20/06/2021.".into(),
+        "obiettivi di primo livello: 281; indicatori: 328; risultato complessivo dell'ente: 82,79%;".into(),
+        format!(
+            "distribuzione approvata: {} persone, premi pagati {} € (performance organizzativa {} €, individuale {} €), maggiorazione per la differenziazione a 19 persone;",
+            a.persone.len(),
+            a.total(),
+            a.pagato_organizzativa,
+            a.pagato_individuale
+        ),
+        format!("campioni di valori verificati dal Nucleo: estrazioni 1, valori estratti {n}."),
+        "valori registrati nell'anno: 537 (536 approvato, 1 restituito);".into(),
+    ] {
+        assert!(f.contains(&expected), "{expected}\n---\n{f}");
+    }
+    // The bands of the individual scores hold every scored person once.
+    let banded: usize = f.lines().filter(|l| l.starts_with("da ")).filter_map(|l| l.rsplit(" | ").next()?.parse::<usize>().ok()).sum();
+    assert_eq!(banded, with_score, "{f}");
 }

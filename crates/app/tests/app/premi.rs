@@ -310,6 +310,9 @@ async fn story(store: &Store) {
     let (_, p) = his.approved.as_ref().expect("approved");
     assert_eq!(p.voci, [("Retribuzione di risultato", a.explained("D022").expect("D022").totale), ("Maggiorazione per la differenziazione", Cents::ZERO)]);
 
+    // The evaluation forms and the NIV's documents of the finished year.
+    crate::documents::of_a_finished_year(store, &ente, &a, &me, &niv).await;
+
     // Payroll export: one row per person and item; the amounts add up to what was paid.
     let sheet = traguardi_app::pay::outputs::payroll_sheet(&a);
     assert_eq!(sheet.header, ["matricola", "nome", "categoria", "struttura", "anno", "voce", "descrizione", "importo"]);

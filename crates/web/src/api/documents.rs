@@ -1,6 +1,6 @@
 //! The documents of a cycle as files (SPEC §6), the same as `traguardi report` and the pages'
-//! downloads: the Piano degli Obiettivi, the Relazione sulla Performance and the draft
-//! deliberations approving them.
+//! downloads: the Piano degli Obiettivi, the Relazione sulla Performance, the monitoring report,
+//! the draft deliberations approving them, the evaluation forms and the NIV's reports.
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -27,8 +27,10 @@ struct DocumentPath {
     year: i32,
     /// `piano` (Piano degli Obiettivi, PIAO 2.2), `relazione` (Relazione sulla Performance),
     /// `monitoraggio` (the state at `periodo`), `delibera-piano` or `delibera-relazione` (the
-    /// draft Giunta deliberation approving either).
-    #[param(pattern = "^(piano|relazione|monitoraggio|delibera-piano|delibera-relazione)$", example = "piano")]
+    /// draft Giunta deliberation approving either), `scheda` (the evaluation form of
+    /// `matricola`), `validazione` and `funzionamento` (the NIV's validation of the Relazione
+    /// and its report on how the system worked).
+    #[param(pattern = "^(piano|relazione|monitoraggio|delibera-piano|delibera-relazione|scheda|validazione|funzionamento)$", example = "piano")]
     tipo: String,
 }
 
@@ -36,13 +38,17 @@ struct DocumentPath {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Format {
-    /// `pdf` (PDF/A-2, the default); `xlsx` and `json` (the Piano and the Relazione); `csv`
-    /// (the Piano: one row per KPI); `docx` (the draft deliberations).
+    /// `pdf` (PDF/A-2, the default); `xlsx` and `json` (the Piano, the Relazione, the
+    /// monitoring report); `csv` (the Piano: one row per KPI); `docx` (the draft deliberations
+    /// and the NIV's reports).
     #[param(pattern = "^(pdf|xlsx|csv|json|docx)$", example = "pdf")]
     formato: Option<String>,
     /// The monitoring report's day (default: today).
     #[param(value_type = Option<String>, format = Date, example = "2020-06-30")]
     periodo: Option<chrono::NaiveDate>,
+    /// The person of an evaluation form (`scheda`).
+    #[param(max_length = 32, example = "100234")]
+    matricola: Option<String>,
 }
 
 /// A document of the cycle as a file to save: the same bytes as `traguardi report` for the
@@ -57,7 +63,7 @@ struct Format {
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )), Errors))]
 async fn document(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<DocumentPath>, Query(f): Query<Format>) -> Result<Response, ApiError> {
-    let format = f.formato.as_deref().unwrap_or("pdf");
-    let (doc, name) = crate::documents::of_cycle(&s.store, &actor, &p.code, p.year, &p.tipo, format, f.periodo).await?;
+    let asked = crate::documents::Asked { formato: f.formato, periodo: f.periodo, matricola: f.matricola };
+    let (doc, name) = crate::documents::of_cycle(&s.store, &actor, &p.code, p.year, &p.tipo, &asked).await?;
     Ok(doc.download(&name))
 }
