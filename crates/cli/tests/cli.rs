@@ -162,6 +162,16 @@ fn demo_story(url: &str) {
     assert_eq!(text(&o).1, "errore: --oggetto «verbale» non valido: piano oppure relazione\n");
     let o = run(url, &["report", "delibera", "--cycle", "2020", "--oggetto", "piano", "--format", "xlsx"]);
     assert_eq!(text(&o).1, "errore: formato «xlsx» non disponibile: pdf, docx\n");
+    // A person's evaluation form, and the NIV's documents.
+    let o = run(url, &["report", "scheda", "--cycle", "2020", "--matricola", "D001"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(o.stdout.starts_with(b"%PDF-"));
+    let o = run(url, &["report", "scheda", "--cycle", "2020", "--matricola", "X999"]);
+    assert_eq!(text(&o).1, "errore: nessuna persona con matricola X999 in servizio nel 2020\n");
+    for what in ["validazione", "funzionamento"] {
+        let o = run(url, &["report", what, "--cycle", "2020", "--format", "docx"]);
+        assert!(o.status.success() && o.stdout.starts_with(b"PK\x03\x04"), "{what}: {:?}", text(&o));
+    }
     // The monitoring report at a period.
     let o = run(url, &["report", "monitoraggio", "--cycle", "2020", "--periodo", "2020-12-31", "--format", "json"]);
     assert!(o.status.success(), "{:?}", text(&o));

@@ -197,6 +197,10 @@ fn pick(ctx: Context, actor: &Actor, matricola: &str) -> Result<(Context, Evalue
     let found = ctx.evaluees.iter().find(|e| e.matricola == matricola).cloned();
     match found {
         Some(e) => Ok((ctx, e)),
+        // Who sees everyone is told the person is not there, not that they may not.
+        None if actor.may(Right::Administer) => {
+            Err(AppError::NotFound(said!("nessuna persona con matricola {matricola} in servizio nel {year}", matricola, year = ctx.cycle.year())))
+        }
         None => Err(AppError::Forbidden {
             actor: actor.name.clone(),
             what: said!("valutare {matricola}: non è tra le persone che valuta nel {year}", matricola, year = ctx.cycle.year()),

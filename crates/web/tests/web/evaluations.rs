@@ -64,8 +64,33 @@ async fn evaluations_from_the_browser() {
     );
     assert_eq!(send(&state, get(&format!("{list}/M0037"), &direttore)).await.0, StatusCode::FORBIDDEN);
 
-    // An employee evaluates nobody, and has no tab.
+    // The form as a document: from the evaluator's page, and for the person themself only.
+    let scheda = "/enti/015146/cicli/2020/documenti/scheda?matricola=M0168";
+    let (_, _, body) = send(&state, get(&form, &direttore)).await;
+    assert!(body.contains(&format!("href=\"{}&amp;formato=pdf\" download>PDF", scheda.replace('&', "&amp;"))), "{body}");
+    let (status, _, body) = send(&state, get(&format!("{scheda}&formato=docx"), &direttore)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.starts_with("PK"), "a DOCX is a zip");
     let (employee, _) = login(&state, "dipendente").await;
+    assert_eq!(send(&state, get(scheda, &employee)).await.0, StatusCode::FORBIDDEN, "another person's form");
+    let own = "/enti/015146/cicli/2020/documenti/scheda?matricola=M0037&formato=pdf";
+    let (_, _, body) = send(&state, get("/enti/015146/cicli/2020/la-mia-valutazione", &employee)).await;
+    assert!(body.contains(&format!("href=\"{}\" download>PDF", own.replace('&', "&amp;"))), "{body}");
+    let (status, _, body) = send(&state, get(own, &employee)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("%PDF-"));
+
+    // The NIV's documents, from the cycle's state page; not for an employee.
+    let (niv, _) = login(&state, "niv").await;
+    let (_, _, body) = send(&state, get("/enti/015146/cicli/2020/stato", &niv)).await;
+    assert!(body.contains("href=\"/enti/015146/cicli/2020/documenti/validazione?formato=docx\" download>DOCX"), "{body}");
+    let funzionamento = "/enti/015146/cicli/2020/documenti/funzionamento?formato=docx";
+    let (status, _, body) = send(&state, get(funzionamento, &niv)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("PK"), "a DOCX is a zip");
+    assert_eq!(send(&state, get(funzionamento, &employee)).await.0, StatusCode::FORBIDDEN);
+
+    // An employee evaluates nobody, and has no tab.
     let (status, _, body) = send(&state, get(list, &employee)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Nessuna persona da valutare nel 2020.") && !body.contains("Valutazioni</a>"), "{body}");

@@ -131,7 +131,16 @@ async fn pages_on_every_backend() {
         assert!(body.starts_with("%PDF-"));
         let (status, _, body) = get(&state, "/api/v1/enti/015146/cicli/2020/documenti/verbale").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(body.contains("nessun documento «verbale» del ciclo: piano, relazione, monitoraggio, delibera-piano, delibera-relazione"), "{body}");
+        assert!(
+            body.contains(
+                "nessun documento «verbale» del ciclo: piano, relazione, monitoraggio, delibera-piano, delibera-relazione, scheda, validazione, funzionamento"
+            ),
+            "{body}"
+        );
+        // A form needs its person.
+        let (status, _, body) = get(&state, "/api/v1/enti/015146/cicli/2020/documenti/scheda").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("matricola"), "{body}");
         let (status, _, body) = get(&state, "/enti/015146/bilancio/2019").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.contains("nessuna riga di PEG di spesa per Ente 015146 negli anni 2017–2019"), "{body}");
