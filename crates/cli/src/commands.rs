@@ -80,9 +80,12 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
             traguardi_app::samples::metropoli::store(store).await?;
             out!("metropoli (ente 099999, ciclo {}) scritta nel database", traguardi_app::samples::metropoli::YEAR);
         }
-        Command::Demo { bind, no_serve } => {
+        Command::Demo { bind, no_serve, anno_aperto } => {
             store.migrate().await?;
             let (ente, report) = demo::load(store).await?;
+            if !anno_aperto {
+                traguardi_app::samples::demo_years::finish(store, &ente).await?;
+            }
             let what = match (report.created, l) {
                 (true, Lang::It) => "caricato",
                 (true, Lang::En) => "loaded",

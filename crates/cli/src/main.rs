@@ -56,6 +56,11 @@ enum Command {
         /// Load the data only, do not start the server
         #[arg(long)]
         no_serve: bool,
+        /// Leave 2020 open, as imported, to try its year-end yourself (approving the Piano and
+        /// the Relazione, the NIV's sample and validation, the premi, the close); without it
+        /// 2020 is a finished year and 2021 is in monitoring
+        #[arg(long)]
+        anno_aperto: bool,
     },
     /// Write the synthetic metropoli of the benchmarks (ente 099999: 60 Direzioni, 400 units,
     /// 15,000 staff, 3,000 objectives, 12,000 KPIs with their values, funds and rules) into an empty database

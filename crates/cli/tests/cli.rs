@@ -71,10 +71,10 @@ fn start(url: &str, args: &[&str]) -> (Child, String) {
 }
 
 fn demo_story(url: &str) {
-    let o = run(url, &["demo", "--no-serve"]);
+    let o = run(url, &["demo", "--no-serve", "--anno-aperto"]);
     assert!(o.status.success(), "{:?}", text(&o));
     assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): caricato\n");
-    let o = run(url, &["demo", "--no-serve"]);
+    let o = run(url, &["demo", "--no-serve", "--anno-aperto"]);
     assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): già presente\n");
     let o = run(url, &["cycle", "list"]);
     assert_eq!(text(&o).0, "2022 (2022–2024)\n2021 (2021–2023)\n2020 (2020–2022)\n", "{url}: {}", text(&o).1);
@@ -198,7 +198,7 @@ fn demo_story(url: &str) {
     assert!(text(&o).1.starts_with("errore: registro di audit alterato al n. "), "{:?}", text(&o));
 
     // Demo serves the org tree.
-    let (mut child, addr) = start(url, &["demo"]);
+    let (mut child, addr) = start(url, &["demo", "--anno-aperto"]);
     let (status, body) = http_get(&addr, "/enti/015146/cicli/2021/struttura");
     let (ready, _) = http_get(&addr, "/readyz");
     child.kill().expect("kill");
@@ -268,6 +268,41 @@ fn sql(url: &str, statement: &'static str) {
 /// Changes an audit record directly in the database, as an intruder would.
 fn tamper(url: &str) {
     sql(url, "UPDATE audit_log SET actor = 'intruso' WHERE seq = 10");
+}
+
+/// Without `--anno-aperto` the demo's 2020 is a finished year and 2021 is in monitoring.
+fn finished_demo_story(url: &str) {
+    let o = run(url, &["demo", "--no-serve"]);
+    assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): caricato\n", "{:?}", text(&o));
+    let o = run(url, &["demo", "--no-serve"]);
+    assert_eq!(text(&o).0, "Comune di Milano (dati dimostrativi) (015146): già presente\n");
+    // Closed, and its snapshot intact; the premi approved.
+    let o = run(url, &["close", "--cycle", "2020", "--verify"]);
+    assert!(o.status.success() && text(&o).0.starts_with("ciclo 2020: istantanea integra, SHA-256 "), "{:?}", text(&o));
+    let o = run(url, &["payout", "scenari", "--cycle", "2020"]);
+    assert!(text(&o).0.starts_with("base\t192 persone\terogati 400.000,00 € su 400.000,00 €\tapprovato il "), "{:?}", text(&o));
+    // The Relazione along its whole path, with its demonstrative act.
+    let o = run(url, &["report", "relazione", "--cycle", "2020", "--format", "json"]);
+    let json = text(&o).0;
+    for expected in ["\"stato\": \"pubblicata\"", "\"atto\": \"GC 9001/2021\"", "\"validata_il\": \"20/06/2021\"", "\"pubblicata_il\": \"30/06/2021\""] {
+        assert!(json.contains(expected), "{expected}: {json}");
+    }
+    // 2021 in monitoring: 30 of its 96 KPIs have no value for 31/12/2021.
+    let o = run(url, &["report", "ritardi", "--cycle", "2021", "--oggi", "2022-02-01"]);
+    assert_eq!(text(&o).0.lines().count(), 1 + 30, "{:?}", text(&o));
+    let o = run(url, &["plan", "stato", "--cycle", "2021", "--stato", "consuntivato", "--obiettivo", "DG-2021-01"]);
+    assert_eq!(text(&o).0, "1 obiettivi passati a «consuntivato»\n", "{:?}", text(&o));
+    // 2022 is in bozza.
+    let o = run(url, &["plan", "stato", "--cycle", "2022", "--stato", "approvato", "--obiettivo", "DG-2021-01"]);
+    assert!(text(&o).1.contains("è «bozza»: da qui si passa a «proposto»"), "{:?}", text(&o));
+}
+
+#[tokio::test]
+async fn the_demo_is_a_finished_year_on_sqlite_and_postgres() {
+    finished_demo_story(&temp_sqlite());
+    if let Some(url) = testing::postgres_url().await.expect("postgres") {
+        finished_demo_story(&url);
+    }
 }
 
 #[tokio::test]
@@ -382,7 +417,7 @@ fn imports_report_and_refuse() {
 #[test]
 fn users_and_roles() {
     let url = temp_sqlite();
-    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    assert!(run(&url, &["demo", "--no-serve", "--anno-aperto"]).status.success());
     let o = bin()
         .args(["--database-url", &url, "user", "add", "Anna.Neri", "--nome", "Anna Neri"])
         .env("TRAGUARDI_PASSWORD", "password-di-anna")
@@ -514,7 +549,7 @@ fn managers_result_pay_calculator() {
 #[test]
 fn premi_from_the_command_line() {
     let url = temp_sqlite();
-    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    assert!(run(&url, &["demo", "--no-serve", "--anno-aperto"]).status.success());
     let ok = |args: &[&str]| {
         let o = run(&url, args);
         let (out, err) = text(&o);
@@ -590,7 +625,7 @@ fn metropoli_for_the_benchmarks() {
 #[tokio::test]
 async fn backup_and_restore_from_the_command_line() {
     let source = temp_sqlite();
-    assert!(run(&source, &["demo", "--no-serve"]).status.success());
+    assert!(run(&source, &["demo", "--no-serve", "--anno-aperto"]).status.success());
     let o = run(&source, &["close", "--cycle", "2021", "--force", "--reason", "validazione su carta"]);
     assert!(o.status.success(), "{:?}", text(&o));
     let archive = temp_file("copia.jsonl.gz", "");
@@ -627,7 +662,7 @@ async fn backup_and_restore_from_the_command_line() {
 #[test]
 fn refusals_in_the_readers_language() {
     let url = temp_sqlite();
-    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    assert!(run(&url, &["demo", "--no-serve", "--anno-aperto"]).status.success());
     let en = |args: &[&str]| {
         let o = bin().arg("--database-url").arg(&url).args(args).env("LANG", "en_US.UTF-8").output().expect("runs");
         assert!(!o.status.success(), "{args:?} refused");
@@ -720,7 +755,7 @@ fn shutdown_has_a_deadline() {
 #[test]
 fn recompute_every_ente_with_failures_isolated() {
     let url = temp_sqlite();
-    assert!(run(&url, &["demo", "--no-serve"]).status.success());
+    assert!(run(&url, &["demo", "--no-serve", "--anno-aperto"]).status.success());
     assert!(run(&url, &["ente", "add", "--codice", "001272", "--nome", "Comune di Torino", "--dipendenti", "9000"]).status.success());
     let org = temp_file("struttura.csv", "codice,nome,tipo,padre,cdr\nDG,Direzione Generale,direzione,,\n");
     let o = run(&url, &["import", "org", "--ente", "001272", "--cycle", "2025", org.to_str().expect("path")]);

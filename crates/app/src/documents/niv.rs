@@ -259,7 +259,7 @@ pub fn funzionamento_of(r: &Records) -> Testo {
     // The documents are in Italian: each status by its Italian name.
     let by_status: Vec<(ValueStatus, usize)> =
         ValueStatus::ALL.into_iter().map(|s| (s, r.measurements.iter().filter(|(_, m)| m.status == s).count())).filter(|(_, n)| *n > 0).collect();
-    let statuses: Vec<String> = by_status.iter().map(|(s, n)| format!("{n} {}", s.said())).collect();
+    let statuses: Vec<String> = by_status.iter().map(|(s, n)| format!("{}: {n}", s.said())).collect();
     t.push(
         "punto",
         format!("valori registrati nell'anno: {} ({});", r.measurements.len(), if statuses.is_empty() { "nessuno".into() } else { statuses.join(", ") }),
@@ -317,16 +317,13 @@ pub fn funzionamento_of(r: &Records) -> Testo {
     t.push("sezione", "Punti di attenzione");
     let mut notes = Vec::new();
     if rel.non_aggiornati > 0 {
-        notes.push(format!(
-            "{} indicatori non hanno un valore approvato alla fine dell'anno: sollecitare i responsabili della misurazione;",
-            rel.non_aggiornati
-        ));
+        notes.push(format!("indicatori senza un valore approvato alla fine dell'anno: {}; sollecitare i responsabili della misurazione;", rel.non_aggiornati));
     }
     if contested > conciliated {
-        notes.push(format!("{} contestazioni attendono l'esito della conciliazione;", contested - conciliated));
+        notes.push(format!("contestazioni in attesa dell'esito della conciliazione: {};", contested - conciliated));
     }
     if n > interviews {
-        notes.push(format!("{} schede non registrano tutti e tre i colloqui;", n - interviews));
+        notes.push(format!("schede senza tutti e tre i colloqui registrati: {};", n - interviews));
     }
     if r.samples.is_empty() {
         notes.push("nessun campione di valori è stato verificato: estrarlo prima della validazione;".into());

@@ -2,5 +2,6 @@
 //! and the public data files kept beside the project.
 
 pub mod demo;
+pub mod demo_years;
 pub mod metropoli;
 pub mod shared_data;

@@ -304,7 +304,7 @@ pub async fn of_a_finished_year(store: &Store, ente: &traguardi_store::ente::Ent
             a.pagato_individuale
         ),
         format!("campioni di valori verificati dal Nucleo: estrazioni 1, valori estratti {n}."),
-        "valori registrati nell'anno: 537 (536 approvato, 1 restituito);".into(),
+        "valori registrati nell'anno: 537 (approvato: 536, restituito: 1);".into(),
     ] {
         assert!(f.contains(&expected), "{expected}\n---\n{f}");
     }
