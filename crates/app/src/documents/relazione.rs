@@ -136,6 +136,16 @@ fn point(b: &Bar) -> Punto {
     Punto { codice: b.code.clone(), nome: b.name.clone(), valore: b.score, testo, semaforo: b.light }
 }
 
+/// A value of the open-data table as the document prints it: amounts (two decimals) as euros
+/// `250.000,00`, other numbers `17,3`, text as it is.
+fn italian(value: &str) -> String {
+    match value.parse::<Decimal>() {
+        Ok(d) if d.scale() == 2 => traguardi_domain::money::Cents::exact(d).map_or_else(|| value.to_string(), |c| c.to_string()),
+        Ok(d) => number(d),
+        Err(_) => value.to_string(),
+    }
+}
+
 /// The Relazione of `year`: the plan's scores of that year and the years before it.
 pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<Relazione, AppError> {
     let s = crate::plan::scores::load(store, actor, ente_code, year).await?;
@@ -164,7 +174,14 @@ pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: 
             rel.data = d.to_string();
         }
     }
-    rel.premi = published.premi.map(|(_, sheet)| sheet.rows.into_iter().filter_map(|r| <[String; 4]>::try_from(r).ok()).collect());
+    rel.premi = published.premi.map(|(_, sheet)| {
+        sheet
+            .rows
+            .into_iter()
+            .filter_map(|r| <[String; 4]>::try_from(r).ok())
+            .map(|[who, section, item, value]| [who, section, item, italian(&value)])
+            .collect()
+    });
     Ok(rel)
 }
 

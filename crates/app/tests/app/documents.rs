@@ -290,6 +290,13 @@ pub async fn of_a_finished_year(store: &Store, ente: &traguardi_store::ente::Ent
     // Who may read them: the NIV, not an employee.
     assert!(matches!(niv_docs::validazione(store, me, code, 2020).await, Err(traguardi_app::AppError::Forbidden { .. })));
 
+    // The Relazione now holds its validation and the art. 20 summary, amounts in euros.
+    let r = relazione::build(store, &console, code, 2020).await.expect("relazione");
+    assert_eq!((r.validazione.stato.as_str(), r.validazione.validata_il.as_deref()), ("validata", Some("20/06/2021")));
+    let premi = r.premi.expect("art. 20 summary");
+    assert!(premi.contains(&["personale".into(), "erogato".into(), "premi performance organizzativa".into(), "250.000,00".into()]), "{premi:?}");
+    assert!(premi.contains(&["personale".into(), "destinatari".into(), "con premio".into(), "190".into()]), "{premi:?}");
+
     let f = niv_docs::funzionamento(store, niv, code, 2020).await.expect("funzionamento").text();
     let with_score = a.persone.iter().filter(|p| p.punteggio_individuale.is_some()).count();
     for expected in [
