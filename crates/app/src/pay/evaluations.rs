@@ -117,6 +117,8 @@ struct Context {
     ente: traguardi_store::ente::Ente,
     cycle: traguardi_store::cycle::Cycle,
     me: Option<String>,
+    /// The matricola of the actor's own person, when linked.
+    my_matricola: Option<String>,
     evaluees: Vec<Evaluee>,
 }
 
@@ -176,7 +178,8 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
         })
         .collect();
     evaluees.sort_by(|a, b| (&a.unit, &a.name).cmp(&(&b.unit, &b.name)));
-    Ok(Context { ente, cycle, me, evaluees })
+    let my_matricola = me.as_ref().and_then(|id| persons.get(id)).map(|p| p.matricola.clone());
+    Ok(Context { ente, cycle, me, my_matricola, evaluees })
 }
 
 fn refused_for(actor: &Actor) -> AppError {
@@ -198,7 +201,7 @@ fn pick(ctx: Context, actor: &Actor, matricola: &str) -> Result<(Context, Evalue
     match found {
         Some(e) => Ok((ctx, e)),
         // Who sees everyone is told the person is not there, not that they may not.
-        None if actor.may(Right::Administer) => {
+        None if actor.may(Right::Administer) && ctx.my_matricola.as_deref() != Some(matricola) => {
             Err(AppError::NotFound(said!("nessuna persona con matricola {matricola} in servizio nel {year}", matricola, year = ctx.cycle.year())))
         }
         None => Err(AppError::Forbidden {
