@@ -47,7 +47,7 @@ struct Format {
     #[param(value_type = Option<String>, format = Date, example = "2020-06-30")]
     periodo: Option<chrono::NaiveDate>,
     /// The person of an evaluation form (`scheda`).
-    #[param(max_length = 32, example = "100234")]
+    #[param(example = "M0037")]
     matricola: Option<String>,
 }
 
