@@ -8,12 +8,14 @@ Standard library only.
 
     crash.py BIN DATABASE_URL ROUNDS
 """
+import atexit
 import http.cookiejar
 import io
 import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +28,9 @@ import urllib.request
 BIN, URL, ROUNDS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 METROPOLI, MILANO = "099999", "015146"
 rnd = random.Random(int(os.environ.get("CRASH_SEED", "7")))
+# Removed when the script ends, however it ends.
 work = tempfile.mkdtemp(prefix="traguardi-crash-")
+atexit.register(shutil.rmtree, work, ignore_errors=True)
 
 
 def cli(*args, check=True):
