@@ -8,6 +8,7 @@ mod common;
 mod api;
 mod dashboard;
 mod evaluations;
+mod finished_year;
 mod imports;
 mod languages;
 mod login;
