@@ -15,6 +15,11 @@ use chrono::NaiveDate;
 use traguardi_domain::plan::round::it;
 use traguardi_domain::plan::score::Outcome;
 
+/// The last day of `year`: the date of a document of the year that no act has dated.
+fn year_end(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()
+}
+
 /// A day as the documents print it: `24/07/2020`.
 fn day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

@@ -21,9 +21,9 @@ use traguardi_store::niv::SampleRow;
 use traguardi_store::pay::Relazione as Path;
 use traguardi_store::plan::Measurement;
 
-use super::day;
 use super::relazione::Relazione;
 use super::testo::Testo;
+use super::{day, year_end};
 use crate::cycle::niv::SampleItem;
 use crate::{Actor, AppError, Store};
 
@@ -33,7 +33,8 @@ pub struct Records {
     /// The Relazione's path, when registered.
     pub path: Option<Path>,
     pub acts: Vec<Act>,
-    pub samples: Vec<SampleRow>,
+    /// The samples drawn, oldest first, each with its items.
+    pub samples: Vec<(SampleRow, Vec<SampleItem>)>,
     /// The cycle's values with the code of their KPI.
     pub measurements: Vec<(String, Measurement)>,
     pub evaluations: Vec<EvaluationRow>,
@@ -54,7 +55,14 @@ async fn records(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i3
         relazione,
         path: traguardi_store::pay::relazione(&mut conn, e, c).await?,
         acts: traguardi_store::acts::list(&mut conn, e).await?,
-        samples: traguardi_store::niv::samples(&mut conn, e, c).await?,
+        samples: traguardi_store::niv::samples(&mut conn, e, c)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let items = serde_json::from_str(&s.items).unwrap_or_default();
+                (s, items)
+            })
+            .collect(),
         measurements,
         evaluations: traguardi_store::pay::evaluations(&mut conn, e, c).await?,
         approved: crate::pay::payouts::approved_allocation(&mut conn, &ente, c).await?.map(|(_, a)| a),
@@ -91,10 +99,6 @@ fn approving_act(r: &Records) -> Option<String> {
         Some(a) => citation(&a.organ, &a.number, a.adopted_on),
         None => code.to_string(),
     })
-}
-
-fn year_end(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default()
 }
 
 pub fn validazione_of(r: &Records) -> Testo {
@@ -155,8 +159,7 @@ pub fn validazione_of(r: &Records) -> Testo {
     let mut returned = 0;
     match r.samples.last() {
         None => t.push("paragrafo", format!("[nessun campione di valori estratto per il {year}: estrarlo prima di concludere la validazione]")),
-        Some(s) => {
-            let items: Vec<SampleItem> = serde_json::from_str(&s.items).unwrap_or_default();
+        Some((s, items)) => {
             let drawn_on = s.created_at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map_or_else(|| s.created_at.clone(), day);
             t.push(
                 "paragrafo",
@@ -266,7 +269,7 @@ pub fn funzionamento_of(r: &Records) -> Testo {
     );
     t.push("punto", format!("indicatori con l'ultimo valore approvato anteriore alla fine dell'anno: {};", rel.non_aggiornati));
     t.push("punto", format!("rimodulazioni in corso d'anno: {}; elementi non valutabili: {};", rel.rimodulazioni.len(), rel.non_valutabili.len()));
-    let drawn: usize = r.samples.iter().map(|s| serde_json::from_str::<Vec<SampleItem>>(&s.items).map_or(0, |i| i.len())).sum();
+    let drawn: usize = r.samples.iter().map(|(_, items)| items.len()).sum();
     t.push("punto", format!("campioni di valori verificati dal Nucleo: estrazioni {}, valori estratti {drawn}.", r.samples.len()));
 
     t.push("sezione", "Performance individuale");

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use traguardi_docs::export::Sheet;
@@ -239,7 +238,7 @@ pub fn of(
             *e = m;
         }
     }
-    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    let year_end = super::year_end(year);
     let mut non_valutabili = Vec::new();
     let mut obiettivi = Vec::new();
     for o in s.objectives.iter().filter(|o| o.parent_id.is_none()) {

@@ -8,8 +8,8 @@ use traguardi_domain::pay::premi::Explained;
 use traguardi_domain::pay::records::EvaluationRow;
 use traguardi_domain::plan::round::{it, number};
 
-use super::day;
 use super::testo::Testo;
+use super::{day, year_end};
 use crate::pay::evaluations::{self, Form};
 use crate::{Actor, AppError, Store, cycle::cycles, org::enti};
 
@@ -55,8 +55,7 @@ pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: 
 /// The form's date: its last event (signature, contestation, final interview), or the year's
 /// last day, so that the same records print the same bytes.
 fn date_of(e: Option<&EvaluationRow>, year: i32) -> NaiveDate {
-    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    e.and_then(|e| [e.contested_on, e.signed_on, e.interview_final].into_iter().flatten().max()).unwrap_or(year_end)
+    e.and_then(|e| [e.contested_on, e.signed_on, e.interview_final].into_iter().flatten().max()).unwrap_or_else(|| year_end(year))
 }
 
 /// The form from what is already read (pure).
