@@ -300,7 +300,7 @@ fn finished_demo_story(url: &str) {
 #[tokio::test]
 async fn the_demo_is_a_finished_year_on_sqlite_and_postgres() {
     finished_demo_story(&temp_sqlite());
-    if let Some(url) = testing::postgres_url().await.expect("postgres") {
+    if let Some(url) = testing::Scratch::postgres().await.expect("postgres") {
         finished_demo_story(&url);
     }
 }
@@ -308,7 +308,7 @@ async fn the_demo_is_a_finished_year_on_sqlite_and_postgres() {
 #[tokio::test]
 async fn demo_on_sqlite_and_postgres() {
     demo_story(&temp_sqlite());
-    if let Some(url) = testing::postgres_url().await.expect("postgres") {
+    if let Some(url) = testing::Scratch::postgres().await.expect("postgres") {
         demo_story(&url);
     }
 }
@@ -636,7 +636,7 @@ async fn backup_and_restore_from_the_command_line() {
     assert!(!std::path::Path::new(&format!("{}.partial", archive.display())).exists(), "no partial file left");
 
     let mut targets = vec![temp_sqlite()];
-    targets.extend(testing::postgres_url().await.expect("postgres"));
+    targets.extend(testing::Scratch::postgres().await.expect("postgres"));
     for target in &targets {
         let o = run(target, &["restore", archive.to_str().expect("path")]);
         let (out, err) = text(&o);

@@ -127,11 +127,6 @@ pub async fn sqlite() -> Result<Store, StoreError> {
     Scratch::sqlite().open().await
 }
 
-/// A new, empty PostgreSQL database, when a server is configured.
-pub async fn postgres_url() -> Result<Option<Scratch>, StoreError> {
-    Scratch::postgres().await
-}
-
 /// A migrated PostgreSQL store in a new database, when a server is configured.
 pub async fn postgres() -> Result<Option<Store>, StoreError> {
     match Scratch::postgres().await? {

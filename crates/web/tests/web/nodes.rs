@@ -58,7 +58,7 @@ async fn two_nodes(url: &str) {
 #[tokio::test]
 async fn two_nodes_on_one_database() {
     two_nodes(&testing::Scratch::sqlite()).await;
-    if let Some(url) = testing::postgres_url().await.expect("postgres") {
+    if let Some(url) = testing::Scratch::postgres().await.expect("postgres") {
         two_nodes(&url).await;
     }
 }
