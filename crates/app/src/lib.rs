@@ -15,6 +15,7 @@ pub mod pay;
 pub mod plan;
 pub mod samples;
 pub mod settings;
+pub mod views;
 
 pub use accounts::access::Actor;
 pub use error::AppError;

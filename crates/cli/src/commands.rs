@@ -236,9 +236,8 @@ pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), path.display()))
 }
 
-pub(crate) async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_store::ente::Ente> {
-    let mut conn = store.pool.acquire().await?;
-    Ok(enti::resolve(&mut conn, code).await?)
+pub(crate) async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_domain::ente::Ente> {
+    Ok(enti::find(store, code).await?)
 }
 
 /// A report in the chosen format: the table as CSV or XLSX, or the data as JSON. Each is built

@@ -73,9 +73,8 @@ pub(crate) async fn run(store: &Store, action: CycleAction) -> Result<()> {
         }
         CycleAction::List { ente } => {
             let ente = resolve(store, ente.as_deref()).await?;
-            let mut conn = store.pool.acquire().await?;
-            for c in traguardi_store::cycle::list(&mut conn, &ente.id).await? {
-                out!("{}", c.calendar.label());
+            for c in traguardi_app::cycle::cycles::calendars(store, &ente).await? {
+                out!("{}", c.label());
             }
         }
     }

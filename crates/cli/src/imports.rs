@@ -96,18 +96,15 @@ pub(crate) enum ImportKind {
 }
 
 /// The ente, the year (given, else the latest cycle, else the current year) and the file's bytes.
-pub(crate) async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_store::ente::Ente, i32, Vec<u8>)> {
+pub(crate) async fn prepare(store: &Store, args: &ImportArgs) -> Result<(traguardi_domain::ente::Ente, i32, Vec<u8>)> {
     let bytes = read_file(&args.file)?;
     let ente = resolve(store, args.ente.as_deref()).await?;
     let year = match args.cycle {
         Some(y) => y,
-        None => {
-            let mut conn = store.pool.acquire().await?;
-            match traguardi_store::cycle::list(&mut conn, &ente.id).await?.first() {
-                Some(c) => c.year(),
-                None => chrono::Local::now().year(),
-            }
-        }
+        None => match traguardi_app::cycle::cycles::years(store, &ente).await?.last() {
+            Some(y) => *y,
+            None => chrono::Local::now().year(),
+        },
     };
     Ok((ente, year, bytes))
 }

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use traguardi_domain::said;
 
 use anyhow::Result;
+use traguardi_app::Store;
 use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
 use traguardi_app::{Actor, AppError, pay::import_absences, pay::import_evaluations, pay::import_fund};
 use traguardi_docs::export::Sheet;
 use traguardi_domain::plan::round::it;
 use traguardi_domain::value::parse_date;
 use traguardi_domain::{Lang, Problem};
-use traguardi_store::Store;
 
 use clap::Subcommand;
 use std::path::PathBuf;
@@ -146,6 +146,7 @@ async fn chosen(store: &Store, at: &CycleRef, name: Option<&str>) -> Result<(pay
 
 pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
     let actor = Actor::console();
+    let l = crate::say::lang();
     match what {
         PayoutKind::Dirigenti { .. } => anyhow::bail!("the calculator runs without a database"),
         PayoutKind::Regole { at, file } => {
@@ -216,14 +217,15 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         PayoutKind::Scenari { at } => {
             let list = payouts::scenarios(store, &actor, at.ente.as_deref(), at.cycle).await?;
             if list.is_empty() {
-                out!("nessuno scenario per il {}", at.cycle);
+                out!("{} {}", l.pick("nessuno scenario per il", "no scenario for"), at.cycle);
             }
             for (s, _) in list {
-                let state = match (&s.approved_at, &s.approved_by) {
-                    (Some(t), Some(by)) => format!("approvato il {t} da {by}"),
-                    _ => "da approvare".into(),
-                };
-                out!("{}\t{} persone\terogati {} € su {} €\t{state}\t{}", s.name, s.people, s.paid, s.pool, &s.hash[..12]);
+                let mut state = s.status.said().describe(l);
+                if let (Some(at), Some(by)) = (&s.approved_at, &s.approved_by) {
+                    state = format!("{state} {} {at} {} {by}", l.pick("il", "on"), l.pick("da", "by"));
+                }
+                let (people, paid, of) = (l.pick("persone", "people"), l.pick("erogati", "paid"), l.pick("su", "of"));
+                out!("{}\t{} {people}\t{paid} {} € {of} {} €\t{state}\t{}", s.name, s.people, s.paid, s.pool, &s.hash[..12]);
             }
         }
         PayoutKind::Confronta { at, a, b, format, out } => {

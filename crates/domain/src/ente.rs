@@ -28,6 +28,21 @@ impl std::fmt::Display for EnteCode {
     }
 }
 
+/// The id of an ente in the database: the scope every query takes. Never printed or hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct EnteId(pub String);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ente {
+    pub id: EnteId,
+    pub code: EnteCode,
+    pub name: String,
+    pub codice_fiscale: Option<String>,
+    pub kind: EnteKind,
+    pub staff_size: i64,
+    pub has_dirigenti: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnteKind {
     Comune,

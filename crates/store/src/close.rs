@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::record::{self, read_all, record, select};
 use crate::row::{boolean, opt_text, text};
 use crate::{Conn, EnteId, StoreError};
 
@@ -100,49 +101,20 @@ pub struct Correction {
     pub created_by: String,
 }
 
+record!(Correction in "close_correction" {
+    id, snapshot_hash, subject, before = "before_value", after = "after_value", reason, act_code, created_at, created_by,
+});
+
+/// Records a correction of the closed cycle: never rewritten.
 pub async fn insert_correction(conn: &mut Conn, ente: &EnteId, cycle_id: &str, c: &Correction) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO close_correction (id, ente_id, cycle_id, snapshot_hash, subject, before_value, after_value, reason, act_code, created_at, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&c.id)
-    .bind(&ente.0)
-    .bind(cycle_id)
-    .bind(&c.snapshot_hash)
-    .bind(&c.subject)
-    .bind(&c.before)
-    .bind(&c.after)
-    .bind(&c.reason)
-    .bind(c.act_code.as_deref())
-    .bind(&c.created_at)
-    .bind(&c.created_by)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    record::insert(conn, ente, &[("cycle_id", cycle_id)], c).await
 }
 
 pub async fn corrections(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Correction>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, snapshot_hash, subject, before_value, after_value, reason, act_code, created_at, created_by FROM close_correction
-         WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, id",
-    )
-    .bind(&ente.0)
-    .bind(cycle_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Correction {
-                id: text(r, "id")?,
-                snapshot_hash: text(r, "snapshot_hash")?,
-                subject: text(r, "subject")?,
-                before: text(r, "before_value")?,
-                after: text(r, "after_value")?,
-                reason: text(r, "reason")?,
-                act_code: opt_text(r, "act_code")?,
-                created_at: text(r, "created_at")?,
-                created_by: text(r, "created_by")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(select::<Correction>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, id"))
+        .bind(&ente.0)
+        .bind(cycle_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    read_all(&rows)
 }

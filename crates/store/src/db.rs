@@ -91,6 +91,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The connections of the pool: (open, idle, most allowed), for the metrics.
+    pub fn connections(&self) -> (u32, usize, u32) {
+        (self.pool.size(), self.pool.num_idle(), self.pool.options().get_max_connections())
+    }
+
     /// Connects to `sqlite://FILE` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();

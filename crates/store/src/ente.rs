@@ -1,25 +1,10 @@
 //! Enti (tenants).
 
-use serde::Serialize;
+pub use traguardi_domain::ente::{Ente, EnteId};
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 
 use crate::row::{boolean, coded, int, opt_text, sql, text};
 use crate::{Conn, StoreError, new_id};
-
-/// The id of an ente: the scope every other query takes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct EnteId(pub String);
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Ente {
-    pub id: EnteId,
-    pub code: EnteCode,
-    pub name: String,
-    pub codice_fiscale: Option<String>,
-    pub kind: EnteKind,
-    pub staff_size: i64,
-    pub has_dirigenti: bool,
-}
 
 const COLUMNS: &str = "id, code, name, codice_fiscale, kind, staff_size, has_dirigenti";
 

@@ -20,6 +20,7 @@ pub mod org;
 pub mod pay;
 pub mod people;
 pub mod plan;
+mod record;
 pub mod revisions;
 mod row;
 pub mod rules;

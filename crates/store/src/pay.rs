@@ -1,7 +1,6 @@
 //! Evaluation and pay: absences, evaluations, the fund, the rules of the premi, the payout
 //! scenarios and the Relazione's path.
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::str::FromStr;
@@ -9,8 +8,9 @@ use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
-pub use traguardi_domain::pay::relazione::RelazioneState;
+pub use traguardi_domain::pay::relazione::{Relazione, RelazioneState};
 
+use crate::record::{read_all, record, select, upsert};
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 
@@ -240,59 +240,21 @@ pub struct Scenario {
     pub approved_by: Option<String>,
 }
 
-const SCENARIO_COLUMNS: &str = "id, name, rules, overrides, result, result_hash, created_at, created_by, approved_at, approved_by";
-
-fn scenario_from_row(r: &sqlx::any::AnyRow) -> Result<Scenario, StoreError> {
-    Ok(Scenario {
-        id: text(r, "id")?,
-        name: text(r, "name")?,
-        rules: text(r, "rules")?,
-        overrides: text(r, "overrides")?,
-        result: text(r, "result")?,
-        result_hash: text(r, "result_hash")?,
-        created_at: text(r, "created_at")?,
-        created_by: text(r, "created_by")?,
-        approved_at: opt_text(r, "approved_at")?,
-        approved_by: opt_text(r, "approved_by")?,
-    })
-}
+record!(Scenario in "pay_scenario" { id, name, rules, overrides, result, result_hash, created_at, created_by, approved_at, approved_by });
 
 pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Scenario>, StoreError> {
-    let rows =
-        sqlx::query(crate::row::sql(format!("SELECT {SCENARIO_COLUMNS} FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name")))
-            .bind(&ente.0)
-            .bind(cycle_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.iter().map(scenario_from_row).collect()
-}
-
-/// Writes a scenario, replacing the one of the same name (the caller checks it is not approved).
-pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &str, s: &Scenario) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND cycle_id = $2 AND name = $3")
+    let rows = sqlx::query(select::<Scenario>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name"))
         .bind(&ente.0)
         .bind(cycle_id)
-        .bind(&s.name)
-        .execute(&mut *conn)
+        .fetch_all(&mut *conn)
         .await?;
-    sqlx::query(crate::row::sql(format!(
-        "INSERT INTO pay_scenario (ente_id, cycle_id, {SCENARIO_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    )))
-    .bind(&ente.0)
-    .bind(cycle_id)
-    .bind(&s.id)
-    .bind(&s.name)
-    .bind(&s.rules)
-    .bind(&s.overrides)
-    .bind(&s.result)
-    .bind(&s.result_hash)
-    .bind(&s.created_at)
-    .bind(&s.created_by)
-    .bind(s.approved_at.as_deref())
-    .bind(s.approved_by.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    read_all(&rows)
+}
+
+/// Writes a scenario of the cycle: a new one, or the one with its id recomputed (the caller
+/// keeps the id of the scenario of the same name and checks it is not approved).
+pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &str, s: &Scenario) -> Result<(), StoreError> {
+    upsert(conn, ente, &[("cycle_id", cycle_id)], s).await
 }
 
 pub async fn approve_scenario(conn: &mut Conn, ente: &EnteId, id: &str, by: &str, at: &str) -> Result<(), StoreError> {
@@ -309,18 +271,6 @@ pub async fn approve_scenario(conn: &mut Conn, ente: &EnteId, id: &str, by: &str
 pub async fn delete_scenario(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM pay_scenario WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(id).execute(&mut *conn).await?;
     Ok(())
-}
-
-/// The Relazione sulla Performance of a cycle along its path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Relazione {
-    pub state: RelazioneState,
-    pub act_code: Option<String>,
-    pub approved_on: Option<NaiveDate>,
-    pub validated_on: Option<NaiveDate>,
-    pub validated_by: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    pub note: Option<String>,
 }
 
 pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Relazione>, StoreError> {

@@ -6,22 +6,13 @@ use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
 
 pub use traguardi_domain::people::{Assignment, Person};
 
-use crate::row::{boolean, coded, date, iso, opt_date, opt_text, sql, text};
+use crate::record::{Record, read_all, record, select, upsert};
+use crate::row::{boolean, coded, date, iso, opt_date, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
-const PERSON_COLUMNS: &str = "id, matricola, family_name, given_name, title, email";
-const ASSIGNMENT_COLUMNS: &str = "id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim";
+record!(Person in "person" { id, matricola, family_name, given_name, title, email });
 
-fn person_from_row(r: &sqlx::any::AnyRow) -> Result<Person, StoreError> {
-    Ok(Person {
-        id: text(r, "id")?,
-        matricola: text(r, "matricola")?,
-        family_name: text(r, "family_name")?,
-        given_name: text(r, "given_name")?,
-        title: opt_text(r, "title")?,
-        email: opt_text(r, "email")?,
-    })
-}
+const ASSIGNMENT_COLUMNS: &str = "id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim";
 
 fn assignment_from_row(r: &sqlx::any::AnyRow) -> Result<Assignment, StoreError> {
     let percent = coded(r, "assignment", "part_time_pct", Decimal::from_str)?;
@@ -41,41 +32,21 @@ fn assignment_from_row(r: &sqlx::any::AnyRow) -> Result<Assignment, StoreError> 
 }
 
 pub async fn person_by_matricola(conn: &mut Conn, ente: &EnteId, matricola: &str) -> Result<Option<Person>, StoreError> {
-    let row = sqlx::query(sql(format!("SELECT {PERSON_COLUMNS} FROM person WHERE ente_id = $1 AND matricola = $2")))
-        .bind(&ente.0)
-        .bind(matricola)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(person_from_row).transpose()
+    let row = sqlx::query(select::<Person>("WHERE ente_id = $1 AND matricola = $2")).bind(&ente.0).bind(matricola).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Person::read).transpose()
 }
 
 pub async fn persons(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Person>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {PERSON_COLUMNS} FROM person WHERE ente_id = $1 ORDER BY family_name, given_name, matricola")))
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(person_from_row).collect()
+    read_all(&sqlx::query(select::<Person>("WHERE ente_id = $1 ORDER BY family_name, given_name, matricola")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
 /// Inserts the person, or rewrites the one with the same matricola (keeping its id).
 pub async fn upsert_person(conn: &mut Conn, ente: &EnteId, p: &Person) -> Result<Person, StoreError> {
-    let (person, q) = match person_by_matricola(conn, ente, &p.matricola).await? {
-        Some(old) => (
-            Person { id: old.id, ..p.clone() },
-            "UPDATE person SET matricola = $3, family_name = $4, given_name = $5, title = $6, email = $7 WHERE ente_id = $1 AND id = $2".to_string(),
-        ),
-        None => (p.clone(), format!("INSERT INTO person (ente_id, {PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)")),
+    let person = match person_by_matricola(conn, ente, &p.matricola).await? {
+        Some(old) => Person { id: old.id, ..p.clone() },
+        None => p.clone(),
     };
-    sqlx::query(sql(q))
-        .bind(&ente.0)
-        .bind(&person.id)
-        .bind(&person.matricola)
-        .bind(&person.family_name)
-        .bind(&person.given_name)
-        .bind(person.title.as_deref())
-        .bind(person.email.as_deref())
-        .execute(&mut *conn)
-        .await?;
+    upsert(conn, ente, &[], &person).await?;
     Ok(person)
 }
 

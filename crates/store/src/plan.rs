@@ -3,14 +3,14 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::str::FromStr;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
 pub use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::plan::workflow::State;
 
 pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
 
-use crate::row::{coded, date, int, iso, opt_date, opt_text, sql, text};
+use crate::record::{Cell, Column, Record, coded_column, columns, insert, read_all, record, select, upsert};
+use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,171 +30,69 @@ pub struct Measurement {
     pub decided_at: Option<String>,
 }
 
-fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Decimal, StoreError> {
-    coded(r, table, col, Decimal::from_str)
-}
-
-fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Option<Decimal>, StoreError> {
-    opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
-}
-
-fn tags(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
-}
-
 // ---- dimensions and ambiti
 
+record!(Dimension in "dimension" { id, code, name, position });
+record!(Ambito in "ambito" { id, dimension_id, code, name, position });
+
 pub async fn dimensions(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Dimension>, StoreError> {
-    let rows = sqlx::query("SELECT id, code, name, position FROM dimension WHERE ente_id = $1 ORDER BY position").bind(&ente.0).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(Dimension { id: text(r, "id")?, code: text(r, "code")?, name: text(r, "name")?, position: int(r, "position")? })).collect()
+    read_all(&sqlx::query(select::<Dimension>("WHERE ente_id = $1 ORDER BY position")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
-pub async fn insert_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO dimension (id, ente_id, code, name, position) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&d.id)
-        .bind(&ente.0)
-        .bind(&d.code)
-        .bind(&d.name)
-        .bind(d.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Inserts the dimension, or rewrites the one with its id.
+pub async fn save_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], d).await
 }
 
 pub async fn ambiti(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Ambito>, StoreError> {
-    let rows = sqlx::query("SELECT id, dimension_id, code, name, position FROM ambito WHERE ente_id = $1 ORDER BY position")
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Ambito {
-                id: text(r, "id")?,
-                dimension_id: text(r, "dimension_id")?,
-                code: text(r, "code")?,
-                name: text(r, "name")?,
-                position: int(r, "position")?,
-            })
-        })
-        .collect()
+    read_all(&sqlx::query(select::<Ambito>("WHERE ente_id = $1 ORDER BY position")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
-pub async fn insert_ambito(conn: &mut Conn, ente: &EnteId, a: &Ambito) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO ambito (id, ente_id, dimension_id, code, name, position) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&a.id)
-        .bind(&ente.0)
-        .bind(&a.dimension_id)
-        .bind(&a.code)
-        .bind(&a.name)
-        .bind(a.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Inserts the ambito, or rewrites the one with its id.
+pub async fn save_ambito(conn: &mut Conn, ente: &EnteId, a: &Ambito) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], a).await
 }
 
 // ---- objectives
 
-const OBJECTIVE_COLUMNS: &str = "id, cycle_id, code, title, description, dimension_id, ambito_id, unit_id, person_id, parent_id, weight, dup_id, tags, starts, ends, state, override_score, override_reason, not_assessable, position";
-
-fn objective_from_row(r: &sqlx::any::AnyRow) -> Result<Objective, StoreError> {
-    Ok(Objective {
-        id: text(r, "id")?,
-        cycle_id: text(r, "cycle_id")?,
-        code: text(r, "code")?,
-        title: text(r, "title")?,
-        description: opt_text(r, "description")?,
-        dimension_id: text(r, "dimension_id")?,
-        ambito_id: opt_text(r, "ambito_id")?,
-        unit_id: opt_text(r, "unit_id")?,
-        person_id: opt_text(r, "person_id")?,
-        parent_id: opt_text(r, "parent_id")?,
-        weight: decimal(r, "objective", "weight")?,
-        dup_id: opt_text(r, "dup_id")?,
-        tags: tags(&text(r, "tags")?),
-        starts: opt_date(r, "objective", "starts")?,
-        ends: opt_date(r, "objective", "ends")?,
-        state: coded(r, "objective", "state", |s| State::parse(s).ok_or(()))?,
-        override_score: opt_decimal(r, "objective", "override_score")?,
-        override_reason: opt_text(r, "override_reason")?,
-        not_assessable: opt_text(r, "not_assessable")?,
-        position: int(r, "position")?,
-    })
-}
+record!(Objective in "objective" {
+    id, cycle_id, code, title, description, dimension_id, ambito_id, unit_id, person_id, parent_id, weight, dup_id, tags, starts, ends, state,
+    override_score, override_reason, not_assessable, position,
+});
+coded_column!(State, |s| State::parse(s).ok_or(()));
 
 pub async fn objectives(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Objective>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {OBJECTIVE_COLUMNS} FROM objective WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")))
+    let rows = sqlx::query(select::<Objective>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code"))
         .bind(&ente.0)
         .bind(cycle_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(objective_from_row).collect()
+    read_all(&rows)
 }
 
-/// Inserts the objective, or rewrites the one with the same id.
-pub async fn save_objective(conn: &mut Conn, ente: &EnteId, o: &Objective, new: bool) -> Result<(), StoreError> {
-    let q = if new {
-        format!(
-            "INSERT INTO objective (ente_id, {OBJECTIVE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
-        )
-    } else {
-        "UPDATE objective SET cycle_id = $3, code = $4, title = $5, description = $6, dimension_id = $7, ambito_id = $8, unit_id = $9,
-                person_id = $10, parent_id = $11, weight = $12, dup_id = $13, tags = $14, starts = $15, ends = $16, state = $17,
-                override_score = $18, override_reason = $19, not_assessable = $20, position = $21
-         WHERE ente_id = $1 AND id = $2"
-            .to_string()
-    };
-    sqlx::query(sql(q))
-        .bind(&ente.0)
-        .bind(&o.id)
-        .bind(&o.cycle_id)
-        .bind(&o.code)
-        .bind(&o.title)
-        .bind(o.description.as_deref())
-        .bind(&o.dimension_id)
-        .bind(o.ambito_id.as_deref())
-        .bind(o.unit_id.as_deref())
-        .bind(o.person_id.as_deref())
-        .bind(o.parent_id.as_deref())
-        .bind(o.weight.to_string())
-        .bind(o.dup_id.as_deref())
-        .bind(o.tags.join(","))
-        .bind(o.starts.map(iso))
-        .bind(o.ends.map(iso))
-        .bind(o.state.code())
-        .bind(o.override_score.map(|d| d.to_string()))
-        .bind(o.override_reason.as_deref())
-        .bind(o.not_assessable.as_deref())
-        .bind(o.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Inserts the objective, or rewrites the one with its id.
+pub async fn save_objective(conn: &mut Conn, ente: &EnteId, o: &Objective) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], o).await
 }
 
 // ---- KPIs
 
-const KPI_COLUMNS: &str = "id, cycle_id, objective_id, code, name, nature, measure, direction, unit_label, baseline, weight, aggregation, periodicity, formula, rule, owner_unit_id, source, position";
+record!(Kpi in "kpi" {
+    id, cycle_id, objective_id, code, name, nature, measure, direction, unit_label, baseline, weight, aggregation, periodicity, formula, rule,
+    owner_unit_id, source, position,
+});
+coded_column!(Measure, Measure::parse);
+coded_column!(Direction, Direction::parse);
+coded_column!(Aggregation, Aggregation::parse);
 
-fn kpi_from_row(r: &sqlx::any::AnyRow) -> Result<Kpi, StoreError> {
-    Ok(Kpi {
-        id: text(r, "id")?,
-        cycle_id: text(r, "cycle_id")?,
-        objective_id: text(r, "objective_id")?,
-        code: text(r, "code")?,
-        name: text(r, "name")?,
-        nature: opt_text(r, "nature")?,
-        measure: coded(r, "kpi", "measure", Measure::parse)?,
-        direction: coded(r, "kpi", "direction", Direction::parse)?,
-        unit_label: opt_text(r, "unit_label")?,
-        baseline: opt_text(r, "baseline")?,
-        weight: decimal(r, "kpi", "weight")?,
-        aggregation: coded(r, "kpi", "aggregation", Aggregation::parse)?,
-        periodicity: text(r, "periodicity")?,
-        formula: opt_text(r, "formula")?,
-        rule: coded(r, "kpi", "rule", |s| serde_json::from_str::<Rule>(s))?,
-        owner_unit_id: opt_text(r, "owner_unit_id")?,
-        source: opt_text(r, "source")?,
-        position: int(r, "position")?,
-    })
+/// A KPI's rule of achievement: stored as its JSON.
+impl Column for Rule {
+    fn cell(&self) -> Cell {
+        Cell::Text(serde_json::to_string(self).ok())
+    }
+    fn read(row: &sqlx::any::AnyRow, table: &'static str, column: &'static str) -> Result<Self, StoreError> {
+        coded(row, table, column, |s| serde_json::from_str::<Rule>(s))
+    }
 }
 
 /// Moves every objective of a cycle to `state` (the close moves them all to `chiuso`).
@@ -209,48 +107,14 @@ pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, 
 }
 
 pub async fn kpis(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Kpi>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {KPI_COLUMNS} FROM kpi WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")))
-        .bind(&ente.0)
-        .bind(cycle_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(kpi_from_row).collect()
+    let rows =
+        sqlx::query(select::<Kpi>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")).bind(&ente.0).bind(cycle_id).fetch_all(&mut *conn).await?;
+    read_all(&rows)
 }
 
-pub async fn save_kpi(conn: &mut Conn, ente: &EnteId, k: &Kpi, new: bool) -> Result<(), StoreError> {
-    let q = if new {
-        format!("INSERT INTO kpi (ente_id, {KPI_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
-    } else {
-        "UPDATE kpi SET cycle_id = $3, objective_id = $4, code = $5, name = $6, nature = $7, measure = $8, direction = $9, unit_label = $10,
-                baseline = $11, weight = $12, aggregation = $13, periodicity = $14, formula = $15, rule = $16, owner_unit_id = $17,
-                source = $18, position = $19
-         WHERE ente_id = $1 AND id = $2"
-            .to_string()
-    };
-    let rule = serde_json::to_string(&k.rule).map_err(|e| StoreError::Corrupt { table: "kpi", column: "rule", value: e.to_string() })?;
-    sqlx::query(sql(q))
-        .bind(&ente.0)
-        .bind(&k.id)
-        .bind(&k.cycle_id)
-        .bind(&k.objective_id)
-        .bind(&k.code)
-        .bind(&k.name)
-        .bind(k.nature.as_deref())
-        .bind(k.measure.code())
-        .bind(k.direction.code())
-        .bind(k.unit_label.as_deref())
-        .bind(k.baseline.as_deref())
-        .bind(k.weight.to_string())
-        .bind(k.aggregation.code())
-        .bind(&k.periodicity)
-        .bind(k.formula.as_deref())
-        .bind(rule)
-        .bind(k.owner_unit_id.as_deref())
-        .bind(k.source.as_deref())
-        .bind(k.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Inserts the KPI, or rewrites the one with its id.
+pub async fn save_kpi(conn: &mut Conn, ente: &EnteId, k: &Kpi) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], k).await
 }
 
 // ---- targets
@@ -304,25 +168,10 @@ pub async fn replace_targets(conn: &mut Conn, ente: &EnteId, kpi_id: &str, targe
 
 // ---- measurements
 
-const MEASUREMENT_COLUMNS: &str = "id, kpi_id, period_end, version, value, note, cause, not_assessable, status, entered_by, entered_at, decided_by, decided_at";
-
-fn measurement_from_row(r: &sqlx::any::AnyRow) -> Result<Measurement, StoreError> {
-    Ok(Measurement {
-        id: text(r, "id")?,
-        kpi_id: text(r, "kpi_id")?,
-        period_end: date(r, "measurement", "period_end")?,
-        version: int(r, "version")?,
-        value: opt_text(r, "value")?,
-        note: text(r, "note")?,
-        cause: opt_text(r, "cause")?,
-        not_assessable: int(r, "not_assessable")? != 0,
-        status: coded(r, "measurement", "status", |s| ValueStatus::parse(s).ok_or(()))?,
-        entered_by: text(r, "entered_by")?,
-        entered_at: text(r, "entered_at")?,
-        decided_by: opt_text(r, "decided_by")?,
-        decided_at: opt_text(r, "decided_at")?,
-    })
-}
+record!(Measurement in "measurement" {
+    id, kpi_id, period_end, version, value, note, cause, not_assessable, status, entered_by, entered_at, decided_by, decided_at,
+});
+coded_column!(ValueStatus, |s| ValueStatus::parse(s).ok_or(()));
 
 /// Every version of every measurement of the cycle's KPIs, by KPI, period and version.
 /// The latest version of one KPI's value for one period. On PostgreSQL the KPI's row is locked
@@ -332,19 +181,17 @@ pub async fn latest_measurement_locked(conn: &mut Conn, ente: &EnteId, kpi_id: &
     if conn.backend_name() == "PostgreSQL" {
         sqlx::query("SELECT id FROM kpi WHERE id = $1 AND ente_id = $2 FOR UPDATE").bind(kpi_id).bind(&ente.0).execute(&mut *conn).await?;
     }
-    let row = sqlx::query(sql(format!(
-        "SELECT {MEASUREMENT_COLUMNS} FROM measurement WHERE ente_id = $1 AND kpi_id = $2 AND period_end = $3 ORDER BY version DESC LIMIT 1"
-    )))
-    .bind(&ente.0)
-    .bind(kpi_id)
-    .bind(period_end.format("%Y-%m-%d").to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.as_ref().map(measurement_from_row).transpose()
+    let row = sqlx::query(select::<Measurement>("WHERE ente_id = $1 AND kpi_id = $2 AND period_end = $3 ORDER BY version DESC LIMIT 1"))
+        .bind(&ente.0)
+        .bind(kpi_id)
+        .bind(period_end.format("%Y-%m-%d").to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(Measurement::read).transpose()
 }
 
 pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Measurement>, StoreError> {
-    let cols = MEASUREMENT_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+    let cols = columns::<Measurement>(Some("m"));
     let rows = sqlx::query(sql(format!(
         "SELECT {cols} FROM measurement m JOIN kpi k ON k.id = m.kpi_id
          WHERE m.ente_id = $1 AND k.cycle_id = $2 ORDER BY m.kpi_id, m.period_end, m.version"
@@ -353,7 +200,7 @@ pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Res
     .bind(cycle_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(measurement_from_row).collect()
+    read_all(&rows)
 }
 
 /// The approved versions of every measurement of the cycle, by KPI, period and version.
@@ -380,25 +227,9 @@ pub async fn approved_values(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> 
         .collect()
 }
 
+/// Adds a version of a value; a version is never rewritten, only its status and decision.
 pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement) -> Result<(), StoreError> {
-    sqlx::query(sql(format!("INSERT INTO measurement (ente_id, {MEASUREMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")))
-        .bind(&ente.0)
-        .bind(&m.id)
-        .bind(&m.kpi_id)
-        .bind(iso(m.period_end))
-        .bind(m.version)
-        .bind(m.value.as_deref())
-        .bind(&m.note)
-        .bind(m.cause.as_deref())
-        .bind(i64::from(m.not_assessable))
-        .bind(m.status.code())
-        .bind(&m.entered_by)
-        .bind(&m.entered_at)
-        .bind(m.decided_by.as_deref())
-        .bind(m.decided_at.as_deref())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    insert(conn, ente, &[], m).await
 }
 
 // ---- DUP
@@ -418,53 +249,15 @@ pub struct DupObjective {
     pub tags: Vec<String>,
 }
 
+record!(DupObjective in "dup_objective" { id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags });
+
 pub async fn dup_objectives(conn: &mut Conn, ente: &EnteId) -> Result<Vec<DupObjective>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags FROM dup_objective WHERE ente_id = $1 ORDER BY code",
-    )
-    .bind(&ente.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DupObjective {
-                id: text(r, "id")?,
-                code: text(r, "code")?,
-                kind: text(r, "kind")?,
-                title: text(r, "title")?,
-                description: opt_text(r, "description")?,
-                missione: opt_text(r, "missione")?,
-                programma: opt_text(r, "programma")?,
-                parent_id: opt_text(r, "parent_id")?,
-                owner_lineage: opt_text(r, "owner_lineage")?,
-                tags: tags(&text(r, "tags")?),
-            })
-        })
-        .collect()
+    read_all(&sqlx::query(select::<DupObjective>("WHERE ente_id = $1 ORDER BY code")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
-pub async fn save_dup_objective(conn: &mut Conn, ente: &EnteId, d: &DupObjective, new: bool) -> Result<(), StoreError> {
-    let q = if new {
-        "INSERT INTO dup_objective (ente_id, id, code, kind, title, missione, programma, parent_id, owner_lineage, tags, description) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    } else {
-        "UPDATE dup_objective SET code = $3, kind = $4, title = $5, missione = $6, programma = $7, parent_id = $8, owner_lineage = $9, tags = $10, description = $11
-         WHERE ente_id = $1 AND id = $2"
-    };
-    sqlx::query(q)
-        .bind(&ente.0)
-        .bind(&d.id)
-        .bind(&d.code)
-        .bind(&d.kind)
-        .bind(&d.title)
-        .bind(d.missione.as_deref())
-        .bind(d.programma.as_deref())
-        .bind(d.parent_id.as_deref())
-        .bind(d.owner_lineage.as_deref())
-        .bind(d.tags.join(","))
-        .bind(d.description.as_deref())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Inserts the DUP objective, or rewrites the one with its id.
+pub async fn save_dup_objective(conn: &mut Conn, ente: &EnteId, d: &DupObjective) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], d).await
 }
 
 // ---- contributions
@@ -487,7 +280,11 @@ pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Re
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(Contribution { objective_id: text(r, "objective_id")?, unit_id: text(r, "unit_id")?, share: opt_decimal(r, "objective_contribution", "share")? })
+            Ok(Contribution {
+                objective_id: text(r, "objective_id")?,
+                unit_id: text(r, "unit_id")?,
+                share: Column::read(r, "objective_contribution", "share")?,
+            })
         })
         .collect()
 }
@@ -507,18 +304,10 @@ pub async fn replace_contributions(conn: &mut Conn, ente: &EnteId, objective_id:
     Ok(())
 }
 
-/// Rewrites the status, decision and note of a measurement version (its value never changes).
+/// Rewrites the status, decision and note of a measurement version (the app never changes its
+/// value: a new value is a new version).
 pub async fn update_measurement_status(conn: &mut Conn, ente: &EnteId, m: &Measurement) -> Result<(), StoreError> {
-    sqlx::query("UPDATE measurement SET status = $3, decided_by = $4, decided_at = $5, note = $6 WHERE ente_id = $1 AND id = $2")
-        .bind(&ente.0)
-        .bind(&m.id)
-        .bind(m.status.code())
-        .bind(m.decided_by.as_deref())
-        .bind(m.decided_at.as_deref())
-        .bind(&m.note)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    upsert(conn, ente, &[], m).await
 }
 
 // ---- evidence
@@ -618,26 +407,4 @@ pub async fn evidence_file(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<O
         .fetch_optional(&mut *conn)
         .await?;
     row.map(|r| Ok((evidence_from_row(&r)?, sqlx::Row::try_get(&r, "data")?))).transpose()
-}
-
-pub async fn update_dimension(conn: &mut Conn, ente: &EnteId, d: &Dimension) -> Result<(), StoreError> {
-    sqlx::query("UPDATE dimension SET name = $3, position = $4 WHERE ente_id = $1 AND id = $2")
-        .bind(&ente.0)
-        .bind(&d.id)
-        .bind(&d.name)
-        .bind(d.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-pub async fn update_ambito(conn: &mut Conn, ente: &EnteId, a: &Ambito) -> Result<(), StoreError> {
-    sqlx::query("UPDATE ambito SET name = $3, position = $4 WHERE ente_id = $1 AND id = $2")
-        .bind(&ente.0)
-        .bind(&a.id)
-        .bind(&a.name)
-        .bind(a.position)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }

@@ -31,7 +31,7 @@ pub(crate) fn opt_date(row: &AnyRow, table: &'static str, col: &'static str) -> 
     opt_text(row, col)?.map(|s| parse_date(&s, table, col)).transpose()
 }
 
-fn parse_date(s: &str, table: &'static str, column: &'static str) -> Result<NaiveDate, StoreError> {
+pub(crate) fn parse_date(s: &str, table: &'static str, column: &'static str) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt { table, column, value: s.into() })
 }
 

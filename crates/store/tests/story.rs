@@ -72,14 +72,14 @@ async fn story(store: &Store) {
     // Same codes in both enti.
     let dg = unit(&c2020.id, "L-DG", "DG", "DIREZIONE GENERALE", None, 2020);
     let crm = unit(&c2020.id, "L-CRM", "CRM", "AREA CRM", Some(&dg.id), 2020);
-    org::insert(&mut tx, &milano.id, &dg).await.expect("unit");
-    org::insert(&mut tx, &milano.id, &crm).await.expect("unit");
+    org::save(&mut tx, &milano.id, &dg).await.expect("unit");
+    org::save(&mut tx, &milano.id, &crm).await.expect("unit");
     let tdg = unit(&t2020.id, "T-DG", "DG", "DIREZIONE GENERALE TORINO", None, 2020);
-    org::insert(&mut tx, &torino.id, &tdg).await.expect("unit");
+    org::save(&mut tx, &torino.id, &tdg).await.expect("unit");
 
     // Renamed next year, same lineage.
     let dg21 = unit(&c2021.id, "L-DG", "DG", "DIREZIONE GENERALE E OPERATIVA", None, 2021);
-    org::insert(&mut tx, &milano.id, &dg21).await.expect("unit");
+    org::save(&mut tx, &milano.id, &dg21).await.expect("unit");
     let hist = org::history(&mut tx, &milano.id, "L-DG").await.expect("history");
     assert_eq!(hist.iter().map(|(y, u)| (*y, u.name.as_str())).collect::<Vec<_>>(), [(2020, "DIREZIONE GENERALE"), (2021, "DIREZIONE GENERALE E OPERATIVA")]);
     assert_eq!(org::lineage_before(&mut tx, &milano.id, 2021, "DG").await.expect("lineage"), Some("L-DG".into()));
@@ -129,7 +129,7 @@ async fn story(store: &Store) {
 
     // Foreign keys hold on both backends.
     let orphan = unit(&c2020.id, "L-X", "X", "ORFANA", Some("no-such-parent"), 2020);
-    assert!(org::insert(&mut tx, &milano.id, &orphan).await.is_err(), "parent must exist");
+    assert!(org::save(&mut tx, &milano.id, &orphan).await.is_err(), "parent must exist");
     tx.rollback().await.expect("rollback");
 
     // One cycle per ente and year.

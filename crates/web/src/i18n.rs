@@ -116,6 +116,10 @@ pub trait Translate {
     fn word(&self, it: &str) -> String {
         word(it)
     }
+    /// What a use case says (a state's name, a refusal), in the page's language.
+    fn said(&self, s: &traguardi_domain::said::Said) -> String {
+        s.describe(lang())
+    }
     /// The page's `lang` attribute.
     fn lang_code(&self) -> &'static str {
         code(lang())

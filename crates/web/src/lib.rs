@@ -86,7 +86,8 @@ impl AppState {
     /// With login through the provider of `config` (its discovery is read now: blocking).
     #[cfg(feature = "oidc")]
     pub fn with_oidc(mut self, config: oidc::Config) -> Result<AppState, String> {
-        self.oidc = Some(std::sync::Arc::new(oidc::Provider::discover(config)?));
+        let provider = oidc::Provider::discover(config).map_err(|e| e.describe(crate::i18n::lang()))?;
+        self.oidc = Some(std::sync::Arc::new(provider));
         Ok(self)
     }
 

@@ -175,7 +175,7 @@ async fn metrics(State(s): State<AppState>, ClientAddr(client): ClientAddr, head
     if !allowed {
         return (StatusCode::FORBIDDEN, "metriche riservate: dalla macchina stessa, o con TRAGUARDI_METRICS_TOKEN come token Bearer\n").into_response();
     }
-    let pool = (s.store.pool.size(), s.store.pool.num_idle(), s.store.pool.options().get_max_connections());
+    let pool = s.store.connections();
     let body = s.metrics.render(s.scores.recomputed(), s.scores.kept(), pool);
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

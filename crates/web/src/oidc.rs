@@ -23,6 +23,9 @@ use traguardi_app::accounts::users;
 use crate::AppState;
 use crate::auth::{cookie, session_cookie};
 use crate::error::page;
+use crate::i18n::t;
+use traguardi_domain::said;
+use traguardi_domain::said::Said;
 
 /// The flow's cookie: state, nonce and PKCE verifier, for ten minutes, on the callback's path.
 const FLOW_COOKIE: &str = "traguardi_oidc";
@@ -78,24 +81,25 @@ struct Discovery {
     jwks_uri: String,
 }
 
-fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, String> {
-    let mut res = ureq::get(url).call().map_err(|e| format!("{url}: {e}"))?;
-    let text = res.body_mut().read_to_string().map_err(|e| format!("{url}: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{url}: risposta non valida: {e}"))
+fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, Said> {
+    let unreachable = |e: &dyn std::fmt::Display| said!("{url}: {error}", url, error = e);
+    let mut res = ureq::get(url).call().map_err(|e| unreachable(&e))?;
+    let text = res.body_mut().read_to_string().map_err(|e| unreachable(&e))?;
+    serde_json::from_str(&text).map_err(|e| said!("{url}: risposta non valida: {error}", url, error = e))
 }
 
 impl Provider {
     /// Reads the provider's discovery document (blocking: at start-up).
-    pub fn discover(config: Config) -> Result<Provider, String> {
+    pub fn discover(config: Config) -> Result<Provider, Said> {
         let d: Discovery = get_json(&format!("{}/.well-known/openid-configuration", config.issuer))?;
         if d.issuer.trim_end_matches('/') != config.issuer {
-            return Err(format!("il provider si dichiara «{}», non «{}»", d.issuer, config.issuer));
+            return Err(said!("il provider si dichiara «{declared}», non «{issuer}»", declared = d.issuer, issuer = config.issuer));
         }
         Ok(Provider { authorization_endpoint: d.authorization_endpoint, token_endpoint: d.token_endpoint, jwks_uri: d.jwks_uri, config })
     }
 
     /// Exchanges the code for the ID token and returns the username it vouches for (blocking).
-    fn username(&self, code: &str, verifier: &str, nonce: &str) -> Result<String, String> {
+    fn username(&self, code: &str, verifier: &str, nonce: &str) -> Result<String, Said> {
         let c = &self.config;
         let form = [
             ("grant_type", "authorization_code"),
@@ -105,39 +109,39 @@ impl Provider {
             ("client_secret", c.client_secret.as_str()),
             ("code_verifier", verifier),
         ];
-        let mut res = ureq::post(&self.token_endpoint).send_form(form).map_err(|e| format!("scambio del codice: {e}"))?;
-        let text = res.body_mut().read_to_string().map_err(|e| format!("scambio del codice: {e}"))?;
+        let mut res = ureq::post(&self.token_endpoint).send_form(form).map_err(|e| said!("scambio del codice: {error}", error = e))?;
+        let text = res.body_mut().read_to_string().map_err(|e| said!("scambio del codice: {error}", error = e))?;
         #[derive(Deserialize)]
         struct Tokens {
             id_token: String,
         }
-        let tokens: Tokens = serde_json::from_str(&text).map_err(|_| "il provider non ha restituito un ID token".to_string())?;
-        let header = jsonwebtoken::decode_header(&tokens.id_token).map_err(|e| format!("ID token illeggibile: {e}"))?;
+        let tokens: Tokens = serde_json::from_str(&text).map_err(|_| said!("il provider non ha restituito un ID token"))?;
+        let header = jsonwebtoken::decode_header(&tokens.id_token).map_err(|e| said!("ID token illeggibile: {error}", error = e))?;
         if !matches!(header.alg, Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256) {
-            return Err(format!("algoritmo di firma {:?} non accettato", header.alg));
+            return Err(said!("algoritmo di firma {alg} non accettato", alg = format!("{:?}", header.alg)));
         }
         let keys: JwkSet = get_json(&self.jwks_uri)?;
         let jwk = match &header.kid {
             Some(kid) => keys.find(kid),
             None => keys.keys.first(),
         }
-        .ok_or_else(|| "chiave di firma dell'ID token sconosciuta".to_string())?;
-        let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("chiave del provider non valida: {e}"))?;
+        .ok_or_else(|| said!("chiave di firma dell'ID token sconosciuta"))?;
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| said!("chiave del provider non valida: {error}", error = e))?;
         let mut validation = Validation::new(header.alg);
         validation.set_audience(&[c.client_id.as_str()]);
         validation.set_issuer(&[c.issuer.as_str()]);
         let claims = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(&tokens.id_token, &key, &validation)
-            .map_err(|e| format!("ID token non valido: {e}"))?
+            .map_err(|e| said!("ID token non valido: {error}", error = e))?
             .claims;
         if claims.get("nonce").and_then(|v| v.as_str()) != Some(nonce) {
-            return Err("ID token non valido: nonce diverso da quello della richiesta".into());
+            return Err(said!("ID token non valido: nonce diverso da quello della richiesta"));
         }
         claims
             .get(&c.username_claim)
             .and_then(|v| v.as_str())
             .map(|u| u.trim().to_lowercase())
             .filter(|u| !u.is_empty())
-            .ok_or_else(|| format!("l'ID token non contiene «{}»", c.username_claim))
+            .ok_or_else(|| said!("l'ID token non contiene «{claim}»", claim = c.username_claim))
     }
 }
 
@@ -150,7 +154,11 @@ fn encode(s: &str) -> String {
 }
 
 fn unavailable() -> Response {
-    page(StatusCode::NOT_FOUND, "Accesso esterno non configurato", "Questo server non è collegato a un provider di identità: accedere con utente e password.")
+    page(
+        StatusCode::NOT_FOUND,
+        t("Accesso esterno non configurato"),
+        t("Questo server non è collegato a un provider di identità: accedere con utente e password."),
+    )
 }
 
 /// Sends the browser to the provider, with a fresh state, nonce and PKCE verifier.
@@ -184,24 +192,24 @@ struct Callback {
 /// account must exist. Then a session, as with a password.
 async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<Callback>) -> Response {
     let Some(p) = s.oidc.clone() else { return unavailable() };
-    let refused = |status, message: String| page(status, "Accesso non riuscito", &message);
+    let refused = |status, message: Said| page(status, t("Accesso non riuscito"), &message.describe(crate::i18n::lang()));
     if let Some(e) = q.error {
-        return refused(StatusCode::UNAUTHORIZED, format!("il provider di identità ha rifiutato l'accesso: {}", q.error_description.unwrap_or(e)));
+        return refused(StatusCode::UNAUTHORIZED, said!("il provider di identità ha rifiutato l'accesso: {why}", why = q.error_description.unwrap_or(e)));
     }
     let flow = cookie(&headers, FLOW_COOKIE).unwrap_or_default();
     let mut parts = flow.splitn(3, '.');
     let (state, nonce, verifier) =
         (parts.next().unwrap_or_default(), parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
     if state.is_empty() || q.state.as_deref() != Some(state) {
-        return refused(StatusCode::FORBIDDEN, "richiesta scaduta o non partita da qui: riprovare dalla pagina di accesso".into());
+        return refused(StatusCode::FORBIDDEN, said!("richiesta scaduta o non partita da qui: riprovare dalla pagina di accesso"));
     }
-    let Some(code) = q.code else { return refused(StatusCode::BAD_REQUEST, "il provider non ha restituito il codice di accesso".into()) };
+    let Some(code) = q.code else { return refused(StatusCode::BAD_REQUEST, said!("il provider non ha restituito il codice di accesso")) };
     let provider: Arc<Provider> = p;
     let checked = tokio::task::spawn_blocking(move || provider.username(&code, &verifier, &nonce)).await;
     let username = match checked {
         Ok(Ok(u)) => u,
         Ok(Err(m)) => return refused(StatusCode::UNAUTHORIZED, m),
-        Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR, "verifica dell'accesso interrotta".into()),
+        Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR, said!("verifica dell'accesso interrotta")),
     };
     match users::login_external(&s.store, &username).await {
         Ok(session) => {
@@ -212,7 +220,7 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, Query(q): Query
             res.headers_mut().append(SET_COOKIE, HeaderValue::from_static("traguardi_oidc=; Path=/login/oidc; HttpOnly; SameSite=Lax; Max-Age=0"));
             res
         }
-        Err(traguardi_app::AppError::Refused(m)) => refused(StatusCode::FORBIDDEN, m.describe(crate::i18n::lang())),
+        Err(traguardi_app::AppError::Refused(m)) => refused(StatusCode::FORBIDDEN, m),
         Err(e) => crate::error::WebError(e).into_response(),
     }
 }

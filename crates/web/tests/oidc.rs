@@ -136,4 +136,13 @@ async fn login_through_an_identity_provider() {
     let (status, _, _, body) = call(&state, get_req("/login/oidc/callback?error=access_denied&error_description=annullato", &cookie)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(body.contains("il provider di identità ha rifiutato l&#39;accesso: annullato"), "{body}");
+    // The same refusals in English for who chose it.
+    let english = format!("{cookie}; lingua=en");
+    let (status, _, _, body) = call(&state, get_req("/login/oidc/callback?error=access_denied&error_description=annullato", &english)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("Login failed") && body.contains("the identity provider refused the login: annullato"), "{body}");
+    let (st, _, cookie) = start().await;
+    let (status, _, _, body) = call(&state, back(&st, "un-altro-nonce|pianificatore|test", &format!("{cookie}; lingua=en"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("invalid ID token: nonce other than the request&#39;s"), "{body}");
 }

@@ -117,9 +117,7 @@ fn to_json<T: Serialize>(v: &T) -> String {
 /// the ente's chain of hashes, the sequence numbers of the whole log without gaps, and every
 /// head recorded by a close still reached.
 pub struct Trail {
-    pub records: Vec<AuditRecord>,
-    /// The year of each cycle id, for the `ciclo` column.
-    pub years: std::collections::HashMap<String, i32>,
+    pub records: Vec<crate::views::AuditEntry>,
     pub verified: Result<usize, Said>,
     /// The head of the ente's chain now: (sequence number, hash) of its last record, to be kept
     /// elsewhere and checked later with [`Trail::reaches`].
@@ -158,14 +156,11 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
         }
     }
     let head = chain.last().cloned();
-    let records = match year {
-        Some(y) => {
-            let cycle = crate::cycle::cycles::get(&mut conn, &ente, y).await?;
-            all.into_iter().filter(|r| r.cycle_id.as_deref() == Some(cycle.id.as_str())).collect()
-        }
-        None => all,
-    };
-    Ok(Trail { records, years, verified, head, chain })
+    let records = all.into_iter().map(|r| crate::views::AuditEntry::of(r, &years)).filter(|r| year.is_none_or(|y| r.year == Some(y))).collect();
+    if let Some(y) = year {
+        crate::cycle::cycles::get(&mut conn, &ente, y).await?;
+    }
+    Ok(Trail { records, verified, head, chain })
 }
 
 /// A head written `SEQ:HASH`, as `audit --verify` prints it.
@@ -202,7 +197,7 @@ impl Trail {
                         r.action.clone(),
                         r.entity.clone(),
                         r.entity_id.clone().unwrap_or_default(),
-                        r.cycle_id.as_ref().and_then(|c| self.years.get(c)).map(|y| y.to_string()).unwrap_or_default(),
+                        r.year.map(|y| y.to_string()).unwrap_or_default(),
                         r.before.clone().unwrap_or_default(),
                         r.after.clone().unwrap_or_default(),
                         r.prev_hash.clone(),

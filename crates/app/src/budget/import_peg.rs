@@ -9,6 +9,7 @@ use serde::Serialize;
 use traguardi_docs::ReadOptions;
 use traguardi_domain::budget::{PdcCode, Side, parse_euro, tables};
 use traguardi_domain::money::Cents;
+use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Problem, ProblemKind, Problems};
 use traguardi_store::budget::{self, BudgetLine};
 use traguardi_store::ente::Ente;
@@ -56,169 +57,17 @@ fn year(s: &str) -> Result<i32, ProblemKind> {
 pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8], opts: ReadOptions, dry_run: bool) -> Result<PegReport, AppError> {
     actor.require(Right::Administer, said!("importare il PEG"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
-    let style = table.number_style;
     let mut tx = import::begin(store, dry_run).await?;
-    let glossary = Glossary::load(&mut tx, &ente.id).await?;
-    let mut org = OrgByYear::new(&ente.id);
-
+    let mut r = Reading { cols: &cols, style: table.number_style, glossary: Glossary::load(&mut tx, &ente.id).await?, org: OrgByYear::new(&ente.id) };
     let mut lines: Vec<(BudgetLine, usize)> = Vec::with_capacity(table.rows.len());
-    let mut seen: HashMap<(i32, i32, String, String, String, String), usize> = HashMap::new();
+    let mut seen: HashMap<LineKey, usize> = HashMap::new();
     for rec in &table.rows {
-        let line = rec.line;
-        let get = |c: &str| cols.get(rec, c);
         let mut row = Problems::default();
-        let mut bad = |c: &str, k: ProblemKind| row.push(Problem::cell(line, c, k));
-        let anno = year(get("anno")).map_err(|k| bad("anno", k)).ok();
-        let bilancio = match get("bilancio") {
-            "" => anno,
-            b => year(b).map_err(|k| bad("bilancio", k)).ok(),
-        };
-        let side = match get("tipo") {
-            "" => Some(Side::Spesa),
-            t => Side::parse(t).or_else(|| {
-                bad("tipo", ProblemKind::NotOneOf { value: t.into(), allowed: Side::NAMES.map(String::from).to_vec() });
-                None
-            }),
-        };
-        let cdr = get("cdr").to_string();
-        let mut unit = None;
-        if cdr.is_empty() {
-            bad("cdr", ProblemKind::Required);
-        } else if let Some(a) = anno {
-            match org.cdr(&mut tx, a, &cdr).await? {
-                Some(u) => unit = Some(u),
-                None => bad("cdr", ProblemKind::UnknownUnit { value: format!("CdR {cdr}") }),
-            }
+        let line = r.line(&mut tx, rec, &mut seen, &mut row).await?;
+        match line {
+            Some(l) if row.is_empty() => lines.push((l, rec.line)),
+            _ => problems.0.extend(row.0),
         }
-        for c in ["capitolo", "descrizione"] {
-            if get(c).is_empty() {
-                bad(c, ProblemKind::Required);
-            }
-        }
-        let pdc = match get("pdc") {
-            "" => None,
-            p => PdcCode::parse(p).map_err(|k| bad("pdc", k)).ok(),
-        };
-        if let (Some(code), Some(side)) = (&pdc, side) {
-            if code.side.is_some_and(|s| s != side) {
-                bad("pdc", ProblemKind::Disagrees { value: get("pdc").into(), other: format!("tipo {}", side.name()), other_row: line });
-            } else if let Some(k) = glossary.check(side, code) {
-                bad("pdc", k);
-            }
-        }
-        let (missione, programma) = match side {
-            Some(Side::Spesa) => {
-                let m = tables::two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
-                let p = tables::two_digits(get("programma")).map_err(|k| bad("programma", k)).ok();
-                if let Some(m) = &m
-                    && tables::missione(m).is_none()
-                {
-                    bad("missione", ProblemKind::NotOneOf { value: m.clone(), allowed: tables::MISSIONI.iter().map(|(c, _)| c.to_string()).collect() });
-                } else if let (Some(m), Some(p)) = (&m, &p)
-                    && tables::programma(m, p).is_none()
-                {
-                    bad("programma", ProblemKind::BadFormat { value: p.clone(), expected: format!("un Programma della Missione {m} (D.Lgs 118/2011)") });
-                }
-                (m.unwrap_or_default(), p.unwrap_or_default())
-            }
-            _ => {
-                for c in ["missione", "programma"] {
-                    if !get(c).is_empty() {
-                        bad(c, ProblemKind::BadFormat { value: get(c).into(), expected: "vuoto: le entrate non hanno Missione e Programma".into() });
-                    }
-                }
-                (String::new(), String::new())
-            }
-        };
-        let previsione = match get("previsione") {
-            "" => {
-                bad("previsione", ProblemKind::Required);
-                None
-            }
-            p => parse_euro(p, style).map_err(|k| bad("previsione", k)).ok(),
-        };
-        let optional = |c: &str, bad: &mut dyn FnMut(&str, ProblemKind)| match get(c) {
-            "" => None,
-            v => parse_euro(v, style).map_err(|k| bad(c, k)).ok(),
-        };
-        let cassa = optional("cassa", &mut bad);
-        let di_cui: Vec<Option<Cents>> = DI_CUI.iter().map(|c| optional(c, &mut bad)).collect();
-        let stated_titolo = match get("titolo") {
-            "" => None,
-            t => t.parse::<u8>().ok().filter(|n| side.is_some_and(|s| tables::titolo(s, *n).is_some())).or_else(|| {
-                bad("titolo", ProblemKind::BadFormat { value: t.into(), expected: "un Titolo del bilancio (1–9)".into() });
-                None
-            }),
-        };
-        let mut titolo = pdc.as_ref().map(PdcCode::titolo);
-        if let (Some(from_code), Some(stated)) = (titolo, stated_titolo)
-            && from_code != stated
-        {
-            bad(
-                "titolo",
-                ProblemKind::Disagrees { value: stated.to_string(), other: format!("Titolo {from_code} del codice {}", get("pdc")), other_row: line },
-            );
-        }
-        titolo = titolo.or(stated_titolo);
-        let has_di_cui = di_cui.iter().any(Option::is_some);
-        if has_di_cui {
-            // The "di cui" split only exists for capital spending, and adds up to the forecast.
-            if side != Some(Side::Spesa) || titolo.is_some_and(|t| t != 2) {
-                bad(
-                    "crono_anni_precedenti",
-                    ProblemKind::BadFormat {
-                        value: String::new(), expected: "vuoto: il «di cui» vale solo per le spese in conto capitale (Titolo 2)".into()
-                    },
-                );
-            }
-            titolo = titolo.or(Some(2));
-            let sum: Cents = di_cui.iter().flatten().sum();
-            if let Some(p) = previsione
-                && sum != p
-            {
-                bad(
-                    "crono_anni_precedenti",
-                    ProblemKind::BadFormat { value: sum.to_string(), expected: format!("che le tre colonne «di cui» sommino alla previsione ({p})") },
-                );
-            }
-        }
-        if let (Some(a), Some(b), Some(s)) = (anno, bilancio, side) {
-            let key = (b, a, s.letter().to_string(), cdr.clone(), get("capitolo").to_string(), get("articolo").to_string());
-            if let Some(first) = seen.insert(key, line) {
-                bad("capitolo", ProblemKind::Duplicate { value: format!("{a} CdR {cdr} {}/{}", get("capitolo"), get("articolo")), first_row: first });
-            }
-        }
-        if !row.is_empty() {
-            problems.0.extend(row.0);
-            continue;
-        }
-        let (Some(anno), Some(bilancio), Some(side), Some(unit), Some(previsione)) = (anno, bilancio, side, unit, previsione) else { continue };
-        lines.push((
-            BudgetLine {
-                id: new_id(),
-                bilancio,
-                anno,
-                side: side.letter().to_string(),
-                cdr,
-                unit_lineage: unit.lineage_id.clone(),
-                cdr_name: Some(get("cdr_nome")).filter(|n| !n.is_empty()).map_or_else(|| unit.name.clone(), str::to_string),
-                direzione: get("direzione").into(),
-                capitolo: get("capitolo").into(),
-                articolo: get("articolo").into(),
-                pdc: pdc.as_ref().map(|c| c.digits().to_string()).unwrap_or_default(),
-                vincolo: get("vincolo").into(),
-                description: get("descrizione").into(),
-                missione,
-                programma,
-                titolo: titolo.map(i32::from).unwrap_or_default(),
-                previsione,
-                cassa,
-                crono_anni_precedenti: di_cui[0],
-                altri_nuovi_stanziamenti: di_cui[1],
-                programma_triennale_llpp: di_cui[2],
-            },
-            line,
-        ));
     }
     // Stored lines are read only when a line needs its Titolo from them.
     if lines.iter().any(|(l, _)| l.titolo == 0) {
@@ -241,18 +90,200 @@ pub async fn import_peg(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
     }
     let only: Vec<BudgetLine> = lines.into_iter().map(|(l, _)| l).collect();
     budget::insert_lines(&mut tx, &ente.id, &only).await?;
-    let report = PegReport { rows: table.rows.len(), imported: per.into_values().collect(), pdc_checked: glossary.loaded(), dry_run };
+    let report = PegReport { rows: table.rows.len(), imported: per.into_values().collect(), pdc_checked: r.glossary.loaded(), dry_run };
     if !dry_run {
-        audit::record(
-            &mut tx,
-            actor,
-            Some(&ente.id),
-            Change { action: "import peg", entity: "PEG", entity_id: None, before: None::<&()>, after: Some(&report.imported) },
-        )
-        .await?;
+        let change = Change { action: "import peg", entity: "PEG", entity_id: None, before: None::<&()>, after: Some(&report.imported) };
+        audit::record(&mut tx, actor, Some(&ente.id), change).await?;
     }
     import::finish(tx, dry_run).await?;
     Ok(report)
+}
+
+/// What makes a line one: (bilancio, anno, tipo, CdR, capitolo, articolo).
+type LineKey = (i32, i32, String, String, String, String);
+
+/// What reading a line needs beyond its cells: the piano dei conti and each year's CdR.
+struct Reading<'t> {
+    cols: &'t traguardi_docs::Columns,
+    style: NumberStyle,
+    glossary: Glossary,
+    org: OrgByYear,
+}
+
+impl Reading<'_> {
+    /// One line of the file, or none when a cell is wrong (each problem in `row`); `seen` gives
+    /// the first row of each line read so far.
+    async fn line(
+        &mut self,
+        tx: &mut traguardi_store::Tx,
+        rec: &traguardi_docs::Record,
+        seen: &mut HashMap<LineKey, usize>,
+        row: &mut Problems,
+    ) -> Result<Option<BudgetLine>, AppError> {
+        let (line, cols) = (rec.line, self.cols);
+        let get = |c: &str| cols.get(rec, c);
+        let mut bad = |c: &str, k: ProblemKind| row.push(Problem::cell(line, c, k));
+        let anno = year(get("anno")).map_err(|k| bad("anno", k)).ok();
+        let bilancio = match get("bilancio") {
+            "" => anno,
+            b => year(b).map_err(|k| bad("bilancio", k)).ok(),
+        };
+        let side = match get("tipo") {
+            "" => Some(Side::Spesa),
+            t => Side::parse(t).or_else(|| {
+                bad("tipo", ProblemKind::NotOneOf { value: t.into(), allowed: Side::NAMES.map(String::from).to_vec() });
+                None
+            }),
+        };
+        let cdr = get("cdr").to_string();
+        let mut unit = None;
+        if cdr.is_empty() {
+            bad("cdr", ProblemKind::Required);
+        } else if let Some(a) = anno {
+            match self.org.cdr(tx, a, &cdr).await? {
+                Some(u) => unit = Some(u),
+                None => bad("cdr", ProblemKind::UnknownUnit { value: format!("CdR {cdr}") }),
+            }
+        }
+        for c in ["capitolo", "descrizione"] {
+            if get(c).is_empty() {
+                bad(c, ProblemKind::Required);
+            }
+        }
+        let pdc = match get("pdc") {
+            "" => None,
+            p => PdcCode::parse(p).map_err(|k| bad("pdc", k)).ok(),
+        };
+        if let (Some(code), Some(side)) = (&pdc, side) {
+            if code.side.is_some_and(|s| s != side) {
+                bad("pdc", ProblemKind::Disagrees { value: get("pdc").into(), other: format!("tipo {}", side.name()), other_row: line });
+            } else if let Some(k) = self.glossary.check(side, code) {
+                bad("pdc", k);
+            }
+        }
+        let (missione, programma) = missione_programma(rec, cols, side, row);
+        let amounts = self.amounts(rec, side, pdc.as_ref(), row);
+        if let (Some(a), Some(b), Some(s)) = (anno, bilancio, side) {
+            let key = (b, a, s.letter().to_string(), cdr.clone(), get("capitolo").to_string(), get("articolo").to_string());
+            if let Some(first) = seen.insert(key, line) {
+                let value = format!("{a} CdR {cdr} {}/{}", get("capitolo"), get("articolo"));
+                row.push(Problem::cell(line, "capitolo", ProblemKind::Duplicate { value, first_row: first }));
+            }
+        }
+        let (Some(anno), Some(bilancio), Some(side), Some(unit), Some(Amounts { previsione, cassa, di_cui, titolo })) = (anno, bilancio, side, unit, amounts)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(BudgetLine {
+            id: new_id(),
+            bilancio,
+            anno,
+            side: side.letter().to_string(),
+            cdr,
+            unit_lineage: unit.lineage_id.clone(),
+            cdr_name: Some(get("cdr_nome")).filter(|n| !n.is_empty()).map_or_else(|| unit.name.clone(), str::to_string),
+            direzione: get("direzione").into(),
+            capitolo: get("capitolo").into(),
+            articolo: get("articolo").into(),
+            pdc: pdc.as_ref().map(|c| c.digits().to_string()).unwrap_or_default(),
+            vincolo: get("vincolo").into(),
+            description: get("descrizione").into(),
+            missione,
+            programma,
+            titolo: titolo.map(i32::from).unwrap_or_default(),
+            previsione,
+            cassa,
+            crono_anni_precedenti: di_cui[0],
+            altri_nuovi_stanziamenti: di_cui[1],
+            programma_triennale_llpp: di_cui[2],
+        }))
+    }
+
+    /// The line's amounts and its Titolo (from the code, else as stated; 2 when it has a «di
+    /// cui» split, which only capital spending has and which adds up to the forecast).
+    fn amounts(&self, rec: &traguardi_docs::Record, side: Option<Side>, pdc: Option<&PdcCode>, row: &mut Problems) -> Option<Amounts> {
+        let (line, cols, style) = (rec.line, self.cols, self.style);
+        let get = |c: &str| cols.get(rec, c);
+        let mut bad = |c: &str, k: ProblemKind| row.push(Problem::cell(line, c, k));
+        let previsione = match get("previsione") {
+            "" => {
+                bad("previsione", ProblemKind::Required);
+                None
+            }
+            p => parse_euro(p, style).map_err(|k| bad("previsione", k)).ok(),
+        };
+        let optional = |c: &str, bad: &mut dyn FnMut(&str, ProblemKind)| match get(c) {
+            "" => None,
+            v => parse_euro(v, style).map_err(|k| bad(c, k)).ok(),
+        };
+        let cassa = optional("cassa", &mut bad);
+        let di_cui: Vec<Option<Cents>> = DI_CUI.iter().map(|c| optional(c, &mut bad)).collect();
+        let stated_titolo = match get("titolo") {
+            "" => None,
+            t => t.parse::<u8>().ok().filter(|n| side.is_some_and(|s| tables::titolo(s, *n).is_some())).or_else(|| {
+                bad("titolo", ProblemKind::BadFormat { value: t.into(), expected: "un Titolo del bilancio (1–9)".into() });
+                None
+            }),
+        };
+        let mut titolo = pdc.map(PdcCode::titolo);
+        if let (Some(from_code), Some(stated)) = (titolo, stated_titolo)
+            && from_code != stated
+        {
+            let other = format!("Titolo {from_code} del codice {}", get("pdc"));
+            bad("titolo", ProblemKind::Disagrees { value: stated.to_string(), other, other_row: line });
+        }
+        titolo = titolo.or(stated_titolo);
+        if di_cui.iter().any(Option::is_some) {
+            if side != Some(Side::Spesa) || titolo.is_some_and(|t| t != 2) {
+                let expected = "vuoto: il «di cui» vale solo per le spese in conto capitale (Titolo 2)".into();
+                bad("crono_anni_precedenti", ProblemKind::BadFormat { value: String::new(), expected });
+            }
+            titolo = titolo.or(Some(2));
+            let sum: Cents = di_cui.iter().flatten().sum();
+            if let Some(p) = previsione
+                && sum != p
+            {
+                let expected = format!("che le tre colonne «di cui» sommino alla previsione ({p})");
+                bad("crono_anni_precedenti", ProblemKind::BadFormat { value: sum.to_string(), expected });
+            }
+        }
+        Some(Amounts { previsione: previsione?, cassa, di_cui: [di_cui[0], di_cui[1], di_cui[2]], titolo })
+    }
+}
+
+/// A line's amounts: the forecast, the cash, the three «di cui» of capital spending, its Titolo.
+struct Amounts {
+    previsione: Cents,
+    cassa: Option<Cents>,
+    di_cui: [Option<Cents>; 3],
+    titolo: Option<u8>,
+}
+
+/// Missione and Programma of a spending line (D.Lgs 118/2011); empty for revenue.
+fn missione_programma(rec: &traguardi_docs::Record, cols: &traguardi_docs::Columns, side: Option<Side>, row: &mut Problems) -> (String, String) {
+    let line = rec.line;
+    let get = |c: &str| cols.get(rec, c);
+    let mut bad = |c: &str, k: ProblemKind| row.push(Problem::cell(line, c, k));
+    if side != Some(Side::Spesa) {
+        for c in ["missione", "programma"] {
+            if !get(c).is_empty() {
+                bad(c, ProblemKind::BadFormat { value: get(c).into(), expected: "vuoto: le entrate non hanno Missione e Programma".into() });
+            }
+        }
+        return (String::new(), String::new());
+    }
+    let m = tables::two_digits(get("missione")).map_err(|k| bad("missione", k)).ok();
+    let p = tables::two_digits(get("programma")).map_err(|k| bad("programma", k)).ok();
+    if let Some(m) = &m
+        && tables::missione(m).is_none()
+    {
+        bad("missione", ProblemKind::NotOneOf { value: m.clone(), allowed: tables::MISSIONI.iter().map(|(c, _)| c.to_string()).collect() });
+    } else if let (Some(m), Some(p)) = (&m, &p)
+        && tables::programma(m, p).is_none()
+    {
+        bad("programma", ProblemKind::BadFormat { value: p.clone(), expected: format!("un Programma della Missione {m} (D.Lgs 118/2011)") });
+    }
+    (m.unwrap_or_default(), p.unwrap_or_default())
 }
 
 /// A line printed without a code (e.g. a capital line) takes its Titolo from the same

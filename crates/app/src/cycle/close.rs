@@ -388,7 +388,7 @@ pub struct CorrectionRequest<'a> {
 /// frozen data and the snapshot stay as they are (so `--verify` still passes). Refused on an
 /// open cycle, whose data are corrected directly.
 #[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
-pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<close::Correction, AppError> {
+pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: CorrectionRequest<'_>) -> Result<crate::views::Correction, AppError> {
     actor.require(Right::Administer, said!("correggere un ciclo chiuso"))?;
     for (what, v) in [("--oggetto", r.subject), ("--originale", r.before), ("--corretto", r.after), ("--motivo", r.reason)] {
         if v.trim().is_empty() {
@@ -425,20 +425,20 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
     )
     .await?;
     tx.commit().await?;
-    Ok(c)
+    Ok(c.into())
 }
 
 /// The corrections of a closed cycle, oldest first.
 #[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
-pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<close::Correction>, AppError> {
+pub async fn corrections(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<crate::views::Correction>, AppError> {
     actor.require(Right::ReadOrg, said!("leggere le correzioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
-    Ok(close::corrections(&mut conn, &ente.id, &cycle.id).await?)
+    Ok(close::corrections(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(Into::into).collect())
 }
 
 /// The corrections as a table.
-pub fn corrections_sheet(list: &[close::Correction]) -> traguardi_docs::export::Sheet {
+pub fn corrections_sheet(list: &[crate::views::Correction]) -> traguardi_docs::export::Sheet {
     traguardi_docs::export::Sheet {
         name: "correzioni".into(),
         header: ["oggetto", "originale", "corretto", "motivo", "atto", "istantanea_sha256", "registrata_il", "da"].map(String::from).to_vec(),

@@ -83,7 +83,7 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
             valid_to: cal.ends,
             ..u.clone()
         };
-        org::insert(&mut tx, &ente.id, &copy).await?;
+        org::save(&mut tx, &ente.id, &copy).await?;
         audit::record_in_cycle(
             &mut tx,
             actor,
@@ -157,6 +157,13 @@ pub async fn remove_unit(store: &Store, actor: &Actor, ente: &Ente, year: i32, c
     .await?;
     tx.commit().await?;
     Ok(unit)
+}
+
+/// The calendars of the ente's cycles, newest first.
+#[tracing::instrument(skip_all, fields(ente = %ente.code))]
+pub async fn calendars(store: &Store, ente: &Ente) -> Result<Vec<traguardi_domain::cycle::CycleCalendar>, AppError> {
+    let mut conn = store.acquire().await?;
+    Ok(cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| c.calendar).collect())
 }
 
 /// The years of the ente's cycles, oldest first.

@@ -133,13 +133,13 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
                 Some(mut k) => {
                     let before = k.weight.normalize().to_string();
                     k.weight = w;
-                    plan::save_kpi(&mut tx, &ente.id, &k, false).await?;
+                    plan::save_kpi(&mut tx, &ente.id, &k).await?;
                     (before, w.normalize().to_string())
                 }
                 None => {
                     let before = objective.weight.normalize().to_string();
                     objective.weight = w;
-                    plan::save_objective(&mut tx, &ente.id, &objective, false).await?;
+                    plan::save_objective(&mut tx, &ente.id, &objective).await?;
                     (before, w.normalize().to_string())
                 }
             }
@@ -150,7 +150,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
             }
             let before = objective.description.clone().unwrap_or_default();
             objective.description = Some(value.to_string());
-            plan::save_objective(&mut tx, &ente.id, &objective, false).await?;
+            plan::save_objective(&mut tx, &ente.id, &objective).await?;
             (before, value.to_string())
         }
         ("descrizione", Some(_)) => return Err(AppError::Refused(said!("la descrizione si rimodula per un obiettivo (--obiettivo)"))),
@@ -158,12 +158,12 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
         (_, Some(mut k)) => {
             let before = k.weight.normalize().to_string();
             k.weight = Decimal::ZERO;
-            plan::save_kpi(&mut tx, &ente.id, &k, false).await?;
+            plan::save_kpi(&mut tx, &ente.id, &k).await?;
             (format!("peso {before}"), "rimosso".to_string())
         }
         (_, None) => {
             objective.not_assessable = Some(format!("rimosso con rimodulazione ({}): {}", act.code, r.reason.trim()));
-            plan::save_objective(&mut tx, &ente.id, &objective, false).await?;
+            plan::save_objective(&mut tx, &ente.id, &objective).await?;
             ("in piano".to_string(), "rimosso".to_string())
         }
     };
@@ -196,16 +196,17 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
 
 /// The revisions of a cycle, in order.
 #[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
-pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<Revision>, AppError> {
+pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Result<Vec<crate::views::Revision>, AppError> {
     actor.require(Right::ReadOrg, said!("leggere le rimodulazioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
-    Ok(revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?)
+    let codes = plan::objectives(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.code)).collect();
+    Ok(revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|r| crate::views::Revision::of(r, &codes)).collect())
 }
 
 /// The revisions as a table: `codice`, `campo`, `originale`, `rimodulato`, `dal`, `motivo`,
 /// `atto`, `registrata_il`, `da`.
-pub fn sheet(list: &[Revision]) -> traguardi_docs::export::Sheet {
+pub fn sheet(list: &[crate::views::Revision]) -> traguardi_docs::export::Sheet {
     traguardi_docs::export::Sheet {
         name: "rimodulazioni".into(),
         header: ["codice", "campo", "originale", "rimodulato", "dal", "motivo", "atto", "registrata_il", "da"].map(String::from).to_vec(),

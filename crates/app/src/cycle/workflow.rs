@@ -139,7 +139,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
         let before = json!({ "stato": o.state });
         let after = json!({ "stato": to.code(), "atto": act, "nota": note });
         let updated = plan::Objective { state: to, ..o.clone() };
-        plan::save_objective(&mut tx, &ente.id, &updated, false).await?;
+        plan::save_objective(&mut tx, &ente.id, &updated).await?;
         audit::record_in_cycle(
             &mut tx,
             actor,

@@ -150,7 +150,7 @@ pub async fn import_org(
             Some(old) if *old == unit => report.unchanged += 1,
             Some(old) => {
                 if !dry_run {
-                    org::update(&mut tx, &ente.id, &unit).await?;
+                    org::save(&mut tx, &ente.id, &unit).await?;
                     audit::record_in_cycle(
                         &mut tx,
                         actor,
@@ -164,7 +164,7 @@ pub async fn import_org(
             }
             None => {
                 if !dry_run {
-                    org::insert(&mut tx, &ente.id, &unit).await?;
+                    org::save(&mut tx, &ente.id, &unit).await?;
                     audit::record_in_cycle(
                         &mut tx,
                         actor,

@@ -82,6 +82,38 @@ pub async fn import_people<'a>(
 ) -> Result<PeopleReport, AppError> {
     actor.require(Right::Administer, said!("importare il personale"))?;
     let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
+    let (rows, unit_cells) = read_rows(&table, &cols, &mut problems);
+
+    let ending = dry_run.into();
+    let dry_run = ending.is_dry_run();
+    let mut tx = import::begin(store, ending).await?;
+    let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
+    crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
+    let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
+    for (line, unit) in unit_cells.into_iter().filter(|(_, u)| !units.contains_key(u)) {
+        problems.push(Problem::cell(line, "struttura", ProblemKind::UnknownUnit { value: unit }));
+    }
+    check_periods(&rows, &cycle.calendar, &mut problems);
+    let by_person = by_person(&rows);
+    check_people(&by_person, &cycle.calendar, &mut problems);
+    problems.into_result()?;
+
+    let mut w = Writing { tx: &mut tx, actor, ente, cycle: &cycle, units: &units, dry_run };
+    let mut report = w.people(&by_person).await?;
+    report.year = year;
+    report.rows = rows.len();
+    report.cycle_created = cycle_created;
+    import::finish(tx, ending).await?;
+    Ok(report)
+}
+
+/// Every unit the file names: (line, code).
+type UnitCells = Vec<(usize, String)>;
+
+/// Each row read on its own; a row with a problem in any cell is left out (its problems listed).
+/// With the rows, every unit named, to be checked against the cycle's units even on rows with
+/// other problems: every problem of the file is listed at once.
+fn read_rows(table: &traguardi_docs::Table, cols: &traguardi_docs::Columns, problems: &mut traguardi_domain::Problems) -> (Vec<AssignmentRow>, UnitCells) {
     let style = table.number_style;
     let mut rows = Vec::new();
     let mut unit_cells = Vec::new();
@@ -160,30 +192,27 @@ pub async fn import_people<'a>(
         }
     }
 
-    let ending = dry_run.into();
-    let dry_run = ending.is_dry_run();
-    let mut tx = import::begin(store, ending).await?;
-    let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
-    crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
-    let cal = cycle.calendar.clone();
-    let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
+    (rows, unit_cells)
+}
 
-    // Per person: the rows in file order, checked against each other.
+/// The rows of each person, in file order.
+fn by_person(rows: &[AssignmentRow]) -> Vec<(String, Vec<&AssignmentRow>)> {
     let mut by_person: Vec<(String, Vec<&AssignmentRow>)> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for r in &rows {
+    for r in rows {
         let i = *index.entry(r.matricola.as_str()).or_insert_with(|| {
             by_person.push((r.matricola.clone(), Vec::new()));
             by_person.len() - 1
         });
         by_person[i].1.push(r);
     }
-    for (line, unit) in &unit_cells {
-        if !units.contains_key(unit) {
-            problems.push(Problem::cell(*line, "struttura", ProblemKind::UnknownUnit { value: unit.clone() }));
-        }
-    }
-    for r in &rows {
+    by_person
+}
+
+/// Each assignment ends after it starts, falls in the cycle, and has a category that exists on
+/// every day of it inside the cycle.
+fn check_periods(rows: &[AssignmentRow], cal: &traguardi_domain::cycle::CycleCalendar, problems: &mut traguardi_domain::Problems) {
+    for r in rows {
         let starts = r.starts.unwrap_or(cal.starts);
         if let Some(e) = r.ends
             && e < starts
@@ -192,16 +221,20 @@ pub async fn import_people<'a>(
             continue;
         }
         if !overlaps(starts, r.ends, cal.starts, cal.ends) {
-            problems.push(Problem::row(r.line, ProblemKind::OutsideCycle { year }));
+            problems.push(Problem::row(r.line, ProblemKind::OutsideCycle { year: cal.year }));
             continue;
         }
-        // The category must exist on every day of the assignment inside this cycle.
         let (from, to) = (starts.max(cal.starts), r.ends.map_or(cal.ends, |e| e.min(cal.ends)));
         if let Err(k) = r.category.check_period(from, to) {
             problems.push(Problem::cell(r.line, "categoria", k));
         }
     }
-    for (_, group) in &by_person {
+}
+
+/// A person's rows agree on the name, and two non-interim assignments never overlap (no day
+/// counts twice).
+fn check_people(by_person: &[(String, Vec<&AssignmentRow>)], cal: &traguardi_domain::cycle::CycleCalendar, problems: &mut traguardi_domain::Problems) {
+    for (_, group) in by_person {
         let first = group[0];
         for r in &group[1..] {
             for (col, mine, theirs) in [("cognome", &r.person.0, &first.person.0), ("nome", &r.person.1, &first.person.1)] {
@@ -210,7 +243,6 @@ pub async fn import_people<'a>(
                 }
             }
         }
-        // Two non-interim assignments may not overlap: no day counts twice.
         let primary: Vec<&&AssignmentRow> = group.iter().filter(|r| !r.interim).collect();
         for (i, a) in primary.iter().enumerate() {
             for b in &primary[..i] {
@@ -221,76 +253,80 @@ pub async fn import_people<'a>(
             }
         }
     }
-    problems.into_result()?;
+}
 
-    let mut report = PeopleReport { year, rows: rows.len(), cycle_created, dry_run, ..Default::default() };
-    let existing: HashMap<String, Person> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola.clone(), p)).collect();
-    let current = people::assignments_of_cycle(&mut tx, &ente.id, &cycle.id).await?;
-    for (matricola, group) in &by_person {
-        let first = group[0];
-        let (family, given, title, email) = first.person.clone();
-        let old = existing.get(matricola);
-        let person =
-            Person { id: old.map_or_else(new_id, |p| p.id.clone()), matricola: matricola.clone(), family_name: family, given_name: given, title, email };
-        let assignments: Vec<Assignment> = group
-            .iter()
-            .map(|r| Assignment {
-                id: new_id(),
-                cycle_id: cycle.id.clone(),
-                person_id: person.id.clone(),
-                unit_id: units[&r.unit].clone(),
-                role: r.role,
-                category: r.category,
-                part_time: r.part_time,
-                starts: r.starts.unwrap_or(cal.starts),
-                ends: r.ends,
-                interim: r.interim,
-            })
-            .collect();
-        let before: Vec<&Assignment> = current.iter().filter(|a| a.person_id == person.id).collect();
-        let same_assignments =
-            before.len() == assignments.len() && before.iter().zip(&assignments).all(|(a, b)| Assignment { id: b.id.clone(), ..(*a).clone() } == *b);
-        match old {
-            None => report.people_created += 1,
-            Some(o) if *o == person && same_assignments => {
-                report.people_unchanged += 1;
+/// Writes each person and their assignments that changed, each change in the audit trail; a
+/// trial only counts.
+struct Writing<'w> {
+    tx: &'w mut traguardi_store::Tx,
+    actor: &'w Actor,
+    ente: &'w Ente,
+    cycle: &'w traguardi_store::cycle::Cycle,
+    /// Unit code → id.
+    units: &'w HashMap<String, String>,
+    dry_run: bool,
+}
+
+impl Writing<'_> {
+    async fn people(&mut self, by_person: &[(String, Vec<&AssignmentRow>)]) -> Result<PeopleReport, AppError> {
+        let (ente, cycle, actor) = (self.ente, self.cycle, self.actor);
+        let cal = &cycle.calendar;
+        let mut report = PeopleReport { dry_run: self.dry_run, ..Default::default() };
+        let existing: HashMap<String, Person> = people::persons(self.tx, &ente.id).await?.into_iter().map(|p| (p.matricola.clone(), p)).collect();
+        let current = people::assignments_of_cycle(self.tx, &ente.id, &cycle.id).await?;
+        for (matricola, group) in by_person {
+            let (family, given, title, email) = group[0].person.clone();
+            let old = existing.get(matricola);
+            let person =
+                Person { id: old.map_or_else(new_id, |p| p.id.clone()), matricola: matricola.clone(), family_name: family, given_name: given, title, email };
+            let assignments: Vec<Assignment> = group
+                .iter()
+                .map(|r| Assignment {
+                    id: new_id(),
+                    cycle_id: cycle.id.clone(),
+                    person_id: person.id.clone(),
+                    unit_id: self.units[&r.unit].clone(),
+                    role: r.role,
+                    category: r.category,
+                    part_time: r.part_time,
+                    starts: r.starts.unwrap_or(cal.starts),
+                    ends: r.ends,
+                    interim: r.interim,
+                })
+                .collect();
+            let before: Vec<&Assignment> = current.iter().filter(|a| a.person_id == person.id).collect();
+            let same_assignments =
+                before.len() == assignments.len() && before.iter().zip(&assignments).all(|(a, b)| Assignment { id: b.id.clone(), ..(*a).clone() } == *b);
+            match old {
+                None => report.people_created += 1,
+                Some(o) if *o == person && same_assignments => {
+                    report.people_unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.people_updated += 1,
+            }
+            report.assignments += assignments.len();
+            if self.dry_run {
                 continue;
             }
-            Some(_) => report.people_updated += 1,
-        }
-        report.assignments += assignments.len();
-        if dry_run {
-            continue;
-        }
-        if old != Some(&person) {
-            people::upsert_person(&mut tx, &ente.id, &person).await?;
-            audit::record_in_cycle(
-                &mut tx,
-                actor,
-                &ente.id,
-                &cycle.id,
-                Change { action: "import people", entity: "persona", entity_id: Some(&person.id), before: old, after: Some(&person) },
-            )
-            .await?;
-        }
-        if !same_assignments {
-            people::delete_assignments(&mut tx, &ente.id, &cycle.id, &person.id).await?;
-            for (a, r) in assignments.iter().zip(group) {
-                people::insert_assignment(&mut tx, &ente.id, a).await?;
-                if r.responsible.unwrap_or(r.role.leads_unit() && !r.interim) {
-                    org::set_responsible(&mut tx, &ente.id, &a.unit_id, &person.id).await?;
-                }
+            if old != Some(&person) {
+                people::upsert_person(self.tx, &ente.id, &person).await?;
+                let change = Change { action: "import people", entity: "persona", entity_id: Some(&person.id), before: old, after: Some(&person) };
+                audit::record_in_cycle(self.tx, actor, &ente.id, &cycle.id, change).await?;
             }
-            audit::record_in_cycle(
-                &mut tx,
-                actor,
-                &ente.id,
-                &cycle.id,
-                Change { action: "import people", entity: "incarichi", entity_id: Some(&person.id), before: Some(&before), after: Some(&assignments) },
-            )
-            .await?;
+            if !same_assignments {
+                people::delete_assignments(self.tx, &ente.id, &cycle.id, &person.id).await?;
+                for (a, r) in assignments.iter().zip(group) {
+                    people::insert_assignment(self.tx, &ente.id, a).await?;
+                    if r.responsible.unwrap_or(r.role.leads_unit() && !r.interim) {
+                        org::set_responsible(self.tx, &ente.id, &a.unit_id, &person.id).await?;
+                    }
+                }
+                let change =
+                    Change { action: "import people", entity: "incarichi", entity_id: Some(&person.id), before: Some(&before), after: Some(&assignments) };
+                audit::record_in_cycle(self.tx, actor, &ente.id, &cycle.id, change).await?;
+            }
         }
+        Ok(report)
     }
-    import::finish(tx, ending).await?;
-    Ok(report)
 }

@@ -117,7 +117,9 @@ pub async fn import_fund(
     let kind = header.kind;
     let wrong = totals.problems(kind, header.cap, rules.individual_min, rules.contract);
     if !wrong.is_empty() {
-        return Err(AppError::Refused(said!("{fund} {year} non registrato:\n- {problems}", fund => kind.said(), year, problems = wrong.join("\n- "))));
+        return Err(AppError::Refused(
+            said!("{fund} {year} non registrato:{problems}", fund => kind.said(), year, problems => traguardi_domain::said::Bullets(wrong)),
+        ));
     }
     let fund = Fund { cap: header.cap, certified_by: header.certified_by, certified_on: header.certified_on, items };
     let before = pay::fund(&mut tx, &ente.id, &cycle.id, kind).await?;

@@ -14,6 +14,7 @@ use traguardi_docs::export::Sheet;
 use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundKind, FundTotals};
 use traguardi_domain::pay::rules::PayRules;
+use traguardi_domain::pay::scenario::ScenarioStatus;
 use traguardi_domain::plan::workflow::State;
 use traguardi_store::cycle::Cycle;
 use traguardi_store::ente::Ente;
@@ -182,7 +183,7 @@ impl PayContext {
         out.extend(
             t.problems(kind, f.cap, self.rules.individual_min, self.rules.contract)
                 .into_iter()
-                .map(|p| said!("{fund}: {problem}", fund => kind.said(), problem = p)),
+                .map(|p| said!("{fund}: {problem}", fund => kind.said(), problem => p)),
         );
         Some(t)
     }
@@ -311,7 +312,7 @@ impl WhatIf {
 pub struct ScenarioSummary {
     pub name: String,
     pub hash: String,
-    pub approved: bool,
+    pub status: ScenarioStatus,
     pub approved_by: Option<String>,
     pub approved_at: Option<String>,
     pub created_at: String,
@@ -322,11 +323,22 @@ pub struct ScenarioSummary {
     pub residual: Cents,
 }
 
-fn summary(s: &Scenario, a: &Allocation) -> ScenarioSummary {
+impl ScenarioSummary {
+    pub fn approved(&self) -> bool {
+        self.status == ScenarioStatus::Approvato
+    }
+}
+
+/// The overrides of a stored scenario: the individual scores it changes by hand.
+fn overrides_of(s: &Scenario) -> BTreeMap<String, Decimal> {
+    serde_json::from_str(&s.overrides).unwrap_or_default()
+}
+
+fn summary(s: &Scenario, a: &Allocation, rules_in_force: &str) -> ScenarioSummary {
     ScenarioSummary {
         name: s.name.clone(),
         hash: s.result_hash.clone(),
-        approved: s.approved_at.is_some(),
+        status: ScenarioStatus::of(s.approved_at.is_some(), !overrides_of(s).is_empty(), s.rules == rules_in_force),
         approved_by: s.approved_by.clone(),
         approved_at: s.approved_at.clone(),
         created_at: s.created_at.clone(),
@@ -405,7 +417,7 @@ pub async fn save_scenario(
     )
     .await?;
     tx.commit().await?;
-    Ok((summary(&s, &allocation), allocation))
+    Ok((summary(&s, &allocation, &ctx.rules.to_text()), allocation))
 }
 
 /// The scenarios of a cycle with their allocations, oldest first.
@@ -452,10 +464,11 @@ async fn read_scenarios(
     let mut conn = store.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
+    let in_force = rules_of(&mut conn, &ente, &cycle).await?.to_text();
     let mut out = Vec::new();
     for s in pay::scenarios(&mut conn, &ente.id, &cycle.id).await?.into_iter().filter(|s| keep(s)) {
         let a = allocation_of(&s)?;
-        out.push((summary(&s, &a), a));
+        out.push((summary(&s, &a, &in_force), a));
     }
     Ok(out)
 }
@@ -504,7 +517,7 @@ pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year
             .find(|s| s.name == name)
             .ok_or_else(|| AppError::NotFound(said!("scenario «{name}» inesistente", name)))?
     };
-    let overrides: BTreeMap<String, Decimal> = serde_json::from_str(&stored.overrides).unwrap_or_default();
+    let overrides = overrides_of(&stored);
     if !overrides.is_empty() {
         return Err(AppError::Refused(said!(
             "lo scenario «{name}» è una simulazione: cambia i punteggi di {len} ({join}); si salva e si confronta, non si approva. Si approva uno scenario calcolato dalle valutazioni registrate",
@@ -565,5 +578,5 @@ pub async fn approve(store: &Store, actor: &Actor, ente_code: Option<&str>, year
     )
     .await?;
     tx.commit().await?;
-    Ok(ScenarioSummary { approved: true, approved_by: Some(actor.name.clone()), approved_at: Some(at), ..summary })
+    Ok(ScenarioSummary { status: ScenarioStatus::Approvato, approved_by: Some(actor.name.clone()), approved_at: Some(at), ..summary })
 }

@@ -59,11 +59,11 @@ pub async fn ensure(conn: &mut Conn, ente: &Ente) -> Result<(Vec<Dimension>, Vec
         let mut position = 0;
         for (i, (code, name, ambiti)) in MILANO.iter().enumerate() {
             let d = Dimension { id: new_id(), code: (*code).into(), name: (*name).into(), position: i as i64 };
-            plan::insert_dimension(conn, &ente.id, &d).await?;
+            plan::save_dimension(conn, &ente.id, &d).await?;
             for (acode, aname) in *ambiti {
                 position += 1;
                 let a = Ambito { id: new_id(), dimension_id: d.id.clone(), code: (*acode).into(), name: (*aname).into(), position };
-                plan::insert_ambito(conn, &ente.id, &a).await?;
+                plan::save_ambito(conn, &ente.id, &a).await?;
             }
         }
         dims = plan::dimensions(conn, &ente.id).await?;

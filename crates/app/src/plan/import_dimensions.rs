@@ -96,7 +96,7 @@ pub async fn import_dimensions(
             Some(old) => {
                 let new = Dimension { name: name.clone(), ..old.clone() };
                 if !report.dimensions.updated.contains(d) {
-                    plan::update_dimension(&mut tx, &ente.id, &new).await?;
+                    plan::save_dimension(&mut tx, &ente.id, &new).await?;
                     audit::record(
                         &mut tx,
                         actor,
@@ -111,7 +111,7 @@ pub async fn import_dimensions(
             None => {
                 let new = Dimension { id: new_id(), code: d.clone(), name: name.clone(), position: next_dim };
                 next_dim += 1;
-                plan::insert_dimension(&mut tx, &ente.id, &new).await?;
+                plan::save_dimension(&mut tx, &ente.id, &new).await?;
                 audit::record(
                     &mut tx,
                     actor,
@@ -129,7 +129,7 @@ pub async fn import_dimensions(
             Some(old) if old.name == *ambito_name => report.ambiti.unchanged += 1,
             Some(old) => {
                 let new = Ambito { name: ambito_name.clone(), ..old.clone() };
-                plan::update_ambito(&mut tx, &ente.id, &new).await?;
+                plan::save_ambito(&mut tx, &ente.id, &new).await?;
                 audit::record(
                     &mut tx,
                     actor,
@@ -142,7 +142,7 @@ pub async fn import_dimensions(
             None => {
                 let new = Ambito { id: new_id(), dimension_id: dim.id.clone(), code: a.clone(), name: ambito_name.clone(), position: next_ambito };
                 next_ambito += 1;
-                plan::insert_ambito(&mut tx, &ente.id, &new).await?;
+                plan::save_ambito(&mut tx, &ente.id, &new).await?;
                 audit::record(
                     &mut tx,
                     actor,

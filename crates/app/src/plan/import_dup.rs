@@ -116,7 +116,7 @@ pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
             None => report.objectives.created.push(d.code.clone()),
         }
         if !dry_run {
-            plan::save_dup_objective(&mut tx, &ente.id, &d, before.is_none()).await?;
+            plan::save_dup_objective(&mut tx, &ente.id, &d).await?;
             audit::record(
                 &mut tx,
                 actor,

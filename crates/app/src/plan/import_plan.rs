@@ -106,6 +106,86 @@ impl PlanReport {
     }
 }
 
+/// What the import reads of the cycle before it reads the file.
+struct Stored {
+    cycle: traguardi_store::cycle::Cycle,
+    cycle_created: bool,
+    dims: Vec<traguardi_store::plan::Dimension>,
+    ambiti: Vec<traguardi_store::plan::Ambito>,
+    /// Unit code → id.
+    units: HashMap<String, String>,
+    /// The ids of the top-level units (every Direzione), for `contributi = tutte`.
+    top_units: Vec<String>,
+    /// Matricola → person id.
+    persons: HashMap<String, String>,
+    objectives: Vec<Objective>,
+    kpis: Vec<Kpi>,
+    targets: Vec<Target>,
+    contributions: Vec<Contribution>,
+    /// DUP code → (id, kind).
+    dup: HashMap<String, (String, String)>,
+    scoring: traguardi_domain::plan::rules::ScoringRules,
+}
+
+impl Stored {
+    async fn load(tx: &mut traguardi_store::Tx, actor: &Actor, ente: &Ente, year: i32) -> Result<Stored, AppError> {
+        let (cycle, cycle_created) = cycles::ensure(tx, actor, ente, year).await?;
+        crate::cycle::close::ensure_open(tx, ente, &cycle).await?;
+        let (dims, ambiti) = dimensions::ensure(tx, ente).await?;
+        let org = org::of_cycle(tx, &ente.id, &cycle.id).await?;
+        Ok(Stored {
+            units: org.iter().map(|u| (u.code.clone(), u.id.clone())).collect(),
+            top_units: org.iter().filter(|u| u.parent_id.is_none()).map(|u| u.id.clone()).collect(),
+            persons: people::persons(tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect(),
+            objectives: plan::objectives(tx, &ente.id, &cycle.id).await?,
+            kpis: plan::kpis(tx, &ente.id, &cycle.id).await?,
+            targets: plan::targets(tx, &ente.id, &cycle.id).await?,
+            scoring: crate::plan::cycle_rules::scoring(tx, ente, &cycle).await?,
+            contributions: plan::contributions(tx, &ente.id, &cycle.id).await?,
+            dup: plan::dup_objectives(tx, &ente.id).await?.into_iter().map(|d| (d.code, (d.id, d.kind))).collect(),
+            dims,
+            ambiti,
+            cycle,
+            cycle_created,
+        })
+    }
+
+    fn objective(&self, code: &str) -> Option<&Objective> {
+        self.objectives.iter().find(|o| o.code == code)
+    }
+
+    fn kpi(&self, code: &str) -> Option<&Kpi> {
+        self.kpis.iter().find(|k| k.code == code)
+    }
+}
+
+/// The file being read: its rows, columns and number style, and every problem found so far.
+struct Reading<'t> {
+    table: &'t traguardi_docs::Table,
+    cols: &'t traguardi_docs::Columns,
+    style: NumberStyle,
+    problems: traguardi_domain::Problems,
+}
+
+impl Reading<'_> {
+    fn bad(&mut self, line: usize, column: &str, kind: ProblemKind) {
+        self.problems.push(Problem::cell(line, column, kind));
+    }
+}
+
+/// An objective read from its first row, with its parent's code.
+struct ReadObjective {
+    objective: Objective,
+    parent: Option<String>,
+    line: usize,
+}
+
+/// A KPI read from its row, with its targets.
+struct ReadKpi {
+    kpi: Kpi,
+    targets: Vec<Target>,
+}
+
 #[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
 pub async fn import_plan<'a>(
     store: &Store,
@@ -117,32 +197,37 @@ pub async fn import_plan<'a>(
     dry_run: impl Into<import::Ending<'a>>,
 ) -> Result<PlanReport, AppError> {
     actor.require(Right::Administer, said!("importare il piano"))?;
-    let (table, cols, mut problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
-    let style = table.number_style;
-
+    let (table, cols, problems) = import::open(bytes, opts, &REQUIRED, &OPTIONAL).await?;
+    let mut r = Reading { table: &table, cols: &cols, style: table.number_style, problems };
     let ending = dry_run.into();
     let dry_run = ending.is_dry_run();
     let mut tx = import::begin(store, ending).await?;
-    let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
-    crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
-    let (dims, ambiti) = dimensions::ensure(&mut tx, ente).await?;
-    let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
-    let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
-    let stored_objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
-    let stored_kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
-    let stored_targets = plan::targets(&mut tx, &ente.id, &cycle.id).await?;
-    let scoring = crate::plan::cycle_rules::scoring(&mut tx, ente, &cycle).await?;
-    let stored_contributions = plan::contributions(&mut tx, &ente.id, &cycle.id).await?;
-    let dup: HashMap<String, (String, String)> = plan::dup_objectives(&mut tx, &ente.id).await?.into_iter().map(|d| (d.code, (d.id, d.kind))).collect();
-    let top_units: Vec<String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|u| u.parent_id.is_none()).map(|u| u.id).collect();
+    let stored = Stored::load(&mut tx, actor, ente, year).await?;
 
-    // Objectives: the first row of each code defines it; later rows must agree.
-    let mut first_row: HashMap<String, &traguardi_docs::Record> = HashMap::new();
-    let mut objective_rows: Vec<&traguardi_docs::Record> = Vec::new();
+    let (objectives, contributions) = read_objectives(&mut r, &stored);
+    let (kpis, formulas) = read_kpis(&mut r, &stored, &objectives, year);
+    check_formulas(&mut r, &stored, &kpis, &formulas);
+    let Reading { problems, .. } = r;
+    problems.into_result()?;
+
+    let mut report = PlanReport { year, rows: table.rows.len(), cycle_created: stored.cycle_created, dry_run, ..Default::default() };
+    let mut w = Writing { tx: &mut tx, actor, ente, stored: &stored, dry_run };
+    report.objectives = w.objectives(&objectives, &contributions).await?;
+    report.kpis = w.kpis(&kpis).await?;
+    import::finish(tx, ending).await?;
+    Ok(report)
+}
+
+/// The first row of each objective's code (which defines it), after checking that its later
+/// rows agree on the objective's own fields.
+fn objective_rows<'t>(r: &mut Reading<'t>) -> Vec<&'t traguardi_docs::Record> {
+    let mut first_row: HashMap<&str, &traguardi_docs::Record> = HashMap::new();
+    let mut rows = Vec::new();
+    let (table, cols) = (r.table, r.cols);
     for rec in &table.rows {
         let code = cols.get(rec, "obiettivo");
         if code.is_empty() {
-            problems.push(Problem::cell(rec.line, "obiettivo", ProblemKind::Required));
+            r.bad(rec.line, "obiettivo", ProblemKind::Required);
             continue;
         }
         match first_row.get(code) {
@@ -150,394 +235,433 @@ pub async fn import_plan<'a>(
                 for f in OBJECTIVE_FIELDS {
                     let (mine, theirs) = (cols.get(rec, f), cols.get(first, f));
                     if mine != theirs {
-                        problems.push(Problem::cell(rec.line, f, ProblemKind::Disagrees { value: mine.into(), other: theirs.into(), other_row: first.line }));
+                        r.bad(rec.line, f, ProblemKind::Disagrees { value: mine.into(), other: theirs.into(), other_row: first.line });
                     }
                 }
             }
             None => {
-                first_row.insert(code.to_string(), rec);
-                objective_rows.push(rec);
+                first_row.insert(code, rec);
+                rows.push(rec);
             }
         }
     }
+    rows
+}
 
-    let stored_obj_by_code: HashMap<&str, &Objective> = stored_objectives.iter().map(|o| (o.code.as_str(), o)).collect();
-    let stored_obj_code_of: HashMap<&str, &str> = stored_objectives.iter().map(|o| (o.id.as_str(), o.code.as_str())).collect();
-    let mut new_objectives: Vec<(Objective, Option<String>, usize)> = Vec::new();
-    let mut new_contributions: HashMap<String, Vec<Contribution>> = HashMap::new();
-    for rec in &objective_rows {
-        let line = rec.line;
-        let get = |c: &str| cols.get(rec, c);
-        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
-        let code = get("obiettivo").to_string();
-        if code.len() > 40 || code.contains(char::is_whitespace) {
-            bad("obiettivo", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
+/// The objectives of the file, each over the stored one of its code, and the contributing
+/// units of those whose `contributi` the file gives; the tree checked merged over the stored one.
+fn read_objectives(r: &mut Reading<'_>, stored: &Stored) -> (Vec<ReadObjective>, HashMap<String, Vec<Contribution>>) {
+    let mut objectives = Vec::new();
+    let mut contributions = HashMap::new();
+    for rec in objective_rows(r) {
+        if let Some(o) = read_objective(r, stored, rec, &mut contributions) {
+            objectives.push(o);
         }
-        let title = get("obiettivo_titolo");
-        if title.is_empty() {
-            bad("obiettivo_titolo", ProblemKind::Required);
-        }
-        let dim = dims.iter().find(|d| d.code == get("dimensione").to_lowercase());
-        if dim.is_none() {
-            bad("dimensione", ProblemKind::NotOneOf { value: get("dimensione").into(), allowed: dims.iter().map(|d| d.code.clone()).collect() });
-        }
-        let mut ambito_id = None;
-        if let Some(d) = dim {
-            let of_dim: Vec<_> = ambiti.iter().filter(|a| a.dimension_id == d.id).collect();
-            let given = get("ambito");
-            match (given.is_empty(), of_dim.is_empty()) {
-                (true, true) => {}
-                (true, false) => bad("ambito", ProblemKind::Required),
-                (false, _) => match of_dim.iter().find(|a| same_name(&a.code, given) || same_name(&a.name, given)) {
-                    Some(a) => ambito_id = Some(a.id.clone()),
-                    None => bad(
-                        "ambito",
-                        ProblemKind::NotOneOf {
-                            value: given.into(),
-                            allowed: if of_dim.is_empty() { vec!["(vuoto)".into()] } else { of_dim.iter().map(|a| a.name.clone()).collect() },
-                        },
-                    ),
-                },
-            }
-        }
-        let unit_id = match get("struttura") {
-            "" => None,
-            u => units.get(u).cloned().or_else(|| {
-                bad("struttura", ProblemKind::UnknownUnit { value: u.into() });
-                None
-            }),
-        };
-        let person_id = match get("persona") {
-            "" => None,
-            m => persons.get(m).cloned().or_else(|| {
-                bad("persona", ProblemKind::UnknownPerson { value: m.into() });
-                None
-            }),
-        };
-        let weight = weight(get("obiettivo_peso"), style).unwrap_or_else(|k| {
-            bad("obiettivo_peso", k);
-            Decimal::ONE
-        });
-        let mut date = |c: &str| match get(c) {
-            "" => None,
-            s => parse_date(s).map_err(|k| bad(c, k)).ok(),
-        };
-        let (starts, ends) = (date("inizio"), date("fine"));
-        let existing = stored_obj_by_code.get(code.as_str()).copied();
-        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
-        let dup_id = match get("dup") {
-            "" if cols.has("dup") => None,
-            "" => existing.and_then(|o| o.dup_id.clone()),
-            d => match dup.get(d) {
-                Some((id, kind)) if kind == "operativo" => Some(id.clone()),
-                _ => {
-                    bad(
-                        "dup",
-                        ProblemKind::BadFormat { value: d.into(), expected: "il codice di un obiettivo operativo del DUP (traguardi import dup)".into() },
-                    );
-                    None
-                }
-            },
-        };
-        if cols.has("contributi") {
-            match parse_contributions(get("contributi"), &units, &top_units, style) {
-                Ok(list) => {
-                    new_contributions.insert(code.clone(), list);
-                }
-                Err(k) => bad("contributi", k),
-            }
-        }
-        let o = Objective {
-            id: existing.map_or_else(new_id, |o| o.id.clone()),
-            cycle_id: cycle.id.clone(),
-            code: code.clone(),
-            title: title.to_string(),
-            description: Some(get("descrizione").to_string()).filter(|s| !s.is_empty()),
-            dimension_id: dim.map(|d| d.id.clone()).unwrap_or_default(),
-            ambito_id,
-            unit_id,
-            person_id,
-            parent_id: None,
-            weight,
-            dup_id,
-            tags: get("tag").split([',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
-            starts,
-            ends,
-            state: existing.map_or(State::Bozza, |o| o.state),
-            override_score: existing.and_then(|o| o.override_score),
-            override_reason: existing.and_then(|o| o.override_reason.clone()),
-            not_assessable: existing.and_then(|o| o.not_assessable.clone()),
-            position: line as i64,
-        };
-        let parent = Some(get("padre").to_string()).filter(|p| !p.is_empty());
-        new_objectives.push((o, parent, line));
     }
-    // The objective tree merged over the stored one.
+    let code_of: HashMap<&str, &str> = stored.objectives.iter().map(|o| (o.id.as_str(), o.code.as_str())).collect();
     let stored_parents: HashMap<String, Option<String>> =
-        stored_objectives.iter().map(|o| (o.code.clone(), o.parent_id.as_deref().and_then(|p| stored_obj_code_of.get(p)).map(|c| c.to_string()))).collect();
-    let nodes: Vec<Node<'_>> = new_objectives.iter().map(|(o, p, line)| Node { row: *line, code: &o.code, parent: p.as_deref() }).collect();
-    problems.0.extend(check_tree(&nodes, &stored_parents, "obiettivo", "padre").0);
+        stored.objectives.iter().map(|o| (o.code.clone(), o.parent_id.as_deref().and_then(|p| code_of.get(p)).map(|c| c.to_string()))).collect();
+    let nodes: Vec<Node<'_>> = objectives.iter().map(|o| Node { row: o.line, code: &o.objective.code, parent: o.parent.as_deref() }).collect();
+    r.problems.0.extend(check_tree(&nodes, &stored_parents, "obiettivo", "padre").0);
+    (objectives, contributions)
+}
 
-    // KPIs.
-    let stored_kpi_by_code: HashMap<&str, &Kpi> = stored_kpis.iter().map(|k| (k.code.as_str(), k)).collect();
-    let mut kpi_first: HashMap<String, usize> = HashMap::new();
-    let mut new_kpis: Vec<(Kpi, Vec<Target>, usize)> = Vec::new();
-    let mut formulas: BTreeMap<String, (formula::Expr, usize)> = BTreeMap::new();
+fn read_objective(
+    r: &mut Reading<'_>,
+    stored: &Stored,
+    rec: &traguardi_docs::Record,
+    contributions: &mut HashMap<String, Vec<Contribution>>,
+) -> Option<ReadObjective> {
+    let (line, cols, style) = (rec.line, r.cols, r.style);
+    let get = |c: &str| cols.get(rec, c);
+    let code = get("obiettivo").to_string();
+    if code.len() > 40 || code.contains(char::is_whitespace) {
+        r.bad(line, "obiettivo", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
+    }
+    let title = get("obiettivo_titolo");
+    if title.is_empty() {
+        r.bad(line, "obiettivo_titolo", ProblemKind::Required);
+    }
+    let dim = stored.dims.iter().find(|d| d.code == get("dimensione").to_lowercase());
+    if dim.is_none() {
+        r.bad(line, "dimensione", ProblemKind::NotOneOf { value: get("dimensione").into(), allowed: stored.dims.iter().map(|d| d.code.clone()).collect() });
+    }
+    let ambito_id = dim.and_then(|d| ambito_of(r, stored, rec, &d.id));
+    let mut known = |column: &str, of: &HashMap<String, String>, unknown: fn(String) -> ProblemKind| match get(column) {
+        "" => None,
+        v => of.get(v).cloned().or_else(|| {
+            r.bad(line, column, unknown(v.into()));
+            None
+        }),
+    };
+    let unit_id = known("struttura", &stored.units, |value| ProblemKind::UnknownUnit { value });
+    let person_id = known("persona", &stored.persons, |value| ProblemKind::UnknownPerson { value });
+    let weight = weight(get("obiettivo_peso"), style).unwrap_or_else(|k| {
+        r.bad(line, "obiettivo_peso", k);
+        Decimal::ONE
+    });
+    let mut date = |c: &str| match get(c) {
+        "" => None,
+        s => parse_date(s).map_err(|k| r.bad(line, c, k)).ok(),
+    };
+    let (starts, ends) = (date("inizio"), date("fine"));
+    let existing = stored.objective(&code);
+    let dup_id = match get("dup") {
+        "" if cols.has("dup") => None,
+        "" => existing.and_then(|o| o.dup_id.clone()),
+        d => match stored.dup.get(d) {
+            Some((id, kind)) if kind == "operativo" => Some(id.clone()),
+            _ => {
+                let expected = "il codice di un obiettivo operativo del DUP (traguardi import dup)".into();
+                r.bad(line, "dup", ProblemKind::BadFormat { value: d.into(), expected });
+                None
+            }
+        },
+    };
+    if cols.has("contributi") {
+        match parse_contributions(get("contributi"), &stored.units, &stored.top_units, style) {
+            Ok(list) => {
+                contributions.insert(code.clone(), list);
+            }
+            Err(k) => r.bad(line, "contributi", k),
+        }
+    }
+    let objective = Objective {
+        id: existing.map_or_else(new_id, |o| o.id.clone()),
+        cycle_id: stored.cycle.id.clone(),
+        code,
+        title: title.to_string(),
+        description: Some(get("descrizione").to_string()).filter(|s| !s.is_empty()),
+        dimension_id: dim.map(|d| d.id.clone()).unwrap_or_default(),
+        ambito_id,
+        unit_id,
+        person_id,
+        parent_id: None,
+        weight,
+        dup_id,
+        tags: get("tag").split([',', '|']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+        starts,
+        ends,
+        state: existing.map_or(State::Bozza, |o| o.state),
+        override_score: existing.and_then(|o| o.override_score),
+        override_reason: existing.and_then(|o| o.override_reason.clone()),
+        not_assessable: existing.and_then(|o| o.not_assessable.clone()),
+        position: line as i64,
+    };
+    Some(ReadObjective { objective, parent: Some(get("padre").to_string()).filter(|p| !p.is_empty()), line })
+}
+
+/// The objective's ambito within its dimension: required when the dimension has ambiti, named by
+/// code or name.
+fn ambito_of(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Record, dimension_id: &str) -> Option<String> {
+    let of_dim: Vec<_> = stored.ambiti.iter().filter(|a| a.dimension_id == dimension_id).collect();
+    let given = r.cols.get(rec, "ambito");
+    match (given.is_empty(), of_dim.is_empty()) {
+        (true, true) => None,
+        (true, false) => {
+            r.bad(rec.line, "ambito", ProblemKind::Required);
+            None
+        }
+        (false, _) => match of_dim.iter().find(|a| same_name(&a.code, given) || same_name(&a.name, given)) {
+            Some(a) => Some(a.id.clone()),
+            None => {
+                let allowed = if of_dim.is_empty() { vec!["(vuoto)".into()] } else { of_dim.iter().map(|a| a.name.clone()).collect() };
+                r.bad(rec.line, "ambito", ProblemKind::NotOneOf { value: given.into(), allowed });
+                None
+            }
+        },
+    }
+}
+
+/// The KPIs of the file, one per row with a `kpi`, and the formulas of those computed.
+fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective], year: i32) -> (Vec<ReadKpi>, BTreeMap<String, (formula::Expr, usize)>) {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut kpis = Vec::new();
+    let mut formulas = BTreeMap::new();
+    let table = r.table;
     for rec in &table.rows {
-        let line = rec.line;
-        let get = |c: &str| cols.get(rec, c);
-        let code = get("kpi").to_string();
+        let code = r.cols.get(rec, "kpi").to_string();
         if code.is_empty() {
             continue;
         }
-        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
-        if let Some(&first) = kpi_first.get(&code) {
-            bad("kpi", ProblemKind::Duplicate { value: code.clone(), first_row: first });
+        if let Some(&first_row) = first.get(&code) {
+            r.bad(rec.line, "kpi", ProblemKind::Duplicate { value: code, first_row });
             continue;
         }
-        kpi_first.insert(code.clone(), line);
-        if code.len() > 40 || code.contains(char::is_whitespace) {
-            bad("kpi", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
-        }
-        let name = get("kpi_nome");
-        if name.is_empty() {
-            bad("kpi_nome", ProblemKind::Required);
-        }
-        let measure = Measure::parse(get("misura")).map_err(|k| bad("misura", k)).ok();
-        let direction = match get("verso") {
-            "" => Some(Direction::Crescente),
-            s => Direction::parse(s).map_err(|k| bad("verso", k)).ok(),
-        };
-        let aggregation = match get("aggregazione") {
-            "" => Some(Aggregation::Ultimo),
-            s => Aggregation::parse(s).map_err(|k| bad("aggregazione", k)).ok(),
-        };
-        let periodicity = match get("periodicita").to_lowercase().as_str() {
-            "" => "annuale".to_string(),
-            p if PERIODICITIES.contains(&p) => p.to_string(),
-            p => {
-                bad("periodicita", ProblemKind::NotOneOf { value: p.into(), allowed: PERIODICITIES.map(String::from).to_vec() });
-                String::new()
-            }
-        };
-        let nature = match get("natura").to_lowercase().replace('à', "a").as_str() {
-            "" => None,
-            n if NATURES.contains(&n) => Some(n.to_string()),
-            n => {
-                bad("natura", ProblemKind::NotOneOf { value: n.into(), allowed: NATURES.map(String::from).to_vec() });
-                None
-            }
-        };
-        let kpi_weight = match get("kpi_peso") {
-            "" => Decimal::ONE,
-            s => weight(s, style).unwrap_or_else(|k| {
-                bad("kpi_peso", k);
-                Decimal::ONE
-            }),
-        };
-        let mut rule = Rule::default();
-        let mut number = |c: &str| match get(c) {
-            "" => None,
-            s => style.parse(s).or_else(|| {
-                problems.push(Problem::cell(line, c, ProblemKind::BadNumber { value: s.into() }));
-                None
-            }),
-        };
-        rule.minimum = number("soglia_minima");
-        rule.cap = number("tetto");
-        rule.late_penalty_per_day = number("penale_giorno");
-        let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
-        match parse_bands(get("fasce"), style) {
-            Ok(b) => rule.bands = b,
-            Err(k) => bad("fasce", k),
-        }
-        rule.interpolate = match get("interpolazione") {
-            "" => false,
-            s => parse_yes_no(s).map_err(|k| bad("interpolazione", k)).unwrap_or(false),
-        };
-        if let Err(k) = rule.check() {
-            bad(if rule.cap.is_some_and(|c| c < Decimal::ONE_HUNDRED) { "tetto" } else { "fasce" }, k);
-        }
-        // Above 100 only where the cycle's scoring rules allow over-achievement.
-        if let Some(k) = rule.cap.and_then(|c| scoring.kpi_cap_problem(c)) {
-            bad("tetto", k);
-        }
-        let formula_text = Some(get("formula").to_string()).filter(|f| !f.is_empty());
-        if let Some(f) = &formula_text {
-            match formula::parse(f) {
-                Ok(e) => {
-                    formulas.insert(code.clone(), (e, line));
-                }
-                Err(e) => bad("formula", ProblemKind::BadFormula { formula: f.clone(), detail: e.to_string() }),
-            }
-            if matches!(measure, Some(Measure::Scadenza | Measure::SiNo)) {
-                bad("formula", ProblemKind::BadFormat { value: f.clone(), expected: "una misura numerica per un KPI calcolato".into() });
-            }
-        }
-        let mut targets = Vec::new();
-        let mut baseline = None;
-        if let Some(m) = measure {
-            for (i, c) in ["target", "target_anno2", "target_anno3"].iter().enumerate() {
-                match (get(c), Value::parse(m, get(c), style)) {
-                    ("", _) => {}
-                    (_, Ok(Some(v))) => targets.push(Target { kpi_id: String::new(), year: year + i as i32, period_end: None, value: v.to_text() }),
-                    (_, Ok(None)) => {}
-                    (_, Err(k)) => bad(c, k),
-                }
-            }
-            for part in get("target_periodi").split('|').map(str::trim).filter(|p| !p.is_empty()) {
-                let parsed = part.split_once(':').and_then(|(d, v)| {
-                    let d = parse_date(d).ok().filter(|d| cycle.calendar.contains(*d))?;
-                    Value::parse(m, v, style).ok().flatten().map(|v| (d, v))
-                });
-                match parsed {
-                    Some((d, v)) => targets.push(Target { kpi_id: String::new(), year, period_end: Some(d), value: v.to_text() }),
-                    None => bad(
-                        "target_periodi",
-                        ProblemKind::BadFormat { value: part.into(), expected: format!("DATA:VALORE con una data del {year}, es. {year}-06-30:50") },
-                    ),
-                }
-            }
-            if rule.bands.is_empty() && targets.iter().all(|t| t.year != year || t.period_end.is_some()) && m != Measure::SiNo {
-                bad("target", ProblemKind::Required);
-            }
-            baseline = match (get("baseline"), Value::parse(m, get("baseline"), style)) {
-                ("", _) => None,
-                (_, Ok(v)) => v.map(|v| v.to_text()),
-                (_, Err(k)) => {
-                    bad("baseline", k);
-                    None
-                }
-            };
-        }
-        let objective_id = new_objectives.iter().find(|(o, _, _)| o.code == get("obiettivo")).map(|(o, _, _)| o.id.clone()).unwrap_or_default();
-        let existing = stored_kpi_by_code.get(code.as_str()).copied();
-        let (Some(measure), Some(direction), Some(aggregation)) = (measure, direction, aggregation) else { continue };
-        let k = Kpi {
-            id: existing.map_or_else(new_id, |k| k.id.clone()),
-            cycle_id: cycle.id.clone(),
-            objective_id,
-            code: code.clone(),
-            name: name.to_string(),
-            nature,
-            measure,
-            direction,
-            unit_label: Some(get("unita_misura").to_string()).filter(|s| !s.is_empty()),
-            baseline,
-            weight: kpi_weight,
-            aggregation,
-            periodicity,
-            formula: formula_text,
-            rule,
-            owner_unit_id: existing.and_then(|k| k.owner_unit_id.clone()),
-            source: Some(get("fonte").to_string()).filter(|s| !s.is_empty()),
-            position: line as i64,
-        };
-        new_kpis.push((k, targets, line));
-    }
-    // Formulas read KPIs that exist, and never go round in a circle.
-    let known: std::collections::HashSet<&str> = stored_kpis.iter().map(|k| k.code.as_str()).chain(new_kpis.iter().map(|(k, _, _)| k.code.as_str())).collect();
-    for (code, (e, line)) in &formulas {
-        for (r, _) in e.refs() {
-            if !known.contains(r.as_str()) {
-                problems.push(Problem::cell(
-                    *line,
-                    "formula",
-                    ProblemKind::BadFormat { value: r.clone(), expected: format!("il codice di un KPI del ciclo (in {code})") },
-                ));
-            }
+        first.insert(code.clone(), rec.line);
+        if let Some(k) = read_kpi(r, stored, objectives, rec, year, &mut formulas) {
+            kpis.push(k);
         }
     }
-    let mut all_formulas: BTreeMap<String, formula::Expr> = stored_kpis
+    (kpis, formulas)
+}
+
+fn read_kpi(
+    r: &mut Reading<'_>,
+    stored: &Stored,
+    objectives: &[ReadObjective],
+    rec: &traguardi_docs::Record,
+    year: i32,
+    formulas: &mut BTreeMap<String, (formula::Expr, usize)>,
+) -> Option<ReadKpi> {
+    let (line, cols, style) = (rec.line, r.cols, r.style);
+    let get = |c: &str| cols.get(rec, c);
+    let code = get("kpi").to_string();
+    if code.len() > 40 || code.contains(char::is_whitespace) {
+        r.bad(line, "kpi", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
+    }
+    let name = get("kpi_nome");
+    if name.is_empty() {
+        r.bad(line, "kpi_nome", ProblemKind::Required);
+    }
+    let measure = Measure::parse(get("misura")).map_err(|k| r.bad(line, "misura", k)).ok();
+    let direction = match get("verso") {
+        "" => Some(Direction::Crescente),
+        s => Direction::parse(s).map_err(|k| r.bad(line, "verso", k)).ok(),
+    };
+    let aggregation = match get("aggregazione") {
+        "" => Some(Aggregation::Ultimo),
+        s => Aggregation::parse(s).map_err(|k| r.bad(line, "aggregazione", k)).ok(),
+    };
+    let periodicity = match get("periodicita").to_lowercase().as_str() {
+        "" => "annuale".to_string(),
+        p if PERIODICITIES.contains(&p) => p.to_string(),
+        p => {
+            r.bad(line, "periodicita", ProblemKind::NotOneOf { value: p.into(), allowed: PERIODICITIES.map(String::from).to_vec() });
+            String::new()
+        }
+    };
+    let nature = match get("natura").to_lowercase().replace('à', "a").as_str() {
+        "" => None,
+        n if NATURES.contains(&n) => Some(n.to_string()),
+        n => {
+            r.bad(line, "natura", ProblemKind::NotOneOf { value: n.into(), allowed: NATURES.map(String::from).to_vec() });
+            None
+        }
+    };
+    let kpi_weight = match get("kpi_peso") {
+        "" => Decimal::ONE,
+        s => weight(s, style).unwrap_or_else(|k| {
+            r.bad(line, "kpi_peso", k);
+            Decimal::ONE
+        }),
+    };
+    let rule = read_rule(r, stored, rec);
+    let formula_text = Some(get("formula").to_string()).filter(|f| !f.is_empty());
+    if let Some(f) = &formula_text {
+        match formula::parse(f) {
+            Ok(e) => {
+                formulas.insert(code.clone(), (e, line));
+            }
+            Err(e) => r.bad(line, "formula", ProblemKind::BadFormula { formula: f.clone(), detail: e.to_string() }),
+        }
+        if matches!(measure, Some(Measure::Scadenza | Measure::SiNo)) {
+            r.bad(line, "formula", ProblemKind::BadFormat { value: f.clone(), expected: "una misura numerica per un KPI calcolato".into() });
+        }
+    }
+    let (targets, baseline) = match measure {
+        Some(m) => read_targets(r, stored, rec, m, &rule, year),
+        None => (Vec::new(), None),
+    };
+    let objective_id = objectives.iter().find(|o| o.objective.code == get("obiettivo")).map(|o| o.objective.id.clone()).unwrap_or_default();
+    let existing = stored.kpi(&code);
+    let (Some(measure), Some(direction), Some(aggregation)) = (measure, direction, aggregation) else { return None };
+    let kpi = Kpi {
+        id: existing.map_or_else(new_id, |k| k.id.clone()),
+        cycle_id: stored.cycle.id.clone(),
+        objective_id,
+        code,
+        name: name.to_string(),
+        nature,
+        measure,
+        direction,
+        unit_label: Some(get("unita_misura").to_string()).filter(|s| !s.is_empty()),
+        baseline,
+        weight: kpi_weight,
+        aggregation,
+        periodicity,
+        formula: formula_text,
+        rule,
+        owner_unit_id: existing.and_then(|k| k.owner_unit_id.clone()),
+        source: Some(get("fonte").to_string()).filter(|s| !s.is_empty()),
+        position: line as i64,
+    };
+    Some(ReadKpi { kpi, targets })
+}
+
+/// The KPI's rule of achievement: threshold, cap (above 100 only where the cycle's scoring
+/// allows over-achievement), bands, interpolation, late penalty.
+fn read_rule(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Record) -> Rule {
+    let (line, cols, style) = (rec.line, r.cols, r.style);
+    let get = |c: &str| cols.get(rec, c);
+    let mut rule = Rule::default();
+    let mut number = |c: &str| match get(c) {
+        "" => None,
+        s => style.parse(s).or_else(|| {
+            r.bad(line, c, ProblemKind::BadNumber { value: s.into() });
+            None
+        }),
+    };
+    rule.minimum = number("soglia_minima");
+    rule.cap = number("tetto");
+    rule.late_penalty_per_day = number("penale_giorno");
+    match parse_bands(get("fasce"), style) {
+        Ok(b) => rule.bands = b,
+        Err(k) => r.bad(line, "fasce", k),
+    }
+    rule.interpolate = match get("interpolazione") {
+        "" => false,
+        s => parse_yes_no(s).map_err(|k| r.bad(line, "interpolazione", k)).unwrap_or(false),
+    };
+    if let Err(k) = rule.check() {
+        r.bad(line, if rule.cap.is_some_and(|c| c < Decimal::ONE_HUNDRED) { "tetto" } else { "fasce" }, k);
+    }
+    if let Some(k) = rule.cap.and_then(|c| stored.scoring.kpi_cap_problem(c)) {
+        r.bad(line, "tetto", k);
+    }
+    rule
+}
+
+/// The KPI's targets (of the year, the next two, and of periods within the year) and baseline.
+fn read_targets(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Record, m: Measure, rule: &Rule, year: i32) -> (Vec<Target>, Option<String>) {
+    let (line, cols, style) = (rec.line, r.cols, r.style);
+    let get = |c: &str| cols.get(rec, c);
+    let mut targets = Vec::new();
+    for (i, c) in ["target", "target_anno2", "target_anno3"].iter().enumerate() {
+        match (get(c), Value::parse(m, get(c), style)) {
+            ("", _) => {}
+            (_, Ok(Some(v))) => targets.push(Target { kpi_id: String::new(), year: year + i as i32, period_end: None, value: v.to_text() }),
+            (_, Ok(None)) => {}
+            (_, Err(k)) => r.bad(line, c, k),
+        }
+    }
+    for part in get("target_periodi").split('|').map(str::trim).filter(|p| !p.is_empty()) {
+        let parsed = part.split_once(':').and_then(|(d, v)| {
+            let d = parse_date(d).ok().filter(|d| stored.cycle.calendar.contains(*d))?;
+            Value::parse(m, v, style).ok().flatten().map(|v| (d, v))
+        });
+        match parsed {
+            Some((d, v)) => targets.push(Target { kpi_id: String::new(), year, period_end: Some(d), value: v.to_text() }),
+            None => {
+                let expected = format!("DATA:VALORE con una data del {year}, es. {year}-06-30:50");
+                r.bad(line, "target_periodi", ProblemKind::BadFormat { value: part.into(), expected });
+            }
+        }
+    }
+    if rule.bands.is_empty() && targets.iter().all(|t| t.year != year || t.period_end.is_some()) && m != Measure::SiNo {
+        r.bad(line, "target", ProblemKind::Required);
+    }
+    let baseline = match (get("baseline"), Value::parse(m, get("baseline"), style)) {
+        ("", _) => None,
+        (_, Ok(v)) => v.map(|v| v.to_text()),
+        (_, Err(k)) => {
+            r.bad(line, "baseline", k);
+            None
+        }
+    };
+    (targets, baseline)
+}
+
+/// Formulas read KPIs that exist, and never go round in a circle.
+fn check_formulas(r: &mut Reading<'_>, stored: &Stored, kpis: &[ReadKpi], formulas: &BTreeMap<String, (formula::Expr, usize)>) {
+    let known: std::collections::HashSet<&str> = stored.kpis.iter().map(|k| k.code.as_str()).chain(kpis.iter().map(|k| k.kpi.code.as_str())).collect();
+    for (code, (e, line)) in formulas {
+        for (name, _) in e.refs() {
+            if !known.contains(name.as_str()) {
+                r.bad(*line, "formula", ProblemKind::BadFormat { value: name.clone(), expected: format!("il codice di un KPI del ciclo (in {code})") });
+            }
+        }
+    }
+    let mut all: BTreeMap<String, formula::Expr> = stored
+        .kpis
         .iter()
         .filter(|k| !formulas.contains_key(&k.code))
         .filter_map(|k| k.formula.as_deref().and_then(|f| formula::parse(f).ok()).map(|e| (k.code.clone(), e)))
         .collect();
-    all_formulas.extend(formulas.iter().map(|(c, (e, _))| (c.clone(), e.clone())));
-    if let Err(ring) = formula::evaluation_order(&all_formulas) {
+    all.extend(formulas.iter().map(|(c, (e, _))| (c.clone(), e.clone())));
+    if let Err(ring) = formula::evaluation_order(&all) {
         let line = ring.iter().filter_map(|c| formulas.get(c).map(|(_, l)| *l)).min().unwrap_or(1);
-        problems.push(Problem::cell(line, "formula", ProblemKind::CircularFormulas { path: ring }));
+        r.bad(line, "formula", ProblemKind::CircularFormulas { path: ring });
     }
-    problems.into_result()?;
+}
 
-    // Write: objectives parents first, then KPIs and their targets.
-    let mut report = PlanReport { year, rows: table.rows.len(), cycle_created, dry_run, ..Default::default() };
-    let mut ids: HashMap<String, String> = stored_objectives.iter().map(|o| (o.code.clone(), o.id.clone())).collect();
-    for (o, _, _) in &new_objectives {
-        ids.insert(o.code.clone(), o.id.clone());
+/// Writes what changed, each change in the audit trail; a trial only counts.
+struct Writing<'w> {
+    tx: &'w mut traguardi_store::Tx,
+    actor: &'w Actor,
+    ente: &'w Ente,
+    stored: &'w Stored,
+    dry_run: bool,
+}
+
+impl Writing<'_> {
+    /// Objectives parents first, with their contributing units.
+    async fn objectives(&mut self, objectives: &[ReadObjective], contributions: &HashMap<String, Vec<Contribution>>) -> Result<Counts, AppError> {
+        let mut counts = Counts::default();
+        let (stored, ente) = (self.stored, self.ente);
+        let mut ids: HashMap<&str, &str> = stored.objectives.iter().map(|o| (o.code.as_str(), o.id.as_str())).collect();
+        ids.extend(objectives.iter().map(|o| (o.objective.code.as_str(), o.objective.id.as_str())));
+        for read in parents_first(objectives, |o| o.objective.code.as_str(), |o| o.parent.as_deref()) {
+            let o = Objective { parent_id: read.parent.as_deref().and_then(|p| ids.get(p)).map(|id| id.to_string()), ..read.objective.clone() };
+            let before = stored.objective(&o.code);
+            let old_contrib: Vec<Contribution> = stored.contributions.iter().filter(|c| c.objective_id == o.id).cloned().collect();
+            let new_contrib: Option<Vec<Contribution>> = contributions.get(&o.code).map(|l| {
+                let mut v: Vec<Contribution> = l.iter().map(|c| Contribution { objective_id: o.id.clone(), ..c.clone() }).collect();
+                v.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
+                v
+            });
+            let contrib_changed = new_contrib.as_ref().is_some_and(|n| *n != old_contrib);
+            match before {
+                None => counts.created.push(o.code.clone()),
+                Some(b) if *b == o && !contrib_changed => counts.unchanged += 1,
+                Some(_) => counts.updated.push(o.code.clone()),
+            }
+            if self.dry_run || (before == Some(&o) && !contrib_changed) {
+                continue;
+            }
+            plan::save_objective(self.tx, &ente.id, &o).await?;
+            if let Some(list) = &new_contrib {
+                plan::replace_contributions(self.tx, &ente.id, &o.id, list).await?;
+            }
+            let after = (&o, new_contrib.as_ref().unwrap_or(&old_contrib));
+            let before = before.map(|b| (b, &old_contrib));
+            let change = Change { action: "import plan", entity: "obiettivo", entity_id: Some(&o.id), before: before.as_ref(), after: Some(&after) };
+            audit::record_in_cycle(self.tx, self.actor, &ente.id, &stored.cycle.id, change).await?;
+        }
+        Ok(counts)
     }
-    let ordered = parents_first(&new_objectives, |(o, _, _)| o.code.as_str(), |(_, p, _)| p.as_deref());
-    for (o, parent, _) in ordered {
-        let o = Objective { parent_id: parent.as_ref().and_then(|p| ids.get(p).cloned()), ..o.clone() };
-        let before = stored_obj_by_code.get(o.code.as_str()).copied();
-        let old_contrib: Vec<Contribution> = stored_contributions.iter().filter(|c| c.objective_id == o.id).cloned().collect();
-        let new_contrib: Option<Vec<Contribution>> = new_contributions.get(&o.code).map(|l| {
-            let mut v: Vec<Contribution> = l.iter().map(|c| Contribution { objective_id: o.id.clone(), ..c.clone() }).collect();
-            v.sort_by(|a, b| a.unit_id.cmp(&b.unit_id));
-            v
-        });
-        let contrib_changed = new_contrib.as_ref().is_some_and(|n| *n != old_contrib);
-        match before {
-            None => report.objectives.created.push(o.code.clone()),
-            Some(b) if *b == o && !contrib_changed => report.objectives.unchanged += 1,
-            Some(_) => report.objectives.updated.push(o.code.clone()),
+
+    /// KPIs with their targets.
+    async fn kpis(&mut self, kpis: &[ReadKpi]) -> Result<Counts, AppError> {
+        let mut counts = Counts::default();
+        let (stored, ente) = (self.stored, self.ente);
+        for ReadKpi { kpi: k, targets } in kpis {
+            let before = stored.kpi(&k.code);
+            let mut targets: Vec<Target> = targets.iter().map(|t| Target { kpi_id: k.id.clone(), ..t.clone() }).collect();
+            // In the stored order, so that an unchanged file compares equal.
+            targets.sort_by_key(|a| (a.year, a.period_end));
+            let old_targets: Vec<Target> = stored.targets.iter().filter(|t| t.kpi_id == k.id).cloned().collect();
+            if before == Some(k) && old_targets == targets {
+                counts.unchanged += 1;
+                continue;
+            }
+            if before.is_some() {
+                counts.updated.push(k.code.clone())
+            } else {
+                counts.created.push(k.code.clone())
+            }
+            if self.dry_run {
+                continue;
+            }
+            plan::save_kpi(self.tx, &ente.id, k).await?;
+            plan::replace_targets(self.tx, &ente.id, &k.id, &targets).await?;
+            let after = (k, &targets);
+            let before = before.map(|b| (b, &old_targets));
+            let change = Change { action: "import plan", entity: "kpi", entity_id: Some(&k.id), before: before.as_ref(), after: Some(&after) };
+            audit::record_in_cycle(self.tx, self.actor, &ente.id, &stored.cycle.id, change).await?;
         }
-        if dry_run || (before == Some(&o) && !contrib_changed) {
-            continue;
-        }
-        plan::save_objective(&mut tx, &ente.id, &o, before.is_none()).await?;
-        if let Some(list) = &new_contrib {
-            plan::replace_contributions(&mut tx, &ente.id, &o.id, list).await?;
-        }
-        let after = (&o, new_contrib.as_ref().unwrap_or(&old_contrib));
-        audit::record_in_cycle(
-            &mut tx,
-            actor,
-            &ente.id,
-            &cycle.id,
-            Change {
-                action: "import plan",
-                entity: "obiettivo",
-                entity_id: Some(&o.id),
-                before: before.map(|b| (b, &old_contrib)).as_ref(),
-                after: Some(&after),
-            },
-        )
-        .await?;
+        Ok(counts)
     }
-    for (k, targets, _) in &new_kpis {
-        let before = stored_kpi_by_code.get(k.code.as_str()).copied();
-        let mut targets: Vec<Target> = targets.iter().map(|t| Target { kpi_id: k.id.clone(), ..t.clone() }).collect();
-        // In the stored order, so that an unchanged file compares equal.
-        targets.sort_by_key(|a| (a.year, a.period_end));
-        let old_targets: Vec<Target> = stored_targets.iter().filter(|t| t.kpi_id == k.id).cloned().collect();
-        let same = before == Some(k) && old_targets == targets;
-        if same {
-            report.kpis.unchanged += 1;
-            continue;
-        }
-        if before.is_some() {
-            report.kpis.updated.push(k.code.clone())
-        } else {
-            report.kpis.created.push(k.code.clone())
-        }
-        if dry_run {
-            continue;
-        }
-        plan::save_kpi(&mut tx, &ente.id, k, before.is_none()).await?;
-        plan::replace_targets(&mut tx, &ente.id, &k.id, &targets).await?;
-        let after = (k, &targets);
-        audit::record_in_cycle(
-            &mut tx,
-            actor,
-            &ente.id,
-            &cycle.id,
-            Change { action: "import plan", entity: "kpi", entity_id: Some(&k.id), before: before.map(|b| (b, &old_targets)).as_ref(), after: Some(&after) },
-        )
-        .await?;
-    }
-    import::finish(tx, ending).await?;
-    Ok(report)
 }
 
 /// Contributing units: `tutte` (every top-level unit, i.e. every Direzione) or codes with an

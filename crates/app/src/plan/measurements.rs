@@ -104,7 +104,7 @@ async fn latest(tx: &mut Tx, ente: &Ente, kpi_id: &str, period_end: NaiveDate) -
 
 /// Enters a value as a new version (draft or submitted).
 #[tracing::instrument(skip_all, fields(ente = %ente.code, year = year))]
-pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<Measurement, AppError> {
+pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Entry) -> Result<crate::views::Value, AppError> {
     let mut tx = store.begin().await?;
     let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
     require_owner(&mut tx, actor, ente, &cycle.id, &kpi, said!("inserire valori")).await?;
@@ -178,7 +178,7 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
     )
     .await?;
     tx.commit().await?;
-    Ok(m)
+    Ok(crate::views::Value::of(&m, &kpi.code))
 }
 
 /// Which value: a KPI of a cycle at a period end.
@@ -224,7 +224,7 @@ async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str
 }
 
 #[tracing::instrument(skip_all, fields(ente = %ente.code))]
-pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<Measurement, AppError> {
+pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decision: Decision, note: Option<&str>) -> Result<crate::views::Value, AppError> {
     if decision != Decision::Submit && !actor.may(Right::ApproveValues) && !approves_as_direttore(actor) {
         return Err(AppError::Forbidden { actor: actor.name.clone(), what: said!("approvare o restituire valori") });
     }
@@ -279,7 +279,7 @@ pub async fn decide(store: &Store, actor: &Actor, ente: &Ente, at: At<'_>, decis
     )
     .await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(crate::views::Value::of(&after, &k.code))
 }
 
 /// Attaches a file to the latest version of a value: its type by extension, at most 20 MB.

@@ -116,7 +116,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 not_assessable: None,
                 ..(*t).clone()
             };
-            plan::save_objective(&mut tx, &ente.id, &copy, true).await?;
+            plan::save_objective(&mut tx, &ente.id, &copy).await?;
             audit::record_in_cycle(
                 &mut tx,
                 actor,
@@ -133,7 +133,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 }
                 let formula = k.formula.as_deref().and_then(|f| formula::parse(f).ok()).map(|e| e.map_refs(&rename).to_string());
                 let kc = Kpi { id: new_id(), objective_id: copy.id.clone(), code: kcode, owner_unit_id: unit_id.clone(), formula, ..(*k).clone() };
-                plan::save_kpi(&mut tx, &ente.id, &kc, true).await?;
+                plan::save_kpi(&mut tx, &ente.id, &kc).await?;
                 let kt: Vec<Target> = targets.iter().filter(|x| x.kpi_id == k.id).map(|x| Target { kpi_id: kc.id.clone(), ..x.clone() }).collect();
                 plan::replace_targets(&mut tx, &ente.id, &kc.id, &kt).await?;
             }
@@ -199,7 +199,7 @@ pub async fn adjust(store: &Store, actor: &Actor, ente: &Ente, year: i32, code: 
         }
     }
     if after != before {
-        plan::save_objective(&mut tx, &ente.id, &after, false).await?;
+        plan::save_objective(&mut tx, &ente.id, &after).await?;
         audit::record_in_cycle(
             &mut tx,
             actor,

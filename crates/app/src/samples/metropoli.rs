@@ -318,13 +318,13 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let (dims, _) = dimensions::ensure(&mut tx, &e).await?;
     let m = generate(&c.id, dims);
     for u in &m.units {
-        org::insert(&mut tx, &e.id, u).await?;
+        org::save(&mut tx, &e.id, u).await?;
     }
     for o in &m.objectives {
-        plan::save_objective(&mut tx, &e.id, o, true).await?;
+        plan::save_objective(&mut tx, &e.id, o).await?;
     }
     for k in &m.kpis {
-        plan::save_kpi(&mut tx, &e.id, k, true).await?;
+        plan::save_kpi(&mut tx, &e.id, k).await?;
     }
     for t in &m.targets {
         plan::replace_targets(&mut tx, &e.id, &t.kpi_id, std::slice::from_ref(t)).await?;

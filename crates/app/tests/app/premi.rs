@@ -273,7 +273,7 @@ async fn story(store: &Store) {
 
     // The data changed since "base" was computed? No: approve it.
     let s = payouts::approve(store, &console, E, 2020, "base").await.expect("approved");
-    assert!(s.approved);
+    assert_eq!(s.status, traguardi_domain::pay::scenario::ScenarioStatus::Approvato);
     let msg = describe(payouts::approve(store, &console, E, 2020, "bis").await);
     assert!(msg.starts_with("lo scenario «base» del 2020 è già approvato"), "{msg}");
     // The database holds one approved scenario per cycle, whatever the application does.

@@ -65,6 +65,8 @@ use serde::Serialize;
 
 use crate::ProblemKind;
 use crate::money::Cents;
+use crate::said;
+use crate::said::Said;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Nature {
@@ -189,33 +191,42 @@ impl FundTotals {
     /// `min_individual_pct` % of the premi, the EQ (PO) result pay at least 15% of their
     /// resources, each citing the article of the `contract`. Each problem is a sentence naming
     /// the amounts.
-    pub fn problems(&self, kind: FundKind, cap: Option<Cents>, min_individual_pct: Decimal, contract: super::contract::Contract) -> Vec<String> {
+    pub fn problems(&self, kind: FundKind, cap: Option<Cents>, min_individual_pct: Decimal, contract: super::contract::Contract) -> Vec<Said> {
         let mut out = Vec::new();
         if self.destinations > self.resources {
-            out.push(format!("le destinazioni ({} €) superano le risorse del fondo ({} €)", self.destinations, self.resources));
+            out.push(said!(
+                "le destinazioni ({destinations} €) superano le risorse del fondo ({resources} €)",
+                destinations = self.destinations,
+                resources = self.resources
+            ));
         }
         if let Some(cap) = cap
             && self.under_cap > cap
         {
-            out.push(format!("le risorse soggette al limite ({} €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 ({} €)", self.under_cap, cap));
+            out.push(said!(
+                "le risorse soggette al limite ({under_cap} €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 ({cap} €)",
+                under_cap = self.under_cap,
+                cap
+            ));
         }
         let premi = self.premi_organizzativa + self.premi_individuale;
         if premi > Cents::ZERO && self.premi_individuale.euros() * Decimal::ONE_HUNDRED < premi.euros() * min_individual_pct {
-            out.push(format!(
-                "i premi per la performance individuale ({} €) sono meno del {}% dei premi ({} €; {})",
-                self.premi_individuale,
-                min_individual_pct.normalize(),
+            out.push(said!(
+                "i premi per la performance individuale ({individuale} €) sono meno del {pct}% dei premi ({premi} €; {article})",
+                individuale = self.premi_individuale,
+                pct = min_individual_pct.normalize(),
                 premi,
-                contract.individual_share_article()
+                article = contract.individual_share_article()
             ));
         }
         let eq_pay = self.position + self.result;
         if kind == FundKind::Eq && eq_pay > Cents::ZERO && self.result.get() * 100 < eq_pay.get() * EQ_RESULT_MIN_PCT {
-            out.push(format!(
-                "la retribuzione di risultato delle EQ ({} €) è meno del {EQ_RESULT_MIN_PCT}% delle risorse per posizione e risultato ({} €; {})",
-                self.result,
+            out.push(said!(
+                "la retribuzione di risultato delle EQ ({result} €) è meno del {pct}% delle risorse per posizione e risultato ({eq_pay} €; {article})",
+                result = self.result,
+                pct = EQ_RESULT_MIN_PCT,
                 eq_pay,
-                contract.po_result_article()
+                article = contract.po_result_article()
             ));
         }
         out
@@ -246,7 +257,8 @@ mod tests {
         let t = FundTotals::of(&items);
         assert_eq!([t.resources, t.under_cap, t.destinations, t.unspent].map(Cents::get), [12_500_000, 11_500_000, 12_000_000, 500_000]);
         assert!(t.problems(FundKind::Dipendenti, Some(Cents::new(11_500_000)), dec!(30), Contract::Fl2019_2021).is_empty());
-        let p = t.problems(FundKind::Dipendenti, Some(Cents::new(11_000_000)), dec!(40), Contract::Fl2019_2021);
+        let said = |p: Vec<Said>| p.iter().map(|s| s.describe(crate::Lang::It)).collect::<Vec<_>>();
+        let p = said(t.problems(FundKind::Dipendenti, Some(Cents::new(11_000_000)), dec!(40), Contract::Fl2019_2021));
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(p[0], "le risorse soggette al limite (115.000,00 €) superano il limite dell'art. 23 c.2 D.Lgs 75/2017 (110.000,00 €)");
         assert_eq!(
@@ -254,7 +266,7 @@ mod tests {
             "i premi per la performance individuale (20.000,00 €) sono meno del 40% dei premi (60.000,00 €; art. 80 c.3 CCNL Funzioni Locali 16/11/2022)"
         );
         // The 2018 contract's article for a cycle under it.
-        assert!(t.problems(FundKind::Dipendenti, None, dec!(40), Contract::Fl2016_2018)[0].ends_with("art. 68 c.3 CCNL Funzioni Locali 21/05/2018)"));
+        assert!(said(t.problems(FundKind::Dipendenti, None, dec!(40), Contract::Fl2016_2018))[0].ends_with("art. 68 c.3 CCNL Funzioni Locali 21/05/2018)"));
         // EQ: result pay at least 15% of position and result pay.
         let eq = [
             item("27N", Nature::Stabile, Use::Altro, 10_000_000, false),
@@ -262,6 +274,11 @@ mod tests {
             item("449", Nature::Destinazione, Use::Risultato, 1_000_000, false),
         ];
         let p = FundTotals::of(&eq).problems(FundKind::Eq, None, dec!(30), Contract::Fl2019_2021);
+        assert_eq!(
+            p[0].describe(crate::Lang::En),
+            "the EQ's result pay (10.000,00 €) is less than 15% of the resources for position and result (100.000,00 €; art. 17 c.4 CCNL Funzioni Locali 16/11/2022 (elevate qualificazioni))"
+        );
+        let p = said(p);
         assert_eq!(
             p,
             [

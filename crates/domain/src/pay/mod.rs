@@ -11,5 +11,6 @@ pub mod records;
 pub mod relazione;
 pub mod result_pay;
 pub mod rules;
+pub mod scenario;
 
 pub use result_pay::{ResultPay, ResultPayRow, ResultPayRules, result_pay};

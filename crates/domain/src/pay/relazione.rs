@@ -2,11 +2,24 @@
 //! D.Lgs 150/2009): a draft, approved by the Giunta with its act, validated by the NIV, then
 //! published. Each step only from the one before.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::access::Right;
 use crate::said;
 use crate::said::Said;
+
+/// The Relazione sulla Performance of a cycle along its path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relazione {
+    pub state: RelazioneState,
+    pub act_code: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+    pub validated_on: Option<NaiveDate>,
+    pub validated_by: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,12 +16,12 @@ use traguardi_app::cycle::workflow::{self, Move, Moved};
 use traguardi_app::plan::import_plan::Counts;
 use traguardi_app::plan::measurements::{self, At, Decision, Entry};
 use traguardi_app::plan::monitoring::{self, Reminder, Sent};
+use traguardi_app::views;
 use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti};
 use traguardi_docs::table::ReadOptions;
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 use traguardi_domain::said;
 use traguardi_domain::{Problem, ProblemKind};
-use traguardi_store::audit::AuditRecord;
 
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -136,7 +136,7 @@ async fn enter_value(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<ValueRequest>,
-) -> Answer<traguardi_store::plan::Measurement> {
+) -> Answer<views::Value> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     let entry = Entry {
         period_end: date("data", &r.data)?,
@@ -169,7 +169,7 @@ async fn decide_value(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<DecisionRequest>,
-) -> Answer<traguardi_store::plan::Measurement> {
+) -> Answer<views::Value> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     let decision = match r.decisione.as_str() {
         "invia" => Decision::Submit,
@@ -222,11 +222,7 @@ async fn revise(
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/rimodulazioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
     responses((status = 200, description = "the cycle's rimodulazioni, oldest first", body = [Object]), Errors))]
-async fn revisions_of(
-    State(s): State<AppState>,
-    Signed(actor): Signed,
-    Path(CyclePath { code, year }): Path<CyclePath>,
-) -> Answer<Vec<traguardi_store::revisions::Revision>> {
+async fn revisions_of(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Vec<views::Revision>> {
     actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("leggere le rimodulazioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(revisions::of_cycle(&s.store, &actor, &ente, year).await?))
@@ -251,7 +247,7 @@ async fn relazione(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<RelazioneRequest>,
-) -> Answer<traguardi_store::pay::Relazione> {
+) -> Answer<traguardi_domain::pay::relazione::Relazione> {
     let on = match r.data.as_deref() {
         Some(d) => date("data", d)?,
         None => chrono::Local::now().date_naive(),
@@ -386,7 +382,7 @@ async fn correct(
     Signed(actor): Signed,
     Path(CyclePath { code, year }): Path<CyclePath>,
     Body(r): Body<CorrectionRequest>,
-) -> Answer<traguardi_store::close::Correction> {
+) -> Answer<views::Correction> {
     let ente = enti::find(&s.store, Some(&code)).await?;
     let request = close::CorrectionRequest { subject: &r.oggetto, before: &r.originale, after: &r.corretto, reason: &r.motivo, act: r.atto.as_deref() };
     Ok(Json(close::correct(&s.store, &actor, &ente, year, request).await?))
@@ -394,11 +390,7 @@ async fn correct(
 
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/correzioni", tag = "ciclo", params(CyclePath), security(("token" = [])),
     responses((status = 200, description = "the corrections of the closed cycle, oldest first", body = [Object]), Errors))]
-async fn corrections_of(
-    State(s): State<AppState>,
-    Signed(actor): Signed,
-    Path(CyclePath { code, year }): Path<CyclePath>,
-) -> Answer<Vec<traguardi_store::close::Correction>> {
+async fn corrections_of(State(s): State<AppState>, Signed(actor): Signed, Path(CyclePath { code, year }): Path<CyclePath>) -> Answer<Vec<views::Correction>> {
     actor.require(traguardi_app::accounts::access::Right::ReadEnte, said!("leggere le correzioni dell'ente"))?;
     let ente = enti::find(&s.store, Some(&code)).await?;
     Ok(Json(close::corrections(&s.store, &actor, &ente, year).await?))
@@ -409,7 +401,7 @@ struct Trail {
     /// Whether the whole chain of the ente checks out, and why not.
     integro: bool,
     errore: Option<String>,
-    registrazioni: Vec<AuditRecord>,
+    registrazioni: Vec<views::AuditEntry>,
 }
 
 /// The cycle's audit trail (`traguardi audit --cycle`), with the check of the ente's chain.

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use traguardi_app::budget::commissioni::{self, Report, Scope};
+use traguardi_app::cycle::cycles;
 use traguardi_app::{AppError, budget::ledger, org::enti};
 use traguardi_domain::money::Cents;
 use traguardi_domain::said;
-use traguardi_store::cycle;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};
@@ -84,10 +84,7 @@ struct BudgetPage {
 }
 
 async fn latest(State(s): State<AppState>, Path(code): Path<String>) -> Result<Response, WebError> {
-    let ente = {
-        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
-        enti::resolve(&mut conn, Some(&code)).await?
-    };
+    let ente = enti::find(&s.store, Some(&code)).await?;
     let years = ledger::years(&s.store, &ente.id).await?;
     let year = years.first().ok_or_else(|| AppError::NotFound(said!("nessun PEG caricato per questo ente (traguardi import peg)")))?;
     Ok(Redirect::to(&format!("/enti/{}/bilancio/{year}", ente.code)).into_response())
@@ -120,12 +117,8 @@ async fn budget_page(
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
     let actor = user.actor();
-    let (ente, cycle_year) = {
-        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
-        let ente = enti::resolve(&mut conn, Some(&code)).await?;
-        let latest = cycle::list(&mut conn, &ente.id).await.map_err(AppError::from)?.first().map(|c| c.year());
-        (ente, latest.unwrap_or(year))
-    };
+    let ente = enti::find(&s.store, Some(&code)).await?;
+    let cycle_year = cycles::years(&s.store, &ente).await?.last().copied().unwrap_or(year);
     let years = ledger::years(&s.store, &ente.id).await?;
     let scope = f.scope();
     let report: Report = commissioni::build(&s.store, &actor, &ente, year, &scope).await?;
@@ -203,10 +196,7 @@ async fn download(
     Path((code, year)): Path<(String, i32)>,
     Query(f): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let ente = {
-        let mut conn = s.store.acquire().await.map_err(AppError::from)?;
-        enti::resolve(&mut conn, Some(&code)).await?
-    };
+    let ente = enti::find(&s.store, Some(&code)).await?;
     let scope = f.scope();
     let report = commissioni::build(&s.store, &user.actor(), &ente, year, &scope).await?;
     let name = match &scope {

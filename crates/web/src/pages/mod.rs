@@ -21,8 +21,8 @@ use axum::routing::get;
 use traguardi_app::accounts::todo::Todo;
 use traguardi_app::org::enti;
 use traguardi_app::org::org_tree::{OrgTree, org_tree};
+use traguardi_domain::ente::Ente;
 use traguardi_domain::said;
-use traguardi_store::ente::Ente;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, UserView};

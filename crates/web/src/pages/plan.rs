@@ -167,7 +167,7 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
     let too_many = listed.is_none() && data.objectives.len() > LISTED_AT_ONCE;
     // One pass over the objectives: top-level ones by dimension, all by unit, children by parent.
     let (mut by_dimension, mut by_unit): (HashMap<&str, usize>, HashMap<&str, usize>) = (HashMap::new(), HashMap::new());
-    let mut children: HashMap<Option<&str>, Vec<&traguardi_store::plan::Objective>> = HashMap::new();
+    let mut children: HashMap<Option<&str>, Vec<&traguardi_domain::plan::records::Objective>> = HashMap::new();
     for o in &data.objectives {
         if o.parent_id.is_none() {
             *by_dimension.entry(o.dimension_id.as_str()).or_default() += 1;
@@ -207,14 +207,14 @@ fn plan_view(data: &CycleScores, chosen: Option<String>) -> PlanView {
     // Objectives by dimension, each followed by its children (depth-first, in plan order).
     let unit_name: HashMap<&str, &str> = data.units.iter().map(|u| (u.id.as_str(), u.name.as_str())).collect();
     let ambito_name: HashMap<&str, &str> = data.ambiti.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect();
-    let in_scope = |o: &traguardi_store::plan::Objective| listed.as_ref().is_none_or(|l| o.unit_id.as_deref().is_some_and(|u| l.contains(u)));
+    let in_scope = |o: &traguardi_domain::plan::records::Objective| listed.as_ref().is_none_or(|l| o.unit_id.as_deref().is_some_and(|u| l.contains(u)));
     let groups = data
         .dimensions
         .iter()
         .filter(|_| !too_many)
         .filter_map(|d| {
             let mut items = Vec::new();
-            let mut stack: Vec<(&traguardi_store::plan::Objective, usize)> =
+            let mut stack: Vec<(&traguardi_domain::plan::records::Objective, usize)> =
                 children.get(&None).map(|v| v.iter().rev().filter(|o| o.dimension_id == d.id && in_scope(o)).map(|o| (*o, 0)).collect()).unwrap_or_default();
             while let Some((o, depth)) = stack.pop() {
                 let s = data.board.objectives.get(&o.id);
@@ -334,11 +334,10 @@ async fn objective_page(
     let o = objective_view(&data, &objective, &calendar, chrono::Local::now().date_naive())
         .ok_or_else(|| WebError(AppError::NotFound(said!("obiettivo {objective} inesistente nel ciclo {year}", objective = &objective, year = year))))?;
     let resources = resources_of(&s, &data, &objective, year).await?;
-    let own_id = data.objectives.iter().find(|x| x.code == objective).map(|x| x.id.clone()).unwrap_or_default();
     let revisions = traguardi_app::cycle::revisions::of_cycle(&s.store, &user.actor(), &data.ente, year)
         .await?
         .into_iter()
-        .filter(|r| r.objective_id == own_id)
+        .filter(|r| r.objective == objective)
         .map(|r| [r.code, r.field, r.before, r.after, r.effective_on.format("%d/%m/%Y").to_string(), r.reason, r.act_code])
         .collect();
     html(ObjectivePage { user: user.view(), o, year, resources, revisions })
@@ -366,7 +365,7 @@ async fn resources_of(s: &AppState, data: &CycleScores, code: &str, year: i32) -
 
 /// "Valore non aggiornato" when the latest period whose values are due has no value.
 fn staleness(
-    k: &traguardi_store::plan::Kpi,
+    k: &traguardi_domain::plan::records::Kpi,
     last: Option<chrono::NaiveDate>,
     year: i32,
     (calendar, due_days): &(Calendar, u32),

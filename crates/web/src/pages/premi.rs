@@ -104,7 +104,7 @@ async fn render(s: &AppState, user: &CurrentUser, code: &str, year: i32, c: &Cho
     let scores = s.scores.load(&s.store, &actor, code, year).await?;
     let ctx = PayContext::with_scores(&s.store, &actor, scores).await?;
     let list = payouts::scenarios(&s.store, &actor, Some(code), year).await?;
-    let wanted = c.scenario.clone().or_else(|| list.iter().find(|(s, _)| s.approved).or(list.last()).map(|(s, _)| s.name.clone()));
+    let wanted = c.scenario.clone().or_else(|| list.iter().find(|(s, _)| s.approved()).or(list.last()).map(|(s, _)| s.name.clone()));
     let chosen = list.iter().find(|(s, _)| Some(&s.name) == wanted.as_ref()).cloned();
     let gates: Vec<String> = chosen.as_ref().map(|(_, a)| ctx.open_gates(a).iter().map(|g| g.describe(lang())).collect()).unwrap_or_default();
     let rows = chosen.as_ref().map(|(_, a)| a.persone.iter().map(row).collect()).unwrap_or_default();
@@ -228,10 +228,7 @@ async fn person_page(
     let person = a.explained(&matricola).ok_or_else(|| {
         traguardi_app::AppError::NotFound(said!("{matricola} non è nello scenario «{scenario}»", matricola = &matricola, scenario = &scenario))
     })?;
-    let ente = {
-        let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
-        traguardi_app::org::enti::resolve(&mut conn, Some(&code)).await?
-    };
+    let ente = traguardi_app::org::enti::find(&s.store, Some(&code)).await?;
     html(PersonPage { user: user.view(), ente_name: ente.name.clone(), nav_code: ente.code.to_string(), year, section: "premi", scenario, person })
 }
 
@@ -311,10 +308,7 @@ async fn my_answer(
 
 async fn render_mine(s: &AppState, user: &CurrentUser, (code, year): (&str, i32), done: Option<String>, message: Option<String>) -> Result<Response, WebError> {
     let mine = traguardi_app::pay::mine::mine(&s.store, &user.actor(), Some(code), year).await?;
-    let ente = {
-        let mut conn = s.store.acquire().await.map_err(traguardi_app::AppError::from)?;
-        traguardi_app::org::enti::resolve(&mut conn, Some(code)).await?
-    };
+    let ente = traguardi_app::org::enti::find(&s.store, Some(code)).await?;
     let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| d.format("%d/%m/%Y").to_string());
     let score = |d: Option<rust_decimal::Decimal>| d.map_or_else(|| "—".to_string(), it);
     let facts = match mine.as_ref().and_then(|m| m.evaluation.as_ref().map(|e| (m, e))) {

@@ -53,7 +53,7 @@ struct TransparencyPage {
 }
 
 /// Where the Relazione stands, in words: "approvata dalla Giunta il 10/06/2021 (GC 1/2021)".
-pub(crate) fn relazione_text(r: Option<&traguardi_store::pay::Relazione>) -> String {
+pub(crate) fn relazione_text(r: Option<&traguardi_domain::pay::relazione::Relazione>) -> String {
     let Some(r) = r else { return t("non ancora redatta").into() };
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| format!(" {}", t1("il {}", format_date_it(d)))).unwrap_or_default();
     let name = r.state.said().describe(lang());

@@ -152,7 +152,13 @@ async fn act(State(s): State<AppState>, user: CurrentUser, Path((code, year)): P
     }
 }
 
-async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+async fn move_objectives(
+    s: &AppState,
+    actor: &traguardi_app::Actor,
+    ente: &traguardi_domain::ente::Ente,
+    year: i32,
+    f: &StepForm,
+) -> Result<Outcome, AppError> {
     let to = Stage::parse(&f.stato).ok_or_else(|| AppError::Refused(said!("stato «{stato}» inesistente", stato = &f.stato)))?;
     let codes: Vec<String> = f.obiettivi.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|c| !c.is_empty()).map(String::from).collect();
     let m = Move { codes: &codes, to, act: filled(&f.atto), note: filled(&f.nota) };
@@ -161,7 +167,7 @@ async fn move_objectives(s: &AppState, actor: &traguardi_app::Actor, ente: &trag
 }
 
 /// A step of the Relazione: approved with the Giunta's act, validated by the NIV, published.
-async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_domain::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let step =
         traguardi_app::pay::relazione::RelazioneStep { to: f.stato.trim(), act: filled(&f.atto), on: chrono::Utc::now().date_naive(), note: filled(&f.nota) };
     let r = traguardi_app::pay::relazione::relazione_step(&s.store, actor, Some(ente.code.as_str()), year, step).await?;
@@ -169,7 +175,7 @@ async fn relazione_step(s: &AppState, actor: &traguardi_app::Actor, ente: &tragu
 }
 
 /// The year-end close: refused while objectives wait for the NIV, unless forced with a reason.
-async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+async fn close_cycle(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_domain::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let force = match f.forza {
         Some(_) if f.motivo.trim().is_empty() => {
             return Err(AppError::Refused(said!("indicare il motivo della chiusura forzata: resta nel registro di audit")));
@@ -196,7 +202,7 @@ fn filled(t: &str) -> Option<&str> {
     Some(t.trim()).filter(|t| !t.is_empty())
 }
 
-async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_store::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
+async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_domain::ente::Ente, year: i32, f: &StepForm) -> Result<Outcome, AppError> {
     let invalid = |field: &str, kind| AppError::Invalid(traguardi_domain::Problem { row: None, column: Some(field.into()), kind }.into());
     let style = traguardi_domain::value::NumberStyle::typed(&f.percentuale).map_err(|k| invalid("percentuale", k))?;
     let percent: Decimal = traguardi_domain::value::parse_percent(&f.percentuale, style).map_err(|k| invalid("percentuale", k))?;
