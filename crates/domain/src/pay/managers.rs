@@ -81,81 +81,140 @@ fn spread(scores: &[Decimal]) -> Option<Decimal> {
 
 pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, Cents>) -> ManagersPay {
     let rules = &input.rules.managers;
-    let year = input.scores.year;
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-    let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let units: HashMap<&str, &crate::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let unit_indices = input.indices.by_unit(input.scores.units);
-    let evaluations: HashMap<&str, &EvaluationRow> = input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect();
-    let matricola_of: HashMap<&str, &str> = input.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
-    // The individual scores each evaluator gave.
-    let mut given: HashMap<&str, Vec<Decimal>> = HashMap::new();
-    let staff_score: HashMap<&str, Decimal> = staff.iter().filter_map(|p| p.punteggio_individuale.map(|s| (p.matricola.as_str(), s))).collect();
-    for e in input.evaluations {
-        if let (Some(ev), Some(m)) = (&e.evaluator_id, matricola_of.get(e.person_id.as_str()))
-            && let Some(s) = staff_score.get(m)
-        {
-            given.entry(ev.as_str()).or_default().push(*s);
-        }
-    }
-    // Main posts: each day once (the later post in force), only those of the managers' roles,
-    // so days paid by the premi are never paid again here. Interim posts come on top.
-    let mut by_person: HashMap<&str, Vec<(&Assignment, i64)>> = HashMap::new();
-    for (person, (segments, _)) in posts_in_force(input.assignments, first, last) {
-        for s in segments.into_iter().filter(|s| rules.roles.contains(&s.a.role)) {
-            by_person.entry(person).or_default().push((s.a, s.days));
-        }
-    }
-    for a in input.assignments.iter().filter(|a| a.interim && rules.roles.contains(&a.role)) {
-        let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
-        if days > 0 {
-            by_person.entry(a.person_id.as_str()).or_default().push((a, days));
-        }
-    }
-    for posts in by_person.values_mut() {
-        let code = |a: &Assignment| units.get(a.unit_id.as_str()).map(|u| u.code.clone()).unwrap_or_default();
-        posts.sort_by_key(|(a, _)| (a.interim, a.starts, code(a)));
-    }
-    let mut people: Vec<&crate::people::Person> = input.people.iter().filter(|p| by_person.contains_key(p.id.as_str())).collect();
-    people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
+    let m = Managers::of(input, staff);
     let mut out = ManagersPay::default();
-    let payment_times: Option<(String, Option<Decimal>)> = rules.payment_times_objective.as_ref().map(|code| {
-        let score =
-            input.scores.objectives.iter().find(|o| &o.code == code).and_then(|o| input.scores.board.objectives.get(&o.id)).and_then(|s| s.outcome.score());
-        (code.clone(), score)
-    });
-    if let Some((code, None)) = &payment_times {
-        out.avvisi.push(format!("l'obiettivo dei tempi di pagamento {code} non è nel piano del {year} o non ha ancora un punteggio"));
+    if let Some((code, None)) = &m.payment_times {
+        out.avvisi.push(format!("l'obiettivo dei tempi di pagamento {code} non è nel piano del {} o non ha ancora un punteggio", input.scores.year));
     }
+    let mut people: Vec<&crate::people::Person> = input.people.iter().filter(|p| m.posts.contains_key(p.id.as_str())).collect();
+    people.sort_by(|a, b| a.matricola.cmp(&b.matricola));
     let mut pay_rows = Vec::new();
     for p in people {
-        let posts = &by_person[p.id.as_str()];
         let mut why = Vec::new();
-        // Results: as evaluated, else the structures they led (main posts, by days).
-        let e = evaluations.get(p.id.as_str());
+        let (score, differentiation) = m.score(p, &mut why);
+        let positive = score.is_some_and(|s| s >= input.rules.min_score);
+        if let Some(s) = score
+            && !positive
+        {
+            why.push(format!("Valutazione non positiva ({} < {}): nessuna retribuzione di risultato.", it(s), it(input.rules.min_score)));
+        }
+        for (a, days) in &m.posts[p.id.as_str()] {
+            let unit = m.units.get(a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
+            let Some(base) = positions.get(&a.unit_id) else {
+                out.posizioni_mancanti.push(unit.to_string());
+                why.push(format!("Posizione {unit}: base della retribuzione di risultato non registrata."));
+                continue;
+            };
+            let share = if a.interim { rules.interim_share } else { Decimal::ONE_HUNDRED };
+            let score = if positive { score.unwrap_or_default().min(Decimal::ONE_HUNDRED) } else { Decimal::ZERO };
+            let row = ResultPayRow { manager: p.matricola.clone(), unit: unit.into(), base: *base, days: Decimal::from(*days), score, share };
+            pay_rows.push((row, a.interim));
+        }
+        out.dirigenti.push(Manager {
+            matricola: p.matricola.clone(),
+            nome: format!("{} {}", p.family_name, p.given_name),
+            punteggio: score,
+            differenziazione: differentiation,
+            positiva: positive,
+            maggiorazione: Cents::ZERO,
+            totale: Cents::ZERO,
+            spiegazione: why,
+        });
+    }
+    let paid = pay(&mut out, &pay_rows, rules);
+    uplift(&mut out, rules, input.rules.contract.managers_differentiation_article());
+    for m in &mut out.dirigenti {
+        m.spiegazione.push(format!("Totale: {} €.", m.totale));
+    }
+    out.posizioni_mancanti.sort();
+    out.posizioni_mancanti.dedup();
+    // Charges on the total with the uplifts, each rounded to the cent.
+    let total = paid + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<Cents>();
+    let charge = |pct: Decimal| total.percent(pct, Rounding::HalfUp).unwrap_or_default();
+    out.totale = total;
+    out.contributi = charge(rules.contributions);
+    out.irap = charge(rules.irap);
+    out.totale_complessivo = out.totale + out.contributi + out.irap;
+    out
+}
+
+/// What the managers' pay reads of the year, once.
+struct Managers<'a> {
+    input: &'a PayInput<'a>,
+    units: HashMap<&'a str, &'a crate::org::OrgUnit>,
+    unit_indices: HashMap<&'a str, crate::plan::indices::UnitIndices<'a>>,
+    evaluations: HashMap<&'a str, &'a EvaluationRow>,
+    /// The individual scores each evaluator gave.
+    given: HashMap<&'a str, Vec<Decimal>>,
+    /// Each manager's posts with their days: main posts each day once (the later post in force),
+    /// only those of the managers' roles, so days paid by the premi are never paid again here;
+    /// interim posts on top.
+    posts: HashMap<&'a str, Vec<(&'a Assignment, i64)>>,
+    /// The payment-times objective (DL 13/2023 art. 4-bis) and its score, when the rules name one.
+    payment_times: Option<(String, Option<Decimal>)>,
+}
+
+impl<'a> Managers<'a> {
+    fn of(input: &'a PayInput<'a>, staff: &[PersonPay]) -> Managers<'a> {
+        let rules = &input.rules.managers;
+        let year = input.scores.year;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+        let units: HashMap<&str, &crate::org::OrgUnit> = input.scores.units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let matricola_of: HashMap<&str, &str> = input.people.iter().map(|p| (p.id.as_str(), p.matricola.as_str())).collect();
+        let staff_score: HashMap<&str, Decimal> = staff.iter().filter_map(|p| p.punteggio_individuale.map(|s| (p.matricola.as_str(), s))).collect();
+        let mut given: HashMap<&str, Vec<Decimal>> = HashMap::new();
+        for e in input.evaluations {
+            if let (Some(ev), Some(m)) = (&e.evaluator_id, matricola_of.get(e.person_id.as_str()))
+                && let Some(s) = staff_score.get(m)
+            {
+                given.entry(ev.as_str()).or_default().push(*s);
+            }
+        }
+        let mut posts: HashMap<&str, Vec<(&Assignment, i64)>> = HashMap::new();
+        for (person, (segments, _)) in posts_in_force(input.assignments, first, last) {
+            for s in segments.into_iter().filter(|s| rules.roles.contains(&s.a.role)) {
+                posts.entry(person).or_default().push((s.a, s.days));
+            }
+        }
+        for a in input.assignments.iter().filter(|a| a.interim && rules.roles.contains(&a.role)) {
+            let days = days_within(&Service { starts: a.starts, ends: a.ends, part_time: a.part_time }, first, last);
+            if days > 0 {
+                posts.entry(a.person_id.as_str()).or_default().push((a, days));
+            }
+        }
+        for list in posts.values_mut() {
+            let code = |a: &Assignment| units.get(a.unit_id.as_str()).map(|u| u.code.clone()).unwrap_or_default();
+            list.sort_by_key(|(a, _)| (a.interim, a.starts, code(a)));
+        }
+        let payment_times = rules.payment_times_objective.as_ref().map(|code| {
+            let objective = input.scores.objectives.iter().find(|o| &o.code == code);
+            (code.clone(), objective.and_then(|o| input.scores.board.objectives.get(&o.id)).and_then(|s| s.outcome.score()))
+        });
+        Managers {
+            input,
+            units,
+            unit_indices: input.indices.by_unit(input.scores.units),
+            evaluations: input.evaluations.iter().map(|e| (e.person_id.as_str(), e)).collect(),
+            given,
+            posts,
+            payment_times,
+        }
+    }
+
+    /// A manager's final score and capacity to differentiate, each step told in `why`.
+    fn score(&self, p: &crate::people::Person, why: &mut Vec<String>) -> (Option<Decimal>, Option<Decimal>) {
+        let rules = &self.input.rules.managers;
+        let e = self.evaluations.get(p.id.as_str());
         let results = match e.and_then(|e| e.results) {
             Some(r) => {
                 why.push(format!("Risultati valutati: {}.", it(r)));
                 Some(r)
             }
-            None => {
-                let (mut sum, mut days) = (Decimal::ZERO, Decimal::ZERO);
-                for (a, d) in posts.iter().filter(|(a, _)| !a.interim) {
-                    let applies = unit_indices.get(a.unit_id.as_str());
-                    let own = if a.role == crate::people::Role::Direttore { applies.and_then(|x| x.rod) } else { applies.and_then(|x| x.ros) };
-                    if let Some(i) = own
-                        && let Some(v) = i.value()
-                    {
-                        why.push(format!("Risultati della struttura {}: {} {} ({} giorni).", i.unit_code, i.kind, it(v), d));
-                        sum += v * Decimal::from(*d);
-                        days += Decimal::from(*d);
-                    }
-                }
-                (days > Decimal::ZERO).then(|| sum / days)
-            }
+            None => self.results_of_structures(p, why),
         };
         let behaviours = e.and_then(|e| e.behaviours);
-        let differentiation = given.get(p.id.as_str()).and_then(|s| {
+        let differentiation = self.given.get(p.id.as_str()).and_then(|s| {
             let sd = spread(s)?;
             let idx = (sd / rules.target_spread * Decimal::ONE_HUNDRED).min(Decimal::ONE_HUNDRED);
             why.push(format!(
@@ -192,7 +251,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             }
         };
         // DL 13/2023 art. 4-bis: a share of the score depends on the payment-times objective.
-        let score = match (score, &payment_times) {
+        let score = match (score, &self.payment_times) {
             (Some(s), Some((code, Some(t)))) => {
                 let q = rules.payment_times_share;
                 let adjusted = (s * (Decimal::ONE_HUNDRED - q) + t * q) / Decimal::ONE_HUNDRED;
@@ -208,45 +267,35 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             }
             (s, _) => s,
         };
-        let positive = score.is_some_and(|s| s >= input.rules.min_score);
-        if let Some(s) = score
-            && !positive
-        {
-            why.push(format!("Valutazione non positiva ({} < {}): nessuna retribuzione di risultato.", it(s), it(input.rules.min_score)));
-        }
-        for (a, days) in posts {
-            let unit = units.get(a.unit_id.as_str()).map_or("?", |u| u.code.as_str());
-            let Some(base) = positions.get(&a.unit_id) else {
-                out.posizioni_mancanti.push(unit.to_string());
-                why.push(format!("Posizione {unit}: base della retribuzione di risultato non registrata."));
-                continue;
-            };
-            let share = if a.interim { rules.interim_share } else { Decimal::ONE_HUNDRED };
-            let row = ResultPayRow {
-                manager: p.matricola.clone(),
-                unit: unit.into(),
-                base: *base,
-                days: Decimal::from(*days),
-                score: if positive { score.unwrap_or_default().min(Decimal::ONE_HUNDRED) } else { Decimal::ZERO },
-                share,
-            };
-            pay_rows.push((row, a.interim));
-        }
-        out.dirigenti.push(Manager {
-            matricola: p.matricola.clone(),
-            nome: format!("{} {}", p.family_name, p.given_name),
-            punteggio: score,
-            differenziazione: differentiation,
-            positiva: positive,
-            maggiorazione: Cents::ZERO,
-            totale: Cents::ZERO,
-            spiegazione: why,
-        });
+        (score, differentiation)
     }
+
+    /// Results not evaluated: those of the structures the manager led (main posts), weighted by
+    /// days — the ROD of a Direzione for its Direttore, else the ROS of the unit.
+    fn results_of_structures(&self, p: &crate::people::Person, why: &mut Vec<String>) -> Option<Decimal> {
+        let (mut sum, mut days) = (Decimal::ZERO, Decimal::ZERO);
+        for (a, d) in self.posts[p.id.as_str()].iter().filter(|(a, _)| !a.interim) {
+            let applies = self.unit_indices.get(a.unit_id.as_str());
+            let own = if a.role == crate::people::Role::Direttore { applies.and_then(|x| x.rod) } else { applies.and_then(|x| x.ros) };
+            if let Some(i) = own
+                && let Some(v) = i.value()
+            {
+                why.push(format!("Risultati della struttura {}: {} {} ({} giorni).", i.unit_code, i.kind, it(v), d));
+                sum += v * Decimal::from(*d);
+                days += Decimal::from(*d);
+            }
+        }
+        (days > Decimal::ZERO).then(|| sum / days)
+    }
+}
+
+/// Each post's result pay, rounded to the cent per row, added to its manager with the
+/// arithmetic told; the total.
+fn pay(out: &mut ManagersPay, pay_rows: &[(ResultPayRow, bool)], rules: &crate::pay::rules::ManagerRules) -> Cents {
     let pay_rules = ResultPayRules { days_in_year: rules.days_in_year, contributions: rules.contributions, irap: rules.irap };
     let rows: Vec<ResultPayRow> = pay_rows.iter().map(|(r, _)| r.clone()).collect();
     let paid = result_pay(&rows, &pay_rules);
-    for ((r, amount), (_, interim)) in paid.rows.iter().zip(&pay_rows) {
+    for ((r, amount), (_, interim)) in paid.rows.iter().zip(pay_rows) {
         let importo = *amount;
         out.righe.push(ManagerRow {
             matricola: r.manager.clone(),
@@ -274,20 +323,7 @@ pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<S
             ));
         }
     }
-    uplift(&mut out, rules, input.rules.contract.managers_differentiation_article());
-    for m in &mut out.dirigenti {
-        m.spiegazione.push(format!("Totale: {} €.", m.totale));
-    }
-    out.posizioni_mancanti.sort();
-    out.posizioni_mancanti.dedup();
-    // Charges on the total with the uplifts, each rounded to the cent.
-    let total = paid.total + out.dirigenti.iter().map(|m| m.maggiorazione).sum::<Cents>();
-    let charge = |pct: Decimal| total.percent(pct, Rounding::HalfUp).unwrap_or_default();
-    out.totale = total;
-    out.contributi = charge(rules.contributions);
-    out.irap = charge(rules.irap);
-    out.totale_complessivo = out.totale + out.contributi + out.irap;
-    out
+    paid.total
 }
 
 /// Art. 30 c.2 CCNL Area Funzioni Locali 17/12/2020: the best-rated managers within a limited
