@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::row::{boolean, date, iso, opt_date, opt_text, text};
+use crate::record::{read_all, record, select, upsert};
+use crate::row::iso;
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,75 +32,24 @@ pub struct Opinion {
     pub given_on: Option<NaiveDate>,
 }
 
+record!(Act in "act" { id, code, organ, kind, number, adopted_on, proposal, subject, immediate, albo_from, albo_to, executive_on } without { opinions });
+record!(Opinion in "act_opinion" { kind, outcome, given_by, given_on });
+
 pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Act>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, code, organ, kind, number, adopted_on, proposal, subject, immediate, albo_from, albo_to, executive_on FROM act
-         WHERE ente_id = $1 ORDER BY adopted_on, code",
-    )
-    .bind(&ente.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut acts = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let id = text(r, "id")?;
-        let ops =
-            sqlx::query("SELECT kind, outcome, given_by, given_on FROM act_opinion WHERE act_id = $1 ORDER BY kind").bind(&id).fetch_all(&mut *conn).await?;
-        let opinions = ops
-            .iter()
-            .map(|o| {
-                Ok(Opinion {
-                    kind: text(o, "kind")?,
-                    outcome: text(o, "outcome")?,
-                    given_by: text(o, "given_by")?,
-                    given_on: opt_date(o, "act_opinion", "given_on")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        acts.push(Act {
-            id,
-            code: text(r, "code")?,
-            organ: text(r, "organ")?,
-            kind: text(r, "kind")?,
-            number: text(r, "number")?,
-            adopted_on: date(r, "act", "adopted_on")?,
-            proposal: opt_text(r, "proposal")?,
-            subject: text(r, "subject")?,
-            immediate: boolean(r, "immediate")?,
-            albo_from: opt_date(r, "act", "albo_from")?,
-            albo_to: opt_date(r, "act", "albo_to")?,
-            executive_on: opt_date(r, "act", "executive_on")?,
-            opinions,
-        });
+    let mut acts: Vec<Act> = read_all(&sqlx::query(select::<Act>("WHERE ente_id = $1 ORDER BY adopted_on, code")).bind(&ente.0).fetch_all(&mut *conn).await?)?;
+    for act in &mut acts {
+        let rows = sqlx::query(select::<Opinion>("WHERE act_id = $1 ORDER BY kind")).bind(&act.id).fetch_all(&mut *conn).await?;
+        act.opinions = read_all(&rows)?;
     }
     Ok(acts)
 }
 
 /// Writes an act (new, or replacing the one with its id) and its pareri.
-pub async fn save(conn: &mut Conn, ente: &EnteId, a: &Act, new: bool) -> Result<(), StoreError> {
-    if !new {
-        sqlx::query("DELETE FROM act_opinion WHERE act_id = $1").bind(&a.id).execute(&mut *conn).await?;
-        sqlx::query("DELETE FROM act WHERE ente_id = $1 AND id = $2").bind(&ente.0).bind(&a.id).execute(&mut *conn).await?;
-    }
-    sqlx::query(
-        "INSERT INTO act (id, ente_id, code, organ, kind, number, adopted_on, proposal, subject, immediate, albo_from, albo_to, executive_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(&a.id)
-    .bind(&ente.0)
-    .bind(&a.code)
-    .bind(&a.organ)
-    .bind(&a.kind)
-    .bind(&a.number)
-    .bind(iso(a.adopted_on))
-    .bind(a.proposal.as_deref())
-    .bind(&a.subject)
-    .bind(i64::from(a.immediate))
-    .bind(a.albo_from.map(iso))
-    .bind(a.albo_to.map(iso))
-    .bind(a.executive_on.map(iso))
-    .execute(&mut *conn)
-    .await?;
+pub async fn save(conn: &mut Conn, ente: &EnteId, a: &Act) -> Result<(), StoreError> {
+    upsert(conn, ente, &[], a).await?;
+    sqlx::query("DELETE FROM act_opinion WHERE act_id = $1").bind(&a.id).execute(&mut *conn).await?;
     for o in &a.opinions {
+        // The pareri belong to their act, which carries the ente: no ente_id of their own.
         sqlx::query("INSERT INTO act_opinion (act_id, kind, outcome, given_by, given_on) VALUES ($1, $2, $3, $4, $5)")
             .bind(&a.id)
             .bind(&o.kind)

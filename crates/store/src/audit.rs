@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::row::{int, opt_text, sql, text};
+use crate::record::{insert_unscoped, read_all, record, select};
+use crate::row::{int, text};
 use crate::{Conn, EnteId, StoreError};
 
 /// A record as stored. `hash` = SHA-256 over `prev_hash` and the record's content (computed by
@@ -23,24 +24,7 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-const COLUMNS: &str = "seq, ente_id, cycle_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash";
-
-fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
-    Ok(AuditRecord {
-        seq: int(r, "seq")?,
-        ente_id: opt_text(r, "ente_id")?,
-        cycle_id: opt_text(r, "cycle_id")?,
-        at: text(r, "at")?,
-        actor: text(r, "actor")?,
-        action: text(r, "action")?,
-        entity: text(r, "entity")?,
-        entity_id: opt_text(r, "entity_id")?,
-        before: opt_text(r, "before")?,
-        after: opt_text(r, "after")?,
-        prev_hash: text(r, "prev_hash")?,
-        hash: text(r, "hash")?,
-    })
-}
+record!(AuditRecord in "audit_log" { seq, ente_id, cycle_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash });
 
 /// The number of the last record of the whole trail (0 when empty): it grows with every change.
 pub async fn last_seq(conn: &mut Conn) -> Result<i64, StoreError> {
@@ -105,28 +89,12 @@ pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option
 }
 
 pub async fn append(conn: &mut Conn, r: &AuditRecord) -> Result<(), StoreError> {
-    sqlx::query(sql(format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")))
-        .bind(r.seq)
-        .bind(r.ente_id.as_deref())
-        .bind(r.cycle_id.as_deref())
-        .bind(&r.at)
-        .bind(&r.actor)
-        .bind(&r.action)
-        .bind(&r.entity)
-        .bind(r.entity_id.as_deref())
-        .bind(r.before.as_deref())
-        .bind(r.after.as_deref())
-        .bind(&r.prev_hash)
-        .bind(&r.hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    insert_unscoped(conn, r).await
 }
 
 /// The records of an ente in order.
 pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<AuditRecord>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM audit_log WHERE ente_id = $1 ORDER BY seq"))).bind(&ente.0).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    read_all(&sqlx::query(select::<AuditRecord>("WHERE ente_id = $1 ORDER BY seq")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
 /// The `after` of the records of one action in one cycle, in order: what a use case wrote

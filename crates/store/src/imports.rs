@@ -1,6 +1,7 @@
 //! Files waiting in the import wizard between its steps.
 
-use crate::row::{int, opt_text, text};
+use crate::record::{self, Record, record, select};
+use crate::row::int;
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,43 +17,15 @@ pub struct Upload {
     pub uploaded_at: String,
 }
 
+record!(Upload in "import_upload" { id, owner, kind, cycle_year, filename, data, columns, uploaded_at });
+
 pub async fn insert(conn: &mut Conn, ente: &EnteId, u: &Upload) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO import_upload (id, ente_id, owner, kind, cycle_year, filename, data, columns, uploaded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&u.id)
-    .bind(&ente.0)
-    .bind(&u.owner)
-    .bind(&u.kind)
-    .bind(u.cycle_year.map(i64::from))
-    .bind(&u.filename)
-    .bind(u.data.clone())
-    .bind(&u.columns)
-    .bind(&u.uploaded_at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    record::insert(conn, ente, &[], u).await
 }
 
 pub async fn get(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<Upload>, StoreError> {
-    let row = sqlx::query("SELECT id, owner, kind, cycle_year, filename, data, columns, uploaded_at FROM import_upload WHERE ente_id = $1 AND id = $2")
-        .bind(&ente.0)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let Some(r) = row else { return Ok(None) };
-    let year: Option<i64> = sqlx::Row::try_get(&r, "cycle_year")?;
-    Ok(Some(Upload {
-        id: text(&r, "id")?,
-        owner: text(&r, "owner")?,
-        kind: text(&r, "kind")?,
-        cycle_year: year.and_then(|y| i32::try_from(y).ok()),
-        filename: text(&r, "filename")?,
-        data: sqlx::Row::try_get(&r, "data")?,
-        columns: opt_text(&r, "columns")?,
-        uploaded_at: text(&r, "uploaded_at")?,
-    }))
+    let row = sqlx::query(select::<Upload>("WHERE ente_id = $1 AND id = $2")).bind(&ente.0).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Upload::read).transpose()
 }
 
 pub async fn set_columns(conn: &mut Conn, ente: &EnteId, id: &str, columns: &str) -> Result<(), StoreError> {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::row::{opt_text, text};
+use crate::record::{self, read_all, record, select};
 use crate::{Conn, EnteId, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,45 +30,18 @@ pub async fn exists(conn: &mut Conn, ente: &EnteId, cycle_id: &str, person_id: &
     Ok(r.is_some())
 }
 
+record!(Notification in "notification" { id, cycle_id, person_id, kind, day, text, emailed_to, created_at });
+
 pub async fn insert(conn: &mut Conn, ente: &EnteId, n: &Notification) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO notification (id, ente_id, cycle_id, person_id, kind, day, text, emailed_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&n.id)
-    .bind(&ente.0)
-    .bind(&n.cycle_id)
-    .bind(&n.person_id)
-    .bind(&n.kind)
-    .bind(&n.day)
-    .bind(&n.text)
-    .bind(n.emailed_to.as_deref())
-    .bind(&n.created_at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    record::insert(conn, ente, &[], n).await
 }
 
 /// A person's notifications, newest first.
 pub async fn of_person(conn: &mut Conn, ente: &EnteId, person_id: &str) -> Result<Vec<Notification>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, cycle_id, person_id, kind, day, text, emailed_to, created_at FROM notification WHERE ente_id = $1 AND person_id = $2 ORDER BY day DESC, created_at DESC, id DESC",
-    )
-    .bind(&ente.0)
-    .bind(person_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notification {
-                id: text(r, "id")?,
-                cycle_id: text(r, "cycle_id")?,
-                person_id: text(r, "person_id")?,
-                kind: text(r, "kind")?,
-                day: text(r, "day")?,
-                text: text(r, "text")?,
-                emailed_to: opt_text(r, "emailed_to")?,
-                created_at: text(r, "created_at")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(select::<Notification>("WHERE ente_id = $1 AND person_id = $2 ORDER BY day DESC, created_at DESC, id DESC"))
+        .bind(&ente.0)
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    read_all(&rows)
 }

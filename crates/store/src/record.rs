@@ -19,6 +19,7 @@ use crate::{Conn, EnteId, StoreError};
 pub(crate) enum Cell {
     Text(Option<String>),
     Int(Option<i64>),
+    Bytes(Vec<u8>),
 }
 
 /// How a field's type is stored in one column, and read back.
@@ -70,6 +71,25 @@ impl Column for i32 {
     fn read(row: &AnyRow, table: &'static str, column: &'static str) -> Result<Self, StoreError> {
         let n = int(row, column)?;
         i32::try_from(n).map_err(|_| StoreError::Corrupt { table, column, value: n.to_string() })
+    }
+}
+
+impl Column for Option<i32> {
+    fn cell(&self) -> Cell {
+        Cell::Int(self.map(i64::from))
+    }
+    fn read(row: &AnyRow, table: &'static str, column: &'static str) -> Result<Self, StoreError> {
+        Option::<i64>::read(row, table, column)?.map(|n| i32::try_from(n).map_err(|_| StoreError::Corrupt { table, column, value: n.to_string() })).transpose()
+    }
+}
+
+/// A file's bytes.
+impl Column for Vec<u8> {
+    fn cell(&self) -> Cell {
+        Cell::Bytes(self.clone())
+    }
+    fn read(row: &AnyRow, _: &'static str, column: &'static str) -> Result<Self, StoreError> {
+        Ok(sqlx::Row::try_get(row, column)?)
     }
 }
 
@@ -167,7 +187,8 @@ pub(crate) use coded_column;
 /// A record of one table.
 pub(crate) trait Record: Sized {
     const TABLE: &'static str;
-    /// Its columns in the order of its fields; the first is its id, the key of the upsert.
+    /// Its columns in the order of its fields; the first is its id, the key of the upsert (a
+    /// record only read, or inserted, may start with any column).
     const COLUMNS: &'static [&'static str];
     fn cells(&self) -> Vec<Cell>;
     fn read(row: &AnyRow) -> Result<Self, StoreError>;
@@ -175,8 +196,10 @@ pub(crate) trait Record: Sized {
 
 /// Maps a struct to its table: `record!(Objective in "objective" { id, code, title, ... })`,
 /// a field stored under another name written `field = "column"`. The first field is the id.
+/// Fields kept in other tables (an act's pareri) are named after `without`: they read as empty
+/// and the caller fills them.
 macro_rules! record {
-    ($t:ident in $table:literal { $($field:ident $(= $column:literal)?),+ $(,)? }) => {
+    ($t:ident in $table:literal { $($field:ident $(= $column:literal)?),+ $(,)? } $(without { $($child:ident),+ })?) => {
         impl $crate::record::Record for $t {
             const TABLE: &'static str = $table;
             const COLUMNS: &'static [&'static str] = &[$($crate::record::record!(@column $field $($column)?)),+];
@@ -184,7 +207,10 @@ macro_rules! record {
                 vec![$($crate::record::Column::cell(&self.$field)),+]
             }
             fn read(row: &sqlx::any::AnyRow) -> Result<Self, $crate::StoreError> {
-                Ok(Self { $($field: $crate::record::Column::read(row, $table, $crate::record::record!(@column $field $($column)?))?),+ })
+                Ok(Self {
+                    $($field: $crate::record::Column::read(row, $table, $crate::record::record!(@column $field $($column)?))?,)+
+                    $($($child: Default::default(),)+)?
+                })
             }
         }
     };
@@ -214,6 +240,7 @@ fn bind(q: AnyQuery<'_>, cell: Cell) -> AnyQuery<'_> {
     match cell {
         Cell::Text(v) => q.bind(v),
         Cell::Int(v) => q.bind(v),
+        Cell::Bytes(v) => q.bind(v),
     }
 }
 
@@ -234,37 +261,50 @@ pub(crate) async fn insert<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(
 /// statement took 12 s for 50,000 budget lines, 10 rows take under 2 s).
 pub(crate) async fn insert_all<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(&'static str, &str)], records: &[R]) -> Result<(), StoreError> {
     const BATCH: usize = 10;
+    let scope = with_ente(ente, scope);
     for chunk in records.chunks(BATCH) {
-        let mut query = sqlx::query(sql(insert_sql::<R>(scope, chunk.len())));
+        let mut query = sqlx::query(sql(insert_sql::<R>(&scope, chunk.len())));
         for r in chunk {
-            query = bind_row(query, ente, scope, r);
+            query = bind_row(query, &scope, r);
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
+/// Inserts a record of a table no ente scopes: the enti themselves, the audit log (whose
+/// records carry their ente as a field).
+pub(crate) async fn insert_unscoped<R: Record>(conn: &mut Conn, r: &R) -> Result<(), StoreError> {
+    bind_row(sqlx::query(sql(insert_sql::<R>(&[], 1))), &[], r).execute(&mut *conn).await?;
+    Ok(())
+}
+
 async fn write<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(&'static str, &str)], r: &R, rewrite: bool) -> Result<(), StoreError> {
-    let mut q = insert_sql::<R>(scope, 1);
+    let scope = with_ente(ente, scope);
+    let mut q = insert_sql::<R>(&scope, 1);
     if rewrite {
         let set: Vec<String> = R::COLUMNS[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
         q.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {} WHERE {}.ente_id = excluded.ente_id", R::COLUMNS[0], set.join(", "), R::TABLE));
     }
-    bind_row(sqlx::query(sql(q)), ente, scope, r).execute(&mut *conn).await?;
+    bind_row(sqlx::query(sql(q)), &scope, r).execute(&mut *conn).await?;
     Ok(())
 }
 
-/// `INSERT INTO table (ente_id, scope…, columns…) VALUES (…), …` for `rows` records.
+/// The ente's column first, then the other columns of the scope.
+fn with_ente<'s>(ente: &'s EnteId, scope: &[(&'static str, &'s str)]) -> Vec<(&'static str, &'s str)> {
+    std::iter::once(("ente_id", ente.0.as_str())).chain(scope.iter().copied()).collect()
+}
+
+/// `INSERT INTO table (scope…, columns…) VALUES (…), …` for `rows` records.
 fn insert_sql<R: Record>(scope: &[(&'static str, &str)], rows: usize) -> String {
-    let names: Vec<&str> = std::iter::once("ente_id").chain(scope.iter().map(|(c, _)| *c)).chain(R::COLUMNS.iter().copied()).collect();
+    let names: Vec<&str> = scope.iter().map(|(c, _)| *c).chain(R::COLUMNS.iter().copied()).collect();
     let width = names.len();
     let values: Vec<String> = (0..rows).map(|i| format!("({})", (1..=width).map(|k| format!("${}", i * width + k)).collect::<Vec<_>>().join(", "))).collect();
     format!("INSERT INTO {} ({}) VALUES {}", R::TABLE, names.join(", "), values.join(", "))
 }
 
 /// Binds one record's values in the order of [`insert_sql`].
-fn bind_row<'q, R: Record>(mut query: AnyQuery<'q>, ente: &'q EnteId, scope: &[(&'static str, &'q str)], r: &R) -> AnyQuery<'q> {
-    query = query.bind(&ente.0);
+fn bind_row<'q, R: Record>(mut query: AnyQuery<'q>, scope: &[(&'static str, &'q str)], r: &R) -> AnyQuery<'q> {
     for (_, v) in scope {
         query = query.bind(*v);
     }

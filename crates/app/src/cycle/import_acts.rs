@@ -126,7 +126,7 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
             None => counts.created.push(a.code.clone()),
         }
         if !dry_run {
-            acts::save(&mut tx, &ente.id, a, before.is_none()).await?;
+            acts::save(&mut tx, &ente.id, a).await?;
             audit::record(&mut tx, actor, Some(&ente.id), Change { action: "import atti", entity: "atto", entity_id: Some(&a.id), before, after: Some(a) })
                 .await?;
         }
