@@ -22,7 +22,7 @@ fn dimensions() -> Vec<Dimension> {
 /// The engine alone: every KPI, objective, unit, dimension and the ente, in memory.
 #[divan::bench(sample_count = 10)]
 fn engine_in_memory(bencher: divan::Bencher) {
-    let m = metropoli::generate("cycle", dimensions());
+    let m = metropoli::generate(&traguardi_domain::cycle::CycleId("cycle".into()), dimensions());
     let rules = ScoringRules::default();
     bencher.bench(|| compute(&m.plan_data(), &rules));
 }

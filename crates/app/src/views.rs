@@ -2,7 +2,8 @@
 //! correction after the close, an audit record. The pages, the API's JSON and the command line's
 //! `--format json` are made of these, never of the store's rows: a column renamed or an id added
 //! in the database changes a `From` below, not the answer users' scripts read (docs/api.md).
-//! They name things by their codes and years; database ids stay inside the app.
+//! They name things by their codes and years; database ids stay inside the app, but for a
+//! value's version, whose identifier is how the audit trail names it.
 //!
 //! The records without database ids (objectives, KPIs, the Relazione's path, the ente) are the
 //! domain's own types, already independent of the columns they are stored in.
@@ -14,6 +15,8 @@ use traguardi_domain::plan::value_status::ValueStatus;
 /// One version of a KPI's value for a period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Value {
+    /// The version's identifier: the `entity_id` of its records in the audit trail.
+    pub id: String,
     /// The KPI's code.
     pub kpi: String,
     pub period_end: NaiveDate,
@@ -33,6 +36,7 @@ pub struct Value {
 impl Value {
     pub(crate) fn of(m: &traguardi_store::plan::Measurement, kpi: &str) -> Value {
         Value {
+            id: m.id.clone(),
             kpi: kpi.into(),
             period_end: m.period_end,
             version: m.version,

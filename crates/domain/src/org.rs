@@ -151,7 +151,7 @@ pub fn parents_first<T>(items: &[T], code: impl Fn(&T) -> &str, parent: impl Fn(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrgUnit {
     pub id: String,
-    pub cycle_id: String,
+    pub cycle_id: crate::cycle::CycleId,
     pub lineage_id: String,
     pub code: String,
     pub name: String,

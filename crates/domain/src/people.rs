@@ -299,7 +299,7 @@ impl Person {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assignment {
     pub id: String,
-    pub cycle_id: String,
+    pub cycle_id: crate::cycle::CycleId,
     pub person_id: String,
     pub unit_id: String,
     pub role: Role,

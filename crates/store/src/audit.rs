@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::record::{insert_unscoped, read_all, record, select};
 use crate::row::{int, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 /// A record as stored. `hash` = SHA-256 over `prev_hash` and the record's content (computed by
 /// the app crate, which owns the canonical form).
@@ -99,10 +100,10 @@ pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<AuditRecord>,
 
 /// The `after` of the records of one action in one cycle, in order: what a use case wrote
 /// when it took that step (e.g. the act cited by each approval of objectives).
-pub async fn afters_in_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, action: &str) -> Result<Vec<String>, StoreError> {
+pub async fn afters_in_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, action: &str) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query("SELECT after FROM audit_log WHERE ente_id = $1 AND cycle_id = $2 AND action = $3 AND after IS NOT NULL ORDER BY seq")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(action)
         .fetch_all(&mut *conn)
         .await?;

@@ -5,10 +5,11 @@ use serde::Serialize;
 use crate::record::{self, read_all, record, select};
 use crate::row::{boolean, opt_text, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Closed {
-    pub cycle_id: String,
+    pub cycle_id: CycleId,
     pub closed_at: String,
     pub closed_by: String,
     /// SHA-256 of `snapshot`, hex.
@@ -26,7 +27,7 @@ const CLOSE_COLUMNS: &str = "cycle_id, closed_at, closed_by, content_hash, snaps
 fn closed_from_row(r: &sqlx::any::AnyRow) -> Result<Closed, StoreError> {
     let seq: Option<i64> = sqlx::Row::try_get(r, "audit_seq")?;
     Ok(Closed {
-        cycle_id: text(r, "cycle_id")?,
+        cycle_id: CycleId(text(r, "cycle_id")?),
         closed_at: text(r, "closed_at")?,
         closed_by: text(r, "closed_by")?,
         content_hash: text(r, "content_hash")?,
@@ -46,10 +47,10 @@ pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Closed>, Stor
     rows.iter().map(closed_from_row).collect()
 }
 
-pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Closed>, StoreError> {
+pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Option<Closed>, StoreError> {
     let row = sqlx::query(crate::row::sql(format!("SELECT {CLOSE_COLUMNS} FROM cycle_close WHERE ente_id = $1 AND cycle_id = $2")))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(closed_from_row).transpose()
@@ -60,7 +61,7 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), St
         "INSERT INTO cycle_close (cycle_id, ente_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(&c.cycle_id)
+    .bind(c.cycle_id.as_str())
     .bind(&ente.0)
     .bind(&c.closed_at)
     .bind(&c.closed_by)
@@ -76,12 +77,12 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), St
 }
 
 /// Records the audit chain's head reached by the close.
-pub async fn set_audit_head(conn: &mut Conn, ente: &EnteId, cycle_id: &str, head: Option<&(i64, String)>) -> Result<(), StoreError> {
+pub async fn set_audit_head(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, head: Option<&(i64, String)>) -> Result<(), StoreError> {
     sqlx::query("UPDATE cycle_close SET audit_seq = $1, audit_hash = $2 WHERE ente_id = $3 AND cycle_id = $4")
         .bind(head.map(|(s, _)| *s))
         .bind(head.map(|(_, h)| h.as_str()))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -106,14 +107,14 @@ record!(Correction in "close_correction" {
 });
 
 /// Records a correction of the closed cycle: never rewritten.
-pub async fn insert_correction(conn: &mut Conn, ente: &EnteId, cycle_id: &str, c: &Correction) -> Result<(), StoreError> {
-    record::insert(conn, ente, &[("cycle_id", cycle_id)], c).await
+pub async fn insert_correction(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, c: &Correction) -> Result<(), StoreError> {
+    record::insert(conn, ente, &[("cycle_id", cycle_id.as_str())], c).await
 }
 
-pub async fn corrections(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Correction>, StoreError> {
+pub async fn corrections(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Correction>, StoreError> {
     let rows = sqlx::query(select::<Correction>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, id"))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     read_all(&rows)

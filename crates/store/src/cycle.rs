@@ -5,10 +5,11 @@ use traguardi_domain::cycle::CycleCalendar;
 
 use crate::row::{date, int, iso, sql, text};
 use crate::{Conn, EnteId, StoreError, new_id};
+use traguardi_domain::cycle::CycleId;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Cycle {
-    pub id: String,
+    pub id: CycleId,
     pub calendar: CycleCalendar,
 }
 
@@ -23,7 +24,7 @@ const COLUMNS: &str = "id, year, triennium_from, triennium_to, starts, ends, pia
 fn from_row(r: &sqlx::any::AnyRow) -> Result<Cycle, StoreError> {
     let year = |c: &str| -> Result<i32, StoreError> { Ok(i32::try_from(int(r, c)?).unwrap_or_default()) };
     Ok(Cycle {
-        id: text(r, "id")?,
+        id: CycleId(text(r, "id")?),
         calendar: CycleCalendar {
             year: year("year")?,
             triennium_from: year("triennium_from")?,
@@ -53,7 +54,7 @@ pub async fn insert(conn: &mut Conn, ente: &EnteId, cal: &CycleCalendar) -> Resu
     .bind(iso(cal.relazione_due))
     .execute(&mut *conn)
     .await?;
-    Ok(Cycle { id, calendar: cal.clone() })
+    Ok(Cycle { id: CycleId(id), calendar: cal.clone() })
 }
 
 pub async fn by_year(conn: &mut Conn, ente: &EnteId, year: i32) -> Result<Option<Cycle>, StoreError> {
@@ -75,11 +76,11 @@ pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreErr
 /// change of the cycle's data. On PostgreSQL this closes the race between a change that checked
 /// the cycle open and a close committing meanwhile: the close waits for the changes in flight,
 /// and a change after it sees it closed. (SQLite's transactions are one writer at a time.)
-pub async fn lock(conn: &mut Conn, cycle_id: &str, exclusive: bool) -> Result<(), StoreError> {
+pub async fn lock(conn: &mut Conn, cycle_id: &CycleId, exclusive: bool) -> Result<(), StoreError> {
     if conn.backend_name() != "PostgreSQL" {
         return Ok(());
     }
     let sql = if exclusive { "SELECT id FROM cycle WHERE id = $1 FOR UPDATE" } else { "SELECT id FROM cycle WHERE id = $1 FOR SHARE" };
-    sqlx::query(sql).bind(cycle_id).execute(&mut *conn).await?;
+    sqlx::query(sql).bind(cycle_id.as_str()).execute(&mut *conn).await?;
     Ok(())
 }

@@ -4,11 +4,12 @@ use serde::Serialize;
 
 use crate::record::{self, read_all, record, select};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     pub id: String,
-    pub cycle_id: String,
+    pub cycle_id: CycleId,
     pub person_id: String,
     pub kind: String,
     pub day: String,
@@ -18,10 +19,10 @@ pub struct Notification {
 }
 
 /// Whether the person already has this kind of notification for the cycle on that day.
-pub async fn exists(conn: &mut Conn, ente: &EnteId, cycle_id: &str, person_id: &str, kind: &str, day: &str) -> Result<bool, StoreError> {
+pub async fn exists(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, person_id: &str, kind: &str, day: &str) -> Result<bool, StoreError> {
     let r = sqlx::query("SELECT id FROM notification WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3 AND kind = $4 AND day = $5")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(person_id)
         .bind(kind)
         .bind(day)

@@ -7,25 +7,26 @@ pub use traguardi_domain::org::OrgUnit;
 use crate::record::{Record, coded_column, columns, read_all, record, select, upsert};
 use crate::row::{int, sql, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 record!(OrgUnit in "org_unit" { id, cycle_id, lineage_id, code, name, kind, parent_id, cdr, responsible_id, valid_from, valid_to, position });
 coded_column!(UnitKind, UnitKind::parse);
 
 /// The units of a cycle, in tree order of insertion (parents are always stored before children).
-pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<OrgUnit>, StoreError> {
+pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<OrgUnit>, StoreError> {
     read_all(
         &sqlx::query(select::<OrgUnit>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code"))
             .bind(&ente.0)
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .fetch_all(&mut *conn)
             .await?,
     )
 }
 
-pub async fn by_code(conn: &mut Conn, ente: &EnteId, cycle_id: &str, code: &str) -> Result<Option<OrgUnit>, StoreError> {
+pub async fn by_code(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, code: &str) -> Result<Option<OrgUnit>, StoreError> {
     let row = sqlx::query(select::<OrgUnit>("WHERE ente_id = $1 AND cycle_id = $2 AND code = $3"))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(code)
         .fetch_optional(&mut *conn)
         .await?;

@@ -13,6 +13,7 @@ pub use traguardi_domain::pay::relazione::{Relazione, RelazioneState};
 use crate::record::{read_all, record, select, upsert};
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
+use traguardi_domain::cycle::CycleId;
 
 fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Decimal, StoreError> {
     coded(r, table, col, Decimal::from_str)
@@ -22,21 +23,21 @@ fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) ->
     opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
 }
 
-pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<AbsenceRow>, StoreError> {
+pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<AbsenceRow>, StoreError> {
     let rows = sqlx::query("SELECT person_id, cause, days FROM absence WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, cause")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(|r| Ok(AbsenceRow { person_id: text(r, "person_id")?, cause: text(r, "cause")?, days: decimal(r, "absence", "days")? })).collect()
 }
 
 /// Replaces the absences of the given people in a cycle.
-pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, people: &[String], rows: &[AbsenceRow]) -> Result<(), StoreError> {
+pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, people: &[String], rows: &[AbsenceRow]) -> Result<(), StoreError> {
     for p in people {
         sqlx::query("DELETE FROM absence WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
             .bind(&ente.0)
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .bind(p)
             .execute(&mut *conn)
             .await?;
@@ -45,7 +46,7 @@ pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, pe
         sqlx::query("INSERT INTO absence (id, ente_id, cycle_id, person_id, cause, days) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(new_id())
             .bind(&ente.0)
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .bind(&a.person_id)
             .bind(&a.cause)
             .bind(a.days.normalize().to_string())
@@ -58,16 +59,16 @@ pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &str, pe
 const EVALUATION_COLUMNS: &str = "person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, \
                                   contested_on, conciliation, conciliated, note";
 
-pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<EvaluationRow>, StoreError> {
+pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<EvaluationRow>, StoreError> {
     let rows = sqlx::query(crate::row::sql(format!("SELECT {EVALUATION_COLUMNS} FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id")))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     let t = "evaluation";
     let item_rows = sqlx::query("SELECT person_id, code, value FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, code")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     let mut items: std::collections::HashMap<String, Vec<(String, Decimal)>> = std::collections::HashMap::new();
@@ -98,10 +99,10 @@ pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Resu
 }
 
 /// Writes a person's evaluation of the cycle, replacing the one stored.
-pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: &EvaluationRow) -> Result<(), StoreError> {
+pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, e: &EvaluationRow) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(&e.person_id)
         .execute(&mut *conn)
         .await?;
@@ -111,7 +112,7 @@ pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: 
     )))
     .bind(new_id())
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .bind(&e.person_id)
     .bind(e.evaluator_id.as_deref())
     .bind(e.reviewer_id.as_deref())
@@ -129,13 +130,13 @@ pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: 
     .await?;
     sqlx::query("DELETE FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(&e.person_id)
         .execute(&mut *conn)
         .await?;
     for (code, value) in &e.items {
         sqlx::query("INSERT INTO evaluation_item (cycle_id, ente_id, person_id, code, value) VALUES ($1, $2, $3, $4, $5)")
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .bind(&ente.0)
             .bind(&e.person_id)
             .bind(code)
@@ -146,10 +147,10 @@ pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &str, e: 
     Ok(())
 }
 
-pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind) -> Result<Option<Fund>, StoreError> {
+pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, kind: FundKind) -> Result<Option<Fund>, StoreError> {
     let Some(f) = sqlx::query("SELECT id, cap_cents, certified_by, certified_on FROM fund WHERE ente_id = $1 AND cycle_id = $2 AND kind = $3")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(kind.code())
         .fetch_optional(&mut *conn)
         .await?
@@ -183,10 +184,10 @@ pub async fn fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind
 }
 
 /// Replaces a fund of a cycle.
-pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: FundKind, f: &Fund, at: &str) -> Result<(), StoreError> {
+pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, kind: FundKind, f: &Fund, at: &str) -> Result<(), StoreError> {
     if let Some(old) = sqlx::query("SELECT id FROM fund WHERE ente_id = $1 AND cycle_id = $2 AND kind = $3")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(kind.code())
         .fetch_optional(&mut *conn)
         .await?
@@ -199,7 +200,7 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &str, kind: Fun
     sqlx::query("INSERT INTO fund (id, ente_id, cycle_id, kind, cap_cents, certified_by, certified_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&id)
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(kind.code())
         .bind(f.cap.map(Cents::get))
         .bind(f.certified_by.as_deref())
@@ -242,10 +243,10 @@ pub struct Scenario {
 
 record!(Scenario in "pay_scenario" { id, name, rules, overrides, result, result_hash, created_at, created_by, approved_at, approved_by });
 
-pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Scenario>, StoreError> {
+pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Scenario>, StoreError> {
     let rows = sqlx::query(select::<Scenario>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, name"))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     read_all(&rows)
@@ -253,8 +254,8 @@ pub async fn scenarios(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result
 
 /// Writes a scenario of the cycle: a new one, or the one with its id recomputed (the caller
 /// keeps the id of the scenario of the same name and checks it is not approved).
-pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &str, s: &Scenario) -> Result<(), StoreError> {
-    upsert(conn, ente, &[("cycle_id", cycle_id)], s).await
+pub async fn save_scenario(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, s: &Scenario) -> Result<(), StoreError> {
+    upsert(conn, ente, &[("cycle_id", cycle_id.as_str())], s).await
 }
 
 pub async fn approve_scenario(conn: &mut Conn, ente: &EnteId, id: &str, by: &str, at: &str) -> Result<(), StoreError> {
@@ -273,11 +274,11 @@ pub async fn delete_scenario(conn: &mut Conn, ente: &EnteId, id: &str) -> Result
     Ok(())
 }
 
-pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Option<Relazione>, StoreError> {
+pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Option<Relazione>, StoreError> {
     let r =
         sqlx::query("SELECT state, act_code, approved_on, validated_on, validated_by, published_on, note FROM relazione WHERE ente_id = $1 AND cycle_id = $2")
             .bind(&ente.0)
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .fetch_optional(&mut *conn)
             .await?;
     r.map(|r| {
@@ -294,13 +295,13 @@ pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result
     .transpose()
 }
 
-pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &Relazione, at: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM relazione WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id).execute(&mut *conn).await?;
+pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, r: &Relazione, at: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM relazione WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id.as_str()).execute(&mut *conn).await?;
     sqlx::query(
         "INSERT INTO relazione (cycle_id, ente_id, state, act_code, approved_on, validated_on, validated_by, published_on, note, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .bind(&ente.0)
     .bind(r.state.code())
     .bind(r.act_code.as_deref())
@@ -316,26 +317,26 @@ pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &
 }
 
 /// The result-pay base of each managerial position of a cycle: unit id → base.
-pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<(String, Cents)>, StoreError> {
+pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<(String, Cents)>, StoreError> {
     let rows = sqlx::query("SELECT unit_id, base_cents FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 ORDER BY unit_id")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(|r| Ok((text(r, "unit_id")?, Cents::new(int(r, "base_cents")?)))).collect()
 }
 
 /// Replaces the positions of the given units.
-pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &str, rows: &[(String, Cents)]) -> Result<(), StoreError> {
+pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, rows: &[(String, Cents)]) -> Result<(), StoreError> {
     for (unit, base) in rows {
         sqlx::query("DELETE FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 AND unit_id = $3")
             .bind(&ente.0)
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .bind(unit)
             .execute(&mut *conn)
             .await?;
         sqlx::query("INSERT INTO position_pay (cycle_id, ente_id, unit_id, base_cents) VALUES ($1, $2, $3, $4)")
-            .bind(cycle_id)
+            .bind(cycle_id.as_str())
             .bind(&ente.0)
             .bind(unit)
             .bind(base.get())

@@ -9,6 +9,7 @@ pub use traguardi_domain::people::{Assignment, Person};
 use crate::record::{Record, read_all, record, select, upsert};
 use crate::row::{boolean, coded, date, iso, opt_date, sql, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 record!(Person in "person" { id, matricola, family_name, given_name, title, email });
 
@@ -19,7 +20,7 @@ fn assignment_from_row(r: &sqlx::any::AnyRow) -> Result<Assignment, StoreError> 
     let kind = coded(r, "assignment", "part_time_kind", PartTimeKind::parse)?;
     Ok(Assignment {
         id: text(r, "id")?,
-        cycle_id: text(r, "cycle_id")?,
+        cycle_id: CycleId(text(r, "cycle_id")?),
         person_id: text(r, "person_id")?,
         unit_id: text(r, "unit_id")?,
         role: coded(r, "assignment", "role", Role::parse)?,
@@ -50,20 +51,20 @@ pub async fn upsert_person(conn: &mut Conn, ente: &EnteId, p: &Person) -> Result
     Ok(person)
 }
 
-pub async fn assignments_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Assignment>, StoreError> {
+pub async fn assignments_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Assignment>, StoreError> {
     let rows = sqlx::query(sql(format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE ente_id = $1 AND cycle_id = $2 ORDER BY starts, id")))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(assignment_from_row).collect()
 }
 
 /// Removes a person's assignments in a cycle, before the import writes the new ones.
-pub async fn delete_assignments(conn: &mut Conn, ente: &EnteId, cycle_id: &str, person_id: &str) -> Result<u64, StoreError> {
+pub async fn delete_assignments(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, person_id: &str) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM assignment WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .bind(person_id)
         .execute(&mut *conn)
         .await?;
@@ -74,7 +75,7 @@ pub async fn insert_assignment(conn: &mut Conn, ente: &EnteId, a: &Assignment) -
     sqlx::query(sql(format!("INSERT INTO assignment (ente_id, {ASSIGNMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")))
         .bind(&ente.0)
         .bind(&a.id)
-        .bind(&a.cycle_id)
+        .bind(a.cycle_id.as_str())
         .bind(&a.person_id)
         .bind(&a.unit_id)
         .bind(a.role.code())

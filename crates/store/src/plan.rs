@@ -12,6 +12,7 @@ pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi,
 use crate::record::{Cell, Column, Record, coded_column, columns, insert, read_all, record, select, upsert};
 use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
@@ -61,10 +62,10 @@ record!(Objective in "objective" {
 });
 coded_column!(State, |s| State::parse(s).ok_or(()));
 
-pub async fn objectives(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Objective>, StoreError> {
+pub async fn objectives(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Objective>, StoreError> {
     let rows = sqlx::query(select::<Objective>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code"))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     read_all(&rows)
@@ -96,19 +97,22 @@ impl Column for Rule {
 }
 
 /// Moves every objective of a cycle to `state` (the close moves them all to `chiuso`).
-pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str, state: State) -> Result<(), StoreError> {
+pub async fn set_state_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, state: State) -> Result<(), StoreError> {
     sqlx::query("UPDATE objective SET state = $1 WHERE ente_id = $2 AND cycle_id = $3")
         .bind(state.code())
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn kpis(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Kpi>, StoreError> {
-    let rows =
-        sqlx::query(select::<Kpi>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code")).bind(&ente.0).bind(cycle_id).fetch_all(&mut *conn).await?;
+pub async fn kpis(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Kpi>, StoreError> {
+    let rows = sqlx::query(select::<Kpi>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY position, code"))
+        .bind(&ente.0)
+        .bind(cycle_id.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
     read_all(&rows)
 }
 
@@ -119,13 +123,13 @@ pub async fn save_kpi(conn: &mut Conn, ente: &EnteId, k: &Kpi) -> Result<(), Sto
 
 // ---- targets
 
-pub async fn targets(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Target>, StoreError> {
+pub async fn targets(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Target>, StoreError> {
     let rows = sqlx::query(
         "SELECT t.kpi_id, t.year, t.period_end, t.value FROM kpi_target t JOIN kpi k ON k.id = t.kpi_id
          WHERE t.ente_id = $1 AND k.cycle_id = $2 ORDER BY t.kpi_id, t.year, t.period_end",
     )
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -190,27 +194,27 @@ pub async fn latest_measurement_locked(conn: &mut Conn, ente: &EnteId, kpi_id: &
     row.as_ref().map(Measurement::read).transpose()
 }
 
-pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Measurement>, StoreError> {
+pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Measurement>, StoreError> {
     let cols = columns::<Measurement>(Some("m"));
     let rows = sqlx::query(sql(format!(
         "SELECT {cols} FROM measurement m JOIN kpi k ON k.id = m.kpi_id
          WHERE m.ente_id = $1 AND k.cycle_id = $2 ORDER BY m.kpi_id, m.period_end, m.version"
     )))
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
     read_all(&rows)
 }
 
 /// The approved versions of every measurement of the cycle, by KPI, period and version.
-pub async fn approved_values(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<ApprovedValue>, StoreError> {
+pub async fn approved_values(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<ApprovedValue>, StoreError> {
     let rows = sqlx::query(
         "SELECT m.kpi_id, m.period_end, m.version, m.value, m.not_assessable, m.note FROM measurement m JOIN kpi k ON k.id = m.kpi_id
          WHERE m.ente_id = $1 AND k.cycle_id = $2 AND m.status = 'approved' ORDER BY m.kpi_id, m.period_end, m.version",
     )
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -269,13 +273,13 @@ pub struct Contribution {
     pub share: Option<Decimal>,
 }
 
-pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Contribution>, StoreError> {
+pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Contribution>, StoreError> {
     let rows = sqlx::query(
         "SELECT c.objective_id, c.unit_id, c.share FROM objective_contribution c JOIN objective o ON o.id = c.objective_id
          WHERE c.ente_id = $1 AND o.cycle_id = $2 ORDER BY o.position, c.unit_id",
     )
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
@@ -371,14 +375,14 @@ fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<Evidence, StoreError> {
 }
 
 /// Evidence of the cycle's measurements, without the bytes, in the order they came.
-pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Evidence>, StoreError> {
+pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Evidence>, StoreError> {
     let rows = sqlx::query(sql(format!(
         "SELECT {EVIDENCE_COLUMNS} FROM evidence e
          JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id
          WHERE e.ente_id = $1 AND k.cycle_id = $2 ORDER BY e.uploaded_at, e.filename"
     )))
     .bind(&ente.0)
-    .bind(cycle_id)
+    .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(evidence_from_row).collect()
@@ -386,7 +390,7 @@ pub async fn evidence_list(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Re
 
 /// The cycle and the unit that measures the KPI an evidence file belongs to (the KPI's owner,
 /// else its objective's unit).
-pub async fn evidence_place(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<(String, Option<String>)>, StoreError> {
+pub async fn evidence_place(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<Option<(CycleId, Option<String>)>, StoreError> {
     let row = sqlx::query(
         "SELECT k.cycle_id, COALESCE(k.owner_unit_id, o.unit_id) AS unit_id FROM evidence e
          JOIN measurement m ON m.id = e.measurement_id JOIN kpi k ON k.id = m.kpi_id JOIN objective o ON o.id = k.objective_id
@@ -396,7 +400,7 @@ pub async fn evidence_place(conn: &mut Conn, ente: &EnteId, id: &str) -> Result<
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok((text(&r, "cycle_id")?, opt_text(&r, "unit_id")?))).transpose()
+    row.map(|r| Ok((CycleId(text(&r, "cycle_id")?), opt_text(&r, "unit_id")?))).transpose()
 }
 
 /// One evidence file with its bytes.

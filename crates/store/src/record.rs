@@ -93,6 +93,15 @@ impl Column for Vec<u8> {
     }
 }
 
+impl Column for traguardi_domain::cycle::CycleId {
+    fn cell(&self) -> Cell {
+        Cell::Text(Some(self.0.clone()))
+    }
+    fn read(row: &AnyRow, _: &'static str, column: &'static str) -> Result<Self, StoreError> {
+        text(row, column).map(traguardi_domain::cycle::CycleId)
+    }
+}
+
 /// Stored as 0 or 1.
 impl Column for bool {
     fn cell(&self) -> Cell {

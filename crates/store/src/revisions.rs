@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::record::{self, read_all, record, select};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::cycle::CycleId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Revision {
@@ -27,14 +28,14 @@ record!(Revision in "revision" {
 });
 
 /// Records a rimodulazione of the cycle: never rewritten.
-pub async fn insert(conn: &mut Conn, ente: &EnteId, cycle_id: &str, r: &Revision) -> Result<(), StoreError> {
-    record::insert(conn, ente, &[("cycle_id", cycle_id)], r).await
+pub async fn insert(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, r: &Revision) -> Result<(), StoreError> {
+    record::insert(conn, ente, &[("cycle_id", cycle_id.as_str())], r).await
 }
 
-pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &str) -> Result<Vec<Revision>, StoreError> {
+pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Revision>, StoreError> {
     let rows = sqlx::query(select::<Revision>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY created_at, id"))
         .bind(&ente.0)
-        .bind(cycle_id)
+        .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
     read_all(&rows)

@@ -25,10 +25,10 @@ fn ente_of(code: &str, name: &str) -> NewEnte {
     }
 }
 
-fn unit(cycle_id: &str, lineage: &str, code: &str, name: &str, parent: Option<&str>, year: i32) -> OrgUnit {
+fn unit(cycle_id: &traguardi_domain::cycle::CycleId, lineage: &str, code: &str, name: &str, parent: Option<&str>, year: i32) -> OrgUnit {
     OrgUnit {
         id: new_id(),
-        cycle_id: cycle_id.into(),
+        cycle_id: cycle_id.clone(),
         lineage_id: lineage.into(),
         code: code.into(),
         name: name.into(),

@@ -31,10 +31,10 @@ pub async fn record_in_cycle<B: Serialize, A: Serialize>(
     conn: &mut Conn,
     actor: &Actor,
     ente: &EnteId,
-    cycle_id: &str,
+    cycle_id: &traguardi_domain::cycle::CycleId,
     change: Change<'_, B, A>,
 ) -> Result<(), AppError> {
-    append(conn, actor, Some(ente), Some(cycle_id), change).await
+    append(conn, actor, Some(ente), Some(cycle_id.as_str()), change).await
 }
 
 async fn append<B: Serialize, A: Serialize>(
@@ -133,7 +133,7 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
     let ente = crate::org::enti::resolve(&mut conn, ente_code).await?;
     let all = audit::of_ente(&mut conn, &ente.id).await?;
     let years: std::collections::HashMap<String, i32> =
-        traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.id.clone(), c.year())).collect();
+        traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.year(), c.id.0)).map(|(y, id)| (id, y)).collect();
     let mut verified = verify_chain(&all).map(|()| all.len());
     if verified.is_ok()
         && let Some(gap) = audit::first_gap(&mut conn).await?
@@ -147,7 +147,7 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
             if !chain.iter().any(|(s, h)| s == seq && h == hash) {
                 verified = Err(said!(
                     "il registro di audit non raggiunge la testa registrata dalla chiusura del {year} (n. {seq}, {hash}): record rimossi",
-                    year = years.get(&c.cycle_id).copied().unwrap_or_default(),
+                    year = years.get(c.cycle_id.as_str()).copied().unwrap_or_default(),
                     seq,
                     hash = &hash[..12.min(hash.len())]
                 ));

@@ -24,12 +24,18 @@ impl UnitScope {
     /// Where the actor exercises `right` by the roles that give it on their own units only, in
     /// a cycle (empty for the console and the public: the console is not limited by it, the
     /// public has none).
-    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, right: Right) -> Result<UnitScope, AppError> {
+    pub async fn of(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &traguardi_domain::cycle::CycleId, right: Right) -> Result<UnitScope, AppError> {
         UnitScope::of_roles(conn, actor, ente, cycle_id, &actor.roles_on_units(right)).await
     }
 
     /// Where the actor's `roles` act in a cycle.
-    pub async fn of_roles(conn: &mut Conn, actor: &Actor, ente: &Ente, cycle_id: &str, roles: &[AccountRole]) -> Result<UnitScope, AppError> {
+    pub async fn of_roles(
+        conn: &mut Conn,
+        actor: &Actor,
+        ente: &Ente,
+        cycle_id: &traguardi_domain::cycle::CycleId,
+        roles: &[AccountRole],
+    ) -> Result<UnitScope, AppError> {
         let mut scope = UnitScope::default();
         if let Some(lineages) = actor.units_of(roles).filter(|l| !l.is_empty()) {
             let all = org::of_cycle(conn, &ente.id, cycle_id).await?;

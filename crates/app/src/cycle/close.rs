@@ -42,7 +42,7 @@ pub struct CloseReport {
 /// sorted by its codes.
 async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, AppError> {
     let data = scores::read(conn, ente.clone(), cycle.clone()).await?;
-    let (e, c) = (&ente.id, cycle.id.as_str());
+    let (e, c) = (&ente.id, &cycle.id);
     let matricola: HashMap<String, String> = traguardi_store::people::persons(conn, e).await?.into_iter().map(|p| (p.id, p.matricola)).collect();
     let pay_rules = crate::pay::payouts::rules_of(conn, ente, cycle).await?;
     let revisions = traguardi_store::revisions::of_cycle(conn, e, c).await?;
@@ -245,7 +245,7 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
         actor,
         &ente.id,
         &cycle.id,
-        Change { action: "chiudi ciclo", entity: "ciclo", entity_id: Some(&cycle.id), before: None::<&()>, after: Some(&after) },
+        Change { action: "chiudi ciclo", entity: "ciclo", entity_id: Some(cycle.id.as_str()), before: None::<&()>, after: Some(&after) },
     )
     .await?;
     // The audit chain's head is the close's own record: `audit --verify` checks that the trail
@@ -421,7 +421,7 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
         actor,
         &ente.id,
         &cycle.id,
-        Change { action: "correzione dopo la chiusura", entity: "correzione", entity_id: Some(&c.id), before: None::<&()>, after: Some(&c) },
+        Change { action: "correzione dopo la chiusura", entity: "correzione", entity_id: Some(c.id.as_str()), before: None::<&()>, after: Some(&c) },
     )
     .await?;
     tx.commit().await?;

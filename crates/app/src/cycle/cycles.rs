@@ -32,7 +32,7 @@ pub async fn ensure(conn: &mut Conn, actor: &Actor, ente: &Ente, year: i32) -> R
         actor,
         &ente.id,
         &c.id,
-        Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(&c.id), before: None, after: Some(&c) },
+        Change::<(), _> { action: "crea", entity: "ciclo", entity_id: Some(c.id.as_str()), before: None, after: Some(&c) },
     )
     .await?;
     Ok((c, true))

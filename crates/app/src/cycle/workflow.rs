@@ -170,7 +170,7 @@ struct Scope {
 }
 
 impl Scope {
-    async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &str) -> Result<Scope, AppError> {
+    async fn of(conn: &mut traguardi_store::Conn, actor: &Actor, ente: &Ente, cycle_id: &traguardi_domain::cycle::CycleId) -> Result<Scope, AppError> {
         let wide = actor.roles().map(|r| r.iter().copied().filter(|x| reach(*x, Right::MoveObjectives) == Reach::Ente).collect::<Vec<_>>());
         let mut scoped = Vec::new();
         for role in actor.roles_on_units(Right::MoveObjectives) {
@@ -199,7 +199,11 @@ impl Scope {
 
 /// The acts cited when objectives of the cycle were approved, each once, in the order first
 /// cited: the Giunta's deliberation and the determinations of the details.
-pub async fn approving_acts(conn: &mut traguardi_store::Conn, ente: &traguardi_store::EnteId, cycle_id: &str) -> Result<Vec<String>, AppError> {
+pub async fn approving_acts(
+    conn: &mut traguardi_store::Conn,
+    ente: &traguardi_store::EnteId,
+    cycle_id: &traguardi_domain::cycle::CycleId,
+) -> Result<Vec<String>, AppError> {
     let mut acts: Vec<String> = Vec::new();
     for after in traguardi_store::audit::afters_in_cycle(conn, ente, cycle_id, "stato obiettivo").await? {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&after) else { continue };

@@ -255,7 +255,7 @@ mod tests {
         let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
         OrgUnit {
             id: id.into(),
-            cycle_id: "c".into(),
+            cycle_id: traguardi_domain::cycle::CycleId("c".into()),
             lineage_id: id.into(),
             code: id.into(),
             name: id.into(),

@@ -154,7 +154,7 @@ pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: 
     }
     let published = crate::documents::transparency::published(store, &s).await?;
     let mut conn = store.acquire().await?;
-    let (e, c) = (&s.ente.id, s.cycle.id.as_str());
+    let (e, c) = (&s.ente.id, &s.cycle.id);
     let measurements = traguardi_store::plan::measurements(&mut conn, e, c).await?;
     let revisions = traguardi_store::revisions::of_cycle(&mut conn, e, c).await?;
     let pay_rules = crate::pay::payouts::rules_of(&mut conn, &s.ente, &s.cycle).await?;

@@ -50,7 +50,8 @@ pub async fn open_cycles(
         let (cycles, closed) = {
             let mut conn = store.acquire().await?;
             let cycles = traguardi_store::cycle::list(&mut conn, &ente.id).await?;
-            let closed: Vec<String> = traguardi_store::close::of_ente(&mut conn, &ente.id).await?.into_iter().map(|c| c.cycle_id).collect();
+            let closed: Vec<traguardi_domain::cycle::CycleId> =
+                traguardi_store::close::of_ente(&mut conn, &ente.id).await?.into_iter().map(|c| c.cycle_id).collect();
             (cycles, closed)
         };
         let mut done = EnteRecomputed { code: ente.code.as_str().to_string(), name: ente.name.clone(), cycles: Vec::new() };

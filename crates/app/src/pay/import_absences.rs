@@ -97,7 +97,7 @@ pub async fn import_absences(
             actor,
             &ente.id,
             &cycle.id,
-            Change { action: "import assenze", entity: "assenze", entity_id: Some(&cycle.id), before: Some(&before), after: Some(&rows) },
+            Change { action: "import assenze", entity: "assenze", entity_id: Some(cycle.id.as_str()), before: Some(&before), after: Some(&rows) },
         )
         .await?;
     }

@@ -75,7 +75,7 @@ pub async fn import_positions(
             actor,
             &ente.id,
             &cycle.id,
-            Change { action: "import posizioni", entity: "posizioni", entity_id: Some(&cycle.id), before: Some(&before), after: Some(&rows) },
+            Change { action: "import posizioni", entity: "posizioni", entity_id: Some(cycle.id.as_str()), before: Some(&before), after: Some(&rows) },
         )
         .await?;
     }

@@ -83,7 +83,7 @@ struct Staff {
 impl Staff {
     /// One table after the other on one connection.
     async fn read(store: &Store, ente: &Ente, cycle: &Cycle) -> Result<Staff, AppError> {
-        let (e, c) = (&ente.id, cycle.id.as_str());
+        let (e, c) = (&ente.id, &cycle.id);
         let mut conn = store.acquire().await?;
         Ok(Staff {
             people: people::persons(&mut conn, e).await?,
@@ -436,7 +436,11 @@ pub(crate) fn allocation_of(s: &Scenario) -> Result<Allocation, AppError> {
 
 /// The approved scenario of a cycle and its allocation (checked against its fingerprint), read
 /// without asking who may see the premi: the caller has decided what of it to show.
-pub(crate) async fn approved_allocation(conn: &mut Conn, ente: &Ente, cycle_id: &str) -> Result<Option<(Scenario, Allocation)>, AppError> {
+pub(crate) async fn approved_allocation(
+    conn: &mut Conn,
+    ente: &Ente,
+    cycle_id: &traguardi_domain::cycle::CycleId,
+) -> Result<Option<(Scenario, Allocation)>, AppError> {
     let Some(s) = pay::scenarios(conn, &ente.id, cycle_id).await?.into_iter().find(|s| s.approved_at.is_some()) else { return Ok(None) };
     let a = allocation_of(&s)?;
     Ok(Some((s, a)))

@@ -70,13 +70,21 @@ async fn kpi_of(tx: &mut Tx, ente: &Ente, year: i32, code: &str) -> Result<(Kpi,
 
 /// Values are entered and submitted by the planners, or by whoever holds a unit-scoped role
 /// (direttore, dirigente, PO/EQ) on the unit that measures the KPI or a unit above it.
-async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said) -> Result<(), AppError> {
+async fn require_owner(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &traguardi_domain::cycle::CycleId, kpi: &Kpi, what: Said) -> Result<(), AppError> {
     require_on_unit(tx, actor, ente, cycle_id, kpi, what, Right::EnterValues).await
 }
 
 /// The KPI's unit is within the units where the actor holds one of `roles` (or the actor
 /// administers the ente).
-async fn require_on_unit(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, what: Said, right: Right) -> Result<(), AppError> {
+async fn require_on_unit(
+    tx: &mut Tx,
+    actor: &Actor,
+    ente: &Ente,
+    cycle_id: &traguardi_domain::cycle::CycleId,
+    kpi: &Kpi,
+    what: Said,
+    right: Right,
+) -> Result<(), AppError> {
     if actor.may(Right::Administer) {
         return Ok(());
     }
@@ -206,7 +214,14 @@ pub fn approves_as_direttore(actor: &Actor) -> bool {
 
 /// Values are approved or returned by the planners and the NIV anywhere, and by a Direttore
 /// within his Direzione for the values entered by others (who enters does not approve).
-async fn require_decider(tx: &mut Tx, actor: &Actor, ente: &Ente, cycle_id: &str, kpi: &Kpi, entered_by: &str) -> Result<(), AppError> {
+async fn require_decider(
+    tx: &mut Tx,
+    actor: &Actor,
+    ente: &Ente,
+    cycle_id: &traguardi_domain::cycle::CycleId,
+    kpi: &Kpi,
+    entered_by: &str,
+) -> Result<(), AppError> {
     if actor.may(Right::ApproveValues) {
         return Ok(());
     }

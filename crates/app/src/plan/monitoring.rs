@@ -271,7 +271,7 @@ pub(crate) async fn notify_return(
     conn: &mut traguardi_store::Conn,
     actor: &Actor,
     ente: &Ente,
-    cycle_id: &str,
+    cycle_id: &traguardi_domain::cycle::CycleId,
     unit: Option<&str>,
     code: &str,
     what: &str,
@@ -286,7 +286,7 @@ pub(crate) async fn notify_return(
     let why = note.map(str::trim).filter(|n| !n.is_empty()).map(|n| format!(": «{n}»")).unwrap_or_default();
     let n = traguardi_store::notifications::Notification {
         id: traguardi_store::new_id(),
-        cycle_id: cycle_id.into(),
+        cycle_id: cycle_id.clone(),
         person_id,
         kind,
         day,

@@ -71,7 +71,7 @@ pub async fn read(conn: &mut traguardi_store::Conn, ente: Ente, cycle: Cycle) ->
     // One connection, one read after the other: on SQLite each row crosses from the database's
     // thread to ours, so reading side by side on several connections only adds switching
     // between threads (measured slower on two cores).
-    let (e, c) = (&ente.id, cycle.id.as_str());
+    let (e, c) = (&ente.id, &cycle.id);
     let mut dims = plan::dimensions(conn, e).await?;
     let mut ambiti = plan::ambiti(conn, e).await?;
     // A closed year shows its dimensions and ambiti as they were named then.

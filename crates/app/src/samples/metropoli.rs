@@ -74,7 +74,7 @@ fn day(m: u32, d: u32) -> NaiveDate {
 }
 
 /// Builds the metropoli in memory for the given cycle id and dimensions.
-pub fn generate(cycle_id: &str, dimensions: Vec<Dimension>) -> Metropoli {
+pub fn generate(cycle_id: &traguardi_domain::cycle::CycleId, dimensions: Vec<Dimension>) -> Metropoli {
     let mut rng = Rng(0x2025_0001_cafe_f00d);
     let mut units = Vec::with_capacity(UNITS);
     for d in 0..DIREZIONI {
@@ -119,7 +119,7 @@ pub fn generate(cycle_id: &str, dimensions: Vec<Dimension>) -> Metropoli {
             let formula = (k == 3 && rng.below(5) == 0 && measure == Measure::Numero).then(|| format!("{}-K0 / max({}-K1, 1) * 100", o.code, o.code));
             let kpi = Kpi {
                 id: new_id(),
-                cycle_id: cycle_id.into(),
+                cycle_id: cycle_id.clone(),
                 objective_id: o.id.clone(),
                 code,
                 name: format!("Indicatore {k} di {}", o.code),
@@ -186,10 +186,10 @@ pub fn generate(cycle_id: &str, dimensions: Vec<Dimension>) -> Metropoli {
     Metropoli { units, dimensions, objectives, kpis, targets, measurements, values }
 }
 
-fn unit(cycle_id: &str, code: &str, name: &str, kind: UnitKind, parent_id: Option<String>, position: usize) -> OrgUnit {
+fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kind: UnitKind, parent_id: Option<String>, position: usize) -> OrgUnit {
     OrgUnit {
         id: new_id(),
-        cycle_id: cycle_id.into(),
+        cycle_id: cycle_id.clone(),
         lineage_id: new_id(),
         code: code.into(),
         name: name.into(),
@@ -203,10 +203,17 @@ fn unit(cycle_id: &str, code: &str, name: &str, kind: UnitKind, parent_id: Optio
     }
 }
 
-fn objective(cycle_id: &str, code: &str, dimension_id: &str, unit_id: Option<String>, parent_id: Option<String>, position: usize) -> Objective {
+fn objective(
+    cycle_id: &traguardi_domain::cycle::CycleId,
+    code: &str,
+    dimension_id: &str,
+    unit_id: Option<String>,
+    parent_id: Option<String>,
+    position: usize,
+) -> Objective {
     Objective {
         id: new_id(),
-        cycle_id: cycle_id.into(),
+        cycle_id: cycle_id.clone(),
         code: code.into(),
         title: format!("Obiettivo {code}"),
         description: None,
@@ -239,7 +246,7 @@ pub struct Staff {
     pub fund: Fund,
 }
 
-pub fn staff(cycle_id: &str, units: &[OrgUnit]) -> Staff {
+pub fn staff(cycle_id: &traguardi_domain::cycle::CycleId, units: &[OrgUnit]) -> Staff {
     let mut rng = Rng(0x2025_0002_beef_cafe);
     let categories = [Category::Op, Category::Oe, Category::Oe, Category::Ir, Category::Ir, Category::Ir, Category::Eq, Category::Eq];
     let mut out = Staff { people: Vec::with_capacity(STAFF), assignments: Vec::new(), evaluations: Vec::new(), absences: Vec::new(), fund: metropoli_fund() };
@@ -249,7 +256,7 @@ pub fn staff(cycle_id: &str, units: &[OrgUnit]) -> Staff {
         let part_time = if i % 13 == 0 { PartTime { percent: Decimal::from(50), kind: PartTimeKind::Orizzontale } } else { PartTime::FULL };
         let a = |unit_id: &str, starts: NaiveDate, ends: Option<NaiveDate>| Assignment {
             id: new_id(),
-            cycle_id: cycle_id.into(),
+            cycle_id: cycle_id.clone(),
             person_id: p.id.clone(),
             unit_id: unit_id.into(),
             role: Role::Dipendente,

@@ -29,7 +29,7 @@ pub struct Ambito {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Objective {
     pub id: String,
-    pub cycle_id: String,
+    pub cycle_id: crate::cycle::CycleId,
     pub code: String,
     pub title: String,
     pub description: Option<String>,
@@ -53,7 +53,7 @@ pub struct Objective {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Kpi {
     pub id: String,
-    pub cycle_id: String,
+    pub cycle_id: crate::cycle::CycleId,
     pub objective_id: String,
     pub code: String,
     pub name: String,

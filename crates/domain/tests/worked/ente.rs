@@ -48,7 +48,7 @@ pub fn dec(s: &str) -> Decimal {
 fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> OrgUnit {
     OrgUnit {
         id: format!("u-{code}"),
-        cycle_id: "c".into(),
+        cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         lineage_id: format!("l-{code}"),
         code: code.into(),
         name: format!("Struttura {code}"),
@@ -65,7 +65,7 @@ fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> OrgUnit {
 fn objective(code: &str, unit: Option<&str>, dimension: &str, weight: i64) -> Objective {
     Objective {
         id: format!("o-{code}"),
-        cycle_id: "c".into(),
+        cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         code: code.into(),
         title: format!("Obiettivo {code}"),
         description: None,
@@ -90,7 +90,7 @@ fn objective(code: &str, unit: Option<&str>, dimension: &str, weight: i64) -> Ob
 fn kpi(code: &str, objective: &str, measure: Measure, direction: Direction, aggregation: Aggregation) -> Kpi {
     Kpi {
         id: format!("k-{code}"),
-        cycle_id: "c".into(),
+        cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         objective_id: format!("o-{objective}"),
         code: code.into(),
         name: format!("Indicatore {code}"),
@@ -221,7 +221,7 @@ fn person(matricola: &str, family: &str, given: &str) -> Person {
 fn post(matricola: &str, unit: &str, role: Role, category: Category, starts: NaiveDate, ends: Option<NaiveDate>) -> Assignment {
     Assignment {
         id: format!("a-{matricola}-{unit}"),
-        cycle_id: "c".into(),
+        cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         person_id: format!("p-{matricola}"),
         unit_id: format!("u-{unit}"),
         role,

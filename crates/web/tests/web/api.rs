@@ -154,6 +154,8 @@ async fn story(store: Store) {
     let fix = json!({"oggetto": "valori: SAL-12-K3 al 2020-12-31", "originale": "12", "corretto": "11", "motivo": "errore di trascrizione"});
     let c = ok(&state, &format!("{CYCLE}/correzioni"), &planner, fix).await;
     assert_eq!(c["snapshot_hash"].as_str(), Some(hash.as_str()));
+    // Answers are views: codes and years, never the database's ids.
+    assert!(c.get("id").is_none() && c["subject"] == "valori: SAL-12-K3 al 2020-12-31", "{c}");
 
     // Every step is in the trail under the token's account, and the chain holds.
     let (status, _, trail) = send(&state, get(&format!("{CYCLE}/audit"), &planner)).await;
@@ -164,6 +166,8 @@ async fn story(store: Store) {
     assert_eq!(by("chiudi ciclo", "pianificatore"), 1);
     assert_eq!(by("correzione dopo la chiusura", "pianificatore"), 1);
     assert_eq!(by("campione NIV", "niv"), 2);
+    let record = &trail["registrazioni"][0];
+    assert!(record.get("ente_id").is_none() && record.get("cycle_id").is_none() && record["year"] == 2020, "{record}");
     // The NIV reads the trail but may not close or correct.
     let msg = problem(
         &state,
@@ -191,6 +195,7 @@ async fn story(store: Store) {
     let kpi = store_kpi_without_value(&store).await;
     let v = ok(&state, valori, &planner, json!({"kpi": kpi, "data": "31/12/2021", "valore": "7", "invia": true, "versione": 0})).await;
     assert_eq!((v["version"].as_i64(), v["status"].as_str()), (Some(1), Some("submitted")));
+    assert!(v["kpi"] == kpi.as_str() && v.get("kpi_id").is_none() && v["id"].as_str().is_some_and(|id| id.len() == 36), "{v}");
     let decided = ok(&state, &format!("{valori}/decisione"), &planner, json!({"kpi": kpi, "data": "31/12/2021", "decisione": "approva"})).await;
     assert_eq!(decided["status"].as_str(), Some("approved"));
     let msg = problem(&state, valori, Some(&planner), json!({"kpi": kpi, "data": "31/12/2021", "valore": "8", "versione": 0}), StatusCode::CONFLICT).await;
