@@ -227,6 +227,18 @@ impl PayRules {
     pub fn parse(text: &str, year: i32) -> Result<PayRules, Problems> {
         let mut r = PayRules::for_year(year);
         let mut keys = Keys::parse(text);
+        r.read_organisational(&mut keys);
+        r.read_premi(&mut keys);
+        r.read_managers(&mut keys);
+        r.read_behaviours(&mut keys);
+        r.check_together(&mut keys);
+        keys.finish("una chiave delle regole dei premi (docs/formats.md)")?;
+        Ok(r)
+    }
+
+    /// The contract, the days of the year, the dimensions and weights of the organisational indices.
+    fn read_organisational(&mut self, keys: &mut Keys) {
+        let r = self;
         let hundred = Decimal::ONE_HUNDRED;
         if let Some((line, v)) = keys.take("contratto") {
             match Contract::parse(&v) {
@@ -241,7 +253,7 @@ impl PayRules {
         if let Some((line, v)) = keys.take("giorni_anno") {
             r.days_in_year = match v.as_str() {
                 "anno" => None,
-                _ => pct_in(&mut keys, line, "giorni_anno", &v, Decimal::ONE, Decimal::from(366)),
+                _ => pct_in(keys, line, "giorni_anno", &v, Decimal::ONE, Decimal::from(366)),
             };
         }
         for (k, slot) in [("ros.dimensioni", &mut r.ros_dimensions), ("rod.dimensioni", &mut r.rod_dimensions), ("roe.dimensioni", &mut r.roe_dimensions)] {
@@ -263,25 +275,24 @@ impl PayRules {
                 )),
             }
         }
+    }
+
+    /// The premi: coefficients, roles, shares and thresholds, the uplift, absences, what-if pools.
+    fn read_premi(&mut self, keys: &mut Keys) {
+        let r = self;
+        let hundred = Decimal::ONE_HUNDRED;
         for (cat, line, v) in keys.take_prefixed("coefficiente.") {
             let key = format!("coefficiente.{cat}");
             match Category::parse(&cat) {
                 Err(e) => keys.problems.push(Problem::cell(line, &key, e)),
                 Ok(c) => {
-                    if let Some(n) = pct_in(&mut keys, line, &key, &v, Decimal::ZERO, Decimal::from(10)) {
+                    if let Some(n) = pct_in(keys, line, &key, &v, Decimal::ZERO, Decimal::from(10)) {
                         r.coefficients.insert(c.code().to_string(), n);
                     }
                 }
             }
         }
-        if let Some((line, v)) = keys.take("premi.ruoli") {
-            let mut roles = Vec::new();
-            for p in list(&v) {
-                match Role::parse(&p) {
-                    Ok(role) => roles.push(role),
-                    Err(e) => keys.problems.push(Problem::cell(line, "premi.ruoli", e)),
-                }
-            }
+        if let Some(roles) = roles(keys, "premi.ruoli") {
             r.roles = roles;
         }
         let percents: [(&str, &mut Decimal, Decimal, Decimal); 6] = [
@@ -294,7 +305,7 @@ impl PayRules {
         ];
         for (k, slot, min, max) in percents {
             if let Some((line, v)) = keys.take(k)
-                && let Some(n) = pct_in(&mut keys, line, k, &v, min, max)
+                && let Some(n) = pct_in(keys, line, k, &v, min, max)
             {
                 *slot = n;
             }
@@ -353,14 +364,13 @@ impl PayRules {
                 }
             }
         }
-        if let Some((line, v)) = keys.take("dirigenti.ruoli") {
-            let mut roles = Vec::new();
-            for p in list(&v) {
-                match Role::parse(&p) {
-                    Ok(role) => roles.push(role),
-                    Err(e) => keys.problems.push(Problem::cell(line, "dirigenti.ruoli", e)),
-                }
-            }
+    }
+
+    /// The managers' result pay: roles, payment times, weights, uplift, charges; results prevail.
+    fn read_managers(&mut self, keys: &mut Keys) {
+        let r = self;
+        let hundred = Decimal::ONE_HUNDRED;
+        if let Some(roles) = roles(keys, "dirigenti.ruoli") {
             r.managers.roles = roles;
         }
         if let Some((_, v)) = keys.take("dirigenti.tempi_pagamento.obiettivo") {
@@ -382,7 +392,7 @@ impl PayRules {
         ];
         for (k, slot, min, max) in managers {
             if let Some((line, v)) = keys.take(k)
-                && let Some(n) = pct_in(&mut keys, line, k, &v, min, max)
+                && let Some(n) = pct_in(keys, line, k, &v, min, max)
             {
                 *slot = n;
             }
@@ -396,6 +406,11 @@ impl PayRules {
                 },
             ));
         }
+    }
+
+    /// The catalogue of behaviours, the categories each applies to, and their scale.
+    fn read_behaviours(&mut self, keys: &mut Keys) {
+        let r = self;
         let mut applies: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
         for (code, line, v) in keys.take_prefixed("comportamento_categorie.") {
             let mut cats = Vec::new();
@@ -419,10 +434,15 @@ impl PayRules {
             ));
         }
         if let Some((line, v)) = keys.take("comportamenti.scala")
-            && let Some(n) = pct_in(&mut keys, line, "comportamenti.scala", &v, Decimal::TWO, Decimal::ONE_HUNDRED)
+            && let Some(n) = pct_in(keys, line, "comportamenti.scala", &v, Decimal::TWO, Decimal::ONE_HUNDRED)
         {
             r.scale = n;
         }
+    }
+
+    /// What holds between keys: the individual share, the what-if pools, each role paid once.
+    fn check_together(&mut self, keys: &mut Keys) {
+        let r = self;
         if r.individual_share < r.individual_min {
             keys.problems.push(Problem::column(
                 "quota_individuale",
@@ -445,8 +465,6 @@ impl PayRules {
                 },
             ));
         }
-        keys.finish("una chiave delle regole dei premi (docs/formats.md)")?;
-        Ok(r)
     }
 
     /// The canonical text: every key, in a fixed order; `parse(to_text())` gives the same rules.
@@ -535,6 +553,19 @@ impl PayRules {
     pub fn coefficient(&self, c: Category) -> Decimal {
         self.coefficients.get(c.code()).copied().unwrap_or(Decimal::ONE)
     }
+}
+
+/// A list of roles under `key`, each one known; none when the key is absent.
+fn roles(keys: &mut Keys, key: &str) -> Option<Vec<Role>> {
+    let (line, v) = keys.take(key)?;
+    let mut roles = Vec::new();
+    for p in list(&v) {
+        match Role::parse(&p) {
+            Ok(role) => roles.push(role),
+            Err(e) => keys.problems.push(Problem::cell(line, key, e)),
+        }
+    }
+    Some(roles)
 }
 
 #[cfg(test)]
