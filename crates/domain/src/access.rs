@@ -4,6 +4,7 @@
 
 use crate::said;
 use crate::said::Said;
+use serde::Serialize;
 
 /// A role an account holds in an ente (SPEC §1). Stored by its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -152,6 +153,34 @@ pub fn reach(role: AccountRole, right: Right) -> Reach {
 /// The widest reach of `right` among `roles`.
 pub fn widest(roles: &[AccountRole], right: Right) -> Reach {
     roles.iter().map(|r| reach(*r, right)).max().unwrap_or(Reach::Nowhere)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleGrant {
+    pub ente_id: Option<String>,
+    pub role: String,
+    pub unit_lineage: Option<String>,
+}
+
+/// An API token of an account (its secret is never stored: only its SHA-256).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use crate::said;
 use crate::said::Said;
 use chrono::{Days, NaiveDate};
+use serde::Serialize;
 
 /// Organs, with the prefix of an act's code (`GC 838/2020`) and the kind of act they adopt.
 pub const ORGANS: [(&str, &str, &str); 6] = [
@@ -142,6 +143,31 @@ pub fn unfit(purpose: Purpose, act: ActFacts<'_>, year: i32, today: NaiveDate) -
             })
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Act {
+    pub id: String,
+    pub code: String,
+    pub organ: String,
+    pub kind: String,
+    pub number: String,
+    pub adopted_on: NaiveDate,
+    pub proposal: Option<String>,
+    pub subject: String,
+    pub immediate: bool,
+    pub albo_from: Option<NaiveDate>,
+    pub albo_to: Option<NaiveDate>,
+    pub executive_on: Option<NaiveDate>,
+    pub opinions: Vec<Opinion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Opinion {
+    pub kind: String,
+    pub outcome: String,
+    pub given_by: String,
+    pub given_on: Option<NaiveDate>,
 }
 
 #[cfg(test)]

@@ -38,6 +38,19 @@ impl CycleId {
     }
 }
 
+/// A cycle: one year of an ente, with its calendar.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycle {
+    pub id: CycleId,
+    pub calendar: CycleCalendar,
+}
+
+impl Cycle {
+    pub fn year(&self) -> i32 {
+        self.calendar.year
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CycleCalendar {
     pub year: i32,
@@ -90,6 +103,21 @@ impl CycleCalendar {
 /// The Italian date format used in documents and pages: `24/07/2020`.
 pub fn format_date_it(d: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Closed {
+    pub cycle_id: CycleId,
+    pub closed_at: String,
+    pub closed_by: String,
+    /// SHA-256 of `snapshot`, hex.
+    pub content_hash: String,
+    /// The canonical JSON of everything frozen.
+    pub snapshot: String,
+    pub forced: bool,
+    pub reason: Option<String>,
+    /// The ente's audit chain head at the close: (sequence number, hash) of its last record.
+    pub audit_head: Option<(i64, String)>,
 }
 
 #[cfg(test)]

@@ -1,26 +1,9 @@
 //! Accounts, roles, sessions and login attempts.
 
-use serde::Serialize;
+pub use traguardi_domain::access::{Account, ApiToken, RoleGrant};
 
 use crate::row::{int, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Account {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    #[serde(skip)]
-    pub password_hash: String,
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoleGrant {
-    pub ente_id: Option<String>,
-    pub role: String,
-    pub unit_lineage: Option<String>,
-}
 
 fn account_from_row(r: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
     Ok(Account {
@@ -173,17 +156,6 @@ pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Resu
         .fetch_optional(&mut *conn)
         .await?;
     r.map(|r| crate::row::text(&r, "person_id")).transpose()
-}
-
-/// An API token of an account (its secret is never stored: only its SHA-256).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ApiToken {
-    pub id: String,
-    pub username: String,
-    pub name: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
 }
 
 pub async fn insert_token(conn: &mut Conn, id: &str, account_id: &str, name: &str, token_hash: &str, at: &str) -> Result<(), StoreError> {

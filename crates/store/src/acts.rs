@@ -1,36 +1,10 @@
 //! Acts of the ente and their pareri.
 
-use chrono::NaiveDate;
-use serde::Serialize;
+pub use traguardi_domain::act::{Act, Opinion};
 
 use crate::record::{read_all, record, select, upsert};
 use crate::row::iso;
 use crate::{Conn, EnteId, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Act {
-    pub id: String,
-    pub code: String,
-    pub organ: String,
-    pub kind: String,
-    pub number: String,
-    pub adopted_on: NaiveDate,
-    pub proposal: Option<String>,
-    pub subject: String,
-    pub immediate: bool,
-    pub albo_from: Option<NaiveDate>,
-    pub albo_to: Option<NaiveDate>,
-    pub executive_on: Option<NaiveDate>,
-    pub opinions: Vec<Opinion>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Opinion {
-    pub kind: String,
-    pub outcome: String,
-    pub given_by: String,
-    pub given_on: Option<NaiveDate>,
-}
 
 record!(Act in "act" { id, code, organ, kind, number, adopted_on, proposal, subject, immediate, albo_from, albo_to, executive_on } without { opinions });
 record!(Opinion in "act_opinion" { kind, outcome, given_by, given_on });

@@ -1,39 +1,12 @@
 //! The budget side: the ente's piano dei conti and its PEG lines (amounts in cents).
 
-use serde::Serialize;
 use traguardi_domain::money::Cents;
+
+pub use traguardi_domain::budget::records::{Amount, BudgetLine, PdcEntry};
 
 use crate::record::{Column, insert_all, read_all, record, select};
 use crate::row::{int, text};
 use crate::{Conn, EnteId, StoreError};
-
-/// A PEG line's forecast for one year, as one budget made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BudgetLine {
-    pub id: String,
-    pub bilancio: i32,
-    pub anno: i32,
-    /// `U` (spesa) or `E` (entrata).
-    pub side: String,
-    pub cdr: String,
-    pub unit_lineage: String,
-    pub cdr_name: String,
-    pub direzione: String,
-    pub capitolo: String,
-    pub articolo: String,
-    /// Ten digits, or empty.
-    pub pdc: String,
-    pub vincolo: String,
-    pub description: String,
-    pub missione: String,
-    pub programma: String,
-    pub titolo: i32,
-    pub previsione: Cents,
-    pub cassa: Option<Cents>,
-    pub crono_anni_precedenti: Option<Cents>,
-    pub altri_nuovi_stanziamenti: Option<Cents>,
-    pub programma_triennale_llpp: Option<Cents>,
-}
 
 record!(BudgetLine in "budget_line" {
     id, bilancio, anno, side, cdr, unit_lineage, cdr_name, direzione, capitolo, articolo, pdc, vincolo, description, missione, programma, titolo,
@@ -84,16 +57,6 @@ pub async fn insert_lines(conn: &mut Conn, ente: &EnteId, lines: &[BudgetLine]) 
     insert_all(conn, ente, &[], lines).await
 }
 
-/// A code of the ente's piano dei conti.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PdcEntry {
-    /// `U` or `E`.
-    pub side: String,
-    /// Ten digits.
-    pub code: String,
-    pub description: String,
-}
-
 pub async fn pdc_count(conn: &mut Conn, ente: &EnteId) -> Result<i64, StoreError> {
     let r = sqlx::query("SELECT COUNT(*) AS n FROM pdc_code WHERE ente_id = $1").bind(&ente.0).fetch_one(&mut *conn).await?;
     int(&r, "n")
@@ -107,22 +70,6 @@ pub async fn pdc_codes(conn: &mut Conn, ente: &EnteId) -> Result<Vec<PdcEntry>, 
 pub async fn replace_pdc(conn: &mut Conn, ente: &EnteId, codes: &[PdcEntry]) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM pdc_code WHERE ente_id = $1").bind(&ente.0).execute(&mut *conn).await?;
     insert_all(conn, ente, &[], codes).await
-}
-
-/// An amount read from another layout (mapped import).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Amount {
-    pub anno: i32,
-    pub titolo: String,
-    pub voce: String,
-    pub missione: String,
-    pub programma: String,
-    pub centro: String,
-    pub centro_nome: String,
-    pub capitolo: String,
-    pub descrizione: String,
-    pub misura: String,
-    pub importo: Cents,
 }
 
 /// Replaces the amounts of (`fonte`, year) for every year in `amounts`.

@@ -2,25 +2,12 @@
 
 use serde::Serialize;
 
+pub use traguardi_domain::cycle::Closed;
+
 use crate::record::{self, read_all, record, select};
 use crate::row::{boolean, opt_text, text};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Closed {
-    pub cycle_id: CycleId,
-    pub closed_at: String,
-    pub closed_by: String,
-    /// SHA-256 of `snapshot`, hex.
-    pub content_hash: String,
-    /// The canonical JSON of everything frozen.
-    pub snapshot: String,
-    pub forced: bool,
-    pub reason: Option<String>,
-    /// The ente's audit chain head at the close: (sequence number, hash) of its last record.
-    pub audit_head: Option<(i64, String)>,
-}
 
 const CLOSE_COLUMNS: &str = "cycle_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash";
 

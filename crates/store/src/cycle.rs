@@ -1,23 +1,11 @@
 //! Cycles: one year of an ente, with its calendar.
 
-use serde::Serialize;
+pub use traguardi_domain::cycle::Cycle;
 use traguardi_domain::cycle::CycleCalendar;
 
 use crate::row::{date, int, iso, sql, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Cycle {
-    pub id: CycleId,
-    pub calendar: CycleCalendar,
-}
-
-impl Cycle {
-    pub fn year(&self) -> i32 {
-        self.calendar.year
-    }
-}
 
 const COLUMNS: &str = "id, year, triennium_from, triennium_to, starts, ends, piao_due, relazione_due";
 

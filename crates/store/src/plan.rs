@@ -1,35 +1,16 @@
 //! The plan of a cycle: dimensions and ambiti, objectives, KPIs, targets and measurements.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde::Serialize;
 use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule};
 pub use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::plan::workflow::State;
 
-pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Dimension, Kpi, Objective, Target};
+pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Contribution, Dimension, DupObjective, Evidence, Kpi, Measurement, Objective, Target};
 
 use crate::record::{Cell, Column, Record, coded_column, columns, insert, read_all, record, select, upsert};
 use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Measurement {
-    pub id: String,
-    pub kpi_id: String,
-    pub period_end: NaiveDate,
-    pub version: i64,
-    pub value: Option<String>,
-    pub note: String,
-    pub cause: Option<String>,
-    pub not_assessable: bool,
-    pub status: ValueStatus,
-    pub entered_by: String,
-    pub entered_at: String,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-}
 
 // ---- dimensions and ambiti
 
@@ -238,21 +219,6 @@ pub async fn insert_measurement(conn: &mut Conn, ente: &EnteId, m: &Measurement)
 
 // ---- DUP
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DupObjective {
-    pub id: String,
-    pub code: String,
-    /// strategico | operativo
-    pub kind: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub missione: Option<String>,
-    pub programma: Option<String>,
-    pub parent_id: Option<String>,
-    pub owner_lineage: Option<String>,
-    pub tags: Vec<String>,
-}
-
 record!(DupObjective in "dup_objective" { id, code, kind, title, description, missione, programma, parent_id, owner_lineage, tags });
 
 pub async fn dup_objectives(conn: &mut Conn, ente: &EnteId) -> Result<Vec<DupObjective>, StoreError> {
@@ -265,13 +231,6 @@ pub async fn save_dup_objective(conn: &mut Conn, ente: &EnteId, d: &DupObjective
 }
 
 // ---- contributions
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Contribution {
-    pub objective_id: String,
-    pub unit_id: String,
-    pub share: Option<Decimal>,
-}
 
 pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Contribution>, StoreError> {
     let rows = sqlx::query(
@@ -346,18 +305,6 @@ pub async fn insert_evidence(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// A file attached to a value, without its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evidence {
-    pub id: String,
-    pub measurement_id: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub uploaded_by: String,
 }
 
 const EVIDENCE_COLUMNS: &str = "e.id, e.measurement_id, e.filename, e.content_type, e.size, e.sha256, e.uploaded_by";

@@ -3,6 +3,7 @@
 
 pub mod mapping;
 pub mod pdc;
+pub mod records;
 pub mod tables;
 
 use serde::{Deserialize, Serialize};

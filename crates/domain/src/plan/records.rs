@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::plan::kpi::{Aggregation, Direction, Measure, Rule};
+use crate::plan::value_status::ValueStatus;
 use crate::plan::workflow::State;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,4 +91,55 @@ pub struct ApprovedValue {
     pub value: Option<String>,
     pub not_assessable: bool,
     pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measurement {
+    pub id: String,
+    pub kpi_id: String,
+    pub period_end: NaiveDate,
+    pub version: i64,
+    pub value: Option<String>,
+    pub note: String,
+    pub cause: Option<String>,
+    pub not_assessable: bool,
+    pub status: ValueStatus,
+    pub entered_by: String,
+    pub entered_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DupObjective {
+    pub id: String,
+    pub code: String,
+    /// strategico | operativo
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub missione: Option<String>,
+    pub programma: Option<String>,
+    pub parent_id: Option<String>,
+    pub owner_lineage: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub objective_id: String,
+    pub unit_id: String,
+    pub share: Option<Decimal>,
+}
+
+/// A file attached to a value, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub id: String,
+    pub measurement_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
 }
