@@ -4,63 +4,58 @@ use serde::Serialize;
 
 pub use traguardi_domain::cycle::Closed;
 
-use crate::record::{self, read_all, record, select};
-use crate::row::{boolean, opt_text, text};
+use crate::record::{self, Cell, Column, Record, read_all, record, select};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
 
-const CLOSE_COLUMNS: &str = "cycle_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash";
-
-fn closed_from_row(r: &sqlx::any::AnyRow) -> Result<Closed, StoreError> {
-    let seq: Option<i64> = sqlx::Row::try_get(r, "audit_seq")?;
-    Ok(Closed {
-        cycle_id: CycleId(text(r, "cycle_id")?),
-        closed_at: text(r, "closed_at")?,
-        closed_by: text(r, "closed_by")?,
-        content_hash: text(r, "content_hash")?,
-        snapshot: text(r, "snapshot")?,
-        forced: boolean(r, "forced")?,
-        reason: opt_text(r, "reason")?,
-        audit_head: seq.zip(opt_text(r, "audit_hash")?),
-    })
+/// By hand: the audit head is one field over two columns.
+impl Record for Closed {
+    const TABLE: &'static str = "cycle_close";
+    const COLUMNS: &'static [&'static str] = &["cycle_id", "closed_at", "closed_by", "content_hash", "snapshot", "forced", "reason", "audit_seq", "audit_hash"];
+    fn cells(&self) -> Vec<Cell> {
+        let (seq, hash) = self.audit_head.clone().unzip();
+        vec![
+            self.cycle_id.cell(),
+            self.closed_at.cell(),
+            self.closed_by.cell(),
+            self.content_hash.cell(),
+            self.snapshot.cell(),
+            self.forced.cell(),
+            self.reason.cell(),
+            seq.cell(),
+            hash.cell(),
+        ]
+    }
+    fn read(r: &sqlx::any::AnyRow) -> Result<Self, StoreError> {
+        let t = Self::TABLE;
+        let seq: Option<i64> = Column::read(r, t, "audit_seq")?;
+        let hash: Option<String> = Column::read(r, t, "audit_hash")?;
+        Ok(Closed {
+            cycle_id: Column::read(r, t, "cycle_id")?,
+            closed_at: Column::read(r, t, "closed_at")?,
+            closed_by: Column::read(r, t, "closed_by")?,
+            content_hash: Column::read(r, t, "content_hash")?,
+            snapshot: Column::read(r, t, "snapshot")?,
+            forced: Column::read(r, t, "forced")?,
+            reason: Column::read(r, t, "reason")?,
+            audit_head: seq.zip(hash),
+        })
+    }
 }
 
 /// Every close of an ente, by cycle id.
 pub async fn of_ente(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Closed>, StoreError> {
-    let rows = sqlx::query(crate::row::sql(format!("SELECT {CLOSE_COLUMNS} FROM cycle_close WHERE ente_id = $1 ORDER BY cycle_id")))
-        .bind(&ente.0)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(closed_from_row).collect()
+    read_all(&sqlx::query(select::<Closed>("WHERE ente_id = $1 ORDER BY cycle_id")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
 pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Option<Closed>, StoreError> {
-    let row = sqlx::query(crate::row::sql(format!("SELECT {CLOSE_COLUMNS} FROM cycle_close WHERE ente_id = $1 AND cycle_id = $2")))
-        .bind(&ente.0)
-        .bind(cycle_id.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(closed_from_row).transpose()
+    let row = sqlx::query(select::<Closed>("WHERE ente_id = $1 AND cycle_id = $2")).bind(&ente.0).bind(cycle_id.as_str()).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Closed::read).transpose()
 }
 
+/// Records the close of a cycle: never rewritten, but for the audit head it reached.
 pub async fn insert(conn: &mut Conn, ente: &EnteId, c: &Closed) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO cycle_close (cycle_id, ente_id, closed_at, closed_by, content_hash, snapshot, forced, reason, audit_seq, audit_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(c.cycle_id.as_str())
-    .bind(&ente.0)
-    .bind(&c.closed_at)
-    .bind(&c.closed_by)
-    .bind(&c.content_hash)
-    .bind(&c.snapshot)
-    .bind(i64::from(c.forced))
-    .bind(c.reason.as_deref())
-    .bind(c.audit_head.as_ref().map(|(s, _)| *s))
-    .bind(c.audit_head.as_ref().map(|(_, h)| h.as_str()))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    record::insert(conn, ente, &[], c).await
 }
 
 /// Records the audit chain's head reached by the close.

@@ -3,61 +3,58 @@
 pub use traguardi_domain::cycle::Cycle;
 use traguardi_domain::cycle::CycleCalendar;
 
-use crate::row::{date, int, iso, sql, text};
+use crate::record::{self, Cell, Column, Record, read_all, select};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
 
-const COLUMNS: &str = "id, year, triennium_from, triennium_to, starts, ends, piao_due, relazione_due";
-
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Cycle, StoreError> {
-    let year = |c: &str| -> Result<i32, StoreError> { Ok(i32::try_from(int(r, c)?).unwrap_or_default()) };
-    Ok(Cycle {
-        id: CycleId(text(r, "id")?),
-        calendar: CycleCalendar {
-            year: year("year")?,
-            triennium_from: year("triennium_from")?,
-            triennium_to: year("triennium_to")?,
-            starts: date(r, "cycle", "starts")?,
-            ends: date(r, "cycle", "ends")?,
-            piao_due: date(r, "cycle", "piao_due")?,
-            relazione_due: date(r, "cycle", "relazione_due")?,
-        },
-    })
+/// By hand: the calendar is one field over seven columns.
+impl Record for Cycle {
+    const TABLE: &'static str = "cycle";
+    const COLUMNS: &'static [&'static str] = &["id", "year", "triennium_from", "triennium_to", "starts", "ends", "piao_due", "relazione_due"];
+    fn cells(&self) -> Vec<Cell> {
+        let c = &self.calendar;
+        vec![
+            self.id.cell(),
+            c.year.cell(),
+            c.triennium_from.cell(),
+            c.triennium_to.cell(),
+            c.starts.cell(),
+            c.ends.cell(),
+            c.piao_due.cell(),
+            c.relazione_due.cell(),
+        ]
+    }
+    fn read(r: &sqlx::any::AnyRow) -> Result<Self, StoreError> {
+        let t = Self::TABLE;
+        Ok(Cycle {
+            id: Column::read(r, t, "id")?,
+            calendar: CycleCalendar {
+                year: Column::read(r, t, "year")?,
+                triennium_from: Column::read(r, t, "triennium_from")?,
+                triennium_to: Column::read(r, t, "triennium_to")?,
+                starts: Column::read(r, t, "starts")?,
+                ends: Column::read(r, t, "ends")?,
+                piao_due: Column::read(r, t, "piao_due")?,
+                relazione_due: Column::read(r, t, "relazione_due")?,
+            },
+        })
+    }
 }
 
 pub async fn insert(conn: &mut Conn, ente: &EnteId, cal: &CycleCalendar) -> Result<Cycle, StoreError> {
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO cycle (id, ente_id, year, triennium_from, triennium_to, starts, ends, piao_due, relazione_due)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&id)
-    .bind(&ente.0)
-    .bind(i64::from(cal.year))
-    .bind(i64::from(cal.triennium_from))
-    .bind(i64::from(cal.triennium_to))
-    .bind(iso(cal.starts))
-    .bind(iso(cal.ends))
-    .bind(iso(cal.piao_due))
-    .bind(iso(cal.relazione_due))
-    .execute(&mut *conn)
-    .await?;
-    Ok(Cycle { id: CycleId(id), calendar: cal.clone() })
+    let cycle = Cycle { id: CycleId(new_id()), calendar: cal.clone() };
+    record::insert(conn, ente, &[], &cycle).await?;
+    Ok(cycle)
 }
 
 pub async fn by_year(conn: &mut Conn, ente: &EnteId, year: i32) -> Result<Option<Cycle>, StoreError> {
-    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 AND year = $2")))
-        .bind(&ente.0)
-        .bind(i64::from(year))
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+    let row = sqlx::query(select::<Cycle>("WHERE ente_id = $1 AND year = $2")).bind(&ente.0).bind(i64::from(year)).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Cycle::read).transpose()
 }
 
 /// The cycles of an ente, most recent first.
 pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM cycle WHERE ente_id = $1 ORDER BY year DESC"))).bind(&ente.0).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    read_all(&sqlx::query(select::<Cycle>("WHERE ente_id = $1 ORDER BY year DESC")).bind(&ente.0).fetch_all(&mut *conn).await?)
 }
 
 /// Locks a cycle's row until the transaction ends: `exclusive` for the close, shared for every

@@ -1,35 +1,54 @@
 //! People of an ente and their assignments in each cycle.
 
-use rust_decimal::Decimal;
-use std::str::FromStr;
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
 
 pub use traguardi_domain::people::{Assignment, Person};
 
-use crate::record::{Record, read_all, record, select, upsert};
-use crate::row::{boolean, coded, date, iso, opt_date, sql, text};
+use crate::record::{Cell, Column, Record, coded_column, insert, read_all, record, select, upsert};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
 
 record!(Person in "person" { id, matricola, family_name, given_name, title, email });
 
-const ASSIGNMENT_COLUMNS: &str = "id, cycle_id, person_id, unit_id, role, category, part_time_pct, part_time_kind, starts, ends, interim";
+coded_column!(Role, Role::parse);
+coded_column!(Category, Category::parse);
+coded_column!(PartTimeKind, PartTimeKind::parse);
 
-fn assignment_from_row(r: &sqlx::any::AnyRow) -> Result<Assignment, StoreError> {
-    let percent = coded(r, "assignment", "part_time_pct", Decimal::from_str)?;
-    let kind = coded(r, "assignment", "part_time_kind", PartTimeKind::parse)?;
-    Ok(Assignment {
-        id: text(r, "id")?,
-        cycle_id: CycleId(text(r, "cycle_id")?),
-        person_id: text(r, "person_id")?,
-        unit_id: text(r, "unit_id")?,
-        role: coded(r, "assignment", "role", Role::parse)?,
-        category: coded(r, "assignment", "category", Category::parse)?,
-        part_time: PartTime { percent, kind },
-        starts: date(r, "assignment", "starts")?,
-        ends: opt_date(r, "assignment", "ends")?,
-        interim: boolean(r, "interim")?,
-    })
+/// By hand: the part-time is one field over two columns.
+impl Record for Assignment {
+    const TABLE: &'static str = "assignment";
+    const COLUMNS: &'static [&'static str] =
+        &["id", "cycle_id", "person_id", "unit_id", "role", "category", "part_time_pct", "part_time_kind", "starts", "ends", "interim"];
+    fn cells(&self) -> Vec<Cell> {
+        vec![
+            self.id.cell(),
+            self.cycle_id.cell(),
+            self.person_id.cell(),
+            self.unit_id.cell(),
+            self.role.cell(),
+            self.category.cell(),
+            self.part_time.percent.cell(),
+            self.part_time.kind.cell(),
+            self.starts.cell(),
+            self.ends.cell(),
+            self.interim.cell(),
+        ]
+    }
+    fn read(r: &sqlx::any::AnyRow) -> Result<Self, StoreError> {
+        let t = Self::TABLE;
+        Ok(Assignment {
+            id: Column::read(r, t, "id")?,
+            cycle_id: Column::read(r, t, "cycle_id")?,
+            person_id: Column::read(r, t, "person_id")?,
+            unit_id: Column::read(r, t, "unit_id")?,
+            role: Column::read(r, t, "role")?,
+            category: Column::read(r, t, "category")?,
+            part_time: PartTime { percent: Column::read(r, t, "part_time_pct")?, kind: Column::read(r, t, "part_time_kind")? },
+            starts: Column::read(r, t, "starts")?,
+            ends: Column::read(r, t, "ends")?,
+            interim: Column::read(r, t, "interim")?,
+        })
+    }
 }
 
 pub async fn person_by_matricola(conn: &mut Conn, ente: &EnteId, matricola: &str) -> Result<Option<Person>, StoreError> {
@@ -52,12 +71,12 @@ pub async fn upsert_person(conn: &mut Conn, ente: &EnteId, p: &Person) -> Result
 }
 
 pub async fn assignments_of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Assignment>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {ASSIGNMENT_COLUMNS} FROM assignment WHERE ente_id = $1 AND cycle_id = $2 ORDER BY starts, id")))
+    let rows = sqlx::query(select::<Assignment>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY starts, id"))
         .bind(&ente.0)
         .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(assignment_from_row).collect()
+    read_all(&rows)
 }
 
 /// Removes a person's assignments in a cycle, before the import writes the new ones.
@@ -72,20 +91,5 @@ pub async fn delete_assignments(conn: &mut Conn, ente: &EnteId, cycle_id: &Cycle
 }
 
 pub async fn insert_assignment(conn: &mut Conn, ente: &EnteId, a: &Assignment) -> Result<(), StoreError> {
-    sqlx::query(sql(format!("INSERT INTO assignment (ente_id, {ASSIGNMENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")))
-        .bind(&ente.0)
-        .bind(&a.id)
-        .bind(a.cycle_id.as_str())
-        .bind(&a.person_id)
-        .bind(&a.unit_id)
-        .bind(a.role.code())
-        .bind(a.category.code())
-        .bind(a.part_time.percent.to_string())
-        .bind(a.part_time.kind.code())
-        .bind(iso(a.starts))
-        .bind(a.ends.map(iso))
-        .bind(i64::from(a.interim))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    insert(conn, ente, &[], a).await
 }
