@@ -1,12 +1,11 @@
-//! What the faces see of the records that carry database ids: a value, a rimodulazione, a
-//! correction after the close, an audit record. The pages, the API's JSON and the command line's
-//! `--format json` are made of these, never of the store's rows: a column renamed or an id added
-//! in the database changes a `From` below, not the answer users' scripts read (docs/api.md).
-//! They name things by their codes and years; database ids stay inside the app, but for a
-//! value's version, whose identifier is how the audit trail names it.
+//! What the API's JSON and the command line's `--format json` answer for a value, a
+//! rimodulazione, a correction after the close and an audit record (the pages read them too):
+//! things named by their codes and years, not by the database's ids, but for a value's version,
+//! whose identifier is how the audit trail names it. A column renamed or an id added in the
+//! database changes a constructor below, never these fields (docs/api.md).
 //!
-//! The records without database ids (objectives, KPIs, the Relazione's path, the ente) are the
-//! domain's own types, already independent of the columns they are stored in.
+//! The other answers are the domain's records (the Relazione's path, the close's report) or the
+//! use cases' own reports, already independent of the columns they are stored in.
 
 use chrono::NaiveDate;
 use serde::Serialize;

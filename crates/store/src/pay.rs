@@ -3,25 +3,16 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::str::FromStr;
 use traguardi_domain::money::Cents;
 use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
 pub use traguardi_domain::pay::relazione::{Relazione, RelazioneState};
 
-use crate::record::{read_all, record, select, upsert};
+use crate::record::{Column, read_all, record, select, upsert};
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
-
-fn decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Decimal, StoreError> {
-    coded(r, table, col, Decimal::from_str)
-}
-
-fn opt_decimal(r: &sqlx::any::AnyRow, table: &'static str, col: &'static str) -> Result<Option<Decimal>, StoreError> {
-    opt_text(r, col)?.map(|s| Decimal::from_str(&s).map_err(|_| StoreError::Corrupt { table, column: col, value: s })).transpose()
-}
 
 pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<AbsenceRow>, StoreError> {
     let rows = sqlx::query("SELECT person_id, cause, days FROM absence WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, cause")
@@ -29,7 +20,7 @@ pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Res
         .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(AbsenceRow { person_id: text(r, "person_id")?, cause: text(r, "cause")?, days: decimal(r, "absence", "days")? })).collect()
+    rows.iter().map(|r| Ok(AbsenceRow { person_id: text(r, "person_id")?, cause: text(r, "cause")?, days: Column::read(r, "absence", "days")? })).collect()
 }
 
 /// Replaces the absences of the given people in a cycle.
@@ -73,7 +64,7 @@ pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> 
         .await?;
     let mut items: std::collections::HashMap<String, Vec<(String, Decimal)>> = std::collections::HashMap::new();
     for r in &item_rows {
-        items.entry(text(r, "person_id")?).or_default().push((text(r, "code")?, decimal(r, "evaluation_item", "value")?));
+        items.entry(text(r, "person_id")?).or_default().push((text(r, "code")?, Column::read(r, "evaluation_item", "value")?));
     }
     rows.iter()
         .map(|r| {
@@ -83,15 +74,15 @@ pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> 
                 person_id,
                 evaluator_id: opt_text(r, "evaluator_id")?,
                 reviewer_id: opt_text(r, "reviewer_id")?,
-                results: opt_decimal(r, t, "results")?,
-                behaviours: opt_decimal(r, t, "behaviours")?,
+                results: Column::read(r, t, "results")?,
+                behaviours: Column::read(r, t, "behaviours")?,
                 interview_start: opt_date(r, t, "interview_start")?,
                 interview_mid: opt_date(r, t, "interview_mid")?,
                 interview_final: opt_date(r, t, "interview_final")?,
                 signed_on: opt_date(r, t, "signed_on")?,
                 contested_on: opt_date(r, t, "contested_on")?,
                 conciliation: opt_text(r, "conciliation")?,
-                conciliated: opt_decimal(r, t, "conciliated")?,
+                conciliated: Column::read(r, t, "conciliated")?,
                 note: opt_text(r, "note")?,
             })
         })

@@ -281,8 +281,8 @@ pub(crate) async fn insert_all<R: Record>(conn: &mut Conn, ente: &EnteId, scope:
     Ok(())
 }
 
-/// Inserts a record of a table no ente scopes: the enti themselves, the audit log (whose
-/// records carry their ente as a field).
+/// Inserts a record of a table no ente column scopes: the audit log, whose records carry their
+/// ente as a field of their own.
 pub(crate) async fn insert_unscoped<R: Record>(conn: &mut Conn, r: &R) -> Result<(), StoreError> {
     bind_row(sqlx::query(sql(insert_sql::<R>(&[], 1))), &[], r).execute(&mut *conn).await?;
     Ok(())

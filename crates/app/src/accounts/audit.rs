@@ -131,9 +131,13 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
     actor.require(crate::accounts::access::Right::Administer, said!("leggere il registro di audit"))?;
     let mut conn = store.acquire().await?;
     let ente = crate::org::enti::resolve(&mut conn, ente_code).await?;
+    if let Some(y) = year {
+        // An unknown year is a 404, not an empty trail.
+        crate::cycle::cycles::get(&mut conn, &ente, y).await?;
+    }
     let all = audit::of_ente(&mut conn, &ente.id).await?;
     let years: std::collections::HashMap<String, i32> =
-        traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.year(), c.id.0)).map(|(y, id)| (id, y)).collect();
+        traguardi_store::cycle::list(&mut conn, &ente.id).await?.into_iter().map(|c| (c.id.0, c.calendar.year)).collect();
     let mut verified = verify_chain(&all).map(|()| all.len());
     if verified.is_ok()
         && let Some(gap) = audit::first_gap(&mut conn).await?
@@ -157,9 +161,6 @@ pub async fn trail(store: &traguardi_store::Store, actor: &Actor, ente_code: Opt
     }
     let head = chain.last().cloned();
     let records = all.into_iter().map(|r| crate::views::AuditEntry::of(r, &years)).filter(|r| year.is_none_or(|y| r.year == Some(y))).collect();
-    if let Some(y) = year {
-        crate::cycle::cycles::get(&mut conn, &ente, y).await?;
-    }
     Ok(Trail { records, verified, head, chain })
 }
 

@@ -169,8 +169,7 @@ pub async fn calendars(store: &Store, ente: &Ente) -> Result<Vec<traguardi_domai
 /// The years of the ente's cycles, oldest first.
 #[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn years(store: &Store, ente: &Ente) -> Result<Vec<i32>, AppError> {
-    let mut conn = store.acquire().await?;
-    let mut years: Vec<i32> = cycle::list(&mut conn, &ente.id).await?.iter().map(Cycle::year).collect();
+    let mut years: Vec<i32> = calendars(store, ente).await?.iter().map(|c| c.year).collect();
     years.sort_unstable();
     Ok(years)
 }

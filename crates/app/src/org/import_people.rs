@@ -98,11 +98,8 @@ pub async fn import_people<'a>(
     check_people(&by_person, &cycle.calendar, &mut problems);
     problems.into_result()?;
 
-    let mut w = Writing { tx: &mut tx, actor, ente, cycle: &cycle, units: &units, dry_run };
-    let mut report = w.people(&by_person).await?;
-    report.year = year;
-    report.rows = rows.len();
-    report.cycle_created = cycle_created;
+    let mut report = PeopleReport { year, rows: rows.len(), cycle_created, dry_run, ..Default::default() };
+    Writing { tx: &mut tx, actor, ente, cycle: &cycle, units: &units, dry_run }.people(&by_person, &mut report).await?;
     import::finish(tx, ending).await?;
     Ok(report)
 }
@@ -268,10 +265,10 @@ struct Writing<'w> {
 }
 
 impl Writing<'_> {
-    async fn people(&mut self, by_person: &[(String, Vec<&AssignmentRow>)]) -> Result<PeopleReport, AppError> {
+    /// Counts each person in `report`: new, updated or unchanged, and the assignments written.
+    async fn people(&mut self, by_person: &[(String, Vec<&AssignmentRow>)], report: &mut PeopleReport) -> Result<(), AppError> {
         let (ente, cycle, actor) = (self.ente, self.cycle, self.actor);
         let cal = &cycle.calendar;
-        let mut report = PeopleReport { dry_run: self.dry_run, ..Default::default() };
         let existing: HashMap<String, Person> = people::persons(self.tx, &ente.id).await?.into_iter().map(|p| (p.matricola.clone(), p)).collect();
         let current = people::assignments_of_cycle(self.tx, &ente.id, &cycle.id).await?;
         for (matricola, group) in by_person {
@@ -327,6 +324,6 @@ impl Writing<'_> {
                 audit::record_in_cycle(self.tx, actor, &ente.id, &cycle.id, change).await?;
             }
         }
-        Ok(report)
+        Ok(())
     }
 }

@@ -120,6 +120,9 @@ struct Stored {
     persons: HashMap<String, String>,
     objectives: Vec<Objective>,
     kpis: Vec<Kpi>,
+    /// Code → place in `objectives` and in `kpis`: a file of thousands of rows looks each up.
+    objective_at: HashMap<String, usize>,
+    kpi_at: HashMap<String, usize>,
     targets: Vec<Target>,
     contributions: Vec<Contribution>,
     /// DUP code → (id, kind).
@@ -133,12 +136,16 @@ impl Stored {
         crate::cycle::close::ensure_open(tx, ente, &cycle).await?;
         let (dims, ambiti) = dimensions::ensure(tx, ente).await?;
         let org = org::of_cycle(tx, &ente.id, &cycle.id).await?;
+        let objectives = plan::objectives(tx, &ente.id, &cycle.id).await?;
+        let kpis = plan::kpis(tx, &ente.id, &cycle.id).await?;
         Ok(Stored {
             units: org.iter().map(|u| (u.code.clone(), u.id.clone())).collect(),
             top_units: org.iter().filter(|u| u.parent_id.is_none()).map(|u| u.id.clone()).collect(),
             persons: people::persons(tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect(),
-            objectives: plan::objectives(tx, &ente.id, &cycle.id).await?,
-            kpis: plan::kpis(tx, &ente.id, &cycle.id).await?,
+            objective_at: objectives.iter().enumerate().map(|(i, o)| (o.code.clone(), i)).collect(),
+            kpi_at: kpis.iter().enumerate().map(|(i, k)| (k.code.clone(), i)).collect(),
+            objectives,
+            kpis,
             targets: plan::targets(tx, &ente.id, &cycle.id).await?,
             scoring: crate::plan::cycle_rules::scoring(tx, ente, &cycle).await?,
             contributions: plan::contributions(tx, &ente.id, &cycle.id).await?,
@@ -151,11 +158,11 @@ impl Stored {
     }
 
     fn objective(&self, code: &str) -> Option<&Objective> {
-        self.objectives.iter().find(|o| o.code == code)
+        self.objective_at.get(code).map(|&i| &self.objectives[i])
     }
 
     fn kpi(&self, code: &str) -> Option<&Kpi> {
-        self.kpis.iter().find(|k| k.code == code)
+        self.kpi_at.get(code).map(|&i| &self.kpis[i])
     }
 }
 
@@ -378,6 +385,8 @@ fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective],
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut kpis = Vec::new();
     let mut formulas = BTreeMap::new();
+    // The id of each objective of the file, by code: each KPI row names its objective.
+    let objective_ids: HashMap<&str, &str> = objectives.iter().map(|o| (o.objective.code.as_str(), o.objective.id.as_str())).collect();
     let table = r.table;
     for rec in &table.rows {
         let code = r.cols.get(rec, "kpi").to_string();
@@ -389,7 +398,7 @@ fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective],
             continue;
         }
         first.insert(code.clone(), rec.line);
-        if let Some(k) = read_kpi(r, stored, objectives, rec, year, &mut formulas) {
+        if let Some(k) = read_kpi(r, stored, &objective_ids, rec, year, &mut formulas) {
             kpis.push(k);
         }
     }
@@ -399,7 +408,7 @@ fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective],
 fn read_kpi(
     r: &mut Reading<'_>,
     stored: &Stored,
-    objectives: &[ReadObjective],
+    objective_ids: &HashMap<&str, &str>,
     rec: &traguardi_docs::Record,
     year: i32,
     formulas: &mut BTreeMap<String, (formula::Expr, usize)>,
@@ -463,7 +472,7 @@ fn read_kpi(
         Some(m) => read_targets(r, stored, rec, m, &rule, year),
         None => (Vec::new(), None),
     };
-    let objective_id = objectives.iter().find(|o| o.objective.code == get("obiettivo")).map(|o| o.objective.id.clone()).unwrap_or_default();
+    let objective_id = objective_ids.get(get("obiettivo")).map(|id| id.to_string()).unwrap_or_default();
     let existing = stored.kpi(&code);
     let (Some(measure), Some(direction), Some(aggregation)) = (measure, direction, aggregation) else { return None };
     let kpi = Kpi {

@@ -238,11 +238,10 @@ impl PayRules {
 
     /// The contract, the days of the year, the dimensions and weights of the organisational indices.
     fn read_organisational(&mut self, keys: &mut Keys) {
-        let r = self;
         let hundred = Decimal::ONE_HUNDRED;
         if let Some((line, v)) = keys.take("contratto") {
             match Contract::parse(&v) {
-                Some(c) => r.contract = c,
+                Some(c) => self.contract = c,
                 None => keys.problems.push(Problem::cell(
                     line,
                     "contratto",
@@ -251,17 +250,19 @@ impl PayRules {
             }
         }
         if let Some((line, v)) = keys.take("giorni_anno") {
-            r.days_in_year = match v.as_str() {
+            self.days_in_year = match v.as_str() {
                 "anno" => None,
                 _ => pct_in(keys, line, "giorni_anno", &v, Decimal::ONE, Decimal::from(366)),
             };
         }
-        for (k, slot) in [("ros.dimensioni", &mut r.ros_dimensions), ("rod.dimensioni", &mut r.rod_dimensions), ("roe.dimensioni", &mut r.roe_dimensions)] {
+        for (k, slot) in
+            [("ros.dimensioni", &mut self.ros_dimensions), ("rod.dimensioni", &mut self.rod_dimensions), ("roe.dimensioni", &mut self.roe_dimensions)]
+        {
             if let Some((_, v)) = keys.take(k) {
                 *slot = if v.trim() == "*" { Vec::new() } else { list(&v) };
             }
         }
-        for (k, slot) in [("pesi.dipendenti", &mut r.weights_staff), ("pesi.po_eq", &mut r.weights_po)] {
+        for (k, slot) in [("pesi.dipendenti", &mut self.weights_staff), ("pesi.po_eq", &mut self.weights_po)] {
             let Some((line, v)) = keys.take(k) else { continue };
             let parts: Vec<Option<Decimal>> = list(&v).iter().map(|p| number(p)).collect();
             match parts.as_slice() {
@@ -279,7 +280,6 @@ impl PayRules {
 
     /// The premi: coefficients, roles, shares and thresholds, the uplift, absences, what-if pools.
     fn read_premi(&mut self, keys: &mut Keys) {
-        let r = self;
         let hundred = Decimal::ONE_HUNDRED;
         for (cat, line, v) in keys.take_prefixed("coefficiente.") {
             let key = format!("coefficiente.{cat}");
@@ -287,21 +287,21 @@ impl PayRules {
                 Err(e) => keys.problems.push(Problem::cell(line, &key, e)),
                 Ok(c) => {
                     if let Some(n) = pct_in(keys, line, &key, &v, Decimal::ZERO, Decimal::from(10)) {
-                        r.coefficients.insert(c.code().to_string(), n);
+                        self.coefficients.insert(c.code().to_string(), n);
                     }
                 }
             }
         }
         if let Some(roles) = roles(keys, "premi.ruoli") {
-            r.roles = roles;
+            self.roles = roles;
         }
         let percents: [(&str, &mut Decimal, Decimal, Decimal); 6] = [
-            ("quota_individuale", &mut r.individual_share, Decimal::ZERO, hundred),
-            ("quota_individuale_minima", &mut r.individual_min, Decimal::from(30), hundred),
-            ("punteggio_minimo", &mut r.min_score, Decimal::ZERO, hundred),
-            ("valutazione.peso_risultati", &mut r.results_weight, Decimal::ZERO, hundred),
-            ("differenziazione.quota_teste", &mut r.uplift_heads, Decimal::ZERO, hundred),
-            ("differenziazione.maggiorazione", &mut r.uplift, Decimal::from(30), hundred),
+            ("quota_individuale", &mut self.individual_share, Decimal::ZERO, hundred),
+            ("quota_individuale_minima", &mut self.individual_min, Decimal::from(30), hundred),
+            ("punteggio_minimo", &mut self.min_score, Decimal::ZERO, hundred),
+            ("valutazione.peso_risultati", &mut self.results_weight, Decimal::ZERO, hundred),
+            ("differenziazione.quota_teste", &mut self.uplift_heads, Decimal::ZERO, hundred),
+            ("differenziazione.maggiorazione", &mut self.uplift, Decimal::from(30), hundred),
         ];
         for (k, slot, min, max) in percents {
             if let Some((line, v)) = keys.take(k)
@@ -322,14 +322,14 @@ impl PayRules {
                     )),
                 }
             }
-            r.tie_break = order;
+            self.tie_break = order;
         }
         if let Some((_, v)) = keys.take("assenze.riducono") {
-            r.absences_reducing = list(&v).iter().map(|c| cause_code(c)).collect();
+            self.absences_reducing = list(&v).iter().map(|c| cause_code(c)).collect();
         }
         if let Some((line, v)) = keys.take("assenze.tutelate") {
-            r.absences_protected = list(&v).iter().map(|c| cause_code(c)).collect();
-            let missing: Vec<&str> = LAW_PROTECTED.into_iter().filter(|c| !r.absences_protected.iter().any(|p| p == c)).collect();
+            self.absences_protected = list(&v).iter().map(|c| cause_code(c)).collect();
+            let missing: Vec<&str> = LAW_PROTECTED.into_iter().filter(|c| !self.absences_protected.iter().any(|p| p == c)).collect();
             if !missing.is_empty() {
                 keys.problems.push(Problem::cell(
                     line,
@@ -342,10 +342,10 @@ impl PayRules {
                         ),
                     },
                 ));
-                r.absences_protected.extend(missing.into_iter().map(String::from));
+                self.absences_protected.extend(missing.into_iter().map(String::from));
             }
         }
-        for c in r.absences_reducing.iter().filter(|c| r.absences_protected.contains(c) || LAW_PROTECTED.contains(&c.as_str())) {
+        for c in self.absences_reducing.iter().filter(|c| self.absences_protected.contains(c) || LAW_PROTECTED.contains(&c.as_str())) {
             keys.problems.push(Problem::column(
                 "assenze.riducono",
                 ProblemKind::BadFormat {
@@ -354,7 +354,7 @@ impl PayRules {
                 },
             ));
         }
-        for (k, slot) in [("fondo.organizzativa", &mut r.pool_organisational), ("fondo.individuale", &mut r.pool_individual)] {
+        for (k, slot) in [("fondo.organizzativa", &mut self.pool_organisational), ("fondo.individuale", &mut self.pool_individual)] {
             if let Some((line, v)) = keys.take(k) {
                 match number(&v).filter(|n| *n >= Decimal::ZERO).and_then(Cents::exact) {
                     Some(c) => *slot = Some(c),
@@ -368,15 +368,14 @@ impl PayRules {
 
     /// The managers' result pay: roles, payment times, weights, uplift, charges; results prevail.
     fn read_managers(&mut self, keys: &mut Keys) {
-        let r = self;
         let hundred = Decimal::ONE_HUNDRED;
         if let Some(roles) = roles(keys, "dirigenti.ruoli") {
-            r.managers.roles = roles;
+            self.managers.roles = roles;
         }
         if let Some((_, v)) = keys.take("dirigenti.tempi_pagamento.obiettivo") {
-            r.managers.payment_times_objective = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+            self.managers.payment_times_objective = Some(v.trim().to_string()).filter(|v| !v.is_empty());
         }
-        let m = &mut r.managers;
+        let m = &mut self.managers;
         let managers: [(&str, &mut Decimal, Decimal, Decimal); 11] = [
             ("dirigenti.differenziazione.quota_teste", &mut m.uplift_heads, Decimal::ZERO, hundred),
             ("dirigenti.differenziazione.maggiorazione", &mut m.uplift, Decimal::from(30), hundred),
@@ -397,11 +396,11 @@ impl PayRules {
                 *slot = n;
             }
         }
-        if r.managers.weight_results <= r.managers.weight_behaviours.max(r.managers.weight_differentiation) {
+        if self.managers.weight_results <= self.managers.weight_behaviours.max(self.managers.weight_differentiation) {
             keys.problems.push(Problem::column(
                 "dirigenti.peso_risultati",
                 ProblemKind::BadFormat {
-                    value: r.managers.weight_results.normalize().to_string(),
+                    value: self.managers.weight_results.normalize().to_string(),
                     expected: "un peso prevalente: i risultati pesano più di ogni altra voce (art. 9 c.1 D.Lgs 150/2009)".into(),
                 },
             ));
@@ -410,7 +409,6 @@ impl PayRules {
 
     /// The catalogue of behaviours, the categories each applies to, and their scale.
     fn read_behaviours(&mut self, keys: &mut Keys) {
-        let r = self;
         let mut applies: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
         for (code, line, v) in keys.take_prefixed("comportamento_categorie.") {
             let mut cats = Vec::new();
@@ -424,7 +422,7 @@ impl PayRules {
         }
         for (code, _, name) in keys.take_prefixed("comportamento.") {
             let categories = applies.remove(&code).map(|(_, c)| c).unwrap_or_default();
-            r.behaviours.push(Behaviour { code: code.to_uppercase(), name, categories });
+            self.behaviours.push(Behaviour { code: code.to_uppercase(), name, categories });
         }
         for (code, (line, _)) in applies {
             keys.problems.push(Problem::cell(
@@ -436,27 +434,26 @@ impl PayRules {
         if let Some((line, v)) = keys.take("comportamenti.scala")
             && let Some(n) = pct_in(keys, line, "comportamenti.scala", &v, Decimal::TWO, Decimal::ONE_HUNDRED)
         {
-            r.scale = n;
+            self.scale = n;
         }
     }
 
     /// What holds between keys: the individual share, the what-if pools, each role paid once.
     fn check_together(&mut self, keys: &mut Keys) {
-        let r = self;
-        if r.individual_share < r.individual_min {
+        if self.individual_share < self.individual_min {
             keys.problems.push(Problem::column(
                 "quota_individuale",
-                ProblemKind::OutOfRange { value: r.individual_share.to_string(), min: r.individual_min.to_string(), max: "100".into() },
+                ProblemKind::OutOfRange { value: self.individual_share.to_string(), min: self.individual_min.to_string(), max: "100".into() },
             ));
         }
         // What-if pools: the individual one is at least the least share of the two.
-        if let (Some(o), Some(i)) = (r.pool_organisational, r.pool_individual)
-            && let Some(problem) = r.individual_pool_problem(o, i)
+        if let (Some(o), Some(i)) = (self.pool_organisational, self.pool_individual)
+            && let Some(problem) = self.individual_pool_problem(o, i)
         {
             keys.problems.push(Problem::column("fondo.individuale", problem));
         }
         // Each day is paid once: a role is in the premi or in the result pay, never both.
-        for role in r.roles.iter().filter(|x| r.managers.roles.contains(x)) {
+        for role in self.roles.iter().filter(|x| self.managers.roles.contains(x)) {
             keys.problems.push(Problem::column(
                 "dirigenti.ruoli",
                 ProblemKind::BadFormat {
