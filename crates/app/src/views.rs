@@ -35,7 +35,7 @@ pub struct Value {
 impl Value {
     pub(crate) fn of(m: &traguardi_store::plan::Measurement, kpi: &str) -> Value {
         Value {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             kpi: kpi.into(),
             period_end: m.period_end,
             version: m.version,
@@ -71,7 +71,7 @@ pub struct Revision {
 
 impl Revision {
     /// `objectives` gives each objective id its code.
-    pub(crate) fn of(r: traguardi_store::revisions::Revision, objectives: &std::collections::HashMap<String, String>) -> Revision {
+    pub(crate) fn of(r: traguardi_store::revisions::Revision, objectives: &std::collections::HashMap<traguardi_domain::ids::ObjectiveId, String>) -> Revision {
         Revision {
             objective: objectives.get(&r.objective_id).cloned().unwrap_or_default(),
             code: r.code,

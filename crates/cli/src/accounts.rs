@@ -1,15 +1,18 @@
-//! `traguardi user` and `traguardi ente`: accounts, roles, tokens and enti.
+//! `traguardi user`, `traguardi ente` and `traguardi audit`: accounts, roles, tokens, enti and
+//! the audit trail of what they did.
 
+use std::path::PathBuf;
 use traguardi_domain::said;
 
 use anyhow::Result;
+use traguardi_app::accounts::audit;
 use traguardi_app::{Actor, AppError, Store, org::enti};
-use traguardi_domain::Problem;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 use traguardi_domain::value::parse_yes_no;
+use traguardi_domain::{Lang, Problem};
 
-use crate::commands::resolve;
-use crate::say;
+use crate::commands::{resolve, write_report};
+use crate::{Format, say};
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -184,5 +187,57 @@ pub(crate) async fn user(store: &Store, action: UserAction) -> Result<()> {
         }
     }
 
+    Ok(())
+}
+
+/// `audit`: the trail, or the check of its chain.
+#[derive(clap::Args)]
+pub(crate) struct AuditArgs {
+    #[arg(long)]
+    ente: Option<String>,
+    /// Only the changes of this cycle
+    #[arg(long)]
+    cycle: Option<i32>,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Check the chain of hashes instead of printing it; fails if a record was altered or removed.
+    /// Prints the chain's head (SEQ:HASH), to be kept elsewhere
+    #[arg(long)]
+    verify: bool,
+    /// With --verify: a head kept earlier (SEQ:HASH); fails if the trail no longer reaches it
+    #[arg(long, requires = "verify")]
+    head: Option<String>,
+}
+
+pub(crate) async fn audit(store: &Store, a: AuditArgs) -> Result<()> {
+    let t = audit::trail(store, &Actor::console(), a.ente.as_deref(), a.cycle).await?;
+    if !a.verify {
+        return write_report(a.format, a.out.as_deref(), || t.sheet(), || &t.records);
+    }
+    let n = t.verified.clone().map_err(AppError::Refused)?;
+    if let Some(kept) = a.head {
+        let (seq, hash) = audit::parse_head(&kept)?;
+        if !t.reaches(seq, &hash) {
+            return Err(AppError::Refused(said!(
+                "il registro di audit non raggiunge la testa {seq}:{hash}: record alterati o rimossi dopo di essa",
+                seq,
+                hash
+            ))
+            .into());
+        }
+    }
+    let l = say::lang();
+    match l {
+        Lang::It => out!("registro di audit integro: {n} record verificati"),
+        Lang::En => out!("audit trail intact: {n} records verified"),
+    }
+    if let Some((seq, hash)) = &t.head {
+        match l {
+            Lang::It => out!("testa della catena (da conservare altrove): {seq}:{hash}"),
+            Lang::En => out!("head of the chain (keep it elsewhere): {seq}:{hash}"),
+        }
+    }
     Ok(())
 }

@@ -12,11 +12,13 @@ mod accounts;
 mod commands;
 mod cycle;
 mod imports;
+mod monitoring;
 mod operations;
 mod plan;
 mod premi;
 mod reports;
 mod say;
+mod serve;
 
 use accounts::{EnteAction, UserAction};
 use cycle::{CycleAction, NivAction};
@@ -50,18 +52,7 @@ enum Command {
         bind: String,
     },
     /// Load the demo ente (Comune di Milano, dati dimostrativi) and serve it
-    Demo {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: String,
-        /// Load the data only, do not start the server
-        #[arg(long)]
-        no_serve: bool,
-        /// Leave 2020 open, as imported, to try its year-end yourself (approving the Piano and
-        /// the Relazione, the NIV's sample and validation, the premi, the close); without it
-        /// 2020 is a finished year and 2021 is in monitoring
-        #[arg(long)]
-        anno_aperto: bool,
-    },
+    Demo(serve::DemoArgs),
     /// Write the synthetic metropoli of the benchmarks (ente 099999: 60 Direzioni, 400 units,
     /// 15,000 staff, 3,000 objectives, 12,000 KPIs with their values, funds and rules) into an empty database
     Metropoli,
@@ -109,99 +100,22 @@ enum Command {
         action: MeasurementAction,
     },
     /// Year-end close: freezes the cycle into a snapshot and prints its SHA-256 (--verify checks it)
-    Close {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        /// Recompute the snapshot from the database and fail if anything frozen was altered
-        #[arg(long, conflicts_with_all = ["force", "reason"])]
-        verify: bool,
-        /// Close although objectives are not validated by the NIV (needs --reason)
-        #[arg(long, requires = "reason")]
-        force: bool,
-        /// Why the close is forced (recorded in the audit trail)
-        #[arg(long, requires = "force")]
-        reason: Option<String>,
-    },
+    Close(cycle::CloseArgs),
     /// The NIV's work: a sample of approved measurements to check against their evidence
     Niv {
         #[command(subcommand)]
         action: NivAction,
     },
     /// A correction of a closed cycle: a new, audited event referencing its snapshot (the frozen data stay)
-    Correzione {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        /// What is corrected, e.g. "valori: SAL-12-K3 al 2020-12-31"
-        #[arg(long)]
-        oggetto: String,
-        /// The value frozen at the close
-        #[arg(long)]
-        originale: String,
-        /// The corrected value
-        #[arg(long)]
-        corretto: String,
-        #[arg(long)]
-        motivo: String,
-        /// The act that orders it, registered with import atti
-        #[arg(long)]
-        atto: Option<String>,
-    },
+    Correzione(cycle::CorrectionArgs),
     /// The corrections of a closed cycle
-    Correzioni {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Correzioni(cycle::CorrectionsArgs),
     /// The audit trail: every change, chained by hashes
-    Audit {
-        #[arg(long)]
-        ente: Option<String>,
-        /// Only the changes of this cycle
-        #[arg(long)]
-        cycle: Option<i32>,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Check the chain of hashes instead of printing it; fails if a record was altered or removed.
-        /// Prints the chain's head (SEQ:HASH), to be kept elsewhere
-        #[arg(long)]
-        verify: bool,
-        /// With --verify: a head kept earlier (SEQ:HASH); fails if the trail no longer reaches it
-        #[arg(long, requires = "verify")]
-        head: Option<String>,
-    },
+    Audit(accounts::AuditArgs),
     /// Reminders of late values: in-app notifications, and e-mail through TRAGUARDI_SMTP; --dry-run prints who would get them
-    Remind {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        /// The day to check (default: today)
-        #[arg(long)]
-        oggi: Option<String>,
-        /// Print who would be reminded, send nothing
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Remind(monitoring::RemindArgs),
     /// Explain how the score of an objective, KPI or unit came to be
-    Explain {
-        /// Code of an objective, KPI or unit
-        code: String,
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-    },
+    Explain(monitoring::ExplainArgs),
     /// The Relazione sulla Performance along its path: bozza, approvata (--atto), validata (NIV), pubblicata
     Relazione {
         #[command(flatten)]

@@ -205,7 +205,7 @@ pub(crate) async fn plan_command(store: &Store, action: PlanAction) -> Result<()
             Some(f) => {
                 let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
                 let r = traguardi_app::plan::cycle_rules::set_scoring(store, &Actor::console(), ente.as_deref(), cycle, &text).await?;
-                out!("regole del punteggio {cycle}: versione {}{}", r.version, if r.changed { "" } else { " (invariate)" });
+                out!("{}", say::rules_version(l.pick("regole del punteggio", "scoring rules"), cycle, r.version, r.changed));
             }
             None => {
                 let s = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;

@@ -56,23 +56,37 @@ pub async fn import_fund(
         args.dry_run,
     )
     .await?;
-    let t = r.totals;
-    out!(
-        "{} {year}: {} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} € (premi organizzativa {} €, individuale {} €; posizione {} €, risultato {} €); non utilizzato {} €{}",
-        r.kind.label(),
-        r.items,
-        t.resources,
-        t.stable,
-        t.variable,
-        t.reductions,
-        t.destinations,
-        t.premi_organizzativa,
-        t.premi_individuale,
-        t.position,
-        t.result,
-        t.unspent,
-        if r.unchanged { " (invariato)" } else { "" }
-    );
+    let (t, fund, items) = (r.totals, r.kind.label(), r.items);
+    match say::lang() {
+        Lang::It => out!(
+            "{fund} {year}: {items} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} € (premi organizzativa {} €, individuale {} €; posizione {} €, risultato {} €); non utilizzato {} €{}",
+            t.resources,
+            t.stable,
+            t.variable,
+            t.reductions,
+            t.destinations,
+            t.premi_organizzativa,
+            t.premi_individuale,
+            t.position,
+            t.result,
+            t.unspent,
+            if r.unchanged { " (invariato)" } else { "" }
+        ),
+        Lang::En => out!(
+            "{fund} {year}: {items} items; resources {} € (stable {}, variable {}, reductions {}); uses {} € (organisational premi {} €, individual {} €; position {} €, result {} €); unspent {} €{}",
+            t.resources,
+            t.stable,
+            t.variable,
+            t.reductions,
+            t.destinations,
+            t.premi_organizzativa,
+            t.premi_individuale,
+            t.position,
+            t.result,
+            t.unspent,
+            if r.unchanged { " (unchanged)" } else { "" }
+        ),
+    }
     dry_note(args.dry_run);
     Ok(())
 }
@@ -109,7 +123,10 @@ pub async fn import_absences(store: &Store, args: &ImportArgs) -> Result<()> {
         args.dry_run,
     )
     .await?;
-    out!("assenze {year}: {} righe per {} persone", r.rows, r.people);
+    match say::lang() {
+        Lang::It => out!("assenze {year}: {} righe per {} persone", r.rows, r.people),
+        Lang::En => out!("absences {year}: {} rows for {} people", r.rows, r.people),
+    }
     dry_note(args.dry_run);
     Ok(())
 }
@@ -125,7 +142,10 @@ pub async fn import_positions(store: &Store, args: &ImportArgs) -> Result<()> {
         args.dry_run,
     )
     .await?;
-    out!("posizioni {year}: {changed} registrate o cambiate");
+    match say::lang() {
+        Lang::It => out!("posizioni {year}: {changed} registrate o cambiate"),
+        Lang::En => out!("positions {year}: {changed} recorded or changed"),
+    }
     dry_note(args.dry_run);
     Ok(())
 }
@@ -156,7 +176,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
                 Some(f) => {
                     let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
                     let r = payouts::set_rules(store, &actor, Some(&code), at.cycle, &text).await?;
-                    out!("regole dei premi {}: versione {}{}", at.cycle, r.version, if r.changed { "" } else { " (invariate)" });
+                    out!("{}", say::rules_version(l.pick("regole dei premi", "premi rules"), at.cycle, r.version, r.changed));
                 }
                 None => {
                     let ctx = PayContext::load(store, &actor, Some(&code), at.cycle).await?;
@@ -190,29 +210,44 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
             let rules = regole.map(|f| read_file(&f).map(|b| String::from_utf8_lossy(&b).into_owned())).transpose()?;
             let what_if = WhatIf { rules, scores: WhatIf::parse_scores(punteggio.iter().map(String::as_str), "--punteggio")? };
             let (s, a) = payouts::save_scenario(store, &actor, at.ente.as_deref(), at.cycle, &nome, &what_if).await?;
-            out!(
-                "scenario «{}» {}: {} persone; premi {} € (organizzativa {} €, individuale {} € con {} maggiorazioni da {} €); erogati {} €; residuo {} €",
-                s.name,
-                at.cycle,
-                s.people,
-                s.pool,
-                a.fondo_organizzativa,
-                a.fondo_individuale,
-                a.teste_maggiorazione,
-                a.maggiorazione_unitaria,
-                s.paid,
-                s.residual
-            );
-            let d = &a.dirigenti;
-            out!(
-                "dirigenti: {} con retribuzione di risultato {} €, contributi {} €, IRAP {} €, totale {} €",
-                d.dirigenti.len(),
-                d.totale,
-                d.contributi,
-                d.irap,
-                d.totale_complessivo
-            );
-            out!("impronta SHA-256: {}", s.hash);
+            let (name, year, people, d) = (&s.name, at.cycle, s.people, &a.dirigenti);
+            let (org, ind, heads, uplift) = (a.fondo_organizzativa, a.fondo_individuale, a.teste_maggiorazione, a.maggiorazione_unitaria);
+            match l {
+                Lang::It => {
+                    out!(
+                        "scenario «{name}» {year}: {people} persone; premi {} € (organizzativa {org} €, individuale {ind} € con {heads} maggiorazioni da {uplift} €); erogati {} €; residuo {} €",
+                        s.pool,
+                        s.paid,
+                        s.residual
+                    );
+                    out!(
+                        "dirigenti: {} con retribuzione di risultato {} €, contributi {} €, IRAP {} €, totale {} €",
+                        d.dirigenti.len(),
+                        d.totale,
+                        d.contributi,
+                        d.irap,
+                        d.totale_complessivo
+                    );
+                    out!("impronta SHA-256: {}", s.hash);
+                }
+                Lang::En => {
+                    out!(
+                        "scenario «{name}» {year}: {people} people; premi {} € (organisational {org} €, individual {ind} € with {heads} uplifts of {uplift} €); paid {} €; residual {} €",
+                        s.pool,
+                        s.paid,
+                        s.residual
+                    );
+                    out!(
+                        "dirigenti: {} with result pay {} €, contributions {} €, IRAP {} €, total {} €",
+                        d.dirigenti.len(),
+                        d.totale,
+                        d.contributi,
+                        d.irap,
+                        d.totale_complessivo
+                    );
+                    out!("SHA-256 fingerprint: {}", s.hash);
+                }
+            }
         }
         PayoutKind::Scenari { at } => {
             let list = payouts::scenarios(store, &actor, at.ente.as_deref(), at.cycle).await?;
@@ -236,7 +271,10 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
         }
         PayoutKind::Approva { at, nome } => {
             let s = payouts::approve(store, &actor, at.ente.as_deref(), at.cycle, &nome).await?;
-            out!("scenario «{}» {} approvato: erogati {} € (impronta {})", s.name, at.cycle, s.paid, s.hash);
+            match l {
+                Lang::It => out!("scenario «{}» {} approvato: erogati {} € (impronta {})", s.name, at.cycle, s.paid, s.hash),
+                Lang::En => out!("scenario «{}» {} approved: paid {} € (fingerprint {})", s.name, at.cycle, s.paid, s.hash),
+            }
         }
         PayoutKind::Export { at, nome, format, out } => {
             let (_, a) = chosen(store, &at, nome.as_deref()).await?;
@@ -276,7 +314,8 @@ pub async fn relazione(store: &Store, at: CycleRef, stato: &str, atto: Option<&s
         traguardi_app::pay::relazione::RelazioneStep { to: stato, act: atto, on, note: nota },
     )
     .await?;
-    out!("Relazione sulla Performance {}: {}{}", at.cycle, r.state.code(), r.act_code.map(|a| format!(" ({a})")).unwrap_or_default());
+    let act = r.act_code.map(|a| format!(" ({a})")).unwrap_or_default();
+    out!("Relazione sulla Performance {}: {}{act}", at.cycle, r.state.said().describe(say::lang()));
     Ok(())
 }
 

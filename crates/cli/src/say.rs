@@ -16,6 +16,13 @@ pub fn lang() -> Lang {
     Lang::from_env()
 }
 
+/// A rules file stored as a cycle's version: "regole dei premi 2020: versione 2 (invariate)".
+pub fn rules_version(what: &str, year: i32, version: i64, changed: bool) -> String {
+    let l = lang();
+    let unchanged = if changed { "" } else { l.pick(" (invariate)", " (unchanged)") };
+    format!("{what} {year}: {} {version}{unchanged}", l.pick("versione", "version"))
+}
+
 /// An error as the last lines the user reads.
 pub fn error(e: &anyhow::Error) -> String {
     let l = lang();

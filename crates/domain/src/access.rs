@@ -167,8 +167,8 @@ pub struct Account {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleGrant {
-    pub ente_id: Option<String>,
-    pub role: String,
+    pub ente_id: Option<crate::ids::EnteId>,
+    pub role: AccountRole,
     pub unit_lineage: Option<String>,
 }
 

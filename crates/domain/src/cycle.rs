@@ -23,20 +23,7 @@ pub fn check_year(y: i32) -> Result<i32, ProblemKind> {
     }
 }
 
-/// A cycle's calendar. Legal dates are configuration, not constants: each ente may move them
-/// (e.g. the PIAO is due 30 days after a deferred budget deadline, DM 132/2022 art. 8).
-/// The id of a cycle in the database: what every query of a cycle's data takes. Written as its
-/// plain text in JSON (so snapshots and hashes are those of the id itself); never printed to
-/// users, who name a cycle by its year.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CycleId(pub String);
-
-impl CycleId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::ids::CycleId;
 
 /// A cycle: one year of an ente, with its calendar.
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +38,8 @@ impl Cycle {
     }
 }
 
+/// A cycle's calendar. Legal dates are configuration, not constants: each ente may move them
+/// (e.g. the PIAO is due 30 days after a deferred budget deadline, DM 132/2022 art. 8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CycleCalendar {
     pub year: i32,

@@ -28,9 +28,7 @@ impl std::fmt::Display for EnteCode {
     }
 }
 
-/// The id of an ente in the database: the scope every query takes. Never printed or hashed.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct EnteId(pub String);
+pub use crate::ids::EnteId;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Ente {

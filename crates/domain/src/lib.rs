@@ -8,6 +8,7 @@ pub mod budget;
 pub mod calendar;
 pub mod cycle;
 pub mod ente;
+pub mod ids;
 pub mod keyvalue;
 pub mod lang;
 pub mod money;

@@ -150,15 +150,15 @@ pub fn parents_first<T>(items: &[T], code: impl Fn(&T) -> &str, parent: impl Fn(
 /// One unit of the org tree in one cycle; `lineage_id` links the same unit across cycles.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrgUnit {
-    pub id: String,
+    pub id: crate::ids::UnitId,
     pub cycle_id: crate::cycle::CycleId,
     pub lineage_id: String,
     pub code: String,
     pub name: String,
     pub kind: UnitKind,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<crate::ids::UnitId>,
     pub cdr: Option<String>,
-    pub responsible_id: Option<String>,
+    pub responsible_id: Option<crate::ids::PersonId>,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
     pub position: i64,

@@ -277,7 +277,7 @@ pub fn split_at_area_reform(start: NaiveDate, end: Option<NaiveDate>, category: 
 /// A person of the ente (the matricola is their code).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Person {
-    pub id: String,
+    pub id: crate::ids::PersonId,
     pub matricola: String,
     pub family_name: String,
     pub given_name: String,
@@ -300,8 +300,8 @@ impl Person {
 pub struct Assignment {
     pub id: String,
     pub cycle_id: crate::cycle::CycleId,
-    pub person_id: String,
-    pub unit_id: String,
+    pub person_id: crate::ids::PersonId,
+    pub unit_id: crate::ids::UnitId,
     pub role: Role,
     pub category: Category,
     pub part_time: PartTime,

@@ -2,38 +2,21 @@
 
 pub use traguardi_domain::access::{Account, ApiToken, RoleGrant};
 
-use crate::row::{int, opt_text, sql, text};
+use crate::record::{Column, Record, columns, insert_unscoped, record, select};
+use crate::row::{opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
+use traguardi_domain::access::AccountRole;
 
-fn account_from_row(r: &sqlx::any::AnyRow) -> Result<Account, StoreError> {
-    Ok(Account {
-        id: text(r, "id")?,
-        username: text(r, "username")?,
-        display_name: text(r, "display_name")?,
-        password_hash: text(r, "password_hash")?,
-        active: int(r, "active")? != 0,
-    })
-}
+record!(Account in "account" { id, username, display_name, password_hash, active });
 
 pub async fn by_username(conn: &mut Conn, username: &str) -> Result<Option<Account>, StoreError> {
-    let row = sqlx::query("SELECT id, username, display_name, password_hash, active FROM account WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(account_from_row).transpose()
+    let row = sqlx::query(select::<Account>("WHERE username = $1")).bind(username).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Account::read).transpose()
 }
 
+/// A new account (accounts belong to the installation, not to an ente).
 pub async fn insert(conn: &mut Conn, a: &Account, at: &str) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO account (id, username, display_name, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&a.id)
-        .bind(&a.username)
-        .bind(&a.display_name)
-        .bind(&a.password_hash)
-        .bind(i64::from(a.active))
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    insert_unscoped(conn, &[("created_at", at)], a).await
 }
 
 pub async fn set_password(conn: &mut Conn, account_id: &str, hash: &str) -> Result<(), StoreError> {
@@ -46,12 +29,18 @@ pub async fn roles(conn: &mut Conn, account_id: &str) -> Result<Vec<RoleGrant>, 
         .bind(account_id)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(RoleGrant { ente_id: opt_text(r, "ente_id")?, role: text(r, "role")?, unit_lineage: opt_text(r, "unit_lineage")? })).collect()
+    let mut grants = Vec::new();
+    for r in &rows {
+        // A role the database holds but this version does not know gives nothing.
+        let Some(role) = AccountRole::parse(&text(r, "role")?) else { continue };
+        grants.push(RoleGrant { ente_id: Column::read(r, "account_role", "ente_id")?, role, unit_lineage: opt_text(r, "unit_lineage")? });
+    }
+    Ok(grants)
 }
 
 pub async fn grant(conn: &mut Conn, account_id: &str, ente: Option<&EnteId>, role: &str, unit_lineage: Option<&str>, at: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO account_role (id, account_id, ente_id, role, unit_lineage, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(crate::new_id())
+        .bind(crate::new_id::<String>())
         .bind(account_id)
         .bind(ente.map(|e| e.0.as_str()))
         .bind(role)
@@ -76,15 +65,16 @@ pub async fn insert_session(conn: &mut Conn, token_hash: &str, account_id: &str,
 
 /// The account and CSRF token of a session that has not expired at `now`.
 pub async fn session(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<(Account, String)>, StoreError> {
-    let row = sqlx::query(
-        "SELECT a.id, a.username, a.display_name, a.password_hash, a.active, s.csrf FROM session s JOIN account a ON a.id = s.account_id
+    let row = sqlx::query(sql(format!(
+        "SELECT {}, s.csrf FROM session s JOIN account a ON a.id = s.account_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.active = 1",
-    )
+        columns::<Account>(Some("a"))
+    )))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(|r| Ok((account_from_row(r)?, text(r, "csrf")?))).transpose()
+    row.as_ref().map(|r| Ok((Account::read(r)?, text(r, "csrf")?))).transpose()
 }
 
 pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), StoreError> {
@@ -94,7 +84,7 @@ pub async fn delete_session(conn: &mut Conn, token_hash: &str) -> Result<(), Sto
 
 pub async fn record_attempt(conn: &mut Conn, username: &str, client: &str, at: &str, success: bool) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO login_attempt (id, username, client, at, success) VALUES ($1, $2, $3, $4, $5)")
-        .bind(crate::new_id())
+        .bind(crate::new_id::<String>())
         .bind(username)
         .bind(client)
         .bind(at)
@@ -149,13 +139,13 @@ pub async fn link_person(conn: &mut Conn, account_id: &str, ente: &EnteId, perso
 }
 
 /// The person an account is in an ente, if linked.
-pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Result<Option<String>, StoreError> {
+pub async fn person_of(conn: &mut Conn, account_id: &str, ente: &EnteId) -> Result<Option<traguardi_domain::ids::PersonId>, StoreError> {
     let r = sqlx::query("SELECT person_id FROM account_person WHERE account_id = $1 AND ente_id = $2")
         .bind(account_id)
         .bind(&ente.0)
         .fetch_optional(&mut *conn)
         .await?;
-    r.map(|r| crate::row::text(&r, "person_id")).transpose()
+    r.map(|r| Column::read(&r, "account_person", "person_id")).transpose()
 }
 
 pub async fn insert_token(conn: &mut Conn, id: &str, account_id: &str, name: &str, token_hash: &str, at: &str) -> Result<(), StoreError> {
@@ -226,14 +216,15 @@ pub async fn count_request(conn: &mut Conn, token_hash: &str, minute: &str) -> R
 
 /// The active account of a token that is not revoked; marks the token as used at `now`.
 pub async fn token_account(conn: &mut Conn, token_hash: &str, now: &str) -> Result<Option<Account>, StoreError> {
-    let row = sqlx::query(
-        "SELECT a.id, a.username, a.display_name, a.password_hash, a.active FROM api_token t JOIN account a ON a.id = t.account_id
+    let row = sqlx::query(sql(format!(
+        "SELECT {} FROM api_token t JOIN account a ON a.id = t.account_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.active = 1",
-    )
+        columns::<Account>(Some("a"))
+    )))
     .bind(token_hash)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(account) = row.as_ref().map(account_from_row).transpose()? else { return Ok(None) };
+    let Some(account) = row.as_ref().map(Account::read).transpose()? else { return Ok(None) };
     sqlx::query("UPDATE api_token SET last_used_at = $2 WHERE token_hash = $1").bind(token_hash).bind(now).execute(&mut *conn).await?;
     Ok(Some(account))
 }

@@ -90,7 +90,7 @@ pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option
 }
 
 pub async fn append(conn: &mut Conn, r: &AuditRecord) -> Result<(), StoreError> {
-    insert_unscoped(conn, r).await
+    insert_unscoped(conn, &[], r).await
 }
 
 /// The records of an ente in order.

@@ -3,50 +3,45 @@
 pub use traguardi_domain::ente::{Ente, EnteId};
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
 
-use crate::row::{boolean, coded, int, opt_text, sql, text};
+use crate::record::{Cell, Column, Record, coded_column, insert_unscoped, read_all, record, select};
+use crate::row::{coded, int};
 use crate::{Conn, StoreError, new_id};
 
-const COLUMNS: &str = "id, code, name, codice_fiscale, kind, staff_size, has_dirigenti";
+record!(Ente in "ente" { id, code, name, codice_fiscale, kind, staff_size, has_dirigenti });
+coded_column!(EnteKind, EnteKind::parse);
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Ente, StoreError> {
-    Ok(Ente {
-        id: EnteId(text(r, "id")?),
-        code: coded(r, "ente", "code", EnteCode::parse)?,
-        name: text(r, "name")?,
-        codice_fiscale: opt_text(r, "codice_fiscale")?,
-        kind: coded(r, "ente", "kind", EnteKind::parse)?,
-        staff_size: int(r, "staff_size")?,
-        has_dirigenti: boolean(r, "has_dirigenti")?,
-    })
+/// Stored as its six digits.
+impl Column for EnteCode {
+    fn cell(&self) -> Cell {
+        Cell::Text(Some(self.as_str().to_string()))
+    }
+    fn read(row: &sqlx::any::AnyRow, table: &'static str, column: &'static str) -> Result<Self, StoreError> {
+        coded(row, table, column, EnteCode::parse)
+    }
 }
 
 pub async fn insert(conn: &mut Conn, e: &NewEnte) -> Result<Ente, StoreError> {
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO ente (id, code, name, codice_fiscale, kind, staff_size, has_dirigenti, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&id)
-    .bind(e.code.as_str())
-    .bind(&e.name)
-    .bind(e.codice_fiscale.as_deref())
-    .bind(e.kind.code())
-    .bind(e.staff_size)
-    .bind(i64::from(e.has_dirigenti))
-    .bind(chrono::Utc::now().to_rfc3339())
-    .execute(&mut *conn)
-    .await?;
-    by_code(conn, &e.code).await?.ok_or(StoreError::Sql(sqlx::Error::RowNotFound))
+    let ente = Ente {
+        id: new_id(),
+        code: e.code.clone(),
+        name: e.name.clone(),
+        codice_fiscale: e.codice_fiscale.clone(),
+        kind: e.kind,
+        staff_size: e.staff_size,
+        has_dirigenti: e.has_dirigenti,
+    };
+    let created_at = chrono::Utc::now().to_rfc3339();
+    insert_unscoped(conn, &[("created_at", &created_at)], &ente).await?;
+    Ok(ente)
 }
 
 pub async fn by_code(conn: &mut Conn, code: &EnteCode) -> Result<Option<Ente>, StoreError> {
-    let row = sqlx::query(sql(format!("SELECT {COLUMNS} FROM ente WHERE code = $1"))).bind(code.as_str()).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    let row = sqlx::query(select::<Ente>("WHERE code = $1")).bind(code.as_str()).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(Ente::read).transpose()
 }
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<Ente>, StoreError> {
-    let rows = sqlx::query(sql(format!("SELECT {COLUMNS} FROM ente ORDER BY code"))).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    read_all(&sqlx::query(select::<Ente>("ORDER BY code")).fetch_all(&mut *conn).await?)
 }
 
 /// The ente's calendar settings: patron saint's day (month, day) and due days of monitoring.

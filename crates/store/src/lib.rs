@@ -30,7 +30,8 @@ pub use db::{Backend, Conn, PooledConn, Store, StoreError, Tx};
 pub use ente::EnteId;
 pub use sqlx::Error as SqlError;
 
-/// A new identifier: UUIDv7, so ids sort by creation time.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+/// A new identifier, of whichever id type (or plain text) it is for: UUIDv7, so ids sort by
+/// creation time.
+pub fn new_id<Id: From<String>>() -> Id {
+    Id::from(uuid::Uuid::now_v7().to_string())
 }

@@ -10,7 +10,7 @@ use traguardi_domain::cycle::CycleId;
 pub struct Notification {
     pub id: String,
     pub cycle_id: CycleId,
-    pub person_id: String,
+    pub person_id: traguardi_domain::ids::PersonId,
     pub kind: String,
     pub day: String,
     pub text: String,

@@ -9,54 +9,52 @@ use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
 pub use traguardi_domain::pay::relazione::{Relazione, RelazioneState};
 
-use crate::record::{Column, read_all, record, select, upsert};
+use crate::record::{Column, insert, read_all, record, select, upsert};
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
+use traguardi_domain::ids::{PersonId, UnitId};
+
+record!(AbsenceRow in "absence" { person_id, cause, days });
+record!(EvaluationRow in "evaluation" {
+    person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, contested_on,
+    conciliation, conciliated, note
+} without { items });
 
 pub async fn absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<AbsenceRow>, StoreError> {
-    let rows = sqlx::query("SELECT person_id, cause, days FROM absence WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, cause")
+    let rows = sqlx::query(select::<AbsenceRow>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, cause"))
         .bind(&ente.0)
         .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok(AbsenceRow { person_id: text(r, "person_id")?, cause: text(r, "cause")?, days: Column::read(r, "absence", "days")? })).collect()
+    read_all(&rows)
 }
 
-/// Replaces the absences of the given people in a cycle.
-pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, people: &[String], rows: &[AbsenceRow]) -> Result<(), StoreError> {
+/// Replaces the absences of the given people in a cycle. Days are stored in their shortest
+/// form (2,50 as 2.5), as typed figures are compared with them.
+pub async fn replace_absences(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, people: &[PersonId], rows: &[AbsenceRow]) -> Result<(), StoreError> {
     for p in people {
         sqlx::query("DELETE FROM absence WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
             .bind(&ente.0)
             .bind(cycle_id.as_str())
-            .bind(p)
+            .bind(p.as_str())
             .execute(&mut *conn)
             .await?;
     }
     for a in rows {
-        sqlx::query("INSERT INTO absence (id, ente_id, cycle_id, person_id, cause, days) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(new_id())
-            .bind(&ente.0)
-            .bind(cycle_id.as_str())
-            .bind(&a.person_id)
-            .bind(&a.cause)
-            .bind(a.days.normalize().to_string())
-            .execute(&mut *conn)
-            .await?;
+        let id: String = new_id();
+        let a = AbsenceRow { days: a.days.normalize(), ..a.clone() };
+        insert(conn, ente, &[("id", &id), ("cycle_id", cycle_id.as_str())], &a).await?;
     }
     Ok(())
 }
 
-const EVALUATION_COLUMNS: &str = "person_id, evaluator_id, reviewer_id, results, behaviours, interview_start, interview_mid, interview_final, signed_on, \
-                                  contested_on, conciliation, conciliated, note";
-
 pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<EvaluationRow>, StoreError> {
-    let rows = sqlx::query(crate::row::sql(format!("SELECT {EVALUATION_COLUMNS} FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id")))
+    let rows = sqlx::query(select::<EvaluationRow>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id"))
         .bind(&ente.0)
         .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    let t = "evaluation";
     let item_rows = sqlx::query("SELECT person_id, code, value FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 ORDER BY person_id, code")
         .bind(&ente.0)
         .bind(cycle_id.as_str())
@@ -66,70 +64,33 @@ pub async fn evaluations(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> 
     for r in &item_rows {
         items.entry(text(r, "person_id")?).or_default().push((text(r, "code")?, Column::read(r, "evaluation_item", "value")?));
     }
-    rows.iter()
-        .map(|r| {
-            let person_id = text(r, "person_id")?;
-            Ok(EvaluationRow {
-                items: items.remove(&person_id).unwrap_or_default(),
-                person_id,
-                evaluator_id: opt_text(r, "evaluator_id")?,
-                reviewer_id: opt_text(r, "reviewer_id")?,
-                results: Column::read(r, t, "results")?,
-                behaviours: Column::read(r, t, "behaviours")?,
-                interview_start: opt_date(r, t, "interview_start")?,
-                interview_mid: opt_date(r, t, "interview_mid")?,
-                interview_final: opt_date(r, t, "interview_final")?,
-                signed_on: opt_date(r, t, "signed_on")?,
-                contested_on: opt_date(r, t, "contested_on")?,
-                conciliation: opt_text(r, "conciliation")?,
-                conciliated: Column::read(r, t, "conciliated")?,
-                note: opt_text(r, "note")?,
-            })
-        })
-        .collect()
+    let mut list: Vec<EvaluationRow> = read_all(&rows)?;
+    for e in &mut list {
+        e.items = items.remove(e.person_id.as_str()).unwrap_or_default();
+    }
+    Ok(list)
 }
 
-/// Writes a person's evaluation of the cycle, replacing the one stored.
+/// Writes a person's evaluation of the cycle, replacing the one stored; scores in their
+/// shortest form, like absences.
 pub async fn save_evaluation(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, e: &EvaluationRow) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM evaluation WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
-        .bind(&ente.0)
-        .bind(cycle_id.as_str())
-        .bind(&e.person_id)
-        .execute(&mut *conn)
-        .await?;
-    let d = |x: Option<Decimal>| x.map(|v| v.normalize().to_string());
-    sqlx::query(crate::row::sql(format!(
-        "INSERT INTO evaluation (id, ente_id, cycle_id, {EVALUATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-    )))
-    .bind(new_id())
-    .bind(&ente.0)
-    .bind(cycle_id.as_str())
-    .bind(&e.person_id)
-    .bind(e.evaluator_id.as_deref())
-    .bind(e.reviewer_id.as_deref())
-    .bind(d(e.results))
-    .bind(d(e.behaviours))
-    .bind(e.interview_start.map(iso))
-    .bind(e.interview_mid.map(iso))
-    .bind(e.interview_final.map(iso))
-    .bind(e.signed_on.map(iso))
-    .bind(e.contested_on.map(iso))
-    .bind(e.conciliation.as_deref())
-    .bind(d(e.conciliated))
-    .bind(e.note.as_deref())
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM evaluation_item WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")
-        .bind(&ente.0)
-        .bind(cycle_id.as_str())
-        .bind(&e.person_id)
-        .execute(&mut *conn)
-        .await?;
+    for table in ["evaluation", "evaluation_item"] {
+        sqlx::query(crate::row::sql(format!("DELETE FROM {table} WHERE ente_id = $1 AND cycle_id = $2 AND person_id = $3")))
+            .bind(&ente.0)
+            .bind(cycle_id.as_str())
+            .bind(e.person_id.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let short = |x: Option<Decimal>| x.map(|v| v.normalize());
+    let stored = EvaluationRow { results: short(e.results), behaviours: short(e.behaviours), conciliated: short(e.conciliated), ..e.clone() };
+    let id: String = new_id();
+    insert(conn, ente, &[("id", &id), ("cycle_id", cycle_id.as_str())], &stored).await?;
     for (code, value) in &e.items {
         sqlx::query("INSERT INTO evaluation_item (cycle_id, ente_id, person_id, code, value) VALUES ($1, $2, $3, $4, $5)")
             .bind(cycle_id.as_str())
             .bind(&ente.0)
-            .bind(&e.person_id)
+            .bind(e.person_id.as_str())
             .bind(code)
             .bind(value.normalize().to_string())
             .execute(&mut *conn)
@@ -187,7 +148,7 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, kind:
         sqlx::query("DELETE FROM fund_item WHERE fund_id = $1").bind(&old).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM fund WHERE id = $1").bind(&old).execute(&mut *conn).await?;
     }
-    let id = new_id();
+    let id: String = new_id();
     sqlx::query("INSERT INTO fund (id, ente_id, cycle_id, kind, cap_cents, certified_by, certified_on, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&id)
         .bind(&ente.0)
@@ -203,7 +164,7 @@ pub async fn save_fund(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, kind:
         sqlx::query(
             "INSERT INTO fund_item (id, fund_id, position, voce, description, nature, usage, amount_cents, outside_cap) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(new_id())
+        .bind(new_id::<String>())
         .bind(&id)
         .bind(i as i64)
         .bind(&it.voce)
@@ -308,28 +269,28 @@ pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, 
 }
 
 /// The result-pay base of each managerial position of a cycle: unit id → base.
-pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<(String, Cents)>, StoreError> {
+pub async fn positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<(UnitId, Cents)>, StoreError> {
     let rows = sqlx::query("SELECT unit_id, base_cents FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 ORDER BY unit_id")
         .bind(&ente.0)
         .bind(cycle_id.as_str())
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(|r| Ok((text(r, "unit_id")?, Cents::new(int(r, "base_cents")?)))).collect()
+    rows.iter().map(|r| Ok((Column::read(r, "position_pay", "unit_id")?, Cents::new(int(r, "base_cents")?)))).collect()
 }
 
 /// Replaces the positions of the given units.
-pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, rows: &[(String, Cents)]) -> Result<(), StoreError> {
+pub async fn replace_positions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, rows: &[(UnitId, Cents)]) -> Result<(), StoreError> {
     for (unit, base) in rows {
         sqlx::query("DELETE FROM position_pay WHERE ente_id = $1 AND cycle_id = $2 AND unit_id = $3")
             .bind(&ente.0)
             .bind(cycle_id.as_str())
-            .bind(unit)
+            .bind(unit.as_str())
             .execute(&mut *conn)
             .await?;
         sqlx::query("INSERT INTO position_pay (cycle_id, ente_id, unit_id, base_cents) VALUES ($1, $2, $3, $4)")
             .bind(cycle_id.as_str())
             .bind(&ente.0)
-            .bind(unit)
+            .bind(unit.as_str())
             .bind(base.get())
             .execute(&mut *conn)
             .await?;

@@ -11,6 +11,7 @@ use crate::record::{Cell, Column, Record, coded_column, columns, insert, read_al
 use crate::row::{coded, date, int, iso, opt_text, sql, text};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
+use traguardi_domain::ids::ObjectiveId;
 
 // ---- dimensions and ambiti
 
@@ -117,7 +118,7 @@ pub async fn targets(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Resu
         .map(|r| {
             let pe = text(r, "period_end")?;
             Ok(Target {
-                kpi_id: text(r, "kpi_id")?,
+                kpi_id: Column::read(r, "kpi_target", "kpi_id")?,
                 year: i32::try_from(int(r, "year")?).unwrap_or_default(),
                 period_end: if pe.is_empty() {
                     None
@@ -139,7 +140,7 @@ pub async fn replace_targets(conn: &mut Conn, ente: &EnteId, kpi_id: &str, targe
     sqlx::query("DELETE FROM kpi_target WHERE ente_id = $1 AND kpi_id = $2").bind(&ente.0).bind(kpi_id).execute(&mut *conn).await?;
     for t in targets {
         sqlx::query("INSERT INTO kpi_target (id, ente_id, kpi_id, year, period_end, value) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(crate::new_id())
+            .bind(crate::new_id::<String>())
             .bind(&ente.0)
             .bind(kpi_id)
             .bind(i64::from(t.year))
@@ -192,16 +193,17 @@ pub async fn measurements(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) ->
 pub async fn approved_values(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<ApprovedValue>, StoreError> {
     let rows = sqlx::query(
         "SELECT m.kpi_id, m.period_end, m.version, m.value, m.not_assessable, m.note FROM measurement m JOIN kpi k ON k.id = m.kpi_id
-         WHERE m.ente_id = $1 AND k.cycle_id = $2 AND m.status = 'approved' ORDER BY m.kpi_id, m.period_end, m.version",
+         WHERE m.ente_id = $1 AND k.cycle_id = $2 AND m.status = $3 ORDER BY m.kpi_id, m.period_end, m.version",
     )
     .bind(&ente.0)
     .bind(cycle_id.as_str())
+    .bind(ValueStatus::Approved.code())
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {
             Ok(ApprovedValue {
-                kpi_id: text(r, "kpi_id")?,
+                kpi_id: Column::read(r, "measurement", "kpi_id")?,
                 period_end: date(r, "measurement", "period_end")?,
                 version: int(r, "version")?,
                 value: opt_text(r, "value")?,
@@ -232,37 +234,31 @@ pub async fn save_dup_objective(conn: &mut Conn, ente: &EnteId, d: &DupObjective
 
 // ---- contributions
 
+record!(Contribution in "objective_contribution" { objective_id, unit_id, share });
+
 pub async fn contributions(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Contribution>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT c.objective_id, c.unit_id, c.share FROM objective_contribution c JOIN objective o ON o.id = c.objective_id
+    let rows = sqlx::query(sql(format!(
+        "SELECT {} FROM objective_contribution c JOIN objective o ON o.id = c.objective_id
          WHERE c.ente_id = $1 AND o.cycle_id = $2 ORDER BY o.position, c.unit_id",
-    )
+        columns::<Contribution>(Some("c"))
+    )))
     .bind(&ente.0)
     .bind(cycle_id.as_str())
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Contribution {
-                objective_id: text(r, "objective_id")?,
-                unit_id: text(r, "unit_id")?,
-                share: Column::read(r, "objective_contribution", "share")?,
-            })
-        })
-        .collect()
+    read_all(&rows)
 }
 
-pub async fn replace_contributions(conn: &mut Conn, ente: &EnteId, objective_id: &str, list: &[Contribution]) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM objective_contribution WHERE ente_id = $1 AND objective_id = $2").bind(&ente.0).bind(objective_id).execute(&mut *conn).await?;
+/// Replaces the units contributing to an objective.
+pub async fn replace_contributions(conn: &mut Conn, ente: &EnteId, objective_id: &ObjectiveId, list: &[Contribution]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM objective_contribution WHERE ente_id = $1 AND objective_id = $2")
+        .bind(&ente.0)
+        .bind(objective_id.as_str())
+        .execute(&mut *conn)
+        .await?;
     for c in list {
-        sqlx::query("INSERT INTO objective_contribution (id, ente_id, objective_id, unit_id, share) VALUES ($1, $2, $3, $4, $5)")
-            .bind(crate::new_id())
-            .bind(&ente.0)
-            .bind(objective_id)
-            .bind(&c.unit_id)
-            .bind(c.share.map(|s| s.to_string()))
-            .execute(&mut *conn)
-            .await?;
+        let id: String = crate::new_id();
+        insert(conn, ente, &[("id", &id)], &Contribution { objective_id: objective_id.clone(), ..c.clone() }).await?;
     }
     Ok(())
 }
@@ -312,7 +308,7 @@ const EVIDENCE_COLUMNS: &str = "e.id, e.measurement_id, e.filename, e.content_ty
 fn evidence_from_row(r: &sqlx::any::AnyRow) -> Result<Evidence, StoreError> {
     Ok(Evidence {
         id: text(r, "id")?,
-        measurement_id: text(r, "measurement_id")?,
+        measurement_id: Column::read(r, "evidence", "measurement_id")?,
         filename: text(r, "filename")?,
         content_type: text(r, "content_type")?,
         size: int(r, "size")?,

@@ -93,14 +93,29 @@ impl Column for Vec<u8> {
     }
 }
 
-impl Column for traguardi_domain::cycle::CycleId {
-    fn cell(&self) -> Cell {
-        Cell::Text(Some(self.0.clone()))
-    }
-    fn read(row: &AnyRow, _: &'static str, column: &'static str) -> Result<Self, StoreError> {
-        text(row, column).map(traguardi_domain::cycle::CycleId)
-    }
+/// The ids of records, stored as their text.
+macro_rules! id_column {
+    ($($t:ident),+) => {$(
+        impl Column for traguardi_domain::ids::$t {
+            fn cell(&self) -> Cell {
+                Cell::Text(Some(self.0.clone()))
+            }
+            fn read(row: &AnyRow, _: &'static str, column: &'static str) -> Result<Self, StoreError> {
+                text(row, column).map(traguardi_domain::ids::$t)
+            }
+        }
+
+        impl Column for Option<traguardi_domain::ids::$t> {
+            fn cell(&self) -> Cell {
+                Cell::Text(self.as_ref().map(|id| id.0.clone()))
+            }
+            fn read(row: &AnyRow, _: &'static str, column: &'static str) -> Result<Self, StoreError> {
+                opt_text(row, column).map(|id| id.map(traguardi_domain::ids::$t))
+            }
+        }
+    )+};
 }
+id_column!(EnteId, CycleId, UnitId, PersonId, ObjectiveId, KpiId, MeasurementId);
 
 /// Stored as 0 or 1.
 impl Column for bool {
@@ -281,10 +296,10 @@ pub(crate) async fn insert_all<R: Record>(conn: &mut Conn, ente: &EnteId, scope:
     Ok(())
 }
 
-/// Inserts a record of a table no ente column scopes: the audit log, whose records carry their
-/// ente as a field of their own.
-pub(crate) async fn insert_unscoped<R: Record>(conn: &mut Conn, r: &R) -> Result<(), StoreError> {
-    bind_row(sqlx::query(sql(insert_sql::<R>(&[], 1))), &[], r).execute(&mut *conn).await?;
+/// Inserts a record of a table no ente column scopes: an ente itself, or the audit log, whose
+/// records carry their ente as a field of their own. `scope` as for [`upsert`].
+pub(crate) async fn insert_unscoped<R: Record>(conn: &mut Conn, scope: &[(&'static str, &str)], r: &R) -> Result<(), StoreError> {
+    bind_row(sqlx::query(sql(insert_sql::<R>(scope, 1))), scope, r).execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use traguardi_domain::ids::{KpiId, ObjectiveId};
 
 use crate::record::{self, read_all, record, select};
 use crate::{Conn, EnteId, StoreError};
@@ -11,8 +12,8 @@ use traguardi_domain::cycle::CycleId;
 pub struct Revision {
     pub id: String,
     pub code: String,
-    pub objective_id: String,
-    pub kpi_id: Option<String>,
+    pub objective_id: ObjectiveId,
+    pub kpi_id: Option<KpiId>,
     pub field: String,
     pub before: String,
     pub after: String,

@@ -36,7 +36,7 @@ pub async fn add(conn: &mut Conn, which: Rules, ente: &EnteId, cycle_id: &CycleI
     let version = current(conn, which, ente, cycle_id).await?.map_or(1, |(v, ..)| v + 1);
     let sql = format!("INSERT INTO {} (id, ente_id, cycle_id, version, rules, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)", which.table());
     sqlx::query(crate::row::sql(sql))
-        .bind(new_id())
+        .bind(new_id::<String>())
         .bind(&ente.0)
         .bind(cycle_id.as_str())
         .bind(version)

@@ -13,6 +13,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use traguardi_app::accounts::access::{Reach, Right};
 use traguardi_app::{Actor, AppError, accounts::users};
+use traguardi_domain::ente::EnteId;
 
 use crate::AppState;
 use crate::error::page;
@@ -103,8 +104,8 @@ pub(crate) async fn narrowed(state: &AppState, parts: &Parts, actor: Actor) -> A
     match ente_in_path(parts.uri.path()) {
         None => actor,
         Some(code) => match traguardi_app::org::enti::find(&state.store, Some(code)).await {
-            Ok(ente) => actor.within(&ente.id.0),
-            Err(_) => actor.within(""),
+            Ok(ente) => actor.within(&ente.id),
+            Err(_) => actor.within(&EnteId::default()),
         },
     }
 }

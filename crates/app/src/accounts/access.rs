@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 pub use traguardi_domain::access::{AccountRole, Reach, Right};
+use traguardi_domain::ids::EnteId;
 
 /// The acting user, as recorded in the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,7 +24,7 @@ pub enum ActorKind {
     /// `(role, lineage)`, so that each role acts on its own units only.
     /// `grants` says in which ente each role was given (`None`: everywhere, the administrator);
     /// `roles` are those in force: all of them until the actor is narrowed to one ente.
-    User { account_id: String, roles: Vec<AccountRole>, units: Vec<(AccountRole, String)>, grants: Vec<(Option<String>, AccountRole)> },
+    User { account_id: String, roles: Vec<AccountRole>, units: Vec<(AccountRole, String)>, grants: Vec<(Option<EnteId>, AccountRole)> },
 }
 
 impl Actor {
@@ -53,10 +54,10 @@ impl Actor {
 
     /// The actor acting in one ente (by id): only the roles granted there, or everywhere. Every
     /// request about an ente narrows its actor so, before any permission is asked.
-    pub fn within(&self, ente_id: &str) -> Actor {
+    pub fn within(&self, ente: &EnteId) -> Actor {
         match &self.kind {
             ActorKind::User { account_id, units, grants, .. } => {
-                let mut roles: Vec<AccountRole> = grants.iter().filter(|(e, _)| e.as_deref().is_none_or(|e| e == ente_id)).map(|(_, r)| *r).collect();
+                let mut roles: Vec<AccountRole> = grants.iter().filter(|(e, _)| e.as_ref().is_none_or(|e| e == ente)).map(|(_, r)| *r).collect();
                 roles.sort();
                 roles.dedup();
                 Actor { name: self.name.clone(), kind: ActorKind::User { account_id: account_id.clone(), roles, units: units.clone(), grants: grants.clone() } }
@@ -128,11 +129,11 @@ mod tests {
             *grants = vec![(Some("milano".into()), AccountRole::Pianificatore), (Some("torino".into()), AccountRole::Niv)];
             *roles = grants.iter().map(|(_, r)| *r).collect();
         }
-        assert!(a.within("milano").may(Right::Administer));
-        assert!(!a.within("torino").may(Right::Administer));
-        assert!(a.within("torino").may(Right::ApproveValues));
-        assert!(!a.within("bergamo").may(Right::ApproveValues));
-        assert_eq!(Actor::console().within("bergamo"), Actor::console());
+        assert!(a.within(&"milano".into()).may(Right::Administer));
+        assert!(!a.within(&"torino".into()).may(Right::Administer));
+        assert!(a.within(&"torino".into()).may(Right::ApproveValues));
+        assert!(!a.within(&"bergamo".into()).may(Right::ApproveValues));
+        assert_eq!(Actor::console().within(&"bergamo".into()), Actor::console());
     }
 
     #[test]

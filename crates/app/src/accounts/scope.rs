@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use traguardi_domain::ids::UnitId;
 use traguardi_store::ente::Ente;
 use traguardi_store::{Conn, org, plan};
 
@@ -15,7 +16,7 @@ use crate::{Actor, AppError};
 #[derive(Debug, Clone, Default)]
 pub struct UnitScope {
     /// Unit ids within the scope.
-    pub units: HashSet<String>,
+    pub units: HashSet<UnitId>,
     /// The codes of the units granted, to name the scope.
     pub names: Vec<String>,
 }

@@ -56,7 +56,7 @@ pub async fn of(store: &Store, actor: &Actor, today: NaiveDate) -> Result<Vec<To
     let mut out = Vec::new();
     for ente in enti::list(store).await? {
         // What one must do in an ente follows the roles given there.
-        let actor = &actor.within(&ente.id.0);
+        let actor = &actor.within(&ente.id);
         let cycles = {
             let mut conn = store.acquire().await?;
             traguardi_store::cycle::list(&mut conn, &ente.id).await?

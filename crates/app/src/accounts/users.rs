@@ -250,12 +250,10 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<(Actor, String
 
 /// An account acting with its roles.
 async fn actor_of(conn: &mut traguardi_store::Conn, account: &Account) -> Result<Actor, AppError> {
-    // A role the database holds but this version does not know gives nothing.
-    let grants: Vec<(AccountRole, traguardi_store::accounts::RoleGrant)> =
-        accounts::roles(conn, &account.id).await?.into_iter().filter_map(|g| Some((AccountRole::parse(&g.role)?, g))).collect();
-    let units = grants.iter().filter(|(r, _)| r.unit_scoped()).filter_map(|(r, g)| Some((*r, g.unit_lineage.clone()?))).collect();
-    let roles = grants.iter().map(|(r, _)| *r).collect();
-    let grants = grants.into_iter().map(|(r, g)| (g.ente_id, r)).collect();
+    let grants = accounts::roles(conn, &account.id).await?;
+    let units = grants.iter().filter(|g| g.role.unit_scoped()).filter_map(|g| Some((g.role, g.unit_lineage.clone()?))).collect();
+    let roles = grants.iter().map(|g| g.role).collect();
+    let grants = grants.into_iter().map(|g| (g.ente_id, g.role)).collect();
     Ok(Actor { name: account.username.clone(), kind: ActorKind::User { account_id: account.id.clone(), roles, units, grants } })
 }
 

@@ -4,6 +4,7 @@
 //! the database and fails if anything frozen was altered, even directly in the database.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::ids::PersonId;
 use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
@@ -43,7 +44,7 @@ pub struct CloseReport {
 async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, AppError> {
     let data = scores::read(conn, ente.clone(), cycle.clone()).await?;
     let (e, c) = (&ente.id, &cycle.id);
-    let matricola: HashMap<String, String> = traguardi_store::people::persons(conn, e).await?.into_iter().map(|p| (p.id, p.matricola)).collect();
+    let matricola: HashMap<PersonId, String> = traguardi_store::people::persons(conn, e).await?.into_iter().map(|p| (p.id, p.matricola)).collect();
     let pay_rules = crate::pay::payouts::rules_of(conn, ente, cycle).await?;
     let revisions = traguardi_store::revisions::of_cycle(conn, e, c).await?;
     let approved = traguardi_store::pay::scenarios(conn, e, c).await?.into_iter().find(|s| s.approved_at.is_some());
@@ -61,7 +62,7 @@ async fn snapshot(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Value, 
 
 fn canonical(
     data: &CycleScores,
-    matricola: &HashMap<String, String>,
+    matricola: &HashMap<PersonId, String>,
     pay_rules: &traguardi_domain::pay::rules::PayRules,
     revisions: &[traguardi_store::revisions::Revision],
     indices: &traguardi_domain::plan::indices::Indices,
@@ -214,15 +215,23 @@ pub async fn close(store: &Store, actor: &Actor, ente: &Ente, year: i32, force: 
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let open: Vec<&str> = objectives.iter().filter(|o| o.state != State::ValidatoNiv).map(|o| o.code.as_str()).collect();
     if !open.is_empty() && force.is_none() {
-        let more = open.len().saturating_sub(LISTED);
-        let tail = if more > 0 { format!(" e altri {more}") } else { String::new() };
-        return Err(AppError::Refused(said!(
-            "il ciclo {year} ha {len} obiettivi non ancora validati dal NIV: {join}{tail}; per chiudere comunque (es. validazione su carta): --force --reason TESTO",
-            year,
-            len = open.len(),
-            join = open[..open.len().min(LISTED)].join(", "),
-            tail
-        )));
+        let (len, join, more) = (open.len(), open[..open.len().min(LISTED)].join(", "), open.len().saturating_sub(LISTED));
+        return Err(AppError::Refused(if more > 0 {
+            said!(
+                "il ciclo {year} ha {len} obiettivi non ancora validati dal NIV: {join} e altri {more}; per chiudere comunque (es. validazione su carta): --force --reason TESTO",
+                year,
+                len,
+                join,
+                more
+            )
+        } else {
+            said!(
+                "il ciclo {year} ha {len} obiettivi non ancora validati dal NIV: {join}; per chiudere comunque (es. validazione su carta): --force --reason TESTO",
+                year,
+                len,
+                join
+            )
+        }));
     }
     let not_validated = open.len();
     // Every objective reaches `chiuso`, the last state, and is frozen so.

@@ -1,6 +1,7 @@
 //! Cycles: created by the first import that names them, or opened from the previous year.
 
 use std::collections::HashMap;
+use traguardi_domain::ids::UnitId;
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -70,7 +71,7 @@ pub async fn open(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Resul
         return Err(AppError::Refused(said!("il ciclo {year} non ha strutture da copiare", year = year - 1)));
     }
     let cal = &new.calendar;
-    let mut new_ids: HashMap<String, String> = HashMap::new();
+    let mut new_ids: HashMap<UnitId, UnitId> = HashMap::new();
     for u in &units {
         new_ids.insert(u.id.clone(), new_id());
     }

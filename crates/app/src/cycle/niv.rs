@@ -4,6 +4,7 @@
 //! wanting are returned with `measurement return`, whole objectives through the workflow.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::ids::{MeasurementId, ObjectiveId};
 use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
@@ -65,10 +66,10 @@ pub async fn sample(store: &Store, actor: &Actor, ente: &Ente, year: i32, percen
     let mut tx = store.begin().await?;
     let cycle = cycles::get(&mut tx, ente, year).await?;
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
-    let objectives: HashMap<String, String> = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.code)).collect();
+    let objectives: HashMap<ObjectiveId, String> = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.code)).collect();
     let code_of: HashMap<&str, (&str, &str)> =
         kpis.iter().map(|k| (k.id.as_str(), (k.code.as_str(), objectives.get(&k.objective_id).map_or("", String::as_str)))).collect();
-    let mut evidence: HashMap<String, Vec<SampleFile>> = HashMap::new();
+    let mut evidence: HashMap<MeasurementId, Vec<SampleFile>> = HashMap::new();
     for e in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
         evidence.entry(e.measurement_id).or_default().push(SampleFile { id: e.id, name: e.filename, sha256: e.sha256 });
     }

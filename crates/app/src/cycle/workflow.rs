@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use traguardi_domain::act;
+use traguardi_domain::ids::KpiId;
 use traguardi_domain::said;
 use traguardi_domain::said::Said;
 
@@ -53,10 +54,10 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
-    let with_target: HashSet<String> = plan::targets(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|t| t.kpi_id).collect();
+    let with_target: HashSet<KpiId> = plan::targets(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|t| t.kpi_id).collect();
     // The year's result needs each KPI's final period (31/12), a value or a non valutabile.
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let with_value: HashSet<String> =
+    let with_value: HashSet<KpiId> =
         plan::approved_values(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|v| v.period_end >= year_end).map(|v| v.kpi_id).collect();
     let mut kpis_of: HashMap<&str, Vec<&plan::Kpi>> = HashMap::new();
     for k in &kpis {

@@ -48,7 +48,8 @@ async fn records(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i3
     let ente = crate::org::enti::resolve(&mut conn, ente_code).await?;
     let cycle = crate::cycle::cycles::get(&mut conn, &ente, year).await?;
     let (e, c) = (&ente.id, &cycle.id);
-    let codes: HashMap<String, String> = traguardi_store::plan::kpis(&mut conn, e, c).await?.into_iter().map(|k| (k.id, k.code)).collect();
+    let codes: HashMap<traguardi_domain::ids::KpiId, String> =
+        traguardi_store::plan::kpis(&mut conn, e, c).await?.into_iter().map(|k| (k.id, k.code)).collect();
     let measurements =
         traguardi_store::plan::measurements(&mut conn, e, c).await?.into_iter().filter_map(|m| codes.get(&m.kpi_id).map(|code| (code.clone(), m))).collect();
     Ok(Records {

@@ -260,7 +260,7 @@ mod tests {
             code: id.into(),
             name: id.into(),
             kind,
-            parent_id: parent.map(String::from),
+            parent_id: parent.map(Into::into),
             cdr: None,
             responsible_id: None,
             valid_from: day,

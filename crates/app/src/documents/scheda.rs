@@ -33,7 +33,7 @@ pub async fn build(store: &Store, actor: &Actor, ente_code: Option<&str>, year: 
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let persons = traguardi_store::people::persons(&mut conn, &ente.id).await?;
-    let name_of = |id: &Option<String>| id.as_deref().and_then(|id| persons.iter().find(|p| p.id == id)).map(|p| p.display_name());
+    let name_of = |id: &Option<traguardi_domain::ids::PersonId>| id.as_deref().and_then(|id| persons.iter().find(|p| p.id == id)).map(|p| p.display_name());
     let evaluation = form.evaluee.evaluation.as_ref();
     let unit = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id)
         .await?

@@ -135,7 +135,7 @@ pub async fn upload(store: &Store, actor: &Actor, ente: &Ente, kind: Kind, year:
             MAX_WAITING
         )));
     }
-    let id = new_id();
+    let id: String = new_id();
     let u = Upload {
         id: id.clone(),
         owner: actor.name.clone(),

@@ -6,6 +6,7 @@
 //! The whole file is checked first; with any problem nothing is written.
 
 use std::collections::{HashMap, HashSet};
+use traguardi_domain::ids::{PersonId, UnitId};
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -85,7 +86,7 @@ pub async fn import_org(
     let cdr_stored: HashMap<&str, &str> =
         stored.iter().filter(|u| !in_file.contains(u.code.as_str())).filter_map(|u| u.cdr.as_deref().map(|c| (c, u.code.as_str()))).collect();
     let mut cdr_first: HashMap<&str, usize> = HashMap::new();
-    let mut responsible_ids: HashMap<usize, String> = HashMap::new();
+    let mut responsible_ids: HashMap<usize, PersonId> = HashMap::new();
     for r in &rows {
         if let Some(cdr) = r.cdr.as_deref() {
             if let Some(owner) = cdr_stored.get(cdr) {
@@ -118,7 +119,7 @@ pub async fn import_org(
     problems.into_result()?;
 
     // Parents before children, so that every parent id exists when a child is written.
-    let mut ids: HashMap<String, String> = stored.iter().map(|u| (u.code.clone(), u.id.clone())).collect();
+    let mut ids: HashMap<String, UnitId> = stored.iter().map(|u| (u.code.clone(), u.id.clone())).collect();
     let mut report = ImportReport { year, rows: rows.len(), cycle_created, dry_run, ..Default::default() };
     for r in parents_first(&rows, |r| r.code.as_str(), |r| r.parent.as_deref()) {
         let id = ids.get(&r.code).cloned().unwrap_or_else(new_id);

@@ -6,6 +6,7 @@
 //! people absent from the file are untouched. With any problem nothing is written.
 
 use std::collections::HashMap;
+use traguardi_domain::ids::UnitId;
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -89,7 +90,7 @@ pub async fn import_people<'a>(
     let mut tx = import::begin(store, ending).await?;
     let (cycle, cycle_created) = cycles::ensure(&mut tx, actor, ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, ente, &cycle).await?;
-    let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
+    let units: HashMap<String, UnitId> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
     for (line, unit) in unit_cells.into_iter().filter(|(_, u)| !units.contains_key(u)) {
         problems.push(Problem::cell(line, "struttura", ProblemKind::UnknownUnit { value: unit }));
     }
@@ -260,7 +261,7 @@ struct Writing<'w> {
     ente: &'w Ente,
     cycle: &'w traguardi_store::cycle::Cycle,
     /// Unit code → id.
-    units: &'w HashMap<String, String>,
+    units: &'w HashMap<String, UnitId>,
     dry_run: bool,
 }
 

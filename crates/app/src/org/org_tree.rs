@@ -2,6 +2,7 @@
 //! person and staff count.
 
 use std::collections::{HashMap, HashSet};
+use traguardi_domain::ids::{PersonId, UnitId};
 use traguardi_domain::said;
 
 use serde::Serialize;
@@ -43,8 +44,8 @@ pub async fn org_tree(store: &Store, actor: &Actor, code: Option<&str>, year: Op
         None => all.first().cloned().ok_or(AppError::Refused(said!("l'ente non ha ancora cicli")))?,
     };
     let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-    let persons: HashMap<String, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();
-    let mut staff: HashMap<String, usize> = HashMap::new();
+    let persons: HashMap<PersonId, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();
+    let mut staff: HashMap<UnitId, usize> = HashMap::new();
     for a in people::assignments_of_cycle(&mut conn, &ente.id, &cycle.id).await? {
         *staff.entry(a.unit_id).or_default() += 1;
     }
@@ -52,8 +53,8 @@ pub async fn org_tree(store: &Store, actor: &Actor, code: Option<&str>, year: Op
     Ok(OrgTree { ente, years: all.iter().map(Cycle::year).collect(), cycle, nodes })
 }
 
-fn depth_first(units: Vec<OrgUnit>, persons: &HashMap<String, String>, staff: &HashMap<String, usize>) -> Vec<TreeNode> {
-    let mut children: HashMap<Option<String>, Vec<OrgUnit>> = HashMap::new();
+fn depth_first(units: Vec<OrgUnit>, persons: &HashMap<PersonId, String>, staff: &HashMap<UnitId, usize>) -> Vec<TreeNode> {
+    let mut children: HashMap<Option<UnitId>, Vec<OrgUnit>> = HashMap::new();
     for u in units {
         children.entry(u.parent_id.clone()).or_default().push(u);
     }

@@ -8,6 +8,7 @@
 //! through the conciliation (an import by the planner).
 
 use std::collections::HashMap;
+use traguardi_domain::ids::{PersonId, UnitId};
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -81,7 +82,7 @@ pub fn interviews_in_order(start: Option<NaiveDate>, mid: Option<NaiveDate>, end
 /// A person to evaluate, with their evaluation so far.
 #[derive(Debug, Clone)]
 pub struct Evaluee {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub matricola: String,
     pub name: String,
     pub category: Category,
@@ -116,7 +117,7 @@ pub struct Filled {
 struct Context {
     ente: traguardi_store::ente::Ente,
     cycle: traguardi_store::cycle::Cycle,
-    me: Option<String>,
+    me: Option<PersonId>,
     /// The matricola of the actor's own person, when linked.
     my_matricola: Option<String>,
     evaluees: Vec<Evaluee>,
@@ -137,13 +138,13 @@ async fn context(conn: &mut Conn, actor: &Actor, ente_code: Option<&str>, year: 
         _ => None,
     };
     let scope = UnitScope::of(conn, actor, &ente, &cycle.id, Right::Evaluate).await?;
-    let units: HashMap<String, String> = traguardi_store::org::of_cycle(conn, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.id, u.code)).collect();
-    let evaluations: HashMap<String, EvaluationRow> =
+    let units: HashMap<UnitId, String> = traguardi_store::org::of_cycle(conn, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.id, u.code)).collect();
+    let evaluations: HashMap<PersonId, EvaluationRow> =
         pay::evaluations(conn, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
-    let persons: HashMap<String, people::Person> = people::persons(conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let persons: HashMap<PersonId, people::Person> = people::persons(conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p)).collect();
     // Each person's main post: the longest assignment that is not an interim.
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    let mut main: HashMap<String, (i64, people::Assignment)> = HashMap::new();
+    let mut main: HashMap<PersonId, (i64, people::Assignment)> = HashMap::new();
     for a in people::assignments_of_cycle(conn, &ente.id, &cycle.id).await?.into_iter().filter(|a| !a.interim) {
         let days = (a.ends.unwrap_or(year_end) - a.starts).num_days();
         if main.get(&a.person_id).is_none_or(|(d, _)| days > *d) {

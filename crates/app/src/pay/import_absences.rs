@@ -43,7 +43,8 @@ pub async fn import_absences(
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, &ente, &cycle).await?;
-    let persons: HashMap<String, String> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
+    let persons: HashMap<String, traguardi_domain::ids::PersonId> =
+        people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut rows = Vec::new();
     for rec in &table.rows {
@@ -86,7 +87,7 @@ pub async fn import_absences(
     problems.into_result()?;
     // In the store's order, so that unchanged absences compare equal and are not rewritten.
     rows.sort_by(|a, b| (&a.person_id, &a.cause).cmp(&(&b.person_id, &b.cause)));
-    let mut who: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let mut who: Vec<traguardi_domain::ids::PersonId> = rows.iter().map(|r| r.person_id.clone()).collect();
     who.dedup();
     let before: Vec<AbsenceRow> = pay::absences(&mut tx, &ente.id, &cycle.id).await?.into_iter().filter(|a| who.contains(&a.person_id)).collect();
     let changed = before != rows;

@@ -4,6 +4,7 @@
 //! whole first.
 
 use std::collections::HashMap;
+use traguardi_domain::ids::PersonId;
 use traguardi_domain::said;
 
 use chrono::NaiveDate;
@@ -42,11 +43,11 @@ pub const CONCILIATION: [&str; 2] = ["confermata", "modificata"];
 struct Known {
     year: i32,
     /// Matricola → person id.
-    persons: HashMap<String, String>,
+    persons: HashMap<String, PersonId>,
     /// The person linked to the importing account: nobody records their own evaluation.
-    me: Option<String>,
+    me: Option<PersonId>,
     /// Each person's category: that of their longest assignment in the cycle.
-    category: HashMap<String, (i64, Category)>,
+    category: HashMap<PersonId, (i64, Category)>,
     rules: traguardi_domain::pay::rules::PayRules,
     /// Columns `comportamento.CODE`: (index, code), one score per behaviour of the catalogue.
     item_columns: Vec<(usize, String)>,
@@ -69,7 +70,8 @@ pub async fn import_evaluations(
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, &ente, &cycle).await?;
     let known = Known::load(&mut tx, actor, &ente, &cycle, &table, &mut problems).await?;
-    let stored: HashMap<String, EvaluationRow> = pay::evaluations(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
+    let stored: HashMap<PersonId, EvaluationRow> =
+        pay::evaluations(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|e| (e.person_id.clone(), e)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows: Vec<(String, EvaluationRow)> = Vec::new();
     for rec in &table.rows {
@@ -111,12 +113,12 @@ impl Known {
         problems: &mut traguardi_domain::Problems,
     ) -> Result<Known, AppError> {
         let year = cycle.year();
-        let persons: HashMap<String, String> = people::persons(tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
+        let persons: HashMap<String, PersonId> = people::persons(tx, &ente.id).await?.into_iter().map(|p| (p.matricola, p.id)).collect();
         let me = match &actor.kind {
             crate::accounts::access::ActorKind::User { account_id, .. } => traguardi_store::accounts::person_of(tx, account_id, &ente.id).await?,
             _ => None,
         };
-        let mut category: HashMap<String, (i64, Category)> = HashMap::new();
+        let mut category: HashMap<PersonId, (i64, Category)> = HashMap::new();
         let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
         for a in people::assignments_of_cycle(tx, &ente.id, &cycle.id).await? {
             let days = (a.ends.unwrap_or(year_end) - a.starts).num_days();
@@ -171,7 +173,7 @@ fn read_row(
     if let Some(first) = seen.insert(matricola.clone(), line) {
         problems.push(Problem::cell(line, "matricola", ProblemKind::Duplicate { value: matricola.clone(), first_row: first }));
     }
-    let mut other = |c: &str| -> Option<String> {
+    let mut other = |c: &str| -> Option<PersonId> {
         match get(c) {
             "" => None,
             m => known.persons.get(m).cloned().or_else(|| {

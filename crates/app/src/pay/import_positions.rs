@@ -33,7 +33,8 @@ pub async fn import_positions(
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
     crate::cycle::close::ensure_open(&mut tx, &ente, &cycle).await?;
-    let units: HashMap<String, String> = org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
+    let units: HashMap<String, traguardi_domain::ids::UnitId> =
+        org::of_cycle(&mut tx, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.code, u.id)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
     for rec in &table.rows {
@@ -67,7 +68,7 @@ pub async fn import_positions(
     }
     problems.into_result()?;
     let before = pay::positions(&mut tx, &ente.id, &cycle.id).await?;
-    let changed: Vec<(String, Cents)> = rows.iter().filter(|r| !before.contains(r)).cloned().collect();
+    let changed: Vec<(traguardi_domain::ids::UnitId, Cents)> = rows.iter().filter(|r| !before.contains(r)).cloned().collect();
     if !changed.is_empty() && !dry_run {
         pay::replace_positions(&mut tx, &ente.id, &cycle.id, &changed).await?;
         audit::record_in_cycle(

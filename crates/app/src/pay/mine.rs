@@ -1,5 +1,6 @@
 //! What a logged-in person sees of their own year: the evaluation, the premium once approved.
 
+use traguardi_domain::ids::PersonId;
 use traguardi_domain::said;
 
 use rust_decimal::Decimal;
@@ -47,7 +48,7 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let Some(person_id) = traguardi_store::accounts::person_of(&mut conn, account_id, &ente.id).await? else { return Ok(None) };
     let everyone = people::persons(&mut conn, &ente.id).await?;
-    let name_of = |id: &str| everyone.iter().find(|p| p.id == id).map(|p| p.display_name());
+    let name_of = |id: &PersonId| everyone.iter().find(|p| p.id == *id).map(|p| p.display_name());
     let Some(me) = everyone.iter().find(|p| p.id == person_id) else { return Ok(None) };
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let evaluation = pay::evaluations(&mut conn, &ente.id, &cycle.id).await?.into_iter().find(|e| e.person_id == person_id);
@@ -66,8 +67,8 @@ pub async fn mine(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i
         year,
         matricola: me.matricola.clone(),
         name: me.display_name(),
-        evaluator: evaluation.as_ref().and_then(|e| e.evaluator_id.as_deref()).and_then(name_of),
-        reviewer: evaluation.as_ref().and_then(|e| e.reviewer_id.as_deref()).and_then(name_of),
+        evaluator: evaluation.as_ref().and_then(|e| e.evaluator_id.as_ref()).and_then(name_of),
+        reviewer: evaluation.as_ref().and_then(|e| e.reviewer_id.as_ref()).and_then(name_of),
         evaluation,
         approved,
         history,

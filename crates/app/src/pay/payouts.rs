@@ -65,7 +65,7 @@ pub struct PayContext {
     pub rules: PayRules,
     pub relazione: Option<pay::Relazione>,
     /// Unit id → result-pay base of its managerial position, in cents.
-    pub positions: std::collections::HashMap<String, Cents>,
+    pub positions: std::collections::HashMap<traguardi_domain::ids::UnitId, Cents>,
 }
 
 /// What a payout reads besides the plan.
@@ -77,7 +77,7 @@ struct Staff {
     funds: (Option<pay::Fund>, Option<pay::Fund>, Option<pay::Fund>),
     rules: PayRules,
     relazione: Option<pay::Relazione>,
-    positions: Vec<(String, Cents)>,
+    positions: Vec<(traguardi_domain::ids::UnitId, Cents)>,
 }
 
 impl Staff {

@@ -6,6 +6,7 @@
 //! checked first; with any problem nothing is written.
 
 use std::collections::{BTreeMap, HashMap};
+use traguardi_domain::ids::{KpiId, ObjectiveId, PersonId, UnitId};
 use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
@@ -113,11 +114,11 @@ struct Stored {
     dims: Vec<traguardi_store::plan::Dimension>,
     ambiti: Vec<traguardi_store::plan::Ambito>,
     /// Unit code → id.
-    units: HashMap<String, String>,
+    units: HashMap<String, UnitId>,
     /// The ids of the top-level units (every Direzione), for `contributi = tutte`.
-    top_units: Vec<String>,
+    top_units: Vec<UnitId>,
     /// Matricola → person id.
-    persons: HashMap<String, String>,
+    persons: HashMap<String, PersonId>,
     objectives: Vec<Objective>,
     kpis: Vec<Kpi>,
     /// Code → place in `objectives` and in `kpis`: a file of thousands of rows looks each up.
@@ -177,6 +178,18 @@ struct Reading<'t> {
 impl Reading<'_> {
     fn bad(&mut self, line: usize, column: &str, kind: ProblemKind) {
         self.problems.push(Problem::cell(line, column, kind));
+    }
+
+    /// The id a cell's code names (none for an empty cell), or its problem.
+    fn known<Id: Clone>(&mut self, line: usize, column: &str, code: &str, of: &HashMap<String, Id>, unknown: fn(String) -> ProblemKind) -> Option<Id> {
+        if code.is_empty() {
+            return None;
+        }
+        let id = of.get(code).cloned();
+        if id.is_none() {
+            self.bad(line, column, unknown(code.into()));
+        }
+        id
     }
 }
 
@@ -294,15 +307,8 @@ fn read_objective(
         r.bad(line, "dimensione", ProblemKind::NotOneOf { value: get("dimensione").into(), allowed: stored.dims.iter().map(|d| d.code.clone()).collect() });
     }
     let ambito_id = dim.and_then(|d| ambito_of(r, stored, rec, &d.id));
-    let mut known = |column: &str, of: &HashMap<String, String>, unknown: fn(String) -> ProblemKind| match get(column) {
-        "" => None,
-        v => of.get(v).cloned().or_else(|| {
-            r.bad(line, column, unknown(v.into()));
-            None
-        }),
-    };
-    let unit_id = known("struttura", &stored.units, |value| ProblemKind::UnknownUnit { value });
-    let person_id = known("persona", &stored.persons, |value| ProblemKind::UnknownPerson { value });
+    let unit_id = r.known(line, "struttura", get("struttura"), &stored.units, |value| ProblemKind::UnknownUnit { value });
+    let person_id = r.known(line, "persona", get("persona"), &stored.persons, |value| ProblemKind::UnknownPerson { value });
     let weight = weight(get("obiettivo_peso"), style).unwrap_or_else(|k| {
         r.bad(line, "obiettivo_peso", k);
         Decimal::ONE
@@ -386,7 +392,7 @@ fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective],
     let mut kpis = Vec::new();
     let mut formulas = BTreeMap::new();
     // The id of each objective of the file, by code: each KPI row names its objective.
-    let objective_ids: HashMap<&str, &str> = objectives.iter().map(|o| (o.objective.code.as_str(), o.objective.id.as_str())).collect();
+    let objective_ids: HashMap<&str, &ObjectiveId> = objectives.iter().map(|o| (o.objective.code.as_str(), &o.objective.id)).collect();
     let table = r.table;
     for rec in &table.rows {
         let code = r.cols.get(rec, "kpi").to_string();
@@ -408,7 +414,7 @@ fn read_kpis(r: &mut Reading<'_>, stored: &Stored, objectives: &[ReadObjective],
 fn read_kpi(
     r: &mut Reading<'_>,
     stored: &Stored,
-    objective_ids: &HashMap<&str, &str>,
+    objective_ids: &HashMap<&str, &ObjectiveId>,
     rec: &traguardi_docs::Record,
     year: i32,
     formulas: &mut BTreeMap<String, (formula::Expr, usize)>,
@@ -472,7 +478,7 @@ fn read_kpi(
         Some(m) => read_targets(r, stored, rec, m, &rule, year),
         None => (Vec::new(), None),
     };
-    let objective_id = objective_ids.get(get("obiettivo")).map(|id| id.to_string()).unwrap_or_default();
+    let objective_id = objective_ids.get(get("obiettivo")).map(|id| (*id).clone()).unwrap_or_default();
     let existing = stored.kpi(&code);
     let (Some(measure), Some(direction), Some(aggregation)) = (measure, direction, aggregation) else { return None };
     let kpi = Kpi {
@@ -539,7 +545,7 @@ fn read_targets(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Reco
     for (i, c) in ["target", "target_anno2", "target_anno3"].iter().enumerate() {
         match (get(c), Value::parse(m, get(c), style)) {
             ("", _) => {}
-            (_, Ok(Some(v))) => targets.push(Target { kpi_id: String::new(), year: year + i as i32, period_end: None, value: v.to_text() }),
+            (_, Ok(Some(v))) => targets.push(Target { kpi_id: KpiId::default(), year: year + i as i32, period_end: None, value: v.to_text() }),
             (_, Ok(None)) => {}
             (_, Err(k)) => r.bad(line, c, k),
         }
@@ -550,7 +556,7 @@ fn read_targets(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Reco
             Value::parse(m, v, style).ok().flatten().map(|v| (d, v))
         });
         match parsed {
-            Some((d, v)) => targets.push(Target { kpi_id: String::new(), year, period_end: Some(d), value: v.to_text() }),
+            Some((d, v)) => targets.push(Target { kpi_id: KpiId::default(), year, period_end: Some(d), value: v.to_text() }),
             None => {
                 let expected = format!("DATA:VALORE con una data del {year}, es. {year}-06-30:50");
                 r.bad(line, "target_periodi", ProblemKind::BadFormat { value: part.into(), expected });
@@ -608,10 +614,10 @@ impl Writing<'_> {
     async fn objectives(&mut self, objectives: &[ReadObjective], contributions: &HashMap<String, Vec<Contribution>>) -> Result<Counts, AppError> {
         let mut counts = Counts::default();
         let (stored, ente) = (self.stored, self.ente);
-        let mut ids: HashMap<&str, &str> = stored.objectives.iter().map(|o| (o.code.as_str(), o.id.as_str())).collect();
-        ids.extend(objectives.iter().map(|o| (o.objective.code.as_str(), o.objective.id.as_str())));
+        let mut ids: HashMap<&str, &ObjectiveId> = stored.objectives.iter().map(|o| (o.code.as_str(), &o.id)).collect();
+        ids.extend(objectives.iter().map(|o| (o.objective.code.as_str(), &o.objective.id)));
         for read in parents_first(objectives, |o| o.objective.code.as_str(), |o| o.parent.as_deref()) {
-            let o = Objective { parent_id: read.parent.as_deref().and_then(|p| ids.get(p)).map(|id| id.to_string()), ..read.objective.clone() };
+            let o = Objective { parent_id: read.parent.as_deref().and_then(|p| ids.get(p)).map(|id| (*id).clone()), ..read.objective.clone() };
             let before = stored.objective(&o.code);
             let old_contrib: Vec<Contribution> = stored.contributions.iter().filter(|c| c.objective_id == o.id).cloned().collect();
             let new_contrib: Option<Vec<Contribution>> = contributions.get(&o.code).map(|l| {
@@ -675,13 +681,13 @@ impl Writing<'_> {
 
 /// Contributing units: `tutte` (every top-level unit, i.e. every Direzione) or codes with an
 /// optional share in %: `DG:10|DO:5|SIAD`.
-fn parse_contributions(s: &str, units: &HashMap<String, String>, top: &[String], style: NumberStyle) -> Result<Vec<Contribution>, ProblemKind> {
+fn parse_contributions(s: &str, units: &HashMap<String, UnitId>, top: &[UnitId], style: NumberStyle) -> Result<Vec<Contribution>, ProblemKind> {
     let t = s.trim();
     if t.is_empty() {
         return Ok(Vec::new());
     }
     if t.eq_ignore_ascii_case("tutte") {
-        return Ok(top.iter().map(|u| Contribution { objective_id: String::new(), unit_id: u.clone(), share: None }).collect());
+        return Ok(top.iter().map(|u| Contribution { objective_id: ObjectiveId::default(), unit_id: u.clone(), share: None }).collect());
     }
     t.split('|')
         .map(|part| {
@@ -690,7 +696,7 @@ fn parse_contributions(s: &str, units: &HashMap<String, String>, top: &[String],
                 None => (part.trim(), None),
             };
             let unit_id = units.get(code).cloned().ok_or_else(|| ProblemKind::UnknownUnit { value: code.into() })?;
-            Ok(Contribution { objective_id: String::new(), unit_id, share })
+            Ok(Contribution { objective_id: ObjectiveId::default(), unit_id, share })
         })
         .collect()
 }

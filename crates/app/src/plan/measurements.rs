@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
+use traguardi_domain::ids::{KpiId, MeasurementId};
 use traguardi_domain::plan::kpi::Value;
 use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
@@ -101,7 +102,7 @@ async fn require_on_unit(
 
 /// The latest version of each KPI's value for each period, from every version of a cycle
 /// (`plan::measurements` lists them by KPI, period and version).
-pub fn latest_versions(all: Vec<Measurement>) -> std::collections::BTreeMap<(String, NaiveDate), Measurement> {
+pub fn latest_versions(all: Vec<Measurement>) -> std::collections::BTreeMap<(KpiId, NaiveDate), Measurement> {
     all.into_iter().map(|m| ((m.kpi_id.clone(), m.period_end), m)).collect()
 }
 
@@ -318,7 +319,7 @@ pub async fn attach_evidence(store: &Store, actor: &Actor, ente: &Ente, at: At<'
     let m =
         latest(&mut tx, ente, &k.id, period_end).await?.ok_or_else(|| AppError::NotFound(said!("nessun valore di {kpi} al {period_end}", kpi, period_end)))?;
     let sha = hex::encode(Sha256::digest(bytes));
-    let id = new_id();
+    let id: String = new_id();
     plan::insert_evidence(&mut tx, &ente.id, &id, &m.id, name, content_type, bytes, &sha, &actor.name, &crate::now()).await?;
     let meta = serde_json::json!({ "misurazione": m.id, "file": name, "tipo": content_type, "byte": bytes.len(), "sha256": sha });
     audit::record_in_cycle(
@@ -375,7 +376,7 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
                 return None;
             }
             let objective = objectives.iter().find(|o| o.id == k.objective_id).map(|o| o.code.clone()).unwrap_or_default();
-            let unit = unit_of_kpi(k, &objectives).and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.code.clone());
+            let unit = unit_of_kpi(k, &objectives).and_then(|u| units.iter().find(|x| x.id == *u)).map(|u| u.code.clone());
             Some(Waiting {
                 kpi: k.code.clone(),
                 kpi_name: k.name.clone(),
@@ -418,7 +419,8 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
     require_owner(&mut tx, actor, ente, &cycle.id, &k, said!("inserire valori")).await?;
     let objective = plan::objectives(&mut tx, &ente.id, &cycle.id).await?.into_iter().find(|o| o.id == k.objective_id).map(|o| o.code).unwrap_or_default();
     let all = plan::measurements(&mut tx, &ente.id, &cycle.id).await?;
-    let period_of: std::collections::HashMap<String, NaiveDate> = all.iter().filter(|m| m.kpi_id == k.id).map(|m| (m.id.clone(), m.period_end)).collect();
+    let period_of: std::collections::HashMap<MeasurementId, NaiveDate> =
+        all.iter().filter(|m| m.kpi_id == k.id).map(|m| (m.id.clone(), m.period_end)).collect();
     let mut evidence: std::collections::HashMap<NaiveDate, Vec<plan::Evidence>> = std::collections::HashMap::new();
     for e in plan::evidence_list(&mut tx, &ente.id, &cycle.id).await? {
         if let Some(p) = period_of.get(&e.measurement_id) {
@@ -438,7 +440,7 @@ pub async fn entry_sheet(store: &Store, actor: &Actor, ente: &Ente, year: i32, k
 /// PO/EQ for the KPIs of their units — or for who uploaded it; never for the public.
 #[tracing::instrument(skip_all, fields(ente = %ente.code))]
 pub async fn evidence_file(store: &Store, actor: &Actor, ente: &Ente, id: &str) -> Result<(plan::Evidence, Vec<u8>), AppError> {
-    let actor = actor.within(&ente.id.0);
+    let actor = actor.within(&ente.id);
     let refused =
         || AppError::Forbidden { actor: actor.name.clone(), what: said!("scaricare questa evidenza (serve un ruolo nell'ente, sulla struttura del KPI)") };
     if matches!(actor.kind, crate::accounts::access::ActorKind::Public) {

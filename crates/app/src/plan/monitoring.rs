@@ -4,6 +4,7 @@
 //! after a grace period the reminder goes up the line to the parent unit's responsible.
 
 use std::collections::HashMap;
+use traguardi_domain::ids::{KpiId, ObjectiveId, PersonId, UnitId};
 use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_domain::said;
 
@@ -64,9 +65,9 @@ pub struct LateValue {
     pub escalate_to: Option<String>,
     /// Their person ids.
     #[serde(skip)]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<PersonId>,
     #[serde(skip)]
-    pub escalate_id: Option<String>,
+    pub escalate_id: Option<PersonId>,
 }
 
 #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
@@ -80,9 +81,10 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
     let units = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-    let names: HashMap<String, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();
-    let objectives: HashMap<String, Option<String>> = plan::objectives(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.unit_id)).collect();
-    let entered: std::collections::HashSet<(String, NaiveDate)> = plan::measurements(&mut conn, &ente.id, &cycle.id)
+    let names: HashMap<PersonId, String> = people::persons(&mut conn, &ente.id).await?.into_iter().map(|p| (p.id.clone(), p.display_name())).collect();
+    let objectives: HashMap<ObjectiveId, Option<UnitId>> =
+        plan::objectives(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.unit_id)).collect();
+    let entered: std::collections::HashSet<(KpiId, NaiveDate)> = plan::measurements(&mut conn, &ente.id, &cycle.id)
         .await?
         .into_iter()
         .filter(|m| matches!(m.status, ValueStatus::Submitted | ValueStatus::Approved))
@@ -124,7 +126,7 @@ pub async fn late_values(store: &Store, actor: &Actor, ente_code: Option<&str>, 
 pub struct Reminder {
     pub to: String,
     #[serde(skip)]
-    pub person_id: String,
+    pub person_id: PersonId,
     /// `responsabile` for their own unit's values, `superiore` when escalated from below.
     pub reason: &'static str,
     pub units: Vec<String>,
@@ -137,9 +139,9 @@ pub struct Reminder {
 pub fn reminders(late: &[LateValue]) -> (Vec<Reminder>, Vec<String>) {
     let mut out: Vec<Reminder> = Vec::new();
     let mut orphan_units: Vec<String> = Vec::new();
-    let mut add = |to: &str, person_id: &str, reason: &'static str, l: &LateValue| {
+    let mut add = |to: &str, person_id: &PersonId, reason: &'static str, l: &LateValue| {
         let unit = l.unit.clone().unwrap_or_default();
-        match out.iter_mut().find(|r| r.person_id == person_id && r.reason == reason) {
+        match out.iter_mut().find(|r| r.person_id == *person_id && r.reason == reason) {
             Some(r) => {
                 r.values += 1;
                 r.oldest_due = r.oldest_due.min(l.due);
@@ -147,7 +149,7 @@ pub fn reminders(late: &[LateValue]) -> (Vec<Reminder>, Vec<String>) {
                     r.units.push(unit);
                 }
             }
-            None => out.push(Reminder { to: to.into(), person_id: person_id.into(), reason, units: vec![unit], values: 1, oldest_due: l.due }),
+            None => out.push(Reminder { to: to.into(), person_id: person_id.clone(), reason, units: vec![unit], values: 1, oldest_due: l.due }),
         }
     };
     for l in late {
@@ -203,7 +205,7 @@ pub async fn send_reminders(
     let mut tx = store.begin().await?;
     let ente = enti::resolve(&mut tx, ente_code).await?;
     let cycle = cycles::get(&mut tx, &ente, year).await?;
-    let emails: HashMap<String, Option<String>> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.id, p.email)).collect();
+    let emails: HashMap<PersonId, Option<String>> = people::persons(&mut tx, &ente.id).await?.into_iter().map(|p| (p.id, p.email)).collect();
     let day = today.format("%Y-%m-%d").to_string();
     for r in &who {
         let kind = if r.reason == "superiore" { "sollecito_superiore" } else { "sollecito" };

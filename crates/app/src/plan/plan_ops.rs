@@ -2,6 +2,7 @@
 //! II-level cascade), and the override or neutralisation of an objective's score.
 
 use std::collections::HashMap;
+use traguardi_domain::ids::{PersonId, UnitId};
 use traguardi_domain::plan::workflow::State;
 use traguardi_domain::said;
 
@@ -61,7 +62,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
         })
         .collect();
     // (suffix, unit id, person id)
-    let mut targets_of: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut targets_of: Vec<(String, Option<UnitId>, Option<PersonId>)> = Vec::new();
     match to {
         Assignees::Units(codes) => {
             for c in codes {

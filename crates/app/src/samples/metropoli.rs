@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_domain::ids::{ObjectiveId, PersonId, UnitId};
 use traguardi_domain::org::UnitKind;
 use traguardi_domain::pay::fund::{FundItem, Nature, Use};
 use traguardi_domain::people::{Category, PartTime, PartTimeKind, Role};
@@ -186,7 +187,7 @@ pub fn generate(cycle_id: &traguardi_domain::cycle::CycleId, dimensions: Vec<Dim
     Metropoli { units, dimensions, objectives, kpis, targets, measurements, values }
 }
 
-fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kind: UnitKind, parent_id: Option<String>, position: usize) -> OrgUnit {
+fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kind: UnitKind, parent_id: Option<UnitId>, position: usize) -> OrgUnit {
     OrgUnit {
         id: new_id(),
         cycle_id: cycle_id.clone(),
@@ -207,8 +208,8 @@ fn objective(
     cycle_id: &traguardi_domain::cycle::CycleId,
     code: &str,
     dimension_id: &str,
-    unit_id: Option<String>,
-    parent_id: Option<String>,
+    unit_id: Option<UnitId>,
+    parent_id: Option<ObjectiveId>,
     position: usize,
 ) -> Objective {
     Objective {
@@ -349,7 +350,7 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     for ev in &st.evaluations {
         pay::save_evaluation(&mut tx, &e.id, &c.id, ev).await?;
     }
-    let who: Vec<String> = st.absences.iter().map(|a| a.person_id.clone()).collect();
+    let who: Vec<PersonId> = st.absences.iter().map(|a| a.person_id.clone()).collect();
     pay::replace_absences(&mut tx, &e.id, &c.id, &who, &st.absences).await?;
     pay::save_fund(&mut tx, &e.id, &c.id, traguardi_domain::pay::fund::FundKind::Dipendenti, &st.fund, "2025-12-01T00:00:00Z").await?;
     traguardi_store::rules::add(&mut tx, traguardi_store::rules::Rules::Premi, &e.id, &c.id, PAY_RULES, "metropoli", "2025-12-01T00:00:00Z").await?;

@@ -418,7 +418,7 @@ async fn measurement_workflow(store: &Store) {
     let granted = |roles: &[AccountRole], units: &[&str], ente: &str| {
         let mut a = Actor::user("qualcuno", "acc", roles, units);
         if let traguardi_app::accounts::access::ActorKind::User { grants, .. } = &mut a.kind {
-            *grants = roles.iter().map(|x| (Some(ente.to_string()), *x)).collect();
+            *grants = roles.iter().map(|x| (Some(ente.into()), *x)).collect();
         }
         a
     };

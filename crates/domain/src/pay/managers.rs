@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 
+use crate::ids::UnitId;
 use crate::money::{Cents, Rounding};
 use crate::pay::presence::{Service, days_within};
 use crate::pay::records::EvaluationRow;
@@ -79,7 +80,7 @@ fn spread(scores: &[Decimal]) -> Option<Decimal> {
     Some(crate::stats::sqrt(var))
 }
 
-pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<String, Cents>) -> ManagersPay {
+pub fn managers(input: &PayInput<'_>, staff: &[PersonPay], positions: &HashMap<UnitId, Cents>) -> ManagersPay {
     let rules = &input.rules.managers;
     let m = Managers::of(input, staff);
     let mut out = ManagersPay::default();

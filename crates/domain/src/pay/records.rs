@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::ids::PersonId;
 use crate::pay::fund::FundItem;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AbsenceRow {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub cause: String,
     pub days: Decimal,
 }
@@ -17,9 +18,9 @@ pub struct AbsenceRow {
 /// An individual evaluation (SPEC §2 `Evaluation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct EvaluationRow {
-    pub person_id: String,
-    pub evaluator_id: Option<String>,
-    pub reviewer_id: Option<String>,
+    pub person_id: PersonId,
+    pub evaluator_id: Option<PersonId>,
+    pub reviewer_id: Option<PersonId>,
     /// Results of the objectives, 0–100 (`None`: taken from the plan).
     pub results: Option<Decimal>,
     /// Behaviours, 0–100.

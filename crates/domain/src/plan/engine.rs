@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::ids::{KpiId, ObjectiveId, UnitId};
 use crate::org::OrgUnit;
 use crate::org::UnitKind;
 use crate::plan::formula::{self, Expr, When};
@@ -55,9 +56,9 @@ pub struct KpiResult {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Scoreboard {
-    pub kpis: HashMap<String, KpiResult>,
-    pub objectives: HashMap<String, Scored>,
-    pub units: HashMap<String, Scored>,
+    pub kpis: HashMap<KpiId, KpiResult>,
+    pub objectives: HashMap<ObjectiveId, Scored>,
+    pub units: HashMap<UnitId, Scored>,
     pub dimensions: HashMap<String, Scored>,
     /// Each ambito: its top-level objectives, as a dimension is scored.
     pub ambiti: HashMap<String, Scored>,
@@ -280,7 +281,7 @@ fn score_objectives(data: &PlanData<'_>, rules: &ScoringRules, board: &mut Score
 }
 
 /// The parts of a weighted mean: each objective with its score.
-fn parts_of<'b>(objectives: &[&'b Objective], scores: &'b HashMap<String, Scored>) -> Vec<Part<'b>> {
+fn parts_of<'b>(objectives: &[&'b Objective], scores: &'b HashMap<ObjectiveId, Scored>) -> Vec<Part<'b>> {
     objectives.iter().filter_map(|o| scores.get(&o.id).map(|s| Part { code: &o.code, weight: o.weight, outcome: &s.outcome })).collect()
 }
 
@@ -326,7 +327,7 @@ fn score_units<'a>(data: &PlanData<'a>, rules: &ScoringRules, board: &mut Scoreb
         |set: Vec<&'a Objective>, counted: &HashSet<&str>| -> Vec<&'a Objective> { set.into_iter().filter(|o| !has_ancestor_in(o, counted)).collect() };
     let scores = &board.objectives;
     let mut sets: HashMap<&str, Vec<&Objective>> = HashMap::new();
-    let mut scored: Vec<(String, Scored)> = Vec::new();
+    let mut scored: Vec<(UnitId, Scored)> = Vec::new();
     for u in data.units {
         let objectives =
             if u.kind == UnitKind::Direzione && rules.direzione_includes_units { subtree(u) } else { own.get(u.id.as_str()).cloned().unwrap_or_default() };

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::ids::UnitId;
 use crate::org::OrgUnit;
 use crate::pay::rules::PayRules;
 use crate::plan::records::Objective;
@@ -38,9 +39,9 @@ impl Index {
 pub struct Indices {
     pub roe: Option<Index>,
     /// By Direzione id.
-    pub rod: HashMap<String, Index>,
+    pub rod: HashMap<UnitId, Index>,
     /// By unit id, for units that have objectives of their own.
-    pub ros: HashMap<String, Index>,
+    pub ros: HashMap<UnitId, Index>,
 }
 
 impl Indices {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::ids::{KpiId, MeasurementId, ObjectiveId, PersonId, UnitId};
 use crate::plan::kpi::{Aggregation, Direction, Measure, Rule};
 use crate::plan::value_status::ValueStatus;
 use crate::plan::workflow::State;
@@ -29,16 +30,16 @@ pub struct Ambito {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Objective {
-    pub id: String,
+    pub id: ObjectiveId,
     pub cycle_id: crate::cycle::CycleId,
     pub code: String,
     pub title: String,
     pub description: Option<String>,
     pub dimension_id: String,
     pub ambito_id: Option<String>,
-    pub unit_id: Option<String>,
-    pub person_id: Option<String>,
-    pub parent_id: Option<String>,
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
+    pub parent_id: Option<ObjectiveId>,
     pub weight: Decimal,
     pub dup_id: Option<String>,
     pub tags: Vec<String>,
@@ -53,9 +54,9 @@ pub struct Objective {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Kpi {
-    pub id: String,
+    pub id: KpiId,
     pub cycle_id: crate::cycle::CycleId,
-    pub objective_id: String,
+    pub objective_id: ObjectiveId,
     pub code: String,
     pub name: String,
     pub nature: Option<String>,
@@ -68,7 +69,7 @@ pub struct Kpi {
     pub periodicity: String,
     pub formula: Option<String>,
     pub rule: Rule,
-    pub owner_unit_id: Option<String>,
+    pub owner_unit_id: Option<UnitId>,
     pub source: Option<String>,
     pub position: i64,
 }
@@ -76,7 +77,7 @@ pub struct Kpi {
 /// A target: of the whole year (`period_end = None`) or of one period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
-    pub kpi_id: String,
+    pub kpi_id: KpiId,
     pub year: i32,
     pub period_end: Option<NaiveDate>,
     pub value: String,
@@ -85,7 +86,7 @@ pub struct Target {
 /// What scoring reads of a measurement: the approved versions only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApprovedValue {
-    pub kpi_id: String,
+    pub kpi_id: KpiId,
     pub period_end: NaiveDate,
     pub version: i64,
     pub value: Option<String>,
@@ -95,8 +96,8 @@ pub struct ApprovedValue {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
-    pub id: String,
-    pub kpi_id: String,
+    pub id: MeasurementId,
+    pub kpi_id: KpiId,
     pub period_end: NaiveDate,
     pub version: i64,
     pub value: Option<String>,
@@ -127,8 +128,8 @@ pub struct DupObjective {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
-    pub objective_id: String,
-    pub unit_id: String,
+    pub objective_id: ObjectiveId,
+    pub unit_id: UnitId,
     pub share: Option<Decimal>,
 }
 
@@ -136,7 +137,7 @@ pub struct Contribution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
     pub id: String,
-    pub measurement_id: String,
+    pub measurement_id: MeasurementId,
     pub filename: String,
     pub content_type: String,
     pub size: i64,

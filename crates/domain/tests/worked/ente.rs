@@ -47,13 +47,13 @@ pub fn dec(s: &str) -> Decimal {
 
 fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> OrgUnit {
     OrgUnit {
-        id: format!("u-{code}"),
+        id: format!("u-{code}").into(),
         cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         lineage_id: format!("l-{code}"),
         code: code.into(),
         name: format!("Struttura {code}"),
         kind,
-        parent_id: parent.map(|p| format!("u-{p}")),
+        parent_id: parent.map(|p| format!("u-{p}").into()),
         cdr: None,
         responsible_id: None,
         valid_from: d(1, 1),
@@ -64,14 +64,14 @@ fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> OrgUnit {
 
 fn objective(code: &str, unit: Option<&str>, dimension: &str, weight: i64) -> Objective {
     Objective {
-        id: format!("o-{code}"),
+        id: format!("o-{code}").into(),
         cycle_id: traguardi_domain::cycle::CycleId("c".into()),
         code: code.into(),
         title: format!("Obiettivo {code}"),
         description: None,
         dimension_id: format!("d-{dimension}"),
         ambito_id: None,
-        unit_id: unit.map(|u| format!("u-{u}")),
+        unit_id: unit.map(|u| format!("u-{u}").into()),
         person_id: None,
         parent_id: None,
         weight: Decimal::from(weight),
@@ -89,9 +89,9 @@ fn objective(code: &str, unit: Option<&str>, dimension: &str, weight: i64) -> Ob
 
 fn kpi(code: &str, objective: &str, measure: Measure, direction: Direction, aggregation: Aggregation) -> Kpi {
     Kpi {
-        id: format!("k-{code}"),
+        id: format!("k-{code}").into(),
         cycle_id: traguardi_domain::cycle::CycleId("c".into()),
-        objective_id: format!("o-{objective}"),
+        objective_id: format!("o-{objective}").into(),
         code: code.into(),
         name: format!("Indicatore {code}"),
         nature: None,
@@ -111,11 +111,11 @@ fn kpi(code: &str, objective: &str, measure: Measure, direction: Direction, aggr
 }
 
 fn target(kpi: &str, value: &str) -> Target {
-    Target { kpi_id: format!("k-{kpi}"), year: YEAR, period_end: None, value: value.into() }
+    Target { kpi_id: format!("k-{kpi}").into(), year: YEAR, period_end: None, value: value.into() }
 }
 
 fn value(kpi: &str, at: NaiveDate, version: i64, v: &str) -> ApprovedValue {
-    ApprovedValue { kpi_id: format!("k-{kpi}"), period_end: at, version, value: Some(v.into()), not_assessable: false, note: String::new() }
+    ApprovedValue { kpi_id: format!("k-{kpi}").into(), period_end: at, version, value: Some(v.into()), not_assessable: false, note: String::new() }
 }
 
 /// The plan of the worked ente.
@@ -215,15 +215,15 @@ impl Plan {
 }
 
 fn person(matricola: &str, family: &str, given: &str) -> Person {
-    Person { id: format!("p-{matricola}"), matricola: matricola.into(), family_name: family.into(), given_name: given.into(), title: None, email: None }
+    Person { id: format!("p-{matricola}").into(), matricola: matricola.into(), family_name: family.into(), given_name: given.into(), title: None, email: None }
 }
 
 fn post(matricola: &str, unit: &str, role: Role, category: Category, starts: NaiveDate, ends: Option<NaiveDate>) -> Assignment {
     Assignment {
         id: format!("a-{matricola}-{unit}"),
         cycle_id: traguardi_domain::cycle::CycleId("c".into()),
-        person_id: format!("p-{matricola}"),
-        unit_id: format!("u-{unit}"),
+        person_id: format!("p-{matricola}").into(),
+        unit_id: format!("u-{unit}").into(),
         role,
         category,
         part_time: PartTime::FULL,
@@ -235,8 +235,8 @@ fn post(matricola: &str, unit: &str, role: Role, category: Category, starts: Nai
 
 fn evaluation(matricola: &str, evaluator: Option<&str>, results: Option<&str>, behaviours: Option<&str>) -> EvaluationRow {
     EvaluationRow {
-        person_id: format!("p-{matricola}"),
-        evaluator_id: evaluator.map(|e| format!("p-{e}")),
+        person_id: format!("p-{matricola}").into(),
+        evaluator_id: evaluator.map(|e| format!("p-{e}").into()),
         results: results.map(dec),
         behaviours: behaviours.map(dec),
         ..EvaluationRow::default()
@@ -251,7 +251,7 @@ pub struct Staff {
     pub evaluations: Vec<EvaluationRow>,
     pub fund: Fund,
     /// Result-pay base of each position, cents, by unit id.
-    pub positions: HashMap<String, Cents>,
+    pub positions: HashMap<traguardi_domain::ids::UnitId, Cents>,
     pub rules: PayRules,
 }
 
@@ -309,7 +309,7 @@ pub fn staff() -> Staff {
                 item("premi individuale", Nature::Destinazione, Use::PremiIndividuale, 600),
             ],
         },
-        positions: [("u-D1", 1_000_000), ("u-D2", 2_000_000), ("u-S1", 730_000)].into_iter().map(|(u, c)| (u.to_string(), Cents::new(c))).collect(),
+        positions: [("u-D1", 1_000_000), ("u-D2", 2_000_000), ("u-S1", 730_000)].into_iter().map(|(u, c)| (u.into(), Cents::new(c))).collect(),
         rules,
     }
 }

@@ -13,7 +13,7 @@ fn score(o: &Outcome) -> Option<Decimal> {
 fn kpis_score_their_years_value_against_the_target() {
     let p = plan();
     let b = p.board();
-    let kpi = |code: &str| score(&b.kpis[&format!("k-{code}")].scored.outcome);
+    let kpi = |code: &str| score(&b.kpis[format!("k-{code}").as_str()].scored.outcome);
     // K1: last value 150 of 200, higher is better: 150 / 200 × 100 = 75 (the June 80 is not the year's).
     assert_eq!(kpi("K1"), Some(dec("75")));
     // K2: sì against sì = 100.
@@ -34,14 +34,14 @@ fn kpis_score_their_years_value_against_the_target() {
 fn objectives_units_dimensions_and_the_ente() {
     let p = plan();
     let b = p.board();
-    let obj = |code: &str| score(&b.objectives[&format!("o-{code}")].outcome);
+    let obj = |code: &str| score(&b.objectives[format!("o-{code}").as_str()].outcome);
     // O1 = (75 + 100) / 2 = 87,5; O2 = (100 + 80) / 2 = 90; O3 = 50 (K5 waits and drops out,
     // the weights renormalise on K6); O4 = 90.
     assert_eq!(obj("O1"), Some(dec("87.5")));
     assert_eq!(obj("O2"), Some(dec("90")));
     assert_eq!(obj("O3"), Some(dec("50")));
     assert_eq!(obj("O4"), Some(dec("90")));
-    let unit = |code: &str| b.units.get(&format!("u-{code}")).and_then(|s| score(&s.outcome));
+    let unit = |code: &str| b.units.get(format!("u-{code}").as_str()).and_then(|s| score(&s.outcome));
     // S1 = its own O2 = 90. D1 takes in its units: (87,5 × 60 + 90 × 40) / 100 = 88,5.
     // S2 has no objectives: no score. D2 = O3 = 50.
     assert_eq!(unit("S1"), Some(dec("90")));
