@@ -90,11 +90,17 @@ impl Settings {
             (Some(url), from) => {
                 let address = url.strip_prefix("smtp://").map(|a| a.trim_end_matches('/')).filter(|a| a.contains(':') && !a.contains('/'));
                 if address.is_none() {
-                    problems.push(("TRAGUARDI_SMTP".to_string(), ProblemKind::BadFormat { value: url.clone(), expected: "smtp://HOST:PORTA".into() }));
+                    problems.push((
+                        "TRAGUARDI_SMTP".to_string(),
+                        ProblemKind::BadFormat { value: url.clone(), expected: traguardi_domain::said!("smtp://HOST:PORTA") },
+                    ));
                 }
                 match &from {
                     Some(f) if f.contains('@') && !f.contains(['\r', '\n', '<', '>']) => {}
-                    Some(f) => problems.push(("TRAGUARDI_SMTP_FROM".to_string(), ProblemKind::BadFormat { value: f.clone(), expected: "nome@dominio".into() })),
+                    Some(f) => problems.push((
+                        "TRAGUARDI_SMTP_FROM".to_string(),
+                        ProblemKind::BadFormat { value: f.clone(), expected: traguardi_domain::said!("nome@dominio") },
+                    )),
                     None => problems.push(("TRAGUARDI_SMTP_FROM".to_string(), ProblemKind::Required)),
                 }
                 if let (Some(address), Some(from)) = (address, from) {

@@ -68,6 +68,12 @@ pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{}: {}", say::lang().pick("file non leggibile", "cannot read file"), path.display()))
 }
 
+/// A text file (rules), which must be UTF-8.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String> {
+    String::from_utf8(read_file(path)?)
+        .map_err(|_| anyhow::anyhow!("{}: {}", path.display(), say::lang().pick("il file non è in UTF-8", "the file is not UTF-8")))
+}
+
 pub(crate) async fn resolve(store: &Store, code: Option<&str>) -> Result<traguardi_domain::ente::Ente> {
     Ok(enti::find(store, code).await?)
 }

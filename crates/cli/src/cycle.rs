@@ -8,7 +8,7 @@ use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Lang, Problem};
 
 use crate::commands::{resolve, write_report};
-use crate::{Format, say};
+use crate::{Format, Table, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -96,19 +96,6 @@ pub(crate) struct CorrectionArgs {
     atto: Option<String>,
 }
 
-/// `correzioni`: the corrections of a closed cycle, as a report.
-#[derive(clap::Args)]
-pub(crate) struct CorrectionsArgs {
-    #[arg(long)]
-    ente: Option<String>,
-    #[arg(long)]
-    cycle: i32,
-    #[arg(long, value_enum, default_value = "csv")]
-    format: Format,
-    #[arg(long)]
-    out: Option<PathBuf>,
-}
-
 pub(crate) async fn close(store: &Store, a: CloseArgs) -> Result<()> {
     let l = say::lang();
     let cycle = a.cycle;
@@ -154,7 +141,7 @@ pub(crate) async fn correct(store: &Store, a: CorrectionArgs) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn corrections(store: &Store, a: CorrectionsArgs) -> Result<()> {
+pub(crate) async fn corrections(store: &Store, a: Table) -> Result<()> {
     let ente = resolve(store, a.ente.as_deref()).await?;
     let list = close::corrections(store, &Actor::console(), &ente, a.cycle).await?;
     write_report(a.format, a.out.as_deref(), || close::corrections_sheet(&list), || &list)

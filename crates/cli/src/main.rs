@@ -109,7 +109,7 @@ enum Command {
     /// A correction of a closed cycle: a new, audited event referencing its snapshot (the frozen data stay)
     Correzione(cycle::CorrectionArgs),
     /// The corrections of a closed cycle
-    Correzioni(cycle::CorrectionsArgs),
+    Correzioni(Table),
     /// The audit trail: every change, chained by hashes
     Audit(accounts::AuditArgs),
     /// Reminders of late values: in-app notifications, and e-mail through TRAGUARDI_SMTP; --dry-run prints who would get them
@@ -162,6 +162,20 @@ struct CycleRef {
     ente: Option<String>,
     #[arg(long)]
     cycle: i32,
+}
+
+/// A table of a cycle: which ente and year, the format, and where to write it.
+#[derive(clap::Args)]
+struct Table {
+    #[arg(long)]
+    ente: Option<String>,
+    #[arg(long)]
+    cycle: i32,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// Write to FILE instead of standard output
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 /// Formats of a report that is also a printed document.

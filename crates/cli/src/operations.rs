@@ -16,7 +16,7 @@ pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()>
     let mut partial = out.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
-    let file = std::fs::File::create(&partial).with_context(|| format!("impossibile creare {}", partial.display()))?;
+    let file = std::fs::File::create(&partial).with_context(|| format!("{} {}", say::lang().pick("impossibile creare", "cannot create"), partial.display()))?;
     let written = traguardi_app::operations::backup::backup(store, &Actor::console(), ente, std::io::BufWriter::new(file)).await;
     let summary = match written {
         Ok(s) => s,
@@ -25,7 +25,7 @@ pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()>
             return Err(e.into());
         }
     };
-    std::fs::rename(&partial, out).with_context(|| format!("impossibile scrivere {}", out.display()))?;
+    std::fs::rename(&partial, out).with_context(|| format!("{} {}", say::lang().pick("impossibile scrivere", "cannot write"), out.display()))?;
     let what = summary.ente.as_deref().map(|c| format!(" (ente {c})")).unwrap_or_default();
     match say::lang() {
         Lang::It => {
@@ -38,7 +38,7 @@ pub async fn backup(store: &Store, out: &Path, ente: Option<&str>) -> Result<()>
 
 /// Loads an archive and reports, per ente, whether its audit trail verifies.
 pub async fn restore(store: &Store, file: &Path) -> Result<()> {
-    let input = std::fs::File::open(file).with_context(|| format!("impossibile leggere {}", file.display()))?;
+    let input = std::fs::File::open(file).with_context(|| format!("{} {}", say::lang().pick("impossibile leggere", "cannot read"), file.display()))?;
     let r = traguardi_app::operations::backup::restore(store, &Actor::console(), std::io::BufReader::new(input)).await?;
     let l = say::lang();
     match l {
@@ -74,8 +74,8 @@ pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
                 (Outcome::Computed { took, objectives }, Lang::En) => format!("{year} {objectives} objectives in {} ms", took.as_millis()),
                 (Outcome::Closed, Lang::It) => format!("{year} chiuso"),
                 (Outcome::Closed, Lang::En) => format!("{year} closed"),
-                (Outcome::Failed(why), Lang::It) => format!("{year} ERRORE: {why}"),
-                (Outcome::Failed(why), Lang::En) => format!("{year} ERROR: {why}"),
+                (Outcome::Failed(why), Lang::It) => format!("{year} ERRORE: {}", why.describe(l)),
+                (Outcome::Failed(why), Lang::En) => format!("{year} ERROR: {}", why.describe(l)),
             })
             .collect();
         out!("{} {}: {}", e.code, e.name, if cycles.is_empty() { "-".to_string() } else { cycles.join("; ") });

@@ -9,7 +9,7 @@ use traguardi_domain::value::NumberStyle;
 use traguardi_domain::{Lang, Problem};
 
 use crate::commands::{read_file, resolve, write_report};
-use crate::{Format, say};
+use crate::{Table, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -165,16 +165,7 @@ pub(crate) enum PlanAction {
         dal: String,
     },
     /// The rimodulazioni of a cycle: original and revised values, reason, act
-    Rimodulazioni {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Rimodulazioni(Table),
     /// Declare an objective not assessable (non valutabile), with a mandatory reason
     NotAssessable {
         #[arg(long)]
@@ -203,7 +194,7 @@ pub(crate) async fn plan_command(store: &Store, action: PlanAction) -> Result<()
     match action {
         PlanAction::Regole { ente, cycle, file } => match file {
             Some(f) => {
-                let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
+                let text = crate::commands::read_text(&f)?;
                 let r = traguardi_app::plan::cycle_rules::set_scoring(store, &Actor::console(), ente.as_deref(), cycle, &text).await?;
                 out!("{}", say::rules_version(l.pick("regole del punteggio", "scoring rules"), cycle, r.version, r.changed));
             }
@@ -262,10 +253,10 @@ pub(crate) async fn plan_command(store: &Store, action: PlanAction) -> Result<()
             let r = traguardi_app::cycle::revisions::revise(store, &actor, &ente, cycle, request).await?;
             out!("{} {}: «{}» → «{}» ({atto})", r.code, r.field, r.before, r.after);
         }
-        PlanAction::Rimodulazioni { ente, cycle, format, out } => {
-            let ente = resolve(store, ente.as_deref()).await?;
-            let list = traguardi_app::cycle::revisions::of_cycle(store, &actor, &ente, cycle).await?;
-            write_report(format, out.as_deref(), || traguardi_app::cycle::revisions::sheet(&list), || &list)?;
+        PlanAction::Rimodulazioni(t) => {
+            let ente = resolve(store, t.ente.as_deref()).await?;
+            let list = traguardi_app::cycle::revisions::of_cycle(store, &actor, &ente, t.cycle).await?;
+            write_report(t.format, t.out.as_deref(), || traguardi_app::cycle::revisions::sheet(&list), || &list)?;
         }
         PlanAction::NotAssessable { ente, cycle, objective, motivazione } => {
             let ente = resolve(store, ente.as_deref()).await?;

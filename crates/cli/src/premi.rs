@@ -56,37 +56,26 @@ pub async fn import_fund(
         args.dry_run,
     )
     .await?;
-    let (t, fund, items) = (r.totals, r.kind.label(), r.items);
-    match say::lang() {
-        Lang::It => out!(
-            "{fund} {year}: {items} voci; risorse {} € (stabili {}, variabili {}, decurtazioni {}); destinazioni {} € (premi organizzativa {} €, individuale {} €; posizione {} €, risultato {} €); non utilizzato {} €{}",
-            t.resources,
-            t.stable,
-            t.variable,
-            t.reductions,
-            t.destinations,
-            t.premi_organizzativa,
-            t.premi_individuale,
-            t.position,
-            t.result,
-            t.unspent,
-            if r.unchanged { " (invariato)" } else { "" }
-        ),
-        Lang::En => out!(
-            "{fund} {year}: {items} items; resources {} € (stable {}, variable {}, reductions {}); uses {} € (organisational premi {} €, individual {} €; position {} €, result {} €); unspent {} €{}",
-            t.resources,
-            t.stable,
-            t.variable,
-            t.reductions,
-            t.destinations,
-            t.premi_organizzativa,
-            t.premi_individuale,
-            t.position,
-            t.result,
-            t.unspent,
-            if r.unchanged { " (unchanged)" } else { "" }
-        ),
-    }
+    let (t, l) = (r.totals, say::lang());
+    let unchanged = if r.unchanged { l.pick(" (invariato)", " (unchanged)") } else { "" };
+    let report = said!(
+        "{fund} {year}: {items} voci; risorse {resources} € (stabili {stable}, variabili {variable}, decurtazioni {reductions}); destinazioni {uses} € (premi organizzativa {organisational} €, individuale {individual} €; posizione {position} €, risultato {result} €); non utilizzato {unspent} €{unchanged}",
+        fund = r.kind.label(),
+        year,
+        items = r.items,
+        resources = t.resources,
+        stable = t.stable,
+        variable = t.variable,
+        reductions = t.reductions,
+        uses = t.destinations,
+        organisational = t.premi_organizzativa,
+        individual = t.premi_individuale,
+        position = t.position,
+        result = t.result,
+        unspent = t.unspent,
+        unchanged
+    );
+    out!("{}", report.describe(l));
     dry_note(args.dry_run);
     Ok(())
 }
@@ -174,7 +163,7 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
             let code = ente.code.to_string();
             match file {
                 Some(f) => {
-                    let text = String::from_utf8(read_file(&f)?).map_err(|_| anyhow::anyhow!("{}: il file delle regole non è UTF-8", f.display()))?;
+                    let text = crate::commands::read_text(&f)?;
                     let r = payouts::set_rules(store, &actor, Some(&code), at.cycle, &text).await?;
                     out!("{}", say::rules_version(l.pick("regole dei premi", "premi rules"), at.cycle, r.version, r.changed));
                 }
@@ -210,44 +199,27 @@ pub async fn run(store: &Store, what: PayoutKind) -> Result<()> {
             let rules = regole.map(|f| read_file(&f).map(|b| String::from_utf8_lossy(&b).into_owned())).transpose()?;
             let what_if = WhatIf { rules, scores: WhatIf::parse_scores(punteggio.iter().map(String::as_str), "--punteggio")? };
             let (s, a) = payouts::save_scenario(store, &actor, at.ente.as_deref(), at.cycle, &nome, &what_if).await?;
-            let (name, year, people, d) = (&s.name, at.cycle, s.people, &a.dirigenti);
-            let (org, ind, heads, uplift) = (a.fondo_organizzativa, a.fondo_individuale, a.teste_maggiorazione, a.maggiorazione_unitaria);
-            match l {
-                Lang::It => {
-                    out!(
-                        "scenario «{name}» {year}: {people} persone; premi {} € (organizzativa {org} €, individuale {ind} € con {heads} maggiorazioni da {uplift} €); erogati {} €; residuo {} €",
-                        s.pool,
-                        s.paid,
-                        s.residual
-                    );
-                    out!(
-                        "dirigenti: {} con retribuzione di risultato {} €, contributi {} €, IRAP {} €, totale {} €",
-                        d.dirigenti.len(),
-                        d.totale,
-                        d.contributi,
-                        d.irap,
-                        d.totale_complessivo
-                    );
-                    out!("impronta SHA-256: {}", s.hash);
-                }
-                Lang::En => {
-                    out!(
-                        "scenario «{name}» {year}: {people} people; premi {} € (organisational {org} €, individual {ind} € with {heads} uplifts of {uplift} €); paid {} €; residual {} €",
-                        s.pool,
-                        s.paid,
-                        s.residual
-                    );
-                    out!(
-                        "dirigenti: {} with result pay {} €, contributions {} €, IRAP {} €, total {} €",
-                        d.dirigenti.len(),
-                        d.totale,
-                        d.contributi,
-                        d.irap,
-                        d.totale_complessivo
-                    );
-                    out!("SHA-256 fingerprint: {}", s.hash);
-                }
-            }
+            let d = &a.dirigenti;
+            let report = said!(
+                "scenario «{name}» {year}: {people} persone; premi {pool} € (organizzativa {organisational} €, individuale {individual} € con {heads} maggiorazioni da {uplift} €); erogati {paid} €; residuo {residual} €\ndirigenti: {managers} con retribuzione di risultato {result} €, contributi {contributions} €, IRAP {irap} €, totale {total} €\nimpronta SHA-256: {hash}",
+                name = s.name,
+                year = at.cycle,
+                people = s.people,
+                pool = s.pool,
+                organisational = a.fondo_organizzativa,
+                individual = a.fondo_individuale,
+                heads = a.teste_maggiorazione,
+                uplift = a.maggiorazione_unitaria,
+                paid = s.paid,
+                residual = s.residual,
+                managers = d.dirigenti.len(),
+                result = d.totale,
+                contributions = d.contributi,
+                irap = d.irap,
+                total = d.totale_complessivo,
+                hash = s.hash
+            );
+            out!("{}", report.describe(l));
         }
         PayoutKind::Scenari { at } => {
             let list = payouts::scenarios(store, &actor, at.ente.as_deref(), at.cycle).await?;

@@ -5,7 +5,7 @@ use traguardi_app::budget::commissioni::{self, Scope};
 use traguardi_app::{Actor, Store, plan::scores};
 
 use crate::commands::{emit, parse_day, resolve, write_report};
-use crate::{DocFormat, Format, say};
+use crate::{DocFormat, Format, Table, say};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -77,17 +77,7 @@ pub(crate) enum ReportKind {
         out: Option<PathBuf>,
     },
     /// Scores of every KPI, objective, unit and the ente, with their explanation
-    Scores {
-        #[arg(long)]
-        ente: Option<String>,
-        #[arg(long)]
-        cycle: i32,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        /// Write to FILE instead of standard output
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Scores(Table),
 }
 
 /// What every document of a cycle takes: the ente, the year, the format and where to write it.
@@ -175,9 +165,9 @@ pub(crate) async fn run(store: &Store, what: ReportKind) -> Result<()> {
             };
             write_report(format, out.as_deref(), || sheet, || &late)?;
         }
-        ReportKind::Scores { ente, cycle, format, out } => {
-            let scores = scores::load(store, &Actor::console(), ente.as_deref(), cycle).await?;
-            write_report(format, out.as_deref(), || scores.sheet(), || scores.rows())?;
+        ReportKind::Scores(t) => {
+            let scores = scores::load(store, &Actor::console(), t.ente.as_deref(), t.cycle).await?;
+            write_report(t.format, t.out.as_deref(), || scores.sheet(), || scores.rows())?;
         }
     }
     Ok(())

@@ -674,7 +674,10 @@ fn refusals_in_the_readers_language() {
     );
     let close = en(&["close", "--cycle", "2020"]);
     assert!(close.starts_with("error: cycle 2020 has 281 objectives not yet validated by the NIV: "), "{close}");
-    assert!(close.ends_with("; to close anyway (e.g. validated on paper): --force --reason TEXT\n"), "{close}");
+    assert!(close.ends_with(" and 261 more; to close anyway (e.g. validated on paper): --force --reason TEXT\n"), "{close}");
+    // A value of the wrong shape says what was expected in the reader's language too.
+    let code = en(&["ente", "add", "--codice", "12", "--nome", "Prova", "--dipendenti", "5"]);
+    assert!(code.contains("«12» is not valid: expected an ISTAT code of 6 digits (e.g. 015146)"), "{code}");
     let o = run(&url, &["payout", "scenario", "--cycle", "2020", "--nome", "base"]);
     assert!(o.status.success(), "{:?}", text(&o));
     let approve = en(&["payout", "approva", "--cycle", "2020", "--nome", "base"]);

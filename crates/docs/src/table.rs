@@ -263,7 +263,7 @@ fn detect_separator(text: &str) -> u8 {
 
 /// A file past the documented limits (docs/formats.md): refused before it is read further.
 fn too_big(what: String, limit: String) -> Problems {
-    Problems::from(Problem::file(ProblemKind::BadFormat { value: what, expected: format!("un file entro i limiti: {limit}") }))
+    Problems::from(Problem::file(ProblemKind::BadFormat { value: what, expected: traguardi_domain::said!("un file entro i limiti: {limit}", limit) }))
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Parsed, Problems> {

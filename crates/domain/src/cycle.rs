@@ -11,7 +11,7 @@ pub const MAX_YEAR: i32 = 2100;
 /// The year of a cycle, checked to be plausible.
 pub fn parse_year(s: &str) -> Result<i32, ProblemKind> {
     let t = s.trim();
-    let y: i32 = t.parse().map_err(|_| ProblemKind::BadFormat { value: t.into(), expected: "anno di 4 cifre".into() })?;
+    let y: i32 = t.parse().map_err(|_| ProblemKind::BadFormat { value: t.into(), expected: crate::said!("anno di 4 cifre") })?;
     check_year(y)
 }
 

@@ -14,7 +14,7 @@ impl EnteCode {
         if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
             Ok(EnteCode(t.to_string()))
         } else {
-            Err(ProblemKind::BadFormat { value: t.into(), expected: "codice ISTAT di 6 cifre (es. 015146)".into() })
+            Err(ProblemKind::BadFormat { value: t.into(), expected: crate::said!("codice ISTAT di 6 cifre (es. 015146)") })
         }
     }
     pub fn as_str(&self) -> &str {

@@ -23,7 +23,7 @@ impl Keys {
                 continue;
             }
             let Some((k, v)) = line.split_once('=') else {
-                keys.problems.push(Problem::row(i + 1, ProblemKind::BadFormat { value: line.into(), expected: "chiave = valore".into() }));
+                keys.problems.push(Problem::row(i + 1, ProblemKind::BadFormat { value: line.into(), expected: crate::said!("chiave = valore") }));
                 continue;
             };
             let (k, v) = (k.trim().to_lowercase(), v.trim().to_string());
@@ -74,10 +74,10 @@ impl Keys {
 
     /// Ends the reading: every key not taken is unknown (`expected` says where the keys are
     /// documented).
-    pub fn finish(self, expected: &str) -> Result<(), Problems> {
+    pub fn finish(self, expected: crate::said::Said) -> Result<(), Problems> {
         let Keys { map, mut problems } = self;
         for (k, (line, _)) in map {
-            problems.push(Problem::cell(line, &k, ProblemKind::BadFormat { value: k.clone(), expected: expected.into() }));
+            problems.push(Problem::cell(line, &k, ProblemKind::BadFormat { value: k.clone(), expected: expected.clone() }));
         }
         problems.into_result()
     }
@@ -97,7 +97,7 @@ mod tests {
         let mut k = Keys::parse("# titolo\na = 1 # nota\nmisura.x = X\nmisura.b = B\nsenza uguale\na = 2\nz = 9\n");
         assert_eq!(k.take("a"), Some((2, "1".into())));
         assert_eq!(k.take_prefixed("misura."), vec![("x".into(), 3, "X".into()), ("b".into(), 4, "B".into())]);
-        let e = k.finish("una chiave nota").expect_err("problems");
+        let e = k.finish(crate::said!("una chiave nota")).expect_err("problems");
         let text: Vec<String> = e.0.iter().map(|p| p.describe(crate::Lang::It)).collect();
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text.iter().any(|t| t.starts_with("riga 5:")), "{text:?}");

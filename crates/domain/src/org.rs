@@ -55,7 +55,7 @@ pub fn parse_unit_code(s: &str) -> Result<String, ProblemKind> {
         return Err(ProblemKind::Required);
     }
     if t.len() > 32 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(ProblemKind::BadFormat { value: t.into(), expected: "codice senza spazi, al massimo 32 caratteri".into() });
+        return Err(ProblemKind::BadFormat { value: t.into(), expected: crate::said!("codice senza spazi, al massimo 32 caratteri") });
     }
     Ok(t.to_string())
 }

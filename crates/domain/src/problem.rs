@@ -57,7 +57,7 @@ pub enum ProblemKind {
     /// A value that does not have the expected shape (e.g. an ISTAT code of 6 digits).
     BadFormat {
         value: String,
-        expected: String,
+        expected: crate::said::Said,
     },
     BadDate {
         value: String,
@@ -210,9 +210,9 @@ impl ProblemKind {
             }
             BadFormat { value, expected } => {
                 if it {
-                    format!("«{value}» non è valido: atteso {expected}")
+                    format!("«{value}» non è valido: atteso {}", expected.describe(lang))
                 } else {
-                    format!("«{value}» is not valid: expected {expected}")
+                    format!("«{value}» is not valid: expected {}", expected.describe(lang))
                 }
             }
             BadDate { value } => {

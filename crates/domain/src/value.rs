@@ -41,7 +41,11 @@ impl NumberStyle {
             let (whole, point) = (format!("{int}{frac}"), format!("{int},{frac}"));
             return Err(ProblemKind::BadFormat {
                 value: t.into(),
-                expected: format!("un numero non ambiguo: {whole} (senza separatore delle migliaia) oppure {point} (con la virgola decimale)"),
+                expected: crate::said!(
+                    "un numero non ambiguo: {whole} (senza separatore delle migliaia) oppure {point} (con la virgola decimale)",
+                    whole,
+                    point
+                ),
             });
         }
         Ok(NumberStyle::En)
@@ -228,7 +232,7 @@ mod tests {
         // One thousand in a file, maybe one typed alone: refused, saying how to write either.
         for s in ["1.000", "-12.345", " 100.000 "] {
             let e = NumberStyle::typed(s).expect_err("ambiguous");
-            assert!(matches!(&e, ProblemKind::BadFormat { expected, .. } if expected.contains("oppure")), "{s}: {e:?}");
+            assert!(matches!(&e, ProblemKind::BadFormat { expected, .. } if expected.to_string().contains("oppure")), "{s}: {e:?}");
         }
     }
 

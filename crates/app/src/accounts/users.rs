@@ -42,7 +42,10 @@ fn field(col: &str, kind: ProblemKind) -> AppError {
 
 fn hash_password(password: &str) -> Result<String, AppError> {
     if password.chars().count() < MIN_PASSWORD {
-        return Err(field("password", ProblemKind::BadFormat { value: "…".into(), expected: format!("almeno {MIN_PASSWORD} caratteri") }));
+        return Err(field(
+            "password",
+            ProblemKind::BadFormat { value: "…".into(), expected: traguardi_domain::said!("almeno {min} caratteri", min = MIN_PASSWORD) },
+        ));
     }
     Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| AppError::Refused(said!("password non cifrata: {e}", e)))
 }
@@ -61,7 +64,10 @@ pub async fn add_user(store: &Store, actor: &Actor, username: &str, display_name
     actor.require(Right::Administer, said!("creare utenti"))?;
     let username = username.trim().to_lowercase();
     if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
-        return Err(field("utente", ProblemKind::BadFormat { value: username, expected: "lettere, cifre e . _ - @, al massimo 64 caratteri".into() }));
+        return Err(field(
+            "utente",
+            ProblemKind::BadFormat { value: username, expected: traguardi_domain::said!("lettere, cifre e . _ - @, al massimo 64 caratteri") },
+        ));
     }
     let mut tx = store.begin().await?;
     if accounts::by_username(&mut tx, &username).await?.is_some() {
@@ -272,7 +278,7 @@ pub async fn add_token(store: &Store, actor: &Actor, username: &str, name: &str)
     actor.require(Right::Administer, said!("creare token per le API"))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(field("--nome", ProblemKind::BadFormat { value: name.into(), expected: "da 1 a 100 caratteri".into() }));
+        return Err(field("--nome", ProblemKind::BadFormat { value: name.into(), expected: traguardi_domain::said!("da 1 a 100 caratteri") }));
     }
     let mut tx = store.begin().await?;
     let a = accounts::by_username(&mut tx, &username.trim().to_lowercase())

@@ -128,7 +128,11 @@ fn read_rows(mapping: &Mapping, table: &Table, style: NumberStyle, fields: &BTre
             None => match get("anno").parse::<i32>() {
                 Ok(y) => y,
                 Err(_) => {
-                    problems.push(Problem::cell(rec.line, &fields["anno"], ProblemKind::BadFormat { value: get("anno"), expected: "un anno".into() }));
+                    problems.push(Problem::cell(
+                        rec.line,
+                        &fields["anno"],
+                        ProblemKind::BadFormat { value: get("anno"), expected: traguardi_domain::said!("un anno") },
+                    ));
                     continue;
                 }
             },
@@ -207,8 +211,9 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
     let mut read = Read { rows: table.rows.len(), ..Read::default() };
     let mut by_titolo: BTreeMap<u32, (Vec<Cents>, usize)> = BTreeMap::new();
     let mut all: Vec<Cents> = Vec::new();
-    let disagree = |rec: &traguardi_docs::Record, col: usize, file: Cents, sum: Cents, what: &str, problems: &mut Problems| {
-        problems.push(Problem::cell(rec.line, &header(col), ProblemKind::BadFormat { value: file.to_string(), expected: format!("{what}: {sum}") }));
+    let disagree = |rec: &traguardi_docs::Record, col: usize, file: Cents, sum: Cents, what: traguardi_domain::said::Said, problems: &mut Problems| {
+        let expected = traguardi_domain::said!("{what}: {sum}", what => what, sum);
+        problems.push(Problem::cell(rec.line, &header(col), ProblemKind::BadFormat { value: file.to_string(), expected }));
     };
     for rec in &table.rows {
         let label = rec.cells.get(titolo_col - 1).map_or("", |s| s.trim());
@@ -219,14 +224,14 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
             for (m, file) in totals.iter().enumerate() {
                 let sum: Cents = (0..groups.len()).map(|g| row[g * measures.len() + m]).sum();
                 if sum != *file {
-                    disagree(rec, t + m, *file, sum, "la somma delle colonne della riga", &mut problems);
+                    disagree(rec, t + m, *file, sum, traguardi_domain::said!("la somma delle colonne della riga"), &mut problems);
                 }
             }
         }
         if label == total_all {
             for (i, (file, sum)) in row.iter().zip(&all).enumerate() {
                 if file != sum {
-                    disagree(rec, first + i, *file, *sum, "la somma delle righe dei Titoli", &mut problems);
+                    disagree(rec, first + i, *file, *sum, traguardi_domain::said!("la somma delle righe dei Titoli"), &mut problems);
                 }
             }
             read.checks.push(format!("{label}: {} colonne quadrano con la somma dei Titoli", width));
@@ -236,13 +241,13 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
                 problems.push(Problem::cell(
                     rec.line,
                     &header(*titolo_col),
-                    ProblemKind::BadFormat { value: label.into(), expected: "il totale di un Titolo che ha righe nel file".into() },
+                    ProblemKind::BadFormat { value: label.into(), expected: traguardi_domain::said!("il totale di un Titolo che ha righe nel file") },
                 ));
                 continue;
             };
             for (i, (file, sum)) in row.iter().zip(sums).enumerate() {
                 if file != sum {
-                    disagree(rec, first + i, *file, *sum, "la somma delle righe del Titolo", &mut problems);
+                    disagree(rec, first + i, *file, *sum, traguardi_domain::said!("la somma delle righe del Titolo"), &mut problems);
                 }
             }
             read.checks.push(format!("{label}: {n} righe, {width} colonne quadrano"));
@@ -253,7 +258,9 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
                 problems.push(Problem::cell(
                     rec.line,
                     &header(*voce_col),
-                    ProblemKind::BadFormat { value: voce_text.into(), expected: "una voce con il suo codice (es. MACROAGGR. 3 - …)".into() },
+                    ProblemKind::BadFormat {
+                        value: voce_text.into(), expected: traguardi_domain::said!("una voce con il suo codice (es. MACROAGGR. 3 - …)")
+                    },
                 ));
                 continue;
             }
@@ -289,7 +296,7 @@ fn read_matrix(mapping: &Mapping, table: &Table, style: NumberStyle) -> Result<R
     if read.checks.is_empty() && problems.is_empty() {
         problems.push(Problem::file(ProblemKind::BadFormat {
             value: String::new(),
-            expected: format!("righe di totale («{total_titolo} …», «{total_all}») con cui controllare il file"),
+            expected: traguardi_domain::said!("righe di totale («{total_titolo} …», «{total_all}») con cui controllare il file", total_titolo, total_all),
         }));
     }
     problems.into_result()?;

@@ -221,7 +221,7 @@ impl Reading<'_> {
         let stated_titolo = match get("titolo") {
             "" => None,
             t => t.parse::<u8>().ok().filter(|n| side.is_some_and(|s| tables::titolo(s, *n).is_some())).or_else(|| {
-                bad("titolo", ProblemKind::BadFormat { value: t.into(), expected: "un Titolo del bilancio (1–9)".into() });
+                bad("titolo", ProblemKind::BadFormat { value: t.into(), expected: traguardi_domain::said!("un Titolo del bilancio (1–9)") });
                 None
             }),
         };
@@ -235,7 +235,7 @@ impl Reading<'_> {
         titolo = titolo.or(stated_titolo);
         if di_cui.iter().any(Option::is_some) {
             if side != Some(Side::Spesa) || titolo.is_some_and(|t| t != 2) {
-                let expected = "vuoto: il «di cui» vale solo per le spese in conto capitale (Titolo 2)".into();
+                let expected = traguardi_domain::said!("vuoto: il «di cui» vale solo per le spese in conto capitale (Titolo 2)");
                 bad("crono_anni_precedenti", ProblemKind::BadFormat { value: String::new(), expected });
             }
             titolo = titolo.or(Some(2));
@@ -243,7 +243,7 @@ impl Reading<'_> {
             if let Some(p) = previsione
                 && sum != p
             {
-                let expected = format!("che le tre colonne «di cui» sommino alla previsione ({p})");
+                let expected = traguardi_domain::said!("che le tre colonne «di cui» sommino alla previsione ({p})", p);
                 bad("crono_anni_precedenti", ProblemKind::BadFormat { value: sum.to_string(), expected });
             }
         }
@@ -267,7 +267,7 @@ fn missione_programma(rec: &traguardi_docs::Record, cols: &traguardi_docs::Colum
     if side != Some(Side::Spesa) {
         for c in ["missione", "programma"] {
             if !get(c).is_empty() {
-                bad(c, ProblemKind::BadFormat { value: get(c).into(), expected: "vuoto: le entrate non hanno Missione e Programma".into() });
+                bad(c, ProblemKind::BadFormat { value: get(c).into(), expected: traguardi_domain::said!("vuoto: le entrate non hanno Missione e Programma") });
             }
         }
         return (String::new(), String::new());
@@ -281,7 +281,7 @@ fn missione_programma(rec: &traguardi_docs::Record, cols: &traguardi_docs::Colum
     } else if let (Some(m), Some(p)) = (&m, &p)
         && tables::programma(m, p).is_none()
     {
-        bad("programma", ProblemKind::BadFormat { value: p.clone(), expected: format!("un Programma della Missione {m} (D.Lgs 118/2011)") });
+        bad("programma", ProblemKind::BadFormat { value: p.clone(), expected: traguardi_domain::said!("un Programma della Missione {m} (D.Lgs 118/2011)", m) });
     }
     (m.unwrap_or_default(), p.unwrap_or_default())
 }
@@ -301,7 +301,7 @@ fn fill_titoli(lines: &mut [(BudgetLine, usize)], stored: &[BudgetLine], problem
                 "pdc",
                 ProblemKind::BadFormat {
                     value: String::new(),
-                    expected: "il codice del piano dei conti o la colonna «titolo», per sapere il Titolo della riga".into(),
+                    expected: traguardi_domain::said!("il codice del piano dei conti o la colonna «titolo», per sapere il Titolo della riga"),
                 },
             )),
             None => {}

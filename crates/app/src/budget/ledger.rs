@@ -46,7 +46,7 @@ impl Glossary {
         };
         (!found).then(|| ProblemKind::BadFormat {
             value: format!("{l}.{code}"),
-            expected: format!("un codice del piano dei conti dell'ente per la {}", side.name()),
+            expected: traguardi_domain::said!("un codice del piano dei conti dell'ente per la {side}", side = side.name()),
         })
     }
 }

@@ -198,7 +198,10 @@ pub async fn map(store: &Store, actor: &Actor, ente: &Ente, id: &str, chosen: &B
         } else if !table.headers.contains(&header) {
             problems.push(Problem::column(name, ProblemKind::NotOneOf { value: header, allowed: table.headers.clone() }));
         } else if !used.insert(header.clone()) {
-            problems.push(Problem::column(name, ProblemKind::BadFormat { value: header, expected: "una colonna del file non già scelta per un'altra".into() }));
+            problems.push(Problem::column(
+                name,
+                ProblemKind::BadFormat { value: header, expected: traguardi_domain::said!("una colonna del file non già scelta per un'altra") },
+            ));
         } else {
             pairs.push((header, name.clone()));
         }

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, Read, Write};
 use traguardi_domain::said;
+use traguardi_domain::said::Said;
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -89,7 +90,7 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
     let mut source = Hashing::new(input);
     let mut reader = std::io::BufReader::new(flate2::read::GzDecoder::new(&mut source));
     let mut n = 0u64;
-    let header = next_line(&mut reader, &mut n)?.ok_or_else(|| bad(1, "archivio vuoto".into()))?;
+    let header = next_line(&mut reader, &mut n)?.ok_or_else(|| bad(1, said!("archivio vuoto")))?;
     let archive_schema = check_header(&header, store)?;
     let ente_code = header.get("ente").and_then(Value::as_str).map(str::to_string);
 
@@ -105,15 +106,15 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
     let mut ended = false;
     while let Some(value) = next_line(&mut reader, &mut n)? {
         if ended {
-            return Err(bad(n, "righe dopo la fine dell'archivio".into()));
+            return Err(bad(n, said!("righe dopo la fine dell'archivio")));
         }
         match value {
             Value::Array(items) => {
                 let Some((table, columns)) = &current else {
-                    return Err(bad(n, "riga di dati prima dell'intestazione di una tabella".into()));
+                    return Err(bad(n, said!("riga di dati prima dell'intestazione di una tabella")));
                 };
                 if items.len() != columns.len() {
-                    return Err(bad(n, format!("{} valori per le {} colonne di {table}", items.len(), columns.len())));
+                    return Err(bad(n, said!("{values} valori per le {width} colonne di {table}", values = items.len(), width = columns.len(), table)));
                 }
                 let cells = items.into_iter().map(from_json).collect::<Result<Vec<_>, _>>().map_err(|e| bad(n, e))?;
                 if table == "audit_log"
@@ -134,17 +135,18 @@ pub async fn restore(store: &Store, actor: &Actor, input: impl Read) -> Result<R
             }
             Value::Object(o) if o.contains_key("fine") => {
                 flush(&mut tx, current.as_ref(), &mut batch, n).await?;
-                let said = o["fine"].get("righe").and_then(Value::as_u64);
-                if said != Some(rows) {
-                    return Err(bad(n, format!("l'archivio dichiara {} righe, ne contiene {rows}", said.map_or("?".into(), |r| r.to_string()))));
+                let declared = o["fine"].get("righe").and_then(Value::as_u64);
+                if declared != Some(rows) {
+                    let declared = declared.map_or_else(|| "?".to_string(), |r| r.to_string());
+                    return Err(bad(n, said!("l'archivio dichiara {declared} righe, ne contiene {rows}", declared, rows)));
                 }
                 ended = true;
             }
-            _ => return Err(bad(n, "riga non riconosciuta".into())),
+            _ => return Err(bad(n, said!("riga non riconosciuta"))),
         }
     }
     if !ended {
-        return Err(bad(n, "archivio troncato: manca la riga finale".into()));
+        return Err(bad(n, said!("archivio troncato: manca la riga finale")));
     }
     // Drain what the decoder did not need, so that the checksum covers the whole file.
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(read_error)?;
@@ -176,16 +178,19 @@ async fn flush(tx: &mut traguardi_store::Tx, current: Option<&(String, Vec<Strin
 /// Checks the archive's first line; returns the schema version it was written with.
 fn check_header(header: &Value, store: &Store) -> Result<i64, AppError> {
     if header.get("formato").and_then(Value::as_str) != Some(FORMAT) {
-        return Err(bad(1, format!("non è un archivio di Traguardi (formato atteso «{FORMAT}»)")));
+        return Err(bad(1, said!("non è un archivio di Traguardi (formato atteso «{format}»)", format = FORMAT)));
     }
     let version = header.get("versione").and_then(Value::as_i64).unwrap_or(0);
     if version != VERSION {
-        return Err(bad(1, format!("versione {version} del formato non supportata (questa versione legge la {VERSION})")));
+        return Err(bad(1, said!("versione {version} del formato non supportata (questa versione legge la {known})", version, known = VERSION)));
     }
     let schema = header.get("schema").and_then(Value::as_i64).unwrap_or(0);
     let known = backup::latest_schema(store.backend);
     if schema > known {
-        return Err(bad(1, format!("archivio scritto con lo schema {schema}, più recente di questo programma (schema {known}): aggiornare Traguardi")));
+        return Err(bad(
+            1,
+            said!("archivio scritto con lo schema {schema}, più recente di questo programma (schema {known}): aggiornare Traguardi", schema, known),
+        ));
     }
     Ok(schema)
 }
@@ -200,19 +205,19 @@ async fn table_header(
 ) -> Result<(String, Vec<String>), AppError> {
     let name = o.get("tabella").and_then(Value::as_str).unwrap_or_default().to_string();
     let Some(index) = backup::TABLES.iter().position(|t| t.name == name) else {
-        return Err(bad(n, format!("tabella «{name}» sconosciuta")));
+        return Err(bad(n, said!("tabella «{name}» sconosciuta", name)));
     };
     if index < position {
-        return Err(bad(n, format!("tabella «{name}» ripetuta o fuori ordine")));
+        return Err(bad(n, said!("tabella «{name}» ripetuta o fuori ordine", name)));
     }
     let columns: Vec<String> =
         o.get("colonne").and_then(Value::as_array).map(|c| c.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
     let here = backup::columns(conn, &name).await?;
     if columns.is_empty() {
-        return Err(bad(n, format!("tabella «{name}» senza colonne")));
+        return Err(bad(n, said!("tabella «{name}» senza colonne", name)));
     }
     if let Some(unknown) = columns.iter().find(|c| !here.contains(c)) {
-        return Err(bad(n, format!("colonna «{unknown}» della tabella «{name}» sconosciuta a questa versione")));
+        return Err(bad(n, said!("colonna «{unknown}» della tabella «{name}» sconosciuta a questa versione", unknown, name)));
     }
     Ok((name, columns))
 }
@@ -226,16 +231,16 @@ fn to_json(cell: Cell) -> Value {
     }
 }
 
-fn from_json(v: Value) -> Result<Cell, String> {
+fn from_json(v: Value) -> Result<Cell, Said> {
     Ok(match v {
         Value::Null => Cell::Null,
         Value::String(s) => Cell::Text(s),
-        Value::Number(n) => Cell::Int(n.as_i64().ok_or_else(|| format!("numero {n} non intero"))?),
+        Value::Number(n) => Cell::Int(n.as_i64().ok_or_else(|| said!("numero {n} non intero", n))?),
         Value::Object(o) => {
-            let text = o.get("base64").and_then(Value::as_str).ok_or("oggetto diverso da {\"base64\": …}")?;
-            Cell::Bytes(base64::engine::general_purpose::STANDARD.decode(text).map_err(|e| format!("base64 non valido: {e}"))?)
+            let text = o.get("base64").and_then(Value::as_str).ok_or_else(|| said!("un oggetto che non è un valore «base64»"))?;
+            Cell::Bytes(base64::engine::general_purpose::STANDARD.decode(text).map_err(|e| said!("base64 non valido: {e}", e))?)
         }
-        other => return Err(format!("valore {other} non ammesso")),
+        other => return Err(said!("valore {other} non ammesso", other)),
     })
 }
 
@@ -253,13 +258,13 @@ fn next_line(reader: &mut impl BufRead, n: &mut u64) -> Result<Option<Value>, Ap
     }
     *n += 1;
     if buf.len() as u64 > MAX_LINE {
-        return Err(bad(*n, format!("riga più lunga di {} MiB", MAX_LINE / 1024 / 1024)));
+        return Err(bad(*n, said!("riga più lunga di {mib} MiB", mib = MAX_LINE / 1024 / 1024)));
     }
-    serde_json::from_slice(&buf).map(Some).map_err(|e| bad(*n, format!("JSON non valido: {e}")))
+    serde_json::from_slice(&buf).map(Some).map_err(|e| bad(*n, said!("JSON non valido: {e}", e)))
 }
 
-fn bad(line: u64, what: String) -> AppError {
-    AppError::Refused(said!("archivio non valido, riga {line}: {what}; nulla è stato ripristinato", line, what))
+fn bad(line: u64, what: Said) -> AppError {
+    AppError::Refused(said!("archivio non valido, riga {line}: {what}; nulla è stato ripristinato", line, what => what))
 }
 
 fn at_line(line: u64, table: &str, e: traguardi_store::StoreError) -> AppError {

@@ -22,7 +22,7 @@ pub struct EnteRecomputed {
 pub enum Outcome {
     Computed { took: Duration, objectives: usize },
     Closed,
-    Failed(String),
+    Failed(AppError),
 }
 
 impl EnteRecomputed {
@@ -68,8 +68,8 @@ pub async fn open_cycles(
                 year,
                 match computed {
                     Ok(Ok(objectives)) => Outcome::Computed { took: started.elapsed(), objectives },
-                    Ok(Err(e)) => Outcome::Failed(e.to_string()),
-                    Err(e) => Outcome::Failed(format!("errore interno ({e})")),
+                    Ok(Err(e)) => Outcome::Failed(e),
+                    Err(e) => Outcome::Failed(AppError::Refused(traguardi_domain::said!("errore interno ({e})", e))),
                 },
             ));
         }

@@ -215,7 +215,7 @@ fn parse_rows(table: &Table) -> Result<(Vec<UnitRow>, Problems), AppError> {
             "cdr",
             match &cdr {
                 Some(c) if c.len() > 16 || c.contains(char::is_whitespace) => {
-                    Err(ProblemKind::BadFormat { value: c.clone(), expected: "codice CdR senza spazi, al massimo 16 caratteri".into() })
+                    Err(ProblemKind::BadFormat { value: c.clone(), expected: traguardi_domain::said!("codice CdR senza spazi, al massimo 16 caratteri") })
                 }
                 _ => Ok(()),
             },

@@ -43,7 +43,10 @@ pub fn check_items(behaviours: &[Behaviour], scale: Decimal, category: Option<Ca
         {
             problems.push((
                 code.clone(),
-                ProblemKind::BadFormat { value: v.to_string(), expected: format!("vuoto: {code} non si applica alla categoria {}", c.code()) },
+                ProblemKind::BadFormat {
+                    value: v.to_string(),
+                    expected: traguardi_domain::said!("vuoto: {code} non si applica alla categoria {category}", code, category = c.code()),
+                },
             ));
             continue;
         }

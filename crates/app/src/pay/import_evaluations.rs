@@ -185,10 +185,10 @@ fn read_row(
     let (evaluator, reviewer) = (other("valutatore"), other("revisore"));
     let mut bad = |c: &str, k: ProblemKind| problems.push(Problem::cell(line, c, k));
     if evaluator.is_some() && evaluator == person {
-        bad("valutatore", ProblemKind::BadFormat { value: matricola.clone(), expected: "una persona diversa dal valutato".into() });
+        bad("valutatore", ProblemKind::BadFormat { value: matricola.clone(), expected: traguardi_domain::said!("una persona diversa dal valutato") });
     }
     if known.me.is_some() && known.me == person {
-        let expected = "una persona diversa da quella del proprio account: nessuno registra la propria valutazione".into();
+        let expected = traguardi_domain::said!("una persona diversa da quella del proprio account: nessuno registra la propria valutazione");
         bad("matricola", ProblemKind::BadFormat { value: matricola.clone(), expected });
     }
     let mut score = |c: &str| match get(c) {
@@ -265,7 +265,7 @@ fn read_behaviours(
         return (items, behaviours);
     }
     if behaviours.is_some() {
-        let expected = "vuoto quando i comportamenti sono valutati uno per uno".into();
+        let expected = traguardi_domain::said!("vuoto quando i comportamenti sono valutati uno per uno");
         problems.push(Problem::cell(line, "comportamenti", ProblemKind::BadFormat { value: behaviours_cell.into(), expected }));
     }
     let score = evaluations::behaviours_score(&items, rules.scale);
@@ -297,7 +297,10 @@ fn read_conciliation(
         bad("punteggio_conciliato", ProblemKind::Required);
     }
     if conciliated.is_some() && conciliation.as_deref() != Some("modificata") {
-        bad("conciliazione", ProblemKind::BadFormat { value: cell.into(), expected: "«modificata» quando c'è un punteggio conciliato".into() });
+        bad(
+            "conciliazione",
+            ProblemKind::BadFormat { value: cell.into(), expected: traguardi_domain::said!("«modificata» quando c'è un punteggio conciliato") },
+        );
     }
     conciliation
 }

@@ -78,7 +78,7 @@ pub async fn import_fund(
                 }
             },
             (u, _) => {
-                bad("uso", ProblemKind::BadFormat { value: u.into(), expected: "vuoto: l'uso si indica solo per le destinazioni".into() });
+                bad("uso", ProblemKind::BadFormat { value: u.into(), expected: traguardi_domain::said!("vuoto: l'uso si indica solo per le destinazioni") });
                 None
             }
         };

@@ -292,7 +292,10 @@ impl WhatIf {
         for (i, p) in pairs.into_iter().map(str::trim).filter(|p| !p.is_empty()).enumerate() {
             let bad = |k| traguardi_domain::Problem::cell(i + 1, source, k);
             let Some((m, v)) = p.split_once('=') else {
-                problems.push(bad(traguardi_domain::ProblemKind::BadFormat { value: p.into(), expected: "MATRICOLA=PUNTEGGIO, es. M0001=85".into() }));
+                problems.push(bad(traguardi_domain::ProblemKind::BadFormat {
+                    value: p.into(),
+                    expected: traguardi_domain::said!("MATRICOLA=PUNTEGGIO, es. M0001=85"),
+                }));
                 continue;
             };
             let v = v.trim();

@@ -33,7 +33,7 @@ fn code(s: &str) -> Result<String, ProblemKind> {
         return Err(ProblemKind::Required);
     }
     if t.len() > 40 || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(ProblemKind::BadFormat { value: s.trim().into(), expected: "lettere minuscole, cifre e _ (es. salute)".into() });
+        return Err(ProblemKind::BadFormat { value: s.trim().into(), expected: traguardi_domain::said!("lettere minuscole, cifre e _ (es. salute)") });
     }
     Ok(t)
 }

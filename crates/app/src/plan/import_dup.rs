@@ -67,7 +67,7 @@ pub async fn import_dup(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8],
         };
         let parent = Some(get("padre").to_string()).filter(|p| !p.is_empty());
         if kind == "operativo" && parent.is_none() {
-            bad("padre", ProblemKind::BadFormat { value: String::new(), expected: "il codice dell'obiettivo strategico".into() });
+            bad("padre", ProblemKind::BadFormat { value: String::new(), expected: traguardi_domain::said!("il codice dell'obiettivo strategico") });
         }
         let owner = match get("direzione") {
             "" => None,

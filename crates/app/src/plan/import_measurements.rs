@@ -94,12 +94,20 @@ pub async fn import_measurements<'a>(
                 None
             }
             None => {
-                bad("kpi", ProblemKind::BadFormat { value: get("kpi").into(), expected: format!("il codice di un KPI del ciclo {year}") });
+                bad(
+                    "kpi",
+                    ProblemKind::BadFormat { value: get("kpi").into(), expected: traguardi_domain::said!("il codice di un KPI del ciclo {year}", year) },
+                );
                 None
             }
         };
         if kpi.is_some_and(|k| k.formula.is_some()) {
-            bad("kpi", ProblemKind::BadFormat { value: get("kpi").into(), expected: "un KPI misurato: questo è calcolato dalla sua formula".into() });
+            bad(
+                "kpi",
+                ProblemKind::BadFormat {
+                    value: get("kpi").into(), expected: traguardi_domain::said!("un KPI misurato: questo è calcolato dalla sua formula")
+                },
+            );
         }
         let date = match parse_date(get("data")) {
             Ok(d) if cal.contains(d) => Some(d),
@@ -118,7 +126,7 @@ pub async fn import_measurements<'a>(
         };
         let note = get("nota").to_string();
         if not_assessable && note.is_empty() {
-            bad("nota", ProblemKind::BadFormat { value: String::new(), expected: "la motivazione di «non valutabile»".into() });
+            bad("nota", ProblemKind::BadFormat { value: String::new(), expected: traguardi_domain::said!("la motivazione di «non valutabile»") });
         }
         let cause = match get("causa").to_lowercase().as_str() {
             "" => None,

@@ -296,7 +296,11 @@ fn read_objective(
     let get = |c: &str| cols.get(rec, c);
     let code = get("obiettivo").to_string();
     if code.len() > 40 || code.contains(char::is_whitespace) {
-        r.bad(line, "obiettivo", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
+        r.bad(
+            line,
+            "obiettivo",
+            ProblemKind::BadFormat { value: code.clone(), expected: traguardi_domain::said!("codice senza spazi, al massimo 40 caratteri") },
+        );
     }
     let title = get("obiettivo_titolo");
     if title.is_empty() {
@@ -325,7 +329,7 @@ fn read_objective(
         d => match stored.dup.get(d) {
             Some((id, kind)) if kind == "operativo" => Some(id.clone()),
             _ => {
-                let expected = "il codice di un obiettivo operativo del DUP (traguardi import dup)".into();
+                let expected = traguardi_domain::said!("il codice di un obiettivo operativo del DUP (traguardi import dup)");
                 r.bad(line, "dup", ProblemKind::BadFormat { value: d.into(), expected });
                 None
             }
@@ -423,7 +427,7 @@ fn read_kpi(
     let get = |c: &str| cols.get(rec, c);
     let code = get("kpi").to_string();
     if code.len() > 40 || code.contains(char::is_whitespace) {
-        r.bad(line, "kpi", ProblemKind::BadFormat { value: code.clone(), expected: "codice senza spazi, al massimo 40 caratteri".into() });
+        r.bad(line, "kpi", ProblemKind::BadFormat { value: code.clone(), expected: traguardi_domain::said!("codice senza spazi, al massimo 40 caratteri") });
     }
     let name = get("kpi_nome");
     if name.is_empty() {
@@ -471,7 +475,7 @@ fn read_kpi(
             Err(e) => r.bad(line, "formula", ProblemKind::BadFormula { formula: f.clone(), detail: e.to_string() }),
         }
         if matches!(measure, Some(Measure::Scadenza | Measure::SiNo)) {
-            r.bad(line, "formula", ProblemKind::BadFormat { value: f.clone(), expected: "una misura numerica per un KPI calcolato".into() });
+            r.bad(line, "formula", ProblemKind::BadFormat { value: f.clone(), expected: traguardi_domain::said!("una misura numerica per un KPI calcolato") });
         }
     }
     let (targets, baseline) = match measure {
@@ -558,7 +562,7 @@ fn read_targets(r: &mut Reading<'_>, stored: &Stored, rec: &traguardi_docs::Reco
         match parsed {
             Some((d, v)) => targets.push(Target { kpi_id: KpiId::default(), year, period_end: Some(d), value: v.to_text() }),
             None => {
-                let expected = format!("DATA:VALORE con una data del {year}, es. {year}-06-30:50");
+                let expected = traguardi_domain::said!("DATA:VALORE con una data del {year}, es. {year}-06-30:50", year);
                 r.bad(line, "target_periodi", ProblemKind::BadFormat { value: part.into(), expected });
             }
         }
@@ -583,7 +587,11 @@ fn check_formulas(r: &mut Reading<'_>, stored: &Stored, kpis: &[ReadKpi], formul
     for (code, (e, line)) in formulas {
         for (name, _) in e.refs() {
             if !known.contains(name.as_str()) {
-                r.bad(*line, "formula", ProblemKind::BadFormat { value: name.clone(), expected: format!("il codice di un KPI del ciclo (in {code})") });
+                r.bad(
+                    *line,
+                    "formula",
+                    ProblemKind::BadFormat { value: name.clone(), expected: traguardi_domain::said!("il codice di un KPI del ciclo (in {code})", code) },
+                );
             }
         }
     }
@@ -712,7 +720,7 @@ fn weight(s: &str, style: NumberStyle) -> Result<Decimal, ProblemKind> {
 
 /// Bands as `DA-A:PUNTEGGIO` separated by `|`, the last `A` may be empty: `0-50:0|50-80:60|80-:100`.
 pub fn parse_bands(s: &str, style: NumberStyle) -> Result<Vec<Band>, ProblemKind> {
-    let bad = || ProblemKind::BadFormat { value: s.into(), expected: "fasce come 0-50:0|50-80:60|80-:100".into() };
+    let bad = || ProblemKind::BadFormat { value: s.into(), expected: traguardi_domain::said!("fasce come 0-50:0|50-80:60|80-:100") };
     if s.trim().is_empty() {
         return Ok(Vec::new());
     }

@@ -118,13 +118,16 @@ pub async fn enter(store: &Store, actor: &Actor, ente: &Ente, year: i32, e: &Ent
     let (kpi, cycle) = kpi_of(&mut tx, ente, year, &e.kpi).await?;
     require_owner(&mut tx, actor, ente, &cycle.id, &kpi, said!("inserire valori")).await?;
     if kpi.formula.is_some() {
-        return Err(invalid("kpi", ProblemKind::BadFormat { value: kpi.code, expected: "un KPI misurato: questo è calcolato dalla sua formula".into() }));
+        return Err(invalid(
+            "kpi",
+            ProblemKind::BadFormat { value: kpi.code, expected: traguardi_domain::said!("un KPI misurato: questo è calcolato dalla sua formula") },
+        ));
     }
     if !cycle.calendar.contains(e.period_end) {
         return Err(invalid("data", ProblemKind::OutsideCycle { year }));
     }
     if e.not_assessable && e.note.trim().is_empty() {
-        return Err(invalid("nota", ProblemKind::BadFormat { value: String::new(), expected: "la motivazione di «non valutabile»".into() }));
+        return Err(invalid("nota", ProblemKind::BadFormat { value: String::new(), expected: traguardi_domain::said!("la motivazione di «non valutabile»") }));
     }
     if let Some(c) = &e.cause
         && !CAUSES.contains(&c.as_str())

@@ -55,7 +55,7 @@ pub async fn assign(store: &Store, actor: &Actor, ente: &Ente, year: i32, templa
                 problems.push(Problem {
                     row: None,
                     column: Some("--obiettivo".into()),
-                    kind: ProblemKind::BadFormat { value: t.clone(), expected: format!("il codice di un obiettivo del ciclo {year}") },
+                    kind: ProblemKind::BadFormat { value: t.clone(), expected: traguardi_domain::said!("il codice di un obiettivo del ciclo {year}", year) },
                 });
             }
             o

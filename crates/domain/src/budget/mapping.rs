@@ -66,7 +66,7 @@ fn position(keys: &mut Keys, k: &str, default: Option<usize>) -> usize {
             1
         }
         (Some((line, v)), _) => v.parse::<usize>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
-            keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "la posizione della colonna (1, 2, …)".into() }));
+            keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: crate::said!("la posizione della colonna (1, 2, …)") }));
             1
         }),
     }
@@ -128,7 +128,7 @@ impl Mapping {
                 Form::Righe { fields, measures }
             }
         };
-        keys.finish("una chiave delle mappe (docs/formats.md)")?;
+        keys.finish(crate::said!("una chiave delle mappe (docs/formats.md)"))?;
         Ok(Mapping { name: name.into(), side: side.unwrap_or(Side::Spesa), fase, anno, decimals, form })
     }
 }

@@ -45,7 +45,8 @@ impl Side {
 /// An amount as written in a file, in cents: a number in the file's style with at most two decimals.
 pub fn parse_euro(s: &str, style: crate::value::NumberStyle) -> Result<crate::money::Cents, crate::ProblemKind> {
     let d = style.parse(s).ok_or_else(|| crate::ProblemKind::BadNumber { value: s.into() })?;
-    crate::money::Cents::exact(d).ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: "un importo con al più due decimali".into() })
+    crate::money::Cents::exact(d)
+        .ok_or_else(|| crate::ProblemKind::BadFormat { value: s.into(), expected: crate::said!("un importo con al più due decimali") })
 }
 
 #[cfg(test)]

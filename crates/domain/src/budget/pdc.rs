@@ -21,7 +21,7 @@ pub struct PdcCode {
 impl PdcCode {
     pub fn parse(s: &str) -> Result<PdcCode, ProblemKind> {
         let t = s.trim();
-        let bad = |expected: &str| ProblemKind::BadFormat { value: t.into(), expected: expected.into() };
+        let bad = |expected: crate::said::Said| ProblemKind::BadFormat { value: t.into(), expected };
         let (side, rest) = match t.split_once('.') {
             Some((l, r)) if l.eq_ignore_ascii_case("U") => (Some(Side::Spesa), r),
             Some((l, r)) if l.eq_ignore_ascii_case("E") => (Some(Side::Entrata), r),
@@ -31,20 +31,23 @@ impl PdcCode {
             let parts: Vec<&str> = rest.split('.').collect();
             let shaped = parts.len() == 5 && parts.iter().zip(WIDTHS).all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()));
             if !shaped {
-                return Err(bad("un codice del piano dei conti a cinque livelli (es. 1.03.02.13.000)"));
+                return Err(bad(crate::said!("un codice del piano dei conti a cinque livelli (es. 1.03.02.13.000)")));
             }
             parts.concat()
         } else {
             if !rest.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
-                return Err(bad("un codice del piano dei conti (es. 1.03.02.13.000 o 1030213000)"));
+                return Err(bad(crate::said!("un codice del piano dei conti (es. 1.03.02.13.000 o 1030213000)")));
             }
             if rest.len() != 10 {
-                return Err(bad(&format!("10 cifre (il codice ne ha {}; un vincolo stampato davanti al codice va nella colonna «vincolo»)", rest.len())));
+                return Err(bad(crate::said!(
+                    "10 cifre (il codice ne ha {len}; un vincolo stampato davanti al codice va nella colonna «vincolo»)",
+                    len = rest.len()
+                )));
             }
             rest.to_string()
         };
         if digits.starts_with('0') {
-            return Err(bad("un codice che inizia con il Titolo (1–9)"));
+            return Err(bad(crate::said!("un codice che inizia con il Titolo (1–9)")));
         }
         Ok(PdcCode { side, digits })
     }
@@ -141,6 +144,6 @@ mod tests {
             assert!(PdcCode::parse(bad).is_err(), "{bad}");
         }
         let ProblemKind::BadFormat { expected, .. } = PdcCode::parse("271030212004").expect_err("refused") else { panic!() };
-        assert!(expected.contains("vincolo"), "{expected}");
+        assert!(expected.to_string().contains("vincolo"), "{expected}");
     }
 }

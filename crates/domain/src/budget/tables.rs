@@ -236,7 +236,7 @@ pub fn two_digits(s: &str) -> Result<String, crate::ProblemKind> {
     let t = s.trim();
     match t.parse::<u8>() {
         Ok(n) if t.len() <= 2 && n > 0 => Ok(format!("{n:02}")),
-        _ => Err(crate::ProblemKind::BadFormat { value: t.into(), expected: "un codice di due cifre (es. 01)".into() }),
+        _ => Err(crate::ProblemKind::BadFormat { value: t.into(), expected: crate::said!("un codice di due cifre (es. 01)") }),
     }
 }
 

@@ -232,7 +232,7 @@ impl PayRules {
         r.read_managers(&mut keys);
         r.read_behaviours(&mut keys);
         r.check_together(&mut keys);
-        keys.finish("una chiave delle regole dei premi (docs/formats.md)")?;
+        keys.finish(crate::said!("una chiave delle regole dei premi (docs/formats.md)"))?;
         Ok(r)
     }
 
@@ -272,7 +272,7 @@ impl PayRules {
                 _ => keys.problems.push(Problem::cell(
                     line,
                     k,
-                    ProblemKind::BadFormat { value: v.clone(), expected: "tre percentuali ROE, ROD, ROS che sommano 100 (es. 20, 30, 50)".into() },
+                    ProblemKind::BadFormat { value: v.clone(), expected: crate::said!("tre percentuali ROE, ROD, ROS che sommano 100 (es. 20, 30, 50)") },
                 )),
             }
         }
@@ -336,9 +336,10 @@ impl PayRules {
                     "assenze.tutelate",
                     ProblemKind::BadFormat {
                         value: v.clone(),
-                        expected: format!(
-                            "le causali tutelate con {}: maternità, paternità e congedi parentali non riducono mai la presenza ({PROTECTED_ARTICLE})",
-                            missing.join(", ")
+                        expected: crate::said!(
+                            "le causali tutelate con {causes}: maternità, paternità e congedi parentali non riducono mai la presenza ({article})",
+                            causes = missing.join(", "),
+                            article = PROTECTED_ARTICLE
                         ),
                     },
                 ));
@@ -350,7 +351,10 @@ impl PayRules {
                 "assenze.riducono",
                 ProblemKind::BadFormat {
                     value: c.clone(),
-                    expected: format!("una causale che riduce la presenza: maternità, paternità e congedi parentali non la riducono mai ({PROTECTED_ARTICLE})"),
+                    expected: crate::said!(
+                        "una causale che riduce la presenza: maternità, paternità e congedi parentali non la riducono mai ({article})",
+                        article = PROTECTED_ARTICLE
+                    ),
                 },
             ));
         }
@@ -358,9 +362,11 @@ impl PayRules {
             if let Some((line, v)) = keys.take(k) {
                 match number(&v).filter(|n| *n >= Decimal::ZERO).and_then(Cents::exact) {
                     Some(c) => *slot = Some(c),
-                    None => {
-                        keys.problems.push(Problem::cell(line, k, ProblemKind::BadFormat { value: v, expected: "un importo in euro, es. 125000.50".into() }))
-                    }
+                    None => keys.problems.push(Problem::cell(
+                        line,
+                        k,
+                        ProblemKind::BadFormat { value: v, expected: crate::said!("un importo in euro, es. 125000.50") },
+                    )),
                 }
             }
         }
@@ -401,7 +407,7 @@ impl PayRules {
                 "dirigenti.peso_risultati",
                 ProblemKind::BadFormat {
                     value: self.managers.weight_results.normalize().to_string(),
-                    expected: "un peso prevalente: i risultati pesano più di ogni altra voce (art. 9 c.1 D.Lgs 150/2009)".into(),
+                    expected: crate::said!("un peso prevalente: i risultati pesano più di ogni altra voce (art. 9 c.1 D.Lgs 150/2009)"),
                 },
             ));
         }
@@ -428,7 +434,7 @@ impl PayRules {
             keys.problems.push(Problem::cell(
                 line,
                 &format!("comportamento_categorie.{code}"),
-                ProblemKind::BadFormat { value: code.clone(), expected: format!("un comportamento del catalogo (comportamento.{code} = …)") },
+                ProblemKind::BadFormat { value: code.clone(), expected: crate::said!("un comportamento del catalogo (comportamento.{code} = …)", code) },
             ));
         }
         if let Some((line, v)) = keys.take("comportamenti.scala")
@@ -458,7 +464,9 @@ impl PayRules {
                 "dirigenti.ruoli",
                 ProblemKind::BadFormat {
                     value: role.code().into(),
-                    expected: "ruoli diversi da premi.ruoli: ogni giorno di servizio è pagato da un solo istituto (premi o retribuzione di risultato)".into(),
+                    expected: crate::said!(
+                        "ruoli diversi da premi.ruoli: ogni giorno di servizio è pagato da un solo istituto (premi o retribuzione di risultato)"
+                    ),
                 },
             ));
         }
@@ -531,10 +539,10 @@ impl PayRules {
         let share = individual.euros() * Decimal::ONE_HUNDRED / total;
         Some(ProblemKind::BadFormat {
             value: format!("{}%", crate::plan::round::it(share)),
-            expected: format!(
-                "un fondo individuale di almeno il {}% dei premi ({})",
-                self.individual_min.normalize(),
-                self.contract.individual_share_article()
+            expected: crate::said!(
+                "un fondo individuale di almeno il {min}% dei premi ({article})",
+                min = self.individual_min.normalize(),
+                article = self.contract.individual_share_article()
             ),
         })
     }

@@ -148,7 +148,8 @@ impl Rule {
 
     /// Checks the bands: contiguous, increasing, scores within 0..ceiling.
     pub fn check(&self) -> Result<(), ProblemKind> {
-        let bad = |why: &str| Err(ProblemKind::BadFormat { value: why.into(), expected: "fasce contigue e crescenti, punteggi tra 0 e il tetto".into() });
+        let bad =
+            |why: &str| Err(ProblemKind::BadFormat { value: why.into(), expected: crate::said!("fasce contigue e crescenti, punteggi tra 0 e il tetto") });
         for (i, b) in self.bands.iter().enumerate() {
             if b.score < Decimal::ZERO || b.score > self.ceiling() {
                 return bad(&format!("punteggio {}", b.score));

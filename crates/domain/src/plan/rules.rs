@@ -95,7 +95,7 @@ impl ScoringRules {
                 "tetto",
                 ProblemKind::BadFormat {
                     value: r.cap.normalize().to_string(),
-                    expected: "100, se il ciclo non ammette il sovraraggiungimento (sovraraggiungimento = si)".into(),
+                    expected: crate::said!("100, se il ciclo non ammette il sovraraggiungimento (sovraraggiungimento = si)"),
                 },
             ));
         }
@@ -109,7 +109,7 @@ impl ScoringRules {
                 },
             ));
         }
-        keys.finish("una chiave delle regole del punteggio (docs/formats.md)")?;
+        keys.finish(crate::said!("una chiave delle regole del punteggio (docs/formats.md)"))?;
         Ok(r)
     }
 
@@ -132,7 +132,7 @@ impl ScoringRules {
     pub fn kpi_cap_problem(&self, kpi_cap: Decimal) -> Option<ProblemKind> {
         (kpi_cap > Decimal::ONE_HUNDRED && !self.over_achievement).then(|| ProblemKind::BadFormat {
             value: kpi_cap.normalize().to_string(),
-            expected: "al più 100: le regole del ciclo non ammettono il sovraraggiungimento (traguardi plan regole)".into(),
+            expected: crate::said!("al più 100: le regole del ciclo non ammettono il sovraraggiungimento (traguardi plan regole)"),
         })
     }
 

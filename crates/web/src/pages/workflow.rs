@@ -209,7 +209,7 @@ async fn draw(s: &AppState, actor: &traguardi_app::Actor, ente: &traguardi_domai
     let seed = match f.seme.trim() {
         "" => None,
         text => Some(text.parse::<u64>().map_err(|_| {
-            invalid("seme", traguardi_domain::ProblemKind::BadFormat { value: text.into(), expected: t("un numero intero non negativo").into() })
+            invalid("seme", traguardi_domain::ProblemKind::BadFormat { value: text.into(), expected: traguardi_domain::said!("un numero intero non negativo") })
         })?),
     };
     let sample = niv::sample(&s.store, actor, ente, year, percent, seed).await?;
