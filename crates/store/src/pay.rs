@@ -9,7 +9,7 @@ use traguardi_domain::pay::fund::{FundItem, FundKind, Nature, Use};
 pub use traguardi_domain::pay::records::{AbsenceRow, EvaluationRow, Fund};
 pub use traguardi_domain::pay::relazione::{Relazione, RelazioneState};
 
-use crate::record::{Column, insert, read_all, record, select, upsert};
+use crate::record::{Column, Record, coded_column, insert, read_all, record, select, upsert};
 use crate::row::{boolean, coded, int, iso, opt_date, opt_text, text};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
@@ -226,46 +226,18 @@ pub async fn delete_scenario(conn: &mut Conn, ente: &EnteId, id: &str) -> Result
     Ok(())
 }
 
+record!(Relazione in "relazione" { state, act_code, approved_on, validated_on, validated_by, published_on, note });
+coded_column!(RelazioneState, |s| RelazioneState::parse(s).ok_or(()));
+
 pub async fn relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Option<Relazione>, StoreError> {
-    let r =
-        sqlx::query("SELECT state, act_code, approved_on, validated_on, validated_by, published_on, note FROM relazione WHERE ente_id = $1 AND cycle_id = $2")
-            .bind(&ente.0)
-            .bind(cycle_id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
-    r.map(|r| {
-        Ok(Relazione {
-            state: coded(&r, "relazione", "state", |s| RelazioneState::parse(s).ok_or(()))?,
-            act_code: opt_text(&r, "act_code")?,
-            approved_on: opt_date(&r, "relazione", "approved_on")?,
-            validated_on: opt_date(&r, "relazione", "validated_on")?,
-            validated_by: opt_text(&r, "validated_by")?,
-            published_on: opt_date(&r, "relazione", "published_on")?,
-            note: opt_text(&r, "note")?,
-        })
-    })
-    .transpose()
+    let r = sqlx::query(select::<Relazione>("WHERE ente_id = $1 AND cycle_id = $2")).bind(&ente.0).bind(cycle_id.as_str()).fetch_optional(&mut *conn).await?;
+    r.as_ref().map(Relazione::read).transpose()
 }
 
+/// Replaces the Relazione's state of the cycle (one row per cycle).
 pub async fn save_relazione(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, r: &Relazione, at: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM relazione WHERE ente_id = $1 AND cycle_id = $2").bind(&ente.0).bind(cycle_id.as_str()).execute(&mut *conn).await?;
-    sqlx::query(
-        "INSERT INTO relazione (cycle_id, ente_id, state, act_code, approved_on, validated_on, validated_by, published_on, note, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(cycle_id.as_str())
-    .bind(&ente.0)
-    .bind(r.state.code())
-    .bind(r.act_code.as_deref())
-    .bind(r.approved_on.map(iso))
-    .bind(r.validated_on.map(iso))
-    .bind(r.validated_by.as_deref())
-    .bind(r.published_on.map(iso))
-    .bind(r.note.as_deref())
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    insert(conn, ente, &[("cycle_id", cycle_id.as_str()), ("updated_at", at)], r).await
 }
 
 /// The result-pay base of each managerial position of a cycle: unit id → base.
