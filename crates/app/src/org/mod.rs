@@ -5,3 +5,4 @@ pub mod enti;
 pub mod import_org;
 pub mod import_people;
 pub mod org_tree;
+pub mod people;

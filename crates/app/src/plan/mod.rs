@@ -15,3 +15,4 @@ pub mod monitoring;
 pub mod plan_ops;
 pub mod score_cache;
 pub mod scores;
+pub mod values;

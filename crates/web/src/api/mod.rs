@@ -8,6 +8,9 @@ use crate::i18n::{t, t1};
 use traguardi_domain::said;
 mod cycle;
 mod documents;
+mod org;
+mod page;
+mod plan;
 
 use axum::Json;
 use axum::Router;
@@ -58,6 +61,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(scores_of_cycle))
         .routes(routes!(explanation))
+        .merge(org::routes())
+        .merge(plan::routes())
         .merge(cycle::routes())
         .merge(documents::routes())
         .split_for_parts()

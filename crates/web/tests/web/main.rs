@@ -6,6 +6,7 @@
 mod common;
 
 mod api;
+mod api_reads;
 mod dashboard;
 mod evaluations;
 mod finished_year;

@@ -1,0 +1,197 @@
+//! The reads of the API on SQLite and PostgreSQL, checked against the demo's own rows: the
+//! enti, the cycles, the org tree, the people (scoped like the evaluations), the objectives with
+//! their KPIs and scores, the values with their versions; pages that join up, `ETag`s that
+//! answer 304, other enti's data refused.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+use traguardi_app::{Actor, accounts::users, org::enti, samples::demo};
+use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+use traguardi_store::{Store, testing};
+use traguardi_web::{AppState, router};
+
+const ENTE: &str = "/api/v1/enti/015146";
+const CYCLE: &str = "/api/v1/enti/015146/cicli/2020";
+
+struct Answer {
+    status: StatusCode,
+    etag: Option<String>,
+    body: Value,
+}
+
+async fn read(state: &AppState, uri: &str, token: Option<&str>, etag: Option<&str>) -> Answer {
+    let mut r = Request::get(uri);
+    if let Some(t) = token {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(e) = etag {
+        r = r.header(header::IF_NONE_MATCH, e);
+    }
+    let res = router(state.clone()).oneshot(r.body(Body::empty()).expect("request")).await.expect("response");
+    let status = res.status();
+    let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(String::from);
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Answer { status, etag, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+}
+
+/// A read that must succeed.
+async fn ok(state: &AppState, uri: &str, token: Option<&str>) -> Value {
+    let a = read(state, uri, token, None).await;
+    assert_eq!(a.status, StatusCode::OK, "{uri}: {}", a.body);
+    a.body
+}
+
+/// Every item of a list, read `limit` at a time by following the cursors.
+async fn all_pages(state: &AppState, uri: &str, token: Option<&str>, limit: usize) -> Vec<Value> {
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut next = format!("{uri}{sep}limite={limit}");
+    loop {
+        let page = ok(state, &next, token).await;
+        let got = page["elementi"].as_array().expect("items");
+        assert!(got.len() <= limit, "{next}");
+        items.extend(got.iter().cloned());
+        match page["successivo"].as_str() {
+            Some(c) => next = format!("{uri}{sep}limite={limit}&cursore={c}"),
+            None => return items,
+        }
+    }
+}
+
+async fn count(store: &Store, sql: &'static str) -> usize {
+    let n: i64 = sqlx::query_scalar(sql).fetch_one(&store.pool).await.expect("count");
+    usize::try_from(n).expect("count")
+}
+
+fn codes(items: &[Value], field: &str) -> Vec<String> {
+    items.iter().map(|i| i[field].as_str().expect("code").to_string()).collect()
+}
+
+async fn token(store: &Store, who: &str) -> String {
+    users::add_token(store, &Actor::console(), who, "letture").await.expect("token").token
+}
+
+async fn reads(store: Store) {
+    demo::load(&store).await.expect("demo");
+    let console = Actor::console();
+    let (planner, direttore, dipendente) = (token(&store, "pianificatore").await, token(&store, "direttore.siad").await, token(&store, "dipendente").await);
+    let other = NewEnte {
+        code: EnteCode::parse("001272").expect("code"),
+        name: "Comune di Torino".into(),
+        codice_fiscale: None,
+        kind: EnteKind::Comune,
+        staff_size: 10,
+        has_dirigenti: true,
+    };
+    enti::create(&store, &console, &other).await.expect("second ente");
+    let state = AppState::new(store.clone());
+
+    // The enti, public, by code; the same answer again is 304 with no body.
+    let first = read(&state, "/api/v1/enti", None, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(codes(first.body["elementi"].as_array().expect("items"), "codice"), ["001272", "015146"]);
+    assert_eq!(first.body["totale"], 2);
+    let etag = first.etag.expect("an ETag");
+    let again = read(&state, "/api/v1/enti", None, Some(&etag)).await;
+    assert_eq!((again.status, again.body, again.etag.as_deref()), (StatusCode::NOT_MODIFIED, Value::Null, Some(etag.as_str())));
+    assert_eq!(read(&state, "/api/v1/enti", None, Some("\"altro\"")).await.status, StatusCode::OK);
+
+    // The cycles, oldest first, with their calendars.
+    let cycles = ok(&state, &format!("{ENTE}/cicli"), None).await;
+    let years: Vec<i64> = cycles.as_array().expect("cycles").iter().map(|c| c["anno"].as_i64().expect("year")).collect();
+    assert_eq!(years, [2020, 2021, 2022]);
+    assert_eq!(cycles[0]["scadenza_relazione"], "2021-06-30");
+
+    // The org tree, public and depth first; pages of 7 join up to the whole list.
+    let units = count(&store, "SELECT COUNT(*) FROM org_unit u JOIN cycle c ON c.id = u.cycle_id WHERE c.year = 2020").await;
+    let whole = ok(&state, &format!("{CYCLE}/strutture?limite=1000"), None).await;
+    assert_eq!((whole["totale"].as_u64(), whole["successivo"].as_str()), (Some(units as u64), None));
+    let tree = whole["elementi"].as_array().expect("units").clone();
+    assert_eq!(all_pages(&state, &format!("{CYCLE}/strutture"), None, 7).await, tree);
+    assert_eq!(tree[0]["livello"], 0);
+    let siad = tree.iter().find(|u| u["codice"] == "SIAD").expect("SIAD");
+    assert_eq!(siad["responsabile"], "Dott. Francesco Castanò");
+    let below = ok(&state, &format!("{CYCLE}/strutture?padre=SIAD"), None).await;
+    assert!(below["elementi"].as_array().expect("units").iter().all(|u| u["padre"] == "SIAD"), "{below}");
+
+    // The people: the planner sees all with a post in 2020, the direttore those of SIAD and below,
+    // the dipendente and the public nobody.
+    let staff = count(&store, "SELECT COUNT(DISTINCT a.person_id) FROM assignment a JOIN cycle c ON c.id = a.cycle_id WHERE c.year = 2020").await;
+    let everyone = all_pages(&state, &format!("{CYCLE}/persone"), Some(&planner), 50).await;
+    assert_eq!(everyone.len(), staff);
+    let matricole = codes(&everyone, "matricola");
+    assert!(matricole.windows(2).all(|w| w[0] < w[1]), "by matricola, each once");
+    let theirs = all_pages(&state, &format!("{CYCLE}/persone"), Some(&direttore), 50).await;
+    let siad_units: Vec<String> = codes(&tree, "codice")
+        .into_iter()
+        .filter(|c| {
+            let mut at = tree.iter().find(|u| u["codice"] == c.as_str());
+            while let Some(u) = at {
+                if u["codice"] == "SIAD" {
+                    return true;
+                }
+                at = u["padre"].as_str().and_then(|p| tree.iter().find(|x| x["codice"] == p));
+            }
+            false
+        })
+        .collect();
+    assert!(!theirs.is_empty() && theirs.len() < staff, "{} of {staff}", theirs.len());
+    for p in &theirs {
+        for post in p["incarichi"].as_array().expect("posts") {
+            assert!(siad_units.iter().any(|u| post["struttura"] == u.as_str()), "{p}");
+        }
+    }
+    let ir = ok(&state, &format!("{CYCLE}/persone?categoria=IR&limite=1000"), Some(&planner)).await;
+    assert!(ir["elementi"].as_array().expect("people").iter().all(|p| p["incarichi"].as_array().expect("posts").iter().any(|x| x["categoria"] == "IR")));
+    for (token, status) in [(Some(dipendente.as_str()), StatusCode::FORBIDDEN), (None, StatusCode::UNAUTHORIZED)] {
+        assert_eq!(read(&state, &format!("{CYCLE}/persone"), token, None).await.status, status);
+    }
+    // Another ente's people: the planner of Milan holds no role there.
+    assert_eq!(read(&state, "/api/v1/enti/001272/cicli/2020/persone", Some(&planner), None).await.status, StatusCode::FORBIDDEN);
+
+    // The objectives with their KPIs and scores, public, by code; their scores are the reports'.
+    let objectives = count(&store, "SELECT COUNT(*) FROM objective o JOIN cycle c ON c.id = o.cycle_id WHERE c.year = 2020").await;
+    let plan = all_pages(&state, &format!("{CYCLE}/obiettivi"), None, 40).await;
+    assert_eq!(plan.len(), objectives);
+    let kpis: usize = plan.iter().map(|o| o["kpi"].as_array().expect("kpis").len()).sum();
+    assert_eq!(kpis, count(&store, "SELECT COUNT(*) FROM kpi k JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2020").await);
+    let scores = ok(&state, &format!("{CYCLE}/punteggi"), None).await;
+    for row in scores["punteggi"].as_array().expect("scores").iter().filter(|r| r["livello"] == "obiettivo") {
+        let o = plan.iter().find(|o| o["codice"] == row["codice"]).expect("objective");
+        assert_eq!(o["punteggio"]["percentuale"], row["percentuale"], "{}", row["codice"]);
+    }
+    let of_siad = ok(&state, &format!("{CYCLE}/obiettivi?struttura=SIAD&limite=1000"), None).await;
+    let of_siad = of_siad["elementi"].as_array().expect("objectives");
+    assert!(!of_siad.is_empty() && of_siad.iter().all(|o| o["struttura"] == "SIAD"));
+
+    // The values: every version for the planner, SIAD's for its direttore, nothing for the public.
+    let versions =
+        count(&store, "SELECT COUNT(*) FROM measurement m JOIN kpi k ON k.id = m.kpi_id JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2020").await;
+    let values = all_pages(&state, &format!("{CYCLE}/valori"), Some(&planner), 200).await;
+    assert_eq!(values.len(), versions);
+    let theirs = all_pages(&state, &format!("{CYCLE}/valori"), Some(&direttore), 200).await;
+    assert!(!theirs.is_empty() && theirs.len() < versions);
+    assert!(theirs.iter().all(|v| siad_units.iter().any(|u| v["unit"] == u.as_str())), "only SIAD's units");
+    let kpi = values[0]["kpi"].as_str().expect("kpi");
+    let one = ok(&state, &format!("{CYCLE}/valori?kpi={kpi}&limite=1000"), Some(&planner)).await;
+    assert!(one["elementi"].as_array().expect("values").iter().all(|v| v["kpi"] == kpi));
+    assert_eq!(read(&state, &format!("{CYCLE}/valori"), None, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(read(&state, &format!("{CYCLE}/valori"), Some(&dipendente), None).await.status, StatusCode::FORBIDDEN);
+
+    // A cursor that was not given, a page too large: 400 problems.
+    for bad in ["limite=0", "limite=5000", "cursore=***", "cursore="] {
+        let a = read(&state, &format!("{CYCLE}/strutture?{bad}"), None, None).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}: {}", a.body);
+        assert_eq!(a.body["status"], 400);
+    }
+}
+
+#[tokio::test]
+async fn every_resource_read_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        reads(store).await;
+    }
+}
