@@ -2,6 +2,7 @@
 //! (rolled back on `--dry-run`, so a trial writes nothing).
 
 use traguardi_domain::said;
+pub mod by_kind;
 pub mod wizard;
 
 use traguardi_docs::{Columns, ReadOptions, Table, read_table};

@@ -8,6 +8,7 @@ use crate::i18n::{t, t1};
 use traguardi_domain::said;
 mod cycle;
 mod documents;
+mod imports;
 mod org;
 mod page;
 mod plan;
@@ -39,7 +40,7 @@ use crate::error::status_of;
         description = "The performance cycle of an ente: scores and explanations (public), and the steps of the cycle with an API token (docs/api.md). Error details are in Italian."
     ),
     modifiers(&BearerToken),
-    components(schemas(ProblemJson))
+    components(schemas(ProblemJson, ProblemItem))
 )]
 struct ApiDoc;
 
@@ -65,6 +66,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(plan::routes())
         .merge(cycle::routes())
         .merge(documents::routes())
+        .merge(imports::routes())
         .split_for_parts()
 }
 
@@ -203,6 +205,20 @@ pub struct ProblemJson {
     title: &'static str,
     status: u16,
     detail: String,
+    /// A file's or a request's problems, each on its row and column (when it has them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problemi: Vec<ProblemItem>,
+}
+
+/// One problem of a file or a request.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemItem {
+    /// The file's line (the header is line 1); none for the whole file.
+    riga: Option<usize>,
+    /// The column, as the file's header names it.
+    colonna: Option<String>,
+    /// What is wrong, in the caller's language.
+    problema: String,
 }
 
 impl IntoResponse for ApiError {
@@ -211,11 +227,17 @@ impl IntoResponse for ApiError {
             ApiError::App(AppError::TooMany { retry_after, .. }) => Some(*retry_after),
             _ => None,
         };
+        let problemi = match &self {
+            ApiError::App(AppError::Invalid(p)) => {
+                p.0.iter().map(|p| ProblemItem { riga: p.row, colonna: p.column.clone(), problema: p.kind.describe(crate::i18n::lang()) }).collect()
+            }
+            _ => Vec::new(),
+        };
         let (status, title, detail) = match self {
             ApiError::App(e) => status_of(&e),
             ApiError::Plain(s, t, d) => (s, t, d),
         };
-        let body = ProblemJson { kind: "about:blank", title, status: status.as_u16(), detail };
+        let body = ProblemJson { kind: "about:blank", title, status: status.as_u16(), detail, problemi };
         let mut res = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));

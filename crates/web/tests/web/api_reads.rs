@@ -195,3 +195,66 @@ async fn every_resource_read_on_every_backend() {
         reads(store).await;
     }
 }
+
+async fn upload(state: &AppState, uri: &str, token: Option<&str>, csv: &'static str, english: bool) -> Answer {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, "text/csv");
+    if let Some(t) = token {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if english {
+        r = r.header(header::ACCEPT_LANGUAGE, "en");
+    }
+    let res = router(state.clone()).oneshot(r.body(Body::from(csv)).expect("request")).await.expect("response");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Answer { status, etag: None, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+}
+
+async fn imports(store: Store) {
+    demo::load(&store).await.expect("demo");
+    let (planner, dipendente) = (token(&store, "pianificatore").await, token(&store, "dipendente").await);
+    let state = AppState::new(store.clone());
+    let units = "SELECT COUNT(*) FROM org_unit u JOIN cycle c ON c.id = u.cycle_id WHERE c.year = 2022";
+    let before = count(&store, units).await;
+    let org = "codice,nome,tipo,padre,cdr\nNUOVA,Nuova Direzione,direzione,,\nNUOVA-1,Servizio nuovo,servizio,NUOVA,\n";
+    let uri = "/api/v1/enti/015146/cicli/2022/importazioni/struttura";
+
+    // A trial checks and writes nothing; the import writes; both answer the import's report.
+    let trial = upload(&state, &format!("{uri}?prova=1"), Some(&planner), org, false).await;
+    assert_eq!(trial.status, StatusCode::OK, "{}", trial.body);
+    assert_eq!((&trial.body["tipo"], &trial.body["prova"]), (&Value::from("struttura"), &Value::from(true)));
+    assert_eq!(trial.body["resoconto"]["created"], serde_json::json!(["NUOVA", "NUOVA-1"]));
+    assert_eq!(count(&store, units).await, before);
+    let done = upload(&state, uri, Some(&planner), org, false).await;
+    assert_eq!((done.status, &done.body["prova"]), (StatusCode::OK, &Value::from(false)), "{}", done.body);
+    assert_eq!(count(&store, units).await, before + 2);
+
+    // A file with problems: 422, each problem on its row and column, in the caller's language.
+    let bad = upload(
+        &state,
+        "/api/v1/enti/015146/cicli/2022/importazioni/misurazioni?prova=1",
+        Some(&planner),
+        "kpi,data,valore,nota\nNONESISTE,2022-06-30,5,\n",
+        true,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let first = &bad.body["problemi"][0];
+    assert_eq!((&first["riga"], &first["colonna"]), (&Value::from(2), &Value::from("kpi")), "{}", bad.body);
+    assert_eq!(first["problema"], "«NONESISTE» is not valid: expected the code of a KPI of cycle 2022");
+
+    // Without a token, with a role that does not import, of an unknown kind.
+    assert_eq!(upload(&state, uri, None, org, false).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(upload(&state, uri, Some(&dipendente), org, false).await.status, StatusCode::FORBIDDEN);
+    let unknown = upload(&state, "/api/v1/enti/015146/cicli/2022/importazioni/ricette", Some(&planner), org, false).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.body["problemi"][0]["colonna"], "tipo");
+    assert_eq!(upload(&state, &format!("{uri}?prova=forse"), Some(&planner), org, false).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn every_import_through_the_api_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        imports(store).await;
+    }
+}
