@@ -358,8 +358,12 @@ fn hash(json: &str) -> String {
 }
 
 fn check_name(name: &str) -> Result<(), AppError> {
-    let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    if ok { Ok(()) } else { Err(AppError::Refused(said!("nome di scenario «{name}» non valido: lettere, cifre, - e _, al più 40 caratteri", name))) }
+    let ok = !name.is_empty() && name.len() <= 40 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::Refused(said!("nome di scenario «{name}» non valido: lettere senza accenti, cifre, - e _, al più 40 caratteri", name)))
+    }
 }
 
 /// Computes and saves a scenario (replacing an unapproved one of the same name).

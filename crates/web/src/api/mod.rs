@@ -12,6 +12,7 @@ mod imports;
 mod org;
 mod page;
 mod plan;
+mod premi;
 
 use axum::Json;
 use axum::Router;
@@ -67,6 +68,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(cycle::routes())
         .merge(documents::routes())
         .merge(imports::routes())
+        .merge(premi::routes())
         .split_for_parts()
 }
 

@@ -73,6 +73,25 @@ fn bad(detail: String) -> ApiError {
     ApiError::Plain(StatusCode::BAD_REQUEST, t("Richiesta non valida"), detail)
 }
 
+/// The `ETag` of an answer's bytes: the first half of their SHA-256.
+pub fn etag_of(body: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    let tag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""))
+}
+
+/// Whether the request's `If-None-Match` names `tag` (or `*`).
+pub fn seen(headers: &HeaderMap, tag: &HeaderValue) -> bool {
+    let tag = tag.to_str().unwrap_or_default();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().trim_start_matches("W/"))
+        .any(|v| v == tag || v == "*")
+}
+
 /// The answer as JSON with its `ETag` (the SHA-256 of its bytes), or `304` with no body when
 /// the request's `If-None-Match` already names it. Clients must check again each time
 /// (`Cache-Control: no-cache`): the data change whenever someone writes.
@@ -81,18 +100,9 @@ pub fn cached<T: Serialize>(headers: &HeaderMap, answer: &T) -> Response {
         Ok(b) => b,
         Err(e) => return ApiError::Plain(StatusCode::INTERNAL_SERVER_ERROR, t("Errore interno"), e.to_string()).into_response(),
     };
-    let digest = Sha256::digest(&body);
-    let tag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-    let seen = headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|v| v.trim().trim_start_matches("W/"))
-        .any(|v| v == tag || v == "*");
-    let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+    let etag = etag_of(&body);
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    if seen {
+    if seen(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response();
     }
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::ETAG, etag), cache], body).into_response()

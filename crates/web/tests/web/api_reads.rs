@@ -258,3 +258,83 @@ async fn every_import_through_the_api_on_every_backend() {
         imports(store).await;
     }
 }
+
+async fn premi(store: Store) {
+    demo::load(&store).await.expect("demo");
+    let (planner, dipendente) = (token(&store, "pianificatore").await, token(&store, "dipendente").await);
+    let state = AppState::new(store.clone());
+    let scenarios = format!("{CYCLE}/premi/scenari");
+    let post = |uri: String, token: String, body: Value| {
+        let state = state.clone();
+        async move {
+            let r = Request::post(&uri)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            let res = router(state).oneshot(r).await.expect("response");
+            let status = res.status();
+            let bytes = res.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+
+    // Computed as `payout scenario`: the demo's 192 people share the 400.000,00 € of the premi.
+    let (status, base) = post(scenarios.clone(), planner.clone(), serde_json::json!({"nome": "base"})).await;
+    assert_eq!(status, StatusCode::OK, "{base}");
+    assert_eq!(
+        (&base["persone"], &base["erogati"], &base["residuo"], &base["stato"]),
+        (&Value::from(192), &Value::from(40_000_000), &Value::from(0), &Value::from("da_approvare"))
+    );
+    let matricola = {
+        let detail = ok(&state, &format!("{scenarios}/base"), Some(&planner)).await;
+        assert_eq!(detail["scenario"]["sha256"], base["sha256"]);
+        assert_eq!(detail["ripartizione"]["persone"].as_array().expect("people").len(), 192);
+        detail["ripartizione"]["persone"][0]["matricola"].as_str().expect("matricola").to_string()
+    };
+    let (status, alt) = post(scenarios.clone(), planner.clone(), serde_json::json!({"nome": "alt", "punteggi": {matricola.clone(): "10"}})).await;
+    assert_eq!((status, &alt["stato"]), (StatusCode::OK, &Value::from("simulazione")), "{alt}");
+    let list = ok(&state, &scenarios, Some(&planner)).await;
+    assert_eq!(codes(list.as_array().expect("scenarios"), "nome"), ["alt", "base"]);
+    let diff = ok(&state, &format!("{CYCLE}/premi/confronto?a=base&b=alt"), Some(&planner)).await;
+    assert!(diff["rows"].as_array().expect("rows").iter().any(|r| r["matricola"] == matricola.as_str()), "{diff}");
+
+    // Not approvable while the Piano is a draft; so no payroll file of the approved one yet.
+    let (status, refused) = post(format!("{scenarios}/base/approvazione"), planner.clone(), serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused["detail"].as_str().is_some_and(|d| d.contains("Piano degli Obiettivi 2020 non approvato")), "{refused}");
+    assert_eq!(read(&state, &format!("{CYCLE}/premi/cedolino"), Some(&planner), None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The payroll file of a named scenario, as `payout export`: CSV, JSON with the same fields.
+    let res = router(state.clone())
+        .oneshot(
+            Request::get(format!("{CYCLE}/premi/cedolino?nome=base"))
+                .header(header::AUTHORIZATION, format!("Bearer {planner}"))
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().expect("type").starts_with("text/csv"));
+    let etag = res.headers()[header::ETAG].to_str().expect("etag").to_string();
+    let csv = String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
+    assert!(csv.starts_with("matricola,nome,categoria,struttura,anno,voce,descrizione,importo"), "{csv}");
+    let again = read(&state, &format!("{CYCLE}/premi/cedolino?nome=base"), Some(&planner), Some(&etag)).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let rows = ok(&state, &format!("{CYCLE}/premi/cedolino?nome=base&formato=json"), Some(&planner)).await;
+    let rows = rows.as_array().expect("rows");
+    assert_eq!(rows.len(), csv.lines().count() - 1);
+    assert!(rows.iter().all(|r| r["anno"] == "2020" && r["matricola"].is_string()));
+
+    // Only those who run the premi.
+    assert_eq!(read(&state, &scenarios, Some(&dipendente), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(read(&state, &scenarios, None, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_premi_through_the_api_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        premi(store).await;
+    }
+}
