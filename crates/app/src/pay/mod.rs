@@ -4,6 +4,7 @@
 //! (`traguardi_domain::pay::premi`, `traguardi_domain::pay::managers`).
 
 pub mod evaluation_answer;
+pub mod evaluation_view;
 pub mod evaluations;
 pub mod import_absences;
 pub mod import_evaluations;

@@ -8,6 +8,7 @@ use crate::i18n::{t, t1};
 use traguardi_domain::said;
 mod cycle;
 mod documents;
+mod evaluations;
 mod imports;
 mod org;
 mod page;
@@ -69,6 +70,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(documents::routes())
         .merge(imports::routes())
         .merge(premi::routes())
+        .merge(evaluations::routes())
         .split_for_parts()
 }
 

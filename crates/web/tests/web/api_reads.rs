@@ -338,3 +338,58 @@ async fn the_premi_through_the_api_on_every_backend() {
         premi(store).await;
     }
 }
+
+async fn evaluations(store: Store) {
+    demo::load(&store).await.expect("demo");
+    let (planner, direttore, dipendente) = (token(&store, "pianificatore").await, token(&store, "direttore.siad").await, token(&store, "dipendente").await);
+    let state = AppState::new(store.clone());
+    let list = format!("{CYCLE}/valutazioni");
+
+    // The direttore of SIAD evaluates eight people of SIAD, as on the evaluation page.
+    let theirs = all_pages(&state, &list, Some(&direttore), 3).await;
+    assert_eq!(theirs.len(), 8);
+    assert!(theirs.iter().all(|e| e["struttura"] == "SIAD"));
+    let m0168 = theirs.iter().find(|e| e["matricola"] == "M0168").expect("M0168");
+    assert_eq!(
+        (&m0168["categoria"], &m0168["colloquio_intermedio"], &m0168["registrata"]),
+        (&Value::from("D"), &Value::from("2020-07-16"), &Value::from(true))
+    );
+    let everyone = ok(&state, &format!("{list}?limite=1000"), Some(&planner)).await;
+    assert!(everyone["totale"].as_u64().expect("total") > 8);
+
+    // The form as JSON: the same checks as the page, then the evaluation as the list shows it.
+    let send_form = |token: String, body: Value| {
+        let state = state.clone();
+        async move {
+            let r = Request::post(format!("{CYCLE}/valutazioni/M0168"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            let res = router(state).oneshot(r).await.expect("response");
+            let status = res.status();
+            let bytes = res.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    let form = |end: &str| {
+        serde_json::json!({"comportamenti": {"C1": "4", "C2": "4", "C3": "4", "C4": "5"}, "colloquio_iniziale": "2020-02-14",
+            "colloquio_intermedio": "2020-07-16", "colloquio_finale": end, "nota": "obiettivi raggiunti"})
+    };
+    let (status, refused) = send_form(direttore.clone(), form("2020-06-30")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["problemi"][0]["colonna"], "colloquio_finale");
+    let (status, done) = send_form(direttore.clone(), form("2021-03-10")).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!((&done["comportamenti"], &done["colloquio_finale"], &done["voci"]["C4"]), (&Value::from("85"), &Value::from("2021-03-10"), &Value::from("5")));
+    assert_eq!(send_form(dipendente.clone(), form("2021-03-10")).await.0, StatusCode::FORBIDDEN);
+    // A dipendente evaluates nobody: an empty list, as the page shows.
+    assert_eq!(ok(&state, &list, Some(&dipendente)).await["totale"], 0);
+}
+
+#[tokio::test]
+async fn evaluations_through_the_api_on_every_backend() {
+    for store in testing::all().await.expect("stores") {
+        evaluations(store).await;
+    }
+}
