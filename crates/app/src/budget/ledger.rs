@@ -90,6 +90,16 @@ pub async fn years(store: &traguardi_store::Store, ente: &EnteId) -> Result<Vec<
     Ok(years)
 }
 
+/// Every PEG line of `year` (of every budget that forecasts it: `bilancio` says which), public
+/// as the budget pages are; ordered by budget, side, CdR, capitolo and articolo.
+#[tracing::instrument(skip_all, fields(year = year))]
+pub async fn lines(store: &traguardi_store::Store, ente: &EnteId, year: i32) -> Result<Vec<budget::BudgetLine>, AppError> {
+    let mut conn = store.acquire().await?;
+    let mut lines = budget::lines_of_years(&mut conn, ente, year, year).await?;
+    lines.sort_by(|a, b| (a.bilancio, &a.side, &a.cdr, &a.capitolo, &a.articolo, &a.pdc).cmp(&(b.bilancio, &b.side, &b.cdr, &b.capitolo, &b.articolo, &b.pdc)));
+    Ok(lines)
+}
+
 /// The resources of an objective: the year's spending lines of its DUP programma (same Missione
 /// and Programma) held by CdR of its Direzione (the Direzione of `unit_code`, and every unit
 /// below it; the whole ente when the objective has no unit). Each line once, as forecast by the

@@ -37,6 +37,16 @@ pub async fn rules_of(conn: &mut Conn, ente: &Ente, cycle: &Cycle) -> Result<Pay
     }
 }
 
+/// The organisational indices ROE, ROD and ROS of a cycle under its premi rules: public, as
+/// the scores they are made of.
+#[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
+pub async fn indices(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32) -> Result<traguardi_domain::plan::indices::Indices, AppError> {
+    let scores = crate::plan::scores::load(store, actor, ente_code, year).await?;
+    let mut conn = store.acquire().await?;
+    let rules = rules_of(&mut conn, &scores.ente, &scores.cycle).await?;
+    Ok(traguardi_domain::plan::indices::Indices::compute(&scores.scored(), &rules))
+}
+
 /// Stores a new version of the rules of the premi when they differ from those in force.
 #[tracing::instrument(skip_all, fields(ente = ente_code, year = year))]
 pub async fn set_rules(store: &Store, actor: &Actor, ente_code: Option<&str>, year: i32, text: &str) -> Result<RulesReport, AppError> {

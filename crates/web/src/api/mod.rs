@@ -6,6 +6,7 @@
 
 use crate::i18n::{t, t1};
 use traguardi_domain::said;
+mod budget;
 mod cycle;
 mod documents;
 mod evaluations;
@@ -71,6 +72,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(imports::routes())
         .merge(premi::routes())
         .merge(evaluations::routes())
+        .merge(budget::routes())
         .split_for_parts()
 }
 

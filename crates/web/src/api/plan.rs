@@ -21,7 +21,7 @@ use super::{ApiError, Caller, CyclePath, Errors, Signed};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_objectives)).routes(routes!(list_values))
+    OpenApiRouter::new().routes(routes!(list_objectives)).routes(routes!(list_values)).routes(routes!(list_indices)).routes(routes!(dashboard))
 }
 
 /// A score as the reports give it.
@@ -274,4 +274,53 @@ async fn list_values(
         .collect();
     let key = |v: &values::ValueVersion| format!("{}\u{1f}{}\u{1f}{:06}", v.value.kpi, v.value.period_end, v.value.version);
     Ok(cached(&headers, &page(list, key, &q)?))
+}
+
+/// An organisational index.
+#[derive(Serialize, ToSchema)]
+struct IndexView {
+    /// `ROE` (the ente), `ROD` (a Direzione), `ROS` (a unit with objectives of its own)
+    indice: &'static str,
+    /// The unit's code; empty for ROE.
+    struttura: String,
+    nome: String,
+    /// 0–100, as the scores; none when nothing is scored yet.
+    #[schema(value_type = Option<String>, example = "91.25")]
+    valore: Option<rust_decimal::Decimal>,
+    spiegazione: String,
+}
+
+/// The organisational indices of a cycle under its premi rules (public): ROE first, then the
+/// ROD of each Direzione and the ROS of each unit, by code.
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/indici", tag = "piano", params(CyclePath),
+    responses((status = 200, description = "the indices", body = Vec<IndexView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+async fn list_indices(State(s): State<AppState>, Caller(actor): Caller, headers: HeaderMap, Path(p): Path<CyclePath>) -> Result<Response, ApiError> {
+    let idx = traguardi_app::pay::payouts::indices(&s.store, &actor, Some(&p.code), p.year).await?;
+    let mut rod: Vec<_> = idx.rod.values().collect();
+    rod.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    let mut ros: Vec<_> = idx.ros.values().collect();
+    ros.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    let list: Vec<IndexView> = idx
+        .roe
+        .iter()
+        .chain(rod)
+        .chain(ros)
+        .map(|i| IndexView {
+            indice: i.kind,
+            struttura: i.unit_code.clone(),
+            nome: i.unit_name.clone(),
+            valore: i.value().map(traguardi_domain::plan::round::report),
+            spiegazione: i.scored.explanation.text.clone(),
+        })
+        .collect();
+    Ok(cached(&headers, &list))
+}
+
+/// The dashboard of a cycle (public): the ente's result, the objectives by light, and the scores
+/// by dimension, Direzione and ambito, as the dashboard page.
+#[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/cruscotto", tag = "piano", params(CyclePath),
+    responses((status = 200, description = "the dashboard", body = Object), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+async fn dashboard(State(s): State<AppState>, Caller(actor): Caller, headers: HeaderMap, Path(p): Path<CyclePath>) -> Result<Response, ApiError> {
+    let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
+    Ok(cached(&headers, &traguardi_app::plan::dashboard::build(&data)))
 }

@@ -167,6 +167,29 @@ async fn reads(store: Store) {
     let of_siad = of_siad["elementi"].as_array().expect("objectives");
     assert!(!of_siad.is_empty() && of_siad.iter().all(|o| o["struttura"] == "SIAD"));
 
+    // The indices as `payout indici`, ROE first; the dashboard's ente as the scores' ente.
+    let idx = traguardi_app::pay::payouts::indices(&store, &console, Some("015146"), 2020).await.expect("indices");
+    let indici = ok(&state, &format!("{CYCLE}/indici"), None).await;
+    let indici = indici.as_array().expect("indices");
+    assert_eq!(indici.len(), usize::from(idx.roe.is_some()) + idx.rod.len() + idx.ros.len());
+    assert_eq!(indici[0]["indice"], "ROE");
+    let roe = idx.roe.as_ref().and_then(|i| i.value()).map(|v| traguardi_domain::plan::round::report(v).to_string());
+    assert_eq!(indici[0]["valore"].as_str().map(String::from), roe);
+    let ente_row = scores["punteggi"].as_array().expect("scores").iter().find(|r| r["livello"] == "ente").expect("ente").clone();
+    let cruscotto = ok(&state, &format!("{CYCLE}/cruscotto"), None).await;
+    assert_eq!(cruscotto["ente"]["score"], ente_row["percentuale"]);
+
+    // The budget's lines of a year, public; pages of 3 join up; filtered by Missione.
+    let lines = count(&store, "SELECT COUNT(*) FROM budget_line WHERE anno = 2024").await;
+    let peg = all_pages(&state, "/api/v1/enti/015146/bilancio/2024/righe", None, 3).await;
+    assert_eq!(peg.len(), lines);
+    let first = &peg[0];
+    let missione = first["missione"].as_str().expect("missione");
+    let of_it = ok(&state, &format!("/api/v1/enti/015146/bilancio/2024/righe?missione={missione}&limite=1000"), None).await;
+    let of_it = of_it["elementi"].as_array().expect("lines");
+    assert!(!of_it.is_empty() && of_it.iter().all(|l| l["missione"] == missione));
+    assert_eq!(of_it.len(), peg.iter().filter(|l| l["missione"] == missione).count());
+
     // The values: every version for the planner, SIAD's for its direttore, nothing for the public.
     let versions =
         count(&store, "SELECT COUNT(*) FROM measurement m JOIN kpi k ON k.id = m.kpi_id JOIN cycle c ON c.id = k.cycle_id WHERE c.year = 2020").await;
