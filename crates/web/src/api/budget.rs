@@ -65,14 +65,30 @@ struct LineView {
 struct LineFilter {
     /// Only the lines of this budget (its first year).
     bilancio: Option<i32>,
-    /// `U` or `E`.
-    #[param(pattern = "^(U|E)$")]
-    tipo: Option<String>,
+    /// `U` (spesa) or `E` (entrata).
+    #[param(value_type = Option<String>, pattern = "^(U|E)$")]
+    tipo: Option<Side>,
     cdr: Option<String>,
     /// Two digits, e.g. `12`.
     missione: Option<String>,
     /// Two digits, e.g. `07`.
     programma: Option<String>,
+}
+
+/// A side of the budget.
+#[derive(Deserialize, Clone, Copy)]
+enum Side {
+    U,
+    E,
+}
+
+impl Side {
+    fn code(self) -> &'static str {
+        match self {
+            Side::U => "U",
+            Side::E => "E",
+        }
+    }
 }
 
 /// The PEG lines of a year (public), a page at a time.
@@ -93,7 +109,7 @@ async fn list_lines(
         .into_iter()
         .filter(|l| {
             f.bilancio.is_none_or(|b| l.bilancio == b)
-                && f.tipo.as_deref().is_none_or(|t| l.side == t)
+                && f.tipo.is_none_or(|t| l.side == t.code())
                 && f.cdr.as_deref().is_none_or(|c| l.cdr == c)
                 && f.missione.as_deref().is_none_or(|m| l.missione == m)
                 && f.programma.as_deref().is_none_or(|g| l.programma == g)

@@ -305,10 +305,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(r) => Err(ApiError::Plain(r.status(), t("Richiesta non valida"), t1("corpo JSON non valido: {}", r.body_text()))),
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => v,
+            Err(r) => return Err(ApiError::Plain(r.status(), t("Richiesta non valida"), t1("corpo JSON non valido: {}", r.body_text()))),
+        };
+        // Every body is an object: a list would fill a request's fields in order.
+        if !value.is_object() {
+            return Err(ApiError::Plain(StatusCode::UNPROCESSABLE_ENTITY, t("Richiesta non valida"), t("corpo JSON non valido: si attende un oggetto").into()));
         }
+        serde_json::from_value(value)
+            .map(Body)
+            .map_err(|e| ApiError::Plain(StatusCode::UNPROCESSABLE_ENTITY, t("Richiesta non valida"), t1("corpo JSON non valido: {}", e)))
     }
 }
 
