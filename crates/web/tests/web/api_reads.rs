@@ -282,25 +282,25 @@ async fn every_import_through_the_api_on_every_backend() {
     }
 }
 
+/// Posts a JSON body with a token; the status and the JSON answer.
+async fn post_json(state: &AppState, uri: String, token: String, body: Value) -> (StatusCode, Value) {
+    let r = Request::post(&uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let res = router(state.clone()).oneshot(r).await.expect("response");
+    let status = res.status();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+}
+
 async fn premi(store: Store) {
     demo::load(&store).await.expect("demo");
     let (planner, dipendente) = (token(&store, "pianificatore").await, token(&store, "dipendente").await);
     let state = AppState::new(store.clone());
     let scenarios = format!("{CYCLE}/premi/scenari");
-    let post = |uri: String, token: String, body: Value| {
-        let state = state.clone();
-        async move {
-            let r = Request::post(&uri)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("request");
-            let res = router(state).oneshot(r).await.expect("response");
-            let status = res.status();
-            let bytes = res.into_body().collect().await.expect("body").to_bytes();
-            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
-        }
-    };
+    let post = |uri: String, token: String, body: Value| post_json(&state, uri, token, body);
 
     // Computed as `payout scenario`: the demo's 192 people share the 400.000,00 € of the premi.
     let (status, base) = post(scenarios.clone(), planner.clone(), serde_json::json!({"nome": "base"})).await;
@@ -381,20 +381,7 @@ async fn evaluations(store: Store) {
     assert!(everyone["totale"].as_u64().expect("total") > 8);
 
     // The form as JSON: the same checks as the page, then the evaluation as the list shows it.
-    let send_form = |token: String, body: Value| {
-        let state = state.clone();
-        async move {
-            let r = Request::post(format!("{CYCLE}/valutazioni/M0168"))
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("request");
-            let res = router(state).oneshot(r).await.expect("response");
-            let status = res.status();
-            let bytes = res.into_body().collect().await.expect("body").to_bytes();
-            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
-        }
-    };
+    let send_form = |token: String, body: Value| post_json(&state, format!("{CYCLE}/valutazioni/M0168"), token, body);
     let form = |end: &str| {
         serde_json::json!({"comportamenti": {"C1": "4", "C2": "4", "C3": "4", "C4": "5"}, "colloquio_iniziale": "2020-02-14",
             "colloquio_intermedio": "2020-07-16", "colloquio_finale": end, "nota": "obiettivi raggiunti"})
