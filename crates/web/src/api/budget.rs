@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::page::{Page, PageQuery, cached, page};
+use super::page::{Page, PageQuery, cached, page_in_order};
 use super::{ApiError, Caller, Errors};
 use crate::AppState;
 
@@ -104,7 +104,7 @@ async fn list_lines(
 ) -> Result<Response, ApiError> {
     let ente = enti::find(&s.store, Some(&p.code)).await?;
     let cents = |c: Option<traguardi_domain::money::Cents>| c.map(|c| c.get());
-    let list: Vec<(usize, LineView)> = ledger::lines(&s.store, &ente.id, p.year)
+    let list: Vec<LineView> = ledger::lines(&s.store, &ente.id, p.year)
         .await?
         .into_iter()
         .filter(|l| {
@@ -135,11 +135,7 @@ async fn list_lines(
             altri_nuovi_stanziamenti: cents(l.altri_nuovi_stanziamenti),
             programma_triennale_llpp: cents(l.programma_triennale_llpp),
         })
-        .enumerate()
         .collect();
-    // The lines' order is the list's (a capitolo may repeat across codes): the cursor is the
-    // position, zero-padded to sort as text.
-    let p = page(list, |(i, _)| format!("{i:08}"), &q)?;
-    let p = Page { elementi: p.elementi.into_iter().map(|(_, l)| l).collect::<Vec<LineView>>(), totale: p.totale, successivo: p.successivo };
-    Ok(cached(&headers, &p))
+    // The budget's order is the list's (a capitolo may repeat across codes).
+    Ok(cached(&headers, &page_in_order(list, &q)?))
 }

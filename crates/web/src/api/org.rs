@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::page::{Page, PageQuery, cached, page};
+use super::page::{Page, PageQuery, cached, page, page_in_order};
 use super::{ApiError, Caller, CyclePath, EntePath, Errors, Signed};
 use crate::AppState;
 
@@ -132,7 +132,7 @@ async fn list_units(
 ) -> Result<Response, ApiError> {
     let tree = org_tree::org_tree(&s.store, &actor, Some(&p.code), Some(p.year)).await?;
     let code_of: std::collections::HashMap<&str, &str> = tree.nodes.iter().map(|n| (n.unit.id.as_str(), n.unit.code.as_str())).collect();
-    let list: Vec<(usize, UnitView)> = tree
+    let list: Vec<UnitView> = tree
         .nodes
         .iter()
         .map(|n| UnitView {
@@ -148,12 +148,9 @@ async fn list_units(
             fine: n.unit.valid_to,
         })
         .filter(|u| f.tipo.as_deref().is_none_or(|t| u.tipo == t) && f.padre.as_deref().is_none_or(|c| u.padre.as_deref() == Some(c)))
-        .enumerate()
         .collect();
-    // The tree's order is the list's: the cursor is the position, zero-padded to sort as text.
-    let p = page(list, |(i, _)| format!("{i:08}"), &q)?;
-    let p = Page { elementi: p.elementi.into_iter().map(|(_, u)| u).collect::<Vec<UnitView>>(), totale: p.totale, successivo: p.successivo };
-    Ok(cached(&headers, &p))
+    // The tree's order is the list's.
+    Ok(cached(&headers, &page_in_order(list, &q)?))
 }
 
 /// A person and their posts in the cycle, named as the columns of `import people`.

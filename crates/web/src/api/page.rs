@@ -56,6 +56,13 @@ pub fn page<T>(items: Vec<T>, key: impl Fn(&T) -> String, q: &PageQuery) -> Resu
     Ok(Page { elementi: rest, totale, successivo })
 }
 
+/// The page of `items` kept in their own order (a tree's, a budget's), which no key of theirs
+/// follows: the cursor is the position, zero-padded to sort as text.
+pub fn page_in_order<T>(items: Vec<T>, q: &PageQuery) -> Result<Page<T>, ApiError> {
+    let p = page(items.into_iter().enumerate().collect(), |(i, _)| format!("{i:08}"), q)?;
+    Ok(Page { elementi: p.elementi.into_iter().map(|(_, item)| item).collect(), totale: p.totale, successivo: p.successivo })
+}
+
 fn encode(key: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)
 }

@@ -153,10 +153,13 @@ fn objectives(data: &CycleScores) -> Vec<ObjectiveView> {
     let rows = data.rows();
     let score: HashMap<(&str, &str), &ScoreRow> = rows.iter().map(|r| ((r.livello, r.codice.as_str()), r)).collect();
     let code = |m: &HashMap<&str, &str>, id: Option<&str>| id.and_then(|id| m.get(id)).map(|c| c.to_string());
+    let mut targets: HashMap<&str, Vec<TargetView>> = HashMap::new();
+    for t in &data.targets {
+        targets.entry(t.kpi_id.as_str()).or_default().push(TargetView { anno: t.year, periodo: t.period_end, valore: t.value.clone() });
+    }
     let mut kpis: HashMap<&str, Vec<KpiView>> = HashMap::new();
     for k in &data.kpis {
-        let target =
-            data.targets.iter().filter(|t| t.kpi_id == k.id).map(|t| TargetView { anno: t.year, periodo: t.period_end, valore: t.value.clone() }).collect();
+        let target = targets.remove(k.id.as_str()).unwrap_or_default();
         let scored = score.get(&("kpi", k.code.as_str()));
         kpis.entry(k.objective_id.as_str()).or_default().push(KpiView {
             codice: k.code.clone(),
