@@ -10,7 +10,6 @@ use traguardi_app::pay::payouts::{self, PayContext, WhatIf};
 use traguardi_app::{Actor, AppError, pay::import_absences, pay::import_evaluations, pay::import_fund};
 use traguardi_docs::export::Sheet;
 use traguardi_domain::plan::round::it;
-use traguardi_domain::value::parse_date;
 use traguardi_domain::{Lang, Problem};
 
 use clap::Subcommand;
@@ -39,12 +38,7 @@ pub async fn import_fund(
     certified_by: Option<String>,
     certified_on: Option<&str>,
 ) -> Result<()> {
-    let header = import_fund::FundHeader {
-        kind: traguardi_domain::pay::fund::FundKind::parse(kind).map_err(|k| AppError::Invalid(Problem::column("--fondo", k).into()))?,
-        cap: cap.map(import_fund::parse_amount).transpose()?,
-        certified_by,
-        certified_on: certified_on.map(|d| parse_date(d).map_err(|k| AppError::Invalid(Problem::column("--certificato-il", k).into()))).transpose()?,
-    };
+    let header = import_fund::FundHeader::parse("--", kind, cap, certified_by, certified_on)?;
     let year = year_of(args)?;
     let r = import_fund::import_fund(
         store,

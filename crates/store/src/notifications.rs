@@ -46,3 +46,13 @@ pub async fn of_person(conn: &mut Conn, ente: &EnteId, person_id: &str) -> Resul
         .await?;
     read_all(&rows)
 }
+
+/// The notifications of a cycle, everyone's, by day.
+pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<Notification>, StoreError> {
+    let rows = sqlx::query(select::<Notification>("WHERE ente_id = $1 AND cycle_id = $2 ORDER BY day, person_id, kind"))
+        .bind(&ente.0)
+        .bind(cycle_id.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    read_all(&rows)
+}

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod mail;
+pub mod notifications;
 pub mod scope;
 pub mod todo;
 pub mod users;

@@ -3,7 +3,7 @@
 //! the roles that carry it, so a person who is direttore of one Direzione and PO/EQ in another
 //! has the direttore's powers in the first only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use traguardi_domain::ids::UnitId;
 use traguardi_store::ente::Ente;
@@ -65,4 +65,35 @@ impl UnitScope {
 /// The unit that measures a KPI: its own owner, else its objective's unit.
 pub fn unit_of_kpi<'a>(kpi: &'a plan::Kpi, objectives: &'a [plan::Objective]) -> Option<&'a str> {
     kpi.owner_unit_id.as_deref().or_else(|| objectives.iter().find(|o| o.id == kpi.objective_id).and_then(|o| o.unit_id.as_deref()))
+}
+
+/// Where every KPI of a cycle belongs: its objective and the unit that measures it, looked up
+/// by id, for the lists that ask it of every value (a scan of the objectives for each value
+/// would be quadratic on a large ente).
+pub struct KpiHomes<'a> {
+    objectives: HashMap<&'a str, &'a plan::Objective>,
+    unit_codes: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> KpiHomes<'a> {
+    pub fn new(objectives: &'a [plan::Objective], units: &'a [org::OrgUnit]) -> KpiHomes<'a> {
+        KpiHomes {
+            objectives: objectives.iter().map(|o| (o.id.as_str(), o)).collect(),
+            unit_codes: units.iter().map(|u| (u.id.as_str(), u.code.as_str())).collect(),
+        }
+    }
+
+    pub fn objective(&self, kpi: &plan::Kpi) -> Option<&'a plan::Objective> {
+        self.objectives.get(kpi.objective_id.as_str()).copied()
+    }
+
+    /// The id of the unit that measures the KPI: its own, or its objective's.
+    pub fn unit(&self, kpi: &'a plan::Kpi) -> Option<&'a str> {
+        kpi.owner_unit_id.as_deref().or_else(|| self.objective(kpi).and_then(|o| o.unit_id.as_deref()))
+    }
+
+    /// That unit's code.
+    pub fn unit_code(&self, kpi: &'a plan::Kpi) -> Option<String> {
+        self.unit(kpi).and_then(|u| self.unit_codes.get(u)).map(|c| c.to_string())
+    }
 }

@@ -107,9 +107,10 @@ async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, cycle: &Cycle, toda
         todo.late = late.into_iter().take(LISTED).collect();
         // The values returned, in the actor's units.
         let kpis = plan::kpis(&mut conn, &ente.id, &cycle.id).await?;
-        for ((kpi_id, period), m) in &latest {
+        // Few values are returned at once: those are looked up, not every value.
+        for ((kpi_id, period), _) in latest.iter().filter(|(_, m)| m.status == ValueStatus::Returned) {
             let Some(k) = kpis.iter().find(|k| &k.id == kpi_id) else { continue };
-            if m.status == ValueStatus::Returned && (everywhere || scope.contains(unit_of_kpi(k, &objectives))) {
+            if everywhere || scope.contains(unit_of_kpi(k, &objectives)) {
                 todo.returned.push((k.code.clone(), *period));
             }
         }

@@ -410,7 +410,7 @@ pub async fn correct(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Co
         return Err(AppError::Refused(said!("il ciclo {year} non è chiuso: i suoi dati si correggono direttamente", year)));
     };
     let act_code = match r.act {
-        Some(a) => Some(crate::cycle::import_acts::find(&mut tx, ente, a).await?.code),
+        Some(a) => Some(crate::cycle::acts::find(&mut tx, ente, a).await?.code),
         None => None,
     };
     let c = close::Correction {

@@ -134,13 +134,3 @@ pub async fn import_acts(store: &Store, actor: &Actor, ente: &Ente, bytes: &[u8]
     import::finish(tx, dry_run).await?;
     Ok(counts)
 }
-
-/// The registered act with this code (`GC 838/2020`), or a message saying how to register it.
-pub async fn find(conn: &mut traguardi_store::Conn, ente: &Ente, code: &str) -> Result<Act, AppError> {
-    let wanted = code.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
-    acts::list(conn, &ente.id)
-        .await?
-        .into_iter()
-        .find(|a| a.code.to_uppercase() == wanted)
-        .ok_or_else(|| AppError::Refused(said!("atto «{code}» non registrato: registrarlo con traguardi import atti (codice come «GC 838/2020»)", code)))
-}

@@ -63,7 +63,7 @@ pub async fn revise(store: &Store, actor: &Actor, ente: &Ente, year: i32, r: Req
     if r.effective_on.year() != year {
         return Err(AppError::Refused(said!("la data di efficacia {format} non è nel {year}", format = r.effective_on.format("%d/%m/%Y"), year)));
     }
-    let act = crate::cycle::import_acts::find(&mut tx, ente, r.act).await?;
+    let act = crate::cycle::acts::find(&mut tx, ente, r.act).await?;
     let objectives = plan::objectives(&mut tx, &ente.id, &cycle.id).await?;
     let kpis = plan::kpis(&mut tx, &ente.id, &cycle.id).await?;
     // The objective concerned (of the KPI, when a KPI is named).

@@ -46,7 +46,7 @@ pub async fn transition(store: &Store, actor: &Actor, ente: &Ente, year: i32, m:
     let mut tx = store.begin().await?;
     // The act must be registered: its code is what the audit trail keeps.
     let registered = match act {
-        Some(code) => Some(crate::cycle::import_acts::find(&mut tx, ente, code).await?),
+        Some(code) => Some(crate::cycle::acts::find(&mut tx, ente, code).await?),
         None => None,
     };
     let act = registered.as_ref().map(|a| a.code.as_str());

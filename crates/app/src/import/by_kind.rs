@@ -9,6 +9,7 @@ use traguardi_store::ente::Ente;
 
 use crate::budget::{import_pdc, import_peg};
 use crate::org::{import_org, import_people};
+use crate::pay::import_fund::{self, FundHeader};
 use crate::pay::{import_absences, import_evaluations, import_positions};
 use crate::plan::{import_dimensions, import_dup, import_measurements, import_plan};
 use crate::{Actor, AppError};
@@ -16,8 +17,10 @@ use crate::{Actor, AppError};
 /// The kinds, each with the command it does: the cycle's `struttura` (`import org`), `persone`
 /// (`import people`), `piano` (`import plan`), `misurazioni` (`import measurements`),
 /// `valutazioni`, `assenze`, `posizioni`; the ente's `dimensioni`, `dup`, `pdc`, `peg` (the year
-/// of the path is not read: their years are in the file).
-pub const KINDS: [&str; 11] = ["struttura", "persone", "piano", "misurazioni", "valutazioni", "assenze", "posizioni", "dimensioni", "dup", "pdc", "peg"];
+/// of the path is not read: their years are in the file); and the cycle's `fondo` (`import
+/// fondo`), which alone reads `fund`: which fund, its cap and its certification.
+pub const KINDS: [&str; 12] =
+    ["struttura", "persone", "piano", "misurazioni", "valutazioni", "assenze", "posizioni", "fondo", "dimensioni", "dup", "pdc", "peg"];
 
 /// Imports `bytes` (CSV or XLSX) as `kind`; with `dry_run` every check runs and nothing is
 /// written. The answer is the import's report; a file with problems is `AppError::Invalid`,
@@ -31,6 +34,7 @@ pub async fn import(
     kind: &str,
     bytes: &[u8],
     opts: ReadOptions,
+    fund: FundHeader,
     dry_run: bool,
 ) -> Result<Value, AppError> {
     let code = Some(ente.code.as_str());
@@ -42,6 +46,7 @@ pub async fn import(
         "valutazioni" => json(import_evaluations::import_evaluations(store, actor, code, year, bytes, opts, dry_run).await?),
         "assenze" => json(import_absences::import_absences(store, actor, code, year, bytes, opts, dry_run).await?),
         "posizioni" => json(serde_json::json!({ "changed": import_positions::import_positions(store, actor, code, year, (bytes, opts), dry_run).await? })),
+        "fondo" => json(import_fund::import_fund(store, actor, code, year, (bytes, opts), fund, dry_run).await?),
         "dimensioni" => json(import_dimensions::import_dimensions(store, actor, ente, bytes, opts, dry_run).await?),
         "dup" => json(import_dup::import_dup(store, actor, ente, bytes, opts, dry_run).await?),
         "pdc" => json(import_pdc::import_pdc(store, actor, ente, bytes, opts, dry_run).await?),

@@ -63,12 +63,12 @@ pub async fn of_cycle(store: &Store, actor: &Actor, ente_code: Option<&str>, yea
     let mut conn = store.acquire().await?;
     let ente = enti::resolve(&mut conn, ente_code).await?;
     let cycle = cycles::get(&mut conn, &ente, year).await?;
-    let scope = UnitScope::of(&mut conn, actor, &ente, &cycle.id, Right::Evaluate).await?;
-    let everywhere = actor.may(Right::Evaluate);
+    // Those who evaluate everyone need no scope of units.
+    let scope = if actor.may(Right::Evaluate) { None } else { Some(UnitScope::of(&mut conn, actor, &ente, &cycle.id, Right::Evaluate).await?) };
     let units: HashMap<UnitId, String> = org::of_cycle(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|u| (u.id, u.code)).collect();
     let mut posts: HashMap<PersonId, Vec<Post>> = HashMap::new();
     for a in people::assignments_of_cycle(&mut conn, &ente.id, &cycle.id).await? {
-        if !everywhere && !scope.contains(Some(&a.unit_id)) {
+        if scope.as_ref().is_some_and(|s| !s.contains(Some(&a.unit_id))) {
             continue;
         }
         posts.entry(a.person_id.clone()).or_default().push(Post {

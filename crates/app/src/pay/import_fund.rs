@@ -21,13 +21,20 @@ use crate::{Actor, AppError, cycle::cycles, import, org::enti, pay::payouts};
 pub const REQUIRED: [&str; 4] = ["voce", "descrizione", "natura", "importo"];
 pub const OPTIONAL: [&str; 2] = ["uso", "fuori_limite"];
 
+/// What `import fondo` did; its amounts in cents.
 #[derive(Debug, Clone, Serialize)]
 pub struct FundReport {
+    /// Written as its code (`dipendenti`, `dirigenti`, `eq`), as it is given.
+    #[serde(serialize_with = "kind_code")]
     pub kind: FundKind,
     pub year: i32,
     pub items: usize,
     pub totals: FundTotals,
     pub unchanged: bool,
+}
+
+fn kind_code<S: serde::Serializer>(k: &FundKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.code())
 }
 
 /// Which fund, its cap and the auditors' certification.
@@ -139,10 +146,26 @@ pub async fn import_fund(
     Ok(FundReport { kind, year, items: fund.items.len(), totals, unchanged })
 }
 
-/// A whole-euro or cents amount typed on the command line (`125000`, `125.000,50`).
-pub fn parse_amount(s: &str) -> Result<Cents, AppError> {
+impl FundHeader {
+    /// The header as typed: the fund's kind (`dipendenti`, `dirigenti`, `eq`), the cap in euro
+    /// (`125000`, `125.000,50`) and the certification's day (AAAA-MM-GG or GG/MM/AAAA). A
+    /// wrong one is named as where it was typed: `--certificato-il` on the command line (prefix
+    /// `--`), `certificato_il` in the API (no prefix).
+    pub fn parse(prefix: &str, kind: &str, cap: Option<&str>, certified_by: Option<String>, certified_on: Option<&str>) -> Result<FundHeader, AppError> {
+        let named = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix}{}", name.replace('_', "-")) };
+        let wrong = |name: &str, k: ProblemKind| AppError::Invalid(Problem::column(&named(name), k).into());
+        Ok(FundHeader {
+            kind: FundKind::parse(kind).map_err(|k| wrong("fondo", k))?,
+            cap: cap.map(|c| parse_amount(c).map_err(|k| wrong("limite", k))).transpose()?,
+            certified_by,
+            certified_on: certified_on.map(|d| traguardi_domain::value::parse_date(d).map_err(|k| wrong("certificato_il", k))).transpose()?,
+        })
+    }
+}
+
+/// A whole-euro or cents amount, not negative.
+fn parse_amount(s: &str) -> Result<Cents, ProblemKind> {
     let style = if s.contains(',') { traguardi_domain::value::NumberStyle::It } else { traguardi_domain::value::NumberStyle::En };
-    parse_euro(s, style).map_err(|k| AppError::Invalid(Problem::column("--limite", k).into())).and_then(|c| {
-        if c.is_negative() { Err(AppError::Invalid(Problem::column("--limite", ProblemKind::BadNumber { value: s.into() }).into())) } else { Ok(c) }
-    })
+    let c = parse_euro(s, style)?;
+    if c.is_negative() { Err(ProblemKind::BadNumber { value: s.into() }) } else { Ok(c) }
 }

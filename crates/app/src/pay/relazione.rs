@@ -71,7 +71,7 @@ pub async fn relazione_step(store: &Store, actor: &Actor, ente_code: Option<&str
     match to {
         RelazioneState::Approvata => {
             let code = act.ok_or_else(|| AppError::Refused(said!("l'approvazione della Relazione richiede l'atto della Giunta (--atto «GC n/anno»)")))?;
-            let registered = crate::cycle::import_acts::find(&mut tx, &ente, code).await?;
+            let registered = crate::cycle::acts::find(&mut tx, &ente, code).await?;
             let facts =
                 act::ActFacts { code: &registered.code, organ: &registered.organ, adopted_on: registered.adopted_on, executive_on: registered.executive_on };
             if let Some(why) = act::unfit(act::Purpose::ApproveRelazione, facts, year, on) {

@@ -17,7 +17,7 @@ use traguardi_store::{Store, Tx, new_id};
 
 use crate::accounts::access::{Reach, Right};
 use crate::accounts::audit::{self, Change};
-use crate::accounts::scope::{UnitScope, unit_of_kpi};
+use crate::accounts::scope::{KpiHomes, UnitScope, unit_of_kpi};
 use crate::plan::import_measurements::CAUSES;
 use crate::{Actor, AppError, cycle::cycles};
 
@@ -367,19 +367,21 @@ pub async fn waiting(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> Re
     let objectives = plan::objectives(&mut conn, &ente.id, &cycle.id).await?;
     let units = traguardi_store::org::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
     // A Direttore's inbox: his Direzione's values entered by others.
+    let homes = KpiHomes::new(&objectives, &units);
+    let by_id: std::collections::HashMap<&str, &plan::Kpi> = kpis.iter().map(|k| (k.id.as_str(), k)).collect();
     let scope = if direttore { Some(UnitScope::of(&mut conn, actor, ente, &cycle.id, Right::ApproveValues).await?) } else { None };
     let mut out: Vec<Waiting> = latest_versions(plan::measurements(&mut conn, &ente.id, &cycle.id).await?)
         .into_values()
         .filter(|m| m.status == ValueStatus::Submitted)
         .filter_map(|m| {
-            let k = kpis.iter().find(|k| k.id == m.kpi_id)?;
+            let k = *by_id.get(m.kpi_id.as_str())?;
             if let Some(scope) = &scope
-                && (m.entered_by == actor.name || !scope.contains(unit_of_kpi(k, &objectives)))
+                && (m.entered_by == actor.name || !scope.contains(homes.unit(k)))
             {
                 return None;
             }
-            let objective = objectives.iter().find(|o| o.id == k.objective_id).map(|o| o.code.clone()).unwrap_or_default();
-            let unit = unit_of_kpi(k, &objectives).and_then(|u| units.iter().find(|x| x.id == *u)).map(|u| u.code.clone());
+            let objective = homes.objective(k).map(|o| o.code.clone()).unwrap_or_default();
+            let unit = homes.unit_code(k);
             Some(Waiting {
                 kpi: k.code.clone(),
                 kpi_name: k.name.clone(),

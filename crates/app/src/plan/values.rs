@@ -10,7 +10,7 @@ use traguardi_store::ente::Ente;
 use traguardi_store::{Store, org, plan};
 
 use crate::accounts::access::{Reach, Right};
-use crate::accounts::scope::{UnitScope, unit_of_kpi};
+use crate::accounts::scope::{KpiHomes, UnitScope};
 use crate::views::Value;
 use crate::{Actor, AppError, cycle::cycles};
 
@@ -53,16 +53,16 @@ pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> R
         files.entry(e.measurement_id).or_default().push(a);
     }
     let by_id: HashMap<&str, &plan::Kpi> = kpis.iter().map(|k| (k.id.as_str(), k)).collect();
+    let homes = KpiHomes::new(&objectives, &units);
     let mut out: Vec<ValueVersion> = plan::measurements(&mut conn, &ente.id, &cycle.id)
         .await?
         .into_iter()
         .filter_map(|m| {
             let k = by_id.get(m.kpi_id.as_str())?;
-            let unit = unit_of_kpi(k, &objectives);
-            if scope.as_ref().is_some_and(|s| !s.contains(unit)) {
+            if scope.as_ref().is_some_and(|s| !s.contains(homes.unit(k))) {
                 return None;
             }
-            let unit = unit.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.code.clone());
+            let unit = homes.unit_code(k);
             Some(ValueVersion { value: Value::of(&m, &k.code), unit, evidence: files.remove(&m.id).unwrap_or_default() })
         })
         .collect();

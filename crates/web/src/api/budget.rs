@@ -93,7 +93,7 @@ impl Side {
 
 /// The PEG lines of a year (public), a page at a time.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/bilancio/{year}/righe", tag = "bilancio", params(YearPath, LineFilter, PageQuery),
-    responses((status = 200, description = "a page of budget lines", body = Page<LineView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of budget lines", body = Page<LineView>, example = json!(crate::api::examples::of("righe"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_lines(
     State(s): State<AppState>,
     Caller(_): Caller,

@@ -1,24 +1,20 @@
-//! The cycle's steps for scripts (SPEC §5), the same use cases as the command line: acts, the
+//! The cycle's steps for scripts (SPEC §5), the same use cases as the command line: the
 //! objectives' workflow, values and their approval, rimodulazioni, the Relazione's path, the
 //! NIV's sample, reminders, the close and its verification, corrections, the audit trail.
 //! Every step that changes data needs a token and is recorded in the audit trail as its account.
 //! Field names follow the command line's flags (`docs/api.md`).
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use traguardi_app::cycle::workflow::{self, Move, Moved};
-use traguardi_app::plan::import_plan::Counts;
 use traguardi_app::plan::measurements::{self, At, Decision, Entry};
 use traguardi_app::plan::monitoring::{self, Reminder, Sent};
 use traguardi_app::views;
-use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::import_acts, cycle::niv, cycle::revisions, org::enti};
-use traguardi_docs::table::ReadOptions;
+use traguardi_app::{AppError, accounts::audit, cycle::close, cycle::niv, cycle::revisions, org::enti};
 use traguardi_domain::plan::workflow::{STATES, State as Stage};
 use traguardi_domain::said;
 use traguardi_domain::{Problem, ProblemKind};
@@ -27,12 +23,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, Body, CyclePath, EntePath, Errors, Signed};
+use super::{ApiError, Body, CyclePath, Errors, Signed};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(import_acts))
         .routes(routes!(move_objectives))
         .routes(routes!(enter_value))
         .routes(routes!(decide_value))
@@ -54,31 +49,6 @@ fn invalid(field: &str, kind: ProblemKind) -> AppError {
 
 fn date(field: &str, text: &str) -> Result<NaiveDate, AppError> {
     traguardi_domain::value::parse_date(text).map_err(|k| invalid(field, k))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct DryRun {
-    /// Only check the file, write nothing.
-    #[serde(default)]
-    prova: bool,
-}
-
-/// Registers acts from a CSV body (the columns of `traguardi import atti`); `?prova=true` checks
-/// without writing.
-#[utoipa::path(post, path = "/api/v1/enti/{code}/atti", tag = "ciclo", params(EntePath, DryRun), request_body(content = String, content_type = "text/csv", description = "the columns of traguardi import atti (docs/formats.md)"), security(("token" = [])),
-    responses((status = 200, description = "done", body = Object), Errors))]
-async fn import_acts(
-    State(s): State<AppState>,
-    Signed(actor): Signed,
-    Path(EntePath { code }): Path<EntePath>,
-    Query(q): Query<DryRun>,
-    body: Result<Bytes, BytesRejection>,
-) -> Answer<Counts> {
-    let body =
-        body.map_err(|r| ApiError::Plain(r.status(), crate::i18n::t("Richiesta non valida"), crate::i18n::t1("corpo non leggibile: {}", r.body_text())))?;
-    let ente = enti::find(&s.store, Some(&code)).await?;
-    Ok(Json(import_acts::import_acts(&s.store, &actor, &ente, &body, ReadOptions::default(), q.prova).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

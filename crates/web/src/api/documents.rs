@@ -56,11 +56,11 @@ struct Format {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/documenti/{tipo}", tag = "documenti", params(DocumentPath, Format),
     responses((status = 200, description = "the document, as an attachment",
         content(
-            (Vec<u8> = "application/pdf"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (super::FileBytes = "application/pdf"),
+            (super::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             (String = "text/csv"),
             (Object = "application/json"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (super::FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         )), Errors))]
 async fn document(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<DocumentPath>, Query(f): Query<Format>) -> Result<Response, ApiError> {
     let asked = crate::documents::Asked { formato: f.formato, periodo: f.periodo, matricola: f.matricola };

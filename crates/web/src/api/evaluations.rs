@@ -72,7 +72,7 @@ struct EvaluationFilter {
 
 /// The evaluations of the people the caller evaluates, by matricola.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/valutazioni", tag = "valutazioni", params(CyclePath, EvaluationFilter, PageQuery), security(("token" = [])),
-    responses((status = 200, description = "a page of evaluations", body = Page<EvaluationDoc>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of evaluations", body = Page<EvaluationDoc>, example = json!(crate::api::examples::of("valutazioni"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_evaluations(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -104,6 +104,7 @@ struct PersonPath {
 /// The evaluator's form: the behaviours' scores and the interviews.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"comportamenti": {"C1": "4", "C2": "5", "C3": "4", "C4": "4", "C5": "3"}, "colloquio_iniziale": "2020-02-14", "colloquio_intermedio": "2020-07-16", "colloquio_finale": "2021-02-18", "nota": "obiettivi raggiunti"}))]
 struct EvaluationRequest {
     /// Each behaviour's score on the cycle's scale, by its code (`.` or `,` decimals).
     #[serde(default)]

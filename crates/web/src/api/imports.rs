@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use traguardi_app::import::by_kind;
 use traguardi_app::import::wizard::MAX_BYTES;
 use traguardi_app::org::enti;
+use traguardi_app::pay::import_fund::FundHeader;
 use traguardi_docs::ReadOptions;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -33,8 +34,8 @@ struct ImportPath {
     /// The cycle's year (not read for `dimensioni`, `dup`, `pdc`, `peg`, whose years are in the file).
     year: i32,
     /// What the file holds (docs/formats.md): `struttura`, `persone`, `piano`, `misurazioni`,
-    /// `valutazioni`, `assenze`, `posizioni`, `dimensioni`, `dup`, `pdc`, `peg`.
-    #[param(pattern = "^(struttura|persone|piano|misurazioni|valutazioni|assenze|posizioni|dimensioni|dup|pdc|peg)$", example = "piano")]
+    /// `valutazioni`, `assenze`, `posizioni`, `fondo`, `dimensioni`, `dup`, `pdc`, `peg`.
+    #[param(pattern = "^(struttura|persone|piano|misurazioni|valutazioni|assenze|posizioni|fondo|dimensioni|dup|pdc|peg)$", example = "piano")]
     tipo: String,
 }
 
@@ -49,9 +50,20 @@ struct Trial {
     /// `it` (1.234,5) or `en` (1,234.5): how the file writes its numbers, when it cannot be told.
     #[param(pattern = "^(it|en)$")]
     decimali: Option<String>,
+    /// For `fondo`: which fund, `dipendenti` (when not given), `dirigenti` or `eq`.
+    #[param(pattern = "^(dipendenti|dirigenti|eq)$")]
+    fondo: Option<String>,
+    /// For `fondo`: the cap of art. 23 c.2 D.Lgs 75/2017, in euro (`1250000`, `1.250.000,50`).
+    #[param(pattern = "^[0-9.,]+$", example = "1250000")]
+    limite: Option<String>,
+    /// For `fondo`: who certified the fund (the organo di revisione, with the minutes).
+    certificato_da: Option<String>,
+    /// For `fondo`: the day it was certified (AAAA-MM-GG or GG/MM/AAAA); only with `certificato_da`.
+    certificato_il: Option<String>,
 }
 
-fn yes<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+/// `prova`'s words for yes and no; any other is a 400.
+pub(super) fn yes<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let text = String::deserialize(d)?;
     match text.as_str() {
         "1" | "true" | "si" => Ok(true),
@@ -76,9 +88,10 @@ struct Imported {
 /// the audit of `traguardi import`; `?prova=1` checks only. Needs an administrator's or a
 /// planner's token.
 #[utoipa::path(post, path = "/api/v1/enti/{code}/cicli/{year}/importazioni/{tipo}", tag = "importazioni", params(ImportPath, Trial),
-    request_body(content = String, content_type = "text/csv", description = "the file, CSV (or XLSX, sent as application/octet-stream) with the columns of docs/formats.md"),
+    request_body(description = "the file, CSV or XLSX, with the columns of docs/formats.md", content((String = "text/csv"), (super::FileBytes = "application/octet-stream"))),
     security(("token" = [])),
-    responses((status = 200, description = "imported, or checked with `prova`", body = Imported), Errors))]
+    responses((status = 200, description = "imported, or checked with `prova`", body = Imported, example = json!(crate::api::examples::of("importazione"))), Errors,
+        (status = 422, description = "refused: the file's problems, each on its row and column", content_type = "application/problem+json", body = super::ProblemJson, example = json!(crate::api::examples::of("importazione_problemi")))))]
 async fn import(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -94,7 +107,11 @@ async fn import(
         Some(other) => return Err(ApiError::Plain(axum::http::StatusCode::BAD_REQUEST, t("Richiesta non valida"), t1("decimali: «{}» non è it o en", other))),
     };
     let ente = enti::find(&s.store, Some(&p.code)).await?;
+    if q.certificato_il.is_some() && q.certificato_da.is_none() {
+        return Err(ApiError::Plain(axum::http::StatusCode::BAD_REQUEST, t("Richiesta non valida"), t("certificato_il: va dato con certificato_da").into()));
+    }
+    let fund = FundHeader::parse("", q.fondo.as_deref().unwrap_or("dipendenti"), q.limite.as_deref(), q.certificato_da, q.certificato_il.as_deref())?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, decimals, columns: None };
-    let resoconto = by_kind::import(&s.store, &actor, &ente, p.year, &p.tipo, &body, opts, q.prova).await?;
+    let resoconto = by_kind::import(&s.store, &actor, &ente, p.year, &p.tipo, &body, opts, fund, q.prova).await?;
     Ok(Json(Imported { tipo: p.tipo, prova: q.prova, resoconto }))
 }

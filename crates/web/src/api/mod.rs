@@ -6,10 +6,12 @@
 
 use crate::i18n::{t, t1};
 use traguardi_domain::said;
+mod acts;
 mod budget;
 mod cycle;
 mod documents;
 mod evaluations;
+mod examples;
 mod imports;
 mod org;
 mod page;
@@ -66,6 +68,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(scores_of_cycle))
         .routes(routes!(explanation))
         .merge(org::routes())
+        .merge(acts::routes())
         .merge(plan::routes())
         .merge(cycle::routes())
         .merge(documents::routes())
@@ -188,6 +191,12 @@ pub enum Errors {
     #[response(status = 500, content_type = "application/problem+json")]
     Internal(ProblemJson),
 }
+
+/// A file's bytes (an XLSX, a PDF, an upload), as OpenAPI names binary content.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileBytes(Vec<u8>);
 
 /// An error of the API, as problem+json.
 pub enum ApiError {
@@ -331,7 +340,7 @@ struct Scores {
 
 /// Every score of a cycle: KPIs, objectives, units, the ente.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/punteggi", tag = "punteggi", params(CyclePath),
-    responses((status = 200, description = "every score of the cycle", body = Scores), Errors))]
+    responses((status = 200, description = "every score of the cycle", body = Scores, example = json!(crate::api::examples::of("punteggi"))), Errors))]
 async fn scores_of_cycle(State(s): State<AppState>, Caller(actor): Caller, Path(p): Path<CyclePath>) -> Result<Json<Scores>, ApiError> {
     let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
     Ok(Json(Scores { ente: data.ente.code.to_string(), anno: p.year, punteggi: data.rows() }))

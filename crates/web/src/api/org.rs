@@ -36,7 +36,7 @@ struct EnteView {
 
 /// The enti of the installation, by code.
 #[utoipa::path(get, path = "/api/v1/enti", tag = "enti", params(PageQuery),
-    responses((status = 200, description = "a page of enti", body = Page<EnteView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of enti", body = Page<EnteView>, example = json!(crate::api::examples::of("enti"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_enti(State(s): State<AppState>, Caller(_): Caller, headers: HeaderMap, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
     let list: Vec<EnteView> = enti::list(&s.store)
         .await?
@@ -121,7 +121,7 @@ struct UnitFilter {
 
 /// The org tree of a cycle, depth first (public); a page at a time, by position in the tree.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/strutture", tag = "enti", params(CyclePath, UnitFilter, PageQuery),
-    responses((status = 200, description = "a page of units", body = Page<UnitView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of units", body = Page<UnitView>, example = json!(crate::api::examples::of("strutture"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_units(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -201,7 +201,7 @@ struct PersonFilter {
 /// The people with a post in the cycle, by matricola: the whole ente for administrators and
 /// planners, their own units (and those below) for direttori, dirigenti and PO/EQ.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/persone", tag = "enti", params(CyclePath, PersonFilter, PageQuery), security(("token" = [])),
-    responses((status = 200, description = "a page of people", body = Page<PersonDoc>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of people", body = Page<PersonDoc>, example = json!(crate::api::examples::of("persone"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_people(
     State(s): State<AppState>,
     Signed(actor): Signed,

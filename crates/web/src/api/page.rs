@@ -81,14 +81,14 @@ fn bad(detail: String) -> ApiError {
 }
 
 /// The `ETag` of an answer's bytes: the first half of their SHA-256.
-pub fn etag_of(body: &[u8]) -> HeaderValue {
+fn etag_of(body: &[u8]) -> HeaderValue {
     let digest = Sha256::digest(body);
     let tag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
     HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""))
 }
 
 /// Whether the request's `If-None-Match` names `tag` (or `*`).
-pub fn seen(headers: &HeaderMap, tag: &HeaderValue) -> bool {
+fn seen(headers: &HeaderMap, tag: &HeaderValue) -> bool {
     let tag = tag.to_str().unwrap_or_default();
     headers
         .get_all(header::IF_NONE_MATCH)
@@ -103,14 +103,24 @@ pub fn seen(headers: &HeaderMap, tag: &HeaderValue) -> bool {
 /// the request's `If-None-Match` already names it. Clients must check again each time
 /// (`Cache-Control: no-cache`): the data change whenever someone writes.
 pub fn cached<T: Serialize>(headers: &HeaderMap, answer: &T) -> Response {
-    let body = match serde_json::to_vec(answer) {
-        Ok(b) => b,
-        Err(e) => return ApiError::Plain(StatusCode::INTERNAL_SERVER_ERROR, t("Errore interno"), e.to_string()).into_response(),
-    };
-    let etag = etag_of(&body);
-    let cache = (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    if seen(headers, &etag) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), cache]).into_response();
+    match serde_json::to_vec(answer) {
+        Ok(body) => cached_bytes(headers, body, &[(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))]),
+        Err(e) => ApiError::Plain(StatusCode::INTERNAL_SERVER_ERROR, t("Errore interno"), e.to_string()).into_response(),
     }
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json")), (header::ETAG, etag), cache], body).into_response()
+}
+
+/// Any answer's bytes with their `ETag` and `Cache-Control`, and `more` headers (its type, a
+/// file name), or `304` with no body as [`cached`].
+pub fn cached_bytes(headers: &HeaderMap, body: Vec<u8>, more: &[(header::HeaderName, HeaderValue)]) -> Response {
+    let etag = etag_of(&body);
+    let cache = HeaderValue::from_static("private, no-cache");
+    let mut res = if seen(headers, &etag) { StatusCode::NOT_MODIFIED.into_response() } else { body.into_response() };
+    if res.status() == StatusCode::OK {
+        for (name, value) in more {
+            res.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res.headers_mut().insert(header::ETAG, etag);
+    res.headers_mut().insert(header::CACHE_CONTROL, cache);
+    res
 }

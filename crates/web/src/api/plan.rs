@@ -121,7 +121,7 @@ struct ObjectiveFilter {
 
 /// The objectives of a cycle with their KPIs, targets and scores (public), by code.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/obiettivi", tag = "piano", params(CyclePath, ObjectiveFilter, PageQuery),
-    responses((status = 200, description = "a page of objectives", body = Page<ObjectiveView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of objectives", body = Page<ObjectiveView>, example = json!(crate::api::examples::of("obiettivi"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_objectives(
     State(s): State<AppState>,
     Caller(actor): Caller,
@@ -256,7 +256,7 @@ struct ValueFilter {
 /// version: the whole ente for planners, the NIV, the segretario and the ragioneria, their own
 /// units for direttori, dirigenti and PO/EQ.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/valori", tag = "piano", params(CyclePath, ValueFilter, PageQuery), security(("token" = [])),
-    responses((status = 200, description = "a page of values", body = Page<ValueDoc>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "a page of values", body = Page<ValueDoc>, example = json!(crate::api::examples::of("valori"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_values(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -296,7 +296,7 @@ struct IndexView {
 /// The organisational indices of a cycle under its premi rules (public): ROE first, then the
 /// ROD of each Direzione and the ROS of each unit, by code.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/indici", tag = "piano", params(CyclePath),
-    responses((status = 200, description = "the indices", body = Vec<IndexView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "the indices", body = Vec<IndexView>, example = json!(crate::api::examples::of("indici"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_indices(State(s): State<AppState>, Caller(actor): Caller, headers: HeaderMap, Path(p): Path<CyclePath>) -> Result<Response, ApiError> {
     let idx = traguardi_app::pay::payouts::indices(&s.store, &actor, Some(&p.code), p.year).await?;
     let mut rod: Vec<_> = idx.rod.values().collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use traguardi_app::pay::outputs;
 use traguardi_app::pay::payouts::{self, ScenarioSummary, WhatIf};
@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::page::cached;
+use super::page::{cached, cached_bytes};
 use super::{ApiError, Body, CyclePath, Errors, Signed};
 use crate::AppState;
 use crate::i18n::{t, t1};
@@ -70,7 +70,7 @@ impl ScenarioView {
 
 /// The scenarios of the cycle, by name.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/premi/scenari", tag = "premi", params(CyclePath), security(("token" = [])),
-    responses((status = 200, description = "the scenarios", body = Vec<ScenarioView>), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "the scenarios", body = Vec<ScenarioView>, example = json!(crate::api::examples::of("scenari"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn list_scenarios(State(s): State<AppState>, Signed(actor): Signed, headers: HeaderMap, Path(p): Path<CyclePath>) -> Result<Response, ApiError> {
     let mut list: Vec<ScenarioView> = payouts::scenarios(&s.store, &actor, Some(&p.code), p.year).await?.iter().map(|(s, _)| ScenarioView::of(s)).collect();
     list.sort_by(|a, b| a.nome.cmp(&b.nome));
@@ -80,6 +80,7 @@ async fn list_scenarios(State(s): State<AppState>, Signed(actor): Signed, header
 /// What a scenario changes: other rules, or some people's scores.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"nome": "revisione-M0001", "punteggi": {"M0001": "95,5"}}))]
 struct ScenarioRequest {
     /// Letters, digits, - and _, at most 40.
     #[schema(pattern = "^[A-Za-z0-9_-]{1,40}$", example = "base")]
@@ -132,7 +133,7 @@ struct ScenarioDetail {
 
 /// A scenario with its whole allocation.
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/premi/scenari/{nome}", tag = "premi", params(ScenarioPath), security(("token" = [])),
-    responses((status = 200, description = "the scenario and its allocation", body = ScenarioDetail), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+    responses((status = 200, description = "the scenario and its allocation", body = ScenarioDetail, example = json!(crate::api::examples::of("scenario"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn one_scenario(State(s): State<AppState>, Signed(actor): Signed, headers: HeaderMap, Path(p): Path<ScenarioPath>) -> Result<Response, ApiError> {
     let (summary, allocation) = payouts::scenario(&s.store, &actor, Some(&p.code), p.year, &p.nome).await?;
     let ripartizione = serde_json::to_value(&allocation).unwrap_or_default();
@@ -206,8 +207,8 @@ struct PayrollQuery {
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/premi/cedolino", tag = "premi", params(CyclePath, PayrollQuery), security(("token" = [])),
     responses((status = 200, description = "the payroll file", content(
         (String = "text/csv"),
-        (Vec<PayrollRow> = "application/json"),
-        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
+        (Vec<PayrollRow> = "application/json", example = json!(crate::api::examples::of("cedolino"))),
+        (super::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn payroll(
     State(s): State<AppState>,
     Signed(actor): Signed,
@@ -237,11 +238,7 @@ async fn payroll(
         }
         other => return Err(ApiError::Plain(StatusCode::BAD_REQUEST, t("Richiesta non valida"), t1("formato «{}»: csv, json o xlsx", other))),
     };
-    let tag = super::page::etag_of(&bytes);
-    if super::page::seen(&headers, &tag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
-    }
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"cedolino-{}-{year}.{}\"", p.code, q.formato.as_deref().unwrap_or("csv")))
         .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(kind)), (header::CONTENT_DISPOSITION, disposition), (header::ETAG, tag)], bytes).into_response())
+    Ok(cached_bytes(&headers, bytes, &[(header::CONTENT_TYPE, HeaderValue::from_static(kind)), (header::CONTENT_DISPOSITION, disposition)]))
 }

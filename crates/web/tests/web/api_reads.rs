@@ -19,6 +19,8 @@ const CYCLE: &str = "/api/v1/enti/015146/cicli/2020";
 struct Answer {
     status: StatusCode,
     etag: Option<String>,
+    /// The `Cache-Control` header.
+    cache: Option<String>,
     body: Value,
 }
 
@@ -33,8 +35,9 @@ async fn read(state: &AppState, uri: &str, token: Option<&str>, etag: Option<&st
     let res = router(state.clone()).oneshot(r.body(Body::empty()).expect("request")).await.expect("response");
     let status = res.status();
     let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(String::from);
+    let cache = res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(String::from);
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    Answer { status, etag, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    Answer { status, etag, cache, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
 }
 
 /// A read that must succeed.
@@ -204,6 +207,37 @@ async fn reads(store: Store) {
     assert_eq!(read(&state, &format!("{CYCLE}/valori"), None, None).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(read(&state, &format!("{CYCLE}/valori"), Some(&dipendente), None).await.status, StatusCode::FORBIDDEN);
 
+    // The notifications of 2021 after the reminders of 1 March 2022: everyone's for the planner,
+    // by day and matricola; the direttore's own; none for a dipendente who has none.
+    traguardi_app::plan::monitoring::send_reminders(&store, &console, Some("015146"), 2021, chrono::NaiveDate::from_ymd_opt(2022, 3, 1).expect("day"), None)
+        .await
+        .expect("reminders");
+    let written = count(&store, "SELECT COUNT(*) FROM notification").await;
+    let notices = all_pages(&state, "/api/v1/enti/015146/cicli/2021/notifiche", Some(&planner), 5).await;
+    assert!(written > 0 && notices.len() == written, "{} of {written}", notices.len());
+    assert!(notices.iter().all(|n| n["giorno"] == "2022-03-01" && n["tipo"] == "sollecito" && n["inviata_per_email"] == false));
+    let castano = ok(&state, "/api/v1/enti/015146/cicli/2021/notifiche", Some(&direttore)).await;
+    assert_eq!(codes(castano["elementi"].as_array().expect("notices"), "matricola"), ["D022"]);
+    assert!(castano["elementi"][0]["testo"].as_str().expect("text").contains("valori del 2021 da inserire per SIAD"), "{castano}");
+    let filtered = ok(&state, "/api/v1/enti/015146/cicli/2021/notifiche?matricola=D022", Some(&planner)).await;
+    assert_eq!(filtered["elementi"], castano["elementi"]);
+    assert_eq!(ok(&state, "/api/v1/enti/015146/cicli/2021/notifiche", Some(&dipendente)).await["totale"], 0);
+    assert_eq!(read(&state, "/api/v1/enti/015146/cicli/2021/notifiche", None, None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(read(&state, "/api/v1/enti/001272/cicli/2021/notifiche", Some(&direttore), None).await.status, StatusCode::FORBIDDEN);
+
+    // The acts, public, by the day adopted; the Giunta's of 2020 include the one approving the plan.
+    let acts = all_pages(&state, &format!("{ENTE}/atti"), None, 2).await;
+    assert_eq!(acts.len(), count(&store, "SELECT COUNT(*) FROM act").await);
+    let days: Vec<&str> = acts.iter().map(|a| a["data"].as_str().expect("day")).collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+    let giunta = ok(&state, &format!("{ENTE}/atti?organo=giunta&anno=2020"), None).await;
+    let gc = giunta["elementi"].as_array().expect("acts").iter().find(|a| a["codice"] == "GC 838/2020").expect("GC 838/2020").clone();
+    assert_eq!(
+        (gc["data"].as_str(), gc["immediatamente_eseguibile"].as_bool(), gc["esecutivo_dal"].as_str()),
+        (Some("2020-07-24"), Some(true), Some("2020-07-24"))
+    );
+    assert!(giunta["elementi"].as_array().expect("acts").iter().all(|a| a["organo"] == "giunta" && a["data"].as_str().is_some_and(|d| d.starts_with("2020"))));
+
     // A cursor that was not given, a page too large: 400 problems.
     for bad in ["limite=0", "limite=5000", "cursore=***", "cursore="] {
         let a = read(&state, &format!("{CYCLE}/strutture?{bad}"), None, None).await;
@@ -230,7 +264,7 @@ async fn upload(state: &AppState, uri: &str, token: Option<&str>, csv: &'static 
     let res = router(state.clone()).oneshot(r.body(Body::from(csv)).expect("request")).await.expect("response");
     let status = res.status();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    Answer { status, etag: None, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    Answer { status, etag: None, cache: None, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
 }
 
 async fn imports(store: Store) {
@@ -265,6 +299,20 @@ async fn imports(store: Store) {
     let first = &bad.body["problemi"][0];
     assert_eq!((&first["riga"], &first["colonna"]), (&Value::from(2), &Value::from("kpi")), "{}", bad.body);
     assert_eq!(first["problema"], "«NONESISTE» is not valid: expected the code of a KPI of cycle 2022");
+
+    // The managers' fund with its cap and certification (the demo's file): its totals; a cap that
+    // the resources exceed is refused; a cap that is not an amount is named as the query's.
+    let fund = include_str!("../../../app/demo/milano/fondo-dirigenti-2020.csv");
+    let funds = "/api/v1/enti/015146/cicli/2020/importazioni/fondo?fondo=dirigenti&certificato_da=Collegio%20dei%20Revisori&certificato_il=30/11/2020";
+    let done = upload(&state, &format!("{funds}&limite=2500000"), Some(&planner), fund, false).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!((&done.body["resoconto"]["kind"], &done.body["resoconto"]["items"]), (&Value::from("dirigenti"), &Value::from(4)), "{}", done.body);
+    let over = upload(&state, &format!("{funds}&limite=1000"), Some(&planner), fund, false).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", over.body);
+    let wrong = upload(&state, &format!("{funds}&limite=molto"), Some(&planner), fund, false).await;
+    assert_eq!((wrong.status, &wrong.body["problemi"][0]["colonna"]), (StatusCode::UNPROCESSABLE_ENTITY, &Value::from("limite")), "{}", wrong.body);
+    let undated = "/api/v1/enti/015146/cicli/2020/importazioni/fondo?fondo=dirigenti&certificato_il=2020-11-30";
+    assert_eq!(upload(&state, undated, Some(&planner), fund, false).await.status, StatusCode::BAD_REQUEST);
 
     // Without a token, with a role that does not import, of an unknown kind.
     assert_eq!(upload(&state, uri, None, org, false).await.status, StatusCode::UNAUTHORIZED);
@@ -340,11 +388,12 @@ async fn premi(store: Store) {
         .expect("response");
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[header::CONTENT_TYPE].to_str().expect("type").starts_with("text/csv"));
+    assert_eq!(res.headers()[header::CONTENT_DISPOSITION], "attachment; filename=\"cedolino-015146-2020.csv\"");
     let etag = res.headers()[header::ETAG].to_str().expect("etag").to_string();
     let csv = String::from_utf8(res.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf-8");
     assert!(csv.starts_with("matricola,nome,categoria,struttura,anno,voce,descrizione,importo"), "{csv}");
     let again = read(&state, &format!("{CYCLE}/premi/cedolino?nome=base"), Some(&planner), Some(&etag)).await;
-    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!((again.status, again.cache.as_deref()), (StatusCode::NOT_MODIFIED, Some("private, no-cache")));
     let rows = ok(&state, &format!("{CYCLE}/premi/cedolino?nome=base&formato=json"), Some(&planner)).await;
     let rows = rows.as_array().expect("rows");
     assert_eq!(rows.len(), csv.lines().count() - 1);

@@ -6,6 +6,7 @@
 mod common;
 
 mod api;
+mod api_examples;
 mod api_reads;
 mod dashboard;
 mod evaluations;
