@@ -30,6 +30,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         }
         Command::Demo(a) => crate::serve::demo(store, a).await,
         Command::Metropoli => crate::serve::metropoli(store).await,
+        Command::Sintetico(a) => crate::serve::sintetico(store, a).await,
         Command::Backup { out, ente } => crate::operations::backup(store, &out, ente.as_deref()).await,
         Command::Restore { file } => crate::operations::restore(store, &file).await,
         Command::Ricalcola { ente, tutti: _ } => crate::operations::recompute(store, ente.as_deref()).await,
@@ -47,6 +48,7 @@ async fn dispatch(store: &Store, command: Command) -> Result<()> {
         Command::Relazione { at, stato, atto, data, nota } => {
             crate::premi::relazione(store, at, &stato, atto.as_deref(), data.as_deref(), nota.as_deref()).await
         }
+        Command::Export { what } => crate::operations::export(store, what).await,
         Command::Report { what } => crate::reports::run(store, what).await,
         Command::Audit(a) => crate::accounts::audit(store, a).await,
         Command::User { action } => crate::accounts::user(store, action).await,

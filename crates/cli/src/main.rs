@@ -23,6 +23,7 @@ mod serve;
 use accounts::{EnteAction, UserAction};
 use cycle::{CycleAction, NivAction};
 use imports::ImportKind;
+use operations::ExportKind;
 use plan::{MeasurementAction, PlanAction};
 use premi::PayoutKind;
 use reports::ReportKind;
@@ -56,6 +57,9 @@ enum Command {
     /// Write the synthetic metropoli of the benchmarks (ente 099999: 60 Direzioni, 400 units,
     /// 15,000 staff, 3,000 objectives, 12,000 KPIs with their values, funds and rules) into an empty database
     Metropoli,
+    /// Write N synthetic comuni (codes 900001…), each with a 2025 cycle: org tree, plan, KPIs and
+    /// values, staff, evaluations, fund; sizes as Italy's comuni (docs/scaling.md)
+    Sintetico(serve::SinteticoArgs),
     /// A portable archive (.jsonl.gz) of the whole database or of one ente, consistent while the server runs
     Backup {
         #[arg(long)]
@@ -83,6 +87,11 @@ enum Command {
     Payout {
         #[command(subcommand)]
         what: PayoutKind,
+    },
+    /// Files for others: the open data of one ente or of every ente (Frictionless data packages)
+    Export {
+        #[command(subcommand)]
+        what: ExportKind,
     },
     /// Reports of a cycle
     Report {

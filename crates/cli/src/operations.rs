@@ -1,4 +1,5 @@
-//! The operations of an installation's IT: backup and restore, the nightly recompute.
+//! The operations of an installation's IT: backup and restore, the nightly recompute, the open data
+//! of every ente.
 
 use std::path::Path;
 use traguardi_domain::said;
@@ -89,6 +90,50 @@ pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
     }
     if !failed.is_empty() {
         return Err(AppError::Refused(said!("ricalcolo non riuscito per gli enti {join}", join = failed.join(", "))).into());
+    }
+    Ok(())
+}
+
+/// `export`: files for others.
+#[derive(clap::Subcommand)]
+pub(crate) enum ExportKind {
+    /// The scores of every cycle and the premi tables of art. 20: a Frictionless data package
+    /// per ente (OUT/CODE/datapackage.json) and an index package of them (OUT/datapackage.json)
+    Opendata {
+        #[arg(long, conflicts_with = "tutti", required_unless_present = "tutti")]
+        ente: Option<String>,
+        /// Every ente of the installation
+        #[arg(long)]
+        tutti: bool,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+pub(crate) async fn export(store: &Store, what: ExportKind) -> Result<()> {
+    let ExportKind::Opendata { ente, tutti: _, out } = what;
+    let l = say::lang();
+    let started = std::time::Instant::now();
+    let done = traguardi_app::documents::opendata::export(store, &Actor::console(), ente.as_deref(), &out, |e| match &e.outcome {
+        Ok(years) => {
+            let years: Vec<String> = years.iter().map(i32::to_string).collect();
+            out!("{} {}: {}", e.code, e.name, if years.is_empty() { "-".to_string() } else { years.join(" ") });
+        }
+        Err(why) => match l {
+            Lang::It => out!("{} {}: ERRORE: {}", e.code, e.name, why.describe(l)),
+            Lang::En => out!("{} {}: ERROR: {}", e.code, e.name, why.describe(l)),
+        },
+    })
+    .await?;
+    let failed: Vec<&str> = done.iter().filter(|e| e.outcome.is_err()).map(|e| e.code.as_str()).collect();
+    let secs = started.elapsed().as_secs_f64();
+    let dir = out.display();
+    match l {
+        Lang::It => out!("{} enti in {dir} in {secs:.1} s, {} con errori", done.len(), failed.len()),
+        Lang::En => out!("{} enti in {dir} in {secs:.1} s, {} with errors", done.len(), failed.len()),
+    }
+    if !failed.is_empty() {
+        return Err(AppError::Refused(said!("esportazione dei dati aperti non riuscita per gli enti {join}", join = failed.join(", "))).into());
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
-//! Running Traguardi: the schema, the server, the demo and the metropoli of the benchmarks.
+//! Running Traguardi: the schema, the server, the demo, and the metropoli and the synthetic
+//! comuni of the benchmarks.
 
 use std::io::Write;
 
 use anyhow::{Context, Result};
 use traguardi_app::Store;
-use traguardi_app::samples::{demo, demo_years, metropoli};
+use traguardi_app::samples::{demo, demo_years, metropoli, sintetico};
 use traguardi_app::settings::Settings;
 use traguardi_domain::Lang;
 use traguardi_web::AppState;
@@ -57,6 +58,52 @@ pub(crate) async fn metropoli(store: &Store) -> Result<()> {
     match say::lang() {
         Lang::It => out!("metropoli (ente 099999, ciclo {}) scritta nel database", metropoli::YEAR),
         Lang::En => out!("metropoli (ente 099999, cycle {}) written to the database", metropoli::YEAR),
+    }
+    Ok(())
+}
+
+/// `sintetico`: many synthetic comuni.
+#[derive(clap::Args)]
+pub(crate) struct SinteticoArgs {
+    /// How many enti (1 to 99999)
+    #[arg(long)]
+    enti: usize,
+    /// The seed: the same seed writes the same enti
+    #[arg(long, default_value_t = 1)]
+    seme: u64,
+}
+
+pub(crate) async fn sintetico(store: &Store, a: SinteticoArgs) -> Result<()> {
+    store.migrate().await?;
+    let started = std::time::Instant::now();
+    let w = sintetico::store(store, a.enti, a.seme, 50, |done| {
+        if done % 500 == 0 || done == a.enti {
+            let seconds = started.elapsed().as_secs_f64();
+            match say::lang() {
+                Lang::It => eprintln!("{done} enti scritti ({seconds:.1} s)"),
+                Lang::En => eprintln!("{done} enti written ({seconds:.1} s)"),
+            }
+        }
+    })
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    match say::lang() {
+        Lang::It => out!(
+            "{} enti sintetici (codici 900001–{}, ciclo {}), {} dipendenti, {} righe in {seconds:.1} s",
+            w.enti,
+            900_000 + w.enti,
+            sintetico::YEAR,
+            w.staff,
+            w.rows
+        ),
+        Lang::En => out!(
+            "{} synthetic enti (codes 900001–{}, cycle {}), {} staff, {} rows in {seconds:.1} s",
+            w.enti,
+            900_000 + w.enti,
+            sintetico::YEAR,
+            w.staff,
+            w.rows
+        ),
     }
     Ok(())
 }

@@ -620,6 +620,37 @@ fn metropoli_for_the_benchmarks() {
     assert!(!o.status.success(), "a second metropoli in the same database is refused");
 }
 
+/// Many synthetic comuni, then the open data of every one of them: a package per ente and an
+/// index listing them; the same codes again are refused.
+#[test]
+fn synthetic_comuni_and_their_open_data() {
+    let url = temp_sqlite();
+    let o = run(&url, &["sintetico", "--enti", "3", "--seme", "5"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let staff: usize = traguardi_app::samples::sintetico::enti(3, 5).iter().map(|s| s.staff).sum();
+    assert!(out.starts_with(&format!("3 enti sintetici (codici 900001–900003, ciclo 2025), {staff} dipendenti, ")), "{out}");
+    let listed = text(&run(&url, &["ente", "list"])).0;
+    let codes: Vec<&str> = listed.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(codes, ["900001", "900002", "900003"]);
+    let o = run(&url, &["sintetico", "--enti", "2"]);
+    assert!(!o.status.success() && text(&o).1.contains("l'ente 900001 esiste già"), "{:?}", text(&o));
+
+    let out = temp_file("x", "").with_file_name("dati-aperti");
+    let o = run(&url, &["export", "opendata", "--tutti", "--out", out.to_str().expect("path")]);
+    let (said, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(said.contains("900002 Comune sintetico 00002: 2025\n") && said.contains("3 enti in "), "{said}");
+    let index = std::fs::read_to_string(out.join("enti.csv")).expect("index");
+    assert_eq!(index.lines().count(), 4, "{index}");
+    assert!(index.contains("900003,Comune sintetico 00003,2025,900003/datapackage.json"), "{index}");
+    let package: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("900001/datapackage.json")).expect("package")).expect("json");
+    assert_eq!(package["resources"][0]["path"], "punteggi-2025.csv");
+    let scores = std::fs::read_to_string(out.join("900001/punteggi-2025.csv")).expect("scores");
+    assert!(scores.starts_with("livello,codice,percentuale,"), "{scores}");
+    assert!(scores.lines().any(|l| l.starts_with("ente,900001,")), "{scores}");
+}
+
 /// A SQLite database archived while it could be in use, restored into PostgreSQL (a comune
 /// outgrowing one file) or another SQLite file: the trail verifies there and the close too.
 #[tokio::test]

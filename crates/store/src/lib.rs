@@ -9,6 +9,7 @@ pub mod acts;
 pub mod audit;
 pub mod backup;
 pub mod budget;
+pub mod bulk;
 pub mod close;
 pub mod cycle;
 pub mod db;

@@ -284,12 +284,41 @@ pub(crate) async fn insert<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(
 /// the time to bind grows faster than linearly with the binds of one statement; 400 rows to a
 /// statement took 12 s for 50,000 budget lines, 10 rows take under 2 s).
 pub(crate) async fn insert_all<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(&'static str, &str)], records: &[R]) -> Result<(), StoreError> {
+    let rows: Vec<(Option<&str>, &R)> = records.iter().map(|r| (None, r)).collect();
+    insert_batches(conn, ente, scope, None, &rows).await
+}
+
+/// As [`insert_all`], each record with its own value of column `key` (an id the record does
+/// not hold as a field: an evaluation's).
+pub(crate) async fn insert_all_keyed<R: Record>(
+    conn: &mut Conn,
+    ente: &EnteId,
+    scope: &[(&'static str, &str)],
+    key: &'static str,
+    records: &[(String, R)],
+) -> Result<(), StoreError> {
+    let rows: Vec<(Option<&str>, &R)> = records.iter().map(|(k, r)| (Some(k.as_str()), r)).collect();
+    insert_batches(conn, ente, scope, Some(key), &rows).await
+}
+
+async fn insert_batches<R: Record>(
+    conn: &mut Conn,
+    ente: &EnteId,
+    scope: &[(&'static str, &str)],
+    key: Option<&'static str>,
+    rows: &[(Option<&str>, &R)],
+) -> Result<(), StoreError> {
     const BATCH: usize = 10;
     let scope = with_ente(ente, scope);
-    for chunk in records.chunks(BATCH) {
-        let mut query = sqlx::query(sql(insert_sql::<R>(&scope, chunk.len())));
-        for r in chunk {
-            query = bind_row(query, &scope, r);
+    let mut names: Vec<&str> = key.into_iter().collect();
+    names.extend(scope.iter().map(|(c, _)| *c));
+    for chunk in rows.chunks(BATCH) {
+        let mut query = sqlx::query(sql(insert_sql::<R>(&names, chunk.len())));
+        for (k, r) in chunk {
+            if let Some(k) = k {
+                query = query.bind(*k);
+            }
+            query = bind_row(query, &scope, *r);
         }
         query.execute(&mut *conn).await?;
     }
@@ -299,13 +328,13 @@ pub(crate) async fn insert_all<R: Record>(conn: &mut Conn, ente: &EnteId, scope:
 /// Inserts a record of a table no ente column scopes: an ente itself, or the audit log, whose
 /// records carry their ente as a field of their own. `scope` as for [`upsert`].
 pub(crate) async fn insert_unscoped<R: Record>(conn: &mut Conn, scope: &[(&'static str, &str)], r: &R) -> Result<(), StoreError> {
-    bind_row(sqlx::query(sql(insert_sql::<R>(scope, 1))), scope, r).execute(&mut *conn).await?;
+    bind_row(sqlx::query(sql(insert_sql::<R>(&names_of(scope), 1))), scope, r).execute(&mut *conn).await?;
     Ok(())
 }
 
 async fn write<R: Record>(conn: &mut Conn, ente: &EnteId, scope: &[(&'static str, &str)], r: &R, rewrite: bool) -> Result<(), StoreError> {
     let scope = with_ente(ente, scope);
-    let mut q = insert_sql::<R>(&scope, 1);
+    let mut q = insert_sql::<R>(&names_of(&scope), 1);
     if rewrite {
         let set: Vec<String> = R::COLUMNS[1..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
         q.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {} WHERE {}.ente_id = excluded.ente_id", R::COLUMNS[0], set.join(", "), R::TABLE));
@@ -319,9 +348,14 @@ fn with_ente<'s>(ente: &'s EnteId, scope: &[(&'static str, &'s str)]) -> Vec<(&'
     std::iter::once(("ente_id", ente.0.as_str())).chain(scope.iter().copied()).collect()
 }
 
-/// `INSERT INTO table (scope…, columns…) VALUES (…), …` for `rows` records.
-fn insert_sql<R: Record>(scope: &[(&'static str, &str)], rows: usize) -> String {
-    let names: Vec<&str> = scope.iter().map(|(c, _)| *c).chain(R::COLUMNS.iter().copied()).collect();
+fn names_of(scope: &[(&'static str, &str)]) -> Vec<&'static str> {
+    scope.iter().map(|(c, _)| *c).collect()
+}
+
+/// `INSERT INTO table (leading…, columns…) VALUES (…), …` for `rows` records: the leading
+/// columns are the scope's (and a key's), bound before each record's values.
+fn insert_sql<R: Record>(leading: &[&str], rows: usize) -> String {
+    let names: Vec<&str> = leading.iter().copied().chain(R::COLUMNS.iter().copied()).collect();
     let width = names.len();
     let values: Vec<String> = (0..rows).map(|i| format!("({})", (1..=width).map(|k| format!("${}", i * width + k)).collect::<Vec<_>>().join(", "))).collect();
     format!("INSERT INTO {} ({}) VALUES {}", R::TABLE, names.join(", "), values.join(", "))

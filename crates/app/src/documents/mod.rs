@@ -5,6 +5,7 @@
 pub mod delibera;
 pub mod monitoraggio;
 pub mod niv;
+pub mod opendata;
 pub mod piano;
 pub mod relazione;
 pub mod scheda;

@@ -51,14 +51,45 @@ pub async fn years(store: &Store, ente_code: &str) -> Result<Vec<i32>, AppError>
 /// The open-data package of a cycle (Frictionless Data Package): its two tables, their columns
 /// and types, so that anyone can read the CSV files without guessing.
 pub fn datapackage(ente_code: &str, ente_name: &str, year: i32, with_premi: bool) -> serde_json::Value {
-    let field = |name: &str, kind: &str, description: &str| serde_json::json!({ "name": name, "type": kind, "description": description });
-    let mut resources = vec![serde_json::json!({
-        "name": "punteggi",
-        "path": "punteggi.csv",
+    let mut resources = vec![scores_resource("punteggi", "punteggi.csv")];
+    if with_premi {
+        resources.push(premi_resource("premi-art-20", "premi.csv"));
+    }
+    package(&format!("traguardi-{ente_code}-{year}"), &format!("Performance {year} · {ente_name}"), resources)
+}
+
+/// A package of `resources` under the open licence of what is published.
+pub fn package(name: &str, title: &str, resources: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "title": title,
+        "licenses": [{ "name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0" }],
+        "resources": resources,
+    })
+}
+
+fn field(name: &str, kind: &str, description: &str) -> serde_json::Value {
+    serde_json::json!({ "name": name, "type": kind, "description": description })
+}
+
+/// A CSV resource with these fields.
+pub fn csv_resource(name: &str, path: &str, fields: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "path": path,
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "schema": { "fields": [
+        "schema": { "fields": fields }
+    })
+}
+
+/// The scores of a cycle (`Scoreboard` as `report scores`).
+pub fn scores_resource(name: &str, path: &str) -> serde_json::Value {
+    csv_resource(
+        name,
+        path,
+        vec![
             field("livello", "string", "kpi | obiettivo | struttura | ente"),
             field("codice", "string", "codice del KPI, dell'obiettivo, della struttura o dell'ente"),
             field("percentuale", "number", "risultato da 0 a 100 (o oltre, fino al tetto), due decimali; vuoto se non valutabile o in attesa"),
@@ -70,27 +101,34 @@ pub fn datapackage(ente_code: &str, ente_name: &str, year: i32, with_premi: bool
             field("valore", "string", "valore dell'anno (KPI)"),
             field("target", "string", "target dell'anno (KPI)"),
             field("spiegazione", "string", "come si è arrivati al risultato"),
-        ] }
-    })];
-    if with_premi {
-        resources.push(serde_json::json!({
-            "name": "premi-art-20",
-            "path": "premi.csv",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": { "fields": [
-                field("destinatari", "string", "personale | dirigenti"),
-                field("sezione", "string", "stanziato | erogato | destinatari | premio | distribuzione | differenziazione"),
-                field("voce", "string", "che cosa è misurato"),
-                field("valore", "number", "euro con due decimali, numero di persone o percentuale, secondo la voce"),
-            ] }
-        }));
-    }
-    serde_json::json!({
-        "name": format!("traguardi-{ente_code}-{year}"),
-        "title": format!("Performance {year} · {ente_name}"),
-        "licenses": [{ "name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0" }],
-        "resources": resources,
-    })
+        ],
+    )
+}
+
+/// The premi tables of D.Lgs 33/2013 art. 20.
+pub fn premi_resource(name: &str, path: &str) -> serde_json::Value {
+    csv_resource(
+        name,
+        path,
+        vec![
+            field("destinatari", "string", "personale | dirigenti"),
+            field("sezione", "string", "stanziato | erogato | destinatari | premio | distribuzione | differenziazione"),
+            field("voce", "string", "che cosa è misurato"),
+            field("valore", "number", "euro con due decimali, numero di persone o percentuale, secondo la voce"),
+        ],
+    )
+}
+
+/// The index of many enti's packages: one row per ente.
+pub fn index_resource() -> serde_json::Value {
+    csv_resource(
+        "enti",
+        "enti.csv",
+        vec![
+            field("codice", "string", "codice ISTAT dell'ente"),
+            field("nome", "string", "nome dell'ente"),
+            field("cicli", "string", "anni dei cicli pubblicati, separati da spazi"),
+            field("pacchetto", "string", "percorso del pacchetto di dati dell'ente (datapackage.json)"),
+        ],
+    )
 }

@@ -13,9 +13,9 @@ use traguardi_domain::plan::kpi::{Aggregation, Direction, Measure, Rule, Value};
 use traguardi_domain::plan::value_status::ValueStatus;
 use traguardi_store::org::OrgUnit;
 use traguardi_store::pay::{self, AbsenceRow, EvaluationRow, Fund};
-use traguardi_store::people::{self, Assignment, Person};
-use traguardi_store::plan::{self, ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
-use traguardi_store::{Store, cycle, ente, new_id, org};
+use traguardi_store::people::{Assignment, Person};
+use traguardi_store::plan::{ApprovedValue, Dimension, Kpi, Measurement, Objective, Target};
+use traguardi_store::{Store, cycle, ente, new_id};
 
 use crate::{AppError, plan::dimensions};
 use traguardi_domain::plan::engine::PlanData;
@@ -31,16 +31,20 @@ pub const PERIODS: [(u32, u32); 4] = [(3, 31), (6, 30), (9, 30), (12, 31)];
 pub const STAFF: usize = 15_000;
 
 /// A small deterministic generator (xorshift), so every run builds the same metropoli.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
+    /// A generator for `seed` (any seed, zero included: xorshift never leaves zero).
+    pub(crate) fn seeded(seed: u64) -> Rng {
+        Rng(seed ^ 0x5eed_2025_0000_0001 | 1)
+    }
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -187,7 +191,7 @@ pub fn generate(cycle_id: &traguardi_domain::cycle::CycleId, dimensions: Vec<Dim
     Metropoli { units, dimensions, objectives, kpis, targets, measurements, values }
 }
 
-fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kind: UnitKind, parent_id: Option<UnitId>, position: usize) -> OrgUnit {
+pub(crate) fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kind: UnitKind, parent_id: Option<UnitId>, position: usize) -> OrgUnit {
     OrgUnit {
         id: new_id(),
         cycle_id: cycle_id.clone(),
@@ -204,7 +208,7 @@ fn unit(cycle_id: &traguardi_domain::cycle::CycleId, code: &str, name: &str, kin
     }
 }
 
-fn objective(
+pub(crate) fn objective(
     cycle_id: &traguardi_domain::cycle::CycleId,
     code: &str,
     dimension_id: &str,
@@ -325,31 +329,19 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let c = cycle::insert(&mut tx, &e.id, &traguardi_domain::cycle::CycleCalendar::default_for(YEAR)).await?;
     let (dims, _) = dimensions::ensure(&mut tx, &e).await?;
     let m = generate(&c.id, dims);
-    for u in &m.units {
-        org::save(&mut tx, &e.id, u).await?;
-    }
-    for o in &m.objectives {
-        plan::save_objective(&mut tx, &e.id, o).await?;
-    }
-    for k in &m.kpis {
-        plan::save_kpi(&mut tx, &e.id, k).await?;
-    }
-    for t in &m.targets {
-        plan::replace_targets(&mut tx, &e.id, &t.kpi_id, std::slice::from_ref(t)).await?;
-    }
-    for ms in &m.measurements {
-        plan::insert_measurement(&mut tx, &e.id, ms).await?;
-    }
     let st = staff(&c.id, &m.units);
-    for p in &st.people {
-        people::upsert_person(&mut tx, &e.id, p).await?;
-    }
-    for a in &st.assignments {
-        people::insert_assignment(&mut tx, &e.id, a).await?;
-    }
-    for ev in &st.evaluations {
-        pay::save_evaluation(&mut tx, &e.id, &c.id, ev).await?;
-    }
+    // One bulk write, a few rows to a statement: a statement per row took 34 s on PostgreSQL.
+    let records = traguardi_store::bulk::CycleRecords {
+        units: m.units.clone(),
+        objectives: m.objectives.clone(),
+        kpis: m.kpis.clone(),
+        targets: m.targets.clone(),
+        measurements: m.measurements.clone(),
+        people: st.people.clone(),
+        assignments: st.assignments.clone(),
+        evaluations: st.evaluations.clone(),
+    };
+    traguardi_store::bulk::insert_cycle(&mut tx, &e.id, &c.id, &records).await?;
     let who: Vec<PersonId> = st.absences.iter().map(|a| a.person_id.clone()).collect();
     pay::replace_absences(&mut tx, &e.id, &c.id, &who, &st.absences).await?;
     pay::save_fund(&mut tx, &e.id, &c.id, traguardi_domain::pay::fund::FundKind::Dipendenti, &st.fund, "2025-12-01T00:00:00Z").await?;

@@ -19,5 +19,6 @@ mod plan;
 mod premi;
 mod revisions;
 mod score_cache;
+mod sintetico;
 mod tracing;
 mod workflow;
