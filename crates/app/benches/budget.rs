@@ -6,15 +6,18 @@ use traguardi_app::budget::commissioni::{self, Scope};
 use traguardi_app::{Actor, budget::import_pdc, budget::import_peg, samples::metropoli};
 use traguardi_docs::ReadOptions;
 use traguardi_domain::ente::EnteCode;
-use traguardi_store::{Store, ente, testing};
+use traguardi_store::{Store, ente};
+
+#[path = "common/backend.rs"]
+mod backend;
 
 fn main() {
     divan::main();
 }
 
-fn setup(rt: &tokio::runtime::Runtime) -> (Store, traguardi_store::ente::Ente) {
+fn setup(rt: &tokio::runtime::Runtime, db: &str) -> (Store, traguardi_store::ente::Ente) {
     rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         metropoli::store(&store).await.expect("metropoli");
         let ente = {
             let mut c = store.acquire().await.expect("conn");
@@ -27,10 +30,10 @@ fn setup(rt: &tokio::runtime::Runtime) -> (Store, traguardi_store::ente::Ente) {
 
 /// 50,000 lines, every one checked (CdR, code against the glossary, Missione and Programma,
 /// amounts, duplicates), then written in one transaction replacing the previous import.
-#[divan::bench(sample_count = 5)]
-fn import_50000_lines(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 5, args = backend::backends())]
+fn import_50000_lines(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let (store, ente) = setup(&rt);
+    let (store, ente) = setup(&rt, db);
     let file = metropoli::peg_csv();
     let actor = Actor::console();
     bencher.bench(|| {
@@ -40,10 +43,10 @@ fn import_50000_lines(bencher: divan::Bencher) {
 }
 
 /// The report of one Direzione (its 7 CdR, three years) as data, then typeset as PDF.
-#[divan::bench(sample_count = 5)]
-fn report_one_direzione_pdf(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 5, args = backend::backends())]
+fn report_one_direzione_pdf(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let (store, ente) = setup(&rt);
+    let (store, ente) = setup(&rt, db);
     let actor = Actor::console();
     rt.block_on(import_peg::import_peg(&store, &actor, &ente, metropoli::peg_csv().as_bytes(), ReadOptions::default(), false)).expect("imports");
     bencher.bench(|| {

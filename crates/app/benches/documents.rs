@@ -5,15 +5,18 @@
 use traguardi_app::documents::{piano, relazione};
 use traguardi_app::{Actor, samples::demo, samples::demo_years, samples::metropoli};
 use traguardi_pdf::Template;
-use traguardi_store::{Store, testing};
+use traguardi_store::Store;
+
+#[path = "common/backend.rs"]
+mod backend;
 
 fn main() {
     divan::main();
 }
 
-fn store(rt: &tokio::runtime::Runtime, metropolis: bool) -> Store {
+fn store(rt: &tokio::runtime::Runtime, db: &str, metropolis: bool) -> Store {
     rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         if metropolis {
             metropoli::store(&store).await.expect("metropoli");
         } else {
@@ -35,30 +38,30 @@ fn relazione_pdf(rt: &tokio::runtime::Runtime, store: &Store, ente: &str, year: 
     traguardi_pdf::render(Template::Relazione, &r.printable()).expect("pdf").len()
 }
 
-#[divan::bench(sample_count = 3)]
-fn piano_metropoli(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 3, args = backend::backends())]
+fn piano_metropoli(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let store = store(&rt, true);
+    let store = store(&rt, db, true);
     bencher.bench(|| piano_pdf(&rt, &store, metropoli::CODE, metropoli::YEAR));
 }
 
-#[divan::bench(sample_count = 3)]
-fn relazione_metropoli(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 3, args = backend::backends())]
+fn relazione_metropoli(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let store = store(&rt, true);
+    let store = store(&rt, db, true);
     bencher.bench(|| relazione_pdf(&rt, &store, metropoli::CODE, metropoli::YEAR));
 }
 
-#[divan::bench(sample_count = 5)]
-fn piano_demo(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 5, args = backend::backends())]
+fn piano_demo(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let store = store(&rt, false);
+    let store = store(&rt, db, false);
     bencher.bench(|| piano_pdf(&rt, &store, demo::CODE, 2020));
 }
 
-#[divan::bench(sample_count = 5)]
-fn relazione_demo(bencher: divan::Bencher) {
+#[divan::bench(sample_count = 5, args = backend::backends())]
+fn relazione_demo(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let store = store(&rt, false);
+    let store = store(&rt, db, false);
     bencher.bench(|| relazione_pdf(&rt, &store, demo::CODE, 2020));
 }

@@ -8,6 +8,9 @@ use traguardi_app::{Actor, samples::metropoli};
 use traguardi_domain::plan::engine::{PlanData, compute};
 use traguardi_store::testing;
 
+#[path = "common/backend.rs"]
+mod backend;
+
 fn main() {
     divan::main();
 }
@@ -55,12 +58,12 @@ fn scores_indices_and_allocation(bencher: divan::Bencher) {
 }
 
 /// What the payroll officer waits for: the plan, the staff, evaluations, absences and fund read
-/// from SQLite, every score computed, then the indices and the allocation.
-#[divan::bench(sample_count = 10)]
-fn load_score_and_allocate_sqlite(bencher: divan::Bencher) {
+/// from the database, every score computed, then the indices and the allocation.
+#[divan::bench(sample_count = 10, args = backend::backends())]
+fn load_score_and_allocate(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         metropoli::store(&store).await.expect("metropoli");
         store
     });
@@ -74,12 +77,12 @@ fn load_score_and_allocate_sqlite(bencher: divan::Bencher) {
 
 /// What the premi's page waits for: the plan's scores kept in memory by the server (computed at
 /// the first request after a change), the staff, evaluations, absences and funds read from
-/// SQLite, then the indices and the allocation.
-#[divan::bench(sample_count = 10)]
-fn kept_scores_read_staff_and_allocate_sqlite(bencher: divan::Bencher) {
+/// the database, then the indices and the allocation.
+#[divan::bench(sample_count = 10, args = backend::backends())]
+fn kept_scores_read_staff_and_allocate(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (store, cache) = rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         metropoli::store(&store).await.expect("metropoli");
         let cache = traguardi_app::plan::score_cache::Cache::with_budget(256 * 1024 * 1024);
         // Computed at the first request after a change; the page's later requests find them.
@@ -97,12 +100,12 @@ fn kept_scores_read_staff_and_allocate_sqlite(bencher: divan::Bencher) {
     });
 }
 
-/// Reading alone: the plan's scores, the staff, evaluations, absences and funds from SQLite.
-#[divan::bench(sample_count = 10)]
-fn load_sqlite(bencher: divan::Bencher) {
+/// Reading alone: the plan's scores, the staff, evaluations, absences and funds from the database.
+#[divan::bench(sample_count = 10, args = backend::backends())]
+fn load(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         metropoli::store(&store).await.expect("metropoli");
         store
     });

@@ -5,7 +5,9 @@ use traguardi_app::{Actor, plan::scores, samples::metropoli};
 use traguardi_domain::plan::engine::compute;
 use traguardi_domain::plan::rules::ScoringRules;
 use traguardi_store::plan::Dimension;
-use traguardi_store::testing;
+
+#[path = "common/backend.rs"]
+mod backend;
 
 fn main() {
     divan::main();
@@ -27,12 +29,12 @@ fn engine_in_memory(bencher: divan::Bencher) {
     bencher.bench(|| compute(&m.plan_data(), &rules));
 }
 
-/// What a user waits for: read the whole plan of the cycle from SQLite, then compute.
-#[divan::bench(sample_count = 10)]
-fn load_and_compute_sqlite(bencher: divan::Bencher) {
+/// What a user waits for: read the whole plan of the cycle from the database, then compute.
+#[divan::bench(sample_count = 10, args = backend::backends())]
+fn load_and_compute(bencher: divan::Bencher, db: &str) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = rt.block_on(async {
-        let store = testing::sqlite().await.expect("sqlite");
+        let store = backend::store(db).await;
         metropoli::store(&store).await.expect("metropoli");
         store
     });

@@ -27,7 +27,7 @@ use traguardi_store::bulk::{self, CycleRecords};
 use traguardi_store::pay::{self, EvaluationRow, Fund};
 use traguardi_store::people::{Assignment, Person};
 use traguardi_store::plan::{Dimension, Kpi, Measurement, Target};
-use traguardi_store::{Store, cycle, ente, new_id};
+use traguardi_store::{Backend, Store, cycle, ente, new_id};
 
 use crate::samples::metropoli::{Rng, objective, unit};
 use crate::{AppError, plan::dimensions};
@@ -86,7 +86,8 @@ pub struct Written {
 
 /// Writes `n` synthetic enti (seed `seed`), `per_transaction` at a time; `progress` is told
 /// the count written after each batch. Refused, with nothing written, when one of their codes
-/// is already an ente.
+/// is already an ente. PostgreSQL takes batches on a few connections at once (SQLite has one
+/// writer).
 pub async fn store(store: &Store, n: usize, seed: u64, per_transaction: usize, mut progress: impl FnMut(usize)) -> Result<Written, AppError> {
     if n == 0 || n > MAX_ENTI {
         return Err(AppError::Invalid(
@@ -104,18 +105,45 @@ pub async fn store(store: &Store, n: usize, seed: u64, per_transaction: usize, m
             )));
         }
     }
+    let batches: Vec<Vec<Sized>> = all.chunks(per_transaction.max(1)).map(<[Sized]>::to_vec).collect();
+    let writers = if store.backend == Backend::Postgres { 4 } else { 1 };
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let batches = std::sync::Arc::new(batches);
+    let (tell, mut told) = tokio::sync::mpsc::unbounded_channel::<Result<(usize, usize, usize), AppError>>();
+    for _ in 0..writers {
+        let (store, next, batches, tell) = (store.clone(), next.clone(), batches.clone(), tell.clone());
+        tokio::spawn(async move {
+            // Each writer takes the next batch not yet taken, until none is left or one fails.
+            while let Some(batch) = batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                let written = write_batch(&store, batch, seed).await;
+                let failed = written.is_err();
+                if tell.send(written).is_err() || failed {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tell);
     let mut written = Written { enti: 0, staff: 0, rows: 0 };
-    for batch in all.chunks(per_transaction.max(1)) {
-        let mut tx = store.begin().await?;
-        for s in batch {
-            written.rows += one(&mut tx, s, seed).await?;
-            written.staff += s.staff;
-        }
-        tx.commit().await?;
-        written.enti += batch.len();
+    while let Some(batch) = told.recv().await {
+        let (enti, staff, rows) = batch?;
+        written.enti += enti;
+        written.staff += staff;
+        written.rows += rows;
         progress(written.enti);
     }
     Ok(written)
+}
+
+/// One transaction: the batch's enti, staff and rows.
+async fn write_batch(store: &Store, batch: &[Sized], seed: u64) -> Result<(usize, usize, usize), AppError> {
+    let mut tx = store.begin().await?;
+    let mut rows = 0;
+    for s in batch {
+        rows += one(&mut tx, s, seed).await?;
+    }
+    tx.commit().await?;
+    Ok((batch.len(), batch.iter().map(|s| s.staff).sum(), rows))
 }
 
 /// Writes one ente and its cycle; the rows written.

@@ -26,7 +26,9 @@ async fn synthetic_comuni_on_every_backend() {
     for store in testing::all().await.expect("stores") {
         let mut progress = Vec::new();
         let w = sintetico::store(&store, ENTI, 11, 15, |n| progress.push(n)).await.expect("written");
-        assert_eq!(progress, [15, 30, 40], "told after each transaction");
+        // Told after each transaction (of 15, 15 and 10 enti, in any order on PostgreSQL's writers).
+        assert_eq!((progress.len(), progress.last()), (3, Some(&40)), "{progress:?}");
+        assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
         let expected = sintetico::enti(ENTI, 11);
         assert_eq!(w.enti, ENTI);
         assert_eq!(w.staff, expected.iter().map(|s| s.staff).sum::<usize>());
