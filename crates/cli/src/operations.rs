@@ -83,15 +83,17 @@ pub async fn recompute(store: &Store, ente: Option<&str>) -> Result<()> {
     })
     .await?;
     let failed: Vec<&str> = done.iter().filter(|e| e.failed()).map(|e| e.code.as_str()).collect();
+    over_enti(done.len(), &failed, started, "", |join| said!("ricalcolo non riuscito per gli enti {join}", join))
+}
+
+/// The last line of a command over many enti, and its failure when any of them failed.
+fn over_enti(done: usize, failed: &[&str], started: std::time::Instant, place: &str, refused: impl FnOnce(String) -> Said) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
-    match l {
-        Lang::It => out!("{} enti in {secs:.1} s, {} con errori", done.len(), failed.len()),
-        Lang::En => out!("{} enti in {secs:.1} s, {} with errors", done.len(), failed.len()),
+    match say::lang() {
+        Lang::It => out!("{done} enti{place} in {secs:.1} s, {} con errori", failed.len()),
+        Lang::En => out!("{done} enti{place} in {secs:.1} s, {} with errors", failed.len()),
     }
-    if !failed.is_empty() {
-        return Err(AppError::Refused(said!("ricalcolo non riuscito per gli enti {join}", join = failed.join(", "))).into());
-    }
-    Ok(())
+    if failed.is_empty() { Ok(()) } else { Err(AppError::Refused(refused(failed.join(", "))).into()) }
 }
 
 /// `export`: files for others.
@@ -126,14 +128,7 @@ pub(crate) async fn export(store: &Store, what: ExportKind) -> Result<()> {
     })
     .await?;
     let failed: Vec<&str> = done.iter().filter(|e| e.outcome.is_err()).map(|e| e.code.as_str()).collect();
-    let secs = started.elapsed().as_secs_f64();
-    let dir = out.display();
-    match l {
-        Lang::It => out!("{} enti in {dir} in {secs:.1} s, {} con errori", done.len(), failed.len()),
-        Lang::En => out!("{} enti in {dir} in {secs:.1} s, {} with errors", done.len(), failed.len()),
-    }
-    if !failed.is_empty() {
-        return Err(AppError::Refused(said!("esportazione dei dati aperti non riuscita per gli enti {join}", join = failed.join(", "))).into());
-    }
-    Ok(())
+    over_enti(done.len(), &failed, started, &format!(" in {}", out.display()), |join| {
+        said!("esportazione dei dati aperti non riuscita per gli enti {join}", join)
+    })
 }
