@@ -70,10 +70,10 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// `objectives` gives each objective id its code.
-    pub(crate) fn of(r: traguardi_store::revisions::Revision, objectives: &std::collections::HashMap<traguardi_domain::ids::ObjectiveId, String>) -> Revision {
+    /// The revision of the objective with code `objective`.
+    pub(crate) fn of(r: traguardi_store::revisions::Revision, objective: String) -> Revision {
         Revision {
-            objective: objectives.get(&r.objective_id).cloned().unwrap_or_default(),
+            objective,
             code: r.code,
             field: r.field,
             before: r.before,

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use traguardi_domain::ids::{KpiId, ObjectiveId};
 
-use crate::record::{self, read_all, record, select};
+use crate::record::{self, Record, columns, read_all, record, select};
+use crate::row::{sql, text};
 use crate::{Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
 
@@ -40,4 +41,19 @@ pub async fn of_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Res
         .fetch_all(&mut *conn)
         .await?;
     read_all(&rows)
+}
+
+/// The revisions of a cycle, in order, each with the code of its objective (read in the same
+/// query: naming them never reads the cycle's objectives).
+pub async fn of_cycle_named(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId) -> Result<Vec<(Revision, String)>, StoreError> {
+    let rows = sqlx::query(sql(format!(
+        "SELECT {}, o.code AS objective_code FROM revision r JOIN objective o ON o.id = r.objective_id
+         WHERE r.ente_id = $1 AND r.cycle_id = $2 ORDER BY r.created_at, r.id",
+        columns::<Revision>(Some("r"))
+    )))
+    .bind(&ente.0)
+    .bind(cycle_id.as_str())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|row| Ok((Revision::read(row)?, text(row, "objective_code")?))).collect()
 }

@@ -200,14 +200,7 @@ pub async fn of_cycle(store: &Store, actor: &Actor, ente: &Ente, year: i32) -> R
     actor.require(Right::ReadOrg, said!("leggere le rimodulazioni"))?;
     let mut conn = store.acquire().await?;
     let cycle = cycles::get(&mut conn, ente, year).await?;
-    let list = revisions::of_cycle(&mut conn, &ente.id, &cycle.id).await?;
-    // Most cycles have none: the objectives (thousands in a large ente) are read only to name
-    // those revised.
-    if list.is_empty() {
-        return Ok(Vec::new());
-    }
-    let codes = plan::objectives(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|o| (o.id, o.code)).collect();
-    Ok(list.into_iter().map(|r| crate::views::Revision::of(r, &codes)).collect())
+    Ok(revisions::of_cycle_named(&mut conn, &ente.id, &cycle.id).await?.into_iter().map(|(r, objective)| crate::views::Revision::of(r, objective)).collect())
 }
 
 /// The revisions as a table: `codice`, `campo`, `originale`, `rimodulato`, `dal`, `motivo`,

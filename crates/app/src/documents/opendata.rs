@@ -42,14 +42,11 @@ pub async fn export(
     let mut done = Vec::new();
     for ente in all {
         let dir = out.join(ente.code.as_str());
-        let outcome = match one(store, actor, &ente, &dir).await {
-            Ok(years) => Ok(years),
-            Err(e) => {
-                // Nothing half-written of a failed ente.
-                let _ = std::fs::remove_dir_all(&dir);
-                Err(e)
-            }
-        };
+        let outcome = one(store, actor, &ente, &dir).await;
+        if outcome.is_err() {
+            // Nothing half-written of a failed ente.
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         let exported = EnteExported { code: ente.code.to_string(), name: ente.name.clone(), outcome };
         each(&exported);
         done.push(exported);

@@ -55,11 +55,7 @@ pub async fn open_cycles(
         for (ente, task) in chunk.iter().zip(tasks) {
             let done = match task.await {
                 Ok(done) => done?,
-                Err(e) => EnteRecomputed {
-                    code: ente.code.as_str().to_string(),
-                    name: ente.name.clone(),
-                    cycles: vec![(0, Outcome::Failed(AppError::Refused(traguardi_domain::said!("errore interno ({e})", e))))],
-                },
+                Err(e) => EnteRecomputed { code: ente.code.as_str().to_string(), name: ente.name.clone(), cycles: vec![(0, Outcome::Failed(panicked(e)))] },
             };
             each(&done);
             out.push(done);
@@ -93,9 +89,14 @@ async fn one(store: Store, actor: Actor, ente: traguardi_store::ente::Ente) -> R
             match computed {
                 Ok(Ok(objectives)) => Outcome::Computed { took: started.elapsed(), objectives },
                 Ok(Err(e)) => Outcome::Failed(e),
-                Err(e) => Outcome::Failed(AppError::Refused(traguardi_domain::said!("errore interno ({e})", e))),
+                Err(e) => Outcome::Failed(panicked(e)),
             },
         ));
     }
     Ok(done)
+}
+
+/// A task that failed to finish (a panic): reported as an internal error of its ente or cycle.
+fn panicked(e: tokio::task::JoinError) -> AppError {
+    AppError::Refused(traguardi_domain::said!("errore interno ({e})", e))
 }

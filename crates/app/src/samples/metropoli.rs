@@ -331,23 +331,18 @@ pub async fn store(store: &Store) -> Result<Metropoli, AppError> {
     let m = generate(&c.id, dims);
     let st = staff(&c.id, &m.units);
     // One bulk write, a few rows to a statement: a statement per row took 34 s on PostgreSQL.
-    let records = traguardi_store::bulk::CycleRecords {
-        units: m.units.clone(),
-        objectives: m.objectives.clone(),
-        kpis: m.kpis.clone(),
-        targets: m.targets.clone(),
-        measurements: m.measurements.clone(),
-        people: st.people.clone(),
-        assignments: st.assignments.clone(),
-        evaluations: st.evaluations.clone(),
-    };
+    // The plan's records move into the write and back into the metropoli, uncopied.
+    let Metropoli { units, dimensions, objectives, kpis, targets, measurements, values } = m;
+    let Staff { people, assignments, evaluations, absences, fund } = st;
+    let records = traguardi_store::bulk::CycleRecords { units, objectives, kpis, targets, measurements, people, assignments, evaluations };
     traguardi_store::bulk::insert_cycle(&mut tx, &e.id, &c.id, &records).await?;
-    let who: Vec<PersonId> = st.absences.iter().map(|a| a.person_id.clone()).collect();
-    pay::replace_absences(&mut tx, &e.id, &c.id, &who, &st.absences).await?;
-    pay::save_fund(&mut tx, &e.id, &c.id, traguardi_domain::pay::fund::FundKind::Dipendenti, &st.fund, "2025-12-01T00:00:00Z").await?;
+    let who: Vec<PersonId> = absences.iter().map(|a| a.person_id.clone()).collect();
+    pay::replace_absences(&mut tx, &e.id, &c.id, &who, &absences).await?;
+    pay::save_fund(&mut tx, &e.id, &c.id, traguardi_domain::pay::fund::FundKind::Dipendenti, &fund, "2025-12-01T00:00:00Z").await?;
     traguardi_store::rules::add(&mut tx, traguardi_store::rules::Rules::Premi, &e.id, &c.id, PAY_RULES, "metropoli", "2025-12-01T00:00:00Z").await?;
     tx.commit().await?;
-    Ok(m)
+    let traguardi_store::bulk::CycleRecords { units, objectives, kpis, targets, measurements, .. } = records;
+    Ok(Metropoli { units, dimensions, objectives, kpis, targets, measurements, values })
 }
 
 /// Spending codes of the SIOPE glossary used by the metropoli's PEG (level V and level-IV

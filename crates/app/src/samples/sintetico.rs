@@ -97,7 +97,8 @@ pub async fn store(store: &Store, n: usize, seed: u64, per_transaction: usize, m
     let all = enti(n, seed);
     {
         let mut conn = store.acquire().await?;
-        let taken: Vec<String> = ente::list(&mut conn).await?.into_iter().map(|e| e.code.to_string()).filter(|c| all.iter().any(|s| s.code == *c)).collect();
+        let codes: std::collections::HashSet<&str> = all.iter().map(|s| s.code.as_str()).collect();
+        let taken: Vec<String> = ente::list(&mut conn).await?.into_iter().map(|e| e.code.to_string()).filter(|c| codes.contains(c.as_str())).collect();
         if let Some(first) = taken.first() {
             return Err(AppError::Refused(said!(
                 "l'ente {code} esiste già: i codici sintetici vanno da 900001 in su, per un database che non li ha",
@@ -158,7 +159,8 @@ async fn one(tx: &mut traguardi_store::Conn, s: &Sized, seed: u64) -> Result<usi
     let (dims, _) = dimensions::ensure(tx, &e).await?;
     let records = generate(&c.id, &dims, s, seed);
     bulk::insert_cycle(tx, &e.id, &c.id, &records).await?;
-    pay::save_fund(tx, &e.id, &c.id, FundKind::Dipendenti, &fund(s.staff), "2025-12-01T00:00:00Z").await?;
+    let fund = fund(s.staff);
+    pay::save_fund(tx, &e.id, &c.id, FundKind::Dipendenti, &fund, "2025-12-01T00:00:00Z").await?;
     traguardi_store::rules::add(
         tx,
         traguardi_store::rules::Rules::Premi,
@@ -169,7 +171,7 @@ async fn one(tx: &mut traguardi_store::Conn, s: &Sized, seed: u64) -> Result<usi
         "2025-12-01T00:00:00Z",
     )
     .await?;
-    Ok(records.rows() + fund(s.staff).items.len() + 3)
+    Ok(records.rows() + fund.items.len() + 3)
 }
 
 fn day(m: u32, d: u32) -> NaiveDate {

@@ -110,7 +110,13 @@ async fn import(
     if q.certificato_il.is_some() && q.certificato_da.is_none() {
         return Err(ApiError::Plain(axum::http::StatusCode::BAD_REQUEST, t("Richiesta non valida"), t("certificato_il: va dato con certificato_da").into()));
     }
-    let fund = FundHeader::parse("", q.fondo.as_deref().unwrap_or("dipendenti"), q.limite.as_deref(), q.certificato_da, q.certificato_il.as_deref())?;
+    let fund = FundHeader::parse(
+        "",
+        q.fondo.as_deref().unwrap_or(traguardi_domain::pay::fund::FundKind::default().code()),
+        q.limite.as_deref(),
+        q.certificato_da,
+        q.certificato_il.as_deref(),
+    )?;
     let opts = ReadOptions { max_bytes: MAX_BYTES, decimals, columns: None };
     let resoconto = by_kind::import(&s.store, &actor, &ente, p.year, &p.tipo, &body, opts, fund, q.prova).await?;
     Ok(Json(Imported { tipo: p.tipo, prova: q.prova, resoconto }))
