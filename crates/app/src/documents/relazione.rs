@@ -194,9 +194,8 @@ pub fn of(
 ) -> Relazione {
     let year = s.cycle.year();
     let d = dashboard::build(s);
-    let mut all: Vec<&CycleScores> = past.to_vec();
-    all.push(s);
-    let trend = dashboard::trend(&all);
+    let points: Vec<dashboard::TrendPoint> = past.iter().copied().chain([s]).map(dashboard::point).collect();
+    let trend = dashboard::trend(&points);
     let andamento = trend
         .series
         .first()

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
+use traguardi_domain::ente::Ente;
 use traguardi_domain::org::UnitKind;
 use traguardi_domain::plan::round::report;
 use traguardi_domain::plan::score::{Outcome, Scored};
@@ -120,22 +121,51 @@ pub fn build(data: &CycleScores) -> Dashboard {
     }
 }
 
-/// The trend over `cycles` (any order): the ente's score and each dimension's, by year.
-pub fn trend(cycles: &[&CycleScores]) -> Trend {
-    let mut cycles: Vec<&CycleScores> = cycles.to_vec();
-    cycles.sort_by_key(|c| c.cycle.year());
-    let mut series = vec![("Ente".to_string(), cycles.iter().map(|c| c.board.ente.as_ref().and_then(|s| s.outcome.score()).map(report)).collect())];
+/// One cycle's point of the trend: the ente's reported score and each dimension's, in the
+/// cycle's order of dimensions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub year: i32,
+    pub ente: Option<Decimal>,
+    /// (code, name, score) of each dimension.
+    pub dimensions: Vec<(String, String, Option<Decimal>)>,
+}
+
+/// What the dashboard shows of a cycle. It is a small part of the cycle's scores, so the cache
+/// keeps it for every ente even after the whole plan has been dropped to stay within its budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub ente: Ente,
+    pub dashboard: Dashboard,
+    pub point: TrendPoint,
+}
+
+pub fn summary(data: &CycleScores) -> Summary {
+    Summary { ente: data.ente.clone(), dashboard: build(data), point: point(data) }
+}
+
+pub fn point(data: &CycleScores) -> TrendPoint {
+    let score = |s: Option<&Scored>| s.and_then(|s| s.outcome.score()).map(report);
+    TrendPoint {
+        year: data.cycle.year(),
+        ente: score(data.board.ente.as_ref()),
+        dimensions: data.dimensions.iter().map(|d| (d.code.clone(), d.name.clone(), score(data.board.dimensions.get(&d.id)))).collect(),
+    }
+}
+
+/// The trend over the cycles' `points` (any order): the ente's score and each dimension's, by year.
+pub fn trend(points: &[TrendPoint]) -> Trend {
+    let mut points: Vec<&TrendPoint> = points.iter().collect();
+    points.sort_by_key(|p| p.year);
+    let mut series = vec![("Ente".to_string(), points.iter().map(|p| p.ente).collect())];
     // Dimensions by code, in the order of the latest cycle, named as there.
-    if let Some(latest) = cycles.last() {
-        for d in &latest.dimensions {
-            let scores: Vec<Option<Decimal>> = cycles
-                .iter()
-                .map(|c| c.dimensions.iter().find(|x| x.code == d.code).and_then(|x| c.board.dimensions.get(&x.id)).and_then(|s| s.outcome.score()).map(report))
-                .collect();
+    if let Some(latest) = points.last() {
+        for (code, name, _) in &latest.dimensions {
+            let scores: Vec<Option<Decimal>> = points.iter().map(|p| p.dimensions.iter().find(|(c, _, _)| c == code).and_then(|(_, _, s)| *s)).collect();
             if scores.iter().any(Option::is_some) {
-                series.push((d.name.clone(), scores));
+                series.push((name.clone(), scores));
             }
         }
     }
-    Trend { years: cycles.iter().map(|c| c.cycle.year()).collect(), series }
+    Trend { years: points.iter().map(|p| p.year).collect(), series }
 }

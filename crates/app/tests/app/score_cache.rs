@@ -1,9 +1,11 @@
 //! The scores kept between requests: a change in one ente never makes another's be computed
-//! again, a change in the ente does, and the memory budget drops the cycles used least recently.
+//! again, a change in the ente does, and the memory budget drops the plans used least recently
+//! first, keeping their dashboards' summaries while it can.
 
 use chrono::NaiveDate;
 use traguardi_app::plan::measurements::{self, Entry};
-use traguardi_app::plan::score_cache::Cache;
+use traguardi_app::plan::score_cache::{Cache, memory};
+use traguardi_app::plan::{dashboard, scores};
 use traguardi_app::{Actor, plan::import_dimensions, samples::demo};
 use traguardi_docs::ReadOptions;
 use traguardi_store::testing;
@@ -50,29 +52,62 @@ async fn the_memory_budget_drops_the_least_recently_used() {
     let store = testing::sqlite().await.expect("store");
     let console = Actor::console();
     demo::load(&store).await.expect("demo");
-    let size = |year| {
-        let store = store.clone();
-        let console = console.clone();
-        async move {
-            let alone = Cache::default();
-            alone.load(&store, &console, demo::CODE, year).await.expect("scores");
-            alone.kept().1
-        }
-    };
-    let (a, b, c) = (size(2020).await, size(2021).await, size(2022).await);
-    assert!(a > 10_000 && b > 1_000 && c > 1_000, "{a} {b} {c}");
+    // What each year's plan and summary are counted for.
+    let mut plan = Vec::new();
+    let mut summary = Vec::new();
+    for year in [2020, 2021, 2022] {
+        let scores = scores::load(&store, &console, Some(demo::CODE), year).await.expect("scores");
+        plan.push(memory(&scores));
+        summary.push(memory(&dashboard::summary(&scores)));
+    }
+    let (a, b, c) = (plan[0] + summary[0], plan[1] + summary[1], plan[2] + summary[2]);
+    assert!(plan.iter().all(|p| *p > 1_000), "{plan:?}");
+    assert!(summary.iter().zip(&plan).all(|(s, p)| s < p), "a summary is a small part of its plan: {summary:?} {plan:?}");
+    let alone = Cache::default();
+    alone.load(&store, &console, demo::CODE, 2020).await.expect("scores");
+    assert_eq!(alone.kept(), (1, 1, a), "a plan and its summary, as counted");
 
-    // Room for 2020 with one other year: the third drops the one used least recently.
-    let budget = (a + b).max(a + c);
-    let tight = Cache::with_budget(budget);
+    // Room for 2020 with one other year: the third drops the plan used least recently, and
+    // keeps its summary.
+    let tight = Cache::with_budget((a + b).max(a + c) + summary[1]);
     tight.load(&store, &console, demo::CODE, 2020).await.expect("2020");
     tight.load(&store, &console, demo::CODE, 2021).await.expect("2021");
     tight.load(&store, &console, demo::CODE, 2020).await.expect("2020 again, kept");
     assert_eq!(tight.recomputed().0, 2);
     tight.load(&store, &console, demo::CODE, 2022).await.expect("2022");
-    assert_eq!(tight.kept(), (2, a + c), "2021 dropped");
+    assert_eq!(tight.kept(), (3, 2, a + c + summary[1]), "2021's plan dropped, its summary kept");
+    let shown = tight.summary(&store, &console, demo::CODE, 2021).await.expect("2021's dashboard");
+    assert_eq!(shown.point.year, 2021);
+    assert_eq!(tight.recomputed().0, 3, "the dashboard reads the summary kept");
     tight.load(&store, &console, demo::CODE, 2020).await.expect("2020 still kept");
     assert_eq!(tight.recomputed().0, 3, "2020, used more recently, stayed");
-    tight.load(&store, &console, demo::CODE, 2021).await.expect("2021 was dropped");
+    tight.load(&store, &console, demo::CODE, 2021).await.expect("2021's plan was dropped");
     assert_eq!(tight.recomputed().0, 4);
+
+    // No room at all: when no other plan is left to drop, the summaries go too.
+    let none = Cache::with_budget(1);
+    none.load(&store, &console, demo::CODE, 2020).await.expect("2020");
+    none.summary(&store, &console, demo::CODE, 2021).await.expect("2021");
+    assert_eq!(none.kept(), (1, 1, b), "only the cycle just computed stays");
+    none.summary(&store, &console, demo::CODE, 2020).await.expect("2020 again");
+    assert_eq!(none.recomputed().0, 3);
+}
+
+#[tokio::test]
+async fn a_summary_is_the_dashboard_of_its_plan() {
+    let store = testing::sqlite().await.expect("store");
+    let console = Actor::console();
+    let (milano, _) = demo::load(&store).await.expect("demo");
+    let cache = Cache::default();
+    let s = cache.summary(&store, &console, demo::CODE, 2021).await.expect("summary");
+    let p = cache.load(&store, &console, demo::CODE, 2021).await.expect("plan");
+    assert_eq!(cache.recomputed().0, 1, "computed together");
+    assert_eq!(s.dashboard, dashboard::build(&p));
+    assert_eq!(s.point, dashboard::point(&p));
+    assert_eq!(s.ente.code, p.ente.code);
+    // A change of the ente: the summary is computed again with the plan.
+    let dims = "dimensione,nome,ambito,ambito_nome\nsalute,Salute dell'ente,finanziaria,Salute finanziaria\n";
+    import_dimensions::import_dimensions(&store, &console, &milano, dims.as_bytes(), ReadOptions::default(), false).await.expect("a change");
+    cache.summary(&store, &console, demo::CODE, 2021).await.expect("summary again");
+    assert_eq!(cache.recomputed().0, 2);
 }

@@ -324,6 +324,6 @@ async fn list_indices(State(s): State<AppState>, Caller(actor): Caller, headers:
 #[utoipa::path(get, path = "/api/v1/enti/{code}/cicli/{year}/cruscotto", tag = "piano", params(CyclePath),
     responses((status = 200, description = "the dashboard", body = Object), (status = 304, description = "not modified since the `ETag` sent"), Errors))]
 async fn dashboard(State(s): State<AppState>, Caller(actor): Caller, headers: HeaderMap, Path(p): Path<CyclePath>) -> Result<Response, ApiError> {
-    let data = s.scores.load(&s.store, &actor, &p.code, p.year).await?;
-    Ok(cached(&headers, &traguardi_app::plan::dashboard::build(&data)))
+    let data = s.scores.summary(&s.store, &actor, &p.code, p.year).await?;
+    Ok(cached(&headers, &data.dashboard))
 }

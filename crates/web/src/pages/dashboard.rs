@@ -70,20 +70,20 @@ impl DashboardPage {
 
 async fn dashboard_page(State(s): State<AppState>, user: CurrentUser, Path((code, year)): Path<(String, i32)>) -> Result<Response, WebError> {
     let actor = user.actor();
-    let data = s.scores.load(&s.store, &actor, &code, year).await?;
+    let data = s.scores.summary(&s.store, &actor, &code, year).await?;
     let years: Vec<i32> = cycles::years(&s.store, &data.ente).await?.into_iter().filter(|y| *y <= year).collect();
     let mut past = Vec::new();
     for y in years.iter().rev().take(TREND_YEARS) {
-        past.push(if *y == year { data.clone() } else { s.scores.load(&s.store, &actor, &code, *y).await? });
+        past.push(if *y == year { data.point.clone() } else { s.scores.summary(&s.store, &actor, &code, *y).await?.point.clone() });
     }
-    let trend = dashboard::trend(&past.iter().map(|c| c.as_ref()).collect::<Vec<_>>());
+    let trend = dashboard::trend(&past);
     html(DashboardPage {
         user: user.view(),
         ente_name: data.ente.name.clone(),
         nav_code: data.ente.code.to_string(),
         year,
         section: "cruscotto",
-        d: dashboard::build(&data),
+        d: data.dashboard.clone(),
         trend,
     })
 }
