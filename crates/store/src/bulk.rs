@@ -1,4 +1,4 @@
-//! A whole cycle's records written at once into a cycle that has none yet, a few rows to a
+//! A whole cycle's records written at once into a cycle that has none yet, many rows to a
 //! statement: for synthetic enti and large loads, where a statement per row takes minutes on
 //! PostgreSQL (a round trip each). No check and no audit here: the caller builds consistent
 //! records (units before the units below them, objectives before their KPIs).
@@ -9,7 +9,7 @@ use crate::org::OrgUnit;
 use crate::pay::EvaluationRow;
 use crate::people::{Assignment, Person};
 use crate::plan::{Kpi, Measurement, Objective, Target};
-use crate::record::{insert_all, insert_all_keyed};
+use crate::record::{insert_all, insert_all_keyed, rows_per_statement};
 use crate::row::{iso, sql};
 use crate::{Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
@@ -62,9 +62,10 @@ pub async fn insert_cycle(conn: &mut Conn, ente: &EnteId, cycle_id: &CycleId, r:
     insert_all_keyed(conn, ente, &[("cycle_id", cycle_id.as_str())], "id", &evaluations).await
 }
 
-/// The targets, ten to a statement (a year's target is stored with an empty period).
+/// The targets, many to a statement (a year's target is stored with an empty period).
 async fn insert_targets(conn: &mut Conn, ente: &EnteId, targets: &[Target]) -> Result<(), StoreError> {
-    for chunk in targets.chunks(10) {
+    let per = rows_per_statement(conn, 6);
+    for chunk in targets.chunks(per) {
         let values: Vec<String> =
             (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${}, ${}, ${})", 6 * i + 1, 6 * i + 2, 6 * i + 3, 6 * i + 4, 6 * i + 5, 6 * i + 6)).collect();
         let mut q = sqlx::query(sql(format!("INSERT INTO kpi_target (id, ente_id, kpi_id, year, period_end, value) VALUES {}", values.join(", "))));

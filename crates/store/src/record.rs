@@ -308,11 +308,11 @@ async fn insert_batches<R: Record>(
     key: Option<&'static str>,
     rows: &[(Option<&str>, &R)],
 ) -> Result<(), StoreError> {
-    const BATCH: usize = 10;
     let scope = with_ente(ente, scope);
     let mut names: Vec<&str> = key.into_iter().collect();
     names.extend(scope.iter().map(|(c, _)| *c));
-    for chunk in rows.chunks(BATCH) {
+    let per = rows_per_statement(conn, names.len() + R::COLUMNS.len());
+    for chunk in rows.chunks(per) {
         let mut query = sqlx::query(sql(insert_sql::<R>(&names, chunk.len())));
         for (k, r) in chunk {
             if let Some(k) = k {
@@ -323,6 +323,16 @@ async fn insert_batches<R: Record>(
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Rows to a statement in the bulk writes of rows of `columns` values. On PostgreSQL each
+/// statement is a round trip, so as many as keep the statement within its limit of bound values
+/// (65,535), at most 500; SQLite works in the process and the driver's cost per bound value
+/// grows with the statement, so 20. (Writing the metropoli, 130,000 rows: PostgreSQL 5.9 s with
+/// 10 to a statement, 3.9 s with 100, 3.7 s with 500; SQLite 2.9 s with 10, 2.5 s with 20, 2.9 s
+/// with 50, 16 s with 500.)
+pub(crate) fn rows_per_statement(conn: &mut Conn, columns: usize) -> usize {
+    if conn.backend_name() == "PostgreSQL" { (60_000 / columns.max(1)).clamp(1, 500) } else { 20 }
 }
 
 /// Inserts a record of a table no ente column scopes: an ente itself, or the audit log, whose
