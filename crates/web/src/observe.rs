@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tracing::Instrument;
+use traguardi_app::plan::score_cache::Held;
 
 use crate::AppState;
 use crate::auth::ClientAddr;
@@ -67,7 +68,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of the counters, the scores' recomputes and the pool.
-    fn render(&self, recomputed: (u64, u64), kept: (usize, usize, usize), pool: (u32, usize, u32)) -> String {
+    fn render(&self, recomputed: (u64, u64), kept: Held, pool: (u32, usize, u32)) -> String {
         use std::fmt::Write;
         let c = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = String::new();
@@ -94,13 +95,17 @@ impl Metrics {
         let _ = writeln!(out, "traguardi_scores_recompute_seconds_count {count}");
         let _ = writeln!(out, "# HELP traguardi_scores_cached_cycles Cycles whose scores are kept in memory.");
         let _ = writeln!(out, "# TYPE traguardi_scores_cached_cycles gauge");
-        let _ = writeln!(out, "traguardi_scores_cached_cycles {}", kept.0);
+        let _ = writeln!(out, "traguardi_scores_cached_cycles {}", kept.cycles);
         let _ = writeln!(out, "# HELP traguardi_scores_cached_plans Cycles that keep their whole plan; the others keep the dashboard's summary.");
         let _ = writeln!(out, "# TYPE traguardi_scores_cached_plans gauge");
-        let _ = writeln!(out, "traguardi_scores_cached_plans {}", kept.1);
-        let _ = writeln!(out, "# HELP traguardi_scores_cached_bytes Memory of the scores kept (estimated), bounded by TRAGUARDI_SCORES_CACHE_MB.");
+        let _ = writeln!(out, "traguardi_scores_cached_plans {}", kept.plans);
+        let _ = writeln!(
+            out,
+            "# HELP traguardi_scores_cached_bytes Memory of the plans and of the summaries kept (estimated), bounded together by TRAGUARDI_SCORES_CACHE_MB."
+        );
         let _ = writeln!(out, "# TYPE traguardi_scores_cached_bytes gauge");
-        let _ = writeln!(out, "traguardi_scores_cached_bytes {}", kept.2);
+        let _ = writeln!(out, "traguardi_scores_cached_bytes{{part=\"plans\"}} {}", kept.plan_bytes);
+        let _ = writeln!(out, "traguardi_scores_cached_bytes{{part=\"summaries\"}} {}", kept.summary_bytes);
         let (size, idle, max) = pool;
         let busy = usize::try_from(size).unwrap_or(0).saturating_sub(idle);
         let _ = writeln!(out, "# HELP traguardi_db_pool_connections Database connections open, by use.");
@@ -192,7 +197,7 @@ mod tests {
         let m = Metrics::default();
         m.observe("GET", "/healthz", 200, Duration::from_millis(7));
         m.observe("GET", "/healthz", 200, Duration::from_secs(11));
-        let text = m.render((2, 1_500_000), (2, 1, 4096), (3, 1, 8));
+        let text = m.render((2, 1_500_000), Held { cycles: 2, plans: 1, plan_bytes: 4096, summary_bytes: 200 }, (3, 1, 8));
         assert!(text.contains("traguardi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2\n"), "{text}");
         assert!(text.contains("traguardi_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.005000\"} 0\n"), "{text}");
         assert!(text.contains("traguardi_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"0.010000\"} 1\n"), "{text}");
@@ -201,7 +206,12 @@ mod tests {
         assert!(text.contains("traguardi_http_request_duration_seconds_sum{route=\"/healthz\"} 11.007000\n"), "{text}");
         assert!(text.contains("traguardi_scores_recompute_seconds_sum 1.500000\ntraguardi_scores_recompute_seconds_count 2\n"), "{text}");
         assert!(text.contains("traguardi_db_pool_connections{state=\"in_use\"} 2\n"), "{text}");
-        assert!(text.contains("traguardi_scores_cached_cycles 2\n") && text.contains("traguardi_scores_cached_plans 1\n") && text.contains("traguardi_scores_cached_bytes 4096\n"), "{text}");
+        assert!(
+            text.contains("traguardi_scores_cached_cycles 2\n")
+                && text.contains("traguardi_scores_cached_plans 1\n")
+                && text.contains("traguardi_scores_cached_bytes{part=\"plans\"} 4096\ntraguardi_scores_cached_bytes{part=\"summaries\"} 200\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -69,6 +69,16 @@ struct Kept {
     total: usize,
 }
 
+/// What the cache holds: the cycles (computed, or being computed), how many of them keep their
+/// whole plan (the others only their summary), and the memory of the plans and of the summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub cycles: usize,
+    pub plans: usize,
+    pub plan_bytes: usize,
+    pub summary_bytes: usize,
+}
+
 /// The bytes of a cycle's plan (0 once dropped) and of its summary, and its last use.
 #[derive(Clone, Copy)]
 struct Footprint {
@@ -114,7 +124,10 @@ impl Cache {
         let key = (ente_code.trim().to_string(), year);
         // An unknown ente reads 0 here, and is refused by the computation below.
         let version = traguardi_store::audit::last_seq_of_ente_code(&mut *store.acquire().await?, &key.0).await?;
-        let slot = lock(&self.inner.slots).entry(key.clone()).or_insert_with(|| Arc::new(Slot { computing: tokio::sync::Mutex::new(()), state: std::sync::Mutex::new(None) })).clone();
+        let slot = lock(&self.inner.slots)
+            .entry(key.clone())
+            .or_insert_with(|| Arc::new(Slot { computing: tokio::sync::Mutex::new(()), state: std::sync::Mutex::new(None) }))
+            .clone();
         if let Some(found) = slot.fresh(version, pick) {
             self.touch(&key);
             return Ok(found);
@@ -156,12 +169,12 @@ impl Cache {
         (self.inner.recomputed.load(Relaxed), self.inner.recompute_micros.load(Relaxed))
     }
 
-    /// The cycles held now (computed, or being computed), how many of them keep their whole
-    /// plan (the others only their summary), and the memory of what they keep.
-    pub fn kept(&self) -> (usize, usize, usize) {
-        let held = lock(&self.inner.slots).len();
+    /// What is held now.
+    pub fn kept(&self) -> Held {
+        let cycles = lock(&self.inner.slots).len();
         let kept = lock(&self.inner.kept);
-        (held, kept.cycles.values().filter(|f| f.plan > 0).count(), kept.total)
+        let f = kept.cycles.values();
+        Held { cycles, plans: f.clone().filter(|f| f.plan > 0).count(), plan_bytes: f.clone().map(|f| f.plan).sum(), summary_bytes: f.map(|f| f.summary).sum() }
     }
 
     fn touch(&self, key: &CycleKey) {
@@ -183,12 +196,13 @@ impl Cache {
         }
         *total += footprint.plan + footprint.summary;
         while *total > self.inner.budget_bytes {
-            let oldest = |with_plan: bool| cycles.iter().filter(|(k, f)| **k != key && (!with_plan || f.plan > 0)).min_by_key(|(_, f)| f.used).map(|(k, _)| k.clone());
+            let oldest =
+                |with_plan: bool| cycles.iter().filter(|(k, f)| **k != key && (!with_plan || f.plan > 0)).min_by_key(|(_, f)| f.used).map(|(k, _)| k.clone());
             if let Some(k) = oldest(true) {
-                if let Some(slot) = lock(&self.inner.slots).get(&k) {
-                    if let Some(c) = lock(&slot.state).as_mut() {
-                        c.plan = None;
-                    }
+                if let Some(slot) = lock(&self.inner.slots).get(&k).cloned()
+                    && let Some(c) = lock(&slot.state).as_mut()
+                {
+                    c.plan = None;
                 }
                 if let Some(f) = cycles.get_mut(&k) {
                     *total -= f.plan;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use traguardi_app::plan::measurements::{self, Entry};
-use traguardi_app::plan::score_cache::{Cache, memory};
+use traguardi_app::plan::score_cache::{Cache, Held, memory};
 use traguardi_app::plan::{dashboard, scores};
 use traguardi_app::{Actor, plan::import_dimensions, samples::demo};
 use traguardi_docs::ReadOptions;
@@ -23,7 +23,7 @@ async fn each_ente_has_its_own_freshness() {
     // Cycles and enti that do not exist hold nothing.
     assert!(cache.load(&store, &console, demo::CODE, 1999).await.is_err());
     assert!(cache.load(&store, &console, "999998", 2020).await.is_err());
-    assert_eq!(cache.kept().0, 1, "only the cycle computed is held");
+    assert_eq!(cache.kept().cycles, 1, "only the cycle computed is held");
 
     // Torino's dimensions change: Milano's scores stay.
     let dims = "dimensione,nome,ambito,ambito_nome\nsalute,Salute dell'ente,finanziaria,Salute finanziaria\n";
@@ -65,7 +65,7 @@ async fn the_memory_budget_drops_the_least_recently_used() {
     assert!(summary.iter().zip(&plan).all(|(s, p)| s < p), "a summary is a small part of its plan: {summary:?} {plan:?}");
     let alone = Cache::default();
     alone.load(&store, &console, demo::CODE, 2020).await.expect("scores");
-    assert_eq!(alone.kept(), (1, 1, a), "a plan and its summary, as counted");
+    assert_eq!(alone.kept(), Held { cycles: 1, plans: 1, plan_bytes: plan[0], summary_bytes: summary[0] }, "a plan and its summary, as counted");
 
     // Room for 2020 with one other year: the third drops the plan used least recently, and
     // keeps its summary.
@@ -75,7 +75,11 @@ async fn the_memory_budget_drops_the_least_recently_used() {
     tight.load(&store, &console, demo::CODE, 2020).await.expect("2020 again, kept");
     assert_eq!(tight.recomputed().0, 2);
     tight.load(&store, &console, demo::CODE, 2022).await.expect("2022");
-    assert_eq!(tight.kept(), (3, 2, a + c + summary[1]), "2021's plan dropped, its summary kept");
+    assert_eq!(
+        tight.kept(),
+        Held { cycles: 3, plans: 2, plan_bytes: plan[0] + plan[2], summary_bytes: summary.iter().sum() },
+        "2021's plan dropped, its summary kept"
+    );
     let shown = tight.summary(&store, &console, demo::CODE, 2021).await.expect("2021's dashboard");
     assert_eq!(shown.point.year, 2021);
     assert_eq!(tight.recomputed().0, 3, "the dashboard reads the summary kept");
@@ -88,7 +92,7 @@ async fn the_memory_budget_drops_the_least_recently_used() {
     let none = Cache::with_budget(1);
     none.load(&store, &console, demo::CODE, 2020).await.expect("2020");
     none.summary(&store, &console, demo::CODE, 2021).await.expect("2021");
-    assert_eq!(none.kept(), (1, 1, b), "only the cycle just computed stays");
+    assert_eq!(none.kept(), Held { cycles: 1, plans: 1, plan_bytes: plan[1], summary_bytes: summary[1] }, "only the cycle just computed stays");
     none.summary(&store, &console, demo::CODE, 2020).await.expect("2020 again");
     assert_eq!(none.recomputed().0, 3);
 }
