@@ -38,7 +38,7 @@ struct Inner {
     /// Each cycle's slot; the map's lock is held only to find or drop a slot.
     slots: std::sync::Mutex<HashMap<CycleKey, Arc<Slot>>>,
     /// The memory and last use of what each cycle keeps, to stay within the budget.
-    kept: std::sync::Mutex<Kept>,
+    kept: std::sync::Mutex<HashMap<CycleKey, Footprint>>,
     budget_bytes: usize,
     uses: AtomicU64,
     recomputed: AtomicU64,
@@ -61,12 +61,6 @@ struct Computed {
     version: i64,
     plan: Option<Arc<CycleScores>>,
     summary: Arc<Summary>,
-}
-
-#[derive(Default)]
-struct Kept {
-    cycles: HashMap<CycleKey, Footprint>,
-    total: usize,
 }
 
 /// What the cache holds: the cycles (computed, or being computed), how many of them keep their
@@ -173,13 +167,13 @@ impl Cache {
     pub fn kept(&self) -> Held {
         let cycles = lock(&self.inner.slots).len();
         let kept = lock(&self.inner.kept);
-        let f = kept.cycles.values();
+        let f = kept.values();
         Held { cycles, plans: f.clone().filter(|f| f.plan > 0).count(), plan_bytes: f.clone().map(|f| f.plan).sum(), summary_bytes: f.map(|f| f.summary).sum() }
     }
 
     fn touch(&self, key: &CycleKey) {
         let now = self.inner.uses.fetch_add(1, Relaxed);
-        if let Some(entry) = lock(&self.inner.kept).cycles.get_mut(key) {
+        if let Some(entry) = lock(&self.inner.kept).get_mut(key) {
             entry.used = now;
         }
     }
@@ -189,13 +183,10 @@ impl Cache {
     /// left (the cycle just computed stays, even alone over the budget).
     fn keep(&self, key: CycleKey, mut footprint: Footprint) {
         footprint.used = self.inner.uses.fetch_add(1, Relaxed);
-        let mut kept = lock(&self.inner.kept);
-        let Kept { cycles, total } = &mut *kept;
-        if let Some(old) = cycles.insert(key.clone(), footprint) {
-            *total -= old.plan + old.summary;
-        }
-        *total += footprint.plan + footprint.summary;
-        while *total > self.inner.budget_bytes {
+        let mut cycles = lock(&self.inner.kept);
+        cycles.insert(key.clone(), footprint);
+        let mut total: usize = cycles.values().map(|f| f.plan + f.summary).sum();
+        while total > self.inner.budget_bytes {
             let oldest =
                 |with_plan: bool| cycles.iter().filter(|(k, f)| **k != key && (!with_plan || f.plan > 0)).min_by_key(|(_, f)| f.used).map(|(k, _)| k.clone());
             if let Some(k) = oldest(true) {
@@ -205,13 +196,13 @@ impl Cache {
                     c.plan = None;
                 }
                 if let Some(f) = cycles.get_mut(&k) {
-                    *total -= f.plan;
+                    total -= f.plan;
                     f.plan = 0;
                 }
             } else if let Some(k) = oldest(false) {
                 lock(&self.inner.slots).remove(&k);
                 if let Some(f) = cycles.remove(&k) {
-                    *total -= f.plan + f.summary;
+                    total -= f.plan + f.summary;
                 }
             } else {
                 break;
