@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::record::{insert_unscoped, read_all, record, select};
 use crate::row::{int, text};
-use crate::{Conn, EnteId, StoreError};
+use crate::{Backend, Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
 
 /// A record as stored. `hash` = SHA-256 over `prev_hash` and the record's content (computed by
@@ -76,7 +76,7 @@ pub async fn first_gap(conn: &mut Conn) -> Result<Option<i64>, StoreError> {
 pub async fn head(conn: &mut Conn, ente: Option<&EnteId>) -> Result<(i64, Option<String>), StoreError> {
     // One sequence for the whole log: on PostgreSQL concurrent transactions would read the same
     // last number, so each takes this lock until it ends (SQLite's writers are one at a time).
-    if conn.backend_name() == "PostgreSQL" {
+    if Backend::of(conn) == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7340331)").execute(&mut *conn).await?;
     }
     let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM audit_log").fetch_one(&mut *conn).await?;

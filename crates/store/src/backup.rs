@@ -136,7 +136,7 @@ pub async fn schema_version(conn: &mut Conn) -> Result<i64, StoreError> {
 
 /// The names of the tables in the database.
 pub async fn tables_in_schema(conn: &mut Conn) -> Result<Vec<String>, StoreError> {
-    let sql = if conn.backend_name() == "PostgreSQL" {
+    let sql = if Backend::of(conn) == Backend::Postgres {
         "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
     } else {
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"

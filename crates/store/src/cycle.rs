@@ -4,7 +4,7 @@ pub use traguardi_domain::cycle::Cycle;
 use traguardi_domain::cycle::CycleCalendar;
 
 use crate::record::{self, Cell, Column, Record, read_all, select};
-use crate::{Conn, EnteId, StoreError, new_id};
+use crate::{Backend, Conn, EnteId, StoreError, new_id};
 use traguardi_domain::cycle::CycleId;
 
 /// By hand: the calendar is one field over seven columns.
@@ -62,7 +62,7 @@ pub async fn list(conn: &mut Conn, ente: &EnteId) -> Result<Vec<Cycle>, StoreErr
 /// the cycle open and a close committing meanwhile: the close waits for the changes in flight,
 /// and a change after it sees it closed. (SQLite's transactions are one writer at a time.)
 pub async fn lock(conn: &mut Conn, cycle_id: &CycleId, exclusive: bool) -> Result<(), StoreError> {
-    if conn.backend_name() != "PostgreSQL" {
+    if Backend::of(conn) != Backend::Postgres {
         return Ok(());
     }
     let sql = if exclusive { "SELECT id FROM cycle WHERE id = $1 FOR UPDATE" } else { "SELECT id FROM cycle WHERE id = $1 FOR SHARE" };

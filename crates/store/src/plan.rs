@@ -9,7 +9,7 @@ pub use traguardi_domain::plan::records::{Ambito, ApprovedValue, Contribution, D
 
 use crate::record::{Cell, Column, Record, coded_column, columns, insert, read_all, record, select, upsert};
 use crate::row::{coded, date, int, iso, opt_text, sql, text};
-use crate::{Conn, EnteId, StoreError};
+use crate::{Backend, Conn, EnteId, StoreError};
 use traguardi_domain::cycle::CycleId;
 use traguardi_domain::ids::ObjectiveId;
 
@@ -164,7 +164,7 @@ coded_column!(ValueStatus, |s| ValueStatus::parse(s).ok_or(()));
 /// until the transaction ends, so that two people saving the same value at once write versions
 /// one after the other instead of the same version twice (SQLite's writers are one at a time).
 pub async fn latest_measurement_locked(conn: &mut Conn, ente: &EnteId, kpi_id: &str, period_end: NaiveDate) -> Result<Option<Measurement>, StoreError> {
-    if conn.backend_name() == "PostgreSQL" {
+    if Backend::of(conn) == Backend::Postgres {
         sqlx::query("SELECT id FROM kpi WHERE id = $1 AND ente_id = $2 FOR UPDATE").bind(kpi_id).bind(&ente.0).execute(&mut *conn).await?;
     }
     let row = sqlx::query(select::<Measurement>("WHERE ente_id = $1 AND kpi_id = $2 AND period_end = $3 ORDER BY version DESC LIMIT 1"))

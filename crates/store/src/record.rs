@@ -13,7 +13,7 @@ use std::str::FromStr;
 use traguardi_domain::money::Cents;
 
 use crate::row::{boolean, coded, int, opt_date, opt_text, parse_date, sql, text};
-use crate::{Conn, EnteId, StoreError};
+use crate::{Backend, Conn, EnteId, StoreError};
 
 /// A value as its column holds it.
 pub(crate) enum Cell {
@@ -331,8 +331,8 @@ async fn insert_batches<R: Record>(
 /// grows with the statement, so 20. (Writing the metropoli, 130,000 rows: PostgreSQL 5.9 s with
 /// 10 to a statement, 3.9 s with 100, 3.7 s with 500; SQLite 2.9 s with 10, 2.5 s with 20, 2.9 s
 /// with 50, 16 s with 500.)
-pub(crate) fn rows_per_statement(conn: &mut Conn, columns: usize) -> usize {
-    if conn.backend_name() == "PostgreSQL" { (60_000 / columns.max(1)).clamp(1, 500) } else { 20 }
+pub(crate) fn rows_per_statement(conn: &Conn, columns: usize) -> usize {
+    if Backend::of(conn) == Backend::Postgres { (60_000 / columns.max(1)).clamp(1, 500) } else { 20 }
 }
 
 /// Inserts a record of a table no ente column scopes: an ente itself, or the audit log, whose
