@@ -250,4 +250,56 @@ mod tests {
         assert!(matches!(normalise("mysql://x"), Err(StoreError::BadUrl { .. })));
         assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
     }
+
+    /// Migration 25 keys each row of a cycle to its cycle's ente. A database holding a row of one
+    /// ente that names another ente's cycle is refused whole and left as it was, on both
+    /// backends; once migrated, the schema itself refuses such a row.
+    #[tokio::test]
+    async fn a_row_of_a_cycle_belongs_to_the_cycles_ente() {
+        use crate::testing::Scratch;
+        use traguardi_domain::cycle::CycleCalendar;
+        use traguardi_domain::ente::{EnteCode, EnteKind, NewEnte};
+        let ente_of = |code: &str| NewEnte {
+            code: EnteCode::parse(code).expect("code"),
+            name: format!("Comune {code}"),
+            codice_fiscale: None,
+            kind: EnteKind::Comune,
+            staff_size: 10,
+            has_dirigenti: false,
+        };
+        let relazione = "INSERT INTO relazione (cycle_id, ente_id, state, updated_at) VALUES ($1, $2, 'bozza', '2026-01-31')";
+        let mut places = vec![Scratch::sqlite()];
+        places.extend(Scratch::postgres().await.expect("postgres"));
+        for place in places {
+            let store = Store::connect(&place).await.expect("connect");
+            let migrations = match store.backend {
+                Backend::Sqlite => &SQLITE_MIGRATIONS,
+                Backend::Postgres => &POSTGRES_MIGRATIONS,
+            };
+            migrations.run_to(24, &store.pool).await.expect("migrations up to 24");
+            let mut tx = store.begin().await.expect("tx");
+            let milano = crate::ente::insert(&mut tx, &ente_of("015146")).await.expect("ente");
+            let torino = crate::ente::insert(&mut tx, &ente_of("001272")).await.expect("ente");
+            let cycle = crate::cycle::insert(&mut tx, &milano.id, &CycleCalendar::default_for(2025)).await.expect("cycle");
+            tx.commit().await.expect("commit");
+            // Before the migration, Torino's row may name Milan's cycle.
+            sqlx::query(relazione).bind(&cycle.id.0).bind(&torino.id.0).execute(&store.pool).await.expect("allowed before 25");
+
+            let refused = store.migrate().await.expect_err("a row of another ente's cycle");
+            assert!(refused.to_string().contains("migration 25"), "{refused} ({:?})", store.backend);
+            store.close().await;
+            let store = Store::connect(&place).await.expect("connect again");
+            let mut conn = store.acquire().await.expect("conn");
+            assert_eq!(crate::backup::schema_version(&mut conn).await.expect("version"), 24, "nothing of 25 is kept ({:?})", store.backend);
+            drop(conn);
+
+            sqlx::query("UPDATE relazione SET ente_id = $1").bind(&milano.id.0).execute(&store.pool).await.expect("row put right");
+            store.migrate().await.expect("migrated");
+            sqlx::query("DELETE FROM relazione").execute(&store.pool).await.expect("delete");
+            let err = sqlx::query(relazione).bind(&cycle.id.0).bind(&torino.id.0).execute(&store.pool).await.expect_err("refused after 25");
+            assert!(err.to_string().to_lowercase().contains("foreign key"), "{err}");
+            sqlx::query(relazione).bind(&cycle.id.0).bind(&milano.id.0).execute(&store.pool).await.expect("the cycle's own ente");
+            store.close().await;
+        }
+    }
 }
