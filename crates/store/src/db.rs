@@ -147,11 +147,18 @@ impl Store {
 
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        let done = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
+        };
+        if done.is_err() {
+            // A SQLite migration that opens its own transaction (0025) stops at its failing
+            // statement and leaves that transaction open, with foreign keys off, on the
+            // connection that ran it. Closing the pool rolls it back, and no request is ever
+            // served on that connection.
+            self.pool.close().await;
         }
-        Ok(())
+        Ok(done?)
     }
 
     pub async fn acquire(&self) -> Result<PooledConn, StoreError> {
@@ -287,7 +294,7 @@ mod tests {
 
             let refused = store.migrate().await.expect_err("a row of another ente's cycle");
             assert!(refused.to_string().contains("migration 25"), "{refused} ({:?})", store.backend);
-            store.close().await;
+            assert!(store.pool.is_closed(), "a failed migration closes the pool");
             let store = Store::connect(&place).await.expect("connect again");
             let mut conn = store.acquire().await.expect("conn");
             assert_eq!(crate::backup::schema_version(&mut conn).await.expect("version"), 24, "nothing of 25 is kept ({:?})", store.backend);
