@@ -6,7 +6,7 @@ use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
 use sqlx::{Column, Executor, Row, Statement, ValueRef};
 
-use crate::db::{POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+use crate::db::migrations;
 use crate::{Backend, Conn, EnteId, Store, StoreError, Tx};
 
 /// One stored value. The schema holds only text, integers (booleans as 0/1) and bytes.
@@ -122,11 +122,7 @@ pub async fn begin_snapshot(store: &Store) -> Result<Tx, StoreError> {
 
 /// The version of the newest migration this program knows.
 pub fn latest_schema(backend: Backend) -> i64 {
-    let m = match backend {
-        Backend::Sqlite => &SQLITE_MIGRATIONS,
-        Backend::Postgres => &POSTGRES_MIGRATIONS,
-    };
-    m.iter().map(|m| m.version).max().unwrap_or(0)
+    migrations(backend).iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// The version of the newest migration applied to the database.

@@ -7,8 +7,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 
-pub(crate) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-pub(crate) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 pub type Conn = AnyConnection;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -56,6 +56,14 @@ pub fn sqlite_synchronous() -> Result<&'static str, StoreError> {
             "EXTRA" => Ok("EXTRA"),
             _ => Err(StoreError::BadSetting { name: "TRAGUARDI_SQLITE_SYNCHRONOUS", value: v, expected: "NORMAL, FULL o EXTRA" }),
         },
+    }
+}
+
+/// The migrations of a backend.
+pub(crate) fn migrations(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
     }
 }
 
@@ -147,10 +155,7 @@ impl Store {
 
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let done = match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
-        };
+        let done = migrations(self.backend).run(&self.pool).await;
         if done.is_err() {
             // A SQLite migration that opens its own transaction (0025) stops at its failing
             // statement and leaves that transaction open, with foreign keys off, on the
@@ -279,11 +284,7 @@ mod tests {
         places.extend(Scratch::postgres().await.expect("postgres"));
         for place in places {
             let store = Store::connect(&place).await.expect("connect");
-            let migrations = match store.backend {
-                Backend::Sqlite => &SQLITE_MIGRATIONS,
-                Backend::Postgres => &POSTGRES_MIGRATIONS,
-            };
-            migrations.run_to(24, &store.pool).await.expect("migrations up to 24");
+            migrations(store.backend).run_to(24, &store.pool).await.expect("migrations up to 24");
             let mut tx = store.begin().await.expect("tx");
             let milano = crate::ente::insert(&mut tx, &ente_of("015146")).await.expect("ente");
             let torino = crate::ente::insert(&mut tx, &ente_of("001272")).await.expect("ente");
